@@ -1,0 +1,159 @@
+"""Travel-cost models behind one interface.
+
+A model answers three questions about origins and destinations given as ``(n, 2)`` arrays of EPSG:3067
+coordinates in metres:
+
+* :meth:`TravelModel.minutes` - the dense ``(n, m)`` matrix of travel minutes (small problems only);
+* :meth:`TravelModel.nearest` - for each origin the nearest destination, its minutes and distances;
+* :meth:`TravelModel.within` - all (origin, destination) pairs within a time limit, sparse.
+
+The default :class:`StraightLine` model is straight-line distance x circuity at a mode speed. It never loops
+over pairs in Python: nearest and within-limit queries use a KD-tree.
+
+Examples
+--------
+>>> import numpy as np
+>>> m = StraightLine(speed_kmh=60.0, circuity=1.5)
+>>> m.minutes(np.array([[0.0, 0.0]]), np.array([[2000.0, 0.0]]))  # 2 km x 1.5 = 3 km at 60 km/h
+array([[3.]])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .model import KatveError, Settings
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """Nearest destination per origin. ``index`` is -1 where no destination is reachable."""
+
+    index: np.ndarray
+    minutes: np.ndarray
+    distance_km: np.ndarray  # travel distance (road / straight x circuity)
+    straight_km: np.ndarray
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Sparse (origin, destination) pairs within a limit: parallel arrays plus the full shape."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    minutes: np.ndarray
+    shape: tuple[int, int]
+
+    def to_csr(self):  # noqa: ANN201 - scipy type
+        """As a ``scipy.sparse.csr_matrix`` holding ``minutes + 1e-9`` (so zero-minute pairs survive)."""
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((self.minutes + 1e-9, (self.rows, self.cols)), shape=self.shape)
+
+
+class TravelModel(Protocol):
+    """What every travel model provides (see the module docstring)."""
+
+    def describe(self) -> dict[str, Any]:
+        """Model name and parameters, reported with every result."""
+
+    def minutes(self, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
+        """Dense ``(n, m)`` travel minutes."""
+
+    def nearest(self, origins: np.ndarray, destinations: np.ndarray) -> Nearest:
+        """Nearest destination for each origin."""
+
+    def within(self, origins: np.ndarray, destinations: np.ndarray, max_minutes: float) -> Pairs:
+        """All pairs with travel minutes <= ``max_minutes``."""
+
+
+def as_xy(points: Any) -> np.ndarray:
+    """Coerce points (``(n, 2)`` array, GeoSeries / GeoDataFrame of points) to a float ``(n, 2)`` array."""
+    if hasattr(points, "geometry"):
+        geom = points.geometry
+        return np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)]) if len(geom) else np.empty((0, 2))
+    arr = np.asarray(points, dtype=float)
+    if arr.size == 0:
+        return np.empty((0, 2))
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise KatveError(f"expected an (n, 2) array of coordinates, got shape {arr.shape}")
+    return arr
+
+
+@dataclass(frozen=True)
+class StraightLine:
+    """Straight-line distance x ``circuity`` at ``speed_kmh``."""
+
+    speed_kmh: float
+    circuity: float = 1.3
+    mode: str = ""
+
+    def describe(self) -> dict[str, Any]:
+        """Model name and parameters."""
+        return {"model": "straight_line", "mode": self.mode, "speed_kmh": self.speed_kmh, "circuity": self.circuity}
+
+    @property
+    def _minutes_per_metre(self) -> float:
+        return self.circuity / 1000.0 / self.speed_kmh * 60.0
+
+    def straight_radius_m(self, max_minutes: float) -> float:
+        """Straight-line radius in metres reached in ``max_minutes``."""
+        return max_minutes / self._minutes_per_metre
+
+    def minutes(self, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
+        """Dense ``(n, m)`` travel minutes."""
+        o, d = as_xy(origins), as_xy(destinations)
+        diff = o[:, None, :] - d[None, :, :]
+        return np.hypot(diff[..., 0], diff[..., 1]) * self._minutes_per_metre
+
+    def nearest(self, origins: np.ndarray, destinations: np.ndarray) -> Nearest:
+        """Nearest destination per origin via a KD-tree."""
+        o, d = as_xy(origins), as_xy(destinations)
+        n = len(o)
+        if len(d) == 0:
+            nan = np.full(n, np.nan)
+            return Nearest(np.full(n, -1, dtype=np.int64), nan, nan.copy(), nan.copy())
+        dist, idx = cKDTree(d).query(o, k=1) if n else (np.empty(0), np.empty(0, dtype=np.int64))
+        straight_km = np.asarray(dist, dtype=float) / 1000.0
+        return Nearest(
+            index=np.asarray(idx, dtype=np.int64),
+            minutes=straight_km * 1000.0 * self._minutes_per_metre,
+            distance_km=straight_km * self.circuity,
+            straight_km=straight_km,
+        )
+
+    def within(self, origins: np.ndarray, destinations: np.ndarray, max_minutes: float) -> Pairs:
+        """All pairs within ``max_minutes`` via a KD-tree sparse distance matrix."""
+        o, d = as_xy(origins), as_xy(destinations)
+        shape = (len(o), len(d))
+        if not len(o) or not len(d):
+            empty = np.empty(0, dtype=np.int64)
+            return Pairs(empty, empty.copy(), np.empty(0), shape)
+        radius = self.straight_radius_m(max_minutes)
+        coo = cKDTree(o).sparse_distance_matrix(cKDTree(d), radius, output_type="coo_matrix")
+        rows, cols, dist = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
+        # sparse_distance_matrix drops exact zero distances (co-located points): add them back.
+        zero_pairs = cKDTree(o).query_ball_tree(cKDTree(d), r=1e-9)
+        extra = [(i, j) for i, js in enumerate(zero_pairs) for j in js]
+        if extra:
+            known = set(zip(rows.tolist(), cols.tolist()))
+            extra = [p for p in extra if p not in known]
+        if extra:
+            er, ec = np.array(extra, dtype=np.int64).T
+            rows, cols = np.concatenate([rows, er]), np.concatenate([cols, ec])
+            dist = np.concatenate([dist, np.zeros(len(er))])
+        order = np.lexsort((cols, rows))
+        return Pairs(rows[order], cols[order], dist[order] * self._minutes_per_metre, shape)
+
+
+def model_from_settings(settings: Settings) -> TravelModel:
+    """The travel model the settings ask for: a road network if ``settings.network`` is set."""
+    if settings.network:
+        from . import network  # road-network model; optional dependency on an OSM extract
+
+        return network.model_from_settings(settings)
+    return StraightLine(speed_kmh=settings.speed_kmh, circuity=settings.circuity, mode=settings.mode)
