@@ -1,0 +1,249 @@
+"""Command line: ``python -m coverage COMMAND ...`` (the contract is in DESIGN.md).
+
+Every command exits 0 on success and 2 with one line per problem on stderr for bad input; never a traceback
+for a user's mistake. Shared options are built by :func:`add_source_options` / :func:`add_travel_options` and
+read by :func:`project_from_args` / :func:`settings_from_args`, so every command reads them the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .model import MODES, InputError, KatveError, Problem, Project, Settings
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+
+Handler = Callable[[argparse.Namespace], int]
+_COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction], argparse.ArgumentParser], Handler]] = {}
+
+
+def command(name: str, build: Callable[[argparse._SubParsersAction], argparse.ArgumentParser]):
+    """Register a sub-command: ``build(subparsers)`` adds its parser; the decorated function runs it."""
+
+    def register(handler: Handler) -> Handler:
+        _COMMANDS[name] = (build, handler)
+        return handler
+
+    return register
+
+
+# --- shared options ----------------------------------------------------------------------------------------
+
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    """``--project FILE.gpkg | --dataset NAME`` (default: the embedded Vihti data)."""
+    from .datasets import DATASETS
+
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--project", metavar="FILE.gpkg", help="project GeoPackage")
+    src.add_argument("--dataset", choices=DATASETS, help="embedded data set (default: vihti)")
+
+
+def add_travel_options(p: argparse.ArgumentParser) -> None:
+    """``--mode``, ``--minutes N | --km N``, ``--at "Tu 10:00"``, ``--network FILE.osm.pbf``."""
+    p.add_argument("--mode", choices=MODES, help="travel mode (default: the project's, car)")
+    thr = p.add_mutually_exclusive_group()
+    thr.add_argument("--minutes", type=_positive_float, metavar="N", help="threshold in travel minutes")
+    thr.add_argument("--km", type=_positive_float, metavar="N", help="threshold in travel km")
+    p.add_argument("--at", metavar='"Tu 10:00"', help="count only places open then (in the reference week)")
+    p.add_argument("--network", metavar="FILE.osm.pbf", help="travel on an OpenStreetMap road network")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
+    return value
+
+
+def project_from_args(args: argparse.Namespace) -> Project:
+    """Load the project named by ``--project`` or ``--dataset`` (default: vihti)."""
+    if getattr(args, "project", None):
+        from . import store
+
+        return store.load(args.project)
+    from .datasets import DEFAULT_DATASET, load_dataset
+
+    return load_dataset(getattr(args, "dataset", None) or DEFAULT_DATASET)
+
+
+def settings_from_args(args: argparse.Namespace, project: Project) -> Settings:
+    """The project's settings overridden by ``--mode/--minutes/--km/--network``."""
+    s = project.settings
+    changes: dict = {}
+    if getattr(args, "mode", None):
+        changes["mode"] = args.mode
+    if getattr(args, "minutes", None) is not None:
+        changes["threshold_minutes"] = args.minutes
+    if getattr(args, "km", None) is not None:
+        changes["threshold_km"] = args.km
+    if getattr(args, "network", None):
+        path = Path(args.network)
+        if not path.is_file():
+            raise KatveError(f"{args.network}: road network file not found")
+        changes["network"] = str(path)
+    return s.replace(**changes) if changes else s
+
+
+def at_from_args(args: argparse.Namespace):  # noqa: ANN201 - datetime | None
+    """``--at "Tu 10:00"`` as a datetime in the reference week, or ``None``."""
+    if not getattr(args, "at", None):
+        return None
+    from .schedule import parse_at
+
+    return parse_at(args.at)
+
+
+# --- validate ----------------------------------------------------------------------------------------------
+
+INPUT_SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg", ".zip", ".shp")
+
+
+def _build_validate(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("validate", help="check input files or projects; exit 2 with one line per problem")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder (folders: every data file in them)")
+    p.add_argument("--layer", choices=("places", "areas", "candidates", "boundary", "visits", "outreach"),
+                   help="what the files hold (default: detected from the columns)")
+    return p
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
+            # boundaries first so that the points of the same folder can be checked against them
+            found.sort(key=lambda f: (str(f.parent), not f.stem.lower().startswith(("boundary", "raja", "kunta"))))
+            files.extend(f for f in found if f.name != "dataset.json")
+        else:
+            files.append(path)
+    return files
+
+
+def validate_file(path: Path, *, layer: str | None = None, boundary=None) -> tuple[list[Problem], object]:
+    """Validate one file; return its problems (errors and warnings) and the data read (or ``None``)."""
+    from . import importers, store
+
+    if not path.exists():
+        return [Problem(str(path), None, "-", "file not found")], None
+    if path.suffix.lower() == ".gpkg" and layer is None and _looks_like_project(path):
+        try:
+            project = store.load(path)
+        except InputError as exc:
+            return exc.problems + exc.warnings, None
+        return [], project
+    try:
+        kind = layer or importers.detect_layer(path)
+        if kind == "boundary":
+            return _validate_boundary(path)
+        reader = getattr(importers, f"read_{kind}")
+        result = reader(path) if kind in ("visits", "outreach") else reader(path, boundary=boundary)
+    except InputError as exc:
+        return exc.problems + exc.warnings, None
+    except KatveError as exc:
+        return [Problem(str(path), None, "-", str(exc))], None
+    return list(result.warnings), None
+
+
+def _validate_boundary(path: Path) -> tuple[list[Problem], object]:
+    import geopandas as gpd
+
+    from . import validation
+    from .model import CRS
+
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio's errors for unreadable files
+        return [Problem(str(path), None, "-", f"cannot read the file ({' '.join(str(exc).split())})")], None
+    if gdf.crs is None:
+        return [Problem(str(path), None, "geometry", "no CRS; save it in EPSG:3067 or 4326")], None
+    gdf = gdf.to_crs(CRS)
+    problems = validation.validate_layer("boundary", gdf, path=str(path))
+    ok = not any(p.severity == "error" for p in problems)
+    return problems, (validation.normalise_layer("boundary", gdf) if ok else None)
+
+
+def _looks_like_project(path: Path) -> bool:
+    from . import store
+
+    try:
+        names = set(store.layer_names(path))
+    except Exception:  # unreadable: let store.load say why
+        return True
+    return {"places", "areas"} <= names
+
+
+@command("validate", _build_validate)
+def _cmd_validate(args: argparse.Namespace) -> int:
+    problems: list[Problem] = []
+    boundaries: dict[Path, object] = {}
+    files = _expand(args.paths)
+    if not files:
+        problems.append(Problem(" ".join(args.paths), None, "-", "no data files found"))
+    for path in files:
+        found, data = validate_file(path, layer=args.layer, boundary=boundaries.get(path.parent))
+        if data is not None and not isinstance(data, Project):
+            boundaries[path.parent] = data
+        problems.extend(found)
+    errors = [p for p in problems if p.severity == "error"]
+    for p in problems:
+        print(str(p) if p.severity == "error" else f"{p} (warning)", file=sys.stderr)
+    if not errors:
+        print(f"ok: {len(files)} file(s) valid" + (f", {len(problems)} warning(s)" if problems else ""))
+    return EXIT_INPUT if errors else EXIT_OK
+
+
+# --- entry point -------------------------------------------------------------------------------------------
+
+def _load_commands() -> None:
+    """Import the modules that register further commands (analyze, plan, export, stats, fetch)."""
+    import importlib
+
+    for module in ("analysis", "planning", "export", "stats", "fetch"):
+        try:
+            importlib.import_module(f"coverage.cli_{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"coverage.cli_{module}":
+                raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every registered command."""
+    _load_commands()
+    parser = argparse.ArgumentParser(
+        prog="python -m coverage",
+        description="Katve: coverage of family-centre meeting places (perhekeskuksen kohtaamispaikat).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for _name, (build, handler) in _COMMANDS.items():
+        build(sub).set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse prints its own one-line usage error (exit 2)
+        return int(exc.code or 0)
+    try:
+        return int(args.handler(args))
+    except InputError as exc:
+        for p in exc.problems:
+            print(str(p), file=sys.stderr)
+        return EXIT_INPUT
+    except KatveError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

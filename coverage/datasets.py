@@ -1,0 +1,59 @@
+"""The embedded data sets under ``geodata/``: ``vihti`` and ``kaksineuvoinen``.
+
+Examples
+--------
+>>> p = load_dataset("vihti")
+>>> len(p.areas), p.areas.crs.to_epsg()
+(9, 3067)
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+
+from . import validation
+from .model import CRS, SPATIAL_LAYERS, InputError, KatveError, Project, Settings, empty_layer
+
+GEODATA = Path(__file__).resolve().parent.parent / "geodata"
+DATASETS = ("vihti", "kaksineuvoinen")
+DEFAULT_DATASET = "vihti"
+
+
+def dataset_names() -> tuple[str, ...]:
+    """Names accepted by ``--dataset``."""
+    return DATASETS
+
+
+@lru_cache(maxsize=8)
+def _load_cached(name: str) -> Project:
+    folder = GEODATA / name
+    if name not in DATASETS or not folder.is_dir():
+        raise KatveError(f"unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
+    meta = json.loads((folder / "dataset.json").read_text(encoding="utf-8"))
+    layers = {}
+    problems = []
+    boundary = None
+    for layer in ("boundary", "places", "areas", "candidates"):
+        file = folder / f"{layer}.geojson"
+        if not file.exists():
+            layers[layer] = empty_layer(SPATIAL_LAYERS[layer])
+            continue
+        gdf = gpd.read_file(file, engine="pyogrio").to_crs(CRS)
+        found = validation.validate_layer(layer, gdf, path=str(file), boundary=boundary)
+        problems += found
+        gdf = validation.normalise_layer(layer, gdf)
+        if layer == "boundary":
+            boundary = gdf
+        layers[layer] = gdf
+    if any(p.severity == "error" for p in problems):  # the embedded data is checked by the tests
+        raise InputError(problems)
+    return Project(settings=Settings(), name=meta["name"], path=None, **layers)
+
+
+def load_dataset(name: str = DEFAULT_DATASET) -> Project:
+    """A fresh copy of an embedded data set as a :class:`~coverage.model.Project` (EPSG:3067)."""
+    return _load_cached(name).copy()
