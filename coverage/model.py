@@ -169,7 +169,7 @@ class Settings:
     mode: str = DEFAULT_MODE
     speeds_kmh: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SPEEDS_KMH))
     circuity: float = DEFAULT_CIRCUITY
-    threshold_minutes: float | None = DEFAULT_THRESHOLD_MINUTES
+    threshold_minutes: float | None = None  # default: DEFAULT_THRESHOLD_MINUTES when neither is given
     threshold_km: float | None = None
     language: str = "fi"
     network: str | None = None  # path to an .osm.pbf road network, None = straight-line model
@@ -184,7 +184,7 @@ class Settings:
             if not (speed > 0 and math.isfinite(speed)):
                 raise KatveError(f"speed for {mode} must be positive, got {speed!r}")
         if self.threshold_minutes is None and self.threshold_km is None:
-            raise KatveError("give a threshold in minutes or in km")
+            object.__setattr__(self, "threshold_minutes", DEFAULT_THRESHOLD_MINUTES)
         if self.threshold_minutes is not None and self.threshold_km is not None:
             raise KatveError("give the threshold in minutes or in km, not both")
         for name in ("threshold_minutes", "threshold_km"):

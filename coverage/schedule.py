@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from opening_hours import OpeningHours, ParserError
+from opening_hours import OpeningHours, ParserError, State
 
 from .model import KatveError
 
@@ -96,7 +96,7 @@ def open_intervals(value: str, start: dt.datetime, end: dt.datetime) -> list[tup
     start, end = _aware(start), _aware(end)
     out = []
     for a, b, state, _comment in parse(value).intervals(start, end):
-        if str(state).endswith("OPEN"):
+        if state == State.OPEN:
             a = max(_aware(a), start)
             b = min(_aware(b) if b is not None else end, end)
             if b > a:

@@ -4,7 +4,7 @@ Layers: ``places``, ``areas``, ``boundary``, ``candidates`` (EPSG:3067 points/po
 ``outreach`` (attribute tables), ``katve_settings`` (key/value table) and ``katve_meta`` (name, format version).
 
 Saving is atomic: the project is written to a temporary file in the same folder, flushed to disk and renamed
-over the old file; the previous version is kept as ``<name>.gpkg.bak``. A crash mid-save leaves the last good
+over the old file; the previous version is kept as ``<name>.backup.gpkg``. A crash mid-save leaves the last good
 file in place. :func:`save` also refuses to overwrite a file that changed on disk since the project was loaded
 (another browser session saved it), unless ``force=True``.
 
@@ -64,9 +64,9 @@ def file_version(path: str | os.PathLike) -> str | None:
 
 
 def backup_path(path: str | os.PathLike) -> Path:
-    """Where :func:`save` keeps the previous version of ``path``."""
+    """Where :func:`save` keeps the previous version of ``path`` (a GeoPackage QGIS can open too)."""
     p = Path(path)
-    return p.with_name(p.name + ".bak")
+    return p.with_name(p.stem + ".backup.gpkg")
 
 
 # --- loading ----------------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def _write_layers(project: Project, target: str) -> None:
 def save(project: Project, path: str | os.PathLike | None = None, *, force: bool = False) -> str:
     """Write ``project`` to ``path`` (default: where it was loaded from) atomically.
 
-    The previous file is kept as ``<path>.bak``. Returns the new content version and updates
+    The previous file is kept as ``<stem>.backup.gpkg``. Returns the new content version and updates
     ``project.path`` / ``project.version``.
 
     Raises
