@@ -7,6 +7,12 @@ coordinates in metres:
 * :meth:`TravelModel.nearest` - for each origin the nearest destination, its minutes and distances;
 * :meth:`TravelModel.within` - all (origin, destination) pairs within a time limit, sparse.
 
+Models may also offer two optional methods, used by :mod:`coverage.analysis` when present:
+
+* ``reach_polygons(points, max_minutes)`` - one polygon per point: the area reached within the limit
+  (blind-spot polygons, reach maps);
+* ``pair_distance_km(origins, destinations)`` - element-wise travel km between paired points (overlaps).
+
 The default :class:`StraightLine` model is straight-line distance x circuity at a mode speed. It never loops
 over pairs in Python: nearest and within-limit queries use a KD-tree.
 
@@ -24,6 +30,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+import shapely
+from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
 from .model import KatveError, Settings
@@ -50,8 +58,6 @@ class Pairs:
 
     def to_csr(self):  # noqa: ANN201 - scipy type
         """As a ``scipy.sparse.csr_matrix`` holding ``minutes + 1e-9`` (so zero-minute pairs survive)."""
-        from scipy.sparse import csr_matrix
-
         return csr_matrix((self.minutes + 1e-9, (self.rows, self.cols)), shape=self.shape)
 
 
@@ -117,7 +123,7 @@ class StraightLine:
         if len(d) == 0:
             nan = np.full(n, np.nan)
             return Nearest(np.full(n, -1, dtype=np.int64), nan, nan.copy(), nan.copy())
-        dist, idx = cKDTree(d).query(o, k=1) if n else (np.empty(0), np.empty(0, dtype=np.int64))
+        dist, idx = cKDTree(d).query(o, k=1, workers=-1) if n else (np.empty(0), np.empty(0, dtype=np.int64))
         straight_km = np.asarray(dist, dtype=float) / 1000.0
         return Nearest(
             index=np.asarray(idx, dtype=np.int64),
@@ -127,27 +133,47 @@ class StraightLine:
         )
 
     def within(self, origins: np.ndarray, destinations: np.ndarray, max_minutes: float) -> Pairs:
-        """All pairs within ``max_minutes`` via a KD-tree sparse distance matrix."""
+        """All pairs within ``max_minutes`` via a dual KD-tree sparse distance query.
+
+        Co-located pairs (distance 0) are included; pairs are sorted by origin, then destination.
+        """
         o, d = as_xy(origins), as_xy(destinations)
         shape = (len(o), len(d))
-        if not len(o) or not len(d):
+        if not len(o) or not len(d) or not max_minutes >= 0:
             empty = np.empty(0, dtype=np.int64)
             return Pairs(empty, empty.copy(), np.empty(0), shape)
         radius = self.straight_radius_m(max_minutes)
-        coo = cKDTree(o).sparse_distance_matrix(cKDTree(d), radius, output_type="coo_matrix")
-        rows, cols, dist = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
-        # sparse_distance_matrix drops exact zero distances (co-located points): add them back.
-        zero_pairs = cKDTree(o).query_ball_tree(cKDTree(d), r=1e-9)
-        extra = [(i, j) for i, js in enumerate(zero_pairs) for j in js]
-        if extra:
-            known = set(zip(rows.tolist(), cols.tolist()))
-            extra = [p for p in extra if p not in known]
-        if extra:
-            er, ec = np.array(extra, dtype=np.int64).T
-            rows, cols = np.concatenate([rows, er]), np.concatenate([cols, ec])
-            dist = np.concatenate([dist, np.zeros(len(er))])
-        order = np.lexsort((cols, rows))
-        return Pairs(rows[order], cols[order], dist[order] * self._minutes_per_metre, shape)
+        # Dual-tree query, the smaller set as the outer tree (faster). output_type="ndarray" keeps exact
+        # zero distances (co-located points), which the dok/dict outputs would drop.
+        if len(o) >= len(d):
+            found = cKDTree(d).sparse_distance_matrix(cKDTree(o), radius, output_type="ndarray")
+            rows, cols = found["j"], found["i"]
+        else:
+            found = cKDTree(o).sparse_distance_matrix(cKDTree(d), radius, output_type="ndarray")
+            rows, cols = found["i"], found["j"]
+        # sort by (origin, destination) in C via CSR; +1 keeps zero distances as stored entries
+        csr = csr_matrix((found["v"] + 1.0, (rows, cols)), shape=shape)
+        csr.sort_indices()
+        rows = np.repeat(np.arange(shape[0], dtype=np.int64), np.diff(csr.indptr))
+        return Pairs(rows, csr.indices.astype(np.int64), (csr.data - 1.0) * self._minutes_per_metre, shape)
+
+    def pair_distance_km(self, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
+        """Travel km between ``origins[i]`` and ``destinations[i]`` (element-wise, same length)."""
+        o, d = as_xy(origins), as_xy(destinations)
+        if o.shape != d.shape:
+            raise KatveError(f"pair_distance_km needs equally many origins and destinations, got {len(o)} and {len(d)}")
+        return np.hypot(*(o - d).T) / 1000.0 * self.circuity if len(o) else np.empty(0)
+
+    def reach_polygons(self, points: np.ndarray, max_minutes: float, *, quad_segs: int = 16) -> np.ndarray:
+        """The area reached from each point within ``max_minutes``: circles of the straight-line radius.
+
+        Circles are polygons with ``4 * quad_segs`` vertices inscribed in the true circle (area error
+        about 0.16 % at the default 16), so every truly unreached point lies outside every polygon.
+        """
+        xy = as_xy(points)
+        if not len(xy):
+            return np.empty(0, dtype=object)
+        return shapely.buffer(shapely.points(xy), self.straight_radius_m(max_minutes), quad_segs=quad_segs)
 
 
 def model_from_settings(settings: Settings) -> TravelModel:
