@@ -1,0 +1,1267 @@
+"""Exports for planners and the network meeting: GeoPackage, HTML map, print map, tables, calendar, report.
+
+One entry point, :func:`export` (``python -m coverage export`` and the app's "Vienti" page use it), writes one
+of :data:`FORMATS`; :func:`export_bytes` returns the same content as bytes (download buttons). The analysis
+behind every format is computed once by :func:`prepare` into an :class:`ExportData`.
+
+Formats and their choices
+-------------------------
+``gpkg``
+    A GeoPackage for QGIS, EPSG:3067, with the layers of :data:`GPKG_LAYERS` (Finnish layer names, the data
+    model's English field names so that the layers can be copied back into a project):
+    ``kohtaamispaikat`` (places + ``counted``, ``children_within``, ``children_nearest``, ``hours_per_week``),
+    ``alueet_kattavuus`` (areas + ``nearest_place_id``, ``nearest_place``, ``straight_km``, ``distance_km``,
+    ``minutes``, ``covered``), ``kuntaraja``, ``saavutettavuusalueet`` (reach of each counted place),
+    ``katvealueet`` (blind-spot polygons), ``ehdotukset`` (proposed new sites, only with a plan) and the
+    attribute table ``yhteenveto`` (settings, travel model and headline figures as key/value rows).
+``html``
+    A standalone interactive Leaflet map: Leaflet's JS and CSS are inlined from ``static/leaflet/`` (fetched
+    by ``make static/leaflet/leaflet.js``), no tiles, so it works offline. Text from the data is escaped.
+``png`` / ``pdf``
+    The A4 landscape print map of :mod:`coverage.printmap` (matplotlib, no internet).
+``csv``
+    One table (``table="areas"`` or ``"places"``) as Finnish Excel opens it by double-click: ``;`` separator,
+    UTF-8 with BOM, decimal comma, headers in the chosen language, yes/no as words.
+``xlsx``
+    Sheets *Yhteenveto*, *Alueet* and *Kohtaamispaikat* with localised headers, bold frozen header row,
+    autofilter, column widths fitted to the content and number formats (``0.0`` for km and children).
+``ics``
+    The family calendar (perhekalenteri): one VEVENT per session of every existing place over a term (RFC
+    5545, TZID Europe/Helsinki with its VTIMEZONE, stable UIDs so re-imports update instead of duplicating).
+``report``
+    The meeting report of :mod:`coverage.report` (a multi-page A4 PDF).
+
+Examples
+--------
+>>> from coverage.datasets import load_dataset
+>>> data = prepare(load_dataset("vihti"))
+>>> table = area_table(data)
+>>> int(table["covered"].sum()) == data.result.summary["areas_covered"]
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import analysis, schedule
+from .model import CRS, KatveError, Project, Settings
+
+FORMATS = ("gpkg", "html", "png", "pdf", "csv", "xlsx", "ics", "report")
+"""Export formats, as accepted by ``--format``."""
+
+SUFFIXES = {"gpkg": ".gpkg", "html": ".html", "png": ".png", "pdf": ".pdf", "csv": ".csv", "xlsx": ".xlsx",
+            "ics": ".ics", "report": ".pdf"}
+MEDIA_TYPES = {
+    "gpkg": "application/geopackage+sqlite3",
+    "html": "text/html",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ics": "text/calendar",
+    "report": "application/pdf",
+}
+LANGUAGES = ("fi", "sv", "en")
+TABLES = ("areas", "places")
+
+GPKG_LAYERS = {
+    "places": "kohtaamispaikat",
+    "areas": "alueet_kattavuus",
+    "boundary": "kuntaraja",
+    "reach": "saavutettavuusalueet",
+    "blind_spots": "katvealueet",
+    "proposals": "ehdotukset",
+    "summary": "yhteenveto",
+}
+"""Layer names in the exported GeoPackage (key: what it holds)."""
+
+ATTRIBUTION = "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0"
+"""Data attribution printed on every map (boundaries: NLS; population: Statistics Finland)."""
+
+LEAFLET_DIR = Path(__file__).resolve().parent.parent / "static" / "leaflet"
+
+
+class ExportError(KatveError):
+    """An export cannot be written (unknown format, unwritable path, missing Leaflet, ...)."""
+
+
+# --- document text (fi / sv / en) -------------------------------------------------------------------------
+
+TEXT: dict[str, dict[str, str]] = {
+    "fi": {
+        "title": "Kohtaamispaikkojen saavutettavuus",
+        "report_title": "Perhekeskuksen kohtaamispaikat – saavutettavuusraportti",
+        "calendar": "Perhekalenteri",
+        "printed": "Tulostettu {date}",
+        "date_fmt": "%-d.%-m.%Y",
+        "north": "P",
+        "mode.walk": "kävellen (lastenvaunut)",
+        "mode.bike": "pyörällä",
+        "mode.car": "autolla",
+        "threshold.minutes": "{mode}, enintään {value} min",
+        "threshold.km": "{mode}, enintään {value} km",
+        "model.straight_line": "linnuntie × {circuity}, {speed} km/h",
+        "model.road_network": "tieverkko (OpenStreetMap), {speed} km/h",
+        "model.other": "{model}",
+        "at": "vain {when} avoinna olevat paikat",
+        "legend.boundary": "Kunnan raja",
+        "legend.reach": "Saavutettavissa",
+        "legend.blind": "Katvealue",
+        "legend.place": "Kohtaamispaikka",
+        "legend.place_planned": "Suunniteltu paikka",
+        "legend.place_not_counted": "Paikka, ei mukana laskennassa",
+        "legend.proposal": "Ehdotettu uusi paikka",
+        "legend.area_covered": "Kylä/alue, saavutettavissa",
+        "legend.area_uncovered": "Kylä/alue, katvealueella",
+        "layer.areas": "Kylät ja alueet",
+        "legend.size": "Pisteen koko: lapsia 0–6 v.",
+        "places_list": "Kohtaamispaikat",
+        "covered_line": "Lapsia 0–6 v. saavutettavissa: {covered} / {total} ({share})",
+        "pop_line": "Asukkaita saavutettavissa: {covered} / {total} ({share})",
+        "places_line": "Laskennassa mukana {n} kohtaamispaikkaa",
+        "yes": "kyllä",
+        "no": "ei",
+        "status.existing": "toiminnassa",
+        "status.planned": "suunniteltu",
+        "status.candidate": "ehdokas",
+        "kind.open_daycare": "avoin päiväkoti",
+        "kind.family_cafe": "perhekahvila",
+        "kind.family_club": "perhekerho",
+        "kind.other": "muu",
+        "organiser_type.municipality": "kunta",
+        "organiser_type.mll": "MLL",
+        "organiser_type.parish": "seurakunta",
+        "organiser_type.other_ngo": "muu järjestö",
+        "organiser_type.other": "muu",
+        "sheet.summary": "Yhteenveto",
+        "sheet.areas": "Alueet",
+        "sheet.places": "Kohtaamispaikat",
+        "key": "Tieto",
+        "value": "Arvo",
+        "organiser": "Järjestäjä",
+        "address": "Osoite",
+        "ages": "Ikäryhmä",
+        "languages": "Kielet",
+        "notes": "Lisätietoja",
+        "municipality": "Kunta",
+        "created": "Laadittu",
+        "travel": "Matka",
+        "weekdays": "ma,ti,ke,to,pe,la,su",
+        "daypart.morning": "aamupäivä 8–12",
+        "daypart.afternoon": "iltapäivä 12–16",
+        "daypart.evening": "ilta 16–20",
+    },
+    "sv": {
+        "title": "Mötesplatsernas tillgänglighet",
+        "report_title": "Familjecentrets mötesplatser – tillgänglighetsrapport",
+        "calendar": "Familjekalender",
+        "printed": "Utskriven {date}",
+        "date_fmt": "%-d.%-m.%Y",
+        "north": "N",
+        "mode.walk": "till fots (barnvagn)",
+        "mode.bike": "med cykel",
+        "mode.car": "med bil",
+        "threshold.minutes": "{mode}, högst {value} min",
+        "threshold.km": "{mode}, högst {value} km",
+        "model.straight_line": "fågelvägen × {circuity}, {speed} km/h",
+        "model.road_network": "vägnät (OpenStreetMap), {speed} km/h",
+        "model.other": "{model}",
+        "at": "endast platser öppna {when}",
+        "legend.boundary": "Kommungräns",
+        "legend.reach": "Inom räckhåll",
+        "legend.blind": "Skuggområde",
+        "legend.place": "Mötesplats",
+        "legend.place_planned": "Planerad plats",
+        "legend.place_not_counted": "Plats, inte medräknad",
+        "legend.proposal": "Föreslagen ny plats",
+        "legend.area_covered": "By/område, inom räckhåll",
+        "legend.area_uncovered": "By/område, i skuggområde",
+        "layer.areas": "Byar och områden",
+        "legend.size": "Punktens storlek: barn 0–6 år",
+        "places_list": "Mötesplatser",
+        "covered_line": "Barn 0–6 år inom räckhåll: {covered} / {total} ({share})",
+        "pop_line": "Invånare inom räckhåll: {covered} / {total} ({share})",
+        "places_line": "{n} mötesplatser medräknade",
+        "yes": "ja",
+        "no": "nej",
+        "status.existing": "i bruk",
+        "status.planned": "planerad",
+        "status.candidate": "kandidat",
+        "kind.open_daycare": "öppen daghem",
+        "kind.family_cafe": "familjecafé",
+        "kind.family_club": "familjeklubb",
+        "kind.other": "annan",
+        "organiser_type.municipality": "kommun",
+        "organiser_type.mll": "MLL",
+        "organiser_type.parish": "församling",
+        "organiser_type.other_ngo": "annan organisation",
+        "organiser_type.other": "annan",
+        "sheet.summary": "Sammanfattning",
+        "sheet.areas": "Områden",
+        "sheet.places": "Mötesplatser",
+        "key": "Uppgift",
+        "value": "Värde",
+        "organiser": "Arrangör",
+        "address": "Adress",
+        "ages": "Åldersgrupp",
+        "languages": "Språk",
+        "notes": "Mer information",
+        "municipality": "Kommun",
+        "created": "Uppgjord",
+        "travel": "Resa",
+        "weekdays": "må,ti,on,to,fr,lö,sö",
+        "daypart.morning": "förmiddag 8–12",
+        "daypart.afternoon": "eftermiddag 12–16",
+        "daypart.evening": "kväll 16–20",
+    },
+    "en": {
+        "title": "Accessibility of family meeting places",
+        "report_title": "Family centre meeting places – accessibility report",
+        "calendar": "Family calendar",
+        "printed": "Printed {date}",
+        "date_fmt": "%-d %b %Y",
+        "north": "N",
+        "mode.walk": "walking (pram)",
+        "mode.bike": "by bike",
+        "mode.car": "by car",
+        "threshold.minutes": "{mode}, at most {value} min",
+        "threshold.km": "{mode}, at most {value} km",
+        "model.straight_line": "straight line × {circuity}, {speed} km/h",
+        "model.road_network": "road network (OpenStreetMap), {speed} km/h",
+        "model.other": "{model}",
+        "at": "only places open {when}",
+        "legend.boundary": "Municipal boundary",
+        "legend.reach": "Within reach",
+        "legend.blind": "Blind spot",
+        "legend.place": "Meeting place",
+        "legend.place_planned": "Planned place",
+        "legend.place_not_counted": "Place, not counted",
+        "legend.proposal": "Proposed new place",
+        "legend.area_covered": "Village/area, within reach",
+        "legend.area_uncovered": "Village/area, in a blind spot",
+        "layer.areas": "Villages and areas",
+        "legend.size": "Marker size: children aged 0–6",
+        "places_list": "Meeting places",
+        "covered_line": "Children 0–6 within reach: {covered} / {total} ({share})",
+        "pop_line": "Residents within reach: {covered} / {total} ({share})",
+        "places_line": "{n} meeting places counted",
+        "yes": "yes",
+        "no": "no",
+        "status.existing": "existing",
+        "status.planned": "planned",
+        "status.candidate": "candidate",
+        "kind.open_daycare": "open day-care",
+        "kind.family_cafe": "family café",
+        "kind.family_club": "family club",
+        "kind.other": "other",
+        "organiser_type.municipality": "municipality",
+        "organiser_type.mll": "MLL",
+        "organiser_type.parish": "parish",
+        "organiser_type.other_ngo": "other NGO",
+        "organiser_type.other": "other",
+        "sheet.summary": "Summary",
+        "sheet.areas": "Areas",
+        "sheet.places": "Meeting places",
+        "key": "Item",
+        "value": "Value",
+        "organiser": "Organiser",
+        "address": "Address",
+        "ages": "Ages",
+        "languages": "Languages",
+        "notes": "Notes",
+        "municipality": "Municipality",
+        "created": "Created",
+        "travel": "Travel",
+        "weekdays": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+        "daypart.morning": "morning 8–12",
+        "daypart.afternoon": "afternoon 12–16",
+        "daypart.evening": "evening 16–20",
+    },
+}
+
+HEADERS: dict[str, dict[str, str]] = {
+    "fi": {
+        "id": "Tunnus", "name": "Nimi", "municipality": "Kunta", "population": "Asukkaita",
+        "children_0_6": "Lapsia 0–6 v.", "children_estimated": "Lapsimäärä arvio",
+        "nearest_place_id": "Lähimmän paikan tunnus", "nearest_place": "Lähin kohtaamispaikka",
+        "straight_km": "Linnuntie (km)", "distance_km": "Matka (km)", "minutes": "Matka-aika (min)",
+        "covered": "Saavutettavissa", "organiser": "Järjestäjä", "organiser_type": "Järjestäjätyyppi",
+        "kind": "Toimintamuoto", "address": "Osoite", "opening_hours": "Aukioloajat", "ages": "Ikäryhmä",
+        "languages": "Kielet", "status": "Tila", "counted": "Mukana laskennassa",
+        "hours_per_week": "Aukiolotunteja viikossa", "children_within": "Lapsia 0–6 v. saavutettavissa",
+        "children_nearest": "Lapsia 0–6 v., joille lähin", "visit_days": "Kirjattuja kertoja",
+        "visitors_children": "Lapsikäyntejä", "visitors_adults": "Aikuiskäyntejä", "notes": "Lisätietoja",
+        "area_km2": "Pinta-ala (km²)", "areas": "Alueita", "children_gained": "Lisää lapsia saavutettavissa",
+    },
+    "sv": {
+        "id": "Kod", "name": "Namn", "municipality": "Kommun", "population": "Invånare",
+        "children_0_6": "Barn 0–6 år", "children_estimated": "Antal barn uppskattat",
+        "nearest_place_id": "Närmaste platsens kod", "nearest_place": "Närmaste mötesplats",
+        "straight_km": "Fågelvägen (km)", "distance_km": "Resa (km)", "minutes": "Restid (min)",
+        "covered": "Inom räckhåll", "organiser": "Arrangör", "organiser_type": "Typ av arrangör",
+        "kind": "Verksamhetsform", "address": "Adress", "opening_hours": "Öppettider", "ages": "Åldersgrupp",
+        "languages": "Språk", "status": "Status", "counted": "Medräknad",
+        "hours_per_week": "Öppettimmar per vecka", "children_within": "Barn 0–6 år inom räckhåll",
+        "children_nearest": "Barn 0–6 år för vilka närmast", "visit_days": "Registrerade gånger",
+        "visitors_children": "Barnbesök", "visitors_adults": "Vuxenbesök", "notes": "Mer information",
+        "area_km2": "Areal (km²)", "areas": "Områden", "children_gained": "Fler barn inom räckhåll",
+    },
+    "en": {
+        "id": "ID", "name": "Name", "municipality": "Municipality", "population": "Population",
+        "children_0_6": "Children 0–6", "children_estimated": "Children estimated",
+        "nearest_place_id": "Nearest place ID", "nearest_place": "Nearest meeting place",
+        "straight_km": "Straight line (km)", "distance_km": "Travel (km)", "minutes": "Travel time (min)",
+        "covered": "Within reach", "organiser": "Organiser", "organiser_type": "Organiser type",
+        "kind": "Kind", "address": "Address", "opening_hours": "Opening hours", "ages": "Ages",
+        "languages": "Languages", "status": "Status", "counted": "Counted",
+        "hours_per_week": "Open hours per week", "children_within": "Children 0–6 within reach",
+        "children_nearest": "Children 0–6 for whom nearest", "visit_days": "Recorded sessions",
+        "visitors_children": "Child visits", "visitors_adults": "Adult visits", "notes": "Notes",
+        "area_km2": "Area (km²)", "areas": "Areas", "children_gained": "Children gained",
+    },
+}
+
+AREA_COLUMNS = ("id", "name", "municipality", "population", "children_0_6", "children_estimated",
+                "nearest_place_id", "nearest_place", "straight_km", "distance_km", "minutes", "covered")
+PLACE_COLUMNS = ("id", "name", "organiser", "organiser_type", "kind", "address", "opening_hours", "ages",
+                 "languages", "status", "counted", "hours_per_week", "children_within", "children_nearest")
+VISIT_COLUMNS = ("visit_days", "visitors_children", "visitors_adults")
+_BOOL_COLUMNS = ("children_estimated", "covered", "counted")
+_CODED_COLUMNS = ("status", "kind", "organiser_type")  # translated with TEXT["<column>.<code>"]
+_DECIMALS = {"children_0_6": 1, "straight_km": 2, "distance_km": 2, "minutes": 1, "hours_per_week": 1,
+             "children_within": 1, "children_nearest": 1, "area_km2": 2, "children_gained": 1}
+
+
+def check_language(lang: str | None) -> str:
+    """Return ``lang`` (default ``"fi"``) or raise :class:`ExportError` naming the choices."""
+    lang = (lang or "fi").lower()
+    if lang not in LANGUAGES:
+        raise ExportError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def text(key: str, lang: str = "fi", **values: Any) -> str:
+    """A document string in ``lang`` with ``{placeholders}`` filled (falls back to Finnish, then the key)."""
+    template = TEXT.get(lang, {}).get(key, TEXT["fi"].get(key, key))
+    return template.format(**values) if values else template
+
+
+def fmt_number(value: Any, lang: str = "fi", digits: int = 0) -> str:
+    """``1234.5`` -> ``"1 234,5"`` (fi/sv: narrow no-break space, decimal comma) or ``"1,234.5"`` (en)."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if not math.isfinite(f):
+        return "–"
+    s = f"{f:,.{digits}f}"
+    if lang in ("fi", "sv"):
+        s = s.replace(",", "\u202f").replace(".", ",")
+    return s.replace("-", "−")
+
+
+def fmt_share(share: Any, lang: str = "fi", digits: int = 0) -> str:
+    """``0.873`` -> ``"87 %"`` (fi/sv) or ``"87%"`` (en); ``None`` -> ``"–"``."""
+    if share is None or (isinstance(share, float) and not math.isfinite(share)):
+        return "–"
+    number = fmt_number(100.0 * float(share), lang, digits)
+    return f"{number}\u00a0%" if lang in ("fi", "sv") else f"{number}%"
+
+
+def fmt_date(day: dt.date, lang: str = "fi") -> str:
+    """A date as people write it in ``lang`` (``14.5.2026``)."""
+    return f"{day.day}.{day.month}.{day.year}" if lang in ("fi", "sv") else day.strftime("%-d %b %Y")
+
+
+def describe_settings(result: analysis.CoverageResult, lang: str = "fi") -> str:
+    """One line: mode, threshold, travel model (and the moment, with ``at``)."""
+    s = result.settings
+    mode = text(f"mode.{s.mode}", lang)
+    if s.threshold_km is not None:
+        line = text("threshold.km", lang, mode=mode, value=fmt_number(s.threshold_km, lang, _digits(s.threshold_km)))
+    else:
+        minutes = s.threshold_in_minutes
+        line = text("threshold.minutes", lang, mode=mode, value=fmt_number(minutes, lang, _digits(minutes)))
+    model = result.model or {}
+    name = str(model.get("model", ""))
+    speed = fmt_number(model.get("speed_kmh", s.speed_kmh), lang, _digits(float(model.get("speed_kmh", s.speed_kmh))))
+    circuity = fmt_number(model.get("circuity", s.circuity), lang, 2).rstrip("0").rstrip(",.")
+    key = f"model.{name}" if f"model.{name}" in TEXT["fi"] else "model.other"
+    line += f" ({text(key, lang, circuity=circuity, speed=speed, model=name)})"
+    if result.at is not None:
+        line += "; " + text("at", lang, when=_weekday_time(result.at, lang))
+    return line
+
+
+def _weekday_time(when: dt.datetime, lang: str) -> str:
+    days = text("weekdays", lang).split(",")
+    return f"{days[when.weekday()]} {when:%H:%M}" if lang == "en" else f"{days[when.weekday()]} {when:%H.%M}"
+
+
+def _digits(value: float) -> int:
+    return 0 if float(value).is_integer() else 1
+
+
+# --- the data behind every export ------------------------------------------------------------------------
+
+@dataclass
+class ExportData:
+    """A project and its analysis, computed once and shared by every format.
+
+    Build it with :func:`prepare`. The heavier parts (reach areas, blind-spot polygons, weekday matrix,
+    overlaps) are computed on first use.
+    """
+
+    project: Project
+    result: analysis.CoverageResult
+    include_planned: bool = False
+    plan: Any = None
+    lang: str = "fi"
+    today: dt.date = field(default_factory=dt.date.today)
+    week: dt.date | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings of the analysis."""
+        return self.result.settings
+
+    @property
+    def name(self) -> str:
+        """The municipality (project) name."""
+        return self.project.municipality_name or "Katve"
+
+    @cached_property
+    def reach(self) -> gpd.GeoDataFrame:
+        """Reach area of each counted place (:func:`coverage.analysis.reach_areas`)."""
+        return analysis.reach_areas(self.project, self.settings, at=self.result.at,
+                                    include_planned=self.include_planned)
+
+    @cached_property
+    def blind(self) -> gpd.GeoDataFrame:
+        """Blind-spot polygons (:func:`coverage.analysis.blind_spot_polygons`)."""
+        return analysis.blind_spot_polygons(self.project, self.settings, at=self.result.at,
+                                            include_planned=self.include_planned)
+
+    @cached_property
+    def matrix(self) -> pd.DataFrame:
+        """Children covered per weekday x daypart (:func:`coverage.analysis.weekday_matrix`)."""
+        return analysis.weekday_matrix(self.project, self.settings, week=self.week,
+                                       include_planned=self.include_planned)
+
+    @cached_property
+    def overlaps(self) -> pd.DataFrame:
+        """Simultaneous sessions of nearby places (:func:`coverage.analysis.overlaps`)."""
+        return analysis.overlaps(self.project, self.settings, week=self.week, include_planned=self.include_planned)
+
+    @cached_property
+    def proposals(self) -> gpd.GeoDataFrame:
+        """Proposed new sites of ``plan`` (``id, name, children_gained, geometry``); empty without a plan."""
+        return proposals_from_plan(self.plan)
+
+
+def prepare(
+    project: Project,
+    settings: Settings | None = None,
+    *,
+    at: dt.datetime | str | None = None,
+    include_planned: bool = False,
+    plan: Any = None,
+    lang: str | None = None,
+    today: dt.date | None = None,
+    week: dt.date | None = None,
+) -> ExportData:
+    """Analyse ``project`` once for all exports.
+
+    Parameters
+    ----------
+    project : Project
+    settings : Settings, optional
+        Default: the project's.
+    at : datetime or str, optional
+        Count only places open then (``"Tu 10:00"``), as in ``analyze --at``.
+    include_planned : bool
+        Count planned places too.
+    plan : PlanResult, optional
+        A :func:`coverage.planning.plan` result: its proposed sites go to the map, the GeoPackage and the
+        report's before/after page.
+    lang : {"fi", "sv", "en"}, optional
+        Language of headers, legends and the report. Default: the settings' language, else Finnish.
+    today : date, optional
+        The date printed on maps and used to choose the calendar's term (default: today).
+    week : date, optional
+        Reference week of the weekday matrix and overlaps (default: the next full term week).
+    """
+    settings = settings or project.settings
+    lang = check_language(lang or getattr(settings, "language", None))
+    result = analysis.analyze(project, settings, at=at, include_planned=include_planned)
+    return ExportData(project=project, result=result, include_planned=include_planned, plan=plan, lang=lang,
+                      today=today or dt.date.today(), week=week)
+
+
+def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
+    """The proposed new sites of a planning result as ``id, name, children_gained, geometry`` (EPSG:3067).
+
+    Accepts a :class:`coverage.planning.PlanResult` (its ``new_sites``) or any GeoDataFrame of points with
+    at least ``id`` and ``name``; ``None`` gives an empty layer.
+    """
+    empty = gpd.GeoDataFrame({"id": pd.Series(dtype=object), "name": pd.Series(dtype=object),
+                              "children_gained": pd.Series(dtype=float)},
+                             geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    if plan is None:
+        return empty
+    sites = plan if isinstance(plan, gpd.GeoDataFrame) else None
+    for attr in ("new_sites", "chosen", "sites"):
+        if sites is None and isinstance(getattr(plan, attr, None), gpd.GeoDataFrame):
+            sites = getattr(plan, attr)
+    if sites is None:
+        raise ExportError(f"cannot read proposed sites from {type(plan).__name__}; expected new_sites")
+    sites = sites.to_crs(CRS) if sites.crs is not None and not sites.crs.equals(CRS) else sites
+    out = gpd.GeoDataFrame(
+        {
+            "id": sites["id"].astype(str).to_numpy(object) if "id" in sites else
+            np.array([f"N{i + 1}" for i in range(len(sites))], dtype=object),
+            "name": sites["name"].astype(str).to_numpy(object) if "name" in sites else
+            np.array([""] * len(sites), dtype=object),
+            "children_gained": pd.to_numeric(sites["children_gained"], errors="coerce").to_numpy(float)
+            if "children_gained" in sites else np.full(len(sites), np.nan),
+        },
+        geometry=gpd.GeoSeries(sites.geometry.to_numpy(), crs=CRS),
+        crs=CRS,
+    )
+    return out
+
+
+# --- tables ------------------------------------------------------------------------------------------------
+
+def area_table(data: ExportData) -> pd.DataFrame:
+    """One row per area: demand, nearest counted place, distances and whether it is covered.
+
+    Columns :data:`AREA_COLUMNS` (English keys; see :func:`localise` for printable headers).
+    """
+    a = data.result.areas
+    names = dict(zip(data.result.places["id"].astype(str), data.result.places["name"].astype(str)))
+    out = pd.DataFrame(index=range(len(a)))
+    for col in AREA_COLUMNS:
+        if col == "nearest_place":
+            out[col] = [names.get(str(p), "") if p is not None else "" for p in a["nearest_place_id"]]
+        elif col == "nearest_place_id":
+            out[col] = [("" if p is None else str(p)) for p in a["nearest_place_id"]]
+        elif col in a:
+            out[col] = a[col].to_numpy()
+    out["population"] = pd.to_numeric(out["population"], errors="coerce").round().astype("Int64")
+    out["covered"] = a["covered"].to_numpy(bool)
+    return _rounded(out)
+
+
+def place_table(data: ExportData) -> pd.DataFrame:
+    """One row per place: who runs it, when it is open, whether it counts and whom it reaches.
+
+    ``hours_per_week`` is in the reference week; ``children_within`` the children 0-6 whose area is within
+    the threshold of the place (counted or not); ``children_nearest`` the children for whom it is the nearest
+    counted place. With visits in the project: ``visit_days``, ``visitors_children``, ``visitors_adults``.
+    """
+    p = data.result.places
+    areas = data.result.areas
+    out = pd.DataFrame({col: p[col].to_numpy() for col in PLACE_COLUMNS if col in p})
+    out["counted"] = p["counted"].to_numpy(bool)
+    monday = data.week or schedule.reference_week(data.today)
+    monday = monday - dt.timedelta(days=monday.weekday())
+    start = dt.datetime.combine(monday, dt.time(0), tzinfo=schedule.TZ)
+    hours = {}
+    for value in pd.unique(p["opening_hours"].astype(str)):
+        try:
+            hours[value] = schedule.open_minutes_between(value, start, start + dt.timedelta(days=7)) / 60.0
+        except schedule.ScheduleError:
+            hours[value] = np.nan
+    out["hours_per_week"] = [hours[v] for v in p["opening_hours"].astype(str)]
+    kids = pd.to_numeric(areas["children_0_6"], errors="coerce").fillna(0.0).to_numpy(float)
+    model_ = _model(data)
+    if len(p) and len(areas):
+        pairs = model_.within(analysis.demand_points(areas), analysis.demand_points(p),
+                              data.settings.threshold_in_minutes * (1 + 1e-9))
+        dist_ok = np.ones(len(pairs.rows), bool)
+        if data.settings.threshold_km is not None and hasattr(model_, "pair_distance_km"):
+            d = model_.pair_distance_km(analysis.demand_points(areas)[pairs.rows], analysis.demand_points(p)[pairs.cols])
+            dist_ok = d <= data.settings.threshold_km * (1 + 1e-9)
+        within = np.bincount(pairs.cols[dist_ok], weights=kids[pairs.rows[dist_ok]], minlength=len(p))
+    else:
+        within = np.zeros(len(p))
+    out["children_within"] = within
+    nearest = pd.Series(kids, index=areas["nearest_place_id"].astype(object).to_numpy()).groupby(level=0).sum()
+    out["children_nearest"] = [float(nearest.get(str(i), 0.0)) for i in p["id"].astype(str)]
+    visits = data.project.visits
+    if visits is not None and len(visits):
+        v = pd.DataFrame(visits).assign(place_id=lambda d: d["place_id"].astype(str))
+        g = v.groupby("place_id")
+        days = g["date"].nunique()
+        kids_v = g["children"].sum()
+        adults = g["adults"].sum()
+        ids = p["id"].astype(str)
+        out["visit_days"] = pd.array([int(days.get(i, 0)) for i in ids], dtype="Int64")
+        out["visitors_children"] = pd.array([int(kids_v.get(i, 0)) for i in ids], dtype="Int64")
+        out["visitors_adults"] = pd.array([int(adults.get(i, 0)) for i in ids], dtype="Int64")
+    return _rounded(out)
+
+
+def summary_rows(data: ExportData) -> list[tuple[str, Any]]:
+    """Key/value rows for the summary sheet and the GeoPackage's ``yhteenveto`` table (in ``data.lang``)."""
+    lang = data.lang
+    s = data.result.summary
+    rows: list[tuple[str, Any]] = [
+        (text("municipality", lang), data.name),
+        (text("created", lang), fmt_date(data.today, lang)),
+        (text("travel", lang), describe_settings(data.result, lang)),
+        (HEADERS[lang]["children_0_6"], _round(s["children_total"], 1)),
+        (HEADERS[lang]["children_within"], _round(s["children_covered"], 1)),
+        (HEADERS[lang]["children_within"] + " (%)", _round(100.0 * (s["children_covered_share"] or 0.0), 1)),
+        (HEADERS[lang]["population"], s["population_total"]),
+        (text("pop_line", lang, covered="", total="", share="").split(":")[0], s["population_covered"]),
+        (text("places_line", lang, n="").strip(), s["places_counted"]),
+        ("model", json.dumps(data.result.model, ensure_ascii=False)),
+        ("attribution", ATTRIBUTION),
+    ]
+    return rows
+
+
+def localise(df: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
+    """Printable copy of a table: headers, yes/no and coded values (status, kind, ...) in ``lang``."""
+    lang = check_language(lang)
+    out = df.copy()
+    for col in _BOOL_COLUMNS:
+        if col in out:
+            values = out[col].astype("boolean")
+            out[col] = [("" if pd.isna(x) else text("yes" if x else "no", lang)) for x in values]
+    for col in _CODED_COLUMNS:
+        if col in out:
+            out[col] = [text(f"{col}.{v}", lang) if f"{col}.{v}" in TEXT["fi"] else ("" if pd.isna(v) else str(v))
+                        for v in out[col]]
+    return out.rename(columns=HEADERS[lang])
+
+
+def _rounded(df: pd.DataFrame) -> pd.DataFrame:
+    for col, digits in _DECIMALS.items():
+        if col in df:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float).round(digits)
+    return df
+
+
+def _round(value: Any, digits: int) -> Any:
+    try:
+        return round(float(value), digits)
+    except (TypeError, ValueError):
+        return value
+
+
+def _model(data: ExportData):  # noqa: ANN202 - a TravelModel
+    from .travel import model_from_settings
+
+    return model_from_settings(data.settings)
+
+
+def write_csv(df: pd.DataFrame, out: Any, *, lang: str = "fi") -> None:
+    """Write a table as Finnish Excel reads it: ``;``-separated UTF-8 with BOM, decimal comma.
+
+    ``out`` is a path or a binary file object. English output (``lang="en"``) uses ``,`` and ``.``.
+    """
+    printable = localise(df, lang)
+    sep, decimal = (",", ".") if lang == "en" else (";", ",")
+    data = printable.to_csv(sep=sep, decimal=decimal, index=False, lineterminator="\r\n")
+    raw = ("\ufeff" + data).encode("utf-8")
+    _write_bytes(out, raw)
+
+
+def write_xlsx(data: ExportData, out: Any) -> None:
+    """Write the summary, area and place tables as an Excel workbook (``out``: path or binary file)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    lang = data.lang
+    wb = Workbook()
+    ws = wb.active
+    ws.title = text("sheet.summary", lang)
+    ws.append([text("key", lang), text("value", lang)])
+    for key, value in summary_rows(data):
+        ws.append([key, value])
+    sheets = [(text("sheet.areas", lang), area_table(data)), (text("sheet.places", lang), place_table(data))]
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="2F5D62")
+    for title, df in sheets:
+        sheet = wb.create_sheet(title)
+        printable = localise(df, lang)
+        sheet.append(list(printable.columns))
+        for row in printable.itertuples(index=False):
+            sheet.append([_cell(v) for v in row])
+        for j, col in enumerate(df.columns, start=1):
+            digits = _DECIMALS.get(col)
+            fmt = "0" if digits == 0 else ("0." + "0" * digits if digits else None)
+            if col == "population":
+                fmt = "#,##0"
+            if fmt:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
+        sheet.freeze_panes = "C2"
+        sheet.auto_filter.ref = sheet.dimensions
+    for sheet in wb.worksheets:
+        for cell in sheet[1]:
+            cell.font = header_font
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for j, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+            head = len(str(column[0] or ""))
+            body = max((len(_shown(v)) for v in column[1:]), default=0)
+            width = min(max(body, min(head, 18), 6) + 2, 60)
+            sheet.column_dimensions[get_column_letter(j)].width = width
+        sheet.row_dimensions[1].height = 32
+    buf = io.BytesIO()
+    wb.save(buf)
+    _write_bytes(out, buf.getvalue())
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return "" if value is None else str(value)
+
+
+# --- family calendar (ICS) ---------------------------------------------------------------------------------
+
+def term_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The current (or next) school term as ``(first day, last day)``, from ``today`` on.
+
+    Uses :func:`coverage.schedule.in_term_time`: autumn term Aug 11 - Dec 20, spring term Jan 7 - May 31.
+    In a break, the next term is returned whole.
+    """
+    day = today or dt.date.today()
+    for _ in range(400):
+        if schedule.in_term_time(day):
+            break
+        day += dt.timedelta(days=1)
+    end = day
+    while schedule.in_term_time(end + dt.timedelta(days=1)):
+        end += dt.timedelta(days=1)
+    return day, end
+
+
+def family_calendar(
+    project: Project,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    include_planned: bool = False,
+    lang: str = "fi",
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Any:
+    """The family calendar: one event per session of every existing place between ``start`` and ``end``.
+
+    Sessions are the open intervals of each place's ``opening_hours`` (public holidays and seasons apply).
+    Default period: :func:`term_period` of ``today``.
+
+    Returns
+    -------
+    icalendar.Calendar
+        With a VTIMEZONE for Europe/Helsinki; event UIDs depend only on the project name, place id and start
+        time, so importing an updated calendar replaces events instead of duplicating them.
+    """
+    import icalendar
+
+    lang = check_language(lang)
+    if start is None or end is None:
+        t_start, t_end = term_period(today)
+        start, end = start or t_start, end or t_end
+    if end < start:
+        raise ExportError(f"the calendar period ends ({end}) before it starts ({start})")
+    begin = dt.datetime.combine(start, dt.time(0), tzinfo=schedule.TZ)
+    finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=schedule.TZ)
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    name = project.municipality_name or "Katve"
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "katve"
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Katve//Perhekalenteri//FI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{text('calendar', lang)} – {name}")
+    cal.add("x-wr-timezone", "Europe/Helsinki")
+
+    places = project.places
+    statuses = {"existing", "planned"} if include_planned else {"existing"}
+    keep = places["status"].astype(str).str.strip().str.lower().isin(statuses).to_numpy(bool)
+    places = places.loc[keep]
+    lonlat = places.geometry.to_crs("EPSG:4326") if len(places) else places.geometry
+    intervals: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for (_, row), point in zip(places.iterrows(), lonlat):
+        oh = str(row.get("opening_hours") or "")
+        if oh not in intervals:
+            try:
+                intervals[oh] = schedule.open_intervals(oh, begin, finish)
+            except schedule.ScheduleError as exc:
+                raise ExportError(f"place {row['id']} ({row['name']}): {exc}") from None
+        description = _event_description(row, lang)
+        for a, b in intervals[oh]:
+            ev = icalendar.Event()
+            ev.add("uid", f"{slug}-{_uid_part(row['id'])}-{a:%Y%m%dT%H%M}@katve")
+            ev.add("dtstamp", stamp)
+            ev.add("dtstart", a.astimezone(schedule.TZ))
+            ev.add("dtend", b.astimezone(schedule.TZ))
+            ev.add("summary", str(row["name"]))
+            location = ", ".join(x for x in (_s(row.get("address")),) if x) or str(row["name"])
+            ev.add("location", location)
+            if description:
+                ev.add("description", description)
+            kind = _s(row.get("kind"))
+            if kind:
+                ev.add("categories", [text(f"kind.{kind}", lang) if f"kind.{kind}" in TEXT["fi"] else kind])
+            if point is not None and not point.is_empty:
+                ev.add("geo", (round(point.y, 6), round(point.x, 6)))
+            ev.add("transp", "TRANSPARENT")
+            cal.add_component(ev)
+    cal.add_missing_timezones(first_date=start, last_date=end + dt.timedelta(days=1))
+    return cal
+
+
+def _event_description(row: pd.Series, lang: str) -> str:
+    parts = []
+    for key in ("organiser", "address", "ages", "languages", "notes"):
+        value = _s(row.get(key))
+        if value:
+            parts.append(f"{text(key, lang)}: {value}")
+    return "\n".join(parts)
+
+
+def _uid_part(value: Any) -> str:
+    raw = str(value)
+    clean = re.sub(r"[^A-Za-z0-9_.-]+", "-", raw)
+    if clean != raw:  # keep distinct ids distinct after cleaning
+        clean += "-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:6]
+    return clean
+
+
+def _s(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def write_ics(project: Project, out: Any, **options: Any) -> int:
+    """Write :func:`family_calendar` to ``out`` (path or binary file); return the number of events."""
+    cal = family_calendar(project, **options)
+    _write_bytes(out, cal.to_ical())
+    return len(cal.walk("VEVENT"))
+
+
+# --- GeoPackage ----------------------------------------------------------------------------------------------
+
+def write_gpkg(data: ExportData, path: str | os.PathLike) -> list[str]:
+    """Write the GeoPackage of :data:`GPKG_LAYERS` to ``path`` (replaced if it exists); return the layers."""
+    import pyogrio
+
+    path = Path(path)
+    places = data.result.places[["geometry"]].join(place_table(data).set_index(data.result.places.index))
+    areas_tab = area_table(data).set_index(data.result.areas.index)
+    areas = gpd.GeoDataFrame(areas_tab, geometry=data.result.areas.geometry, crs=CRS)
+    layers: list[tuple[str, gpd.GeoDataFrame | pd.DataFrame]] = [
+        (GPKG_LAYERS["places"], gpd.GeoDataFrame(places, geometry="geometry", crs=CRS)),
+        (GPKG_LAYERS["areas"], areas),
+    ]
+    if len(data.project.boundary):
+        layers.append((GPKG_LAYERS["boundary"], data.project.boundary))
+    layers.append((GPKG_LAYERS["reach"], data.reach))
+    layers.append((GPKG_LAYERS["blind_spots"], data.blind))
+    if data.plan is not None:
+        layers.append((GPKG_LAYERS["proposals"], data.proposals))
+    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}.gpkg")  # GDAL wants the .gpkg extension
+    tmp.unlink(missing_ok=True)
+    try:
+        for name, gdf in layers:
+            clean = _gpkg_ready(gdf)
+            pyogrio.write_dataframe(clean, tmp, layer=name, driver="GPKG", promote_to_multi=False)
+        rows = pd.DataFrame(summary_rows(data), columns=["key", "value"]).astype(str)
+        pyogrio.write_dataframe(rows, tmp, layer=GPKG_LAYERS["summary"], driver="GPKG")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{path}: cannot write the GeoPackage ({exc.strerror or exc})") from None
+    return [name for name, _ in layers] + [GPKG_LAYERS["summary"]]
+
+
+def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Plain dtypes GDAL understands: nullable booleans/ints to float/int, objects to strings."""
+    out = gdf.copy()
+    for col in out.columns:
+        if col == out.geometry.name:
+            continue
+        s = out[col]
+        if isinstance(s.dtype, pd.BooleanDtype):
+            out[col] = s.astype("Int64")
+        elif s.dtype == bool:
+            out[col] = s.astype("int32")
+        elif s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+            out[col] = [("" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v))
+                        for v in s]
+    if out.crs is None or not out.crs.equals(CRS):
+        out = out.set_crs(CRS, allow_override=True) if out.crs is None else out.to_crs(CRS)
+    return out
+
+
+# --- HTML map ----------------------------------------------------------------------------------------------
+
+COLORS = {
+    "boundary": "#333333",
+    "reach": "#4daf7c",
+    "blind": "#d7301f",
+    "place": "#1f4e79",
+    "planned": "#7b3294",
+    "not_counted": "#8c8c8c",
+    "proposal": "#ff7f00",
+    "covered": "#2c7fb8",
+    "uncovered": "#d7301f",
+}
+"""Colours shared by the HTML and the print map."""
+
+
+def html_map(data: ExportData) -> str:
+    """A standalone HTML page with an interactive Leaflet map that works offline.
+
+    Layers: boundary, reach areas, blind spots, areas (circles sized by children, coloured by coverage),
+    places and proposals, a layer switcher, a legend and the data attribution. Leaflet is inlined.
+    """
+    import folium
+
+    lang = data.lang
+    js, css = _leaflet_assets()
+    bounds = _bounds_wgs84(data)
+    m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+                   zoom_start=10, tiles=None, control_scale=False, prefer_canvas=False)
+    m.default_js = []
+    m.default_css = []
+    m.get_root().header.add_child(folium.Element(f"<style>{css}</style>\n<script>{js}</script>"), name="leaflet",
+                                  index=0)
+    m.get_root().header.add_child(folium.Element(
+        "<style>.leaflet-container{background:#eef3f6}.katve-legend{background:#fff;padding:6px 9px;"
+        "font:12px/1.4 'DejaVu Sans',Arial,sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)}"
+        ".katve-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;"
+        "border-radius:50%}.katve-legend i.sq{border-radius:2px}</style>"), name="katve_style")
+    m.get_root().title = f"{text('title', lang)} – {data.name}"
+
+    def layer(key: str) -> Any:
+        return folium.FeatureGroup(name=html.escape(text(f"legend.{key}", lang)), show=True).add_to(m)
+
+    if len(data.project.boundary):
+        folium.GeoJson(_geojson(data.project.boundary, []), name=html.escape(text("legend.boundary", lang)),
+                       style_function=lambda _f: {"color": COLORS["boundary"], "weight": 2, "fill": True,
+                                                  "fillColor": "#ffffff", "fillOpacity": 0.6},
+                       interactive=False).add_to(m)
+    if len(data.reach):
+        folium.GeoJson(_geojson(data.reach, []), name=html.escape(text("legend.reach", lang)),
+                       style_function=lambda _f: {"color": COLORS["reach"], "weight": 0.5, "fillOpacity": 0.18},
+                       interactive=False).add_to(m)
+    if len(data.blind):
+        group = layer("blind")
+        hdr = HEADERS[lang]
+        for _, row in data.blind.to_crs("EPSG:4326").iterrows():
+            tip = (f"{html.escape(text('legend.blind', lang))} {html.escape(str(row['id']))}<br>"
+                   f"{html.escape(hdr['children_0_6'])}: {fmt_number(row['children_0_6'], lang, 0)}<br>"
+                   f"{html.escape(hdr['area_km2'])}: {fmt_number(row['area_km2'], lang, 1)}")
+            folium.GeoJson(row.geometry.__geo_interface__, tooltip=folium.Tooltip(tip),
+                           style_function=lambda _f: {"color": COLORS["blind"], "weight": 1,
+                                                      "fillColor": COLORS["blind"], "fillOpacity": 0.25,
+                                                      "dashArray": "4 3"}).add_to(group)
+    areas = data.result.areas.to_crs("EPSG:4326")
+    pts = analysis.demand_points(data.result.areas)
+    pts_wgs = gpd.GeoSeries(gpd.points_from_xy(pts[:, 0], pts[:, 1]), crs=CRS).to_crs("EPSG:4326") \
+        if len(pts) else gpd.GeoSeries([], crs="EPSG:4326")
+    group = folium.FeatureGroup(name=html.escape(text("layer.areas", lang))).add_to(m)
+    polygons = [g for g in areas.geometry if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
+    if polygons:
+        style = {"weight": 0.5, "color": "#666666", "fillOpacity": 0.0}
+        folium.GeoJson(gpd.GeoSeries(polygons, crs="EPSG:4326").__geo_interface__,
+                       style_function=lambda _f: style, interactive=False).add_to(group)
+    kids = pd.to_numeric(areas["children_0_6"], errors="coerce").fillna(0.0).to_numpy(float)
+    for (_, row), point, k in zip(areas.iterrows(), pts_wgs, kids):
+        covered = bool(row["covered"])
+        tip = "<br>".join([
+            f"<b>{html.escape(str(row['name']))}</b>",
+            f"{html.escape(HEADERS[lang]['children_0_6'])}: {fmt_number(k, lang, 0)}",
+            f"{html.escape(HEADERS[lang]['minutes'])}: {fmt_number(row['minutes'], lang, 0)}",
+            f"{html.escape(HEADERS[lang]['covered'])}: {text('yes' if covered else 'no', lang)}",
+        ])
+        folium.CircleMarker([point.y, point.x], radius=float(3 + 1.2 * math.sqrt(max(k, 0.0))),
+                            color=COLORS["covered" if covered else "uncovered"], weight=1, fill=True,
+                            fill_opacity=0.55, tooltip=folium.Tooltip(tip)).add_to(group)
+    places = data.result.places.to_crs("EPSG:4326")
+    group = layer("place")
+    for _, row in places.iterrows():
+        kind = ("place" if row["counted"] else "planned" if str(row["status"]) == "planned" else "not_counted")
+        tip = "<br>".join(x for x in [
+            f"<b>{html.escape(str(row['name']))}</b>",
+            html.escape(_s(row.get("organiser"))),
+            html.escape(_s(row.get("address"))),
+            html.escape(_s(row.get("opening_hours"))),
+            html.escape(text(f"status.{row['status']}", lang)),
+        ] if x)
+        folium.CircleMarker([row.geometry.y, row.geometry.x], radius=7, color="#ffffff", weight=2, fill=True,
+                            fill_color=COLORS[kind], fill_opacity=1.0, tooltip=folium.Tooltip(tip)).add_to(group)
+    if data.plan is not None and len(data.proposals):
+        group = layer("proposal")
+        for _, row in data.proposals.to_crs("EPSG:4326").iterrows():
+            tip = (f"<b>{html.escape(str(row['name']))}</b><br>{html.escape(HEADERS[lang]['children_gained'])}: "
+                   f"{fmt_number(row['children_gained'], lang, 0)}")
+            folium.RegularPolygonMarker([row.geometry.y, row.geometry.x], number_of_sides=4, rotation=45, radius=9,
+                                        color="#ffffff", weight=2, fill_color=COLORS["proposal"], fill_opacity=1,
+                                        tooltip=folium.Tooltip(tip)).add_to(group)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.add_child(_MapExtras(ATTRIBUTION))
+    m.get_root().html.add_child(folium.Element(_legend_html(data)))
+    m.fit_bounds(bounds)
+    page = m.get_root().render()
+    return _check_offline(page)
+
+
+def _map_extras_class() -> type:
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class MapExtras(MacroElement):
+        """A metric scale bar and the data attribution in Leaflet's attribution control."""
+
+        _template = Template(
+            "{% macro script(this, kwargs) %}"
+            "L.control.scale({imperial: false, position: 'bottomleft'}).addTo({{ this._parent.get_name() }});"
+            "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});"
+            "{% endmacro %}"
+        )
+
+        def __init__(self, attribution: str):
+            super().__init__()
+            self.attribution = html.escape(attribution)
+
+    return MapExtras
+
+
+def _MapExtras(attribution: str) -> Any:  # noqa: N802 - reads like the class it builds
+    return _map_extras_class()(attribution)
+
+
+def _legend_html(data: ExportData) -> str:
+    lang = data.lang
+    s = data.result.summary
+    items = [
+        ("place", "legend.place", ""), ("covered", "legend.area_covered", ""),
+        ("uncovered", "legend.area_uncovered", ""), ("reach", "legend.reach", "sq"), ("blind", "legend.blind", "sq"),
+    ]
+    if data.plan is not None and len(data.proposals):
+        items.insert(1, ("proposal", "legend.proposal", "sq"))
+    rows = "".join(f'<div><i class="{cls}" style="background:{COLORS[c]}"></i>{html.escape(text(k, lang))}</div>'
+                   for c, k, cls in items)
+    head = html.escape(f"{text('title', lang)} – {data.name}")
+    line = html.escape(text("covered_line", lang, covered=fmt_number(s["children_covered"], lang),
+                            total=fmt_number(s["children_total"], lang),
+                            share=fmt_share(s["children_covered_share"], lang)))
+    settings = html.escape(describe_settings(data.result, lang))
+    foot = html.escape(text("printed", lang, date=fmt_date(data.today, lang)))
+    return (
+        '<div class="katve-legend" style="position:fixed;bottom:28px;right:10px;z-index:1000;max-width:330px">'
+        f"<b>{head}</b><div>{settings}</div><div>{line}</div><hr style='margin:4px 0'>{rows}"
+        f'<div style="color:#555;margin-top:4px">{foot}</div></div>'
+    )
+
+
+def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict:
+    """GeoJSON in WGS84 with only ``columns`` as properties (strings escaped)."""
+    wgs = gdf.to_crs("EPSG:4326")
+    props = pd.DataFrame({c: [html.escape(_s(v)) for v in wgs[c]] for c in columns}, index=wgs.index)
+    return json.loads(gpd.GeoDataFrame(props, geometry=wgs.geometry, crs="EPSG:4326").to_json())
+
+
+def _bounds_wgs84(data: ExportData) -> list[list[float]]:
+    frames = [g for g in (data.project.boundary, data.result.areas, data.result.places) if len(g)]
+    if not frames:
+        return [[59.8, 19.5], [70.1, 31.6]]  # Finland
+    minx, miny, maxx, maxy = np.array([f.to_crs("EPSG:4326").total_bounds for f in frames]).T
+    return [[float(miny.min()), float(minx.min())], [float(maxy.max()), float(maxx.max())]]
+
+
+def _leaflet_assets() -> tuple[str, str]:
+    js_path, css_path = LEAFLET_DIR / "leaflet.js", LEAFLET_DIR / "leaflet.css"
+    if not js_path.is_file() or not css_path.is_file():
+        raise ExportError(f"Leaflet is missing from {LEAFLET_DIR}; run `make static/leaflet/leaflet.js` once "
+                          "(it fetches Leaflet from the npm registry)")
+    css = css_path.read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        image = LEAFLET_DIR / match.group(1)
+        if not image.is_file():
+            return "none"
+        import base64
+
+        return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
+
+    css = re.sub(r"url\((images/[^)]+\.png)\)", inline, css)
+    js = js_path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+    return js, css
+
+
+_EXTERNAL = re.compile(r"<(?:script|link)[^>]+(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
+
+
+def _check_offline(page: str) -> str:
+    """Raise if the page still loads anything from the network (folium defaults creeping back)."""
+    found = _EXTERNAL.search(page)
+    if found:
+        raise ExportError(f"the HTML map would load a remote resource: {found.group(0)[:120]}")
+    return page
+
+
+# --- dispatch ----------------------------------------------------------------------------------------------
+
+def export(
+    source: ExportData | Project,
+    fmt: str,
+    out: str | os.PathLike,
+    *,
+    table: str = "areas",
+    calendar_start: dt.date | None = None,
+    calendar_end: dt.date | None = None,
+    **prepare_options: Any,
+) -> Path:
+    """Write ``source`` in format ``fmt`` to the file ``out`` (atomically; folders are created).
+
+    Parameters
+    ----------
+    source : ExportData or Project
+        A prepared export (:func:`prepare`) or a project (prepared here with ``prepare_options``).
+    fmt : str
+        One of :data:`FORMATS`.
+    out : path
+    table : {"areas", "places"}
+        Which table a ``csv`` export holds.
+    calendar_start, calendar_end : date, optional
+        Period of the ``ics`` calendar (default: the current or next term, :func:`term_period`).
+    **prepare_options
+        Passed to :func:`prepare` when ``source`` is a project (``settings``, ``at``, ``plan``, ``lang``, ...).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    fmt = _check_format(fmt)
+    path = Path(out)
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name such as {path / ('katve' + SUFFIXES[fmt])}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{path.parent}: cannot create the folder ({exc.strerror or exc})") from None
+    data = source if isinstance(source, ExportData) else prepare(source, **prepare_options)
+    if fmt == "gpkg":
+        write_gpkg(data, path)
+        return path
+    content = _render(data, fmt, table=table, calendar_start=calendar_start, calendar_end=calendar_end)
+    _atomic_write(path, content)
+    return path
+
+
+def export_bytes(source: ExportData | Project, fmt: str, *, table: str = "areas",
+                 calendar_start: dt.date | None = None, calendar_end: dt.date | None = None,
+                 **prepare_options: Any) -> bytes:
+    """The content :func:`export` would write, as bytes (for download buttons)."""
+    fmt = _check_format(fmt)
+    data = source if isinstance(source, ExportData) else prepare(source, **prepare_options)
+    if fmt == "gpkg":
+        with tempfile.TemporaryDirectory(prefix="katve-") as tmp:
+            path = Path(tmp) / "katve.gpkg"
+            write_gpkg(data, path)
+            return path.read_bytes()
+    return _render(data, fmt, table=table, calendar_start=calendar_start, calendar_end=calendar_end)
+
+
+def file_name(data: ExportData, fmt: str, *, table: str = "areas") -> str:
+    """A suggested download file name, e.g. ``katve-vihti-alueet.csv``."""
+    fmt = _check_format(fmt)
+    slug = re.sub(r"[^a-z0-9åäö]+", "-", data.name.lower()).strip("-") or "katve"
+    label = {"report": "raportti", "ics": "perhekalenteri", "png": "kartta", "pdf": "kartta", "html": "kartta",
+             "csv": "alueet" if table == "areas" else "kohtaamispaikat", "xlsx": "taulukot", "gpkg": "kattavuus"}
+    return f"katve-{slug}-{label[fmt]}{SUFFIXES[fmt]}"
+
+
+def _render(data: ExportData, fmt: str, *, table: str, calendar_start: dt.date | None,
+            calendar_end: dt.date | None) -> bytes:
+    buf = io.BytesIO()
+    if fmt == "csv":
+        if table not in TABLES:
+            raise ExportError(f"unknown table {table!r}; use one of {', '.join(TABLES)}")
+        write_csv(area_table(data) if table == "areas" else place_table(data), buf, lang=data.lang)
+    elif fmt == "xlsx":
+        write_xlsx(data, buf)
+    elif fmt == "ics":
+        write_ics(data.project, buf, start=calendar_start, end=calendar_end, include_planned=data.include_planned,
+                  lang=data.lang, today=data.today)
+    elif fmt == "html":
+        buf.write(html_map(data).encode("utf-8"))
+    elif fmt in ("png", "pdf"):
+        from . import printmap
+
+        printmap.print_map(data, buf, fmt=fmt)
+    elif fmt == "report":
+        from . import report
+
+        report.meeting_report(data, buf)
+    return buf.getvalue()
+
+
+def _check_format(fmt: str) -> str:
+    fmt = (fmt or "").lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def _write_bytes(out: Any, raw: bytes) -> None:
+    if hasattr(out, "write"):
+        out.write(raw)
+    else:
+        _atomic_write(Path(out), raw)
+
+
+def _atomic_write(path: Path, raw: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(raw)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
+
+
