@@ -574,6 +574,11 @@ def _check_geometry(layer: str, df: pd.DataFrame, add: Callable[..., None], boun
     if outside.any() and outside.sum() == usable.sum() and usable.sum() > 1:
         xy = shapely.get_coordinates(projected.to_numpy()[usable]) if src.crs is None else \
             shapely.get_coordinates(src.to_numpy()[usable])
+        if src.crs is not None and src.crs.is_geographic and (np.abs(xy) > 180).any():
+            add(None, "geometry",
+                f"the coordinates look like metres but are read as degrees ({crs_name}): the file's "
+                "coordinate system (CRS) is wrong; save it with its real CRS, e.g. EPSG:3067 or EPSG:3879")
+            return
         if (src.crs is None or not src.crs.is_geographic) and (np.abs(xy) <= 180).all():
             add(None, "geometry",
                 f"the coordinates look like degrees (longitude/latitude) but are read as {crs_name}: "
