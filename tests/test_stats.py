@@ -350,3 +350,18 @@ def test_cli_subprocess():
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["totals"]["sessions"] == 6
+
+
+@pytest.mark.parametrize("name", ["vihti", "kaksineuvoinen"])
+def test_example_tables_fit_their_dataset(name):
+    folder = ROOT / "geodata" / name
+    project = load_dataset(name)
+    project.visits = importers.read_visits(folder / "visits.csv").data
+    project.outreach = importers.read_outreach(folder / "outreach.csv").data
+    result = stats.compute(project, today=dt.date(2026, 10, 1))
+    assert result.warnings == []  # every place id and home village is known
+    assert result.totals["sessions"] > 100
+    assert result.totals["visitors"] == result.totals["adults"] + result.totals["children"]
+    assert (result.places["sessions"] > 0).all()
+    assert result.outreach["has_outreach"].any() and not result.outreach["has_outreach"].all()
+    assert "Example data" in (folder / "SOURCES.md").read_text(encoding="utf-8")
