@@ -259,7 +259,7 @@ def analyze(
     out_areas["covered"] = covered
 
     pop, kids = _demand(areas, "population"), _demand(areas, "children_0_6")
-    kids_total, kids_cov = float(kids.sum()), float(kids[covered].sum())
+    kids_total, kids_cov = round(float(kids.sum()), 6), round(float(kids[covered].sum()), 6)  # no float noise
     pop_total, pop_cov = pop.sum(), pop[covered].sum()
     summary = {
         "population_total": int(round(pop_total)),
@@ -267,7 +267,7 @@ def analyze(
         "population_covered_share": float(pop_cov / pop_total) if pop_total > 0 else None,
         "children_total": kids_total,
         "children_covered": kids_cov,
-        "children_uncovered": kids_total - kids_cov,
+        "children_uncovered": round(kids_total - kids_cov, 6),
         "children_covered_share": kids_cov / kids_total if kids_total > 0 else None,
         "areas_total": int(len(areas)),
         "areas_covered": int(covered.sum()),
@@ -405,8 +405,8 @@ def blind_spot_polygons(
     if apportion == "area":
         pop_in, kids_in = _areal_weights(parts, areas, pop, kids, point_share=np.where(sel, in_part, -1))
     else:
-        pop_in = np.bincount(in_part[sel], weights=pop[sel], minlength=n)
-        kids_in = np.bincount(in_part[sel], weights=kids[sel], minlength=n)
+        pop_in = np.bincount(in_part[sel], weights=pop[sel], minlength=n).astype(float)
+        kids_in = np.bincount(in_part[sel], weights=kids[sel], minlength=n).astype(float)
     outside = uncovered & (in_part < 0)
 
     order = np.lexsort((-shapely.area(parts) if n else np.empty(0), -kids_in))
@@ -646,7 +646,7 @@ def _status_mask(places: pd.DataFrame, include_planned: bool) -> np.ndarray:
         raise AnalysisError("places: column 'status' is missing")
     statuses = SCENARIO_STATUSES if include_planned else COUNTED_STATUSES
     status = places["status"].astype("string").str.strip().str.lower()
-    return status.isin(statuses).fillna(False).to_numpy(bool)
+    return np.array(status.isin(statuses).fillna(False).to_numpy(bool), dtype=bool)  # writable copy
 
 
 def _hours_column(places: pd.DataFrame) -> np.ndarray:
@@ -878,8 +878,8 @@ def _areal_weights(
     geom = areas.geometry.to_numpy()
     is_poly = np.isin(shapely.get_type_id(geom), (3, 6)) if len(geom) else np.zeros(0, bool)
     pt = (~is_poly) & (point_share >= 0)
-    pop_in = np.bincount(point_share[pt], weights=pop[pt], minlength=n)
-    kids_in = np.bincount(point_share[pt], weights=kids[pt], minlength=n)
+    pop_in = np.bincount(point_share[pt], weights=pop[pt], minlength=n).astype(float)
+    kids_in = np.bincount(point_share[pt], weights=kids[pt], minlength=n).astype(float)
     poly_idx = np.flatnonzero(is_poly)
     if n and len(poly_idx):
         ai, pj = shapely.STRtree(parts).query(geom[poly_idx], predicate="intersects")

@@ -142,7 +142,7 @@ class StraightLine:
         if not len(o) or not len(d) or not max_minutes >= 0:
             empty = np.empty(0, dtype=np.int64)
             return Pairs(empty, empty.copy(), np.empty(0), shape)
-        radius = self.straight_radius_m(max_minutes)
+        radius = self.straight_radius_m(max_minutes) * (1 + 1e-12)  # inclusive despite float rounding
         # Dual-tree query, the smaller set as the outer tree (faster). output_type="ndarray" keeps exact
         # zero distances (co-located points), which the dok/dict outputs would drop.
         if len(o) >= len(d):
