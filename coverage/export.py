@@ -205,7 +205,7 @@ TEXT: dict[str, dict[str, str]] = {
         "status.existing": "i bruk",
         "status.planned": "planerad",
         "status.candidate": "kandidat",
-        "kind.open_daycare": "öppen daghem",
+        "kind.open_daycare": "öppet daghem",
         "kind.family_cafe": "familjecafé",
         "kind.family_club": "familjeklubb",
         "kind.other": "annan",
