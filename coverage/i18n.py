@@ -1,0 +1,461 @@
+"""User-interface strings in Finnish (default), Swedish and English.
+
+Every string the app shows goes through :func:`t`. The catalogue is built from *sections*, one per part of
+the UI (common, map, each page). To add a page's strings, append one ``_section({...})`` call at the end of
+this module with keys prefixed by the page's name (``"vienti.title"``, ...): :func:`_section` refuses a key
+that exists already and a key missing a language, so a clash or a forgotten translation fails at import
+(and in ``tests/test_maps.py``), not in front of a user.
+
+The current language is per session and per thread (a :class:`contextvars.ContextVar`): the app sets it at
+the start of each script run with :func:`set_language`; the library never imports streamlit.
+
+Examples
+--------
+>>> t("page.kartta")
+'Kartta'
+>>> t("page.kartta", "sv")
+'Karta'
+>>> t("kartta.caption_places", "en", counted=3, total=7)
+'3 of 7 meeting places counted'
+>>> fmt_number(1304.9, lang="fi"), fmt_number(1304.9, lang="en"), fmt_share(0.8976, lang="fi")
+('1\\xa0305', '1,305', '89,8\\xa0%')
+"""
+
+from __future__ import annotations
+
+import contextvars
+import math
+from collections.abc import Mapping
+
+LANGUAGES: dict[str, str] = {"fi": "suomi", "sv": "svenska", "en": "English"}
+"""Language code -> its own name (what the language switch shows)."""
+
+DEFAULT_LANGUAGE = "fi"
+
+CATALOGUE: dict[str, dict[str, str]] = {}
+"""key -> {language: text}. Texts may hold ``str.format`` fields filled from :func:`t`'s keywords."""
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("katve_language", default=DEFAULT_LANGUAGE)
+
+
+def _section(entries: Mapping[str, Mapping[str, str]]) -> None:
+    """Add one section of strings to :data:`CATALOGUE` (every key in every language, no duplicates)."""
+    for key, texts in entries.items():
+        if key in CATALOGUE:
+            raise ValueError(f"i18n: key {key!r} is defined twice")
+        missing = [lang for lang in LANGUAGES if not texts.get(lang)]
+        if missing:
+            raise ValueError(f"i18n: key {key!r} lacks {', '.join(missing)}")
+        CATALOGUE[key] = dict(texts)
+
+
+def set_language(lang: str | None) -> str:
+    """Set the language of this session/thread (unknown or ``None`` -> Finnish); return the one set."""
+    code = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    _current.set(code)
+    return code
+
+
+def get_language() -> str:
+    """The current language code."""
+    return _current.get()
+
+
+def t(key: str, lang: str | None = None, **kw: object) -> str:
+    """The text for ``key`` in ``lang`` (default: the current language), formatted with ``kw``.
+
+    Raises
+    ------
+    KeyError
+        For a key that is not in the catalogue (a programming error the tests catch).
+    """
+    try:
+        texts = CATALOGUE[key]
+    except KeyError:
+        raise KeyError(f"i18n: no text for key {key!r}; add it to coverage/i18n.py") from None
+    text = texts.get(lang or _current.get()) or texts[DEFAULT_LANGUAGE]
+    return text.format(**kw) if kw else text
+
+
+def has(key: str) -> bool:
+    """Whether ``key`` is in the catalogue."""
+    return key in CATALOGUE
+
+
+def label(field: str, value: object, lang: str | None = None) -> str:
+    """Display name of a choice value, e.g. ``label("organiser_type", "parish")`` -> ``'seurakunta'``.
+
+    Unknown values are shown as they are.
+    """
+    key = f"choice.{field}.{value}"
+    return t(key, lang) if key in CATALOGUE else ("" if value is None else str(value))
+
+
+def _separators(lang: str) -> tuple[str, str]:
+    return (",", ".") if lang == "en" else ("\u00a0", ",")
+
+
+def fmt_number(value: float | int | None, digits: int = 0, *, lang: str | None = None) -> str:
+    """A number with the language's separators (fi/sv: ``1 305,5``; en: ``1,305.5``); ``–`` for missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    thousands, decimal = _separators(lang or _current.get())
+    text = f"{float(value):,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+
+
+def fmt_share(share: float | None, digits: int = 1, *, lang: str | None = None) -> str:
+    """A 0-1 share as a percentage (``89,8 %`` / ``89.8%``); ``–`` for missing."""
+    if share is None or not math.isfinite(share):
+        return "–"
+    lang = lang or _current.get()
+    number = fmt_number(share * 100.0, digits, lang=lang)
+    return f"{number}%" if lang == "en" else f"{number}\u00a0%"
+
+
+def weekday_name(index: int, lang: str | None = None, *, short: bool = False) -> str:
+    """Name of weekday ``index`` (0 = Monday)."""
+    return t(f"weekday.{'short.' if short else ''}{index}", lang)
+
+
+# =========================================================================================================
+# Sections. Keys are "<section>.<name>". Add a new page's section at the end of the file.
+# =========================================================================================================
+
+# --- app, navigation ------------------------------------------------------------------------------------
+_section({
+    "app.title": {"fi": "Katve – kohtaamispaikkojen kattavuus", "sv": "Katve – mötesplatsernas täckning",
+                  "en": "Katve – meeting-place coverage"},
+    "app.tagline": {"fi": "Perhekeskuksen kohtaamispaikat kartalla", "sv": "Familjecentrets mötesplatser på kartan",
+                    "en": "Family-centre meeting places on the map"},
+    "page.kartta": {"fi": "Kartta", "sv": "Karta", "en": "Map"},
+    "page.kohtaamispaikat": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "page.katvealueet": {"fi": "Katvealueet", "sv": "Blinda fläckar", "en": "Blind spots"},
+    "page.viikko_ohjelma": {"fi": "Viikko-ohjelma", "sv": "Veckoprogram", "en": "Weekly programme"},
+    "page.suunnittelu": {"fi": "Suunnittelu", "sv": "Planering", "en": "Planning"},
+    "page.vienti": {"fi": "Vienti", "sv": "Export", "en": "Export"},
+    "page.aineisto": {"fi": "Aineisto", "sv": "Data", "en": "Data"},
+    "page.tilastot": {"fi": "Tilastot", "sv": "Statistik", "en": "Statistics"},
+})
+
+# --- shared choices: weekdays, dayparts, modes, organiser types, kinds, statuses ----------------------
+_section({
+    "weekday.0": {"fi": "maanantai", "sv": "måndag", "en": "Monday"},
+    "weekday.1": {"fi": "tiistai", "sv": "tisdag", "en": "Tuesday"},
+    "weekday.2": {"fi": "keskiviikko", "sv": "onsdag", "en": "Wednesday"},
+    "weekday.3": {"fi": "torstai", "sv": "torsdag", "en": "Thursday"},
+    "weekday.4": {"fi": "perjantai", "sv": "fredag", "en": "Friday"},
+    "weekday.5": {"fi": "lauantai", "sv": "lördag", "en": "Saturday"},
+    "weekday.6": {"fi": "sunnuntai", "sv": "söndag", "en": "Sunday"},
+    "weekday.short.0": {"fi": "ma", "sv": "må", "en": "Mon"},
+    "weekday.short.1": {"fi": "ti", "sv": "ti", "en": "Tue"},
+    "weekday.short.2": {"fi": "ke", "sv": "on", "en": "Wed"},
+    "weekday.short.3": {"fi": "to", "sv": "to", "en": "Thu"},
+    "weekday.short.4": {"fi": "pe", "sv": "fr", "en": "Fri"},
+    "weekday.short.5": {"fi": "la", "sv": "lö", "en": "Sat"},
+    "weekday.short.6": {"fi": "su", "sv": "sö", "en": "Sun"},
+    "daypart.morning": {"fi": "aamupäivä 8–12", "sv": "förmiddag 8–12", "en": "morning 8–12"},
+    "daypart.afternoon": {"fi": "iltapäivä 12–16", "sv": "eftermiddag 12–16", "en": "afternoon 12–16"},
+    "daypart.evening": {"fi": "ilta 16–20", "sv": "kväll 16–20", "en": "evening 16–20"},
+    "choice.mode.walk": {"fi": "kävellen (lastenvaunut)", "sv": "till fots (barnvagn)", "en": "walking (pram)"},
+    "choice.mode.bike": {"fi": "pyörällä", "sv": "med cykel", "en": "cycling"},
+    "choice.mode.car": {"fi": "autolla", "sv": "med bil", "en": "by car"},
+    "choice.organiser_type.municipality": {"fi": "kunta", "sv": "kommun", "en": "municipality"},
+    "choice.organiser_type.mll": {"fi": "MLL", "sv": "MLL", "en": "MLL (child welfare NGO)"},
+    "choice.organiser_type.parish": {"fi": "seurakunta", "sv": "församling", "en": "parish"},
+    "choice.organiser_type.other_ngo": {"fi": "muu järjestö", "sv": "annan organisation", "en": "other NGO"},
+    "choice.organiser_type.other": {"fi": "muu", "sv": "annan", "en": "other"},
+    "choice.kind.open_daycare": {"fi": "avoin päiväkoti", "sv": "öppet daghem", "en": "open day-care"},
+    "choice.kind.family_cafe": {"fi": "perhekahvila", "sv": "familjecafé", "en": "family café"},
+    "choice.kind.family_club": {"fi": "perhekerho", "sv": "familjeklubb", "en": "family club"},
+    "choice.kind.other": {"fi": "muu", "sv": "annan", "en": "other"},
+    "choice.status.existing": {"fi": "toiminnassa", "sv": "i gång", "en": "existing"},
+    "choice.status.planned": {"fi": "suunniteltu", "sv": "planerad", "en": "planned"},
+    "choice.status.candidate": {"fi": "ehdokas", "sv": "kandidat", "en": "candidate"},
+    "choice.dataset.vihti": {"fi": "Vihti (esimerkkiaineisto)", "sv": "Vichtis (exempeldata)",
+                             "en": "Vihti (sample data)"},
+    "choice.dataset.kaksineuvoinen": {"fi": "Kauhava + Evijärvi (esimerkkiaineisto)",
+                                      "sv": "Kauhava + Evijärvi (exempeldata)",
+                                      "en": "Kauhava + Evijärvi (sample data)"},
+    "unit.minutes": {"fi": "min", "sv": "min", "en": "min"},
+    "unit.km": {"fi": "km", "sv": "km", "en": "km"},
+    "common.yes": {"fi": "kyllä", "sv": "ja", "en": "yes"},
+    "common.no": {"fi": "ei", "sv": "nej", "en": "no"},
+})
+
+# --- sidebar and shared state (app_pages/common.py) -----------------------------------------------------
+_section({
+    "sidebar.language": {"fi": "Kieli", "sv": "Språk", "en": "Language"},
+    "sidebar.project": {"fi": "Projekti", "sv": "Projekt", "en": "Project"},
+    "sidebar.project_help": {
+        "fi": "Esimerkkiaineisto tai projektikansion GeoPackage-tiedosto",
+        "sv": "Exempeldata eller en GeoPackage-fil i projektmappen",
+        "en": "A sample data set or a GeoPackage file in the projects folder"},
+    "sidebar.open_file": {"fi": "Avaa projektitiedosto (.gpkg)", "sv": "Öppna projektfil (.gpkg)",
+                          "en": "Open a project file (.gpkg)"},
+    "sidebar.opened": {"fi": "Avattu: {name}", "sv": "Öppnad: {name}", "en": "Opened: {name}"},
+    "sidebar.settings": {"fi": "Asetukset", "sv": "Inställningar", "en": "Settings"},
+    "sidebar.mode": {"fi": "Kulkutapa", "sv": "Färdsätt", "en": "Travel mode"},
+    "sidebar.threshold_by": {"fi": "Saavutettavuusraja", "sv": "Gräns för räckvidd", "en": "Reach limit"},
+    "sidebar.by_minutes": {"fi": "matka-aika", "sv": "restid", "en": "travel time"},
+    "sidebar.by_km": {"fi": "matka", "sv": "avstånd", "en": "distance"},
+    "sidebar.threshold_minutes": {"fi": "Matka-aika enintään (min)", "sv": "Restid högst (min)",
+                                  "en": "Travel time at most (min)"},
+    "sidebar.threshold_km": {"fi": "Matka enintään (km)", "sv": "Avstånd högst (km)",
+                             "en": "Distance at most (km)"},
+    "sidebar.when": {"fi": "Aukiolo", "sv": "Öppet", "en": "Open"},
+    "sidebar.when_any": {"fi": "milloin tahansa", "sv": "när som helst", "en": "any time"},
+    "sidebar.when_at": {"fi": "tiettynä hetkenä", "sv": "vid en viss tid", "en": "at a given time"},
+    "sidebar.weekday": {"fi": "Viikonpäivä", "sv": "Veckodag", "en": "Weekday"},
+    "sidebar.time": {"fi": "Kellonaika", "sv": "Klockslag", "en": "Time"},
+    "sidebar.week": {"fi": "Viikko {monday}–{sunday} (seuraava kouluviikko)",
+                     "sv": "Vecka {monday}–{sunday} (nästa skolvecka)",
+                     "en": "Week {monday}–{sunday} (next school-term week)"},
+    "sidebar.include_planned": {"fi": "Laske mukaan suunnitellut paikat", "sv": "Räkna med planerade platser",
+                                "en": "Count planned places"},
+    "sidebar.model_straight": {
+        "fi": "Malli: linnuntie × {circuity} nopeudella {speed} km/h",
+        "sv": "Modell: fågelvägen × {circuity} med {speed} km/h",
+        "en": "Model: straight line × {circuity} at {speed} km/h"},
+    "sidebar.model_network": {"fi": "Malli: tieverkko ({name})", "sv": "Modell: vägnät ({name})",
+                              "en": "Model: road network ({name})"},
+    "sidebar.unsaved": {"fi": "Tallentamattomia muutoksia", "sv": "Osparade ändringar", "en": "Unsaved changes"},
+    "common.when_any": {"fi": "kaikki paikat aukioloajoista riippumatta",
+                        "sv": "alla platser oberoende av öppettider",
+                        "en": "all places, whatever their opening hours"},
+    "common.when_at": {"fi": "auki {weekday} klo {time}", "sv": "öppna {weekday} kl. {time}",
+                       "en": "open on {weekday} at {time}"},
+    "common.threshold_minutes": {"fi": "{value} min {mode}", "sv": "{value} min {mode}",
+                                 "en": "{value} min {mode}"},
+    "common.threshold_km": {"fi": "{value} km {mode}", "sv": "{value} km {mode}", "en": "{value} km {mode}"},
+    "error.load": {"fi": "Projektia ei voitu avata", "sv": "Projektet kunde inte öppnas",
+                   "en": "The project could not be opened"},
+    "error.analysis": {"fi": "Analyysi ei onnistunut: {message}", "sv": "Analysen misslyckades: {message}",
+                       "en": "The analysis failed: {message}"},
+    "error.more": {"fi": "… ja {n} muuta", "sv": "… och {n} till", "en": "… and {n} more"},
+})
+
+# --- map (coverage/maps.py) -------------------------------------------------------------------------------
+_section({
+    "map.legend": {"fi": "Selite", "sv": "Teckenförklaring", "en": "Legend"},
+    "map.legend_places": {"fi": "Kohtaamispaikka (väri = järjestäjä)", "sv": "Mötesplats (färg = arrangör)",
+                          "en": "Meeting place (colour = organiser)"},
+    "map.legend_planned": {"fi": "suunniteltu paikka (katkoviiva)", "sv": "planerad plats (streckad)",
+                           "en": "planned place (dashed)"},
+    "map.legend_not_counted": {"fi": "ei laskettu (esim. kiinni valittuna aikana)",
+                               "sv": "räknas inte (t.ex. stängd vid vald tid)",
+                               "en": "not counted (e.g. closed at the chosen time)"},
+    "map.legend_covered": {"fi": "alue saavutettavissa", "sv": "område inom räckhåll", "en": "area within reach"},
+    "map.legend_blind": {"fi": "alue katveessa", "sv": "område i blind fläck", "en": "area in a blind spot"},
+    "map.legend_areas": {"fi": "Asuinalue (koko = lapsia 0–6 v)", "sv": "Bostadsområde (storlek = barn 0–6 år)",
+                         "en": "Residential area (size = children 0–6)"},
+    "map.legend_reach": {"fi": "paikan saavutettava alue", "sv": "platsens räckvidd", "en": "a place's reach"},
+    "map.legend_blind_polygon": {"fi": "katvealue", "sv": "blind fläck", "en": "blind spot"},
+    "map.legend_boundary": {"fi": "kunnan raja", "sv": "kommungräns", "en": "municipal boundary"},
+    "map.organiser": {"fi": "Järjestäjä", "sv": "Arrangör", "en": "Organiser"},
+    "map.kind": {"fi": "Toiminta", "sv": "Verksamhet", "en": "Activity"},
+    "map.address": {"fi": "Osoite", "sv": "Adress", "en": "Address"},
+    "map.opening_hours": {"fi": "Aukioloajat", "sv": "Öppettider", "en": "Opening hours"},
+    "map.status": {"fi": "Tila", "sv": "Status", "en": "Status"},
+    "map.not_counted": {"fi": "ei laskettu valituilla asetuksilla", "sv": "räknas inte med valda inställningar",
+                        "en": "not counted with the chosen settings"},
+    "map.area_children": {"fi": "lapsia 0–6 v: {children}", "sv": "barn 0–6 år: {children}",
+                          "en": "children 0–6: {children}"},
+    "map.area_population": {"fi": "asukkaita: {population}", "sv": "invånare: {population}",
+                            "en": "residents: {population}"},
+    "map.area_nearest": {"fi": "lähimpään paikkaan {minutes} min ({km} km)",
+                         "sv": "till närmaste plats {minutes} min ({km} km)",
+                         "en": "{minutes} min ({km} km) to the nearest place"},
+    "map.area_no_place": {"fi": "ei yhtään laskettua paikkaa", "sv": "ingen plats räknas",
+                          "en": "no place counted"},
+    "map.area_covered": {"fi": "saavutettavissa", "sv": "inom räckhåll", "en": "within reach"},
+    "map.area_blind": {"fi": "katvealue", "sv": "blind fläck", "en": "blind spot"},
+    "map.blind_polygon": {"fi": "Katvealue {id}: {km2} km², lapsia {children}",
+                          "sv": "Blind fläck {id}: {km2} km², barn {children}",
+                          "en": "Blind spot {id}: {km2} km², children {children}"},
+    "map.reach_of": {"fi": "Saavutettava alue: {name}", "sv": "Räckvidd: {name}", "en": "Reach of {name}"},
+})
+
+# --- Kartta page --------------------------------------------------------------------------------------------
+_section({
+    "kartta.header": {"fi": "Kohtaamispaikkojen kattavuus: {name}", "sv": "Mötesplatsernas täckning: {name}",
+                      "en": "Meeting-place coverage: {name}"},
+    "kartta.children_covered": {"fi": "Lapsia 0–6 v saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
+                                "en": "Children 0–6 within reach"},
+    "kartta.children_of": {"fi": "{covered} / {total}", "sv": "{covered} / {total}", "en": "{covered} / {total}"},
+    "kartta.share": {"fi": "Osuus lapsista", "sv": "Andel av barnen", "en": "Share of children"},
+    "kartta.blind_count": {"fi": "Katvealueita", "sv": "Blinda fläckar", "en": "Blind-spot areas"},
+    "kartta.blind_count_help": {
+        "fi": "Asuinalueet, joilta ei pääse yhteenkään laskettuun kohtaamispaikkaan rajan sisällä",
+        "sv": "Bostadsområden utan någon räknad mötesplats inom gränsen",
+        "en": "Residential areas with no counted meeting place within the limit"},
+    "kartta.caption": {"fi": "{counted}/{total} paikkaa laskettu · raja {threshold} · {when}",
+                       "sv": "{counted}/{total} platser räknas · gräns {threshold} · {when}",
+                       "en": "{counted}/{total} places counted · limit {threshold} · {when}"},
+    "kartta.caption_places": {"fi": "{counted}/{total} kohtaamispaikkaa laskettu",
+                              "sv": "{counted}/{total} mötesplatser räknas",
+                              "en": "{counted} of {total} meeting places counted"},
+    "kartta.no_places": {"fi": "Yksikään paikka ei ole laskettu valituilla asetuksilla (esim. kaikki kiinni).",
+                         "sv": "Ingen plats räknas med valda inställningar (t.ex. alla stängda).",
+                         "en": "No place counts with the chosen settings (e.g. all closed)."},
+    "kartta.show_reach": {"fi": "Näytä paikkojen saavutettavat alueet", "sv": "Visa platsernas räckvidd",
+                          "en": "Show the places' reach"},
+    "kartta.show_blind": {"fi": "Näytä katvealueet", "sv": "Visa blinda fläckar", "en": "Show blind spots"},
+    "kartta.offline_note": {
+        "fi": "Taustakartta tarvitsee verkkoyhteyden; paikat ja alueet näkyvät ilmankin.",
+        "sv": "Bakgrundskartan kräver nätförbindelse; platser och områden syns ändå.",
+        "en": "The background map needs a network connection; places and areas show without it."},
+})
+
+# --- Kohtaamispaikat page --------------------------------------------------------------------------------
+_section({
+    "kp.header": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "kp.intro": {
+        "fi": "Muokkaa taulukkoa suoraan. Aukioloajat OpenStreetMap-muodossa, esim. `Sep-May Tu 09:30-11:30; PH off`.",
+        "sv": "Redigera tabellen direkt. Öppettider i OpenStreetMap-format, t.ex. `Sep-May Tu 09:30-11:30; PH off`.",
+        "en": "Edit the table directly. Opening hours in OpenStreetMap syntax, e.g. `Sep-May Tu 09:30-11:30; PH off`."},
+    "kp.col.check": {"fi": "Tarkistus", "sv": "Kontroll", "en": "Check"},
+    "kp.col.id": {"fi": "Tunnus", "sv": "ID", "en": "ID"},
+    "kp.col.name": {"fi": "Nimi", "sv": "Namn", "en": "Name"},
+    "kp.col.organiser": {"fi": "Järjestäjä", "sv": "Arrangör", "en": "Organiser"},
+    "kp.col.organiser_type": {"fi": "Järjestäjätyyppi", "sv": "Typ av arrangör", "en": "Organiser type"},
+    "kp.col.kind": {"fi": "Toiminta", "sv": "Verksamhet", "en": "Activity"},
+    "kp.col.address": {"fi": "Osoite", "sv": "Adress", "en": "Address"},
+    "kp.col.opening_hours": {"fi": "Aukioloajat", "sv": "Öppettider", "en": "Opening hours"},
+    "kp.col.ages": {"fi": "Ikä", "sv": "Ålder", "en": "Ages"},
+    "kp.col.languages": {"fi": "Kielet", "sv": "Språk", "en": "Languages"},
+    "kp.col.status": {"fi": "Tila", "sv": "Status", "en": "Status"},
+    "kp.col.notes": {"fi": "Huomiot", "sv": "Anteckningar", "en": "Notes"},
+    "kp.col.lat": {"fi": "Leveys (°N)", "sv": "Latitud (°N)", "en": "Latitude (°N)"},
+    "kp.col.lon": {"fi": "Pituus (°E)", "sv": "Longitud (°E)", "en": "Longitude (°E)"},
+    "kp.ok": {"fi": "✓", "sv": "✓", "en": "✓"},
+    "kp.problems": {"fi": "{n} ongelmaa – korjaa ne ennen tallennusta:",
+                    "sv": "{n} problem – rätta dem innan du sparar:",
+                    "en": "{n} problem(s) – fix them before saving:"},
+    "kp.problem_line": {"fi": "Rivi {row} ({name}): {field}: {message}",
+                        "sv": "Rad {row} ({name}): {field}: {message}",
+                        "en": "Row {row} ({name}): {field}: {message}"},
+    "kp.all_valid": {"fi": "Kaikki {n} paikkaa kunnossa.", "sv": "Alla {n} platser är i ordning.",
+                     "en": "All {n} places are valid."},
+    "kp.add.header": {"fi": "Lisää paikka", "sv": "Lägg till en plats", "en": "Add a place"},
+    "kp.add.hint": {"fi": "Klikkaa karttaa valitaksesi sijainnin tai kirjoita koordinaatit (WGS84).",
+                    "sv": "Klicka på kartan för att välja läge eller skriv koordinaterna (WGS84).",
+                    "en": "Click the map to pick the location, or type the coordinates (WGS84)."},
+    "kp.add.picked": {"fi": "Valittu kartalta: {lat}, {lon}", "sv": "Valt på kartan: {lat}, {lon}",
+                      "en": "Picked on the map: {lat}, {lon}"},
+    "kp.add.submit": {"fi": "Lisää paikka", "sv": "Lägg till", "en": "Add the place"},
+    "kp.add.added": {"fi": "Lisätty: {name}. Muista tallentaa.", "sv": "Tillagd: {name}. Kom ihåg att spara.",
+                     "en": "Added: {name}. Remember to save."},
+    "kp.add.rejected": {"fi": "Paikkaa ei lisätty:", "sv": "Platsen lades inte till:", "en": "The place was not added:"},
+    "kp.add.default_hours": {"fi": "Sep-May Tu 09:30-11:30; PH off", "sv": "Sep-May Tu 09:30-11:30; PH off",
+                             "en": "Sep-May Tu 09:30-11:30; PH off"},
+    "kp.save.header": {"fi": "Tallenna ja lataa", "sv": "Spara och ladda ned", "en": "Save and download"},
+    "kp.save.filename": {"fi": "Projektitiedoston nimi", "sv": "Projektfilens namn", "en": "Project file name"},
+    "kp.save.button": {"fi": "Tallenna projektitiedostoon", "sv": "Spara i projektfilen",
+                       "en": "Save to the project file"},
+    "kp.save.done": {"fi": "Tallennettu: {path}", "sv": "Sparat: {path}", "en": "Saved: {path}"},
+    "kp.save.invalid": {"fi": "Korjaa ongelmat ennen tallennusta.", "sv": "Rätta problemen innan du sparar.",
+                        "en": "Fix the problems before saving."},
+    "kp.save.conflict": {
+        "fi": "Tiedostoa on muutettu sen jälkeen, kun avasit sen (joku muu tallensi). Muutoksesi ovat yhä tallessa tällä sivulla.",
+        "sv": "Filen har ändrats efter att du öppnade den (någon annan sparade). Dina ändringar finns kvar på sidan.",
+        "en": "The file was changed after you opened it (someone else saved). Your changes are still on this page."},
+    "kp.save.force": {"fi": "Korvaa silti", "sv": "Skriv över ändå", "en": "Overwrite anyway"},
+    "kp.save.reload": {"fi": "Hylkää muutokseni ja avaa tiedosto uudelleen", "sv": "Släng mina ändringar och öppna filen på nytt",
+                       "en": "Discard my changes and reopen the file"},
+    "kp.save.error": {"fi": "Tallennus ei onnistunut: {message}", "sv": "Det gick inte att spara: {message}",
+                      "en": "Saving failed: {message}"},
+    "kp.download": {"fi": "Lataa projektitiedosto (.gpkg)", "sv": "Ladda ned projektfilen (.gpkg)",
+                    "en": "Download the project file (.gpkg)"},
+    "kp.download_invalid": {"fi": "Korjaa ongelmat, niin voit ladata tiedoston.",
+                            "sv": "Rätta problemen för att kunna ladda ned filen.",
+                            "en": "Fix the problems to download the file."},
+    "kp.import.header": {"fi": "Tuo paikkoja tiedostosta", "sv": "Importera platser från en fil",
+                         "en": "Import places from a file"},
+    "kp.import.file": {"fi": "CSV-, XLSX-, GeoJSON- tai GPKG-tiedosto", "sv": "CSV-, XLSX-, GeoJSON- eller GPKG-fil",
+                       "en": "A CSV, XLSX, GeoJSON or GPKG file"},
+    "kp.import.how": {"fi": "Tuodut paikat", "sv": "Importerade platser", "en": "Imported places"},
+    "kp.import.append": {"fi": "lisätään nykyisiin", "sv": "läggs till de nuvarande", "en": "are added to the current ones"},
+    "kp.import.replace": {"fi": "korvaavat nykyiset", "sv": "ersätter de nuvarande", "en": "replace the current ones"},
+    "kp.import.button": {"fi": "Tuo", "sv": "Importera", "en": "Import"},
+    "kp.import.done": {"fi": "Tuotu {n} paikkaa. Muista tallentaa.", "sv": "{n} platser importerade. Kom ihåg att spara.",
+                       "en": "Imported {n} places. Remember to save."},
+    "kp.import.failed": {"fi": "Tiedostoa ei voitu tuoda:", "sv": "Filen kunde inte importeras:",
+                         "en": "The file could not be imported:"},
+    "kp.import.warnings": {"fi": "Huomautuksia:", "sv": "Anmärkningar:", "en": "Notes:"},
+    "kp.import.unavailable": {"fi": "Tuonti ei ole käytettävissä tässä versiossa.",
+                              "sv": "Import är inte tillgänglig i den här versionen.",
+                              "en": "Import is not available in this version."},
+    "kp.duplicate_ids": {"fi": "Tuonnissa päällekkäisiä tunnuksia: {ids}", "sv": "Dubbletter av ID vid import: {ids}",
+                         "en": "Duplicate ids in the import: {ids}"},
+})
+
+# --- Katvealueet page ---------------------------------------------------------------------------------------
+_section({
+    "kat.header": {"fi": "Katvealueet", "sv": "Blinda fläckar", "en": "Blind spots"},
+    "kat.ranked": {"fi": "Katvealueet lasten määrän mukaan", "sv": "Blinda fläckar efter antal barn",
+                   "en": "Blind-spot areas by number of children"},
+    "kat.none": {"fi": "Ei katvealueita: kaikilta alueilta pääsee laskettuun paikkaan rajan sisällä.",
+                 "sv": "Inga blinda fläckar: från alla områden når man en räknad plats inom gränsen.",
+                 "en": "No blind spots: every area reaches a counted place within the limit."},
+    "kat.col.rank": {"fi": "Sija", "sv": "Plats", "en": "Rank"},
+    "kat.col.id": {"fi": "Tunnus", "sv": "ID", "en": "ID"},
+    "kat.col.name": {"fi": "Alue", "sv": "Område", "en": "Area"},
+    "kat.col.children": {"fi": "Lapsia 0–6 v", "sv": "Barn 0–6 år", "en": "Children 0–6"},
+    "kat.col.minutes": {"fi": "Min lähimpään paikkaan", "sv": "Min till närmaste plats", "en": "Min to nearest place"},
+    "kat.col.nearest": {"fi": "Lähin paikka", "sv": "Närmaste plats", "en": "Nearest place"},
+    "kat.uncovered_total": {"fi": "Katveessa yhteensä {children} lasta ({share} lapsista).",
+                            "sv": "Totalt {children} barn i blinda fläckar ({share} av barnen).",
+                            "en": "{children} children in blind spots in all ({share} of the children)."},
+    "kat.polygons": {"fi": "Katvealueet kartalla", "sv": "Blinda fläckar på kartan", "en": "Blind spots on the map"},
+    "kat.col.area_km2": {"fi": "Pinta-ala km²", "sv": "Yta km²", "en": "Area km²"},
+    "kat.col.areas": {"fi": "Asuinalueita", "sv": "Bostadsområden", "en": "Residential areas"},
+    "kat.matrix": {"fi": "Saavutettavat lapset viikonpäivän ja vuorokaudenajan mukaan",
+                   "sv": "Barn inom räckhåll per veckodag och tid på dygnet",
+                   "en": "Children within reach by weekday and time of day"},
+    "kat.matrix_caption": {
+        "fi": "Paikka lasketaan jaksoon, kun se on auki vähintään {minutes} min. Viikko {monday}–{sunday}; yhteensä {total} lasta.",
+        "sv": "En plats räknas i ett tidsblock när den är öppen minst {minutes} min. Vecka {monday}–{sunday}; totalt {total} barn.",
+        "en": "A place counts in a block when open at least {minutes} min of it. Week {monday}–{sunday}; {total} children in all."},
+    "kat.matrix_share": {"fi": "Näytä osuutena", "sv": "Visa som andel", "en": "Show as a share"},
+    "kat.col.weekday": {"fi": "Viikonpäivä", "sv": "Veckodag", "en": "Weekday"},
+    "kat.overlaps": {"fi": "Päällekkäiset vuorot lähekkäisissä paikoissa",
+                     "sv": "Överlappande pass på närliggande platser",
+                     "en": "Overlapping sessions at nearby places"},
+    "kat.overlaps_caption": {
+        "fi": "Paikat ovat toistensa rajan sisällä ja auki samaan aikaan: toimintaa voisi porrastaa.",
+        "sv": "Platserna ligger inom gränsen från varandra och är öppna samtidigt: verksamheten kunde spridas ut.",
+        "en": "The places are within the limit of each other and open at the same time: consider staggering."},
+    "kat.overlaps_none": {"fi": "Ei päällekkäisiä vuoroja.", "sv": "Inga överlappande pass.",
+                          "en": "No overlapping sessions."},
+    "kat.col.place_a": {"fi": "Paikka A", "sv": "Plats A", "en": "Place A"},
+    "kat.col.place_b": {"fi": "Paikka B", "sv": "Plats B", "en": "Place B"},
+    "kat.col.time": {"fi": "Aika", "sv": "Tid", "en": "Time"},
+    "kat.col.overlap_minutes": {"fi": "Päällekkäin (min)", "sv": "Överlapp (min)", "en": "Overlap (min)"},
+    "kat.col.distance_km": {"fi": "Etäisyys (km)", "sv": "Avstånd (km)", "en": "Distance (km)"},
+})
+
+# --- Viikko-ohjelma page ------------------------------------------------------------------------------------
+_section({
+    "vo.header": {"fi": "Viikko-ohjelma", "sv": "Veckoprogram", "en": "Weekly programme"},
+    "vo.week": {"fi": "Viikko (mikä tahansa viikon päivä)", "sv": "Vecka (vilken dag som helst i veckan)",
+                "en": "Week (any day of it)"},
+    "vo.caption": {"fi": "Kaikkien paikkojen vuorot viikolla {monday}–{sunday}. Arkipyhät ja kauden rajat huomioitu.",
+                   "sv": "Alla platsers pass veckan {monday}–{sunday}. Helgdagar och säsonger beaktas.",
+                   "en": "All places' sessions in the week {monday}–{sunday}. Public holidays and seasons apply."},
+    "vo.empty_day": {"fi": "ei toimintaa", "sv": "ingen verksamhet", "en": "nothing on"},
+    "vo.empty_week": {"fi": "Ei yhtään vuoroa tällä viikolla (esim. kesätauko).",
+                      "sv": "Inga pass den här veckan (t.ex. sommaruppehåll).",
+                      "en": "No sessions this week (e.g. summer break)."},
+    "vo.table": {"fi": "Ohjelma taulukkona", "sv": "Programmet som tabell", "en": "The programme as a table"},
+    "vo.col.weekday": {"fi": "Päivä", "sv": "Dag", "en": "Day"},
+    "vo.col.date": {"fi": "Päivämäärä", "sv": "Datum", "en": "Date"},
+    "vo.col.start": {"fi": "Alkaa", "sv": "Börjar", "en": "Starts"},
+    "vo.col.end": {"fi": "Päättyy", "sv": "Slutar", "en": "Ends"},
+    "vo.col.place": {"fi": "Paikka", "sv": "Plats", "en": "Place"},
+    "vo.col.organiser": {"fi": "Järjestäjä", "sv": "Arrangör", "en": "Organiser"},
+    "vo.col.address": {"fi": "Osoite", "sv": "Adress", "en": "Address"},
+    "vo.col.status": {"fi": "Tila", "sv": "Status", "en": "Status"},
+    "vo.bad_hours": {"fi": "Aukioloaikoja ei voitu lukea: {names}", "sv": "Öppettiderna kunde inte läsas: {names}",
+                     "en": "Opening hours could not be read: {names}"},
+})

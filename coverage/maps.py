@@ -1,0 +1,601 @@
+"""Folium maps of a project and its coverage (the only place that reprojects to WGS84).
+
+The builders are pure functions of a :class:`~coverage.model.Project` and analysis results; they never
+import streamlit, so the app (``st_folium``), the HTML export and the tests share them.
+
+Offline by design
+-----------------
+folium loads Leaflet, jQuery, Bootstrap and icon fonts from CDNs by default; on a closed network the map
+then stays blank. Every map built here loads **only Leaflet**, from ``leaflet_js`` / ``leaflet_css``
+(default: the app's static folder ``/app/static/leaflet/``, filled at set-up time by
+``make static/leaflet/leaflet.js``). :func:`standalone_html` inlines the same files for a single-file HTML
+map. Layers are drawn by small Leaflet-only elements defined here (no folium ``Popup``, which needs jQuery);
+background tiles may fail offline while the vectors still show.
+
+Safety: every text that comes from data (place names, organisers, opening hours, ...) is HTML-escaped
+before it reaches a popup or tooltip, and all data is embedded in the page as JSON.
+
+Examples
+--------
+>>> from coverage.datasets import load_dataset
+>>> m = coverage_map(load_dataset("vihti"), tiles=False)
+>>> [src for _name, src in m.default_js]
+['/app/static/leaflet/leaflet.js']
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from . import i18n
+from .analysis import demand_points
+from .model import CRS, KatveError, Project
+
+WGS84 = "EPSG:4326"
+
+LEAFLET_DIR = Path(__file__).resolve().parent.parent / "static" / "leaflet"
+"""Where ``make static/leaflet/leaflet.js`` unpacks Leaflet (git-ignored)."""
+
+APP_LEAFLET_JS = "/app/static/leaflet/leaflet.js"
+APP_LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+"""Leaflet as served by streamlit's static file serving (``enableStaticServing = true``)."""
+
+DATA_ATTRIBUTION = "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0"
+"""Attribution of the embedded boundary and population data (shown on every map)."""
+
+TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILES_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+ORGANISER_COLOURS: dict[str, str] = {
+    "municipality": "#1f78b4",
+    "mll": "#ff7f00",
+    "parish": "#6a3d9a",
+    "other_ngo": "#b15928",
+    "other": "#555555",
+}
+"""Place marker colour by ``organiser_type`` (unknown types get ``other``'s colour)."""
+
+COVERED_COLOUR = "#33a02c"
+BLIND_COLOUR = "#e31a1c"
+NEUTRAL_COLOUR = "#7f7f7f"
+REACH_COLOUR = "#1f78b4"
+BOUNDARY_COLOUR = "#333333"
+
+PLACE_CLASS = "katve-place"
+AREA_CLASS = "katve-area"
+"""CSS classes on the SVG paths of place and area markers (the browser test counts them)."""
+
+AREA_RADIUS_PX = (5.0, 30.0)
+"""Area circle radius in pixels: smallest, and for the area with the most children (area ~ children)."""
+
+_SIMPLIFY_M = {"boundary": 20.0, "polygons": 10.0}
+
+
+# --- small Leaflet-only elements --------------------------------------------------------------------------
+
+class FeatureLayer(MacroElement):
+    """A GeoJSON layer drawn with plain Leaflet: points as circle markers, polygons as paths.
+
+    Each feature's ``properties`` may hold ``style`` (Leaflet path options, for points also ``radius``),
+    ``popup`` and ``tooltip`` (HTML strings the caller has escaped). The data is embedded as JSON.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+            pointToLayer: function (feature, latlng) {
+                return L.circleMarker(latlng, feature.properties.style || {});
+            },
+            style: function (feature) { return feature.properties.style || {}; },
+            onEachFeature: function (feature, layer) {
+                var p = feature.properties;
+                if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 320}); }
+                if (p.tooltip) { layer.bindTooltip(p.tooltip, {sticky: true}); }
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: list[dict[str, Any]], *, name: str = "layer"):
+        super().__init__()
+        self._name = "FeatureLayer"
+        self.layer_name = name
+        self.data = {"type": "FeatureCollection", "features": features}
+
+    @property
+    def features(self) -> list[dict[str, Any]]:
+        """The GeoJSON features (for tests and the export)."""
+        return self.data["features"]
+
+
+class Legend(MacroElement):
+    """A legend box (bottom right) with pre-escaped HTML."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "katve-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+class Attribution(MacroElement):
+    """Add a plain-text attribution to the map's attribution control."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.text = html.escape(text)
+
+
+# --- public builders ---------------------------------------------------------------------------------------
+
+def base_map(
+    project: Project,
+    *,
+    tiles: bool = True,
+    leaflet_js: str = APP_LEAFLET_JS,
+    leaflet_css: str = APP_LEAFLET_CSS,
+    height: str | int = "100%",
+) -> folium.Map:
+    """An empty map fitted to the project (boundary, else places and areas), loading only Leaflet.
+
+    Parameters
+    ----------
+    tiles : bool
+        Add OpenStreetMap background tiles (fetched by the browser; they may fail offline).
+    leaflet_js, leaflet_css : str
+        Where the page loads Leaflet from. The default is the app's static folder; :func:`standalone_html`
+        inlines the files instead.
+    """
+    south, west, north, east = _bounds_wgs84(project)
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=10,
+        tiles=None,
+        control_scale=True,
+        height=height,
+        prefer_canvas=False,
+    )
+    m.default_js = [("leaflet", leaflet_js)]
+    m.default_css = [("leaflet_css", leaflet_css)]
+    if tiles:
+        folium.TileLayer(tiles=TILES_URL, attr=TILES_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(m)
+    m.add_child(Attribution(DATA_ATTRIBUTION))
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def coverage_map(
+    project: Project,
+    result: Any = None,
+    *,
+    reach: gpd.GeoDataFrame | None = None,
+    blind_spots: gpd.GeoDataFrame | None = None,
+    lang: str | None = None,
+    tiles: bool = True,
+    legend: bool = True,
+    leaflet_js: str = APP_LEAFLET_JS,
+    leaflet_css: str = APP_LEAFLET_CSS,
+    height: str | int = "100%",
+) -> folium.Map:
+    """The coverage map: boundary, reach areas, blind-spot polygons, areas and places, legend.
+
+    Parameters
+    ----------
+    project : Project
+        Layers in EPSG:3067 (reprojected to WGS84 here).
+    result : CoverageResult, optional
+        From :func:`coverage.analysis.analyze`: colours areas covered / blind spot and marks places that
+        do not count. Without it, areas are grey and every place is drawn as counted.
+    reach : GeoDataFrame, optional
+        From :func:`coverage.analysis.reach_areas` (``place_id, name, geometry``).
+    blind_spots : GeoDataFrame, optional
+        From :func:`coverage.analysis.blind_spot_polygons` (``id, area_km2, children_0_6, geometry``).
+    lang : str, optional
+        UI language for popups and the legend (default: the current one, see :mod:`coverage.i18n`).
+    tiles, leaflet_js, leaflet_css, height
+        As in :func:`base_map`.
+    legend : bool
+        Add the legend box.
+
+    Returns
+    -------
+    folium.Map
+        Layers are :class:`FeatureLayer` children named ``boundary``, ``reach``, ``blind_spots``,
+        ``areas`` and ``places`` (see :func:`layers`).
+    """
+    m = base_map(project, tiles=tiles, leaflet_js=leaflet_js, leaflet_css=leaflet_css, height=height)
+    add_boundary(m, project.boundary, lang=lang)
+    if reach is not None and len(reach):
+        add_reach(m, reach, lang=lang)
+    if blind_spots is not None and len(blind_spots):
+        add_blind_spots(m, blind_spots, lang=lang)
+    areas = result.areas if result is not None else project.areas
+    add_areas(m, areas, lang=lang)
+    places = result.places if result is not None else project.places
+    add_places(m, places, lang=lang)
+    if legend:
+        m.add_child(Legend(legend_html(
+            lang=lang,
+            organiser_types=_present(places, "organiser_type"),
+            coloured_areas=result is not None,
+            reach=reach is not None and len(reach) > 0,
+            blind_spots=blind_spots is not None and len(blind_spots) > 0,
+        )))
+    return m
+
+
+def layers(m: folium.Map) -> dict[str, FeatureLayer]:
+    """The map's :class:`FeatureLayer` children by name (``places``, ``areas``, ...)."""
+    return {child.layer_name: child for child in m._children.values() if isinstance(child, FeatureLayer)}
+
+
+def add_boundary(m: folium.Map, boundary: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer | None:
+    """Draw the municipality boundary (simplified to 20 m) as an unfilled outline."""
+    if boundary is None or not len(boundary):
+        return None
+    geoms = _to_wgs84(boundary, simplify_m=_SIMPLIFY_M["boundary"])
+    style = {"color": BOUNDARY_COLOUR, "weight": 2, "fill": False, "interactive": False}
+    names = boundary["name"].astype(object).tolist() if "name" in boundary else [""] * len(boundary)
+    features = [_feature(g, style=style, tooltip=_esc(n) or None) for g, n in zip(geoms, names)]
+    return _add(m, features, "boundary")
+
+
+def add_reach(m: folium.Map, reach: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer:
+    """Draw each counted place's reach area as a faint blue polygon."""
+    geoms = _to_wgs84(reach, simplify_m=_SIMPLIFY_M["polygons"])
+    style = {"color": REACH_COLOUR, "weight": 1, "opacity": 0.5, "fillColor": REACH_COLOUR, "fillOpacity": 0.06,
+             "interactive": False}
+    names = reach["name"].astype(object).tolist() if "name" in reach else [""] * len(reach)
+    features = [_feature(g, style=style, tooltip=i18n.t("map.reach_of", lang, name=_esc(n)))
+                for g, n in zip(geoms, names)]
+    return _add(m, features, "reach")
+
+
+def add_blind_spots(m: folium.Map, polygons: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer:
+    """Draw blind-spot polygons in translucent red with a tooltip (id, km², children)."""
+    geoms = _to_wgs84(polygons, simplify_m=_SIMPLIFY_M["polygons"])
+    style = {"color": BLIND_COLOUR, "weight": 1, "opacity": 0.6, "fillColor": BLIND_COLOUR, "fillOpacity": 0.15}
+    features = []
+    for g, (_i, row) in zip(geoms, polygons.iterrows()):
+        tip = i18n.t("map.blind_polygon", lang, id=_esc(row.get("id", "")),
+                     km2=i18n.fmt_number(_float(row.get("area_km2")), 1, lang=lang),
+                     children=i18n.fmt_number(_float(row.get("children_0_6")), 0, lang=lang))
+        features.append(_feature(g, style=style, tooltip=tip))
+    return _add(m, features, "blind_spots")
+
+
+def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer | None:
+    """Draw areas as circles at their demand points, area proportional to children 0-6.
+
+    With a ``covered`` column (an analysis result) circles are green (within reach) or red (blind spot);
+    otherwise grey. The tooltip names the area, its children and, with a result, the minutes to the
+    nearest counted place.
+    """
+    if areas is None or not len(areas):
+        return None
+    pts = _points_wgs84(areas)
+    kids = pd.to_numeric(areas.get("children_0_6", pd.Series(0.0, index=areas.index)), errors="coerce")
+    kids = kids.astype("float64").fillna(0.0).clip(lower=0).to_numpy()
+    radius = area_radius_px(kids)
+    has_result = "covered" in areas
+    covered = areas["covered"].to_numpy(bool) if has_result else np.zeros(len(areas), bool)
+    features = []
+    for k, (_i, row) in enumerate(areas.iterrows()):
+        colour = (COVERED_COLOUR if covered[k] else BLIND_COLOUR) if has_result else NEUTRAL_COLOUR
+        style = {"radius": round(float(radius[k]), 1), "color": colour, "weight": 1.5, "fillColor": colour,
+                 "fillOpacity": 0.35, "className": AREA_CLASS}
+        lines = [f"<b>{_esc(row.get('name', ''))}</b>",
+                 i18n.t("map.area_children", lang, children=i18n.fmt_number(kids[k], 0, lang=lang))]
+        pop = _float(row.get("population"))
+        if pop is not None:
+            lines.append(i18n.t("map.area_population", lang, population=i18n.fmt_number(pop, 0, lang=lang)))
+        if has_result:
+            minutes = _float(row.get("minutes"))
+            if minutes is None:
+                lines.append(i18n.t("map.area_no_place", lang))
+            else:
+                lines.append(i18n.t("map.area_nearest", lang, minutes=i18n.fmt_number(minutes, 0, lang=lang),
+                                    km=i18n.fmt_number(_float(row.get("distance_km")), 1, lang=lang)))
+            lines.append(i18n.t("map.area_covered" if covered[k] else "map.area_blind", lang))
+        features.append(_point_feature(pts[k], style=style, tooltip="<br>".join(lines)))
+    # small circles on top of big ones
+    order = np.argsort(-radius, kind="stable")
+    return _add(m, [features[i] for i in order], "areas")
+
+
+def add_places(m: folium.Map, places: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer | None:
+    """Draw meeting places as circle markers coloured by organiser type, with a popup.
+
+    Planned places have a dashed outline; places that do not count (``counted`` False in an analysis
+    result, e.g. closed at the chosen time) are drawn hollow. The popup shows name, organiser, activity,
+    address, opening hours and status, all HTML-escaped.
+    """
+    if places is None or not len(places):
+        return None
+    pts = _points_wgs84(places)
+    counted = places["counted"].to_numpy(bool) if "counted" in places else np.ones(len(places), bool)
+    features = []
+    for k, (_i, row) in enumerate(places.iterrows()):
+        colour = ORGANISER_COLOURS.get(str(row.get("organiser_type", "") or ""), ORGANISER_COLOURS["other"])
+        status = str(row.get("status", "") or "")
+        style = {"radius": 8, "color": "#222222" if counted[k] else colour, "weight": 2, "fillColor": colour,
+                 "fillOpacity": 0.9 if counted[k] else 0.15, "className": PLACE_CLASS}
+        if status in ("planned", "candidate"):
+            style["dashArray"] = "4 3"
+        features.append(_point_feature(pts[k], style=style, popup=place_popup_html(row, counted=bool(counted[k]),
+                                                                                    lang=lang),
+                                       tooltip=_esc(row.get("name", ""))))
+    return _add(m, features, "places")
+
+
+def add_marker(m: folium.Map, lat: float, lon: float, *, text: str = "", colour: str = "#000000") -> FeatureLayer:
+    """A single highlighted point (e.g. the spot picked for a new place); ``text`` is escaped."""
+    style = {"radius": 9, "color": colour, "weight": 3, "fill": False}
+    return _add(m, [_point_feature((lon, lat), style=style, tooltip=_esc(text) or None)], "marker")
+
+
+def place_popup_html(row: Any, *, counted: bool = True, lang: str | None = None) -> str:
+    """The popup of a place: every data value HTML-escaped, labels from :mod:`coverage.i18n`."""
+    def get(field: str) -> str:
+        value = row.get(field, "") if hasattr(row, "get") else ""
+        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+    parts = [f"<b>{_esc(get('name'))}</b>"]
+    organiser = get("organiser")
+    otype = get("organiser_type")
+    if organiser or otype:
+        shown = organiser + (f" ({i18n.label('organiser_type', otype, lang)})" if otype else "")
+        parts.append(f"{i18n.t('map.organiser', lang)}: {_esc(shown.strip())}")
+    if get("kind"):
+        parts.append(f"{i18n.t('map.kind', lang)}: {_esc(i18n.label('kind', get('kind'), lang))}")
+    if get("address"):
+        parts.append(f"{i18n.t('map.address', lang)}: {_esc(get('address'))}")
+    parts.append(f"{i18n.t('map.opening_hours', lang)}: <code>{_esc(get('opening_hours'))}</code>")
+    if get("status"):
+        parts.append(f"{i18n.t('map.status', lang)}: {_esc(i18n.label('status', get('status'), lang))}")
+    if not counted:
+        parts.append(f"<i>{i18n.t('map.not_counted', lang)}</i>")
+    return "<br>".join(parts)
+
+
+def legend_html(
+    *,
+    lang: str | None = None,
+    organiser_types: Iterable[str] | None = None,
+    coloured_areas: bool = True,
+    reach: bool = False,
+    blind_spots: bool = False,
+) -> str:
+    """The legend's HTML (texts escaped)."""
+    def swatch(fill: str, *, border: str = "#222", radius: str = "50%", dashed: bool = False,
+               opacity: float = 0.9) -> str:
+        style = (f"display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;"
+                 f"border-radius:{radius};border:2px {'dashed' if dashed else 'solid'} {border};"
+                 f"background:{fill};opacity:{opacity}")
+        return f'<span style="{style}"></span>'
+
+    def row(mark: str, text: str) -> str:
+        return f"<div>{mark}{html.escape(text)}</div>"
+
+    types = [t for t in ORGANISER_COLOURS if organiser_types is None or t in set(organiser_types)]
+    out = [f"<b>{html.escape(i18n.t('map.legend', lang))}</b>",
+           f"<div style='margin-top:4px'>{html.escape(i18n.t('map.legend_places', lang))}</div>"]
+    out += [row(swatch(ORGANISER_COLOURS[t]), i18n.label("organiser_type", t, lang)) for t in types]
+    out.append(row(swatch("#fff", border="#555", dashed=True), i18n.t("map.legend_planned", lang)))
+    out.append(row(swatch("#ddd", border="#999", opacity=0.6), i18n.t("map.legend_not_counted", lang)))
+    out.append(f"<div style='margin-top:4px'>{html.escape(i18n.t('map.legend_areas', lang))}</div>")
+    if coloured_areas:
+        out.append(row(swatch(COVERED_COLOUR, border=COVERED_COLOUR, opacity=0.6), i18n.t("map.legend_covered", lang)))
+        out.append(row(swatch(BLIND_COLOUR, border=BLIND_COLOUR, opacity=0.6), i18n.t("map.legend_blind", lang)))
+    if reach:
+        out.append(row(swatch(REACH_COLOUR, border=REACH_COLOUR, radius="2px", opacity=0.3),
+                       i18n.t("map.legend_reach", lang)))
+    if blind_spots:
+        out.append(row(swatch(BLIND_COLOUR, border=BLIND_COLOUR, radius="2px", opacity=0.3),
+                       i18n.t("map.legend_blind_polygon", lang)))
+    out.append(row(swatch("transparent", border=BOUNDARY_COLOUR, radius="2px"), i18n.t("map.legend_boundary", lang)))
+    box = ("background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;"
+           "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:240px")
+    return f'<div style="{box}">{"".join(out)}</div>'
+
+
+def area_radius_px(children: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Circle radii in pixels with circle *area* proportional to children (see :data:`AREA_RADIUS_PX`)."""
+    kids = np.clip(np.nan_to_num(np.asarray(children, dtype=float)), 0, None)
+    lo, hi = AREA_RADIUS_PX
+    top = kids.max() if len(kids) else 0.0
+    if top <= 0:
+        return np.full(len(kids), lo)
+    return lo + (hi - lo) * np.sqrt(kids / top)
+
+
+def standalone_html(m: folium.Map, *, leaflet_dir: str | Path = LEAFLET_DIR) -> str:
+    """The map as one self-contained HTML page: Leaflet's JS and CSS (with its images) inlined.
+
+    Raises
+    ------
+    KatveError
+        When Leaflet is not in ``leaflet_dir`` (run ``make static/leaflet/leaflet.js``).
+    """
+    folder = Path(leaflet_dir)
+    js_file, css_file = folder / "leaflet.js", folder / "leaflet.css"
+    if not js_file.is_file() or not css_file.is_file():
+        raise KatveError(f"Leaflet not found in {folder}: run `make static/leaflet/leaflet.js` (needs npm)")
+    js = js_file.read_text(encoding="utf-8").replace("</script", "<\\/script")
+    css = css_file.read_text(encoding="utf-8")
+
+    def data_uri(match: re.Match) -> str:
+        image = folder / match.group(1)
+        if not image.is_file():
+            return match.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
+
+    css = re.sub(r"url\((images/[^)]+\.png)\)", data_uri, css).replace("</style", "<\\/style")
+    js_marker, css_marker = "katve-inline-leaflet.js", "katve-inline-leaflet.css"
+    saved = (m.default_js, m.default_css)
+    m.default_js, m.default_css = [("leaflet", js_marker)], [("leaflet_css", css_marker)]
+    try:
+        page = m.get_root().render()
+    finally:
+        m.default_js, m.default_css = saved
+    page = re.sub(rf'<script src="{re.escape(js_marker)}"></script>', lambda _m: f"<script>{js}</script>", page)
+    page = re.sub(rf'<link rel="stylesheet" href="{re.escape(css_marker)}"\s*/>', lambda _m: f"<style>{css}</style>",
+                  page)
+    if js_marker in page or css_marker in page:  # pragma: no cover - folium changed its header template
+        raise KatveError("could not inline Leaflet into the HTML map (unexpected folium template)")
+    return page
+
+
+def asset_urls(m: folium.Map) -> list[str]:
+    """Every script and stylesheet URL the map (or any element in it) asks the browser to load."""
+    urls: list[str] = []
+
+    def walk(element: Any) -> None:
+        for attr in ("default_js", "default_css"):
+            urls.extend(src for _name, src in getattr(element, attr, []) or [])
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(urls))
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+def _esc(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value))
+
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _present(df: pd.DataFrame, column: str) -> list[str] | None:
+    if column not in df:
+        return None
+    return sorted({str(v) if str(v) in ORGANISER_COLOURS else "other" for v in df[column].fillna("")})
+
+
+def _in_project_crs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if gdf.crs is None:
+        return gdf.set_crs(CRS)
+    return gdf if gdf.crs.equals(CRS) else gdf.to_crs(CRS)
+
+
+def _to_wgs84(gdf: gpd.GeoDataFrame, *, simplify_m: float = 0.0) -> list[dict[str, Any] | None]:
+    """Geometries as GeoJSON dicts in WGS84, simplified in metres first, coordinates rounded to ~0.1 m."""
+    geom = _in_project_crs(gdf).geometry
+    if simplify_m > 0:
+        geom = geom.simplify(simplify_m, preserve_topology=True)
+    geom = geom.to_crs(WGS84)
+    values = shapely.set_precision(geom.to_numpy(), 1e-6)
+    return [None if g is None or g.is_empty else json.loads(shapely.to_geojson(g)) for g in values]
+
+
+def _points_wgs84(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """``(n, 2)`` lon/lat of each row's point (polygons: the analysis' representative point)."""
+    xy = demand_points(_in_project_crs(gdf))
+    if not len(xy):
+        return np.empty((0, 2))
+    pts = gpd.GeoSeries(shapely.points(xy), crs=CRS).to_crs(WGS84)
+    return np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])
+
+
+def _feature(geometry: dict[str, Any] | None, *, style: dict[str, Any], popup: str | None = None,
+             tooltip: str | None = None) -> dict[str, Any]:
+    props: dict[str, Any] = {"style": style}
+    if popup:
+        props["popup"] = popup
+    if tooltip:
+        props["tooltip"] = tooltip
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def _point_feature(lonlat: Sequence[float], **kw: Any) -> dict[str, Any]:
+    lon, lat = (round(float(v), 6) for v in lonlat)
+    return _feature({"type": "Point", "coordinates": [lon, lat]}, **kw)
+
+
+def _add(m: folium.Map, features: list[dict[str, Any]], name: str) -> FeatureLayer:
+    layer = FeatureLayer([f for f in features if f["geometry"] is not None], name=name)
+    m.add_child(layer)
+    return layer
+
+
+def _bounds_wgs84(project: Project) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of the boundary, else of places and areas; Finland if all are empty."""
+    frames = [project.boundary] if len(project.boundary) else [project.places, project.areas]
+    boxes = [_in_project_crs(f).to_crs(WGS84).total_bounds for f in frames if f is not None and len(f)]
+    boxes = [b for b in boxes if np.isfinite(b).all()]
+    if not boxes:
+        return 59.8, 20.5, 70.1, 31.6
+    arr = np.array(boxes)
+    west, south = arr[:, 0].min(), arr[:, 1].min()
+    east, north = arr[:, 2].max(), arr[:, 3].max()
+    return float(south), float(west), float(north), float(east)
+
+
+__all__ = [
+    "APP_LEAFLET_CSS",
+    "APP_LEAFLET_JS",
+    "DATA_ATTRIBUTION",
+    "LEAFLET_DIR",
+    "ORGANISER_COLOURS",
+    "Attribution",
+    "FeatureLayer",
+    "Legend",
+    "add_areas",
+    "add_blind_spots",
+    "add_boundary",
+    "add_marker",
+    "add_places",
+    "add_reach",
+    "area_radius_px",
+    "asset_urls",
+    "base_map",
+    "coverage_map",
+    "layers",
+    "legend_html",
+    "place_popup_html",
+    "standalone_html",
+]
