@@ -98,7 +98,7 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("nimi", "namn", "alue", "alueen nimi", "kylä", "taajama", "område", "by", "area", "village"),
         "population": ("väestö", "asukkaat", "asukasluku", "väkiluku", "asukkaita", "asukasmäärä",
                        "väestö yhteensä", "befolkning", "invånare", "pop", "inhabitants", "asukkaat yhteensä"),
-        "children_0_6": ("lapset 0 6", "lapset 0 6 v", "lapsia 0 6", "0 6 vuotiaat", "alle kouluikäiset",
+        "children_0_6": ("lapset_0_6", "lapset 0 6 v", "lapsia 0 6", "0 6 vuotiaat", "alle kouluikäiset",
                          "barn 0 6", "children 0 6", "lapset", "lapsia", "children"),
         "children_estimated": ("lapset arvioitu", "lapset arvio", "arvioitu", "arvio", "uppskattad",
                                "estimated"),
@@ -684,17 +684,34 @@ def _map_headers(df: pd.DataFrame, layer: str | None) -> tuple[pd.DataFrame, dic
         target = table.get(_key(column))
         if target and target not in original:
             renames[column], original[target] = target, str(column)
+    # then headers with a suffix such as a year or a source: "asukkaat_2022", "väestö (Paavo)"
+    coordinate_keys = {_key(a) for aliases in COORDINATE_ALIASES.values() for a in aliases}
+    for column in columns:
+        key = _key(column)
+        if column in renames or key in coordinate_keys or key in table:
+            continue
+        for alias, target in table.items():
+            if len(alias) >= 5 and key.startswith(alias + "_") and target not in original:
+                renames[column], original[target] = target, str(column)
+                break
     out = df.rename(columns=renames)
     return out, original
 
 
 def _find_coordinate_columns(df: pd.DataFrame) -> dict[str, str]:
+    """Coordinate columns by role (lat, lon, x, y, coordinates); exact headers first, then ``*_lat`` forms."""
     found: dict[str, str] = {}
-    for column in df.columns:
-        key = _key(column)
-        for role, aliases in COORDINATE_ALIASES.items():
-            if role not in found and key in {_key(a) for a in aliases}:
-                found[role] = str(column)
+    keys = {str(c): _key(c) for c in df.columns}
+    for role, aliases in COORDINATE_ALIASES.items():
+        wanted = {_key(a) for a in aliases}
+        found.update({role: c for c, k in keys.items() if k in wanted and role not in found})
+    suffixes = {"lat": {"lat", "latitude", "leveys", "leveysaste"},
+                "lon": {"lon", "lng", "longitude", "pituus", "pituusaste"}}
+    for role, wanted in suffixes.items():  # "centroid_lat", "wgs84_lon", "keskipiste_leveys"
+        if role not in found:
+            hits = [c for c, k in keys.items() if k.rsplit("_", 1)[-1] in wanted and "_" in k]
+            if len(hits) == 1:
+                found[role] = hits[0]
     return found
 
 

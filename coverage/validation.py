@@ -134,8 +134,11 @@ def is_missing(value: Any) -> bool:
 def _missing_mask(series: pd.Series) -> np.ndarray:
     mask = np.array(series.isna().to_numpy(dtype=bool), dtype=bool, copy=True)
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-        blank = series.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
-        mask |= blank.to_numpy(dtype=bool)
+        arr = series.to_numpy(dtype=object)
+        is_str = np.fromiter((type(v) is str for v in arr), dtype=bool, count=len(arr))
+        if is_str.any():
+            stripped = pd.Series(arr[is_str], dtype=object).str.strip().to_numpy(dtype=object)
+            mask[is_str] |= stripped == ""
     return mask
 
 
@@ -165,9 +168,27 @@ def to_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(series.dtype):
         values = pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
         return values, np.zeros(len(series), dtype=bool)
+    arr = series.to_numpy(dtype=object)
     missing = _missing_mask(series)
-    text = series.astype(object).map(lambda v: "" if is_missing(v) else (
-        "bool" if isinstance(v, (bool, np.bool_)) else str(v)))
+    values = np.full(len(arr), np.nan)
+    bad = np.zeros(len(arr), dtype=bool)
+    is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in arr), dtype=bool, count=len(arr))
+    bad |= is_bool & ~missing
+    todo = ~missing & ~is_bool
+    if todo.any():
+        # fast path: plain numbers and numeric cells
+        values[todo] = pd.to_numeric(pd.Series(arr[todo], dtype=object), errors="coerce").astype(
+            "float64").to_numpy(na_value=np.nan)
+        retry = todo & np.isnan(values)
+        if retry.any():
+            parsed, unreadable = _parse_number_texts(pd.Series(arr[retry], dtype=object).astype(str))
+            values[retry] = parsed
+            bad[retry] = unreadable
+    return values, bad
+
+
+def _parse_number_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Decimal commas, thousands spaces, Unicode minus; ``(values, unreadable)`` ('nan' counts as missing)."""
     text = (
         text.str.strip()
         .str.replace(r"[\s\u00a0\u202f']", "", regex=True)
@@ -179,10 +200,9 @@ def to_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     text = text.where(~(both & comma_last), text.str.replace(".", "", regex=False))
     text = text.where(~(both & ~comma_last), text.str.replace(",", "", regex=False))
     text = text.str.replace(",", ".", regex=False)
-    values = pd.to_numeric(text.astype(object).where(~pd.Series(missing, index=text.index), None),
-                           errors="coerce").astype("float64").to_numpy(na_value=np.nan)
-    bad = np.isnan(values) & ~missing & (text.str.lower() != "nan").to_numpy(dtype=bool)
-    return values, bad
+    values = pd.to_numeric(text.astype(object), errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    unreadable = np.isnan(values) & (text.str.lower() != "nan").to_numpy(dtype=bool)
+    return values, unreadable
 
 
 def parse_bool(value: Any) -> bool | None:
@@ -440,13 +460,46 @@ def _check_choice(series: pd.Series, name: str, allowed: tuple[str, ...], add: C
             add(pos + 1, name, f"unknown {name} {_show(value)}; use one of {', '.join(allowed)}")
 
 
+_FI_DAYS = {"ma": "Mo", "ti": "Tu", "ke": "We", "to": "Th", "pe": "Fr", "la": "Sa"}
+_FI_MONTHS = ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka", "marras",
+              "joulu")
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def opening_hours_hint(value: str) -> str | None:
+    """A hint for the usual mistakes in a Finnish spreadsheet: Finnish day or month names, ``9-12``, ``9.00``.
+
+    Examples
+    --------
+    >>> opening_hours_hint("ti 9-12")
+    'write weekdays in English (ti = Tu) and times as HH:MM (09:00-12:00)'
+    """
+    words = [w.lower() for w in re.findall(r"[A-Za-zÅÄÖåäö]+", value)]
+    hints = []
+    days = [f"{w} = {_FI_DAYS[w]}" for w in dict.fromkeys(words) if w in _FI_DAYS]
+    if days:
+        hints.append(f"write weekdays in English ({', '.join(days)})")
+    months = [f"{w} = {_EN_MONTHS[_FI_MONTHS.index(m)]}" for w in dict.fromkeys(words)
+              for m in _FI_MONTHS if w.startswith(m) and len(w) <= len(m) + 2]
+    if months:
+        hints.append(f"months in English ({', '.join(months)})")
+    span = re.search(r"(?<![\d:.])(\d{1,2})(?:\.(\d{2}))?\s*-\s*(\d{1,2})(?:\.(\d{2}))?(?![\d:])", value)
+    if span:
+        a, b = f"{int(span.group(1)):02d}:{span.group(2) or '00'}", f"{int(span.group(3)):02d}:{span.group(4) or '00'}"
+        hints.append(f"times as HH:MM ({a}-{b})")
+    if not hints:
+        return None
+    return hints[0] if len(hints) == 1 else ", ".join(hints[:-1]) + " and " + hints[-1]
+
+
 def _check_opening_hours(series: pd.Series, add: Callable[..., None]) -> None:
     for pos, value in enumerate(series.astype(object)):
         if is_missing(value):
             continue  # reported as a missing required value
         reason = check_opening_hours(str(value))
         if reason is not None:
-            add(pos + 1, "opening_hours", reason)
+            hint = opening_hours_hint(str(value))
+            add(pos + 1, "opening_hours", reason + (f"; {hint}" if hint else ""))
 
 
 def _check_children_vs_population(df: pd.DataFrame, add: Callable[..., None]) -> None:

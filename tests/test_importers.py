@@ -516,3 +516,12 @@ def test_csv_inside_a_zip_names_the_member(tmp_path):
     assert [str(p) for p in exc.value.problems] == [
         f"{path}!paikat.csv:1: tila: unknown status 'auki'; use one of existing, planned, candidate"
     ]
+
+
+def test_headers_with_a_suffix_and_centroid_coordinates(tmp_path):
+    text = ("postinumero,nimi,asukkaat_geofi_X2022,lapset_0_6_arvio,centroid_lat,centroid_lon\n"
+            "03100,Nummela,15709,1200,60.3330,24.3220\n")
+    result = read_areas(write(tmp_path, "paavo.csv", text))
+    row = result.data.iloc[0]
+    assert (row["id"], row["name"], row["population"], row["children_0_6"]) == ("03100", "Nummela", 15709, 1200.0)
+    assert_at(result, [TO_3067.transform(*NUMMELA)])

@@ -280,6 +280,22 @@ def test_outreach_end_before_start_and_unreadable_time():
     assert "cannot read the time 'huomenna'" in only(problems, row=2, field="start").message
 
 
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("ti 9-12", "write weekdays in English (ti = Tu) and times as HH:MM (09:00-12:00)"),
+        ("Ma-Pe 09:00-12:00", "write weekdays in English (ma = Mo, pe = Fr)"),
+        ("syys-touko Tu 09:30-11:30", "months in English (syys = Sep, touko = May)"),
+        ("Tu 09.30-11.30", "times as HH:MM (09:30-11:30)"),
+    ],
+)
+def test_invalid_opening_hours_hint_for_finnish_habits(value, hint):
+    df = places(opening_hours=["Tu 09:30-11:30", value, "Mo-Fr 08:00-16:00"])
+    p = only(validate_layer("places", df, path="p.csv"), row=2, field="opening_hours")
+    assert p.message.startswith(f"invalid opening_hours {value!r}: at character")
+    assert p.message.endswith("; " + hint)
+
+
 def test_unknown_layer_is_a_katve_error():
     with pytest.raises(KatveError, match="unknown layer 'people'"):
         validate_layer("people", pd.DataFrame(), path="x")
