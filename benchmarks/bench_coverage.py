@@ -59,7 +59,7 @@ def synthetic_project(n_points: int, n_places: int, seed: int = 0) -> Project:
     days = np.array(schedule.WEEKDAYS[:5] + ("Sa",))
     starts = np.array(["09:00", "09:30", "10:00", "12:30", "13:00", "17:00", "17:30"])
     hours = []
-    for i in range(n_places):
+    for _i in range(n_places):
         d = ",".join(sorted(set(rng.choice(days, size=rng.integers(1, 3))), key=list(days).index))
         s = starts[rng.integers(len(starts))]
         h, m = map(int, s.split(":"))
@@ -81,7 +81,8 @@ def synthetic_project(n_points: int, n_places: int, seed: int = 0) -> Project:
     boundary = gpd.GeoDataFrame(
         {"code": ["000"], "name": ["Synteettinen"]}, geometry=[shapely.box(0, 0, WIDTH_M, HEIGHT_M)], crs=CRS
     )
-    return Project(places=places, areas=areas, boundary=boundary, settings=Settings(mode="car", threshold_minutes=10))
+    settings = Settings(mode="car", threshold_minutes=10)
+    return Project(places=places, areas=areas, boundary=boundary, settings=settings)
 
 
 # --- Katve ----------------------------------------------------------------------------------------------

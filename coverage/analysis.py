@@ -54,7 +54,7 @@ from scipy import sparse
 
 from . import schedule
 from .model import CRS, KatveError, Project, Settings
-from .travel import StraightLine, TravelModel, model_from_settings
+from .travel import TravelModel, model_from_settings
 
 COUNTED_STATUSES = ("existing",)
 """Statuses that count by default."""
@@ -131,7 +131,7 @@ class CoverageResult:
         return out.drop(columns="_m").reset_index(drop=True)
 
     def to_json(self) -> dict[str, Any]:
-        """The ``analyze --json`` object of the command-line contract (plain JSON types, no NaN)."""
+        """Return the ``analyze --json`` object of the command-line contract (plain JSON types, no NaN)."""
         s = self.settings
         settings = {
             "mode": s.mode,
@@ -147,7 +147,8 @@ class CoverageResult:
             {"id": _str(i), "name": _str(n), "lon": _num(x, 6), "lat": _num(y, 6), "status": _str(st),
              "counted": bool(c)}
             for i, n, x, y, st, c in zip(
-                self.places["id"], self.places["name"], plon, plat, self.places["status"], self.places["counted"]
+                self.places["id"], self.places["name"], plon, plat, self.places["status"],
+                self.places["counted"], strict=True,
             )
         ]
         alon, alat = _lonlat(_point_geometry(self.areas))
@@ -155,10 +156,11 @@ class CoverageResult:
         areas = [
             {"id": _str(i), "name": _str(n), "lon": _num(x, 6), "lat": _num(y, 6), "population": _int(pop),
              "children_0_6": _num(ch, 3), "nearest_place_id": None if pid is None else _str(pid),
-             "straight_km": _num(sk, 3), "distance_km": _num(dk, 3), "minutes": _num(mi, 2), "covered": bool(cv)}
+             "straight_km": _num(sk, 3), "distance_km": _num(dk, 3), "minutes": _num(mi, 2),
+             "covered": bool(cv)}
             for i, n, x, y, pop, ch, pid, sk, dk, mi, cv in zip(
                 a["id"], a["name"], alon, alat, a["population"], a["children_0_6"], a["nearest_place_id"],
-                a["straight_km"], a["distance_km"], a["minutes"], a["covered"]
+                a["straight_km"], a["distance_km"], a["minutes"], a["covered"], strict=True
             )
         ]
         keys = ("population_total", "population_covered", "children_total", "children_covered",
@@ -168,7 +170,8 @@ class CoverageResult:
             {"id": _str(i), "name": _str(n), "children_0_6": _num(ch, 3), "minutes": _num(mi, 2)}
             for i, n, ch, mi in self.blind_spots().itertuples(index=False)
         ]
-        return {"settings": settings, "places": places, "areas": areas, "summary": summary, "blind_spots": blind}
+        return {"settings": settings, "places": places, "areas": areas, "summary": summary,
+                "blind_spots": blind}
 
 
 # --- public functions -----------------------------------------------------------------------------------
@@ -288,7 +291,7 @@ def reach_areas(
     include_planned: bool = False,
     model: TravelModel | None = None,
 ) -> gpd.GeoDataFrame:
-    """The area each counted place reaches within the threshold.
+    """Outline the area each counted place reaches within the threshold.
 
     Uses the model's ``reach_polygons`` (circles of radius threshold / circuity for the straight-line
     model). A model without it gets the convex hull of the demand points it reaches, plus the place
@@ -315,7 +318,7 @@ def reach_areas(
         pts = np.concatenate([xy, demand[pairs.cols]])
         owner = np.concatenate([np.arange(len(xy)), pairs.rows])
         order = np.argsort(owner, kind="stable")
-        multi = shapely.multipoints(pts[order], indices=owner[order]) if len(xy) else np.empty(0, dtype=object)
+        multi = shapely.multipoints(pts[order], indices=owner[order]) if len(xy) else np.empty(0, object)
         geoms = shapely.convex_hull(multi)
         method = "demand_hull"
     return gpd.GeoDataFrame(
@@ -340,7 +343,7 @@ def blind_spot_polygons(
     apportion: str = "point",
     result: CoverageResult | None = None,
 ) -> gpd.GeoDataFrame:
-    """The parts of the municipality outside every counted place's reach, with the demand inside.
+    """Find the parts of the municipality outside every counted place's reach, with the demand inside.
 
     The extent is the project's boundary; without one, the union of polygon areas, else the convex hull of
     the demand points (widened by 1 m so that it is a polygon). The reached area is the union of the model's
@@ -376,7 +379,7 @@ def blind_spot_polygons(
         result = analyze(project, settings, at=at, include_planned=include_planned, model=model)
     else:
         if len(result.areas) != len(project.areas) or len(result.places) != len(project.places):
-            raise AnalysisError("result does not belong to this project (different numbers of areas or places)")
+            raise AnalysisError("result does not belong to this project (other numbers of areas or places)")
         settings = result.settings
         model = model or model_from_settings(settings)
     areas = result.areas
@@ -592,7 +595,7 @@ def overlaps(
 
 
 def demand_points(areas: gpd.GeoDataFrame) -> np.ndarray:
-    """The ``(n, 2)`` EPSG:3067 demand points of ``areas`` (representative point of polygons)."""
+    """Return the ``(n, 2)`` EPSG:3067 demand points of ``areas`` (representative point of polygons)."""
     return _xy(_in_crs(areas, "areas"), "areas")
 
 
@@ -628,7 +631,9 @@ def _xy(gdf: gpd.GeoDataFrame, layer: str) -> np.ndarray:
     if bad.any():
         ids = gdf["id"].to_numpy(object)[bad] if "id" in gdf else np.flatnonzero(bad) + 1
         shown = ", ".join(str(i) for i in ids[:5]) + (" ..." if bad.sum() > 5 else "")
-        raise AnalysisError(f"{layer}: {int(bad.sum())} row(s) without a location (id {shown}); fix or remove them")
+        raise AnalysisError(
+            f"{layer}: {int(bad.sum())} row(s) without a location (id {shown}); fix or remove them"
+        )
     return shapely.get_coordinates(_point_geometry(gdf))[:, :2] if len(geom) else np.empty((0, 2))
 
 
@@ -700,7 +705,9 @@ def _covered(settings: Settings, minutes: np.ndarray, distance_km: np.ndarray) -
         return np.asarray(minutes, float) <= _limit_minutes(settings)
 
 
-def _reach_matrix(model: TravelModel, demand: np.ndarray, sites: np.ndarray, settings: Settings) -> sparse.csr_matrix:
+def _reach_matrix(
+    model: TravelModel, demand: np.ndarray, sites: np.ndarray, settings: Settings
+) -> sparse.csr_matrix:
     """Sparse 0/1 ``(n_demand, n_sites)``: site within the threshold of the demand point."""
     pairs = model.within(demand, sites, _limit_minutes(settings))
     shape = (len(demand), len(sites))
@@ -715,8 +722,10 @@ def _reach_matrix(model: TravelModel, demand: np.ndarray, sites: np.ndarray, set
 
 @lru_cache(maxsize=16384)
 def _week_intervals(opening_hours: str, monday: dt.date) -> tuple[tuple[float, float], ...]:
-    """Open intervals of one opening_hours value in the week of ``monday``, as wall-clock minutes from
-    Monday 00:00 (so a DST change does not shift the dayparts)."""
+    """Open intervals of one opening_hours value in the week of ``monday``.
+
+    Times are wall-clock minutes from Monday 00:00, so a DST change does not shift the dayparts.
+    """
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=schedule.TZ)
     end = start + dt.timedelta(days=7)
 
@@ -751,7 +760,8 @@ def _week_table(places: pd.DataFrame, monday: dt.date) -> tuple[np.ndarray, np.n
 def _cell_windows() -> np.ndarray:
     """(21, 2) wall-clock minute windows of the weekday x daypart cells, Monday morning first."""
     return np.array(
-        [(d * 1440 + h0 * 60, d * 1440 + h1 * 60) for d in range(7) for _k, h0, h1 in schedule.DAYPARTS], float
+        [(d * 1440 + h0 * 60, d * 1440 + h1 * 60) for d in range(7) for _k, h0, h1 in schedule.DAYPARTS],
+        dtype=float,
     )
 
 
@@ -777,7 +787,8 @@ def _open_cells(places: pd.DataFrame, monday: dt.date, min_open_minutes: float) 
 
 def _cells_frame(values: np.ndarray) -> pd.DataFrame:
     keys = [k for k, _h0, _h1 in schedule.DAYPARTS]
-    frame = pd.DataFrame(np.asarray(values, float).reshape(7, len(keys)), index=list(schedule.WEEKDAYS), columns=keys)
+    table = np.asarray(values, float).reshape(7, len(keys))
+    frame = pd.DataFrame(table, index=list(schedule.WEEKDAYS), columns=keys)
     frame.index.name = "weekday"
     return frame
 
@@ -821,7 +832,7 @@ def _extent(project: Project, areas: gpd.GeoDataFrame, demand: np.ndarray) -> tu
 
 
 def _union(geoms: np.ndarray) -> Any:
-    """Union of many polygons; GEOS' disjoint-subset union (shapely >= 2.1) is 2-3x faster for reach circles."""
+    """Union of many polygons; GEOS' disjoint-subset union (shapely >= 2.1) is 2-3x faster on circles."""
     union = getattr(shapely, "disjoint_subset_union_all", shapely.union_all)
     return union(np.asarray(geoms, dtype=object))
 
@@ -884,7 +895,8 @@ def _areal_weights(
     if n and len(poly_idx):
         ai, pj = shapely.STRtree(parts).query(geom[poly_idx], predicate="intersects")
         ai = poly_idx[ai]
-        share = shapely.area(shapely.intersection(geom[ai], parts[pj])) / np.maximum(shapely.area(geom[ai]), 1e-12)
+        inside = shapely.area(shapely.intersection(geom[ai], parts[pj]))
+        share = inside / np.maximum(shapely.area(geom[ai]), 1e-12)
         pop_in += np.bincount(pj, weights=pop[ai] * share, minlength=n)
         kids_in += np.bincount(pj, weights=kids[ai] * share, minlength=n)
     return pop_in, kids_in

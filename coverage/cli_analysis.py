@@ -15,13 +15,21 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from typing import Any
 
 from . import analysis
-from .cli import add_source_options, add_travel_options, at_from_args, command, project_from_args, settings_from_args
+from .cli import (
+    add_source_options,
+    add_travel_options,
+    at_from_args,
+    command,
+    project_from_args,
+    settings_from_args,
+)
 from .i18n import fmt_number, fmt_share
 from .schedule import format_at
 
-_TEXT = {
+_TEXT: dict[str, dict[str, Any]] = {
     "fi": {
         "mode": {"walk": "kävellen", "bike": "pyörällä", "car": "autolla"},
         "any_time": "aukioloajoista riippumatta",
@@ -74,7 +82,7 @@ _TEXT = {
 
 
 def _build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("analyze", help="coverage: who lives within the threshold of a meeting place, blind spots")
+    p = sub.add_parser("analyze", help="coverage: who lives near a meeting place, and blind spots")
     add_source_options(p)
     add_travel_options(p)
     p.add_argument("--include-planned", action="store_true", help="count planned places too (scenario)")
@@ -97,11 +105,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def format_text(result: analysis.CoverageResult, *, name: str = "", lang: str = "fi") -> str:
-    """The readable report: settings line, totals, blind spots, and a table of all areas."""
+    """Format the readable report: settings line, totals, blind spots, and a table of all areas."""
     tx = _TEXT.get(lang, _TEXT["en"])
     s, summary = result.settings, result.summary
-    thr = (f"{fmt_number(s.threshold_km, 1, lang=lang)} km" if s.threshold_km is not None
-           else f"{fmt_number(s.threshold_in_minutes, 0 if float(s.threshold_in_minutes).is_integer() else 1, lang=lang)} min")
+    if s.threshold_km is not None:
+        thr = f"{fmt_number(s.threshold_km, 1, lang=lang)} km"
+    else:
+        digits = 0 if float(s.threshold_in_minutes).is_integer() else 1
+        thr = f"{fmt_number(s.threshold_in_minutes, digits, lang=lang)} min"
     model_name = str(result.model.get("model", ""))
     model_text = tx["model"].get(model_name, model_name).format(
         circuity=fmt_number(result.model.get("circuity", s.circuity), 2, lang=lang),
@@ -153,6 +164,8 @@ def _table(header: tuple[str, ...], rows: list[list[str]], *, right: tuple[int, 
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
 
     def line(cells: list[str] | tuple[str, ...]) -> str:
-        return "  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        pairs = enumerate(zip(cells, widths, strict=True))
+        padded = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs)
+        return "  " + "  ".join(padded)
 
     return [line(header).rstrip()] + [line(r).rstrip() for r in rows]

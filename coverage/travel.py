@@ -81,7 +81,9 @@ def as_xy(points: Any) -> np.ndarray:
     """Coerce points (``(n, 2)`` array, GeoSeries / GeoDataFrame of points) to a float ``(n, 2)`` array."""
     if hasattr(points, "geometry"):
         geom = points.geometry
-        return np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)]) if len(geom) else np.empty((0, 2))
+        if not len(geom):
+            return np.empty((0, 2))
+        return np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)])
     arr = np.asarray(points, dtype=float)
     if arr.size == 0:
         return np.empty((0, 2))
@@ -100,7 +102,8 @@ class StraightLine:
 
     def describe(self) -> dict[str, Any]:
         """Model name and parameters."""
-        return {"model": "straight_line", "mode": self.mode, "speed_kmh": self.speed_kmh, "circuity": self.circuity}
+        return {"model": "straight_line", "mode": self.mode, "speed_kmh": self.speed_kmh,
+                "circuity": self.circuity}
 
     @property
     def _minutes_per_metre(self) -> float:
@@ -161,11 +164,13 @@ class StraightLine:
         """Travel km between ``origins[i]`` and ``destinations[i]`` (element-wise, same length)."""
         o, d = as_xy(origins), as_xy(destinations)
         if o.shape != d.shape:
-            raise KatveError(f"pair_distance_km needs equally many origins and destinations, got {len(o)} and {len(d)}")
+            raise KatveError(
+                f"pair_distance_km needs equally many origins and destinations, got {len(o)} and {len(d)}"
+            )
         return np.hypot(*(o - d).T) / 1000.0 * self.circuity if len(o) else np.empty(0)
 
     def reach_polygons(self, points: np.ndarray, max_minutes: float, *, quad_segs: int = 16) -> np.ndarray:
-        """The area reached from each point within ``max_minutes``: circles of the straight-line radius.
+        """Return the area reached from each point within ``max_minutes``: straight-line circles.
 
         Circles are polygons with ``4 * quad_segs`` vertices inscribed in the true circle (area error
         about 0.16 % at the default 16), so every truly unreached point lies outside every polygon.
@@ -177,7 +182,7 @@ class StraightLine:
 
 
 def model_from_settings(settings: Settings) -> TravelModel:
-    """The travel model the settings ask for: a road network if ``settings.network`` is set."""
+    """Build the travel model the settings ask for: a road network if ``settings.network`` is set."""
     if settings.network:
         from . import network  # road-network model; optional dependency on an OSM extract
 

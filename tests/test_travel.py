@@ -48,7 +48,7 @@ def test_within_is_inclusive_sorted_and_keeps_colocated_pairs():
     d = np.array([[4000.0, 0.0], [0.0, 0.0], [1000.0, 0.0]])
     # 6 minutes = 6 travel km = 4 straight km; (0,0)-(4000,0) lies exactly on the limit
     pairs = MODEL.within(o, d, 6.0)
-    got = list(zip(pairs.rows.tolist(), pairs.cols.tolist()))
+    got = list(zip(pairs.rows.tolist(), pairs.cols.tolist(), strict=True))
     assert got == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
     np.testing.assert_allclose(pairs.minutes, [6.0, 0.0, 1.5, 4.5, 1.5, 0.0])
     assert pairs.shape == (3, 3)
@@ -60,7 +60,7 @@ def test_within_more_destinations_than_origins_same_answer():
     rng = np.random.default_rng(1)
     o, d = rng.uniform(0, 10_000, (5, 2)), rng.uniform(0, 10_000, (40, 2))
     a, b = MODEL.within(o, d, 5.0), MODEL.within(d, o, 5.0)
-    assert sorted(zip(a.rows, a.cols)) == sorted(zip(b.cols, b.rows))
+    assert sorted(zip(a.rows, a.cols, strict=True)) == sorted(zip(b.cols, b.rows, strict=True))
 
 
 def test_within_empty_inputs():
@@ -80,11 +80,11 @@ def test_within_matches_dense_matrix(origins, destinations, limit):
     d = np.array(destinations, float) * 1000.0
     dense = MODEL.minutes(o, d)
     pairs = MODEL.within(o, d, limit)
-    got = set(zip(pairs.rows.tolist(), pairs.cols.tolist()))
-    surely_in = set(zip(*np.nonzero(dense <= limit * (1 - 1e-9))))
-    maybe_in = set(zip(*np.nonzero(dense <= limit * (1 + 1e-9))))
+    got = set(zip(pairs.rows.tolist(), pairs.cols.tolist(), strict=True))
+    surely_in = set(zip(*np.nonzero(dense <= limit * (1 - 1e-9)), strict=True))
+    maybe_in = set(zip(*np.nonzero(dense <= limit * (1 + 1e-9)), strict=True))
     assert surely_in <= got <= maybe_in
-    on_limit = set(zip(*np.nonzero(np.isclose(dense, limit, rtol=1e-12, atol=0))))
+    on_limit = set(zip(*np.nonzero(np.isclose(dense, limit, rtol=1e-12, atol=0)), strict=True))
     assert on_limit <= got  # the limit is inclusive
     np.testing.assert_allclose(pairs.minutes, dense[pairs.rows, pairs.cols])
     assert np.all(np.diff(pairs.rows * len(d) + pairs.cols) > 0)  # sorted, no duplicates
