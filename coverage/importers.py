@@ -405,7 +405,11 @@ def _sniff_separator(lines: list[str]) -> str:
 
 
 def _read_csv(path: Path) -> _Raw:
-    text, problems = _decode(path, path.read_bytes())
+    data = path.read_bytes()
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        hint = " (an Excel workbook renamed to .csv?)" if data.startswith(b"PK") else ""
+        raise _fail(path, f"not a text file: it holds binary data{hint}; save it as CSV or XLSX")
+    text, problems = _decode(path, data)
     lines = text.splitlines()
     first = lines[0].strip() if lines else ""
     match = re.fullmatch(r'"?sep=(.)"?', first)
@@ -892,6 +896,8 @@ def _spatial_frame_crs(gdf: gpd.GeoDataFrame, *, crs: Any, path: str, problems: 
 def _read_layer(layer: str, path: str | os.PathLike, *, boundary: Any = None, crs: Any = None) -> ImportResult:
     p = Path(path)
     spath = str(p)
+    if crs is not None:
+        _coerce_crs(crs)  # an unknown CRS is the caller's mistake: say so before reading
     raw = _read_raw(p, layer=layer)
     spath = raw.shown or spath
     problems = list(raw.problems)
@@ -901,7 +907,7 @@ def _read_layer(layer: str, path: str | os.PathLike, *, boundary: Any = None, cr
     rows = raw.rows
 
     if len(df) == 0:
-        problems.append(Problem(spath, None, "-", "the file has a header but no data rows"))
+        problems.append(Problem(spath, None, "-", "the file holds no data rows"))
         raise InputError(problems)
 
     geometry_field = "geometry"

@@ -12,6 +12,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPoint, Point, box
 
@@ -454,7 +456,9 @@ def test_every_problem_of_a_file_at_once():
     [
         ("p.csv", b"", "the file is empty"),
         ("p.csv", b"\n\n", "the file is empty"),
-        ("p.csv", b"nimi;lat;lon\n", "the file has a header but no data rows"),
+        ("p.csv", b"nimi;lat;lon\n", "the file holds no data rows"),
+        ("p.csv", b"PK\x03\x04\x00\x00binary", "not a text file: it holds binary data (an Excel workbook renamed"),
+        ("p.geojson", b'{"type": "FeatureCollection", "features": []}', "the file holds no data rows"),
         ("p.docx", b"x", "unknown file type '.docx'"),
         ("p.xls", b"x", "old Excel .xls files are not supported"),
         ("p.xlsx", b"not a zip", "not a readable Excel file"),
@@ -525,3 +529,53 @@ def test_headers_with_a_suffix_and_centroid_coordinates(tmp_path):
     row = result.data.iloc[0]
     assert (row["id"], row["name"], row["population"], row["children_0_6"]) == ("03100", "Nummela", 15709, 1200.0)
     assert_at(result, [TO_3067.transform(*NUMMELA)])
+
+
+def test_unknown_crs_argument(tmp_path):
+    with pytest.raises(KatveError, match="unknown coordinate system 'EPSG:99999'"):
+        read_candidates(DATA / "ehdokkaat_3067.csv", crs="EPSG:99999")
+
+
+def test_utf16_tab_separated_unicode_text(tmp_path):
+    text = "nimi\taukioloajat\ttila\tlat\tlon\nKäpälä\tMo 10:00-12:00\tolemassa\t60,333\t24,322\n"
+    result = read_places(write(tmp_path, "p.txt", text, encoding="utf-16"))
+    assert result.data.loc[0, "name"] == "Käpälä"
+    assert_at(result, [TO_3067.transform(*NUMMELA)])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".geojson", ".zip", ".gpkg"]))
+def test_any_bytes_give_a_result_or_an_input_error(tmp_path, content, suffix):
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(content)
+    try:
+        result = read_places(path)
+    except KatveError as exc:  # InputError is a KatveError: a message for the user, never a traceback
+        assert str(exc)
+    else:
+        assert result.data.crs == "EPSG:3067"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.text(alphabet="ab;,.\"\n 0123456789-äö", max_size=12), min_size=1, max_size=6),
+                     min_size=1, max_size=6))
+def test_any_csv_text_gives_a_result_or_an_input_error(tmp_path, rows):
+    path = tmp_path / "fuzz.csv"
+    path.write_text("id;nimi;aukioloajat;tila;lat;lon\n" + "\n".join(";".join(r) for r in rows), encoding="utf-8")
+    try:
+        read_places(path)
+    except InputError as exc:
+        assert all(p.row is None or p.row >= 1 for p in exc.problems)
+
+
+def test_visits_xlsx_with_date_cells(tmp_path):
+    import datetime as dt
+
+    path = tmp_path / "kavijat.xlsx"
+    pd.DataFrame({"Päivämäärä": [dt.datetime(2025, 3, 4), dt.datetime(2025, 3, 11)], "Paikka": ["p1", "p1"],
+                  "Aikuiset": [5, 4], "Lapset": [7, 2], "Ensikertalaiset": [1, 9]}).to_excel(path, index=False)
+    assert detect_layer(path) == "visits"
+    with pytest.raises(InputError) as exc:
+        read_visits(path)
+    assert one(exc, row=2, field="Ensikertalaiset") == (
+        "9 is more than the visitors in total (adults + children = 6)")
