@@ -61,7 +61,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import analysis, schedule
+from . import analysis, i18n, schedule
 from .model import CRS, KatveError, Project, Settings
 
 FORMATS = ("gpkg", "html", "png", "pdf", "csv", "xlsx", "ics", "report")
@@ -103,241 +103,7 @@ class ExportError(KatveError):
     """An export cannot be written (unknown format, unwritable path, missing Leaflet, ...)."""
 
 
-# --- document text (fi / sv / en) -------------------------------------------------------------------------
-
-TEXT: dict[str, dict[str, str]] = {
-    "fi": {
-        "title": "Kohtaamispaikkojen saavutettavuus",
-        "report_title": "Perhekeskuksen kohtaamispaikat – saavutettavuusraportti",
-        "calendar": "Perhekalenteri",
-        "printed": "Tulostettu {date}",
-        "date_fmt": "%-d.%-m.%Y",
-        "north": "P",
-        "mode.walk": "kävellen (lastenvaunut)",
-        "mode.bike": "pyörällä",
-        "mode.car": "autolla",
-        "threshold.minutes": "{mode}, enintään {value} min",
-        "threshold.km": "{mode}, enintään {value} km",
-        "model.straight_line": "linnuntie × {circuity}, {speed} km/h",
-        "model.road_network": "tieverkko (OpenStreetMap), {speed} km/h",
-        "model.other": "{model}",
-        "at": "vain {when} avoinna olevat paikat",
-        "legend.boundary": "Kunnan raja",
-        "legend.reach": "Saavutettavissa",
-        "legend.blind": "Katvealue",
-        "legend.place": "Kohtaamispaikka",
-        "legend.place_planned": "Suunniteltu paikka",
-        "legend.place_not_counted": "Paikka, ei mukana laskennassa",
-        "legend.proposal": "Ehdotettu uusi paikka",
-        "legend.area_covered": "Kylä/alue, saavutettavissa",
-        "legend.area_uncovered": "Kylä/alue, katvealueella",
-        "layer.areas": "Kylät ja alueet",
-        "legend.size": "Pisteen koko: lapsia 0–6 v.",
-        "places_list": "Kohtaamispaikat",
-        "covered_line": "Lapsia 0–6 v. saavutettavissa: {covered} / {total} ({share})",
-        "pop_line": "Asukkaita saavutettavissa: {covered} / {total} ({share})",
-        "places_line": "Laskennassa mukana {n} kohtaamispaikkaa",
-        "yes": "kyllä",
-        "no": "ei",
-        "status.existing": "toiminnassa",
-        "status.planned": "suunniteltu",
-        "status.candidate": "ehdokas",
-        "kind.open_daycare": "avoin päiväkoti",
-        "kind.family_cafe": "perhekahvila",
-        "kind.family_club": "perhekerho",
-        "kind.other": "muu",
-        "organiser_type.municipality": "kunta",
-        "organiser_type.mll": "MLL",
-        "organiser_type.parish": "seurakunta",
-        "organiser_type.other_ngo": "muu järjestö",
-        "organiser_type.other": "muu",
-        "sheet.summary": "Yhteenveto",
-        "sheet.areas": "Alueet",
-        "sheet.places": "Kohtaamispaikat",
-        "key": "Tieto",
-        "value": "Arvo",
-        "organiser": "Järjestäjä",
-        "address": "Osoite",
-        "ages": "Ikäryhmä",
-        "languages": "Kielet",
-        "notes": "Lisätietoja",
-        "municipality": "Kunta",
-        "created": "Laadittu",
-        "travel": "Matka",
-        "weekdays": "ma,ti,ke,to,pe,la,su",
-        "daypart.morning": "aamupäivä 8–12",
-        "daypart.afternoon": "iltapäivä 12–16",
-        "daypart.evening": "ilta 16–20",
-    },
-    "sv": {
-        "title": "Mötesplatsernas tillgänglighet",
-        "report_title": "Familjecentrets mötesplatser – tillgänglighetsrapport",
-        "calendar": "Familjekalender",
-        "printed": "Utskriven {date}",
-        "date_fmt": "%-d.%-m.%Y",
-        "north": "N",
-        "mode.walk": "till fots (barnvagn)",
-        "mode.bike": "med cykel",
-        "mode.car": "med bil",
-        "threshold.minutes": "{mode}, högst {value} min",
-        "threshold.km": "{mode}, högst {value} km",
-        "model.straight_line": "fågelvägen × {circuity}, {speed} km/h",
-        "model.road_network": "vägnät (OpenStreetMap), {speed} km/h",
-        "model.other": "{model}",
-        "at": "endast platser öppna {when}",
-        "legend.boundary": "Kommungräns",
-        "legend.reach": "Inom räckhåll",
-        "legend.blind": "Skuggområde",
-        "legend.place": "Mötesplats",
-        "legend.place_planned": "Planerad plats",
-        "legend.place_not_counted": "Plats, inte medräknad",
-        "legend.proposal": "Föreslagen ny plats",
-        "legend.area_covered": "By/område, inom räckhåll",
-        "legend.area_uncovered": "By/område, i skuggområde",
-        "layer.areas": "Byar och områden",
-        "legend.size": "Punktens storlek: barn 0–6 år",
-        "places_list": "Mötesplatser",
-        "covered_line": "Barn 0–6 år inom räckhåll: {covered} / {total} ({share})",
-        "pop_line": "Invånare inom räckhåll: {covered} / {total} ({share})",
-        "places_line": "{n} mötesplatser medräknade",
-        "yes": "ja",
-        "no": "nej",
-        "status.existing": "i bruk",
-        "status.planned": "planerad",
-        "status.candidate": "kandidat",
-        "kind.open_daycare": "öppet daghem",
-        "kind.family_cafe": "familjecafé",
-        "kind.family_club": "familjeklubb",
-        "kind.other": "annan",
-        "organiser_type.municipality": "kommun",
-        "organiser_type.mll": "MLL",
-        "organiser_type.parish": "församling",
-        "organiser_type.other_ngo": "annan organisation",
-        "organiser_type.other": "annan",
-        "sheet.summary": "Sammanfattning",
-        "sheet.areas": "Områden",
-        "sheet.places": "Mötesplatser",
-        "key": "Uppgift",
-        "value": "Värde",
-        "organiser": "Arrangör",
-        "address": "Adress",
-        "ages": "Åldersgrupp",
-        "languages": "Språk",
-        "notes": "Mer information",
-        "municipality": "Kommun",
-        "created": "Uppgjord",
-        "travel": "Resa",
-        "weekdays": "må,ti,on,to,fr,lö,sö",
-        "daypart.morning": "förmiddag 8–12",
-        "daypart.afternoon": "eftermiddag 12–16",
-        "daypart.evening": "kväll 16–20",
-    },
-    "en": {
-        "title": "Accessibility of family meeting places",
-        "report_title": "Family centre meeting places – accessibility report",
-        "calendar": "Family calendar",
-        "printed": "Printed {date}",
-        "date_fmt": "%-d %b %Y",
-        "north": "N",
-        "mode.walk": "walking (pram)",
-        "mode.bike": "by bike",
-        "mode.car": "by car",
-        "threshold.minutes": "{mode}, at most {value} min",
-        "threshold.km": "{mode}, at most {value} km",
-        "model.straight_line": "straight line × {circuity}, {speed} km/h",
-        "model.road_network": "road network (OpenStreetMap), {speed} km/h",
-        "model.other": "{model}",
-        "at": "only places open {when}",
-        "legend.boundary": "Municipal boundary",
-        "legend.reach": "Within reach",
-        "legend.blind": "Blind spot",
-        "legend.place": "Meeting place",
-        "legend.place_planned": "Planned place",
-        "legend.place_not_counted": "Place, not counted",
-        "legend.proposal": "Proposed new place",
-        "legend.area_covered": "Village/area, within reach",
-        "legend.area_uncovered": "Village/area, in a blind spot",
-        "layer.areas": "Villages and areas",
-        "legend.size": "Marker size: children aged 0–6",
-        "places_list": "Meeting places",
-        "covered_line": "Children 0–6 within reach: {covered} / {total} ({share})",
-        "pop_line": "Residents within reach: {covered} / {total} ({share})",
-        "places_line": "{n} meeting places counted",
-        "yes": "yes",
-        "no": "no",
-        "status.existing": "existing",
-        "status.planned": "planned",
-        "status.candidate": "candidate",
-        "kind.open_daycare": "open day-care",
-        "kind.family_cafe": "family café",
-        "kind.family_club": "family club",
-        "kind.other": "other",
-        "organiser_type.municipality": "municipality",
-        "organiser_type.mll": "MLL",
-        "organiser_type.parish": "parish",
-        "organiser_type.other_ngo": "other NGO",
-        "organiser_type.other": "other",
-        "sheet.summary": "Summary",
-        "sheet.areas": "Areas",
-        "sheet.places": "Meeting places",
-        "key": "Item",
-        "value": "Value",
-        "organiser": "Organiser",
-        "address": "Address",
-        "ages": "Ages",
-        "languages": "Languages",
-        "notes": "Notes",
-        "municipality": "Municipality",
-        "created": "Created",
-        "travel": "Travel",
-        "weekdays": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
-        "daypart.morning": "morning 8–12",
-        "daypart.afternoon": "afternoon 12–16",
-        "daypart.evening": "evening 16–20",
-    },
-}
-
-HEADERS: dict[str, dict[str, str]] = {
-    "fi": {
-        "id": "Tunnus", "name": "Nimi", "municipality": "Kunta", "population": "Asukkaita",
-        "children_0_6": "Lapsia 0–6 v.", "children_estimated": "Lapsimäärä arvio",
-        "nearest_place_id": "Lähimmän paikan tunnus", "nearest_place": "Lähin kohtaamispaikka",
-        "straight_km": "Linnuntie (km)", "distance_km": "Matka (km)", "minutes": "Matka-aika (min)",
-        "covered": "Saavutettavissa", "organiser": "Järjestäjä", "organiser_type": "Järjestäjätyyppi",
-        "kind": "Toimintamuoto", "address": "Osoite", "opening_hours": "Aukioloajat", "ages": "Ikäryhmä",
-        "languages": "Kielet", "status": "Tila", "counted": "Mukana laskennassa",
-        "hours_per_week": "Aukiolotunteja viikossa", "children_within": "Lapsia 0–6 v. saavutettavissa",
-        "children_nearest": "Lapsia 0–6 v., joille lähin", "visit_days": "Kirjattuja kertoja",
-        "visitors_children": "Lapsikäyntejä", "visitors_adults": "Aikuiskäyntejä", "notes": "Lisätietoja",
-        "area_km2": "Pinta-ala (km²)", "areas": "Alueita", "children_gained": "Lisää lapsia saavutettavissa",
-    },
-    "sv": {
-        "id": "Kod", "name": "Namn", "municipality": "Kommun", "population": "Invånare",
-        "children_0_6": "Barn 0–6 år", "children_estimated": "Antal barn uppskattat",
-        "nearest_place_id": "Närmaste platsens kod", "nearest_place": "Närmaste mötesplats",
-        "straight_km": "Fågelvägen (km)", "distance_km": "Resa (km)", "minutes": "Restid (min)",
-        "covered": "Inom räckhåll", "organiser": "Arrangör", "organiser_type": "Typ av arrangör",
-        "kind": "Verksamhetsform", "address": "Adress", "opening_hours": "Öppettider", "ages": "Åldersgrupp",
-        "languages": "Språk", "status": "Status", "counted": "Medräknad",
-        "hours_per_week": "Öppettimmar per vecka", "children_within": "Barn 0–6 år inom räckhåll",
-        "children_nearest": "Barn 0–6 år för vilka närmast", "visit_days": "Registrerade gånger",
-        "visitors_children": "Barnbesök", "visitors_adults": "Vuxenbesök", "notes": "Mer information",
-        "area_km2": "Areal (km²)", "areas": "Områden", "children_gained": "Fler barn inom räckhåll",
-    },
-    "en": {
-        "id": "ID", "name": "Name", "municipality": "Municipality", "population": "Population",
-        "children_0_6": "Children 0–6", "children_estimated": "Children estimated",
-        "nearest_place_id": "Nearest place ID", "nearest_place": "Nearest meeting place",
-        "straight_km": "Straight line (km)", "distance_km": "Travel (km)", "minutes": "Travel time (min)",
-        "covered": "Within reach", "organiser": "Organiser", "organiser_type": "Organiser type",
-        "kind": "Kind", "address": "Address", "opening_hours": "Opening hours", "ages": "Ages",
-        "languages": "Languages", "status": "Status", "counted": "Counted",
-        "hours_per_week": "Open hours per week", "children_within": "Children 0–6 within reach",
-        "children_nearest": "Children 0–6 for whom nearest", "visit_days": "Recorded sessions",
-        "visitors_children": "Child visits", "visitors_adults": "Adult visits", "notes": "Notes",
-        "area_km2": "Area (km²)", "areas": "Areas", "children_gained": "Children gained",
-    },
-}
+# --- document text: the "export." section of coverage.i18n ------------------------------------------------
 
 AREA_COLUMNS = ("id", "name", "municipality", "population", "children_0_6", "children_estimated",
                 "nearest_place_id", "nearest_place", "straight_km", "distance_km", "minutes", "covered")
@@ -345,7 +111,7 @@ PLACE_COLUMNS = ("id", "name", "organiser", "organiser_type", "kind", "address",
                  "languages", "status", "counted", "hours_per_week", "children_within", "children_nearest")
 VISIT_COLUMNS = ("visit_days", "visitors_children", "visitors_adults")
 _BOOL_COLUMNS = ("children_estimated", "covered", "counted")
-_CODED_COLUMNS = ("status", "kind", "organiser_type")  # translated with TEXT["<column>.<code>"]
+_CODED_COLUMNS = ("status", "kind", "organiser_type")  # translated with i18n.label
 _DECIMALS = {"children_0_6": 1, "straight_km": 2, "distance_km": 2, "minutes": 1, "hours_per_week": 1,
              "children_within": 1, "children_nearest": 1, "area_km2": 2, "children_gained": 1}
 
@@ -359,31 +125,39 @@ def check_language(lang: str | None) -> str:
 
 
 def text(key: str, lang: str = "fi", **values: Any) -> str:
-    """A document string in ``lang`` with ``{placeholders}`` filled (falls back to Finnish, then the key)."""
-    template = TEXT.get(lang, {}).get(key, TEXT["fi"].get(key, key))
-    return template.format(**values) if values else template
+    """The document string ``export.<key>`` of :mod:`coverage.i18n` in ``lang``, placeholders filled."""
+    return i18n.t(f"export.{key}", lang, **values)
+
+
+def header(column: str, lang: str = "fi") -> str:
+    """Printable header of a table column (``export.col.<column>``; the column name itself if unknown)."""
+    key = f"export.col.{column}"
+    return i18n.t(key, lang) if i18n.has(key) else column
+
+
+def yes_no(value: Any, lang: str = "fi") -> str:
+    """``kyllä`` / ``ei`` (``""`` for a missing value)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return i18n.t("common.yes" if bool(value) else "common.no", lang)
 
 
 def fmt_number(value: Any, lang: str = "fi", digits: int = 0) -> str:
-    """``1234.5`` -> ``"1 234,5"`` (fi/sv: narrow no-break space, decimal comma) or ``"1,234.5"`` (en)."""
+    """``1234.5`` -> ``"1 234,5"`` (fi/sv, no-break space, decimal comma) or ``"1,234.5"`` (en); ``–`` if missing."""
     try:
         f = float(value)
     except (TypeError, ValueError):
-        return ""
-    if not math.isfinite(f):
         return "–"
-    s = f"{f:,.{digits}f}"
-    if lang in ("fi", "sv"):
-        s = s.replace(",", "\u202f").replace(".", ",")
-    return s.replace("-", "−")
+    return i18n.fmt_number(f, digits, lang=lang)
 
 
 def fmt_share(share: Any, lang: str = "fi", digits: int = 0) -> str:
     """``0.873`` -> ``"87 %"`` (fi/sv) or ``"87%"`` (en); ``None`` -> ``"–"``."""
-    if share is None or (isinstance(share, float) and not math.isfinite(share)):
+    try:
+        f = float(share)
+    except (TypeError, ValueError):
         return "–"
-    number = fmt_number(100.0 * float(share), lang, digits)
-    return f"{number}\u00a0%" if lang in ("fi", "sv") else f"{number}%"
+    return i18n.fmt_share(f, digits, lang=lang)
 
 
 def fmt_date(day: dt.date, lang: str = "fi") -> str:
@@ -391,29 +165,38 @@ def fmt_date(day: dt.date, lang: str = "fi") -> str:
     return f"{day.day}.{day.month}.{day.year}" if lang in ("fi", "sv") else day.strftime("%-d %b %Y")
 
 
-def describe_settings(result: analysis.CoverageResult, lang: str = "fi") -> str:
+def describe_settings(result: analysis.CoverageResult, lang: str = "fi", *, include_planned: bool = False) -> str:
     """One line: mode, threshold, travel model (and the moment, with ``at``)."""
     s = result.settings
-    mode = text(f"mode.{s.mode}", lang)
-    if s.threshold_km is not None:
-        line = text("threshold.km", lang, mode=mode, value=fmt_number(s.threshold_km, lang, _digits(s.threshold_km)))
-    else:
-        minutes = s.threshold_in_minutes
-        line = text("threshold.minutes", lang, mode=mode, value=fmt_number(minutes, lang, _digits(minutes)))
+    mode = i18n.label("mode", s.mode, lang)
+    line = text("travel.km" if s.threshold_km is not None else "travel.minutes", lang, mode=mode,
+                value=threshold_text(s, lang, unit=False))
     model = result.model or {}
     name = str(model.get("model", ""))
-    speed = fmt_number(model.get("speed_kmh", s.speed_kmh), lang, _digits(float(model.get("speed_kmh", s.speed_kmh))))
+    speed = float(model.get("speed_kmh", s.speed_kmh))
     circuity = fmt_number(model.get("circuity", s.circuity), lang, 2).rstrip("0").rstrip(",.")
-    key = f"model.{name}" if f"model.{name}" in TEXT["fi"] else "model.other"
-    line += f" ({text(key, lang, circuity=circuity, speed=speed, model=name)})"
+    key = name if i18n.has(f"export.model.{name}") else "other"
+    line += f" ({text(f'model.{key}', lang, circuity=circuity, speed=fmt_number(speed, lang, _digits(speed)), model=name)})"
     if result.at is not None:
-        line += "; " + text("at", lang, when=_weekday_time(result.at, lang))
+        line += "; " + text("at", lang, when=weekday_time(result.at, lang))
+    if include_planned:
+        line += "; " + text("planned_counted", lang)
     return line
 
 
-def _weekday_time(when: dt.datetime, lang: str) -> str:
-    days = text("weekdays", lang).split(",")
-    return f"{days[when.weekday()]} {when:%H:%M}" if lang == "en" else f"{days[when.weekday()]} {when:%H.%M}"
+def threshold_text(settings: Settings, lang: str = "fi", *, unit: bool = True) -> str:
+    """The threshold as ``"10 min"`` or ``"8,5 km"`` (without the unit: ``"10"``)."""
+    value = settings.threshold_km if settings.threshold_km is not None else settings.threshold_in_minutes
+    number = fmt_number(value, lang, _digits(value))
+    if not unit:
+        return number
+    return text("report.km" if settings.threshold_km is not None else "report.minutes", lang, value=number)
+
+
+def weekday_time(when: dt.datetime, lang: str = "fi") -> str:
+    """``"ti 10.00"`` (fi/sv) / ``"Tue 10:00"`` (en)."""
+    day = i18n.weekday_name(when.weekday(), lang, short=True)
+    return f"{day} {when:%H:%M}" if lang == "en" else f"{day} {when:%H.%M}"
 
 
 def _digits(value: float) -> int:
@@ -625,20 +408,20 @@ def summary_rows(data: ExportData) -> list[tuple[str, Any]]:
     """Key/value rows for the summary sheet and the GeoPackage's ``yhteenveto`` table (in ``data.lang``)."""
     lang = data.lang
     s = data.result.summary
-    rows: list[tuple[str, Any]] = [
+    share = s["children_covered_share"]
+    return [
         (text("municipality", lang), data.name),
         (text("created", lang), fmt_date(data.today, lang)),
-        (text("travel", lang), describe_settings(data.result, lang)),
-        (HEADERS[lang]["children_0_6"], _round(s["children_total"], 1)),
-        (HEADERS[lang]["children_within"], _round(s["children_covered"], 1)),
-        (HEADERS[lang]["children_within"] + " (%)", _round(100.0 * (s["children_covered_share"] or 0.0), 1)),
-        (HEADERS[lang]["population"], s["population_total"]),
-        (text("pop_line", lang, covered="", total="", share="").split(":")[0], s["population_covered"]),
-        (text("places_line", lang, n="").strip(), s["places_counted"]),
-        ("model", json.dumps(data.result.model, ensure_ascii=False)),
-        ("attribution", ATTRIBUTION),
+        (text("travel", lang), describe_settings(data.result, lang, include_planned=data.include_planned)),
+        (text("sum.children_total", lang), _round(s["children_total"], 1)),
+        (text("sum.children_covered", lang), _round(s["children_covered"], 1)),
+        (text("sum.children_share", lang), None if share is None else _round(100.0 * share, 1)),
+        (text("sum.population_total", lang), s["population_total"]),
+        (text("sum.population_covered", lang), s["population_covered"]),
+        (text("sum.places_counted", lang), s["places_counted"]),
+        (text("model", lang), json.dumps(data.result.model, ensure_ascii=False)),
+        (text("sources", lang), ATTRIBUTION),
     ]
-    return rows
 
 
 def localise(df: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
@@ -647,13 +430,11 @@ def localise(df: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
     out = df.copy()
     for col in _BOOL_COLUMNS:
         if col in out:
-            values = out[col].astype("boolean")
-            out[col] = [("" if pd.isna(x) else text("yes" if x else "no", lang)) for x in values]
+            out[col] = [yes_no(x, lang) for x in out[col].astype("boolean")]
     for col in _CODED_COLUMNS:
         if col in out:
-            out[col] = [text(f"{col}.{v}", lang) if f"{col}.{v}" in TEXT["fi"] else ("" if pd.isna(v) else str(v))
-                        for v in out[col]]
-    return out.rename(columns=HEADERS[lang])
+            out[col] = [i18n.label(col, v, lang) if not pd.isna(v) else "" for v in out[col]]
+    return out.rename(columns={c: header(c, lang) for c in out.columns})
 
 
 def _rounded(df: pd.DataFrame) -> pd.DataFrame:
@@ -841,7 +622,7 @@ def family_calendar(
                 ev.add("description", description)
             kind = _s(row.get("kind"))
             if kind:
-                ev.add("categories", [text(f"kind.{kind}", lang) if f"kind.{kind}" in TEXT["fi"] else kind])
+                ev.add("categories", [i18n.label("kind", kind, lang)])
             if point is not None and not point.is_empty:
                 ev.add("geo", (round(point.y, 6), round(point.x, 6)))
             ev.add("transp", "TRANSPARENT")
@@ -855,7 +636,7 @@ def _event_description(row: pd.Series, lang: str) -> str:
     for key in ("organiser", "address", "ages", "languages", "notes"):
         value = _s(row.get(key))
         if value:
-            parts.append(f"{text(key, lang)}: {value}")
+            parts.append(f"{header(key, lang)}: {value}")
     return "\n".join(parts)
 
 
@@ -937,199 +718,94 @@ def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 # --- HTML map ----------------------------------------------------------------------------------------------
 
 COLORS = {
-    "boundary": "#333333",
-    "reach": "#4daf7c",
-    "blind": "#d7301f",
-    "place": "#1f4e79",
-    "planned": "#7b3294",
-    "not_counted": "#8c8c8c",
-    "proposal": "#ff7f00",
-    "covered": "#2c7fb8",
-    "uncovered": "#d7301f",
+    "boundary": "#333333",  # the values of coverage.maps, so that the app, HTML and print maps agree
+    "reach": "#1f78b4",
+    "blind": "#e31a1c",
+    "covered": "#33a02c",
+    "uncovered": "#e31a1c",
+    "text": "#1a1a1a",
+    "accent": "#1f4e79",
+    "proposal": "#ffd92f",
+}
+ORGANISER_COLORS = {
+    "municipality": "#1f78b4",
+    "mll": "#ff7f00",
+    "parish": "#6a3d9a",
+    "other_ngo": "#b15928",
+    "other": "#555555",
 }
 """Colours shared by the HTML and the print map."""
 
 
 def html_map(data: ExportData) -> str:
-    """A standalone HTML page with an interactive Leaflet map that works offline.
+    """A standalone HTML page with the app's interactive map (:func:`coverage.maps.coverage_map`), offline.
 
-    Layers: boundary, reach areas, blind spots, areas (circles sized by children, coloured by coverage),
-    places and proposals, a layer switcher, a legend and the data attribution. Leaflet is inlined.
+    The page has the boundary, reach areas, blind spots, areas and places with the app's popups and legend,
+    the proposed sites of a plan (orange), a title box with the headline figure, and the data attribution.
+    Leaflet is inlined (:func:`coverage.maps.standalone_html`); there are no background tiles, so nothing is
+    fetched from the network. Every text from the data is HTML-escaped.
     """
-    import folium
+    from . import maps
 
     lang = data.lang
-    js, css = _leaflet_assets()
-    bounds = _bounds_wgs84(data)
-    m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
-                   zoom_start=10, tiles=None, control_scale=False, prefer_canvas=False)
-    m.default_js = []
-    m.default_css = []
-    m.get_root().header.add_child(folium.Element(f"<style>{css}</style>\n<script>{js}</script>"), name="leaflet",
-                                  index=0)
-    m.get_root().header.add_child(folium.Element(
-        "<style>.leaflet-container{background:#eef3f6}.katve-legend{background:#fff;padding:6px 9px;"
-        "font:12px/1.4 'DejaVu Sans',Arial,sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)}"
-        ".katve-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;"
-        "border-radius:50%}.katve-legend i.sq{border-radius:2px}</style>"), name="katve_style")
-    m.get_root().title = f"{text('title', lang)} – {data.name}"
-
-    def layer(key: str) -> Any:
-        return folium.FeatureGroup(name=html.escape(text(f"legend.{key}", lang)), show=True).add_to(m)
-
-    if len(data.project.boundary):
-        folium.GeoJson(_geojson(data.project.boundary, []), name=html.escape(text("legend.boundary", lang)),
-                       style_function=lambda _f: {"color": COLORS["boundary"], "weight": 2, "fill": True,
-                                                  "fillColor": "#ffffff", "fillOpacity": 0.6},
-                       interactive=False).add_to(m)
-    if len(data.reach):
-        folium.GeoJson(_geojson(data.reach, []), name=html.escape(text("legend.reach", lang)),
-                       style_function=lambda _f: {"color": COLORS["reach"], "weight": 0.5, "fillOpacity": 0.18},
-                       interactive=False).add_to(m)
-    if len(data.blind):
-        group = layer("blind")
-        hdr = HEADERS[lang]
-        for _, row in data.blind.to_crs("EPSG:4326").iterrows():
-            tip = (f"{html.escape(text('legend.blind', lang))} {html.escape(str(row['id']))}<br>"
-                   f"{html.escape(hdr['children_0_6'])}: {fmt_number(row['children_0_6'], lang, 0)}<br>"
-                   f"{html.escape(hdr['area_km2'])}: {fmt_number(row['area_km2'], lang, 1)}")
-            folium.GeoJson(row.geometry.__geo_interface__, tooltip=folium.Tooltip(tip),
-                           style_function=lambda _f: {"color": COLORS["blind"], "weight": 1,
-                                                      "fillColor": COLORS["blind"], "fillOpacity": 0.25,
-                                                      "dashArray": "4 3"}).add_to(group)
-    areas = data.result.areas.to_crs("EPSG:4326")
-    pts = analysis.demand_points(data.result.areas)
-    pts_wgs = gpd.GeoSeries(gpd.points_from_xy(pts[:, 0], pts[:, 1]), crs=CRS).to_crs("EPSG:4326") \
-        if len(pts) else gpd.GeoSeries([], crs="EPSG:4326")
-    group = folium.FeatureGroup(name=html.escape(text("layer.areas", lang))).add_to(m)
-    polygons = [g for g in areas.geometry if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
-    if polygons:
-        style = {"weight": 0.5, "color": "#666666", "fillOpacity": 0.0}
-        folium.GeoJson(gpd.GeoSeries(polygons, crs="EPSG:4326").__geo_interface__,
-                       style_function=lambda _f: style, interactive=False).add_to(group)
-    kids = pd.to_numeric(areas["children_0_6"], errors="coerce").fillna(0.0).to_numpy(float)
-    for (_, row), point, k in zip(areas.iterrows(), pts_wgs, kids):
-        covered = bool(row["covered"])
-        tip = "<br>".join([
-            f"<b>{html.escape(str(row['name']))}</b>",
-            f"{html.escape(HEADERS[lang]['children_0_6'])}: {fmt_number(k, lang, 0)}",
-            f"{html.escape(HEADERS[lang]['minutes'])}: {fmt_number(row['minutes'], lang, 0)}",
-            f"{html.escape(HEADERS[lang]['covered'])}: {text('yes' if covered else 'no', lang)}",
-        ])
-        folium.CircleMarker([point.y, point.x], radius=float(3 + 1.2 * math.sqrt(max(k, 0.0))),
-                            color=COLORS["covered" if covered else "uncovered"], weight=1, fill=True,
-                            fill_opacity=0.55, tooltip=folium.Tooltip(tip)).add_to(group)
-    places = data.result.places.to_crs("EPSG:4326")
-    group = layer("place")
-    for _, row in places.iterrows():
-        kind = ("place" if row["counted"] else "planned" if str(row["status"]) == "planned" else "not_counted")
-        tip = "<br>".join(x for x in [
-            f"<b>{html.escape(str(row['name']))}</b>",
-            html.escape(_s(row.get("organiser"))),
-            html.escape(_s(row.get("address"))),
-            html.escape(_s(row.get("opening_hours"))),
-            html.escape(text(f"status.{row['status']}", lang)),
-        ] if x)
-        folium.CircleMarker([row.geometry.y, row.geometry.x], radius=7, color="#ffffff", weight=2, fill=True,
-                            fill_color=COLORS[kind], fill_opacity=1.0, tooltip=folium.Tooltip(tip)).add_to(group)
+    m = maps.coverage_map(data.project, data.result, reach=data.reach, blind_spots=data.blind, lang=lang,
+                          tiles=False, height="100vh")
     if data.plan is not None and len(data.proposals):
-        group = layer("proposal")
-        for _, row in data.proposals.to_crs("EPSG:4326").iterrows():
-            tip = (f"<b>{html.escape(str(row['name']))}</b><br>{html.escape(HEADERS[lang]['children_gained'])}: "
-                   f"{fmt_number(row['children_gained'], lang, 0)}")
-            folium.RegularPolygonMarker([row.geometry.y, row.geometry.x], number_of_sides=4, rotation=45, radius=9,
-                                        color="#ffffff", weight=2, fill_color=COLORS["proposal"], fill_opacity=1,
-                                        tooltip=folium.Tooltip(tip)).add_to(group)
-    folium.LayerControl(collapsed=False).add_to(m)
-    m.add_child(_MapExtras(ATTRIBUTION))
-    m.get_root().html.add_child(folium.Element(_legend_html(data)))
-    m.fit_bounds(bounds)
-    page = m.get_root().render()
-    return _check_offline(page)
+        wgs = data.proposals.to_crs("EPSG:4326")
+        features = []
+        for (_, row), point in zip(wgs.iterrows(), wgs.geometry):
+            tip = (f"<b>{html.escape(text('legend.proposal', lang))}: {html.escape(_s(row['name']))}</b><br>"
+                   f"{html.escape(header('children_gained', lang))}: {fmt_number(row['children_gained'], lang)}")
+            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+                             "properties": {"style": {"radius": 10, "color": "#000000", "weight": 2,
+                                                      "fillColor": COLORS["proposal"], "fillOpacity": 1.0},
+                                            "tooltip": tip}})
+        m.add_child(maps.FeatureLayer(features, name="proposals"))
+    m.add_child(_title_box(_title_html(data)))
+    m.get_root().title = f"{text('title', lang)} – {data.name}"
+    return _check_offline(maps.standalone_html(m, leaflet_dir=LEAFLET_DIR))
 
 
-def _map_extras_class() -> type:
+def _title_box(html_text: str) -> Any:
     from branca.element import MacroElement
     from jinja2 import Template
 
-    class MapExtras(MacroElement):
-        """A metric scale bar and the data attribution in Leaflet's attribution control."""
-
+    class TitleBox(MacroElement):
         _template = Template(
             "{% macro script(this, kwargs) %}"
-            "L.control.scale({imperial: false, position: 'bottomleft'}).addTo({{ this._parent.get_name() }});"
-            "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});"
+            "var {{ this.get_name() }} = L.control({position: 'topright'});"
+            "{{ this.get_name() }}.onAdd = function () {"
+            " var div = L.DomUtil.create('div', 'katve-title'); div.innerHTML = {{ this.html|tojson }};"
+            " return div; };"
+            "{{ this.get_name() }}.addTo({{ this._parent.get_name() }});"
             "{% endmacro %}"
         )
 
-        def __init__(self, attribution: str):
+        def __init__(self, html_text: str):
             super().__init__()
-            self.attribution = html.escape(attribution)
+            self._name = "TitleBox"
+            self.html = html_text
 
-    return MapExtras
-
-
-def _MapExtras(attribution: str) -> Any:  # noqa: N802 - reads like the class it builds
-    return _map_extras_class()(attribution)
+    return TitleBox(html_text)
 
 
-def _legend_html(data: ExportData) -> str:
+def _title_html(data: ExportData) -> str:
     lang = data.lang
     s = data.result.summary
-    items = [
-        ("place", "legend.place", ""), ("covered", "legend.area_covered", ""),
-        ("uncovered", "legend.area_uncovered", ""), ("reach", "legend.reach", "sq"), ("blind", "legend.blind", "sq"),
-    ]
+    line = text("covered_line", lang, covered=fmt_number(s["children_covered"], lang),
+                total=fmt_number(s["children_total"], lang), share=fmt_share(s["children_covered_share"], lang))
+    parts = [f"<b style='font-size:14px'>{html.escape(text('title', lang))} – {html.escape(data.name)}</b>",
+             html.escape(describe_settings(data.result, lang, include_planned=data.include_planned)),
+             html.escape(line),
+             f"<span style='color:#555'>{html.escape(text('printed', lang, date=fmt_date(data.today, lang)))}"
+             "</span>"]
     if data.plan is not None and len(data.proposals):
-        items.insert(1, ("proposal", "legend.proposal", "sq"))
-    rows = "".join(f'<div><i class="{cls}" style="background:{COLORS[c]}"></i>{html.escape(text(k, lang))}</div>'
-                   for c, k, cls in items)
-    head = html.escape(f"{text('title', lang)} – {data.name}")
-    line = html.escape(text("covered_line", lang, covered=fmt_number(s["children_covered"], lang),
-                            total=fmt_number(s["children_total"], lang),
-                            share=fmt_share(s["children_covered_share"], lang)))
-    settings = html.escape(describe_settings(data.result, lang))
-    foot = html.escape(text("printed", lang, date=fmt_date(data.today, lang)))
-    return (
-        '<div class="katve-legend" style="position:fixed;bottom:28px;right:10px;z-index:1000;max-width:330px">'
-        f"<b>{head}</b><div>{settings}</div><div>{line}</div><hr style='margin:4px 0'>{rows}"
-        f'<div style="color:#555;margin-top:4px">{foot}</div></div>'
-    )
-
-
-def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict:
-    """GeoJSON in WGS84 with only ``columns`` as properties (strings escaped)."""
-    wgs = gdf.to_crs("EPSG:4326")
-    props = pd.DataFrame({c: [html.escape(_s(v)) for v in wgs[c]] for c in columns}, index=wgs.index)
-    return json.loads(gpd.GeoDataFrame(props, geometry=wgs.geometry, crs="EPSG:4326").to_json())
-
-
-def _bounds_wgs84(data: ExportData) -> list[list[float]]:
-    frames = [g for g in (data.project.boundary, data.result.areas, data.result.places) if len(g)]
-    if not frames:
-        return [[59.8, 19.5], [70.1, 31.6]]  # Finland
-    minx, miny, maxx, maxy = np.array([f.to_crs("EPSG:4326").total_bounds for f in frames]).T
-    return [[float(miny.min()), float(minx.min())], [float(maxy.max()), float(maxx.max())]]
-
-
-def _leaflet_assets() -> tuple[str, str]:
-    js_path, css_path = LEAFLET_DIR / "leaflet.js", LEAFLET_DIR / "leaflet.css"
-    if not js_path.is_file() or not css_path.is_file():
-        raise ExportError(f"Leaflet is missing from {LEAFLET_DIR}; run `make static/leaflet/leaflet.js` once "
-                          "(it fetches Leaflet from the npm registry)")
-    css = css_path.read_text(encoding="utf-8")
-
-    def inline(match: re.Match) -> str:
-        image = LEAFLET_DIR / match.group(1)
-        if not image.is_file():
-            return "none"
-        import base64
-
-        return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
-
-    css = re.sub(r"url\((images/[^)]+\.png)\)", inline, css)
-    js = js_path.read_text(encoding="utf-8").replace("</script", "<\\/script")
-    return js, css
+        swatch = (f"<span style='display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:6px;"
+                  f"vertical-align:middle;border:2px solid #000;background:{COLORS['proposal']}'></span>")
+        parts.append(swatch + html.escape(text("legend.proposal", lang)))
+    box = ("background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;font:12px/1.5 sans-serif;"
+           "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:360px")
+    return f'<div style="{box}">{"<br>".join(parts)}</div>'
 
 
 _EXTERNAL = re.compile(r"<(?:script|link)[^>]+(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)

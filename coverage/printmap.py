@@ -34,8 +34,9 @@ import pandas as pd
 import shapely
 
 from . import analysis
-from .export import ATTRIBUTION, COLORS, ExportData, ExportError, describe_settings, fmt_date, fmt_number, \
-    fmt_share, text
+from . import i18n
+from .export import ATTRIBUTION, COLORS, ORGANISER_COLORS, ExportData, ExportError, describe_settings, fmt_date, \
+    fmt_number, fmt_share, text
 from .model import CRS
 
 A4_LANDSCAPE = (11.69, 8.27)
@@ -108,7 +109,7 @@ def _panel_header(panel: Any, data: ExportData) -> float:
     y = flow(panel, y - 0.004, data.name, fontsize=12.5)
     y = flow(panel, y - 0.01, describe_settings(data.result, lang), fontsize=8.5, color="#333333")
     big = fmt_share(s["children_covered_share"], lang)
-    t = panel.text(0.0, y - 0.015, big, fontsize=24, weight="bold", va="top", color=COLORS["place"])
+    t = panel.text(0.0, y - 0.015, big, fontsize=24, weight="bold", va="top", color=COLORS["accent"])
     box = _extent_in(panel, t)
     covered_line = text("covered_line", lang, covered=fmt_number(s["children_covered"], lang),
                         total=fmt_number(s["children_total"], lang), share=big)
@@ -167,30 +168,33 @@ def _legend(panel: Any, data: ExportData, top: float) -> float:
     places = data.result.places
     handles = [
         Line2D([], [], color=COLORS["boundary"], lw=1.4, label=text("legend.boundary", lang)),
-        Patch(facecolor=COLORS["reach"], alpha=0.3, edgecolor=COLORS["reach"], label=text("legend.reach", lang)),
-        Patch(facecolor=_rgba(COLORS["blind"], 0.22), edgecolor=COLORS["blind"], hatch="///",
+        Patch(facecolor=_rgba(COLORS["reach"], 0.12), edgecolor=_rgba(COLORS["reach"], 0.7),
+              label=text("legend.reach", lang)),
+        Patch(facecolor=_rgba(COLORS["blind"], 0.14), edgecolor=COLORS["blind"], hatch="///",
               label=text("legend.blind", lang)),
-        Line2D([], [], marker="o", ls="", mfc=COLORS["place"], mec="white", ms=9, label=text("legend.place", lang)),
+        Line2D([], [], ls="", label=text("legend.places", lang)),
     ]
-    status = places["status"].astype(str).to_numpy()
-    counted = places["counted"].to_numpy(bool)
-    if ((status == "planned") & ~counted).any():
-        handles.append(Line2D([], [], marker="o", ls="", mfc=COLORS["planned"], mec="white", ms=9,
-                              label=text("legend.place_planned", lang)))
-    if ((status != "planned") & ~counted).any():
-        handles.append(Line2D([], [], marker="o", ls="", mfc=COLORS["not_counted"], mec="white", ms=9,
+    for otype in _organiser_types(places):
+        handles.append(Line2D([], [], marker="o", ls="", mfc=ORGANISER_COLORS[otype], mec="black", mew=1.0, ms=8,
+                              label="   " + i18n.label("organiser_type", otype, lang)))
+    kinds = _place_kinds(places)
+    if (kinds == "planned").any():
+        handles.append(Line2D([], [], marker="o", ls="", mfc="white", mec="#333333", mew=1.2, ms=8,
+                              label=text("legend.place_planned", lang), dashes=(2, 1)))
+    if (kinds == "not_counted").any():
+        handles.append(Line2D([], [], marker="o", ls="", mfc="white", mec="#999999", mew=1.2, ms=8,
                               label=text("legend.place_not_counted", lang)))
     if data.plan is not None and len(data.proposals):
-        handles.append(Line2D([], [], marker="*", ls="", mfc=COLORS["proposal"], mec="black", mew=0.5, ms=13,
+        handles.append(Line2D([], [], marker="*", ls="", mfc=COLORS["proposal"], mec="black", mew=0.7, ms=14,
                               label=text("legend.proposal", lang)))
     handles += [
-        Line2D([], [], marker="o", ls="", mfc=_rgba(COLORS["covered"], 0.55), mec=COLORS["covered"], ms=8,
+        Line2D([], [], marker="o", ls="", mfc=_rgba(COLORS["covered"], 0.45), mec=COLORS["covered"], ms=8,
                label=text("legend.area_covered", lang)),
-        Line2D([], [], marker="o", ls="", mfc=_rgba(COLORS["uncovered"], 0.55), mec=COLORS["uncovered"], ms=8,
+        Line2D([], [], marker="o", ls="", mfc=_rgba(COLORS["uncovered"], 0.45), mec=COLORS["uncovered"], ms=8,
                label=text("legend.area_uncovered", lang)),
     ]
     leg = panel.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, top), frameon=False, fontsize=8.5,
-                       borderaxespad=0.0, handlelength=1.6, labelspacing=0.55, borderpad=0.0)
+                       borderaxespad=0.0, handlelength=1.6, labelspacing=0.5, borderpad=0.0)
     panel.add_artist(leg)
     renderer = panel.figure.canvas.get_renderer()
     box = leg.get_window_extent(renderer).transformed(panel.transData.inverted())
@@ -232,8 +236,7 @@ def _place_list(panel: Any, data: ExportData, numbers: list[tuple[int, str, str]
         col, row = divmod(k, per_column)
         x = 0.0 + col * 0.5
         yy = y - row * line
-        panel.text(x, yy, f"{num}", fontsize=7.5, va="top", ha="left", weight="bold",
-                   color=COLORS.get(kind, COLORS["place"]))
+        panel.text(x, yy, f"{num}", fontsize=7.5, va="top", ha="left", weight="bold", color=COLORS["text"])
         panel.text(x + 0.05, yy, _ellipsis(name, width), fontsize=7.5, va="top")
     if len(numbers) > len(shown):
         panel.text(0.0, y - per_column * line, f"+ {len(numbers) - len(shown)} …", fontsize=7.5, va="top")
@@ -258,10 +261,10 @@ def draw_map(ax: Any, data: ExportData, *, proposals: bool = True, north_arrow: 
         reach = shapely.union_all(data.reach.geometry.to_numpy())
         if boundary is not None:
             reach = shapely.intersection(reach, shapely.union_all(boundary.geometry.to_numpy()))
-        _plot_polygons(ax, [reach], facecolor=_rgba(COLORS["reach"], 0.22), edgecolor=_rgba(COLORS["reach"], 0.8),
+        _plot_polygons(ax, [reach], facecolor=_rgba(COLORS["reach"], 0.12), edgecolor=_rgba(COLORS["reach"], 0.7),
                        linewidth=0.6, zorder=1)
     if len(data.blind):
-        _plot_polygons(ax, data.blind.geometry, facecolor=_rgba(COLORS["blind"], 0.16), edgecolor=COLORS["blind"],
+        _plot_polygons(ax, data.blind.geometry, facecolor=_rgba(COLORS["blind"], 0.14), edgecolor=COLORS["blind"],
                        linewidth=0.7, hatch="///", zorder=2)
     if boundary is not None:
         _plot_polygons(ax, boundary.geometry, facecolor="none", edgecolor=COLORS["boundary"], linewidth=1.4,
@@ -288,16 +291,24 @@ def draw_map(ax: Any, data: ExportData, *, proposals: bool = True, north_arrow: 
     places = result.places
     xy_places = analysis.demand_points(places) if len(places) else np.empty((0, 2))
     kinds = _place_kinds(places)
+    fill = np.array([ORGANISER_COLORS.get(str(o), ORGANISER_COLORS["other"]) for o in _column(places, "organiser_type")],
+                    dtype=object)
     for key in ("not_counted", "planned", "place"):
         mask = kinds == key
-        if mask.any():
-            ax.scatter(xy_places[mask, 0], xy_places[mask, 1], s=55, facecolor=COLORS[key], edgecolor="white",
-                       linewidth=1.2, zorder=7)
+        if not mask.any():
+            continue
+        if key == "place":
+            ax.scatter(xy_places[mask, 0], xy_places[mask, 1], s=60, c=list(fill[mask]), edgecolors="black",
+                       linewidths=1.0, zorder=7)
+        else:
+            ax.scatter(xy_places[mask, 0], xy_places[mask, 1], s=60, facecolor="white",
+                       edgecolors="#333333" if key == "planned" else "#999999", linewidths=1.2,
+                       linestyles="--" if key == "planned" else "-", zorder=7)
     props = data.proposals if (proposals and data.plan is not None) else None
     if props is not None and len(props):
         pxy = shapely.get_coordinates(props.geometry.to_numpy())
-        ax.scatter(pxy[:, 0], pxy[:, 1], s=260, marker="*", facecolor=COLORS["proposal"], edgecolor="black",
-                   linewidth=0.6, zorder=8)
+        ax.scatter(pxy[:, 0], pxy[:, 1], s=320, marker="*", facecolor=COLORS["proposal"], edgecolor="black",
+                   linewidth=0.8, zorder=8)
     _set_extent(ax, data, xy_areas, xy_places)
     numbers = [(i + 1, str(n), str(k)) for i, (n, k) in enumerate(zip(places["name"], kinds))]
     _labels(ax, data, xy_areas, kids, kmax, xy_places, numbers, label_areas=label_areas)
@@ -359,7 +370,7 @@ def _labels(ax: Any, data: ExportData, xy_areas: np.ndarray, kids: np.ndarray, k
         taken.append(artist)
     for (num, _name, kind), (x, y) in zip(numbers, xy_places):
         _place_label(ax, renderer, taken, x, y, str(num), radius_pt=6, force=True, fontsize=8, weight="bold",
-                     color=COLORS.get(kind, COLORS["place"]),
+                     color=COLORS["text"],
                      bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
     if not label_areas or not len(xy_areas):
         return
@@ -528,6 +539,19 @@ def _nice_samples(kmax: float) -> list[float]:
     top = float(nice_length(kmax)) if kmax >= 100 else max(round(kmax), 1.0)
     values = [top, top / 4, top / 20]
     return [v for v in values if v >= 1] or [top]
+
+
+def _organiser_types(places: pd.DataFrame) -> list[str]:
+    """Organiser types of the counted places, in the order of :data:`ORGANISER_COLORS` (unknown -> other)."""
+    counted = places["counted"].to_numpy(bool)
+    present = {o if o in ORGANISER_COLORS else "other" for o in _column(places, "organiser_type")[counted]}
+    return [o for o in ORGANISER_COLORS if o in present]
+
+
+def _column(df: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in df:
+        return np.array([""] * len(df), dtype=object)
+    return df[name].astype(object).where(df[name].notna(), "").astype(str).to_numpy(object)
 
 
 def _place_kinds(places: pd.DataFrame) -> np.ndarray:
