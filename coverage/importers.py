@@ -1,7 +1,8 @@
-"""Read places, areas, candidates, visits and outreach from the files coordinators have.
+r"""Read places, areas, candidates, visits and outreach from the files coordinators have.
 
-Formats: CSV (also as Finnish Excel writes it: ``;`` separator, decimal comma, UTF-8 with BOM or Windows-1252),
-XLSX, GeoJSON, GeoPackage and a Shapefile in a ``.zip`` (or a bare ``.shp`` with its side files).
+Formats: CSV (also as Finnish Excel writes it: ``;`` separator, decimal comma, UTF-8 with BOM or
+Windows-1252), XLSX, GeoJSON, GeoPackage and a Shapefile in a ``.zip`` (or a bare ``.shp`` with its side
+files).
 
 Tables locate their rows with ``lat``/``lon`` columns (WGS84 degrees; also ``leveys``/``pituus``,
 ``latitude``/``longitude``, ``lat``/``lng``, or one ``koordinaatit`` column as Google Maps copies it:
@@ -18,8 +19,8 @@ Examples
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> csv = folder / "paikat.csv"
->>> _ = csv.write_text("nimi;aukioloajat;tila;lat;lon\\n"
-...                    "Perhetupa;Tu 09:30-11:30;olemassa;60,417;24,322\\n", encoding="utf-8-sig")
+>>> _ = csv.write_text("nimi;aukioloajat;tila;lat;lon\n"
+...                    "Perhetupa;Tu 09:30-11:30;olemassa;60,417;24,322\n", encoding="utf-8-sig")
 >>> result = read_places(csv)
 >>> result.data.loc[0, ["id", "name", "status"]].tolist(), result.data.crs.to_epsg()
 (['1', 'Perhetupa', 'existing'], 3067)
@@ -71,8 +72,17 @@ _COMMON_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("nimi", "namn", "nimike"),
     "municipality": ("kunta", "kommun", "kunnan nimi"),
     "source": ("lähde", "källa", "tietolähde"),
-    "notes": ("huomiot", "huomautukset", "lisätiedot", "lisätietoja", "muistiinpanot", "anteckningar",
-              "kommentit", "note", "comments"),
+    "notes": (
+        "huomiot",
+        "huomautukset",
+        "lisätiedot",
+        "lisätietoja",
+        "muistiinpanot",
+        "anteckningar",
+        "kommentit",
+        "note",
+        "comments",
+    ),
     "kind": ("tyyppi", "laji", "typ", "type"),
 }
 HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -80,12 +90,27 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         **_COMMON_ALIASES,
         "name": ("nimi", "namn", "paikka", "kohtaamispaikka", "paikan nimi", "mötesplats", "place"),
         "organiser": ("järjestäjä", "ylläpitäjä", "toimija", "arrangör", "organizer", "organisation"),
-        "organiser_type": ("järjestäjätyyppi", "järjestäjän tyyppi", "toimijatyyppi", "ylläpitäjätyyppi",
-                           "arrangörstyp", "organizer type", "organizer_type"),
+        "organiser_type": (
+            "järjestäjätyyppi",
+            "järjestäjän tyyppi",
+            "toimijatyyppi",
+            "ylläpitäjätyyppi",
+            "arrangörstyp",
+            "organizer type",
+            "organizer_type",
+        ),
         "kind": ("tyyppi", "laji", "paikan tyyppi", "toimintamuoto", "typ", "type"),
         "address": ("osoite", "katuosoite", "adress", "käyntiosoite"),
-        "opening_hours": ("aukioloajat", "aukioloaika", "aukiolo", "avoinna", "öppettider", "opening hours",
-                          "hours", "aukiolot"),
+        "opening_hours": (
+            "aukioloajat",
+            "aukioloaika",
+            "aukiolo",
+            "avoinna",
+            "öppettider",
+            "opening hours",
+            "hours",
+            "aukiolot",
+        ),
         "ages": ("ikäryhmä", "ikäryhmät", "ikä", "åldrar", "ålder", "age group", "age"),
         "languages": ("kielet", "kieli", "språk", "language"),
         "status": ("tila", "tilanne"),
@@ -93,17 +118,60 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "areas": {
         **_COMMON_ALIASES,
-        "id": ("tunnus", "tunniste", "nro", "numero", "postinumero", "postinro", "postnummer", "alue id",
-               "identifier", "kod"),
+        "id": (
+            "tunnus",
+            "tunniste",
+            "nro",
+            "numero",
+            "postinumero",
+            "postinro",
+            "postnummer",
+            "alue id",
+            "identifier",
+            "kod",
+        ),
         "name": ("nimi", "namn", "alue", "alueen nimi", "kylä", "taajama", "område", "by", "area", "village"),
-        "population": ("väestö", "asukkaat", "asukasluku", "väkiluku", "asukkaita", "asukasmäärä",
-                       "väestö yhteensä", "befolkning", "invånare", "pop", "inhabitants", "asukkaat yhteensä"),
-        "children_0_6": ("lapset_0_6", "lapset 0 6 v", "lapsia 0 6", "0 6 vuotiaat", "alle kouluikäiset",
-                         "barn 0 6", "children 0 6", "lapset", "lapsia", "children"),
-        "children_estimated": ("lapset arvioitu", "lapset arvio", "arvioitu", "arvio", "uppskattad",
-                               "estimated"),
-        "families_with_children": ("lapsiperheet", "lapsiperheitä", "lapsiperheiden määrä", "barnfamiljer",
-                                   "families"),
+        "population": (
+            "väestö",
+            "asukkaat",
+            "asukasluku",
+            "väkiluku",
+            "asukkaita",
+            "asukasmäärä",
+            "väestö yhteensä",
+            "befolkning",
+            "invånare",
+            "pop",
+            "inhabitants",
+            "asukkaat yhteensä",
+        ),
+        "children_0_6": (
+            "lapset_0_6",
+            "lapset 0 6 v",
+            "lapsia 0 6",
+            "0 6 vuotiaat",
+            "alle kouluikäiset",
+            "barn 0 6",
+            "children 0 6",
+            "lapset",
+            "lapsia",
+            "children",
+        ),
+        "children_estimated": (
+            "lapset arvioitu",
+            "lapset arvio",
+            "arvioitu",
+            "arvio",
+            "uppskattad",
+            "estimated",
+        ),
+        "families_with_children": (
+            "lapsiperheet",
+            "lapsiperheitä",
+            "lapsiperheiden määrä",
+            "barnfamiljer",
+            "families",
+        ),
     },
     "candidates": {
         **_COMMON_ALIASES,
@@ -114,13 +182,27 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("nimi", "kunta", "kunnan nimi", "namn", "kommun", "nimi fi", "namefin"),
     },
     "visits": {
-        "place_id": ("paikka id", "paikan id", "paikka", "kohtaamispaikka", "paikan tunnus", "place",
-                     "mötesplats"),
+        "place_id": (
+            "paikka id",
+            "paikan id",
+            "paikka",
+            "kohtaamispaikka",
+            "paikan tunnus",
+            "place",
+            "mötesplats",
+        ),
         "date": ("päivämäärä", "pvm", "päivä", "datum", "day"),
         "adults": ("aikuiset", "aikuisia", "aikuisten määrä", "vuxna", "aikuiset lkm"),
         "children": ("lapset", "lapsia", "lasten määrä", "barn", "lapset lkm"),
-        "first_timers": ("ensikertalaiset", "ensikertalaisia", "uudet", "uusia", "uudet kävijät",
-                         "första gången", "new"),
+        "first_timers": (
+            "ensikertalaiset",
+            "ensikertalaisia",
+            "uudet",
+            "uusia",
+            "uudet kävijät",
+            "första gången",
+            "new",
+        ),
         "multicultural": ("monikulttuuriset", "monikulttuurisia", "maahanmuuttajat", "mångkulturella"),
         "home_area": ("kotialue", "asuinalue", "kotikylä", "hemområde"),
     },
@@ -139,14 +221,60 @@ Shapefile's 10-character truncations of the English names are accepted too."""
 
 COORDINATE_ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("lat", "latitude", "leveys", "leveysaste", "lat wgs84", "wgs84 lat", "latitud", "breddgrad"),
-    "lon": ("lon", "lng", "long", "longitude", "pituus", "pituusaste", "lon wgs84", "wgs84 lon", "longitud",
-            "längdgrad"),
-    "x": ("x", "itä", "ita", "e", "easting", "east", "itäkoordinaatti", "x koordinaatti", "e koordinaatti",
-          "x 3067", "e 3067", "x 3879", "etrs e", "öst", "ost"),
-    "y": ("y", "pohjoinen", "n", "northing", "north", "pohjoiskoordinaatti", "y koordinaatti",
-          "n koordinaatti", "y 3067", "n 3067", "y 3879", "etrs n", "nord"),
-    "coordinates": ("koordinaatit", "coordinates", "koordinater", "lat lon", "latlon", "lat lng", "sijainti",
-                    "location"),
+    "lon": (
+        "lon",
+        "lng",
+        "long",
+        "longitude",
+        "pituus",
+        "pituusaste",
+        "lon wgs84",
+        "wgs84 lon",
+        "longitud",
+        "längdgrad",
+    ),
+    "x": (
+        "x",
+        "itä",
+        "ita",
+        "e",
+        "easting",
+        "east",
+        "itäkoordinaatti",
+        "x koordinaatti",
+        "e koordinaatti",
+        "x 3067",
+        "e 3067",
+        "x 3879",
+        "etrs e",
+        "öst",
+        "ost",
+    ),
+    "y": (
+        "y",
+        "pohjoinen",
+        "n",
+        "northing",
+        "north",
+        "pohjoiskoordinaatti",
+        "y koordinaatti",
+        "n koordinaatti",
+        "y 3067",
+        "n 3067",
+        "y 3879",
+        "etrs n",
+        "nord",
+    ),
+    "coordinates": (
+        "koordinaatit",
+        "coordinates",
+        "koordinater",
+        "lat lon",
+        "latlon",
+        "lat lng",
+        "sijainti",
+        "location",
+    ),
 }
 """Headers of coordinate columns in tables (``coordinates``: one ``"lat, lon"`` text column)."""
 
@@ -191,6 +319,7 @@ class ImportResult:
 
 
 # --- public readers ---------------------------------------------------------------------------------------
+
 
 def read_places(path: str | os.PathLike, *, boundary: Any = None, crs: Any = None) -> ImportResult:
     """Read meeting places (points) from a CSV, XLSX, GeoJSON, GeoPackage or zipped Shapefile.
@@ -327,6 +456,7 @@ def detect_layer(path: str | os.PathLike) -> str:
 
 # --- reading files ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Raw:
     """A file read as it is: the frame, the user's 1-based row number of each frame row, and messages."""
@@ -350,8 +480,9 @@ def _check_file(path: Path) -> int:
     if suffix == ".xls":
         raise _fail(path, "old Excel .xls files are not supported: save it as .xlsx or CSV")
     if suffix not in SUPPORTED_SUFFIXES:
-        raise _fail(path, f"unknown file type {path.suffix or '(none)'!r}; use one of "
-                          f"{', '.join(SUPPORTED_SUFFIXES)}")
+        raise _fail(
+            path, f"unknown file type {path.suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
     try:
         size = path.stat().st_size
         with open(path, "rb"):
@@ -361,7 +492,9 @@ def _check_file(path: Path) -> int:
     if size == 0:
         raise _fail(path, "the file is empty")
     if size > MAX_FILE_BYTES:
-        raise _fail(path, f"the file is too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
+        raise _fail(
+            path, f"the file is too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)"
+        )
     return size
 
 
@@ -385,9 +518,14 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[Problem]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
-    note = Problem(str(path), None, "-",
-                   "the file is not UTF-8: read it as Windows-1252 (cp1252), the encoding of Finnish Excel's "
-                   "'CSV (semicolon separated)'; check that ä and ö look right", "warning")
+    note = Problem(
+        str(path),
+        None,
+        "-",
+        "the file is not UTF-8: read it as Windows-1252 (cp1252), the encoding of Finnish Excel's "
+        "'CSV (semicolon separated)'; check that ä and ö look right",
+        "warning",
+    )
     try:
         return data.decode("cp1252"), [note]
     except UnicodeDecodeError:
@@ -440,15 +578,25 @@ def _read_csv(path: Path) -> _Raw:
         if len(record) > width and any(cell.strip() for cell in record[width:]):
             hint = ""
             if sep == "," and re.search(r"\d,\d", ",".join(record)):
-                hint = " (a decimal comma in a comma-separated file? use ';' as the separator or quote the value)"
-            problems.append(Problem(str(path), number, "-",
-                                    f"has {len(record)} values but the header has {width} columns{hint}"))
+                hint = " (a decimal comma in a comma-separated file? use ';' as separator or quote the value)"
+            problems.append(
+                Problem(
+                    str(path),
+                    number,
+                    "-",
+                    f"has {len(record)} values but the header has {width} columns{hint}",
+                )
+            )
             continue
         record = (record + [""] * width)[:width]
         kept.append(record)
         rows.append(number)
     header = _unique_headers(header, path, problems)
-    df = pd.DataFrame(kept, columns=header, dtype=object) if kept else pd.DataFrame(columns=header, dtype=object)
+    df = (
+        pd.DataFrame(kept, columns=header, dtype=object)
+        if kept
+        else pd.DataFrame(columns=header, dtype=object)
+    )
     df = df[[c for c in df.columns if not c.startswith("\0blank")]]
     return _Raw(df, np.array(rows, dtype=int), problems)
 
@@ -463,9 +611,15 @@ def _unique_headers(header: list[Any], path: Path, problems: list[Problem]) -> l
             continue
         seen[name] += 1
         if seen[name] > 1:
-            problems.append(Problem(str(path), None, name,
-                                    f"the column {name!r} appears {seen[name]} times; the first one is used",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    name,
+                    f"the column {name!r} appears {seen[name]} times; the first one is used",
+                    "warning",
+                )
+            )
             name = f"{name} ({seen[name]})"
         out.append(name)
     return out
@@ -480,12 +634,18 @@ def _check_zip(path: Path, *, what: str) -> zipfile.ZipFile:
     total = sum(info.file_size for info in infos)
     if total > MAX_UNZIPPED_BYTES:
         archive.close()
-        raise _fail(path, f"the {what} expands to {total / 1e6:.0f} MB; the limit is {MAX_UNZIPPED_BYTES / 1e6:.0f} MB")
+        raise _fail(
+            path,
+            f"the {what} expands to {total / 1e6:.0f} MB; the limit is {MAX_UNZIPPED_BYTES / 1e6:.0f} MB",
+        )
     for info in infos:
         if info.file_size > 1_000_000 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
             archive.close()
-            raise _fail(path, f"the {what} member {info.filename!r} expands {info.file_size / max(info.compress_size, 1):.0f}"
-                              f"-fold: refused as a possible zip bomb")
+            raise _fail(
+                path,
+                f"the {what} member {info.filename!r} expands "
+                f"{info.file_size / max(info.compress_size, 1):.0f}-fold: refused as a possible zip bomb",
+            )
     return archive
 
 
@@ -506,9 +666,15 @@ def _read_xlsx(path: Path, *, layer: str | None) -> _Raw:
             wanted = {_key(layer), *(_key(h) for h in FILE_NAME_HINTS.get(layer, ()))}
             sheet_name = next((n for n in names if _key(n) in wanted), sheet_name)
         if len(names) > 1:
-            problems.append(Problem(str(path), None, "-",
-                                    f"the workbook has {len(names)} sheets; read the sheet {sheet_name!r}",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    "-",
+                    f"the workbook has {len(names)} sheets; read the sheet {sheet_name!r}",
+                    "warning",
+                )
+            )
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")
             values = [list(r) for r in book[sheet_name].iter_rows(values_only=True)]
@@ -527,7 +693,11 @@ def _read_xlsx(path: Path, *, layer: str | None) -> _Raw:
         record = (list(record) + [None] * width)[:width]
         kept.append([v.strip() if isinstance(v, str) else v for v in record])
         rows.append(number)
-    df = pd.DataFrame(kept, columns=header, dtype=object) if kept else pd.DataFrame(columns=header, dtype=object)
+    df = (
+        pd.DataFrame(kept, columns=header, dtype=object)
+        if kept
+        else pd.DataFrame(columns=header, dtype=object)
+    )
     df = df[[c for c in df.columns if not c.startswith("\0blank")]]
     return _Raw(df, np.array(rows, dtype=int), problems)
 
@@ -541,8 +711,12 @@ def _read_zip(path: Path, *, layer: str | None) -> _Raw:
     with archive:
         members = [i for i in archive.infolist() if not i.is_dir() and not _hidden(i.filename)]
         shps = [i for i in members if i.filename.lower().endswith(".shp")]
-        others = [i for i in members if Path(i.filename).suffix.lower() in
-                  (".gpkg", ".geojson", ".json", *TABLE_SUFFIXES, *EXCEL_SUFFIXES)]
+        others = [
+            i
+            for i in members
+            if Path(i.filename).suffix.lower()
+            in (".gpkg", ".geojson", ".json", *TABLE_SUFFIXES, *EXCEL_SUFFIXES)
+        ]
         if shps:
             chosen = _choose_member(path, shps, layer)
             stem = chosen.filename[:-4]
@@ -550,8 +724,11 @@ def _read_zip(path: Path, *, layer: str | None) -> _Raw:
             names = {Path(i.filename).suffix.lower() for i in wanted}
             missing = [s for s in (".shx", ".dbf") if s not in names]
             if missing:
-                raise _fail(path, f"the Shapefile {Path(chosen.filename).name!r} lacks its {' and '.join(missing)} "
-                                  "file; zip all the files that share its name")
+                raise _fail(
+                    path,
+                    f"the Shapefile {Path(chosen.filename).name!r} lacks its {' and '.join(missing)} "
+                    "file; zip all the files that share its name",
+                )
         elif others:
             chosen = _choose_member(path, others, layer)
             wanted = [chosen]
@@ -607,7 +784,10 @@ _FORMAT_NAMES = {".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".json": "GeoJSON
 def _unreadable(path: Path, exc: Exception) -> str:
     what = _FORMAT_NAMES.get(path.suffix.lower(), "data")
     text = " ".join(str(exc).split())
-    if "not recognized as being in a supported file format" in text or "not recognized as a supported" in text:
+    if (
+        "not recognized as being in a supported file format" in text
+        or "not recognized as a supported" in text
+    ):
         return f"not a valid {what} file (damaged, or another format with the wrong extension)"
     text = text.replace(str(path), path.name)
     return f"cannot read the {what} file ({text})"
@@ -627,9 +807,12 @@ def _read_spatial(path: Path, *, layer: str | None, shown: Path) -> _Raw:
         wanted = {_key(layer), *(_key(h) for h in FILE_NAME_HINTS.get(layer, ()))} if layer else set()
         layer_name = next((n for n in names if _key(n) in wanted), None)
         if layer_name is None:
-            raise _fail(shown, f"the file has several layers ({', '.join(names)})"
-                               + (f" and none is called {layer!r}" if layer else "")
-                               + ": name the layer to read, or save it as a file of its own")
+            raise _fail(
+                shown,
+                f"the file has several layers ({', '.join(names)})"
+                + (f" and none is called {layer!r}" if layer else "")
+                + ": name the layer to read, or save it as a file of its own",
+            )
     elif not names:
         raise _fail(shown, "the file holds no layers")
     try:
@@ -646,8 +829,9 @@ def _read_spatial(path: Path, *, layer: str | None, shown: Path) -> _Raw:
 
 # --- headers ----------------------------------------------------------------------------------------------
 
+
 def _key(text: Any) -> str:
-    """Header key: lower case, accents kept, spaces / dashes / dots / slashes as one ``_``, no ``*`` or ``:``."""
+    """Header key: lower case, accents kept, spaces / dashes / dots / slashes as one ``_``, no ``*``."""
     s = str(text).strip().lower().replace("\ufeff", "")
     s = re.sub(r"[*:()\[\]]", " ", s)
     s = re.sub(r"[\s\-–—_/.,]+", "_", s)
@@ -669,7 +853,7 @@ def _alias_table(layer: str) -> dict[str, str]:
 
 
 def _map_headers(df: pd.DataFrame, layer: str | None) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Rename columns to the layer's field names. Returns the frame and {field: header as the user wrote it}."""
+    """Rename columns to the layer's field names; return the frame and {field: the user's header}."""
     if layer is None:
         return df, {}
     table = _alias_table(layer)
@@ -685,9 +869,9 @@ def _map_headers(df: pd.DataFrame, layer: str | None) -> tuple[pd.DataFrame, dic
     for column in columns:
         if column in renames:
             continue
-        target = table.get(_key(column))
-        if target and target not in original:
-            renames[column], original[target] = target, str(column)
+        alias_of = table.get(_key(column))
+        if alias_of and alias_of not in original:
+            renames[column], original[alias_of] = alias_of, str(column)
     # then headers with a suffix such as a year or a source: "asukkaat_2022", "väestö (Paavo)"
     coordinate_keys = {_key(a) for aliases in COORDINATE_ALIASES.values() for a in aliases}
     for column in columns:
@@ -708,9 +892,13 @@ def _find_coordinate_columns(df: pd.DataFrame) -> dict[str, str]:
     keys = {str(c): _key(c) for c in df.columns}
     for role, aliases in COORDINATE_ALIASES.items():
         wanted = {_key(a) for a in aliases}
-        found.update({role: c for c, k in keys.items() if k in wanted and role not in found})
-    suffixes = {"lat": {"lat", "latitude", "leveys", "leveysaste"},
-                "lon": {"lon", "lng", "longitude", "pituus", "pituusaste"}}
+        hits = [c for c, k in keys.items() if k in wanted]
+        if hits:
+            found[role] = hits[0]
+    suffixes = {
+        "lat": {"lat", "latitude", "leveys", "leveysaste"},
+        "lon": {"lon", "lng", "longitude", "pituus", "pituusaste"},
+    }
     for role, wanted in suffixes.items():  # "centroid_lat", "wgs84_lon", "keskipiste_leveys"
         if role not in found:
             hits = [c for c, k in keys.items() if k.rsplit("_", 1)[-1] in wanted and "_" in k]
@@ -729,13 +917,17 @@ def _gk_zone(easting: np.ndarray) -> np.ndarray:
     """ETRS-GK zone (19..31) from an easting with the zone prefix (25 496 000 -> 25), else 0."""
     zone = np.floor(easting / 1_000_000.0)
     with np.errstate(invalid="ignore"):
-        ok = (zone >= 19) & (zone <= 31) & (easting - zone * 1_000_000 >= 150_000) & (
-            easting - zone * 1_000_000 <= 850_000)
+        ok = (
+            (zone >= 19)
+            & (zone <= 31)
+            & (easting - zone * 1_000_000 >= 150_000)
+            & (easting - zone * 1_000_000 <= 850_000)
+        )
     return np.where(ok, zone, 0).astype(int)
 
 
 def _classify_xy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per point: EPSG code its magnitudes fit (3067 or a GK zone 3873-3885), negative if x/y swapped, 0 if none."""
+    """Per point: the EPSG code its magnitudes fit (3067, GK 3873-3885); negative if swapped; 0: none."""
     with np.errstate(invalid="ignore"):
         north_y = (y >= _N_RANGE[0]) & (y <= _N_RANGE[1])
         north_x = (x >= _N_RANGE[0]) & (x <= _N_RANGE[1])
@@ -756,7 +948,9 @@ def _coerce_crs(crs: Any) -> Any:
     try:
         return pyproj.CRS.from_user_input(crs)
     except Exception as exc:  # noqa: BLE001 - pyproj.exceptions.CRSError
-        raise KatveError(f"unknown coordinate system {crs!r} ({exc}); use e.g. EPSG:3067 or EPSG:3879") from None
+        raise KatveError(
+            f"unknown coordinate system {crs!r} ({exc}); use e.g. EPSG:3067 or EPSG:3879"
+        ) from None
 
 
 def _geometry_from_columns(
@@ -791,15 +985,19 @@ def _geometry_from_columns(
         fld = cols["coordinates"]
         lat, lon = np.full(n, np.nan), np.full(n, np.nan)
         bad = np.zeros(n, dtype=bool)
-        for pos, value in enumerate(df[fld].astype(object)):
+        for i, value in enumerate(df[fld].astype(object)):
             if validation.is_missing(value):
                 continue
             parts = re.findall(r"[-\u2212]?\d+(?:[.,]\d+)?", re.sub(r",\s+", " ", str(value)))
             if len(parts) != 2:
-                bad[pos] = True
-                add(pos, fld, f"cannot read the coordinates {str(value)!r}: write 'lat, lon', e.g. '60.4170, 24.3220'")
+                bad[i] = True
+                add(
+                    i,
+                    fld,
+                    f"cannot read the coordinates {str(value)!r}: write 'lat, lon', e.g. '60.4170, 24.3220'",
+                )
                 continue
-            lat[pos], lon[pos] = (float(p.replace(",", ".").replace("\u2212", "-")) for p in parts)
+            lat[i], lon[i] = (float(p.replace(",", ".").replace("\u2212", "-")) for p in parts)
         return _points_from_lat_lon(lat, lon, bad, fld=fld, add=add, crs=crs), fld, [fld]
     return None, "lat/lon", []
 
@@ -813,18 +1011,31 @@ def _points_from_lat_lon(
     with np.errstate(invalid="ignore"):
         metres = both & (np.abs(lat) > 1000) & (np.abs(lon) > 1000)
     if both.any() and metres[both].all():
-        add(None, fld, f"the {fld} columns hold metres, not degrees: read as north/east coordinates", "warning")
+        add(
+            None,
+            fld,
+            f"the {fld} columns hold metres, not degrees: read as north/east coordinates",
+            "warning",
+        )
         return _xy_to_points(lon, lat, fld=fld, add=add, crs=crs)
     swapped = both & validation.swapped_lat_lon(lon, lat)
     for pos in np.flatnonzero(swapped):
-        add(int(pos), fld, f"latitude and longitude appear swapped (lat {lat[pos]:g}, lon {lon[pos]:g}): in "
-                           f"Finland the latitude is {validation.FINLAND_LAT[0]:g}-{validation.FINLAND_LAT[1]:g} "
-                           f"and the longitude {validation.FINLAND_LON[0]:g}-{validation.FINLAND_LON[1]:g}")
+        add(
+            int(pos),
+            fld,
+            f"latitude and longitude appear swapped (lat {lat[pos]:g}, lon {lon[pos]:g}): in "
+            f"Finland the latitude is {validation.FINLAND_LAT[0]:g}-{validation.FINLAND_LAT[1]:g} "
+            f"and the longitude {validation.FINLAND_LON[0]:g}-{validation.FINLAND_LON[1]:g}",
+        )
     with np.errstate(invalid="ignore"):
         out_of_range = both & ~swapped & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
     for pos in np.flatnonzero(out_of_range):
-        add(int(pos), fld, f"lat {lat[pos]:g}, lon {lon[pos]:g} are not degrees (latitude -90..90, longitude "
-                           "-180..180); metre coordinates go in columns x and y")
+        add(
+            int(pos),
+            fld,
+            f"lat {lat[pos]:g}, lon {lon[pos]:g} are not degrees (latitude -90..90, longitude "
+            "-180..180); metre coordinates go in columns x and y",
+        )
     ok = both & ~swapped & ~out_of_range
     geoms = np.full(len(lat), None, dtype=object)
     geoms[ok] = shapely.points(lon[ok], lat[ok])
@@ -841,16 +1052,25 @@ def _xy_to_points(x: np.ndarray, y: np.ndarray, *, fld: str, add: Any, crs: Any)
     fits = both & (code != 0)
     if not fits.any():
         if both.any():
-            add(None, fld, "the coordinates fit no Finnish coordinate system (EPSG:3067: east 50 000-760 000, "
-                           "north 6 600 000-7 800 000; EPSG:3879: east 25 400 000-25 600 000): check them or "
-                           "give the coordinate system (CRS)")
+            add(
+                None,
+                fld,
+                "the coordinates fit no Finnish coordinate system (EPSG:3067: east 50 000-760 000, "
+                "north 6 600 000-7 800 000; EPSG:3879: east 25 400 000-25 600 000): check them or "
+                "give the coordinate system (CRS)",
+            )
         return gpd.GeoSeries(list(geoms), crs=CRS)
     counts = Counter(abs(int(c)) for c in code[fits])
     epsg = counts.most_common(1)[0][0]
     all_swapped = bool((code[fits] == -epsg).all())
     if all_swapped:
-        add(None, fld, f"the {fld.split('/')[0]} column holds northings (the Finnish geodetic convention): "
-                       f"read it as north and {fld.split('/')[1]} as east", "warning")
+        add(
+            None,
+            fld,
+            f"the {fld.split('/')[0]} column holds northings (the Finnish geodetic convention): "
+            f"read it as north and {fld.split('/')[1]} as east",
+            "warning",
+        )
         x, y = y, x
         code = -code
     for pos in np.flatnonzero(both):
@@ -858,9 +1078,17 @@ def _xy_to_points(x: np.ndarray, y: np.ndarray, *, fld: str, add: Any, crs: Any)
         if c == epsg:
             continue
         if c == -epsg:
-            add(int(pos), fld, f"x and y appear swapped ({x[pos]:.0f}, {y[pos]:.0f}) compared with the other rows")
+            add(
+                int(pos),
+                fld,
+                f"x and y appear swapped ({x[pos]:.0f}, {y[pos]:.0f}) compared with the other rows",
+            )
         elif c != 0:
-            add(int(pos), fld, f"these coordinates look like EPSG:{abs(c)} but the rest of the file is EPSG:{epsg}")
+            add(
+                int(pos),
+                fld,
+                f"these coordinates look like EPSG:{abs(c)} but the rest of the file is EPSG:{epsg}",
+            )
         else:
             add(int(pos), fld, f"({x[pos]:.0f}, {y[pos]:.0f}) is not in Finland in EPSG:{epsg}")
     keep = both & (code == epsg)
@@ -868,7 +1096,9 @@ def _xy_to_points(x: np.ndarray, y: np.ndarray, *, fld: str, add: Any, crs: Any)
     return gpd.GeoSeries(list(geoms), crs=f"EPSG:{epsg}")
 
 
-def _spatial_frame_crs(gdf: gpd.GeoDataFrame, *, crs: Any, path: str, problems: list[Problem]) -> gpd.GeoDataFrame:
+def _spatial_frame_crs(
+    gdf: gpd.GeoDataFrame, *, crs: Any, path: str, problems: list[Problem]
+) -> gpd.GeoDataFrame:
     """Give a spatial file without a CRS one: the ``crs`` argument, else guessed from the magnitudes."""
     if gdf.crs is not None:
         return gdf
@@ -886,14 +1116,24 @@ def _spatial_frame_crs(gdf: gpd.GeoDataFrame, *, crs: Any, path: str, problems: 
         codes = _classify_xy(x, y)
         fitting = [abs(int(c)) for c in codes if c > 0]
         guess = f"EPSG:{Counter(fitting).most_common(1)[0][0]}" if fitting else CRS
-    problems.append(Problem(path, None, "geometry", f"the file has no coordinate system (no .prj?): read it as "
-                                                    f"{guess} from the coordinates", "warning"))
+    problems.append(
+        Problem(
+            path,
+            None,
+            "geometry",
+            f"the file has no coordinate system (no .prj?): read it as {guess} from the coordinates",
+            "warning",
+        )
+    )
     return gdf.set_crs(guess)
 
 
 # --- the common pipeline ----------------------------------------------------------------------------------
 
-def _read_layer(layer: str, path: str | os.PathLike, *, boundary: Any = None, crs: Any = None) -> ImportResult:
+
+def _read_layer(
+    layer: str, path: str | os.PathLike, *, boundary: Any = None, crs: Any = None
+) -> ImportResult:
     p = Path(path)
     spath = str(p)
     if crs is not None:
@@ -920,26 +1160,41 @@ def _read_layer(layer: str, path: str | os.PathLike, *, boundary: Any = None, cr
                 df = df.rename_geometry("geometry")
         else:
             n_before = len(problems)
-            geoms, geometry_field, used = _geometry_from_columns(df, path=spath, rows=rows, crs=crs,
-                                                                      problems=problems)
+            geoms, geometry_field, used = _geometry_from_columns(
+                df, path=spath, rows=rows, crs=crs, problems=problems
+            )
             if geoms is None:
-                problems.append(Problem(spath, None, "lat/lon",
-                                        "no coordinates: add columns lat and lon (WGS84 degrees, e.g. from a web "
-                                        "map) or x and y (EPSG:3067 or EPSG:3879 metres)"))
+                problems.append(
+                    Problem(
+                        spath,
+                        None,
+                        "lat/lon",
+                        "no coordinates: add columns lat and lon (WGS84 degrees, e.g. from a web "
+                        "map) or x and y (EPSG:3067 or EPSG:3879 metres)",
+                    )
+                )
                 geoms = gpd.GeoSeries([None] * len(df), crs=CRS)
             df = gpd.GeoDataFrame(df.drop(columns=used), geometry=list(geoms.to_numpy()), crs=geoms.crs)
             coordinate_rows = {pr.row for pr in problems[n_before:] if pr.severity == "error"}
         if "id" in fields and "id" not in df.columns and layer != "boundary":
             df = df.copy()
             df.insert(0, "id", [str(r) for r in rows])
-            problems.append(Problem(spath, None, "id", "no id column: ids are the row numbers (1, 2, ...)",
-                                    "warning"))
+            problems.append(
+                Problem(spath, None, "id", "no id column: ids are the row numbers (1, 2, ...)", "warning")
+            )
         if layer == "areas":
             types = set(df.geometry.dropna().geom_type)
             if "Point" in types and types & {"Polygon", "MultiPolygon"}:
-                problems.append(Problem(spath, None, "geometry",
-                                        "the file mixes points and polygons: polygon demand is taken at its "
-                                        "representative point", "warning"))
+                problems.append(
+                    Problem(
+                        spath,
+                        None,
+                        "geometry",
+                        "the file mixes points and polygons: polygon demand is taken at its "
+                        "representative point",
+                        "warning",
+                    )
+                )
     else:
         if isinstance(df, gpd.GeoDataFrame):
             df = pd.DataFrame(df.drop(columns=df.geometry.name))
@@ -947,10 +1202,20 @@ def _read_layer(layer: str, path: str | os.PathLike, *, boundary: Any = None, cr
     found = validation.validate_layer(layer, df, path=spath, boundary=boundary)
     if coordinate_rows:
         # coordinates already reported (per row, or for the whole file): do not report them twice
-        found = [pr for pr in found if not (pr.field == "geometry" and (
-            None in coordinate_rows or (pr.row is not None and int(rows[pr.row - 1]) in coordinate_rows)))]
-    problems += [_to_user(pr, rows=rows, original=original, geometry_field=geometry_field, layer=layer)
-                 for pr in found]
+        found = [
+            pr
+            for pr in found
+            if not (
+                pr.field == "geometry"
+                and (
+                    None in coordinate_rows
+                    or (pr.row is not None and int(rows[pr.row - 1]) in coordinate_rows)
+                )
+            )
+        ]
+    problems += [
+        _to_user(pr, rows=rows, original=original, geometry_field=geometry_field, layer=layer) for pr in found
+    ]
     problems = _sorted(problems)
     if any(pr.severity == "error" for pr in problems):
         raise InputError(problems)
@@ -962,7 +1227,9 @@ def _read_layer(layer: str, path: str | os.PathLike, *, boundary: Any = None, cr
         if invalid.any():
             data.loc[invalid, "geometry"] = data.geometry[invalid].make_valid()
     warnings = [pr for pr in problems if pr.severity != "error"]
-    return ImportResult(data=conform(data, fields, spatial=spatial), warnings=warnings, source=spath, layer=layer)
+    return ImportResult(
+        data=conform(data, fields, spatial=spatial), warnings=warnings, source=spath, layer=layer
+    )
 
 
 def _single_parts(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -973,7 +1240,7 @@ def _single_parts(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         geoms = geoms.copy()
         geoms[present] = shapely.force_2d(geoms[present])
     types = np.array([g.geom_type if g is not None else "" for g in geoms], dtype=object)
-    multi = (types == "MultiPoint")
+    multi = types == "MultiPoint"
     if multi.any():
         geoms = geoms.copy()
         for pos in np.flatnonzero(multi):
@@ -984,8 +1251,9 @@ def _single_parts(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _to_user(pr: Problem, *, rows: np.ndarray, original: dict[str, str], geometry_field: str,
-             layer: str) -> Problem:
+def _to_user(
+    pr: Problem, *, rows: np.ndarray, original: dict[str, str], geometry_field: str, layer: str
+) -> Problem:
     """Map a validation problem to the user's file: original row numbers and headers."""
     row = None if pr.row is None else int(rows[pr.row - 1])
     fld, message = pr.field, pr.message

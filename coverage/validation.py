@@ -88,25 +88,50 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
 VALUE_ALIASES: dict[str, dict[str, str]] = {
     # Finnish (and a few Swedish) spellings a coordinator types into a spreadsheet -> canonical values.
     "status": {
-        "olemassa": "existing", "olemassa oleva": "existing", "nykyinen": "existing",
-        "toiminnassa": "existing", "käytössä": "existing", "befintlig": "existing",
-        "suunniteltu": "planned", "suunnitteilla": "planned", "tuleva": "planned", "planerad": "planned",
-        "ehdokas": "candidate", "ehdotus": "candidate", "kandidat": "candidate",
+        "olemassa": "existing",
+        "olemassa oleva": "existing",
+        "nykyinen": "existing",
+        "toiminnassa": "existing",
+        "käytössä": "existing",
+        "befintlig": "existing",
+        "suunniteltu": "planned",
+        "suunnitteilla": "planned",
+        "tuleva": "planned",
+        "planerad": "planned",
+        "ehdokas": "candidate",
+        "ehdotus": "candidate",
+        "kandidat": "candidate",
     },
     "organiser_type": {
-        "kunta": "municipality", "kaupunki": "municipality", "hyvinvointialue": "municipality",
-        "kommun": "municipality", "public": "municipality",
+        "kunta": "municipality",
+        "kaupunki": "municipality",
+        "hyvinvointialue": "municipality",
+        "kommun": "municipality",
+        "public": "municipality",
         "mannerheimin lastensuojeluliitto": "mll",
-        "seurakunta": "parish", "church": "parish", "församling": "parish", "evl": "parish",
-        "järjestö": "other_ngo", "yhdistys": "other_ngo", "ngo": "other_ngo", "förening": "other_ngo",
-        "muu": "other", "annan": "other",
+        "seurakunta": "parish",
+        "church": "parish",
+        "församling": "parish",
+        "evl": "parish",
+        "järjestö": "other_ngo",
+        "yhdistys": "other_ngo",
+        "ngo": "other_ngo",
+        "förening": "other_ngo",
+        "muu": "other",
+        "annan": "other",
     },
     "kind": {
-        "avoin päiväkoti": "open_daycare", "avoin varhaiskasvatus": "open_daycare",
-        "öppen daghem": "open_daycare", "öppet daghem": "open_daycare",
-        "perhekahvila": "family_cafe", "familjecafé": "family_cafe", "familjekafé": "family_cafe",
-        "perhekerho": "family_club", "familjeklubb": "family_club",
-        "muu": "other", "annan": "other",
+        "avoin päiväkoti": "open_daycare",
+        "avoin varhaiskasvatus": "open_daycare",
+        "öppen daghem": "open_daycare",
+        "öppet daghem": "open_daycare",
+        "perhekahvila": "family_cafe",
+        "familjecafé": "family_cafe",
+        "familjekafé": "family_cafe",
+        "perhekerho": "family_club",
+        "familjeklubb": "family_club",
+        "muu": "other",
+        "annan": "other",
     },
 }
 
@@ -118,6 +143,7 @@ _TIME_SUFFIXES = ("", " %H:%M", " %H.%M", " %H:%M:%S", " klo %H:%M", " klo %H.%M
 
 
 # --- small value helpers ----------------------------------------------------------------------------------
+
 
 def is_missing(value: Any) -> bool:
     """Whether a cell is empty: None, NaN/NaT/NA or a blank string."""
@@ -177,8 +203,11 @@ def to_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     todo = ~missing & ~is_bool
     if todo.any():
         # fast path: plain numbers and numeric cells
-        values[todo] = pd.to_numeric(pd.Series(arr[todo], dtype=object), errors="coerce").astype(
-            "float64").to_numpy(na_value=np.nan)
+        values[todo] = (
+            pd.to_numeric(pd.Series(arr[todo], dtype=object), errors="coerce")
+            .astype("float64")
+            .to_numpy(na_value=np.nan)
+        )
         retry = todo & np.isnan(values)
         if retry.any():
             parsed, unreadable = _parse_number_texts(pd.Series(arr[retry], dtype=object).astype(str))
@@ -264,6 +293,7 @@ def canonical_choice(field: str, value: Any) -> str:
 
 
 # --- validation -------------------------------------------------------------------------------------------
+
 
 def _schema(layer: str) -> tuple[dict[str, tuple[str, bool]], bool]:
     if layer in SPATIAL_LAYERS:
@@ -461,13 +491,25 @@ def _check_choice(series: pd.Series, name: str, allowed: tuple[str, ...], add: C
 
 
 _FI_DAYS = {"ma": "Mo", "ti": "Tu", "ke": "We", "to": "Th", "pe": "Fr", "la": "Sa"}
-_FI_MONTHS = ("tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka", "marras",
-              "joulu")
+_FI_MONTHS = (
+    "tammi",
+    "helmi",
+    "maalis",
+    "huhti",
+    "touko",
+    "kesä",
+    "heinä",
+    "elo",
+    "syys",
+    "loka",
+    "marras",
+    "joulu",
+)
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def opening_hours_hint(value: str) -> str | None:
-    """A hint for the usual mistakes in a Finnish spreadsheet: Finnish day or month names, ``9-12``, ``9.00``.
+    """Suggest a fix for the usual mistakes of a Finnish spreadsheet: Finnish day or month names, ``9-12``.
 
     Examples
     --------
@@ -479,13 +521,20 @@ def opening_hours_hint(value: str) -> str | None:
     days = [f"{w} = {_FI_DAYS[w]}" for w in dict.fromkeys(words) if w in _FI_DAYS]
     if days:
         hints.append(f"write weekdays in English ({', '.join(days)})")
-    months = [f"{w} = {_EN_MONTHS[_FI_MONTHS.index(m)]}" for w in dict.fromkeys(words)
-              for m in _FI_MONTHS if w.startswith(m) and len(w) <= len(m) + 2]
+    months = [
+        f"{w} = {_EN_MONTHS[_FI_MONTHS.index(m)]}"
+        for w in dict.fromkeys(words)
+        for m in _FI_MONTHS
+        if w.startswith(m) and len(w) <= len(m) + 2
+    ]
     if months:
         hints.append(f"months in English ({', '.join(months)})")
     span = re.search(r"(?<![\d:.])(\d{1,2})(?:\.(\d{2}))?\s*-\s*(\d{1,2})(?:\.(\d{2}))?(?![\d:])", value)
     if span:
-        a, b = f"{int(span.group(1)):02d}:{span.group(2) or '00'}", f"{int(span.group(3)):02d}:{span.group(4) or '00'}"
+        a, b = (
+            f"{int(span.group(1)):02d}:{span.group(2) or '00'}",
+            f"{int(span.group(3)):02d}:{span.group(4) or '00'}",
+        )
         hints.append(f"times as HH:MM ({a}-{b})")
     if not hints:
         return None
@@ -510,8 +559,11 @@ def _check_children_vs_population(df: pd.DataFrame, add: Callable[..., None]) ->
     with np.errstate(invalid="ignore"):
         over = np.isfinite(population) & np.isfinite(children) & (children > population) & (population >= 0)
     for pos in np.flatnonzero(over):
-        add(int(pos) + 1, "children_0_6",
-            f"{_fmt(children[pos])} children is more than the population ({_fmt(population[pos])})")
+        add(
+            int(pos) + 1,
+            "children_0_6",
+            f"{_fmt(children[pos])} children is more than the population ({_fmt(population[pos])})",
+        )
 
 
 def _check_visit_totals(df: pd.DataFrame, add: Callable[..., None]) -> None:
@@ -527,12 +579,18 @@ def _check_visit_totals(df: pd.DataFrame, add: Callable[..., None]) -> None:
         with np.errstate(invalid="ignore"):
             over = np.isfinite(part) & np.isfinite(total) & (part > total) & (total >= 0)
         for pos in np.flatnonzero(over):
-            add(int(pos) + 1, name,
-                f"{_fmt(part[pos])} is more than the visitors in total (adults + children = {_fmt(total[pos])})")
+            add(
+                int(pos) + 1,
+                name,
+                f"{_fmt(part[pos])} is more than the visitors in total "
+                f"(adults + children = {_fmt(total[pos])})",
+            )
 
 
 def _check_start_end(df: pd.DataFrame, add: Callable[..., None]) -> None:
-    for pos, (start, end) in enumerate(zip(df["start"].astype(object), df["end"].astype(object), strict=True)):
+    for pos, (start, end) in enumerate(
+        zip(df["start"].astype(object), df["end"].astype(object), strict=True)
+    ):
         if is_missing(start) or is_missing(end):
             continue
         a, b = parse_datetime(start), parse_datetime(end)
@@ -561,9 +619,18 @@ def swapped_lat_lon(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     with np.errstate(invalid="ignore"):
-        inside = (lat >= FINLAND_LAT[0]) & (lat <= FINLAND_LAT[1]) & (lon >= FINLAND_LON[0]) & (lon <= FINLAND_LON[1])
-        inside_swapped = ((lon >= FINLAND_LAT[0]) & (lon <= FINLAND_LAT[1])
-                          & (lat >= FINLAND_LON[0]) & (lat <= FINLAND_LON[1]))
+        inside = (
+            (lat >= FINLAND_LAT[0])
+            & (lat <= FINLAND_LAT[1])
+            & (lon >= FINLAND_LON[0])
+            & (lon <= FINLAND_LON[1])
+        )
+        inside_swapped = (
+            (lon >= FINLAND_LAT[0])
+            & (lon <= FINLAND_LAT[1])
+            & (lat >= FINLAND_LON[0])
+            & (lat <= FINLAND_LON[1])
+        )
     return ~inside & inside_swapped
 
 
@@ -585,8 +652,11 @@ def _check_geometry(layer: str, df: pd.DataFrame, add: Callable[..., None], boun
     usable = ~missing & ~empty
     wrong = usable & ~np.isin(types, list(allowed))
     for pos in np.flatnonzero(wrong):
-        add(int(pos) + 1, "geometry",
-            f"geometry type {types[pos]} is not allowed here; use {' or '.join(allowed)}")
+        add(
+            int(pos) + 1,
+            "geometry",
+            f"geometry type {types[pos]} is not allowed here; use {' or '.join(allowed)}",
+        )
     usable &= ~wrong
     if not usable.any():
         return
@@ -611,7 +681,11 @@ def _check_geometry(layer: str, df: pd.DataFrame, add: Callable[..., None], boun
         y = src.bounds["miny"].to_numpy()
         swapped = usable & swapped_lat_lon(x, y)
         for pos in np.flatnonzero(swapped):
-            add(int(pos) + 1, "geometry", f"latitude and longitude appear swapped (lon {x[pos]:g}, lat {y[pos]:g})")
+            add(
+                int(pos) + 1,
+                "geometry",
+                f"latitude and longitude appear swapped (lon {x[pos]:g}, lat {y[pos]:g})",
+            )
         usable &= ~swapped
     try:
         projected = src.to_crs(CRS) if src.crs is not None else src
@@ -620,30 +694,49 @@ def _check_geometry(layer: str, df: pd.DataFrame, add: Callable[..., None], boun
         return
     b = projected.bounds
     with np.errstate(invalid="ignore"):
-        in_finland = ((b["minx"] >= FINLAND_BOUNDS_3067[0]) & (b["miny"] >= FINLAND_BOUNDS_3067[1])
-                      & (b["maxx"] <= FINLAND_BOUNDS_3067[2]) & (b["maxy"] <= FINLAND_BOUNDS_3067[3])).to_numpy()
+        in_finland = (
+            (b["minx"] >= FINLAND_BOUNDS_3067[0])
+            & (b["miny"] >= FINLAND_BOUNDS_3067[1])
+            & (b["maxx"] <= FINLAND_BOUNDS_3067[2])
+            & (b["maxy"] <= FINLAND_BOUNDS_3067[3])
+        ).to_numpy()
     outside = usable & ~in_finland
     crs_name = crs.to_string() if crs is not None else f"{CRS} (assumed, the file has none)"
     if outside.any() and outside.sum() == usable.sum() and usable.sum() > 1:
-        xy = shapely.get_coordinates(projected.to_numpy()[usable]) if src.crs is None else \
-            shapely.get_coordinates(src.to_numpy()[usable])
+        xy = (
+            shapely.get_coordinates(projected.to_numpy()[usable])
+            if src.crs is None
+            else shapely.get_coordinates(src.to_numpy()[usable])
+        )
         if src.crs is not None and src.crs.is_geographic and (np.abs(xy) > 180).any():
-            add(None, "geometry",
+            add(
+                None,
+                "geometry",
                 f"the coordinates look like metres but are read as degrees ({crs_name}): the file's "
-                "coordinate system (CRS) is wrong; save it with its real CRS, e.g. EPSG:3067 or EPSG:3879")
+                "coordinate system (CRS) is wrong; save it with its real CRS, e.g. EPSG:3067 or EPSG:3879",
+            )
             return
         if (src.crs is None or not src.crs.is_geographic) and (np.abs(xy) <= 180).all():
-            add(None, "geometry",
+            add(
+                None,
+                "geometry",
                 f"the coordinates look like degrees (longitude/latitude) but are read as {crs_name}: "
-                "save the file in EPSG:4326 or give its CRS")
+                "save the file in EPSG:4326 or give its CRS",
+            )
             return
-        add(None, "geometry",
+        add(
+            None,
+            "geometry",
             f"none of the coordinates are in Finland when read as {crs_name}: the coordinate system (CRS) "
-            "is probably wrong; use EPSG:4326 (lat/lon), EPSG:3067 or EPSG:3879")
+            "is probably wrong; use EPSG:4326 (lat/lon), EPSG:3067 or EPSG:3879",
+        )
         return
     for pos in np.flatnonzero(outside):
-        add(int(pos) + 1, "geometry",
-            f"coordinates are not in Finland when read as {crs_name}: check the coordinate system (CRS)")
+        add(
+            int(pos) + 1,
+            "geometry",
+            f"coordinates are not in Finland when read as {crs_name}: check the coordinate system (CRS)",
+        )
     usable &= ~outside
 
     area = _boundary_geometry(boundary)
@@ -654,12 +747,21 @@ def _check_geometry(layer: str, df: pd.DataFrame, add: Callable[..., None], boun
     with np.errstate(invalid="ignore"):
         far = usable & (distance_km > FAR_OUTSIDE_KM)
     for pos in np.flatnonzero(far):
-        add(int(pos) + 1, "geometry",
+        add(
+            int(pos) + 1,
+            "geometry",
             f"{distance_km[pos]:.0f} km outside the municipality (more than {FAR_OUTSIDE_KM:g} km): "
-            "check the coordinates")
+            "check the coordinates",
+        )
+
+
+def _to_date(value: Any) -> dt.date | None:
+    parsed = None if is_missing(value) else parse_datetime(value)
+    return None if parsed is None else parsed.date()
 
 
 # --- normalisation ----------------------------------------------------------------------------------------
+
 
 def normalise_layer(layer: str, df: pd.DataFrame) -> pd.DataFrame:
     """Coerce a validated layer to the schema's dtypes and add missing optional columns.
@@ -703,9 +805,7 @@ def normalise_layer(layer: str, df: pd.DataFrame) -> pd.DataFrame:
             parsed = col.astype(object).map(lambda v: False if is_missing(v) else bool(parse_bool(v)))
             out[name] = parsed.astype("boolean")
         elif kind == "date":
-            out[name] = col.astype(object).map(
-                lambda v: None if is_missing(v) or parse_datetime(v) is None else parse_datetime(v).date()
-            ).astype(object)
+            out[name] = col.astype(object).map(_to_date).astype(object)
         elif kind == "datetime":
             parsed = col.astype(object).map(lambda v: None if is_missing(v) else parse_datetime(v))
             out[name] = pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")

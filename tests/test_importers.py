@@ -63,9 +63,14 @@ def one(excinfo, *, row, field) -> str:
 
 def places_gdf(crs=4326) -> gpd.GeoDataFrame:
     gdf = gpd.GeoDataFrame(
-        {"id": ["p1", "p2"], "name": ["Annantien perhetupa", "Kirkonkylän perhekerho"],
-         "opening_hours": ["Tu,Th 09:00-12:00; PH off", "We 10:00-11:30"], "status": ["existing", "planned"]},
-        geometry=[Point(*NUMMELA), Point(*KIRKONKYLA)], crs=4326,
+        {
+            "id": ["p1", "p2"],
+            "name": ["Annantien perhetupa", "Kirkonkylän perhekerho"],
+            "opening_hours": ["Tu,Th 09:00-12:00; PH off", "We 10:00-11:30"],
+            "status": ["existing", "planned"],
+        },
+        geometry=[Point(*NUMMELA), Point(*KIRKONKYLA)],
+        crs=4326,
     )
     return gdf.to_crs(crs)
 
@@ -78,6 +83,7 @@ def assert_at(result: ImportResult, expected_xy: list[tuple[float, float]], tol:
 
 # --- formats ----------------------------------------------------------------------------------------------
 
+
 def test_finnish_excel_csv_semicolon_decimal_comma_bom():
     result = read_places(DATA / "paikat_excel_utf8.csv", boundary=BOUNDARY)
     df = result.data
@@ -88,8 +94,10 @@ def test_finnish_excel_csv_semicolon_decimal_comma_bom():
     assert list(df["organiser_type"]) == ["municipality", "mll", "parish"]
     assert list(df["kind"]) == ["open_daycare", "family_cafe", "family_club"]
     assert df.loc[0, "opening_hours"] == "Sep-May Tu,Th 09:00-12:00; PH off"
-    assert_at(result, [TO_3067.transform(*NUMMELA), TO_3067.transform(*KIRKONKYLA),
-                       TO_3067.transform(24.1450, 60.4460)])
+    assert_at(
+        result,
+        [TO_3067.transform(*NUMMELA), TO_3067.transform(*KIRKONKYLA), TO_3067.transform(24.1450, 60.4460)],
+    )
     assert [w.field for w in result.warnings] == ["id"]  # the sheet has no id column: row numbers are used
 
 
@@ -111,9 +119,11 @@ def test_comma_and_tab_separated_csv(tmp_path):
 
 
 def test_excel_sep_hint_line_and_quoted_multiline_cell(tmp_path):
-    text = ('sep=;\nnimi;aukioloajat;tila;huomiot;lat;lon\n'
-            'A;Mo 10:00-12:00;olemassa;"kaksi\nriviä; puolipisteellä";60,333;24,322\n'
-            'B;Mo 10:00-12:00;olemassa;;60,417;24,335\n')
+    text = (
+        "sep=;\nnimi;aukioloajat;tila;huomiot;lat;lon\n"
+        'A;Mo 10:00-12:00;olemassa;"kaksi\nriviä; puolipisteellä";60,333;24,322\n'
+        "B;Mo 10:00-12:00;olemassa;;60,417;24,335\n"
+    )
     result = read_places(write(tmp_path, "p.csv", text))
     assert result.data.loc[0, "notes"] == "kaksi\nriviä; puolipisteellä"
     assert len(result.data) == 2
@@ -123,10 +133,16 @@ def test_xlsx_with_finnish_headers_and_number_cells(tmp_path):
     path = tmp_path / "alueet.xlsx"
     with pd.ExcelWriter(path) as writer:
         pd.DataFrame({"ohje": ["täytä alueet-välilehti"]}).to_excel(writer, sheet_name="Ohje", index=False)
-        pd.DataFrame({
-            "Tunnus": [3100, 3400], "Nimi": ["Nummela", "Vihti kk"], "Väestö": [12000, 3100],
-            "Lapset 0-6": [980.5, 210], "Leveys": [60.333, 60.417], "Pituus": [24.322, 24.335],
-        }).to_excel(writer, sheet_name="Alueet", index=False)
+        pd.DataFrame(
+            {
+                "Tunnus": [3100, 3400],
+                "Nimi": ["Nummela", "Vihti kk"],
+                "Väestö": [12000, 3100],
+                "Lapset 0-6": [980.5, 210],
+                "Leveys": [60.333, 60.417],
+                "Pituus": [24.322, 24.335],
+            }
+        ).to_excel(writer, sheet_name="Alueet", index=False)
     result = read_areas(path, boundary=BOUNDARY)
     df = result.data
     assert list(df.columns) == [*AREA_FIELDS, "geometry"]
@@ -139,9 +155,15 @@ def test_xlsx_with_finnish_headers_and_number_cells(tmp_path):
 
 def test_xlsx_problem_rows_are_data_rows(tmp_path):
     path = tmp_path / "p.xlsx"
-    pd.DataFrame({"nimi": ["A", "B", "C"], "aukioloajat": ["Mo 10:00-12:00"] * 3,
-                  "tila": ["olemassa", "olemassa", "auki"], "lat": [60.333] * 3, "lon": [24.322] * 3}
-                 ).to_excel(path, index=False)
+    pd.DataFrame(
+        {
+            "nimi": ["A", "B", "C"],
+            "aukioloajat": ["Mo 10:00-12:00"] * 3,
+            "tila": ["olemassa", "olemassa", "auki"],
+            "lat": [60.333] * 3,
+            "lon": [24.322] * 3,
+        }
+    ).to_excel(path, index=False)
     with pytest.raises(InputError) as exc:
         read_places(path)
     assert errors(exc) == [(3, "tila", "unknown status 'auki'; use one of existing, planned, candidate")]
@@ -226,8 +248,9 @@ def test_xy_in_3067_kept_exactly():
 
 def test_xy_in_3879_detected_from_magnitudes(tmp_path):
     gk = [(25_400_123.5, 6_695_432.25), (25_401_000.0, 6_704_800.0)]
-    text = "id;name;itä;pohjoinen\n" + "".join(f"c{i};K{i};{x:.2f};{y:.2f}\n".replace(".", ",")
-                                                for i, (x, y) in enumerate(gk))
+    text = "id;name;itä;pohjoinen\n" + "".join(
+        f"c{i};K{i};{x:.2f};{y:.2f}\n".replace(".", ",") for i, (x, y) in enumerate(gk)
+    )
     result = read_candidates(write(tmp_path, "c.csv", text))
     assert_at(result, [GK25_TO_3067.transform(x, y) for x, y in gk])
 
@@ -273,8 +296,13 @@ def test_read_table_raw_and_mapped():
 
 @pytest.mark.parametrize(
     ("name", "layer"),
-    [("paikat_excel_utf8.csv", "places"), ("ehdokkaat_3067.csv", "candidates"), ("kaynnit.csv", "visits"),
-     ("jalkautuminen.csv", "outreach"), ("alueet_bad.csv", "areas")],
+    [
+        ("paikat_excel_utf8.csv", "places"),
+        ("ehdokkaat_3067.csv", "candidates"),
+        ("kaynnit.csv", "visits"),
+        ("jalkautuminen.csv", "outreach"),
+        ("alueet_bad.csv", "areas"),
+    ],
 )
 def test_detect_layer(name, layer):
     assert detect_layer(DATA / name) == layer
@@ -289,25 +317,36 @@ def test_detect_layer_boundary_polygons_and_unknown(tmp_path):
 
 
 def test_generated_ids_are_a_warning(tmp_path):
-    result = read_places(write(tmp_path, "p.csv", "nimi;aukioloajat;tila;lat;lon\nA;Mo 10:00-12:00;olemassa;60,3;24,3\n"))
+    result = read_places(
+        write(tmp_path, "p.csv", "nimi;aukioloajat;tila;lat;lon\nA;Mo 10:00-12:00;olemassa;60,3;24,3\n")
+    )
     assert list(result.data["id"]) == ["1"]
     assert [w.field for w in result.warnings] == ["id"]
 
 
 # --- bad input: one test per kind, each naming the row and the field -------------------------------------
 
+
 def test_swapped_lat_lon(tmp_path):
-    text = "id;nimi;aukioloajat;tila;lat;lon\na;A;Mo 10:00-12:00;olemassa;60,333;24,322\nb;B;Mo 10:00-12:00;olemassa;24,322;60,333\n"
+    text = (
+        "id;nimi;aukioloajat;tila;lat;lon\n"
+        "a;A;Mo 10:00-12:00;olemassa;60,333;24,322\n"
+        "b;B;Mo 10:00-12:00;olemassa;24,322;60,333\n"
+    )
     with pytest.raises(InputError) as exc:
         read_places(write(tmp_path, "p.csv", text))
-    assert one(exc, row=2, field="lat/lon").startswith("latitude and longitude appear swapped (lat 24.322, lon 60.333)")
+    assert one(exc, row=2, field="lat/lon").startswith(
+        "latitude and longitude appear swapped (lat 24.322, lon 60.333)"
+    )
     assert len(exc.value.problems) == 1
 
 
 def test_point_far_outside_the_municipality(tmp_path):
     far_lon = 24.32 + (FAR_OUTSIDE_KM + 40) / 55.0  # ~55 km per degree of longitude at 60 N
-    text = (f"id;nimi;aukioloajat;tila;leveys;pituus\na;A;Mo 10:00-12:00;olemassa;60,333;24,322\n"
-            f"b;B;Mo 10:00-12:00;olemassa;60,333;{far_lon:.3f}\n").replace(f"{far_lon:.3f}", f"{far_lon:.3f}".replace(".", ","))
+    text = (
+        f"id;nimi;aukioloajat;tila;leveys;pituus\na;A;Mo 10:00-12:00;olemassa;60,333;24,322\n"
+        f"b;B;Mo 10:00-12:00;olemassa;60,333;{far_lon:.3f}\n"
+    ).replace(f"{far_lon:.3f}", f"{far_lon:.3f}".replace(".", ","))
     with pytest.raises(InputError) as exc:
         read_places(write(tmp_path, "p.csv", text), boundary=BOUNDARY)
     assert "km outside the municipality" in one(exc, row=2, field="leveys/pituus")
@@ -315,7 +354,8 @@ def test_point_far_outside_the_municipality(tmp_path):
 
 def test_duplicate_ids(tmp_path):
     text = "id;nimi;aukioloajat;tila;lat;lon\n" + "".join(
-        f"{i};P{n};Mo 10:00-12:00;olemassa;60,3;24,3\n" for n, i in enumerate(["a", "b", "a"]))
+        f"{i};P{n};Mo 10:00-12:00;olemassa;60,3;24,3\n" for n, i in enumerate(["a", "b", "a"])
+    )
     with pytest.raises(InputError) as exc:
         read_places(write(tmp_path, "p.csv", text))
     assert one(exc, row=1, field="id") == "duplicate id 'a' (also on row 3)"
@@ -352,18 +392,25 @@ def test_missing_required_column_gives_the_finnish_header(tmp_path):
     with pytest.raises(InputError) as exc:
         read_places(write(tmp_path, "p.csv", text))
     assert one(exc, row=None, field="opening_hours") == (
-        "required column 'opening_hours' is missing (in Finnish: 'aukioloajat')")
+        "required column 'opening_hours' is missing (in Finnish: 'aukioloajat')"
+    )
 
 
 def test_unknown_status(tmp_path):
     text = "id;nimi;aukioloajat;tila;lat;lon\na;A;Mo 10:00-12:00;suljettu;60,3;24,3\n"
     with pytest.raises(InputError) as exc:
         read_places(write(tmp_path, "p.csv", text))
-    assert one(exc, row=1, field="tila") == "unknown status 'suljettu'; use one of existing, planned, candidate"
+    assert (
+        one(exc, row=1, field="tila") == "unknown status 'suljettu'; use one of existing, planned, candidate"
+    )
 
 
 def test_missing_coordinates_on_a_row(tmp_path):
-    text = "id;nimi;aukioloajat;tila;lat;lon\na;A;Mo 10:00-12:00;olemassa;60,3;\nb;B;Mo 10:00-12:00;olemassa;x;24,3\n"
+    text = (
+        "id;nimi;aukioloajat;tila;lat;lon\n"
+        "a;A;Mo 10:00-12:00;olemassa;60,3;\n"
+        "b;B;Mo 10:00-12:00;olemassa;x;24,3\n"
+    )
     with pytest.raises(InputError) as exc:
         read_places(write(tmp_path, "p.csv", text))
     assert one(exc, row=1, field="lat/lon") == "coordinates are missing"
@@ -416,25 +463,35 @@ def test_wrong_and_mixed_geometry_types(tmp_path):
 
 
 def test_mixed_points_and_polygons_in_areas_is_a_warning(tmp_path):
-    gdf = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["A", "B"], "population": [10, 20], "children_0_6": [1, 2]},
-                           geometry=[Point(350_000, 6_700_000), box(351_000, 6_701_000, 352_000, 6_702_000)],
-                           crs=3067)
+    gdf = gpd.GeoDataFrame(
+        {"id": ["a", "b"], "name": ["A", "B"], "population": [10, 20], "children_0_6": [1, 2]},
+        geometry=[Point(350_000, 6_700_000), box(351_000, 6_701_000, 352_000, 6_702_000)],
+        crs=3067,
+    )
     path = tmp_path / "a.gpkg"
     gdf.to_file(path)
     result = read_areas(path)
-    assert [w.field for w in result.warnings] == ["geometry"] and "mixes points and polygons" in result.warnings[0].message
+    assert [w.field for w in result.warnings] == [
+        "geometry"
+    ] and "mixes points and polygons" in result.warnings[0].message
 
 
 def test_too_many_values_on_a_row_hints_at_decimal_commas(tmp_path):
-    text = "id,name,opening_hours,status,lat,lon\na,A,Mo 10:00-12:00,existing,60.3,24.3\nb,B,Mo 10:00-12:00,existing,60,3,24,3\n"
+    text = (
+        "id,name,opening_hours,status,lat,lon\n"
+        "a,A,Mo 10:00-12:00,existing,60.3,24.3\n"
+        "b,B,Mo 10:00-12:00,existing,60,3,24,3\n"
+    )
     with pytest.raises(InputError) as exc:
         read_places(write(tmp_path, "p.csv", text))
     assert "decimal comma in a comma-separated file" in one(exc, row=2, field="-")
 
 
 def test_rows_are_numbered_as_in_the_file_despite_blank_lines(tmp_path):
-    text = ("id;nimi;aukioloajat;tila;lat;lon\na;A;Mo 10:00-12:00;olemassa;60,3;24,3\n;;;;;\n"
-            "c;C;Mo 10:00-12:00;tuntematon;60,3;24,3\n;;;;;\n")
+    text = (
+        "id;nimi;aukioloajat;tila;lat;lon\na;A;Mo 10:00-12:00;olemassa;60,3;24,3\n;;;;;\n"
+        "c;C;Mo 10:00-12:00;tuntematon;60,3;24,3\n;;;;;\n"
+    )
     with pytest.raises(InputError) as exc:
         read_places(write(tmp_path, "p.csv", text))
     assert [(p.row, p.field) for p in exc.value.problems] == [(3, "tila")]
@@ -444,12 +501,20 @@ def test_every_problem_of_a_file_at_once():
     with pytest.raises(InputError) as exc:
         read_places(DATA / "paikat_bad.csv", boundary=BOUNDARY)
     got = {(p.row, p.field) for p in exc.value.problems}
-    assert got == {(1, "aukioloajat"), (2, "lat/lon"), (3, "id"), (4, "id"), (4, "tila"), (5, "nimi"),
-                   (6, "lat/lon")}
+    assert got == {
+        (1, "aukioloajat"),
+        (2, "lat/lon"),
+        (3, "id"),
+        (4, "id"),
+        (4, "tila"),
+        (5, "nimi"),
+        (6, "lat/lon"),
+    }
     assert all(str(p).startswith(str(DATA / "paikat_bad.csv") + ":") for p in exc.value.problems)
 
 
 # --- bad files ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
@@ -457,7 +522,11 @@ def test_every_problem_of_a_file_at_once():
         ("p.csv", b"", "the file is empty"),
         ("p.csv", b"\n\n", "the file is empty"),
         ("p.csv", b"nimi;lat;lon\n", "the file holds no data rows"),
-        ("p.csv", b"PK\x03\x04\x00\x00binary", "not a text file: it holds binary data (an Excel workbook renamed"),
+        (
+            "p.csv",
+            b"PK\x03\x04\x00\x00binary",
+            "not a text file: it holds binary data (an Excel workbook renamed",
+        ),
         ("p.geojson", b'{"type": "FeatureCollection", "features": []}', "the file holds no data rows"),
         ("p.docx", b"x", "unknown file type '.docx'"),
         ("p.xls", b"x", "old Excel .xls files are not supported"),
@@ -514,7 +583,9 @@ def test_zip_without_data(tmp_path):
 def test_csv_inside_a_zip_names_the_member(tmp_path):
     path = tmp_path / "x.zip"
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("paikat.csv", "id;nimi;aukioloajat;tila;lat;lon\na;A;Mo 10:00-12:00;auki;60,3;24,3\n")
+        archive.writestr(
+            "paikat.csv", "id;nimi;aukioloajat;tila;lat;lon\na;A;Mo 10:00-12:00;auki;60,3;24,3\n"
+        )
     with pytest.raises(InputError) as exc:
         read_places(path)
     assert [str(p) for p in exc.value.problems] == [
@@ -523,11 +594,18 @@ def test_csv_inside_a_zip_names_the_member(tmp_path):
 
 
 def test_headers_with_a_suffix_and_centroid_coordinates(tmp_path):
-    text = ("postinumero,nimi,asukkaat_geofi_X2022,lapset_0_6_arvio,centroid_lat,centroid_lon\n"
-            "03100,Nummela,15709,1200,60.3330,24.3220\n")
+    text = (
+        "postinumero,nimi,asukkaat_geofi_X2022,lapset_0_6_arvio,centroid_lat,centroid_lon\n"
+        "03100,Nummela,15709,1200,60.3330,24.3220\n"
+    )
     result = read_areas(write(tmp_path, "paavo.csv", text))
     row = result.data.iloc[0]
-    assert (row["id"], row["name"], row["population"], row["children_0_6"]) == ("03100", "Nummela", 15709, 1200.0)
+    assert (row["id"], row["name"], row["population"], row["children_0_6"]) == (
+        "03100",
+        "Nummela",
+        15709,
+        1200.0,
+    )
     assert_at(result, [TO_3067.transform(*NUMMELA)])
 
 
@@ -544,7 +622,9 @@ def test_utf16_tab_separated_unicode_text(tmp_path):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(content=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".geojson", ".zip", ".gpkg"]))
+@given(
+    content=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".geojson", ".zip", ".gpkg"])
+)
 def test_any_bytes_give_a_result_or_an_input_error(tmp_path, content, suffix):
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(content)
@@ -557,11 +637,18 @@ def test_any_bytes_give_a_result_or_an_input_error(tmp_path, content, suffix):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(st.text(alphabet="ab;,.\"\n 0123456789-äö", max_size=12), min_size=1, max_size=6),
-                     min_size=1, max_size=6))
+@given(
+    rows=st.lists(
+        st.lists(st.text(alphabet='ab;,."\n 0123456789-äö', max_size=12), min_size=1, max_size=6),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_any_csv_text_gives_a_result_or_an_input_error(tmp_path, rows):
     path = tmp_path / "fuzz.csv"
-    path.write_text("id;nimi;aukioloajat;tila;lat;lon\n" + "\n".join(";".join(r) for r in rows), encoding="utf-8")
+    path.write_text(
+        "id;nimi;aukioloajat;tila;lat;lon\n" + "\n".join(";".join(r) for r in rows), encoding="utf-8"
+    )
     try:
         read_places(path)
     except InputError as exc:
@@ -572,10 +659,18 @@ def test_visits_xlsx_with_date_cells(tmp_path):
     import datetime as dt
 
     path = tmp_path / "kavijat.xlsx"
-    pd.DataFrame({"Päivämäärä": [dt.datetime(2025, 3, 4), dt.datetime(2025, 3, 11)], "Paikka": ["p1", "p1"],
-                  "Aikuiset": [5, 4], "Lapset": [7, 2], "Ensikertalaiset": [1, 9]}).to_excel(path, index=False)
+    pd.DataFrame(
+        {
+            "Päivämäärä": [dt.datetime(2025, 3, 4), dt.datetime(2025, 3, 11)],
+            "Paikka": ["p1", "p1"],
+            "Aikuiset": [5, 4],
+            "Lapset": [7, 2],
+            "Ensikertalaiset": [1, 9],
+        }
+    ).to_excel(path, index=False)
     assert detect_layer(path) == "visits"
     with pytest.raises(InputError) as exc:
         read_visits(path)
     assert one(exc, row=2, field="Ensikertalaiset") == (
-        "9 is more than the visitors in total (adults + children = 6)")
+        "9 is more than the visitors in total (adults + children = 6)"
+    )

@@ -54,7 +54,9 @@ def areas(n: int = 3, **columns) -> gpd.GeoDataFrame:
 
 def only(problems: list[Problem], *, row, field) -> Problem:
     hits = [p for p in problems if p.row == row and p.field == field]
-    assert len(hits) == 1, f"expected one problem on row {row} field {field}, got {[str(p) for p in problems]}"
+    assert len(hits) == 1, (
+        f"expected one problem on row {row} field {field}, got {[str(p) for p in problems]}"
+    )
     return hits[0]
 
 
@@ -125,7 +127,9 @@ def test_fractional_population_is_not_a_whole_number():
 
 
 def test_children_more_than_population():
-    problems = validate_layer("areas", areas(population=[100, 50, 300], children_0_6=[8, 60, 20]), path="a.csv")
+    problems = validate_layer(
+        "areas", areas(population=[100, 50, 300], children_0_6=[8, 60, 20]), path="a.csv"
+    )
     p = only(problems, row=2, field="children_0_6")
     assert "more than the population (50)" in p.message
 
@@ -152,8 +156,11 @@ def test_unknown_choice_lists_the_allowed_values(field, bad, allowed):
 
 
 def test_finnish_choice_values_are_accepted_and_normalised():
-    df = places(status=["olemassa", "Suunniteltu", "ehdokas"], organiser_type=["kunta", "MLL", "seurakunta"],
-                kind=["avoin päiväkoti", "perhekahvila", "perhekerho"])
+    df = places(
+        status=["olemassa", "Suunniteltu", "ehdokas"],
+        organiser_type=["kunta", "MLL", "seurakunta"],
+        kind=["avoin päiväkoti", "perhekahvila", "perhekerho"],
+    )
     assert validate_layer("places", df, path="p.csv") == []
     out = normalise_layer("places", df)
     assert list(out["status"]) == ["existing", "planned", "candidate"]
@@ -171,7 +178,9 @@ def test_missing_and_empty_geometry():
 def test_wrong_geometry_type():
     df = places(geometry=[Point(350_000, 6_700_000), LineString([(0, 0), (1, 1)]), box(0, 0, 1, 1)])
     problems = validate_layer("places", df, path="p.gpkg")
-    assert only(problems, row=2, field="geometry").message.startswith("geometry type LineString is not allowed")
+    assert only(problems, row=2, field="geometry").message.startswith(
+        "geometry type LineString is not allowed"
+    )
     assert "use Point" in only(problems, row=3, field="geometry").message
 
 
@@ -191,8 +200,13 @@ def test_no_geometry_column_in_spatial_layer():
 
 def test_point_far_outside_the_municipality():
     far_km = FAR_OUTSIDE_KM + 15
-    df = places(geometry=[Point(350_000, 6_700_000), Point(375_000, 6_700_000),
-                          Point(370_000 + far_km * 1000, 6_700_000)])
+    df = places(
+        geometry=[
+            Point(350_000, 6_700_000),
+            Point(375_000, 6_700_000),
+            Point(370_000 + far_km * 1000, 6_700_000),
+        ]
+    )
     problems = validate_layer("places", df, path="p.csv", boundary=BOUNDARY)
     p = only(problems, row=3, field="geometry")
     assert p.message.startswith(f"{far_km:.0f} km outside the municipality")
@@ -213,16 +227,25 @@ def test_wgs84_points_are_checked_in_metres():
 
 def test_swapped_lat_lon_in_wgs84_layer():
     df = gpd.GeoDataFrame(
-        {"id": ["a", "b"], "name": ["A", "B"], "opening_hours": ["Tu 10:00-12:00"] * 2,
-         "status": ["existing"] * 2},
-        geometry=[Point(24.3, 60.4), Point(60.4, 24.3)], crs=4326,
+        {
+            "id": ["a", "b"],
+            "name": ["A", "B"],
+            "opening_hours": ["Tu 10:00-12:00"] * 2,
+            "status": ["existing"] * 2,
+        },
+        geometry=[Point(24.3, 60.4), Point(60.4, 24.3)],
+        crs=4326,
     )
     p = only(validate_layer("places", df, path="p.geojson"), row=2, field="geometry")
     assert "latitude and longitude appear swapped" in p.message
 
 
 def test_swapped_mask():
-    assert list(swapped_lat_lon(np.array([24.3, 60.4, 10.0]), np.array([60.4, 24.3, 50.0]))) == [False, True, False]
+    assert list(swapped_lat_lon(np.array([24.3, 60.4, 10.0]), np.array([60.4, 24.3, 50.0]))) == [
+        False,
+        True,
+        False,
+    ]
 
 
 def test_wrong_crs_is_one_file_level_problem():
@@ -232,7 +255,9 @@ def test_wrong_crs_is_one_file_level_problem():
     p = only(problems, row=None, field="geometry")
     assert "look like degrees" in p.message and len(problems) == 1
     # metres, but in the wrong place entirely (e.g. UTM zone 32 data labelled 3067)
-    df = places(geometry=[Point(2_000_000, 1_000_000), Point(2_001_000, 1_000_000), Point(2_002_000, 1_000_000)])
+    df = places(
+        geometry=[Point(2_000_000, 1_000_000), Point(2_001_000, 1_000_000), Point(2_002_000, 1_000_000)]
+    )
     p = only(validate_layer("places", df, path="p.gpkg"), row=None, field="geometry")
     assert "coordinate system (CRS) is probably wrong" in p.message
 
@@ -252,29 +277,41 @@ def test_invalid_polygon_is_a_warning():
 
 
 def test_visits_counts_dates_and_totals():
-    df = pd.DataFrame({
-        "place_id": ["p1", "p1", "", "p2"],
-        "date": ["2025-03-04", "31.2.2025", "4.3.2025", dt.date(2025, 3, 5)],
-        "adults": [3, -1, "2,5", 4],
-        "children": [4, 2, 1, "x"],
-        "first_timers": [8, 0, 0, 0],
-    })
+    df = pd.DataFrame(
+        {
+            "place_id": ["p1", "p1", "", "p2"],
+            "date": ["2025-03-04", "31.2.2025", "4.3.2025", dt.date(2025, 3, 5)],
+            "adults": [3, -1, "2,5", 4],
+            "children": [4, 2, 1, "x"],
+            "first_timers": [8, 0, 0, 0],
+        }
+    )
     problems = validate_layer("visits", df, path="v.csv")
     assert {(p.row, p.field) for p in problems} == {
-        (1, "first_timers"), (2, "date"), (2, "adults"), (3, "place_id"), (3, "adults"), (4, "children"),
+        (1, "first_timers"),
+        (2, "date"),
+        (2, "adults"),
+        (3, "place_id"),
+        (3, "adults"),
+        (4, "children"),
     }
-    assert "more than the visitors in total (adults + children = 7)" in only(problems, row=1, field="first_timers").message
+    assert (
+        "more than the visitors in total (adults + children = 7)"
+        in only(problems, row=1, field="first_timers").message
+    )
     assert "use YYYY-MM-DD or D.M.YYYY" in only(problems, row=2, field="date").message
     assert only(problems, row=3, field="adults").message == "must be a whole number (got 2.5)"
 
 
 def test_outreach_end_before_start_and_unreadable_time():
-    df = pd.DataFrame({
-        "place_id": ["p1", "p1"],
-        "start": ["4.3.2025 klo 10.00", "huomenna"],
-        "end": ["2025-03-04 09:00", None],
-        "profession": ["neuvolan terveydenhoitaja", "sosiaaliohjaaja"],
-    })
+    df = pd.DataFrame(
+        {
+            "place_id": ["p1", "p1"],
+            "start": ["4.3.2025 klo 10.00", "huomenna"],
+            "end": ["2025-03-04 09:00", None],
+            "profession": ["neuvolan terveydenhoitaja", "sosiaaliohjaaja"],
+        }
+    )
     problems = validate_layer("outreach", df, path="o.csv")
     assert "before it starts" in only(problems, row=1, field="end").message
     assert "cannot read the time 'huomenna'" in only(problems, row=2, field="start").message
@@ -302,26 +339,39 @@ def test_unknown_layer_is_a_katve_error():
 
 
 def test_every_problem_is_reported_at_once():
-    df = places(4, id=["a", "a", "c", "d"], name=["A", "", "C", "D"],
-                opening_hours=["Tu 10:00-12:00", "Tu 10:00-12:00", "nope", "Tu 10:00-12:00"],
-                status=["existing", "existing", "existing", "gone"])
+    df = places(
+        4,
+        id=["a", "a", "c", "d"],
+        name=["A", "", "C", "D"],
+        opening_hours=["Tu 10:00-12:00", "Tu 10:00-12:00", "nope", "Tu 10:00-12:00"],
+        status=["existing", "existing", "existing", "gone"],
+    )
     rows_fields = {(p.row, p.field) for p in validate_layer("places", df, path="p.csv")}
     assert rows_fields == {(1, "id"), (2, "id"), (2, "name"), (3, "opening_hours"), (4, "status")}
 
 
 def test_problems_are_sorted_by_row_then_schema_order():
-    df = places(geometry=[Point(350_000, 6_700_000), None, Point(350_000, 6_700_000)],
-                status=["existing", "x", "existing"], name=["A", "", "C"])
+    df = places(
+        geometry=[Point(350_000, 6_700_000), None, Point(350_000, 6_700_000)],
+        status=["existing", "x", "existing"],
+        name=["A", "", "C"],
+    )
     problems = validate_layer("places", df.drop(columns="opening_hours"), path="p.csv")
     assert [(p.row, p.field) for p in problems] == [
-        (None, "opening_hours"), (2, "name"), (2, "status"), (2, "geometry")
+        (None, "opening_hours"),
+        (2, "name"),
+        (2, "status"),
+        (2, "geometry"),
     ]
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
 
+
 def test_to_numbers_reads_finnish_spreadsheet_numbers():
-    values, bad = to_numbers(pd.Series(["1,5", "12 345", "1\u00a0234,5", "\u22123", "", None, "abc", "1.234,5"]))
+    values, bad = to_numbers(
+        pd.Series(["1,5", "12 345", "1\u00a0234,5", "\u22123", "", None, "abc", "1.234,5"])
+    )
     assert np.allclose(values[:4], [1.5, 12345, 1234.5, -3])
     assert np.isnan(values[4]) and np.isnan(values[5]) and np.isnan(values[6])
     assert values[7] == 1234.5
@@ -339,6 +389,7 @@ def test_parse_datetime_forms():
 
 # --- normalisation ----------------------------------------------------------------------------------------
 
+
 def test_normalise_places_fills_optional_columns_and_types():
     df = places(id=[1.0, 2.0, "x "])
     out = normalise_layer("places", df)
@@ -350,7 +401,11 @@ def test_normalise_places_fills_optional_columns_and_types():
 
 
 def test_normalise_areas_dtypes():
-    df = areas(population=["1 200", 300.0, "45"], children_0_6=["12,5", 3, None], children_estimated=["kyllä", "", "ei"])
+    df = areas(
+        population=["1 200", 300.0, "45"],
+        children_0_6=["12,5", 3, None],
+        children_estimated=["kyllä", "", "ei"],
+    )
     out = normalise_layer("areas", df)
     assert list(out.columns) == [*AREA_FIELDS, "geometry"]
     assert str(out["population"].dtype) == "Int64" and list(out["population"]) == [1200, 300, 45]
@@ -370,6 +425,7 @@ def test_normalise_is_idempotent():
     df = areas(population=["1 200", 300.0, "45"], children_estimated=["kyllä", "", "ei"])
     once = normalise_layer("areas", df)
     twice = normalise_layer("areas", once)
-    pd.testing.assert_frame_equal(pd.DataFrame(once.drop(columns="geometry")),
-                                  pd.DataFrame(twice.drop(columns="geometry")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(once.drop(columns="geometry")), pd.DataFrame(twice.drop(columns="geometry"))
+    )
     assert once.geometry.equals(twice.geometry)
