@@ -53,7 +53,7 @@ import shapely
 from scipy import sparse
 
 from . import schedule
-from .model import CRS, KatveError, Project, Settings
+from .model import CRS, KatveError, Problem, Project, Settings
 from .travel import TravelModel, model_from_settings
 
 COUNTED_STATUSES = ("existing",)
@@ -109,7 +109,11 @@ class CoverageResult:
     summary : dict
         ``population_total``, ``population_covered``, ``population_covered_share``, ``children_total``,
         ``children_covered``, ``children_uncovered``, ``children_covered_share`` (0-1, ``None`` without
-        children), ``areas_total``, ``areas_covered``, ``places_counted``, ``places_total``.
+        children), ``areas_total``, ``areas_covered``, ``places_counted``, ``places_total``,
+        ``threshold_minutes`` and ``threshold_km`` (equivalents at the mode speed), ``threshold_by``
+        (``"minutes"`` or ``"km"``: which one bounds coverage).
+    warnings : tuple of Problem
+        Warnings from the travel model (e.g. areas far from any road in the road-network model).
     """
 
     settings: Settings
@@ -118,6 +122,7 @@ class CoverageResult:
     places: gpd.GeoDataFrame
     areas: gpd.GeoDataFrame
     summary: dict
+    warnings: tuple[Problem, ...] = ()
 
     def blind_spots(self) -> pd.DataFrame:
         """Uncovered areas, most children first: ``id, name, children_0_6, minutes``.
@@ -179,7 +184,7 @@ class CoverageResult:
 def counted_places(
     project: Project, *, at: dt.datetime | str | None = None, include_planned: bool = False
 ) -> pd.Series:
-    """Which places count: status ``existing`` (``+ planned``) and, with ``at``, open at that moment.
+    """Tell which places count: status ``existing`` (``+ planned``) and, with ``at``, open at that moment.
 
     Parameters
     ----------
@@ -219,7 +224,7 @@ def analyze(
     include_planned: bool = False,
     model: TravelModel | None = None,
 ) -> CoverageResult:
-    """Coverage of the project's areas by its counted places.
+    """Compute the coverage of the project's areas by its counted places.
 
     Parameters
     ----------
@@ -280,7 +285,8 @@ def analyze(
         "threshold_km": settings.threshold_in_km,
         "threshold_by": "km" if settings.threshold_km is not None else "minutes",
     }
-    return CoverageResult(settings, dict(model.describe()), when, out_places, out_areas, summary)
+    warnings = tuple(getattr(near, "warnings", ()) or ())
+    return CoverageResult(settings, dict(model.describe()), when, out_places, out_areas, summary, warnings)
 
 
 def reach_areas(
@@ -355,7 +361,8 @@ def blind_spot_polygons(
 
     * ``"point"`` (default, consistent with :func:`analyze`): each *uncovered* area's demand goes wholly to
       the polygon that contains its demand point. Summed over all polygons this equals the uncovered
-      demand of :func:`analyze`, except for uncovered areas outside the extent (``attrs["outside_extent"]``).
+      demand of :func:`analyze` minus ``attrs["unassigned"]``: uncovered areas whose point lies in no
+      polygon (outside the extent; with a road-network model also inside a road's buffered reach).
     * ``"area"``: a polygon area's demand is split by the share of its surface inside each blind-spot
       polygon (uniform density inside the area); point areas as with ``"point"``. Finer for large postal
       areas, but no longer equal to the uncovered totals.
@@ -368,8 +375,8 @@ def blind_spot_polygons(
     GeoDataFrame
         ``id`` (``B1``, ``B2``, ... most children first), ``area_km2``, ``population``, ``children_0_6``,
         ``areas`` (number of uncovered areas whose demand point is inside), ``method``, geometry (Polygon,
-        EPSG:3067). ``attrs`` holds ``method``, ``extent`` (``boundary|areas|demand_hull``),
-        ``apportion`` and ``outside_extent`` (``{"population", "children_0_6"}`` of uncovered areas outside).
+        EPSG:3067). ``attrs`` holds ``method``, ``model``, ``extent`` (``boundary|areas|demand_hull``),
+        ``apportion`` and ``unassigned`` (``{"areas", "population", "children_0_6"}``, see above).
     """
     if apportion not in APPORTION_METHODS:
         raise AnalysisError(f"apportion must be one of {', '.join(APPORTION_METHODS)}, got {apportion!r}")
@@ -410,7 +417,7 @@ def blind_spot_polygons(
     else:
         pop_in = np.bincount(in_part[sel], weights=pop[sel], minlength=n).astype(float)
         kids_in = np.bincount(in_part[sel], weights=kids[sel], minlength=n).astype(float)
-    outside = uncovered & (in_part < 0)
+    unassigned = uncovered & (in_part < 0)
 
     order = np.lexsort((-shapely.area(parts) if n else np.empty(0), -kids_in))
     out = gpd.GeoDataFrame(
@@ -430,7 +437,8 @@ def blind_spot_polygons(
         model=result.model.get("model", ""),
         extent=extent_kind,
         apportion=apportion,
-        outside_extent={"population": float(pop[outside].sum()), "children_0_6": float(kids[outside].sum())},
+        unassigned={"areas": int(unassigned.sum()), "population": float(pop[unassigned].sum()),
+                    "children_0_6": float(kids[unassigned].sum())},
     )
     return out
 
@@ -736,19 +744,27 @@ def _week_intervals(opening_hours: str, monday: dt.date) -> tuple[tuple[float, f
     return tuple((minutes(a), minutes(b)) for a, b in schedule.open_intervals(opening_hours, start, end))
 
 
-def _week_table(places: pd.DataFrame, monday: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All open intervals of ``places`` in the week: ``starts, ends, owner`` (row position), sorted by owner.
+def _hours_table(places: pd.DataFrame, monday: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Open intervals of each *distinct* opening_hours value of ``places`` in the week.
 
-    Schedules are computed once per distinct opening_hours value and week (cached).
+    Returns ``codes`` (per place: index of its distinct value), ``table`` (``(k, 2)`` start/end minutes,
+    grouped by distinct value) and ``lengths`` (intervals per distinct value). Each distinct value is
+    parsed and expanded once per week (cached across calls).
     """
     codes, uniques = pd.factorize(_hours_column(places), use_na_sentinel=False)
     _check_hours(places, codes, uniques)
-    per_unique = [np.asarray(_week_intervals(str(u), monday), float).reshape(-1, 2) for u in uniques]
-    lengths = np.array([len(iv) for iv in per_unique], dtype=np.int64)
+    per_unique = [_week_intervals(str(u), monday) for u in uniques]
+    lengths = np.fromiter((len(iv) for iv in per_unique), dtype=np.int64, count=len(per_unique))
+    table = np.array([pair for iv in per_unique for pair in iv], dtype=float).reshape(-1, 2)
+    return np.asarray(codes, dtype=np.int64), table, lengths
+
+
+def _week_table(places: pd.DataFrame, monday: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All open intervals of ``places`` in the week: ``starts, ends, owner`` (row number), sorted by owner."""
+    codes, table, lengths = _hours_table(places, monday)
     if not len(codes) or not lengths.sum():
         empty = np.empty(0)
         return empty, empty.copy(), np.empty(0, dtype=np.int64)
-    table = np.concatenate(per_unique)
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     n_per_place = lengths[codes]
     owner = np.repeat(np.arange(len(codes)), n_per_place)
@@ -772,15 +788,12 @@ def _open_cells(places: pd.DataFrame, monday: dt.date, min_open_minutes: float) 
     cells = _cell_windows()
     if not len(places):
         return np.zeros((0, len(cells)), dtype=bool)
-    codes, uniques = pd.factorize(_hours_column(places), use_na_sentinel=False)
-    _check_hours(places, codes, uniques)
-    per_unique = np.zeros((len(uniques), len(cells)))
-    for k, u in enumerate(uniques):
-        iv = np.asarray(_week_intervals(str(u), monday), float).reshape(-1, 2)
-        if len(iv):
-            lo = np.maximum(iv[:, None, 0], cells[None, :, 0])
-            hi = np.minimum(iv[:, None, 1], cells[None, :, 1])
-            per_unique[k] = np.clip(hi - lo, 0, None).sum(axis=0)
+    codes, table, lengths = _hours_table(places, monday)
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    overlap = np.clip(np.minimum(table[:, None, 1], cells[None, :, 1])
+                      - np.maximum(table[:, None, 0], cells[None, :, 0]), 0, None)  # (k, 21) minutes
+    per_unique = np.zeros((len(lengths), len(cells)))
+    np.add.at(per_unique, owner, overlap)
     ok = (per_unique > 0) & (per_unique >= min_open_minutes - 1e-9)
     return ok[codes]
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
+import warnings
 from typing import Any
 
 from . import analysis
@@ -95,7 +97,14 @@ def _build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     project = project_from_args(args)
     settings = settings_from_args(args, project)
-    result = analysis.analyze(project, settings, at=at_from_args(args), include_planned=args.include_planned)
+    at = at_from_args(args)
+    with warnings.catch_warnings(record=True) as caught:  # printed below, one line each, no source lines
+        result = analysis.analyze(project, settings, at=at, include_planned=args.include_planned)
+    for problem in result.warnings:
+        print(f"{problem} (warning)", file=sys.stderr)
+    if not result.warnings:
+        for w in caught:
+            print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, allow_nan=False, indent=1))
     else:

@@ -126,7 +126,7 @@ class StraightLine:
         if len(d) == 0:
             nan = np.full(n, np.nan)
             return Nearest(np.full(n, -1, dtype=np.int64), nan, nan.copy(), nan.copy())
-        dist, idx = cKDTree(d).query(o, k=1, workers=-1) if n else (np.empty(0), np.empty(0, dtype=np.int64))
+        dist, idx = _tree(d).query(o, k=1, workers=-1) if n else (np.empty(0), np.empty(0, dtype=np.int64))
         straight_km = np.asarray(dist, dtype=float) / 1000.0
         return Nearest(
             index=np.asarray(idx, dtype=np.int64),
@@ -149,10 +149,10 @@ class StraightLine:
         # Dual-tree query, the smaller set as the outer tree (faster). output_type="ndarray" keeps exact
         # zero distances (co-located points), which the dok/dict outputs would drop.
         if len(o) >= len(d):
-            found = cKDTree(d).sparse_distance_matrix(cKDTree(o), radius, output_type="ndarray")
+            found = _tree(d).sparse_distance_matrix(_tree(o), radius, output_type="ndarray")
             rows, cols = found["j"], found["i"]
         else:
-            found = cKDTree(o).sparse_distance_matrix(cKDTree(d), radius, output_type="ndarray")
+            found = _tree(o).sparse_distance_matrix(_tree(d), radius, output_type="ndarray")
             rows, cols = found["i"], found["j"]
         # sort by (origin, destination) in C via CSR; +1 keeps zero distances as stored entries
         csr = csr_matrix((found["v"] + 1.0, (rows, cols)), shape=shape)
@@ -179,6 +179,15 @@ class StraightLine:
         if not len(xy):
             return np.empty(0, dtype=object)
         return shapely.buffer(shapely.points(xy), self.straight_radius_m(max_minutes), quad_segs=quad_segs)
+
+
+def _tree(xy: np.ndarray) -> cKDTree:
+    """Build a KD-tree for one-off queries.
+
+    Sliding-midpoint splits without node compaction build about twice as fast as the defaults and make
+    the dual-tree pair search faster on clustered points.
+    """
+    return cKDTree(xy, balanced_tree=False, compact_nodes=False)
 
 
 def model_from_settings(settings: Settings) -> TravelModel:

@@ -339,9 +339,9 @@ def test_blind_spot_polygons_of_a_strip():
     assert b.geometry.iloc[0].centroid.x > 10 * KM > b.geometry.iloc[1].centroid.x
     np.testing.assert_allclose(b["area_km2"], _end_area_km2(), rtol=2e-3)
     assert b.attrs["extent"] == "boundary" and b.attrs["method"] == "reach_polygons"
-    assert b.attrs["outside_extent"] == {"population": 10.0, "children_0_6": 1.0}
+    assert b.attrs["unassigned"] == {"areas": 1, "population": 10.0, "children_0_6": 1.0}  # 'outside'
     r = analysis.analyze(strip_project())
-    outside = b.attrs["outside_extent"]["children_0_6"]
+    outside = b.attrs["unassigned"]["children_0_6"]
     assert b["children_0_6"].sum() + outside == r.summary["children_uncovered"]
 
 
@@ -349,7 +349,7 @@ def test_blind_spot_polygons_reuse_an_analyze_result():
     project = strip_project()
     r = analysis.analyze(project, SETTINGS.replace(threshold_minutes=30))  # 20 km: everything covered
     b = analysis.blind_spot_polygons(project, result=r)
-    assert b.empty and b.attrs["outside_extent"]["children_0_6"] == 0.0
+    assert b.empty and b.attrs["unassigned"]["children_0_6"] == 0.0
     with pytest.raises(AnalysisError, match="does not belong"):
         analysis.blind_spot_polygons(line_project(), result=r)
 
