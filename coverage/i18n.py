@@ -605,17 +605,17 @@ _section({
                                        "sv": "Alla byar och områden är inom räckhåll.",
                                        "en": "Every village and area is within reach."},
     "export.report.finding_overlaps": {
-        "fi": "Viiteviikolla lähekkäiset paikat ovat auki yhtä aikaa {n} kertaa (ks. päällekkäisyydet).",
-        "sv": "Under referensveckan är närbelägna platser öppna samtidigt {n} gånger (se överlappningar).",
-        "en": "In the reference week, nearby places are open at the same time {n} times (see overlaps)."},
+        "fi": "Päällekkäisiä aukioloja lähekkäisillä paikoilla viiteviikolla: {n} (ks. taulukko).",
+        "sv": "Överlappande öppettider på närbelägna platser under referensveckan: {n} (se tabellen).",
+        "en": "Overlapping sessions at nearby places in the reference week: {n} (see the table)."},
     "export.report.finding_no_overlaps": {
         "fi": "Lähekkäisillä paikoilla ei ole päällekkäisiä aukioloja viiteviikolla.",
         "sv": "Närbelägna platser har inga överlappande öppettider under referensveckan.",
         "en": "Nearby places have no overlapping opening hours in the reference week."},
     "export.report.finding_best": {
-        "fi": "Eniten lapsia tavoitetaan {cell} ({children} lasta, {share}).",
-        "sv": "Flest barn nås {cell} ({children} barn, {share}).",
-        "en": "Most children are reached {cell} ({children} children, {share})."},
+        "fi": "Eniten lapsia tavoitetaan: {cell} ({children} lasta, {share}).",
+        "sv": "Flest barn nås: {cell} ({children} barn, {share}).",
+        "en": "Most children are reached: {cell} ({children} children, {share})."},
     "export.report.finding_empty": {"fi": "Ei lainkaan toimintaa: {cells}.", "sv": "Ingen verksamhet alls: {cells}.",
                                     "en": "Nothing open at all: {cells}."},
     "export.report.finding_estimated": {
@@ -696,4 +696,5 @@ _section({
     "export.report.none": {"fi": "Ei yhtään.", "sv": "Inga.", "en": "None."},
     "export.report.minutes": {"fi": "{value} min", "sv": "{value} min", "en": "{value} min"},
     "export.report.km": {"fi": "{value} km", "sv": "{value} km", "en": "{value} km"},
+    "export.report.pp": {"fi": "%-yks.", "sv": "procentenheter", "en": "pp"},
 })
