@@ -292,6 +292,7 @@ class Project:
     name: str = ""
     path: str | None = None
     version: str | None = None  # content hash at load time, used to detect concurrent saves
+    warnings: list[Problem] = field(default_factory=list)  # non-fatal problems found when loading
 
     def layer(self, name: str) -> pd.DataFrame:
         """Return a layer by its name in the project file."""

@@ -158,6 +158,7 @@ def load(path: str | os.PathLike) -> Project:
         data[name] = table if any(pr.severity == "error" for pr in layer_problems) else \
             validation.normalise_layer(name, table)
 
+    problems.extend(_check_references(data, spath))
     settings = _read_settings(spath, layers, problems)
     name = p.stem
     if META_LAYER in layers:
@@ -169,8 +170,23 @@ def load(path: str | os.PathLike) -> Project:
     return Project(
         places=data["places"], areas=data["areas"], boundary=data["boundary"], candidates=data["candidates"],
         visits=data["visits"], outreach=data["outreach"], settings=settings, name=name, path=spath,
-        version=version,
+        version=version, warnings=[pr for pr in problems if pr.severity != "error"],
     )
+
+
+def _check_references(data: dict[str, pd.DataFrame], path: str) -> list[Problem]:
+    """Visits and outreach rows whose place_id names no place (a warning: the place may have been removed)."""
+    known = set(data["places"]["id"].astype(str)) if "id" in data["places"] else set()
+    found = []
+    for layer in ("visits", "outreach"):
+        table = data[layer]
+        if "place_id" not in table or not len(table):
+            continue
+        for row, pid in enumerate(table["place_id"].astype(str), start=1):
+            if pid not in known:
+                found.append(Problem(f"{path}#{layer}", row, "place_id",
+                                     f"no place with id {pid!r} in the places layer", severity="warning"))
+    return found
 
 
 # --- saving -----------------------------------------------------------------------------------------------

@@ -188,3 +188,14 @@ def test_load_not_a_geopackage(tmp_path):
         store.load(path)
     with pytest.raises(InputError, match="file not found"):
         store.load(tmp_path / "missing.gpkg")
+
+
+def test_visits_of_unknown_places_load_with_a_warning(tmp_path, vihti):
+    vihti.visits = pd.DataFrame({"place_id": ["V01", "GONE"], "date": [dt.date(2026, 10, 5)] * 2,
+                                 "adults": [1, 2], "children": [1, 3]})
+    path = tmp_path / "p.gpkg"
+    store.save(vihti, path)
+    project = store.load(path)
+    assert len(project.visits) == 2  # nothing dropped
+    assert [str(w) for w in project.warnings] == [
+        f"{path}#visits:2: place_id: no place with id 'GONE' in the places layer"]
