@@ -698,3 +698,160 @@ _section({
     "export.report.km": {"fi": "{value} km", "sv": "{value} km", "en": "{value} km"},
     "export.report.pp": {"fi": "%-yks.", "sv": "procentenheter", "en": "pp"},
 })
+
+# --- Aineisto page: official data sources (app_pages/aineisto.py; helper "data sources") -------------------
+_section({
+    "aineisto.header": {"fi": "Aineisto", "sv": "Data", "en": "Data"},
+    "aineisto.intro": {
+        "fi": "Tuo viralliset aineistot: kuntaraja ja Tilastokeskuksen väestöruudut tai Paavo-postinumeroalueet "
+              "(lapset 0–6 v.), Suomi.fi-palvelutietovarannon kohtaamispaikat ja OpenStreetMapin "
+              "ehdokaspaikat (koulut, kirjastot, kylätalot, kirkot). Nouda ne verkosta tai valitse ladatut "
+              "tiedostot, tarkista luvut ja varoitukset, ja lisää ne projektiin.",
+        "sv": "Hämta officiella data: kommungränsen och Statistikcentralens befolkningsrutor eller "
+              "Paavo-postnummerområden (barn 0–6 år), mötesplatser ur Suomi.fi-tjänstedatalagret och "
+              "kandidatplatser ur OpenStreetMap (skolor, bibliotek, byagårdar, kyrkor). Hämta dem från nätet "
+              "eller välj nedladdade filer, granska siffror och varningar och lägg till dem i projektet.",
+        "en": "Bring in official data: the municipal boundary and Statistics Finland's population grid or Paavo "
+              "postal-code areas (children 0–6), meeting places from the Suomi.fi service register and candidate "
+              "sites from OpenStreetMap (schools, libraries, village halls, churches). Fetch them online or choose "
+              "downloaded files, check the figures and warnings, and add them to the project."},
+    "aineisto.now.header": {"fi": "Projektissa nyt: {name}", "sv": "I projektet nu: {name}",
+                            "en": "In the project now: {name}"},
+    "aineisto.col.layer": {"fi": "Taso", "sv": "Lager", "en": "Layer"},
+    "aineisto.col.rows": {"fi": "Rivejä", "sv": "Rader", "en": "Rows"},
+    "aineisto.col.population": {"fi": "Asukkaita", "sv": "Invånare", "en": "Residents"},
+    "aineisto.col.children": {"fi": "Lapsia 0–6 v.", "sv": "Barn 0–6 år", "en": "Children 0–6"},
+    "aineisto.col.estimated": {"fi": "Arvioituja alueita", "sv": "Uppskattade områden", "en": "Estimated areas"},
+    "aineisto.layer.places": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "aineisto.layer.areas": {"fi": "Alueet (väestö)", "sv": "Områden (befolkning)", "en": "Areas (population)"},
+    "aineisto.layer.boundary": {"fi": "Kuntaraja", "sv": "Kommungräns", "en": "Boundary"},
+    "aineisto.layer.candidates": {"fi": "Ehdokaspaikat", "sv": "Kandidatplatser", "en": "Candidate sites"},
+    "aineisto.kind.auto": {"fi": "tunnista automaattisesti", "sv": "känn igen automatiskt",
+                           "en": "detect automatically"},
+    "aineisto.kind.boundary": {"fi": "Kuntaraja (Tilastokeskus)", "sv": "Kommungräns (Statistikcentralen)",
+                               "en": "Boundary (Statistics Finland)"},
+    "aineisto.kind.grid": {"fi": "Väestöruudut 1 km (Tilastokeskus)", "sv": "Befolkningsrutor 1 km "
+                           "(Statistikcentralen)", "en": "Population grid 1 km (Statistics Finland)"},
+    "aineisto.kind.paavo": {"fi": "Postinumeroalueet (Paavo)", "sv": "Postnummerområden (Paavo)",
+                            "en": "Postal-code areas (Paavo)"},
+    "aineisto.kind.ptv": {"fi": "Kohtaamispaikat (Suomi.fi-palvelutietovaranto)",
+                          "sv": "Mötesplatser (Suomi.fi-tjänstedatalagret)",
+                          "en": "Meeting places (Suomi.fi service register)"},
+    "aineisto.kind.osm": {"fi": "Ehdokaspaikat (OpenStreetMap .osm.pbf)", "sv": "Kandidatplatser (OpenStreetMap "
+                          ".osm.pbf)", "en": "Candidate sites (OpenStreetMap .osm.pbf)"},
+    "aineisto.family_only": {"fi": "Vain perhepalvelut palvelutietovarannosta",
+                             "sv": "Endast familjetjänster ur tjänstedatalagret",
+                             "en": "Only family services from the service register"},
+    "aineisto.family_only_help": {
+        "fi": "Kunnan palvelupaikoista otetaan ne, joiden nimessä on esim. ’perhe’, ’avoin päiväkoti’ tai ’MLL’.",
+        "sv": "Av kommunens serviceställen tas de vars namn innehåller t.ex. ’familj’, ’öppen daghem’ eller "
+              "’MLL’.",
+        "en": "Of the municipality's service locations, those whose name has e.g. 'perhe' (family), "
+              "'avoin päiväkoti' (open day care) or 'MLL'."},
+    "aineisto.fetch.tab": {"fi": "Nouda verkosta", "sv": "Hämta från nätet", "en": "Fetch online"},
+    "aineisto.fetch.intro": {
+        "fi": "Noutaa Tilastokeskuksen rajapinnasta (geo.stat.fi) ja palvelutietovarannon avoimesta rajapinnasta. "
+              "Haetut tiedostot säilytetään välimuistissa: toinen nouto ei tarvitse verkkoa.",
+        "sv": "Hämtar från Statistikcentralens gränssnitt (geo.stat.fi) och tjänstedatalagrets öppna gränssnitt. "
+              "Filerna sparas i en cache: en andra hämtning behöver inget nät.",
+        "en": "Fetches from Statistics Finland's interface (geo.stat.fi) and the service register's open API. "
+              "The files are cached: fetching again needs no network."},
+    "aineisto.fetch.code": {"fi": "Kuntanumero", "sv": "Kommunnummer", "en": "Municipality code"},
+    "aineisto.fetch.code_help": {"fi": "Esim. 927 Vihti, 233 Kauhava, 052 Evijärvi",
+                                 "sv": "T.ex. 927 Vichtis, 233 Kauhava, 052 Evijärvi",
+                                 "en": "E.g. 927 Vihti, 233 Kauhava, 052 Evijärvi"},
+    "aineisto.fetch.what": {"fi": "Noudettavat", "sv": "Att hämta", "en": "What to fetch"},
+    "aineisto.fetch.button": {"fi": "Nouda", "sv": "Hämta", "en": "Fetch"},
+    "aineisto.fetch.note": {"fi": "Väestöruudut haetaan kuntarajan alueelta, joten kuntaraja noudetaan aina "
+                                  "niiden mukana.",
+                            "sv": "Befolkningsrutorna hämtas för kommungränsens område, så gränsen hämtas alltid "
+                                  "med dem.",
+                            "en": "The grid is fetched for the boundary's extent, so the boundary always comes "
+                                  "with it."},
+    "aineisto.fetch.nothing": {"fi": "Valitse ainakin yksi noudettava aineisto.",
+                               "sv": "Välj minst en datamängd att hämta.", "en": "Choose at least one data set."},
+    "aineisto.fetch.progress": {"fi": "Noudetaan: {what}", "sv": "Hämtar: {what}", "en": "Fetching: {what}"},
+    "aineisto.fetch.failed": {"fi": "Nouto ei onnistunut", "sv": "Hämtningen misslyckades",
+                              "en": "Fetching failed"},
+    "aineisto.fetch.done": {"fi": "Noudettu {n} tiedostoa ({cached} välimuistista). Tarkista ne alla.",
+                            "sv": "Hämtade {n} filer ({cached} ur cachen). Granska dem nedan.",
+                            "en": "Fetched {n} files ({cached} from the cache). Check them below."},
+    "aineisto.files.tab": {"fi": "Valitse tiedostot", "sv": "Välj filer", "en": "Choose files"},
+    "aineisto.files.intro": {
+        "fi": "Tilastokeskuksen ruutu- ja Paavo-aineistot (GeoJSON, GeoPackage, CSV), palvelutietovarannon "
+              "JSON ja OpenStreetMapin .osm.pbf-ote. Tiedoston laji tunnistetaan sarakkeista.",
+        "sv": "Statistikcentralens rut- och Paavo-data (GeoJSON, GeoPackage, CSV), tjänstedatalagrets JSON och "
+              "ett OpenStreetMap-utdrag (.osm.pbf). Filens typ känns igen på kolumnerna.",
+        "en": "Statistics Finland's grid and Paavo data (GeoJSON, GeoPackage, CSV), the service register's JSON "
+              "and an OpenStreetMap extract (.osm.pbf). The kind of file is recognised from its columns."},
+    "aineisto.files.choose": {"fi": "Tiedostot", "sv": "Filer", "en": "Files"},
+    "aineisto.files.kind": {"fi": "Aineiston laji", "sv": "Datatyp", "en": "Kind of data"},
+    "aineisto.files.button": {"fi": "Lue tiedostot", "sv": "Läs filerna", "en": "Read the files"},
+    "aineisto.files.unknown": {
+        "fi": "{name}: lajia ei tunnistettu. Valitse laji, tai tuo tiedosto Kohtaamispaikat-sivulla.",
+        "sv": "{name}: typen kändes inte igen. Välj typ, eller importera filen på sidan Mötesplatser.",
+        "en": "{name}: the kind was not recognised. Choose the kind, or import the file on the Meeting places "
+              "page."},
+    "aineisto.files.failed": {"fi": "{name} ei kelpaa", "sv": "{name} duger inte", "en": "{name} cannot be used"},
+    "aineisto.files.done": {"fi": "Luettu {n} tiedostoa. Tarkista ne alla.", "sv": "Läste {n} filer. Granska "
+                            "dem nedan.", "en": "Read {n} files. Check them below."},
+    "aineisto.staged.header": {"fi": "Luettu, ei vielä projektissa", "sv": "Inläst, ännu inte i projektet",
+                               "en": "Read, not yet in the project"},
+    "aineisto.staged.areas": {"fi": "{n} aluetta, {population} asukasta, {children} lasta 0–6 v. "
+                                    "({estimated} alueella arvio)",
+                              "sv": "{n} områden, {population} invånare, {children} barn 0–6 år "
+                                    "(uppskattning i {estimated} områden)",
+                              "en": "{n} areas, {population} residents, {children} children 0–6 "
+                                    "(estimated in {estimated} areas)"},
+    "aineisto.staged.boundary": {"fi": "Kuntaraja: {names}", "sv": "Kommungräns: {names}",
+                                 "en": "Boundary: {names}"},
+    "aineisto.staged.places": {"fi": "{n} kohtaamispaikkaa", "sv": "{n} mötesplatser", "en": "{n} meeting places"},
+    "aineisto.staged.candidates": {"fi": "{n} ehdokaspaikkaa", "sv": "{n} kandidatplatser",
+                                   "en": "{n} candidate sites"},
+    "aineisto.staged.drop": {"fi": "Poista", "sv": "Ta bort", "en": "Remove"},
+    "aineisto.staged.warnings": {"fi": "{n} huomautusta", "sv": "{n} anmärkningar", "en": "{n} notes"},
+    "aineisto.add.areas_from": {"fi": "Alueet projektiin", "sv": "Områden till projektet",
+                                "en": "Areas for the project"},
+    "aineisto.add.areas_help": {"fi": "Projektissa on yksi aluejako: ruudut tai postinumeroalueet.",
+                                "sv": "Projektet har en områdesindelning: rutor eller postnummerområden.",
+                                "en": "A project has one set of areas: grid cells or postal-code areas."},
+    "aineisto.add.areas_replace": {"fi": "Uudet alueet korvaavat projektin nykyiset alueet.",
+                                   "sv": "De nya områdena ersätter projektets nuvarande områden.",
+                                   "en": "The new areas replace the project's current areas."},
+    "aineisto.add.places_how": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "aineisto.add.candidates_how": {"fi": "Ehdokaspaikat", "sv": "Kandidatplatser", "en": "Candidate sites"},
+    "aineisto.add.append": {"fi": "lisää nykyisiin", "sv": "lägg till de nuvarande", "en": "add to the current"},
+    "aineisto.add.replace": {"fi": "korvaa nykyiset", "sv": "ersätt de nuvarande", "en": "replace the current"},
+    "aineisto.add.button": {"fi": "Lisää projektiin", "sv": "Lägg till i projektet", "en": "Add to the project"},
+    "aineisto.add.done": {"fi": "Aineisto lisätty projektiin. Muista tallentaa.",
+                          "sv": "Data har lagts till i projektet. Kom ihåg att spara.",
+                          "en": "The data is in the project. Remember to save."},
+    "aineisto.save.header": {"fi": "Tallenna projekti", "sv": "Spara projektet", "en": "Save the project"},
+    "aineisto.save.filename": {"fi": "Tiedoston nimi", "sv": "Filnamn", "en": "File name"},
+    "aineisto.save.button": {"fi": "Tallenna", "sv": "Spara", "en": "Save"},
+    "aineisto.network.header": {"fi": "Tieverkko", "sv": "Vägnät", "en": "Road network"},
+    "aineisto.network.in_use": {"fi": "Matka-ajat lasketaan tieverkolla ({name}).",
+                                "sv": "Restiderna beräknas längs vägnätet ({name}).",
+                                "en": "Travel times use the road network ({name})."},
+    "aineisto.network.stored": {"fi": "OpenStreetMap-ote {name} on tallessa.",
+                                "sv": "OpenStreetMap-utdraget {name} har sparats.",
+                                "en": "The OpenStreetMap extract {name} is stored."},
+    "aineisto.network.hint": {"fi": "Matka-ajat lasketaan linnuntietä × kiertokerroin. OpenStreetMap-ote "
+                                    "(.osm.pbf) valitaan Valitse tiedostot -välilehdellä.",
+                              "sv": "Restiderna beräknas som fågelvägen × omvägsfaktor. Ett OpenStreetMap-utdrag "
+                                    "(.osm.pbf) väljs under fliken Välj filer.",
+                              "en": "Travel times are the straight line × a detour factor. An OpenStreetMap "
+                                    "extract (.osm.pbf) is chosen on the Choose files tab."},
+    "aineisto.sources_note": {
+        "fi": "Lähteet: Tilastokeskus (väestöruudut, Paavo, kuntarajat; CC BY 4.0), Digi- ja väestötietovirasto "
+              "(Suomi.fi-palvelutietovaranto), © OpenStreetMapin tekijät (ODbL). Alle 10 asukkaan ruutujen ja "
+              "pienten postinumeroalueiden ikätiedot ovat suojattuja: niiden lapsimäärät ovat arvioita.",
+        "sv": "Källor: Statistikcentralen (befolkningsrutor, Paavo, kommungränser; CC BY 4.0), Myndigheten för "
+              "digitalisering och befolkningsdata (Suomi.fi-tjänstedatalagret), © OpenStreetMaps bidragsgivare "
+              "(ODbL). Åldersuppgifterna för rutor med under 10 invånare och små postnummerområden är skyddade: "
+              "deras barnantal är uppskattningar.",
+        "en": "Sources: Statistics Finland (population grid, Paavo, boundaries; CC BY 4.0), Digital and Population "
+              "Data Services Agency (Suomi.fi service register), © OpenStreetMap contributors (ODbL). The age "
+              "groups of cells with fewer than 10 residents and of small postal-code areas are protected: their "
+              "children are estimated."},
+})
