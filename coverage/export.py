@@ -60,6 +60,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import analysis, i18n, schedule
 from .model import CRS, KatveError, Project, Settings
@@ -302,34 +303,37 @@ def prepare(
 def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
     """The proposed new sites of a planning result as ``id, name, children_gained, geometry`` (EPSG:3067).
 
-    Accepts a :class:`coverage.planning.PlanResult` (its ``new_sites``) or any GeoDataFrame of points with
-    at least ``id`` and ``name``; ``None`` gives an empty layer.
+    Accepts a :class:`coverage.planning.PlanResult` (its ``new_sites``), a GeoDataFrame of points, a
+    DataFrame or list of dicts with ``lon``/``lat`` (the ``plan --json`` form); ``None`` gives an empty layer.
     """
     empty = gpd.GeoDataFrame({"id": pd.Series(dtype=object), "name": pd.Series(dtype=object),
                               "children_gained": pd.Series(dtype=float)},
                              geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
     if plan is None:
         return empty
-    sites = plan if isinstance(plan, gpd.GeoDataFrame) else None
+    sites: Any = plan if isinstance(plan, (pd.DataFrame, list)) else None
     for attr in ("new_sites", "chosen", "sites"):
-        if sites is None and isinstance(getattr(plan, attr, None), gpd.GeoDataFrame):
+        if sites is None and getattr(plan, attr, None) is not None:
             sites = getattr(plan, attr)
-    if sites is None:
+    if isinstance(sites, list):
+        sites = pd.DataFrame(sites)
+    if not isinstance(sites, pd.DataFrame):
         raise ExportError(f"cannot read proposed sites from {type(plan).__name__}; expected new_sites")
-    sites = sites.to_crs(CRS) if sites.crs is not None and not sites.crs.equals(CRS) else sites
-    out = gpd.GeoDataFrame(
-        {
-            "id": sites["id"].astype(str).to_numpy(object) if "id" in sites else
-            np.array([f"N{i + 1}" for i in range(len(sites))], dtype=object),
-            "name": sites["name"].astype(str).to_numpy(object) if "name" in sites else
-            np.array([""] * len(sites), dtype=object),
-            "children_gained": pd.to_numeric(sites["children_gained"], errors="coerce").to_numpy(float)
-            if "children_gained" in sites else np.full(len(sites), np.nan),
-        },
-        geometry=gpd.GeoSeries(sites.geometry.to_numpy(), crs=CRS),
-        crs=CRS,
-    )
-    return out
+    if not isinstance(sites, gpd.GeoDataFrame):
+        if not {"lon", "lat"} <= set(sites.columns):
+            raise ExportError("proposed sites need a geometry or lon/lat columns")
+        sites = gpd.GeoDataFrame(sites, geometry=gpd.points_from_xy(sites["lon"], sites["lat"]), crs="EPSG:4326")
+    if sites.crs is None:
+        sites = sites.set_crs(CRS)
+    sites = sites.to_crs(CRS) if not sites.crs.equals(CRS) else sites
+    n = len(sites)
+    ids = sites["id"].astype(str).to_numpy(object) if "id" in sites else np.array([f"N{i + 1}" for i in range(n)],
+                                                                                   dtype=object)
+    names = sites["name"].astype(str).to_numpy(object) if "name" in sites else ids.copy()
+    gained = (pd.to_numeric(sites["children_gained"], errors="coerce").to_numpy(float)
+              if "children_gained" in sites else np.full(n, np.nan))
+    geometry = gpd.GeoSeries(shapely.point_on_surface(sites.geometry.to_numpy()) if n else [], crs=CRS)
+    return gpd.GeoDataFrame({"id": ids, "name": names, "children_gained": gained}, geometry=geometry, crs=CRS)
 
 
 # --- tables ------------------------------------------------------------------------------------------------

@@ -161,6 +161,20 @@ def _extent_in(ax: Any, artist: Any) -> Any:
 
 
 def _legend(panel: Any, data: ExportData, top: float) -> float:
+    handles = legend_handles(data)
+    leg = panel.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, top), frameon=False, fontsize=8.5,
+                       borderaxespad=0.0, handlelength=1.6, labelspacing=0.5, borderpad=0.0)
+    panel.add_artist(leg)
+    renderer = panel.figure.canvas.get_renderer()
+    box = leg.get_window_extent(renderer).transformed(panel.transData.inverted())
+    y = box.y0 - 0.025
+    if _point_areas(data.result.areas).any():
+        y = _size_legend(panel, data, y)
+    return y
+
+
+def legend_handles(data: ExportData, *, compact: bool = False) -> list:
+    """The legend entries of :func:`draw_map` (``compact``: one entry per organiser type, no heading row)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -172,11 +186,13 @@ def _legend(panel: Any, data: ExportData, top: float) -> float:
               label=text("legend.reach", lang)),
         Patch(facecolor=_rgba(COLORS["blind"], 0.14), edgecolor=COLORS["blind"], hatch="///",
               label=text("legend.blind", lang)),
-        Line2D([], [], ls="", label=text("legend.places", lang)),
     ]
+    if not compact:
+        handles.append(Line2D([], [], ls="", label=text("legend.places", lang)))
     for otype in _organiser_types(places):
+        name = i18n.label("organiser_type", otype, lang)
         handles.append(Line2D([], [], marker="o", ls="", mfc=ORGANISER_COLORS[otype], mec="black", mew=1.0, ms=8,
-                              label="   " + i18n.label("organiser_type", otype, lang)))
+                              label=f"{text('legend.places', lang)} {name}" if compact else f"   {name}"))
     kinds = _place_kinds(places)
     if (kinds == "planned").any():
         handles.append(Line2D([], [], marker="o", ls="", mfc="white", mec="#333333", mew=1.2, ms=8,
@@ -193,15 +209,7 @@ def _legend(panel: Any, data: ExportData, top: float) -> float:
         Line2D([], [], marker="o", ls="", mfc=_rgba(COLORS["uncovered"], 0.45), mec=COLORS["uncovered"], ms=8,
                label=text("legend.area_uncovered", lang)),
     ]
-    leg = panel.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, top), frameon=False, fontsize=8.5,
-                       borderaxespad=0.0, handlelength=1.6, labelspacing=0.5, borderpad=0.0)
-    panel.add_artist(leg)
-    renderer = panel.figure.canvas.get_renderer()
-    box = leg.get_window_extent(renderer).transformed(panel.transData.inverted())
-    y = box.y0 - 0.025
-    if _point_areas(data.result.areas).any():
-        y = _size_legend(panel, data, y)
-    return y
+    return handles
 
 
 def _size_legend(panel: Any, data: ExportData, top: float) -> float:
