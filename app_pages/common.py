@@ -207,10 +207,10 @@ def sources() -> list[str]:
     return [f"dataset:{d}" for d in DATASETS] + [f"file:{n}" for n in project_files()]
 
 
-def source_label(source: str) -> str:
+def source_label(source: str, lang: str | None = None) -> str:
     """Display name of a source."""
     kind, _, name = source.partition(":")
-    return i18n.label("dataset", name) if kind == "dataset" else name
+    return i18n.label("dataset", name, lang) if kind == "dataset" else name
 
 
 def current_project() -> Project:
@@ -237,12 +237,13 @@ def is_dirty() -> bool:
 def sidebar() -> None:
     """The sidebar: language, project (open/upload), travel mode, threshold, time, planned places."""
     ss = st.session_state
+    lang = i18n.get_language()  # format_funcs must not depend on the thread they are called from
     with st.sidebar:
         st.selectbox(t("sidebar.language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=K_LANG)
         choices = sources()
         if ss[K_SOURCE] not in choices:
             choices.append(ss[K_SOURCE])
-        st.selectbox(t("sidebar.project"), choices, format_func=source_label, key=K_SOURCE,
+        st.selectbox(t("sidebar.project"), choices, format_func=lambda s: source_label(s, lang), key=K_SOURCE,
                      help=t("sidebar.project_help"))
         st.file_uploader(t("sidebar.open_file"), type=["gpkg"], key=K_UPLOAD, on_change=_on_upload)
         if is_dirty():
@@ -250,18 +251,18 @@ def sidebar() -> None:
 
         st.subheader(t("sidebar.settings"))
         modes = ["walk", "bike", "car"]
-        st.radio(t("sidebar.mode"), modes, format_func=lambda m: i18n.label("mode", m), key=K_MODE)
+        st.radio(t("sidebar.mode"), modes, format_func=lambda m: i18n.label("mode", m, lang), key=K_MODE)
         st.radio(t("sidebar.threshold_by"), ["minutes", "km"], horizontal=True, key=K_BY,
-                 format_func=lambda b: t(f"sidebar.by_{b}"))
+                 format_func=lambda b: t(f"sidebar.by_{b}", lang))
         if ss[K_BY] == "km":
             st.slider(t("sidebar.threshold_km"), KM_RANGE[0], KM_RANGE[1], step=0.5, key=K_KM)
         else:
             st.slider(t("sidebar.threshold_minutes"), MINUTES_RANGE[0], MINUTES_RANGE[1], step=1, key=K_MINUTES)
         st.radio(t("sidebar.when"), ["any", "at"], horizontal=True, key=K_WHEN,
-                 format_func=lambda w: t(f"sidebar.when_{w}"))
+                 format_func=lambda w: t(f"sidebar.when_{w}", lang))
         if ss[K_WHEN] == "at":
             cols = st.columns(2)
-            cols[0].selectbox(t("sidebar.weekday"), list(range(7)), format_func=i18n.weekday_name, key=K_DAY)
+            cols[0].selectbox(t("sidebar.weekday"), list(range(7)), format_func=lambda d: i18n.weekday_name(d, lang), key=K_DAY)
             cols[1].time_input(t("sidebar.time"), step=dt.timedelta(minutes=15), key=K_TIME)
             monday = schedule.reference_week()
             st.caption(t("sidebar.week", monday=_date(monday), sunday=_date(monday + dt.timedelta(days=6))))

@@ -115,7 +115,7 @@ config = {
     "lon": st.column_config.NumberColumn(t("kp.col.lon"), format="%.6f", min_value=-180, max_value=180),
     **{name: st.column_config.SelectboxColumn(
         t(f"kp.col.{name}"), options=options, required=(name == "status"),
-        format_func=lambda v, n=name: i18n.label(n, v) if v else "–")
+        format_func=lambda v, n=name: i18n.label(n, v, view.lang) if v else "–")
        for name, options in choice.items()},
     **{name: st.column_config.TextColumn(t(f"kp.col.{name}"))
        for name in common.TABLE_COLUMNS if name not in ("lat", "lon", *choice)},
@@ -156,13 +156,13 @@ with right, st.form("add_place", clear_on_submit=False):
     st.text_input(t("kp.col.name"), key="add_name")
     st.text_input(t("kp.col.organiser"), key="add_organiser")
     st.selectbox(t("kp.col.organiser_type"), common.CHOICE_OPTIONS["organiser_type"], key="add_organiser_type",
-                 format_func=lambda v: i18n.label("organiser_type", v))
+                 format_func=lambda v: i18n.label("organiser_type", v, view.lang))
     st.selectbox(t("kp.col.kind"), common.CHOICE_OPTIONS["kind"], key="add_kind",
-                 format_func=lambda v: i18n.label("kind", v))
+                 format_func=lambda v: i18n.label("kind", v, view.lang))
     st.text_input(t("kp.col.address"), key="add_address")
     st.text_input(t("kp.col.opening_hours"), value=t("kp.add.default_hours"), key="add_hours")
     st.selectbox(t("kp.col.status"), common.CHOICE_OPTIONS["status"], key="add_status",
-                 format_func=lambda v: i18n.label("status", v))
+                 format_func=lambda v: i18n.label("status", v, view.lang))
     c1, c2 = st.columns(2)
     c1.number_input(t("kp.col.lat"), min_value=-90.0, max_value=90.0, step=0.0001, format="%.6f", key="add_lat")
     c2.number_input(t("kp.col.lon"), min_value=-180.0, max_value=180.0, step=0.0001, format="%.6f", key="add_lon")
@@ -190,5 +190,5 @@ if conflict:
 st.subheader(t("kp.import.header"))
 st.file_uploader(t("kp.import.file"), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"], key=IMPORT_FILE)
 st.radio(t("kp.import.how"), ["append", "replace"], key=IMPORT_HOW, horizontal=True,
-         format_func=lambda h: t(f"kp.import.{h}"))
+         format_func=lambda h: t(f"kp.import.{h}", view.lang))
 st.button(t("kp.import.button"), on_click=import_places, disabled=ss.get(IMPORT_FILE) is None, key="import_button")

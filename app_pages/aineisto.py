@@ -1,0 +1,362 @@
+"""Aineisto: bring in official data (fetch or files), see what was read, keep it in the project.
+
+Flow: fetch from the public interfaces or choose files -> each source is read into a *staging* area
+(``st.session_state[STAGED]``: kind -> ImportResult, file name) and shown with its counts, totals and
+warnings -> "Add to the project" puts the chosen layers into the working copy (:func:`common.set_project`),
+-> save. Nothing changes in the project before that button.
+
+The road-network helper's spot is :func:`road_network_section` (clearly marked below).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from coverage import fetch, i18n, sources
+from coverage.i18n import t
+from coverage.model import KatveError, Project
+
+STAGED = "aineisto_staged"  # {kind: {"result": ImportResult, "file": str}}
+UPLOADS = "aineisto_files"
+UPLOAD_KIND = "aineisto_kind"
+FETCH_CODE, FETCH_WHAT, FETCH_FAMILY = "aineisto_code", "aineisto_what", "aineisto_family"
+PLACES_HOW, CANDIDATES_HOW, AREAS_FROM = (
+    "aineisto_places_how",
+    "aineisto_candidates_how",
+    "aineisto_areas_from",
+)
+SAVE_NAME = "draft_aineisto_save_name"
+PBF_PATH = (
+    "aineisto_pbf_path"  # the last uploaded .osm.pbf (stored in the projects folder): for the road network
+)
+BASE_URL_ENV = (
+    "KATVE_FETCH_BASE_URL"  # a mirror (or the tests' local server) instead of the public interfaces
+)
+ss = st.session_state
+
+
+def staged() -> dict[str, dict]:
+    return ss.setdefault(STAGED, {})
+
+
+def _boundary_for_reading():
+    """The boundary used to filter and check what is read: a staged one, else the project's."""
+    if "boundary" in staged():
+        return staged()["boundary"]["result"].data
+    boundary = common.current_project().boundary
+    return boundary if len(boundary) else None
+
+
+def _municipality() -> str | None:
+    code = str(ss.get(FETCH_CODE, "") or "").strip()
+    return code.zfill(3) if code.isdigit() else None
+
+
+def _errors(exc: KatveError, *, shown: str | None = None, real: str | None = None) -> str:
+    problems = getattr(exc, "problems", None)
+    lines = [str(p) for p in problems] if problems else [str(exc)]
+    if shown and real:
+        lines = [line.replace(real, shown) for line in lines]
+    return "\n".join(f"- {common._md(line)}" for line in lines[:25])
+
+
+# --- actions (widget callbacks) ----------------------------------------------------------------------------
+
+
+def do_fetch() -> None:
+    code = str(ss.get(FETCH_CODE, "")).strip()
+    what = list(ss.get(FETCH_WHAT) or [])
+    if not what:
+        common.flash("warning", t("aineisto.fetch.nothing"))
+        return
+    bar = st.progress(0.0, text=t("aineisto.fetch.progress", what="…"))
+
+    def progress(label: str, received: int, total: int | None) -> None:
+        share = min(received / total, 1.0) if total else 0.0
+        bar.progress(share, text=t("aineisto.fetch.progress", what=label))
+
+    folder = common.projects_dir() / "downloads"
+    try:
+        files = fetch.fetch(
+            code, what=what, out_dir=folder, base_url=os.environ.get(BASE_URL_ENV) or None, progress=progress
+        )
+        results = sources.read_fetched(
+            {k: f.path for k, f in files.items()},
+            municipality=fetch.municipality_code(code),
+            keywords=sources.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
+        )
+    except fetch.FetchError as exc:
+        common.flash(
+            "error", t("aineisto.fetch.failed") + ". " + t("aineisto.fetch.offline") + "\n\n" + _errors(exc)
+        )
+        return
+    except KatveError as exc:
+        common.flash("error", t("aineisto.fetch.failed") + "\n\n" + _errors(exc))
+        return
+    finally:
+        bar.empty()
+    for kind, result in results.items():
+        staged()[kind] = {"result": result, "file": files[kind].path.name}
+    cached = sum(f.from_cache for f in files.values())
+    common.flash("success", t("aineisto.fetch.done", n=len(files), cached=cached))
+
+
+def do_read_files() -> None:
+    uploads = ss.get(UPLOADS) or []
+    chosen = ss.get(UPLOAD_KIND, "auto")
+    # the boundary first: the others are filtered and checked against it
+    ordered = sorted(uploads, key=lambda u: 0 if "raja" in u.name.lower() or "bound" in u.name.lower() else 1)
+    read = 0
+    for upload in ordered:
+        name = Path(upload.name).name
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(upload.getvalue())
+            try:
+                kind = None if chosen == "auto" else chosen
+                kind = kind or sources.detect_source(path)
+                if kind is None:
+                    common.flash("error", t("aineisto.files.unknown", name=common._md(name)))
+                    continue
+                options = _options(kind)
+                _kind, result = sources.read_source(path, kind=kind, **options)
+            except KatveError as exc:
+                common.flash(
+                    "error",
+                    t("aineisto.files.failed", name=common._md(name))
+                    + "\n\n"
+                    + _errors(exc, shown=name, real=str(path)),
+                )
+                continue
+            if kind == "osm":
+                ss[PBF_PATH] = str(_keep_pbf(name, upload.getvalue()))
+        result = _renamed(result, str(path), name)
+        staged()[kind] = {"result": result, "file": name}
+        read += 1
+    if read:
+        common.flash("success", t("aineisto.files.done", n=read))
+
+
+def _options(kind: str) -> dict:
+    boundary = _boundary_for_reading()
+    code = _municipality()
+    if kind in ("grid", "paavo"):
+        return {"municipality": code, "boundary": boundary}
+    if kind == "ptv":
+        return {
+            "boundary": boundary,
+            "keywords": sources.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
+        }
+    if kind == "osm":
+        return {"boundary": boundary}
+    return {"municipality": code} if code else {}
+
+
+def _renamed(result, real: str, shown: str):
+    """The result with warnings naming the uploaded file instead of the temporary copy."""
+    warnings = [dataclasses.replace(w, path=w.path.replace(real, shown)) for w in result.warnings]
+    return dataclasses.replace(result, warnings=warnings, source=shown)
+
+
+def _keep_pbf(name: str, data: bytes) -> Path:
+    folder = common.projects_dir() / "osm"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / Path(name).name
+    target.write_bytes(data)
+    return target
+
+
+def drop(kind: str) -> None:
+    staged().pop(kind, None)
+
+
+def add_to_project() -> None:
+    items = staged()
+    if not items:
+        return
+    current = common.current_project()
+    updated = sources.merge_into_project(
+        current,
+        {k: v["result"] for k, v in items.items()},
+        areas_from=ss.get(AREAS_FROM),
+        places_how=ss.get(PLACES_HOW, "append"),
+        candidates_how=ss.get(CANDIDATES_HOW, "append"),
+    )
+    common.set_project(updated)
+    ss[STAGED] = {}
+    for key in [
+        k for k in ss if str(k).startswith("draft_")
+    ]:  # the places editor must start from the new data
+        del ss[key]
+    common.flash("success", t("aineisto.add.done"))
+
+
+def save() -> None:
+    common.save_current(ss.get(SAVE_NAME))
+
+
+# --- page parts ------------------------------------------------------------------------------------------------
+
+
+def layer_summary(project: Project) -> pd.DataFrame:
+    """One row per layer: what it holds now (rows, residents, children 0-6)."""
+    rows = []
+    for layer in ("places", "areas", "boundary", "candidates"):
+        data = project.layer(layer)
+        row = {t("aineisto.col.layer"): t(f"aineisto.layer.{layer}"), t("aineisto.col.rows"): len(data)}
+        if layer == "areas" and len(data):
+            row[t("aineisto.col.population")] = i18n.fmt_number(pd.to_numeric(data["population"]).sum())
+            row[t("aineisto.col.children")] = i18n.fmt_number(pd.to_numeric(data["children_0_6"]).sum())
+            estimated = int(data["children_estimated"].fillna(False).astype(bool).sum())
+            row[t("aineisto.col.estimated")] = str(estimated)
+        rows.append(row)
+    return pd.DataFrame(rows).fillna("")
+
+
+def staged_line(kind: str, result) -> str:
+    figures = sources.totals(result)
+    if result.layer == "areas":
+        return t(
+            "aineisto.staged.areas",
+            n=int(figures["rows"]),
+            population=i18n.fmt_number(figures["population"]),
+            children=i18n.fmt_number(figures["children_0_6"]),
+            estimated=int(figures["children_estimated"]),
+        )
+    if result.layer == "boundary":
+        names = ", ".join(f"{n} ({c})" for c, n in zip(result.data["code"], result.data["name"], strict=True))
+        return t("aineisto.staged.boundary", names=names)
+    return t(f"aineisto.staged.{result.layer}", n=int(figures["rows"]))
+
+
+# ================================================================================================================
+# ROAD NETWORK: the spot for the road-network helper (upload of an OpenStreetMap .osm.pbf for travel times).
+# The .pbf chosen under "Files" is stored and its path kept in st.session_state[PBF_PATH]; this hook receives
+# it. Replace the body to offer "use this road network" (e.g. set project.settings.network and build the graph).
+# ================================================================================================================
+
+
+def road_network_section(project: Project, pbf_path: str | None) -> None:
+    """Hook for the road network (travel on roads instead of straight lines); see the block comment above."""
+    st.subheader(t("aineisto.network.header"))
+    if project.settings.network:
+        st.caption(t("aineisto.network.in_use", name=Path(project.settings.network).name))
+    elif pbf_path:
+        st.caption(t("aineisto.network.stored", name=Path(pbf_path).name))
+    else:
+        st.caption(t("aineisto.network.hint"))
+
+
+# --- page ----------------------------------------------------------------------------------------------------------
+view = common.current_view()
+project = view.project
+st.header(t("aineisto.header"))
+common.show_flash()
+st.markdown(t("aineisto.intro"))
+
+st.subheader(
+    t("aineisto.now.header", name=common._md(project.municipality_name or common.source_label(view.source)))
+)
+st.dataframe(layer_summary(project), hide_index=True, width="stretch")
+
+fetch_tab, files_tab = st.tabs([t("aineisto.fetch.tab"), t("aineisto.files.tab")])
+with fetch_tab:
+    st.caption(t("aineisto.fetch.intro"))
+    if FETCH_CODE not in ss:
+        codes = [str(c) for c in project.boundary.get("code", []) if str(c).strip()]
+        ss[FETCH_CODE] = codes[0] if len(codes) == 1 else ""
+    c1, c2 = st.columns([1, 3])
+    c1.text_input(t("aineisto.fetch.code"), key=FETCH_CODE, max_chars=3, help=t("aineisto.fetch.code_help"))
+    c2.multiselect(
+        t("aineisto.fetch.what"),
+        list(fetch.WHAT),
+        default=list(fetch.WHAT),
+        key=FETCH_WHAT,
+        format_func=lambda w: t(f"aineisto.kind.{w}"),
+    )
+    st.checkbox(t("aineisto.family_only"), value=True, key=FETCH_FAMILY, help=t("aineisto.family_only_help"))
+    st.button(
+        t("aineisto.fetch.button"),
+        on_click=do_fetch,
+        type="primary",
+        key="aineisto_fetch",
+        disabled=_municipality() is None,
+    )
+    st.caption(t("aineisto.fetch.note"))
+with files_tab:
+    st.caption(t("aineisto.files.intro"))
+    st.file_uploader(
+        t("aineisto.files.choose"),
+        type=["csv", "xlsx", "geojson", "json", "gpkg", "zip", "pbf"],
+        accept_multiple_files=True,
+        key=UPLOADS,
+    )
+    st.selectbox(
+        t("aineisto.files.kind"),
+        ["auto", *sources.SOURCE_KINDS],
+        key=UPLOAD_KIND,
+        format_func=lambda k: t(f"aineisto.kind.{k}"),
+    )
+    st.button(
+        t("aineisto.files.button"), on_click=do_read_files, key="aineisto_read", disabled=not ss.get(UPLOADS)
+    )
+
+items = staged()
+if items:
+    st.subheader(t("aineisto.staged.header"))
+    for kind in [k for k in ("boundary", "grid", "paavo", "ptv", "osm") if k in items]:
+        result, file = items[kind]["result"], items[kind]["file"]
+        with st.container(border=True):
+            left, right = st.columns([5, 1])
+            left.markdown(f"**{t(f'aineisto.kind.{kind}')}** · {common._md(file)}")
+            left.write(staged_line(kind, result))
+            right.button(t("aineisto.staged.drop"), on_click=drop, args=(kind,), key=f"aineisto_drop_{kind}")
+            if result.warnings:
+                with st.expander(t("aineisto.staged.warnings", n=len(result.warnings))):
+                    st.markdown("\n".join(f"- {common._md(str(w))}" for w in result.warnings[:60]))
+    area_kinds = [k for k in ("grid", "paavo") if k in items]
+    if len(area_kinds) > 1:
+        st.radio(
+            t("aineisto.add.areas_from"),
+            area_kinds,
+            key=AREAS_FROM,
+            horizontal=True,
+            format_func=lambda k: t(f"aineisto.kind.{k}"),
+            help=t("aineisto.add.areas_help"),
+        )
+    if "ptv" in items and len(project.places):
+        st.radio(
+            t("aineisto.add.places_how"),
+            ["append", "replace"],
+            key=PLACES_HOW,
+            horizontal=True,
+            format_func=lambda h: t(f"aineisto.add.{h}"),
+        )
+    if "osm" in items and len(project.candidates):
+        st.radio(
+            t("aineisto.add.candidates_how"),
+            ["append", "replace"],
+            key=CANDIDATES_HOW,
+            horizontal=True,
+            format_func=lambda h: t(f"aineisto.add.{h}"),
+        )
+    if area_kinds:
+        st.caption(t("aineisto.add.areas_replace"))
+    st.button(t("aineisto.add.button"), on_click=add_to_project, type="primary", key="aineisto_add")
+
+st.subheader(t("aineisto.save.header"))
+ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else common.download_name(project))
+st.text_input(t("aineisto.save.filename"), key=SAVE_NAME)
+st.button(t("aineisto.save.button"), on_click=save, key="aineisto_save", disabled=not common.is_dirty())
+if ss.get("save_conflict"):
+    st.warning(common._md(ss["save_conflict"]["message"]))
+
+road_network_section(project, ss.get(PBF_PATH))
+st.caption(t("aineisto.sources_note"))
