@@ -54,7 +54,7 @@ from scipy import sparse
 
 from . import schedule
 from .model import CRS, KatveError, Problem, Project, Settings
-from .travel import TravelModel, model_from_settings
+from .travel import StraightLine, TravelModel, model_from_settings
 
 COUNTED_STATUSES = ("existing",)
 """Statuses that count by default."""
@@ -408,7 +408,10 @@ def blind_spot_polygons(
     parts = np.asarray(shapely.get_parts(blind), dtype=object)
     parts = parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)] if len(parts) else parts
     pop, kids = _demand(areas, "population"), _demand(areas, "children_0_6")
-    in_part = _point_in_parts(parts, demand, uncovered)  # -1 = in no part
+    # straight-line reach polygons are inscribed in the true circles: no unreached point is in one
+    holes_reached = isinstance(model, StraightLine) and method == "reach_polygons" and not int(
+        shapely.get_num_interior_rings(shapely.get_parts(extent)).sum())
+    in_part = _point_in_parts(parts, demand, uncovered, holes_reached=holes_reached)  # -1 = in no part
     n = len(parts)
     sel = uncovered & (in_part >= 0)
     counts = np.bincount(in_part[sel], minlength=n)
@@ -483,10 +486,11 @@ def weekday_matrix(
     else:
         areas = _in_crs(project.areas, "areas")
         weights = _demand(areas, "children_0_6" if value == "children" else "population")
-        reach = _reach_matrix(model, _xy(areas, "areas"), _xy(places, "places")[status], settings)
-        covered = (reach @ open_cells.astype(np.int32)) > 0  # (n_areas, 21)
-        values = weights @ covered
         total = float(weights.sum())
+        some = weights > 0  # areas without demand cannot change the figures
+        reach = _reach_matrix(model, _xy(areas, "areas")[some], _xy(places, "places")[status], settings)
+        covered = (reach @ open_cells.astype(np.int32)) > 0  # (n_areas, 21)
+        values = weights[some] @ covered
     out = _cells_frame(values)
     out.attrs.update(week=monday, min_open_minutes=float(min_open_minutes), value=value, total=total)
     return out
@@ -658,14 +662,19 @@ def _status_mask(places: pd.DataFrame, include_planned: bool) -> np.ndarray:
     if "status" not in places:
         raise AnalysisError("places: column 'status' is missing")
     statuses = SCENARIO_STATUSES if include_planned else COUNTED_STATUSES
-    status = places["status"].astype("string").str.strip().str.lower()
-    return np.array(status.isin(statuses).fillna(False).to_numpy(bool), dtype=bool)  # writable copy
+    return np.array([_text(v).lower() in statuses for v in places["status"].to_numpy(object)], dtype=bool)
 
 
 def _hours_column(places: pd.DataFrame) -> np.ndarray:
     if "opening_hours" not in places:
         raise AnalysisError("places: column 'opening_hours' is missing")
-    return places["opening_hours"].astype("string").fillna("").str.strip().to_numpy(object)
+    return np.array([_text(v) for v in places["opening_hours"].to_numpy(object)], dtype=object)
+
+
+def _text(value: Any) -> str:
+    """Return a cell as stripped text; missing (None, NaN, NA) as ``""``."""
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
+        else str(value).strip()
 
 
 def _check_hours(places: pd.DataFrame, codes: np.ndarray, uniques: Any) -> None:
@@ -715,15 +724,14 @@ def _covered(settings: Settings, minutes: np.ndarray, distance_km: np.ndarray) -
 
 def _reach_matrix(
     model: TravelModel, demand: np.ndarray, sites: np.ndarray, settings: Settings
-) -> sparse.csr_matrix:
+) -> sparse.coo_matrix:
     """Sparse 0/1 ``(n_demand, n_sites)``: site within the threshold of the demand point."""
+    if hasattr(model, "reach_matrix"):
+        return model.reach_matrix(demand, sites, _limit_minutes(settings))
     pairs = model.within(demand, sites, _limit_minutes(settings))
     shape = (len(demand), len(sites))
     ones = np.ones(len(pairs.rows), dtype=np.int32)
-    if len(pairs.rows) and np.all(np.diff(pairs.rows) >= 0):  # sorted by origin: build CSR directly
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(pairs.rows, minlength=shape[0]))])
-        return sparse.csr_matrix((ones, pairs.cols, indptr), shape=shape)
-    return sparse.csr_matrix((ones, (pairs.rows, pairs.cols)), shape=shape)
+    return sparse.coo_matrix((ones, (pairs.rows, pairs.cols)), shape=shape)
 
 
 # --- helpers: schedules ---------------------------------------------------------------------------------
@@ -850,26 +858,38 @@ def _union(geoms: np.ndarray) -> Any:
     return union(np.asarray(geoms, dtype=object))
 
 
-def _point_in_parts(parts: np.ndarray, xy: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def _point_in_parts(
+    parts: np.ndarray, xy: np.ndarray, mask: np.ndarray, *, holes_reached: bool = False
+) -> np.ndarray:
     """Index of the part containing each masked point (-1 = in none, or not masked).
 
     Loops over the parts (not over points): candidates by bounding box from x-sorted points, then a
     vectorised prepared point-in-polygon test. A point on an edge shared by two parts goes to the first.
+
+    ``holes_reached=True`` promises that no masked point lies in a hole of a part (the holes are reached
+    areas and the masked points are unreached ones). Then the test only needs the parts' outer rings,
+    smallest first so that a part inside another part's hole wins: about twice as fast.
     """
     out = np.full(len(xy), -1, dtype=np.int64)
     idx = np.flatnonzero(mask)
     if not len(parts) or not len(idx):
         return out
-    order = idx[np.argsort(xy[idx, 0], kind="stable")]
-    xs = xy[order, 0]
-    shapely.prepare(parts)
-    for k, (x0, y0, x1, y1) in enumerate(shapely.bounds(parts)):
-        cand = order[np.searchsorted(xs, x0, "left"):np.searchsorted(xs, x1, "right")]
+    order = np.arange(len(parts))
+    test = parts
+    if holes_reached:
+        test = shapely.polygons(shapely.get_exterior_ring(parts))
+        order = np.argsort(shapely.area(test), kind="stable")
+        test = test[order]
+    by_x = idx[np.argsort(xy[idx, 0], kind="stable")]
+    xs = xy[by_x, 0]
+    shapely.prepare(test)
+    for k, (x0, y0, x1, y1) in enumerate(shapely.bounds(test)):
+        cand = by_x[np.searchsorted(xs, x0, "left"):np.searchsorted(xs, x1, "right")]
         cand = cand[(xy[cand, 1] >= y0) & (xy[cand, 1] <= y1) & (out[cand] < 0)]
         if len(cand):
-            hit = shapely.intersects_xy(parts[k], xy[cand, 0], xy[cand, 1])
+            hit = shapely.intersects_xy(test[k], xy[cand, 0], xy[cand, 1])
             out[cand[hit]] = k
-    return out
+    return np.where(out >= 0, order[np.maximum(out, 0)], -1)
 
 
 def _uncovered_cells(areas: gpd.GeoDataFrame, demand: np.ndarray, uncovered: np.ndarray, extent: Any) -> Any:

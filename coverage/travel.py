@@ -11,7 +11,9 @@ Models may also offer two optional methods, used by :mod:`coverage.analysis` whe
 
 * ``reach_polygons(points, max_minutes)`` - one polygon per point: the area reached within the limit
   (blind-spot polygons, reach maps);
-* ``pair_distance_km(origins, destinations)`` - element-wise travel km between paired points (overlaps).
+* ``pair_distance_km(origins, destinations)`` - element-wise travel km between paired points (overlaps);
+* ``reach_matrix(origins, destinations, max_minutes)`` - the pairs of ``within`` as a sparse 0/1 matrix
+  (a faster path for coverage counts).
 
 The default :class:`StraightLine` model is straight-line distance x circuity at a mode speed. It never loops
 over pairs in Python: nearest and within-limit queries use a KD-tree.
@@ -31,7 +33,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import shapely
-from scipy.sparse import csr_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.spatial import cKDTree
 
 from .model import KatveError, Settings
@@ -135,6 +137,19 @@ class StraightLine:
             straight_km=straight_km,
         )
 
+    def _pairs(
+        self, o: np.ndarray, d: np.ndarray, max_minutes: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Unsorted ``(rows, cols, metres)`` of all pairs within ``max_minutes`` (dual KD-tree search)."""
+        radius = self.straight_radius_m(max_minutes) * (1 + 1e-12)  # inclusive despite float rounding
+        # The smaller set as the outer tree is faster. output_type="ndarray" keeps exact zero distances
+        # (co-located points), which the dok/dict outputs would drop.
+        if len(o) >= len(d):
+            found = _tree(d).sparse_distance_matrix(_tree(o), radius, output_type="ndarray")
+            return found["j"], found["i"], found["v"]
+        found = _tree(o).sparse_distance_matrix(_tree(d), radius, output_type="ndarray")
+        return found["i"], found["j"], found["v"]
+
     def within(self, origins: np.ndarray, destinations: np.ndarray, max_minutes: float) -> Pairs:
         """All pairs within ``max_minutes`` via a dual KD-tree sparse distance query.
 
@@ -145,20 +160,25 @@ class StraightLine:
         if not len(o) or not len(d) or not max_minutes >= 0:
             empty = np.empty(0, dtype=np.int64)
             return Pairs(empty, empty.copy(), np.empty(0), shape)
-        radius = self.straight_radius_m(max_minutes) * (1 + 1e-12)  # inclusive despite float rounding
-        # Dual-tree query, the smaller set as the outer tree (faster). output_type="ndarray" keeps exact
-        # zero distances (co-located points), which the dok/dict outputs would drop.
-        if len(o) >= len(d):
-            found = _tree(d).sparse_distance_matrix(_tree(o), radius, output_type="ndarray")
-            rows, cols = found["j"], found["i"]
-        else:
-            found = _tree(o).sparse_distance_matrix(_tree(d), radius, output_type="ndarray")
-            rows, cols = found["i"], found["j"]
+        rows, cols, dist = self._pairs(o, d, max_minutes)
         # sort by (origin, destination) in C via CSR; +1 keeps zero distances as stored entries
-        csr = csr_matrix((found["v"] + 1.0, (rows, cols)), shape=shape)
+        csr = csr_matrix((dist + 1.0, (rows, cols)), shape=shape)
         csr.sort_indices()
         rows = np.repeat(np.arange(shape[0], dtype=np.int64), np.diff(csr.indptr))
         return Pairs(rows, csr.indices.astype(np.int64), (csr.data - 1.0) * self._minutes_per_metre, shape)
+
+    def reach_matrix(self, origins: np.ndarray, destinations: np.ndarray, max_minutes: float) -> coo_matrix:
+        """Sparse ``(n, m)`` 0/1 matrix (int32, COO): 1 where the pair is within ``max_minutes``.
+
+        The same pairs as :meth:`within`, unsorted and without minutes: the fast path for coverage counts
+        (``matrix @ dense`` works on COO directly).
+        """
+        o, d = as_xy(origins), as_xy(destinations)
+        shape = (len(o), len(d))
+        if not len(o) or not len(d) or not max_minutes >= 0:
+            return coo_matrix(shape, dtype=np.int32)
+        rows, cols, _dist = self._pairs(o, d, max_minutes)
+        return coo_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=shape)
 
     def pair_distance_km(self, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
         """Travel km between ``origins[i]`` and ``destinations[i]`` (element-wise, same length)."""

@@ -345,6 +345,28 @@ def test_blind_spot_polygons_of_a_strip():
     assert b["children_0_6"].sum() + outside == r.summary["children_uncovered"]
 
 
+def test_blind_spot_inside_a_ring_of_places_is_its_own_polygon():
+    """Twelve places on a 10 km circle: their reach forms a ring with an unreached pocket inside."""
+    angles = np.arange(12) * np.pi / 6
+    places = places_gdf([(f"r{i}", 10 * np.cos(a), 10 * np.sin(a), "existing", "Mo 10:00-12:00")
+                         for i, a in enumerate(angles)])
+    areas = areas_gdf([("pocket", (0, 0), 50, 5), ("outside", (25, 0), 90, 9), ("ring", (10, 2), 10, 1)])
+    boundary = gpd.GeoDataFrame(geometry=[box(-30 * KM, -30 * KM, 30 * KM, 30 * KM)], crs=CRS)
+    project = Project(places=places, areas=areas, boundary=boundary, settings=SETTINGS)
+    b = analysis.blind_spot_polygons(project)
+    assert len(b) == 2 and b["children_0_6"].tolist() == [9.0, 5.0]
+    pocket = b.geometry.iloc[1]
+    assert pocket.contains(Point(0, 0)) and pocket.area < math.pi * (7 * KM) ** 2
+    assert b.geometry.iloc[0].interiors  # the outer part has the ring (and the pocket) as a hole
+    # the fast outer-ring test agrees with the exact one
+    parts = b.geometry.to_numpy()
+    xy = analysis.demand_points(areas)
+    mask = np.array([True, True, False])
+    exact = analysis._point_in_parts(parts, xy, mask)
+    fast = analysis._point_in_parts(parts, xy, mask, holes_reached=True)
+    assert exact.tolist() == fast.tolist() == [1, 0, -1]
+
+
 def test_blind_spot_polygons_reuse_an_analyze_result():
     project = strip_project()
     r = analysis.analyze(project, SETTINGS.replace(threshold_minutes=30))  # 20 km: everything covered

@@ -90,6 +90,17 @@ def test_within_matches_dense_matrix(origins, destinations, limit):
     assert np.all(np.diff(pairs.rows * len(d) + pairs.cols) > 0)  # sorted, no duplicates
 
 
+def test_reach_matrix_holds_the_pairs_of_within():
+    rng = np.random.default_rng(2)
+    o, d = rng.uniform(0, 20_000, (300, 2)), rng.uniform(0, 20_000, (30, 2))
+    o[0] = d[0]  # a co-located pair
+    pairs, matrix = MODEL.within(o, d, 6.0), MODEL.reach_matrix(o, d, 6.0)
+    assert matrix.shape == (300, 30) and matrix.nnz == len(pairs.rows) > 0
+    assert matrix.tocsr()[0, 0] == 1
+    expected = set(zip(pairs.rows.tolist(), pairs.cols.tolist(), strict=True))
+    assert set(zip(*matrix.nonzero(), strict=True)) == expected
+
+
 def test_pair_distance_km_elementwise():
     o = np.array([[0.0, 0.0], [0.0, 0.0]])
     d = np.array([[3000.0, 4000.0], [0.0, 0.0]])
