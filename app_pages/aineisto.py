@@ -202,7 +202,7 @@ def save() -> None:
     common.save_current(ss.get(SAVE_NAME))
 
 
-# --- page parts ------------------------------------------------------------------------------------------------
+# --- page parts ---------------------------------------------------------------------------------------------
 
 
 def layer_summary(project: Project) -> pd.DataFrame:
@@ -236,11 +236,11 @@ def staged_line(kind: str, result) -> str:
     return t(f"aineisto.staged.{result.layer}", n=int(figures["rows"]))
 
 
-# ================================================================================================================
+# ============================================================================================================
 # ROAD NETWORK: the spot for the road-network helper (upload of an OpenStreetMap .osm.pbf for travel times).
 # The .pbf chosen under "Files" is stored and its path kept in st.session_state[PBF_PATH]; this hook receives
-# it. Replace the body to offer "use this road network" (e.g. set project.settings.network and build the graph).
-# ================================================================================================================
+# it. Replace the body to offer "use this road network" (e.g. set project.settings.network, build the graph).
+# ============================================================================================================
 
 
 def road_network_section(project: Project, pbf_path: str | None) -> None:
@@ -254,7 +254,7 @@ def road_network_section(project: Project, pbf_path: str | None) -> None:
         st.caption(t("aineisto.network.hint"))
 
 
-# --- page ----------------------------------------------------------------------------------------------------------
+# --- page ---------------------------------------------------------------------------------------------------
 view = common.current_view()
 project = view.project
 st.header(t("aineisto.header"))

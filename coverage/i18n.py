@@ -773,6 +773,13 @@ _section({
     "aineisto.fetch.progress": {"fi": "Noudetaan: {what}", "sv": "Hämtar: {what}", "en": "Fetching: {what}"},
     "aineisto.fetch.failed": {"fi": "Nouto ei onnistunut", "sv": "Hämtningen misslyckades",
                               "en": "Fetching failed"},
+    "aineisto.fetch.offline": {
+        "fi": "Palvelimeen ei saatu yhteyttä. Tarkista verkkoyhteys, yritä myöhemmin uudelleen tai valitse aiemmin "
+              "ladatut tiedostot.",
+        "sv": "Ingen kontakt med servern. Kontrollera nätförbindelsen, försök igen senare eller välj filer som "
+              "laddats ned tidigare.",
+        "en": "The server could not be reached. Check the network connection, try again later or choose files "
+              "downloaded earlier."},
     "aineisto.fetch.done": {"fi": "Noudettu {n} tiedostoa ({cached} välimuistista). Tarkista ne alla.",
                             "sv": "Hämtade {n} filer ({cached} ur cachen). Granska dem nedan.",
                             "en": "Fetched {n} files ({cached} from the cache). Check them below."},

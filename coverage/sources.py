@@ -1663,6 +1663,62 @@ def project_from_results(
     )
 
 
+def merge_into_project(
+    project: Project,
+    results: dict[str, ImportResult],
+    *,
+    areas_from: str | None = None,
+    places_how: str = "append",
+    candidates_how: str = "append",
+) -> Project:
+    """Return a copy of ``project`` with the layers read from official sources.
+
+    Parameters
+    ----------
+    project : Project
+        The working copy; it is not changed (its ``path``/``version`` are kept, so saving goes to its file).
+    results : dict of str to ImportResult
+        Keyed by source kind (:data:`SOURCE_KINDS`).
+    areas_from : {"grid", "paavo"}, optional
+        Which source replaces the areas when both were read (default: the grid). Areas are always
+        *replaced*: adding grid cells to village points would count the same children twice.
+    places_how, candidates_how : {"append", "replace"}
+        PTV places and OSM candidates are added to the existing ones (a row with an id that is already there
+        replaces the old row, so fetching again updates) or replace them.
+
+    Returns
+    -------
+    Project
+    """
+    for name, how in (("places_how", places_how), ("candidates_how", candidates_how)):
+        if how not in ("append", "replace"):
+            raise KatveError(f"{name} must be 'append' or 'replace', got {how!r}")
+    updated = project.copy()
+    updated.path, updated.version = project.path, project.version
+    if "boundary" in results:
+        updated.boundary = results["boundary"].data.copy()
+    area_kind = (
+        areas_from if areas_from in results else next((k for k in ("grid", "paavo") if k in results), None)
+    )
+    if area_kind is not None:
+        updated.areas = results[area_kind].data.copy()
+    for kind, layer, how in (("ptv", "places", places_how), ("osm", "candidates", candidates_how)):
+        if kind not in results:
+            continue
+        new = results[kind].data
+        old = project.layer(layer)
+        if how == "replace" or not len(old):
+            setattr(updated, layer, new.copy())
+            continue
+        old = old.to_crs(CRS) if old.crs is not None else old.set_crs(CRS)
+        keep = old[~old["id"].astype(str).isin(set(new["id"].astype(str)))]
+        combined = pd.concat([keep, new], ignore_index=True)
+        setattr(updated, layer, gpd.GeoDataFrame(combined, geometry="geometry", crs=CRS))
+    if not updated.name and len(updated.boundary):
+        updated.name = " + ".join(str(n) for n in updated.boundary["name"] if str(n))
+    return updated
+
+
 def totals(result: ImportResult) -> dict[str, float]:
     """Return the figures to show after an import.
 

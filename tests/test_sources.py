@@ -625,3 +625,29 @@ def test_read_fetched_and_project():
     assert len(project.places) == 3 and len(project.candidates) == 0
     with pytest.raises(KatveError, match="not read"):
         S.project_from_results({"ptv": results["ptv"]}, areas="grid")
+
+
+def test_merge_into_project_replaces_areas_and_updates_places_by_id():
+    from coverage.datasets import load_dataset
+
+    project = load_dataset("vihti")
+    results = S.read_fetched(
+        {
+            "boundary": DATA / "boundary_927.geojson",
+            "grid": DATA / "grid_927.geojson",
+            "ptv": DATA / "ptv_927.json",
+        },
+        municipality="927",
+    )
+    merged = S.merge_into_project(project, results)
+    assert merged is not project and len(project.areas) == 9  # the original is untouched
+    assert merged.areas["id"].str.startswith("1kmN").all() and len(merged.areas) == 4
+    assert len(merged.places) == len(project.places) + 3
+    assert merged.places.crs.to_epsg() == 3067
+    # fetching again updates the same places instead of duplicating them
+    again = S.merge_into_project(merged, {"ptv": results["ptv"]})
+    assert len(again.places) == len(merged.places)
+    replaced = S.merge_into_project(project, {"ptv": results["ptv"]}, places_how="replace")
+    assert len(replaced.places) == 3
+    with pytest.raises(KatveError, match="places_how"):
+        S.merge_into_project(project, results, places_how="merge")
