@@ -50,7 +50,17 @@ import numpy as np
 import pandas as pd
 
 from . import schedule, validation
-from .model import InputError, KatveError, Problem, Project, raise_if_errors
+from .model import (
+    OUTREACH_FIELDS,
+    VISIT_FIELDS,
+    InputError,
+    KatveError,
+    Problem,
+    Project,
+    conform,
+    empty_layer,
+    raise_if_errors,
+)
 
 COUNTS = ("adults", "children", "first_timers", "multicultural")
 """Count columns of the visits layer (``visitors`` = adults + children is derived)."""
@@ -169,7 +179,7 @@ def visits_frame(visits: pd.DataFrame, *, start: DateLike = None, end: DateLike 
         Listing every invalid value (``PATH:ROW: field: message``).
     """
     a, b = _period(start, end)
-    if visits.attrs.get(_PREPARED):  # already validated and derived: only filter
+    if visits.attrs.get(_PREPARED) and "session" in visits.columns:  # validated and derived: only filter
         return visits.loc[_in_period(visits["date"], a, b)].reset_index(drop=True)
     raise_if_errors(validation.validate_layer("visits", visits, path=path))
     out = validation.normalise_layer("visits", visits)
@@ -548,7 +558,8 @@ def outreach_frame(outreach: pd.DataFrame, *, start: DateLike = None, end: DateL
     return out.loc[keep].sort_values("start", kind="stable").reset_index(drop=True)
 
 
-def _term_or_period(start: DateLike, end: DateLike, today: dt.date | None) -> tuple[dt.date, dt.date] | tuple:
+def _term_or_period(start: DateLike, end: DateLike,
+                    today: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
     if start is None and end is None:
         return term_bounds(today)
     return _period(start, end)
@@ -708,6 +719,112 @@ def outreach_events(project: Project, *, outreach: pd.DataFrame | None = None, s
     return events
 
 
+# --- editing the tables ---------------------------------------------------------------------------------------
+
+def _layer_row(layer: str, row: dict[str, Any], *, path: str) -> pd.DataFrame:
+    fields = VISIT_FIELDS if layer == "visits" else OUTREACH_FIELDS
+    frame = pd.DataFrame([{k: row.get(k) for k in fields}])
+    raise_if_errors(validation.validate_layer(layer, frame, path=path))
+    return validation.normalise_layer(layer, frame)
+
+
+def _concat(layer: str, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    fields = VISIT_FIELDS if layer == "visits" else OUTREACH_FIELDS
+    old = validation.normalise_layer(layer, old) if len(old) else new.iloc[0:0]
+    parts = [df for df in (old, new) if len(df)]
+    out = pd.concat(parts, ignore_index=True) if parts else new.iloc[0:0].copy()
+    return conform(validation.normalise_layer(layer, out), fields, spatial=False)
+
+
+def add_visit(visits: pd.DataFrame, *, place_id: str, date: DateLike, adults: int, children: int,
+              first_timers: int | None = None, multicultural: int | None = None, home_area: str = "",
+              path: str = "form") -> pd.DataFrame:
+    """The visits table with one more row (a session, or one home village's part of it).
+
+    Raises
+    ------
+    InputError
+        When a value is invalid (e.g. more first-timers than visitors), naming the field.
+
+    Examples
+    --------
+    >>> v = add_visit(pd.DataFrame(), place_id="V01", date="4.3.2025", adults=3, children=4, first_timers=1)
+    >>> v.loc[0, "date"], int(v.loc[0, "children"]), len(v)
+    (datetime.date(2025, 3, 4), 4, 1)
+    """
+    row = _layer_row("visits", {"place_id": place_id, "date": date, "adults": adults, "children": children,
+                                "first_timers": first_timers, "multicultural": multicultural,
+                                "home_area": home_area or ""}, path=path)
+    return _concat("visits", visits, row)
+
+
+def add_outreach(outreach: pd.DataFrame, *, place_id: str, start: dt.datetime | str, profession: str,
+                 end: dt.datetime | str | None = None, organisation: str = "", notes: str = "",
+                 path: str = "form") -> pd.DataFrame:
+    """The outreach table with one more planned professional visit.
+
+    Raises
+    ------
+    InputError
+        When a value is invalid (e.g. the end before the start, no profession).
+    """
+    row = _layer_row("outreach", {"place_id": place_id, "start": start, "end": end, "profession": profession,
+                                  "organisation": organisation or "", "notes": notes or ""}, path=path)
+    return _concat("outreach", outreach, row)
+
+
+_MERGE_KEYS = {"visits": ("place_id", "date"), "outreach": ("place_id", "start", "profession")}
+
+
+def merge_table(layer: str, old: pd.DataFrame, new: pd.DataFrame, *, replace: bool = False
+                ) -> tuple[pd.DataFrame, int]:
+    """Merge imported rows into a visits/outreach table; return the table and the number of rows dropped.
+
+    With ``replace`` the new rows replace the whole table. Otherwise the new rows *update* the old ones:
+    old rows of a session that the import also has (same place and date; for outreach same place, start and
+    profession) are dropped, so importing an updated spreadsheet twice never counts a session twice.
+
+    Examples
+    --------
+    >>> old = pd.DataFrame({"place_id": ["a", "a"], "date": ["2025-03-04", "2025-03-11"],
+    ...                     "adults": [1, 1], "children": [1, 1]})
+    >>> new = pd.DataFrame({"place_id": ["a"], "date": ["4.3.2025"], "adults": [5], "children": [6]})
+    >>> table, dropped = merge_table("visits", old, new)
+    >>> dropped, table["adults"].tolist()
+    (1, [1, 5])
+    """
+    if layer not in _MERGE_KEYS:
+        raise KatveError(f"unknown table {layer!r}; use visits or outreach")
+    fields = VISIT_FIELDS if layer == "visits" else OUTREACH_FIELDS
+    raise_if_errors(validation.validate_layer(layer, new, path=layer))
+    new = validation.normalise_layer(layer, new)
+    if replace or not len(old):
+        return conform(new, fields, spatial=False), len(old) if replace else 0
+    old = validation.normalise_layer(layer, old)
+    keys = list(_MERGE_KEYS[layer])
+    incoming = pd.MultiIndex.from_frame(new[keys].astype(str))
+    clash = pd.MultiIndex.from_frame(old[keys].astype(str)).isin(incoming)
+    kept = old.loc[~clash]
+    return _concat(layer, kept, new) if len(new) else conform(kept, fields, spatial=False), int(clash.sum())
+
+
+def example_tables(dataset: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The example (made-up) visits and outreach of an embedded data set, or ``None`` if it has none.
+
+    See ``geodata/<dataset>/SOURCES.md``: the numbers are invented for trying the statistics.
+    """
+    from . import importers
+    from .datasets import DATASETS, GEODATA
+
+    folder = GEODATA / dataset
+    if dataset not in DATASETS or not (folder / "visits.csv").is_file():
+        return None
+    visits = importers.read_visits(folder / "visits.csv").data
+    outreach = importers.read_outreach(folder / "outreach.csv").data if (folder / "outreach.csv").is_file() \
+        else empty_layer(OUTREACH_FIELDS, spatial=False)
+    return visits, outreach
+
+
 # --- everything at once ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -720,7 +837,7 @@ class VisitStats:
     months: pd.DataFrame
     reach: pd.DataFrame
     unmatched_home_areas: pd.Series
-    outreach_period: tuple[dt.date, dt.date]
+    outreach_period: tuple[dt.date | None, dt.date | None]
     outreach: pd.DataFrame
     warnings: list[Problem] = field(default_factory=list)
 
@@ -865,7 +982,8 @@ def compute(project: Project, *, visits: pd.DataFrame | None = None, outreach: p
 
 
 __all__ = [
-    "COUNTS", "FIGURES", "DEFAULT_OUTREACH_MINUTES", "OutreachEvent", "VisitStats", "check_visits", "compute",
+    "COUNTS", "FIGURES", "DEFAULT_OUTREACH_MINUTES", "OutreachEvent", "VisitStats", "add_outreach", "add_visit",
+    "check_visits", "compute", "example_tables", "merge_table",
     "marker_radii", "match_home_areas", "month_table", "outreach_by_place", "outreach_events", "outreach_frame",
     "outreach_matrix", "parse_day", "reach_by_area", "term_bounds", "unmatched_home_areas", "visit_totals",
     "visits_by_place", "visits_frame", "visits_per_month", "visits_per_place",
