@@ -78,7 +78,9 @@ BOUNDARY_COLOUR = "#333333"
 
 PLACE_CLASS = "katve-place"
 AREA_CLASS = "katve-area"
-"""CSS classes on the SVG paths of place and area markers (the browser test counts them)."""
+REACH_CLASS = "katve-reach"
+BLIND_CLASS = "katve-blind"
+"""CSS classes on the SVG paths of places, areas, reach areas and blind spots (the browser test counts them)."""
 
 AREA_RADIUS_PX = (5.0, 30.0)
 """Area circle radius in pixels: smallest, and for the area with the most children (area ~ children)."""
@@ -188,6 +190,7 @@ def base_map(
         control_scale=True,
         height=height,
         prefer_canvas=False,
+        zoom_snap=0.25,  # fit the municipality snugly
     )
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
@@ -278,7 +281,7 @@ def add_reach(m: folium.Map, reach: gpd.GeoDataFrame, *, lang: str | None = None
     """Draw each counted place's reach area as a faint blue polygon."""
     geoms = _to_wgs84(reach, simplify_m=_SIMPLIFY_M["polygons"])
     style = {"color": REACH_COLOUR, "weight": 1, "opacity": 0.5, "fillColor": REACH_COLOUR, "fillOpacity": 0.06,
-             "interactive": False}
+             "interactive": False, "className": REACH_CLASS}
     names = reach["name"].astype(object).tolist() if "name" in reach else [""] * len(reach)
     features = [_feature(g, style=style, tooltip=i18n.t("map.reach_of", lang, name=_esc(n)))
                 for g, n in zip(geoms, names)]
@@ -288,7 +291,8 @@ def add_reach(m: folium.Map, reach: gpd.GeoDataFrame, *, lang: str | None = None
 def add_blind_spots(m: folium.Map, polygons: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer:
     """Draw blind-spot polygons in translucent red with a tooltip (id, km², children)."""
     geoms = _to_wgs84(polygons, simplify_m=_SIMPLIFY_M["polygons"])
-    style = {"color": BLIND_COLOUR, "weight": 1, "opacity": 0.6, "fillColor": BLIND_COLOUR, "fillOpacity": 0.15}
+    style = {"color": BLIND_COLOUR, "weight": 1, "opacity": 0.6, "fillColor": BLIND_COLOUR, "fillOpacity": 0.15,
+             "className": BLIND_CLASS}
     features = []
     for g, (_i, row) in zip(geoms, polygons.iterrows()):
         tip = i18n.t("map.blind_polygon", lang, id=_esc(row.get("id", "")),

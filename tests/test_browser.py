@@ -1,0 +1,174 @@
+"""The app in a real browser: Playwright drives Debian's chromium against `streamlit run app.py`.
+
+Offline on purpose: chromium runs without background networking, so the map only shows if Leaflet is
+served locally. Locally the test skips (with the reason) when chromium or the fetched Leaflet is missing;
+with CI=true it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from coverage import i18n, maps
+from coverage.analysis import analyze, blind_spot_polygons
+from coverage.datasets import load_dataset
+from coverage.model import Settings
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true: {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free port; yields the base URL once /_stcore/health answers ok."""
+    _require(CHROMIUM.exists(), f"no {CHROMIUM}: install it with `apt-get install chromium` to run the browser test")
+    _require((maps.LEAFLET_DIR / "leaflet.js").is_file(),
+             "Leaflet not fetched: run `make static/leaflet/leaflet.js` (the map is served offline from static/)")
+    pytest.importorskip("playwright.sync_api")
+    port = _free_port()
+    projects = tmp_path_factory.mktemp("projects")
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "KATVE_PROJECTS": str(projects), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+           "--browser.gatherUsageStats", "false"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200 and r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not become healthy in 90 s:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.3)
+        # Leaflet is served by streamlit's static file serving
+        with urllib.request.urlopen(f"{url}{maps.APP_LEAFLET_JS}", timeout=10) as r:
+            assert r.status == 200 and b"Leaflet" in r.read(4000)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        yield pg
+        context.close()
+        browser.close()
+
+
+def _expected_children(minutes: float) -> str:
+    s = analyze(load_dataset("vihti"), Settings(mode="car", threshold_minutes=minutes)).summary
+    return f"{i18n.fmt_number(s['children_covered'], lang='fi')} / {i18n.fmt_number(s['children_total'], lang='fi')}"
+
+
+def _blind_polygons(minutes: float) -> int:
+    return len(blind_spot_polygons(load_dataset("vihti"), Settings(mode="car", threshold_minutes=minutes)))
+
+
+def _headline(pg) -> str:
+    return pg.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
+
+
+def test_map_renders_offline_and_threshold_changes_headline(page, server, tmp_path):
+    from playwright.sync_api import expect
+
+    failed_assets: list[str] = []
+    page.on("requestfailed", lambda r: failed_assets.append(r.url)
+            if r.resource_type in ("script", "stylesheet") else None)
+    page.goto(server)
+
+    # headline figures for the default 10 min by car
+    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(
+        re.compile(re.escape(_expected_children(10))), timeout=60_000)
+
+    # the Leaflet map inside the component iframe, with every place drawn
+    page.wait_for_selector(MAP_IFRAME, state="attached")
+    frame = page.frame_locator(MAP_IFRAME)
+    expect(frame.locator(".leaflet-container")).to_be_visible()
+    places = frame.locator(f"path.{maps.PLACE_CLASS}")
+    expect(places).to_have_count(len(load_dataset("vihti").places))
+    expect(frame.locator(f"path.{maps.AREA_CLASS}")).to_have_count(len(load_dataset("vihti").areas))
+    expect(frame.locator(".katve-legend")).to_contain_text("Selite")
+    expect(frame.locator(".leaflet-control-attribution")).to_contain_text("Maanmittauslaitos")
+    expect(frame.locator(f"path.{maps.BLIND_CLASS}")).to_have_count(_blind_polygons(10))
+
+    # a popup opens with the place's details
+    places.last.dispatch_event("click")
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("Aukioloajat")
+
+    # move the threshold slider down to 5 minutes with the keyboard
+    before = _headline(page)
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    for _ in range(40):  # a key press may land while the app reruns: press until the slider shows 5
+        value = int(slider.input_value())
+        if value == 5:
+            break
+        slider.press("ArrowLeft" if value > 5 else "ArrowRight")
+        page.wait_for_timeout(150)
+    expect(slider).to_have_value("5")
+    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(
+        re.compile(re.escape(_expected_children(5))), timeout=30_000)
+    assert _headline(page) != before
+    page.wait_for_selector(IDLE)
+    # the map was rebuilt for 5 minutes: new blind-spot polygons, all markers again, the popup gone
+    expect(frame.locator(f"path.{maps.BLIND_CLASS}")).to_have_count(_blind_polygons(5))
+    expect(places).to_have_count(len(load_dataset("vihti").places))
+    expect(frame.locator(".leaflet-popup-content")).to_have_count(0)
+
+    assert not failed_assets, f"scripts/stylesheets failed to load: {failed_assets}"
+    page.wait_for_timeout(500)  # let the fade-in of the re-rendered elements finish
+    shot = tmp_path / "kartta.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("KATVE_SCREENSHOT"):
+        shutil.copy(shot, os.environ["KATVE_SCREENSHOT"])
