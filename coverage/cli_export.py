@@ -1,12 +1,14 @@
-"""``python -m coverage export``: write a project's coverage as GeoPackage, HTML map, print map, tables,
-family calendar or meeting report (see :mod:`coverage.export` for what each format holds).
+"""``python -m coverage export``: write a project's coverage to a file.
+
+Formats: GeoPackage, HTML map, print map, tables, family calendar or meeting report (see
+:mod:`coverage.export` for what each format holds).
 
 Examples::
 
     python -m coverage export --dataset vihti --format report --out raportti.pdf
     python -m coverage export --project kunta.gpkg --mode walk --minutes 20 --format gpkg --out kattavuus.gpkg
     python -m coverage export --dataset kaksineuvoinen --format csv --table places --out paikat.csv
-    python -m coverage export --dataset vihti --format ics --from 2026-08-11 --to 2026-12-20 --out kalenteri.ics
+    python -m coverage export --dataset vihti --format ics --from 2026-08-11 --to 2026-12-20 --out kal.ics
     python -m coverage export --dataset kaksineuvoinen --new 2 --format report --lang sv --out rapport.pdf
 """
 
@@ -18,33 +20,59 @@ import sys
 from typing import Any
 
 from . import export
-from .cli import add_source_options, add_travel_options, at_from_args, command, project_from_args, \
-    settings_from_args
+from .cli import (
+    add_source_options,
+    add_travel_options,
+    at_from_args,
+    command,
+    project_from_args,
+    settings_from_args,
+)
 from .model import KatveError, Project, Settings
 
 OBJECTIVES = ("cover", "set_cover", "median")
 
 
 def _build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("export", help="write a GeoPackage, HTML/print map, table, family calendar or report",
-                       description=__doc__.split("\n\n")[0])
+    p = sub.add_parser(
+        "export",
+        help="write a GeoPackage, HTML/print map, table, family calendar or report",
+        description=__doc__.split("\n\n")[0],
+    )
     add_source_options(p)
     add_travel_options(p)
     p.add_argument("--include-planned", action="store_true", help="count planned places too (scenario)")
     p.add_argument("--format", required=True, choices=export.FORMATS, help="what to write")
     p.add_argument("--out", required=True, metavar="PATH", help="file to write (folders are created)")
-    p.add_argument("--lang", choices=export.LANGUAGES, help="language of headers, legends and the report "
-                   "(default: the project's, Finnish)")
-    p.add_argument("--table", choices=export.TABLES, default="areas", help="csv: which table (default: areas)")
-    p.add_argument("--from", dest="start", metavar="DATE", help="ics: first day (default: this week or the next "
-                   "term's start)")
+    p.add_argument(
+        "--lang",
+        choices=export.LANGUAGES,
+        help="language of headers, legends and the report (default: the project's, Finnish)",
+    )
+    p.add_argument(
+        "--table", choices=export.TABLES, default="areas", help="csv: which table (default: areas)"
+    )
+    p.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="ics: first day (default: this week or the next term's start)",
+    )
     p.add_argument("--to", dest="end", metavar="DATE", help="ics: last day (default: the end of the term)")
-    p.add_argument("--today", metavar="DATE", help="date printed on the documents and used to pick the term "
-                   "(default: today)")
-    p.add_argument("--new", type=int, metavar="K", help="also propose K new sites (planning) and include them")
+    p.add_argument(
+        "--today",
+        metavar="DATE",
+        help="date printed on the documents and used to pick the term (default: today)",
+    )
+    p.add_argument(
+        "--new", type=int, metavar="K", help="also propose K new sites (planning) and include them"
+    )
     p.add_argument("--objective", choices=OBJECTIVES, default="cover", help="planning objective with --new")
-    p.add_argument("--candidates", metavar="FILE", help="candidate sites for --new (default: the project's, "
-                   "else generated)")
+    p.add_argument(
+        "--candidates",
+        metavar="FILE",
+        help="candidate sites for --new (default: the project's, else generated)",
+    )
     return p
 
 
@@ -55,17 +83,24 @@ def _run(args: argparse.Namespace) -> int:
     at = at_from_args(args)
     today = _day(args.today, "--today") or dt.date.today()
     plan = _plan(args, project, settings, at) if args.new is not None else None
-    data = export.prepare(project, settings, at=at, include_planned=args.include_planned, plan=plan,
-                          lang=args.lang, today=today)
-    path = export.export(data, args.format, args.out, table=args.table, calendar_start=_day(args.start, "--from"),
-                         calendar_end=_day(args.end, "--to"))
+    data = export.prepare(
+        project, settings, at=at, include_planned=args.include_planned, plan=plan, lang=args.lang, today=today
+    )
+    path = export.export(
+        data,
+        args.format,
+        args.out,
+        table=args.table,
+        calendar_start=_day(args.start, "--from"),
+        calendar_end=_day(args.end, "--to"),
+    )
     size = path.stat().st_size
     print(f"{path}: {args.format}, {size} bytes")
     return 0
 
 
 def _day(text: str | None, option: str) -> dt.date | None:
-    """A date given as ``YYYY-MM-DD`` or ``D.M.YYYY``."""
+    """Read a date given as ``YYYY-MM-DD`` or ``D.M.YYYY``."""
     if not text:
         return None
     value = text.strip()

@@ -51,7 +51,6 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -68,8 +67,16 @@ from .model import CRS, KatveError, Project, Settings
 FORMATS = ("gpkg", "html", "png", "pdf", "csv", "xlsx", "ics", "report")
 """Export formats, as accepted by ``--format``."""
 
-SUFFIXES = {"gpkg": ".gpkg", "html": ".html", "png": ".png", "pdf": ".pdf", "csv": ".csv", "xlsx": ".xlsx",
-            "ics": ".ics", "report": ".pdf"}
+SUFFIXES = {
+    "gpkg": ".gpkg",
+    "html": ".html",
+    "png": ".png",
+    "pdf": ".pdf",
+    "csv": ".csv",
+    "xlsx": ".xlsx",
+    "ics": ".ics",
+    "report": ".pdf",
+}
 MEDIA_TYPES = {
     "gpkg": "application/geopackage+sqlite3",
     "html": "text/html",
@@ -106,15 +113,50 @@ class ExportError(KatveError):
 
 # --- document text: the "export." section of coverage.i18n ------------------------------------------------
 
-AREA_COLUMNS = ("id", "name", "municipality", "population", "children_0_6", "children_estimated",
-                "nearest_place_id", "nearest_place", "straight_km", "distance_km", "minutes", "covered")
-PLACE_COLUMNS = ("id", "name", "organiser", "organiser_type", "kind", "address", "opening_hours", "ages",
-                 "languages", "status", "counted", "hours_per_week", "children_within", "children_nearest")
+AREA_COLUMNS = (
+    "id",
+    "name",
+    "municipality",
+    "population",
+    "children_0_6",
+    "children_estimated",
+    "nearest_place_id",
+    "nearest_place",
+    "straight_km",
+    "distance_km",
+    "minutes",
+    "covered",
+)
+PLACE_COLUMNS = (
+    "id",
+    "name",
+    "organiser",
+    "organiser_type",
+    "kind",
+    "address",
+    "opening_hours",
+    "ages",
+    "languages",
+    "status",
+    "counted",
+    "hours_per_week",
+    "children_within",
+    "children_nearest",
+)
 VISIT_COLUMNS = ("visit_days", "visitors_children", "visitors_adults")
 _BOOL_COLUMNS = ("children_estimated", "covered", "counted")
 _CODED_COLUMNS = ("status", "kind", "organiser_type")  # translated with i18n.label
-_DECIMALS = {"children_0_6": 1, "straight_km": 2, "distance_km": 2, "minutes": 1, "hours_per_week": 1,
-             "children_within": 1, "children_nearest": 1, "area_km2": 2, "children_gained": 1}
+_DECIMALS = {
+    "children_0_6": 1,
+    "straight_km": 2,
+    "distance_km": 2,
+    "minutes": 1,
+    "hours_per_week": 1,
+    "children_within": 1,
+    "children_nearest": 1,
+    "area_km2": 2,
+    "children_gained": 1,
+}
 
 
 def check_language(lang: str | None) -> str:
@@ -126,7 +168,7 @@ def check_language(lang: str | None) -> str:
 
 
 def text(key: str, lang: str = "fi", **values: Any) -> str:
-    """The document string ``export.<key>`` of :mod:`coverage.i18n` in ``lang``, placeholders filled."""
+    """Return the document string ``export.<key>`` of :mod:`coverage.i18n` in ``lang``, filled in."""
     return i18n.t(f"export.{key}", lang, **values)
 
 
@@ -144,7 +186,7 @@ def yes_no(value: Any, lang: str = "fi") -> str:
 
 
 def fmt_number(value: Any, lang: str = "fi", digits: int = 0) -> str:
-    """``1234.5`` -> ``"1 234,5"`` (fi/sv, no-break space, decimal comma) or ``"1,234.5"`` (en); ``–`` if missing."""
+    """Format ``1234.5`` as ``"1 234,5"`` (fi/sv) or ``"1,234.5"`` (en); ``–`` if missing."""
     try:
         f = float(value)
     except (TypeError, ValueError):
@@ -162,22 +204,29 @@ def fmt_share(share: Any, lang: str = "fi", digits: int = 0) -> str:
 
 
 def fmt_date(day: dt.date, lang: str = "fi") -> str:
-    """A date as people write it in ``lang`` (``14.5.2026``)."""
+    """Format a date as people write it in ``lang`` (``14.5.2026``)."""
     return f"{day.day}.{day.month}.{day.year}" if lang in ("fi", "sv") else day.strftime("%-d %b %Y")
 
 
-def describe_settings(result: analysis.CoverageResult, lang: str = "fi", *, include_planned: bool = False) -> str:
+def describe_settings(
+    result: analysis.CoverageResult, lang: str = "fi", *, include_planned: bool = False
+) -> str:
     """One line: mode, threshold, travel model (and the moment, with ``at``)."""
     s = result.settings
     mode = i18n.label("mode", s.mode, lang)
-    line = text("travel.km" if s.threshold_km is not None else "travel.minutes", lang, mode=mode,
-                value=threshold_text(s, lang, unit=False))
+    line = text(
+        "travel.km" if s.threshold_km is not None else "travel.minutes",
+        lang,
+        mode=mode,
+        value=threshold_text(s, lang, unit=False),
+    )
     model = result.model or {}
     name = str(model.get("model", ""))
     speed = float(model.get("speed_kmh", s.speed_kmh))
     circuity = fmt_number(model.get("circuity", s.circuity), lang, 2).rstrip("0").rstrip(",.")
     key = name if i18n.has(f"export.model.{name}") else "other"
-    line += f" ({text(f'model.{key}', lang, circuity=circuity, speed=fmt_number(speed, lang, _digits(speed)), model=name)})"
+    speed_text = fmt_number(speed, lang, _digits(speed))
+    line += f" ({text(f'model.{key}', lang, circuity=circuity, speed=speed_text, model=name)})"
     if result.at is not None:
         line += "; " + text("at", lang, when=weekday_time(result.at, lang))
     if include_planned:
@@ -186,7 +235,7 @@ def describe_settings(result: analysis.CoverageResult, lang: str = "fi", *, incl
 
 
 def threshold_text(settings: Settings, lang: str = "fi", *, unit: bool = True) -> str:
-    """The threshold as ``"10 min"`` or ``"8,5 km"`` (without the unit: ``"10"``)."""
+    """Format the threshold as ``"10 min"`` or ``"8,5 km"`` (without the unit: ``"10"``)."""
     value = settings.threshold_km if settings.threshold_km is not None else settings.threshold_in_minutes
     number = fmt_number(value, lang, _digits(value))
     if not unit:
@@ -205,6 +254,7 @@ def _digits(value: float) -> int:
 
 
 # --- the data behind every export ------------------------------------------------------------------------
+
 
 @dataclass
 class ExportData:
@@ -235,25 +285,30 @@ class ExportData:
     @cached_property
     def reach(self) -> gpd.GeoDataFrame:
         """Reach area of each counted place (:func:`coverage.analysis.reach_areas`)."""
-        return analysis.reach_areas(self.project, self.settings, at=self.result.at,
-                                    include_planned=self.include_planned)
+        return analysis.reach_areas(
+            self.project, self.settings, at=self.result.at, include_planned=self.include_planned
+        )
 
     @cached_property
     def blind(self) -> gpd.GeoDataFrame:
         """Blind-spot polygons (:func:`coverage.analysis.blind_spot_polygons`)."""
-        return analysis.blind_spot_polygons(self.project, self.settings, at=self.result.at,
-                                            include_planned=self.include_planned)
+        return analysis.blind_spot_polygons(
+            self.project, self.settings, at=self.result.at, include_planned=self.include_planned
+        )
 
     @cached_property
     def matrix(self) -> pd.DataFrame:
         """Children covered per weekday x daypart (:func:`coverage.analysis.weekday_matrix`)."""
-        return analysis.weekday_matrix(self.project, self.settings, week=self.week,
-                                       include_planned=self.include_planned)
+        return analysis.weekday_matrix(
+            self.project, self.settings, week=self.week, include_planned=self.include_planned
+        )
 
     @cached_property
     def overlaps(self) -> pd.DataFrame:
         """Simultaneous sessions of nearby places (:func:`coverage.analysis.overlaps`)."""
-        return analysis.overlaps(self.project, self.settings, week=self.week, include_planned=self.include_planned)
+        return analysis.overlaps(
+            self.project, self.settings, week=self.week, include_planned=self.include_planned
+        )
 
     @cached_property
     def proposals(self) -> gpd.GeoDataFrame:
@@ -296,19 +351,32 @@ def prepare(
     settings = settings or project.settings
     lang = check_language(lang or getattr(settings, "language", None))
     result = analysis.analyze(project, settings, at=at, include_planned=include_planned)
-    return ExportData(project=project, result=result, include_planned=include_planned, plan=plan, lang=lang,
-                      today=today or dt.date.today(), week=week)
+    return ExportData(
+        project=project,
+        result=result,
+        include_planned=include_planned,
+        plan=plan,
+        lang=lang,
+        today=today or dt.date.today(),
+        week=week,
+    )
 
 
 def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
-    """The proposed new sites of a planning result as ``id, name, children_gained, geometry`` (EPSG:3067).
+    """Return the proposed new sites of a plan as ``id, name, children_gained, geometry`` (EPSG:3067).
 
     Accepts a :class:`coverage.planning.PlanResult` (its ``new_sites``), a GeoDataFrame of points, a
     DataFrame or list of dicts with ``lon``/``lat`` (the ``plan --json`` form); ``None`` gives an empty layer.
     """
-    empty = gpd.GeoDataFrame({"id": pd.Series(dtype=object), "name": pd.Series(dtype=object),
-                              "children_gained": pd.Series(dtype=float)},
-                             geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    empty = gpd.GeoDataFrame(
+        {
+            "id": pd.Series(dtype=object),
+            "name": pd.Series(dtype=object),
+            "children_gained": pd.Series(dtype=float),
+        },
+        geometry=gpd.GeoSeries([], crs=CRS),
+        crs=CRS,
+    )
     if plan is None:
         return empty
     sites: Any = plan if isinstance(plan, (pd.DataFrame, list)) else None
@@ -322,21 +390,30 @@ def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
     if not isinstance(sites, gpd.GeoDataFrame):
         if not {"lon", "lat"} <= set(sites.columns):
             raise ExportError("proposed sites need a geometry or lon/lat columns")
-        sites = gpd.GeoDataFrame(sites, geometry=gpd.points_from_xy(sites["lon"], sites["lat"]), crs="EPSG:4326")
+        sites = gpd.GeoDataFrame(
+            sites, geometry=gpd.points_from_xy(sites["lon"], sites["lat"]), crs="EPSG:4326"
+        )
     if sites.crs is None:
         sites = sites.set_crs(CRS)
     sites = sites.to_crs(CRS) if not sites.crs.equals(CRS) else sites
     n = len(sites)
-    ids = sites["id"].astype(str).to_numpy(object) if "id" in sites else np.array([f"N{i + 1}" for i in range(n)],
-                                                                                   dtype=object)
+    ids = (
+        sites["id"].astype(str).to_numpy(object)
+        if "id" in sites
+        else np.array([f"N{i + 1}" for i in range(n)], dtype=object)
+    )
     names = sites["name"].astype(str).to_numpy(object) if "name" in sites else ids.copy()
-    gained = (pd.to_numeric(sites["children_gained"], errors="coerce").to_numpy(float)
-              if "children_gained" in sites else np.full(n, np.nan))
+    gained = (
+        pd.to_numeric(sites["children_gained"], errors="coerce").to_numpy(float)
+        if "children_gained" in sites
+        else np.full(n, np.nan)
+    )
     geometry = gpd.GeoSeries(shapely.point_on_surface(sites.geometry.to_numpy()) if n else [], crs=CRS)
     return gpd.GeoDataFrame({"id": ids, "name": names, "children_gained": gained}, geometry=geometry, crs=CRS)
 
 
 # --- tables ------------------------------------------------------------------------------------------------
+
 
 def area_table(data: ExportData) -> pd.DataFrame:
     """One row per area: demand, nearest counted place, distances and whether it is covered.
@@ -344,7 +421,8 @@ def area_table(data: ExportData) -> pd.DataFrame:
     Columns :data:`AREA_COLUMNS` (English keys; see :func:`localise` for printable headers).
     """
     a = data.result.areas
-    names = dict(zip(data.result.places["id"].astype(str), data.result.places["name"].astype(str)))
+    places = data.result.places
+    names = dict(zip(places["id"].astype(str), places["name"].astype(str), strict=True))
     out = pd.DataFrame(index=range(len(a)))
     for col in AREA_COLUMNS:
         if col == "nearest_place":
@@ -382,17 +460,24 @@ def place_table(data: ExportData) -> pd.DataFrame:
     kids = pd.to_numeric(areas["children_0_6"], errors="coerce").fillna(0.0).to_numpy(float)
     model_ = _model(data)
     if len(p) and len(areas):
-        pairs = model_.within(analysis.demand_points(areas), analysis.demand_points(p),
-                              data.settings.threshold_in_minutes * (1 + 1e-9))
+        pairs = model_.within(
+            analysis.demand_points(areas),
+            analysis.demand_points(p),
+            data.settings.threshold_in_minutes * (1 + 1e-9),
+        )
         dist_ok = np.ones(len(pairs.rows), bool)
         if data.settings.threshold_km is not None and hasattr(model_, "pair_distance_km"):
-            d = model_.pair_distance_km(analysis.demand_points(areas)[pairs.rows], analysis.demand_points(p)[pairs.cols])
+            d = model_.pair_distance_km(
+                analysis.demand_points(areas)[pairs.rows], analysis.demand_points(p)[pairs.cols]
+            )
             dist_ok = d <= data.settings.threshold_km * (1 + 1e-9)
         within = np.bincount(pairs.cols[dist_ok], weights=kids[pairs.rows[dist_ok]], minlength=len(p))
     else:
         within = np.zeros(len(p))
     out["children_within"] = within
-    nearest = pd.Series(kids, index=areas["nearest_place_id"].astype(object).to_numpy()).groupby(level=0).sum()
+    nearest = (
+        pd.Series(kids, index=areas["nearest_place_id"].astype(object).to_numpy()).groupby(level=0).sum()
+    )
     out["children_nearest"] = [float(nearest.get(str(i), 0.0)) for i in p["id"].astype(str)]
     visits = data.project.visits
     if visits is not None and len(visits):
@@ -539,8 +624,9 @@ def _shown(value: Any) -> str:
 
 # --- family calendar (ICS) ---------------------------------------------------------------------------------
 
+
 def term_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The current (or next) school term as ``(first day, last day)``, from ``today`` on.
+    """Return the rest of the current (or the next) school term as ``(first day, last day)``.
 
     Uses :func:`coverage.schedule.in_term_time`: autumn term Aug 11 - Dec 20, spring term Jan 7 - May 31.
     In a break, the next term is returned whole.
@@ -566,7 +652,7 @@ def family_calendar(
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Any:
-    """The family calendar: one event per session of every existing place between ``start`` and ``end``.
+    """Build the family calendar: one event per session of every existing place from ``start`` to ``end``.
 
     Sessions are the open intervals of each place's ``opening_hours`` (public holidays and seasons apply).
     Default period: :func:`term_period` of ``today``.
@@ -605,7 +691,7 @@ def family_calendar(
     places = places.loc[keep]
     lonlat = places.geometry.to_crs("EPSG:4326") if len(places) else places.geometry
     intervals: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
-    for (_, row), point in zip(places.iterrows(), lonlat):
+    for (_, row), point in zip(places.iterrows(), lonlat, strict=True):
         oh = str(row.get("opening_hours") or "")
         if oh not in intervals:
             try:
@@ -665,7 +751,8 @@ def write_ics(project: Project, out: Any, **options: Any) -> int:
     return len(cal.walk("VEVENT"))
 
 
-# --- GeoPackage ----------------------------------------------------------------------------------------------
+# --- GeoPackage ---------------------------------------------------------------------------------------------
+
 
 def write_gpkg(data: ExportData, path: str | os.PathLike) -> list[str]:
     """Write the GeoPackage of :data:`GPKG_LAYERS` to ``path`` (replaced if it exists); return the layers."""
@@ -712,8 +799,10 @@ def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         elif s.dtype == bool:
             out[col] = s.astype("int32")
         elif s.dtype == object or isinstance(s.dtype, pd.StringDtype):
-            out[col] = [("" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v))
-                        for v in s]
+            out[col] = [
+                ("" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v))
+                for v in s
+            ]
     if out.crs is None or not out.crs.equals(CRS):
         out = out.set_crs(CRS, allow_override=True) if out.crs is None else out.to_crs(CRS)
     return out
@@ -742,7 +831,7 @@ ORGANISER_COLORS = {
 
 
 def html_map(data: ExportData) -> str:
-    """A standalone HTML page with the app's interactive map (:func:`coverage.maps.coverage_map`), offline.
+    """Render the app's interactive map (:func:`coverage.maps.coverage_map`) as a standalone offline page.
 
     The page has the boundary, reach areas, blind spots, areas and places with the app's popups and legend,
     the proposed sites of a plan (orange), a title box with the headline figure, and the data attribution.
@@ -752,18 +841,39 @@ def html_map(data: ExportData) -> str:
     from . import maps
 
     lang = data.lang
-    m = maps.coverage_map(data.project, data.result, reach=data.reach, blind_spots=data.blind, lang=lang,
-                          tiles=False, height="100vh")
+    m = maps.coverage_map(
+        data.project,
+        data.result,
+        reach=data.reach,
+        blind_spots=data.blind,
+        lang=lang,
+        tiles=False,
+        height="100vh",
+    )
     if data.plan is not None and len(data.proposals):
         wgs = data.proposals.to_crs("EPSG:4326")
         features = []
-        for (_, row), point in zip(wgs.iterrows(), wgs.geometry):
-            tip = (f"<b>{html.escape(text('legend.proposal', lang))}: {html.escape(_s(row['name']))}</b><br>"
-                   f"{html.escape(header('children_gained', lang))}: {fmt_number(row['children_gained'], lang)}")
-            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
-                             "properties": {"style": {"radius": 10, "color": "#000000", "weight": 2,
-                                                      "fillColor": COLORS["proposal"], "fillOpacity": 1.0},
-                                            "tooltip": tip}})
+        for (_, row), point in zip(wgs.iterrows(), wgs.geometry, strict=True):
+            tip = (
+                f"<b>{html.escape(text('legend.proposal', lang))}: {html.escape(_s(row['name']))}</b><br>"
+                f"{html.escape(header('children_gained', lang))}: {fmt_number(row['children_gained'], lang)}"
+            )
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+                    "properties": {
+                        "style": {
+                            "radius": 10,
+                            "color": "#000000",
+                            "weight": 2,
+                            "fillColor": COLORS["proposal"],
+                            "fillOpacity": 1.0,
+                        },
+                        "tooltip": tip,
+                    },
+                }
+            )
         m.add_child(maps.FeatureLayer(features, name="proposals"))
     m.add_child(_title_box(_title_html(data)))
     m.get_root().title = f"{text('title', lang)} – {data.name}"
@@ -796,19 +906,30 @@ def _title_box(html_text: str) -> Any:
 def _title_html(data: ExportData) -> str:
     lang = data.lang
     s = data.result.summary
-    line = text("covered_line", lang, covered=fmt_number(s["children_covered"], lang),
-                total=fmt_number(s["children_total"], lang), share=fmt_share(s["children_covered_share"], lang))
-    parts = [f"<b style='font-size:14px'>{html.escape(text('title', lang))} – {html.escape(data.name)}</b>",
-             html.escape(describe_settings(data.result, lang, include_planned=data.include_planned)),
-             html.escape(line),
-             f"<span style='color:#555'>{html.escape(text('printed', lang, date=fmt_date(data.today, lang)))}"
-             "</span>"]
+    line = text(
+        "covered_line",
+        lang,
+        covered=fmt_number(s["children_covered"], lang),
+        total=fmt_number(s["children_total"], lang),
+        share=fmt_share(s["children_covered_share"], lang),
+    )
+    parts = [
+        f"<b style='font-size:14px'>{html.escape(text('title', lang))} – {html.escape(data.name)}</b>",
+        html.escape(describe_settings(data.result, lang, include_planned=data.include_planned)),
+        html.escape(line),
+        f"<span style='color:#555'>{html.escape(text('printed', lang, date=fmt_date(data.today, lang)))}"
+        "</span>",
+    ]
     if data.plan is not None and len(data.proposals):
-        swatch = (f"<span style='display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:6px;"
-                  f"vertical-align:middle;border:2px solid #000;background:{COLORS['proposal']}'></span>")
+        swatch = (
+            f"<span style='display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:6px;"
+            f"vertical-align:middle;border:2px solid #000;background:{COLORS['proposal']}'></span>"
+        )
         parts.append(swatch + html.escape(text("legend.proposal", lang)))
-    box = ("background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;font:12px/1.5 sans-serif;"
-           "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:360px")
+    box = (
+        "background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;font:12px/1.5 sans-serif;"
+        "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:360px"
+    )
     return f'<div style="{box}">{"<br>".join(parts)}</div>'
 
 
@@ -824,6 +945,7 @@ def _check_offline(page: str) -> str:
 
 
 # --- dispatch ----------------------------------------------------------------------------------------------
+
 
 def export(
     source: ExportData | Project,
@@ -849,7 +971,7 @@ def export(
     calendar_start, calendar_end : date, optional
         Period of the ``ics`` calendar (default: the current or next term, :func:`term_period`).
     **prepare_options
-        Passed to :func:`prepare` when ``source`` is a project (``settings``, ``at``, ``plan``, ``lang``, ...).
+        Passed to :func:`prepare` when ``source`` is a project (``settings``, ``at``, ``plan``, ``lang``).
 
     Returns
     -------
@@ -873,10 +995,16 @@ def export(
     return path
 
 
-def export_bytes(source: ExportData | Project, fmt: str, *, table: str = "areas",
-                 calendar_start: dt.date | None = None, calendar_end: dt.date | None = None,
-                 **prepare_options: Any) -> bytes:
-    """The content :func:`export` would write, as bytes (for download buttons)."""
+def export_bytes(
+    source: ExportData | Project,
+    fmt: str,
+    *,
+    table: str = "areas",
+    calendar_start: dt.date | None = None,
+    calendar_end: dt.date | None = None,
+    **prepare_options: Any,
+) -> bytes:
+    """Return the content :func:`export` would write, as bytes (for download buttons)."""
     fmt = _check_format(fmt)
     data = source if isinstance(source, ExportData) else prepare(source, **prepare_options)
     if fmt == "gpkg":
@@ -888,16 +1016,25 @@ def export_bytes(source: ExportData | Project, fmt: str, *, table: str = "areas"
 
 
 def file_name(data: ExportData, fmt: str, *, table: str = "areas") -> str:
-    """A suggested download file name, e.g. ``katve-vihti-alueet.csv``."""
+    """Suggest a download file name, e.g. ``katve-vihti-alueet.csv``."""
     fmt = _check_format(fmt)
     slug = re.sub(r"[^a-z0-9åäö]+", "-", data.name.lower()).strip("-") or "katve"
-    label = {"report": "raportti", "ics": "perhekalenteri", "png": "kartta", "pdf": "kartta", "html": "kartta",
-             "csv": "alueet" if table == "areas" else "kohtaamispaikat", "xlsx": "taulukot", "gpkg": "kattavuus"}
+    label = {
+        "report": "raportti",
+        "ics": "perhekalenteri",
+        "png": "kartta",
+        "pdf": "kartta",
+        "html": "kartta",
+        "csv": "alueet" if table == "areas" else "kohtaamispaikat",
+        "xlsx": "taulukot",
+        "gpkg": "kattavuus",
+    }
     return f"katve-{slug}-{label[fmt]}{SUFFIXES[fmt]}"
 
 
-def _render(data: ExportData, fmt: str, *, table: str, calendar_start: dt.date | None,
-            calendar_end: dt.date | None) -> bytes:
+def _render(
+    data: ExportData, fmt: str, *, table: str, calendar_start: dt.date | None, calendar_end: dt.date | None
+) -> bytes:
     buf = io.BytesIO()
     if fmt == "csv":
         if table not in TABLES:
@@ -906,8 +1043,15 @@ def _render(data: ExportData, fmt: str, *, table: str, calendar_start: dt.date |
     elif fmt == "xlsx":
         write_xlsx(data, buf)
     elif fmt == "ics":
-        write_ics(data.project, buf, start=calendar_start, end=calendar_end, include_planned=data.include_planned,
-                  lang=data.lang, today=data.today)
+        write_ics(
+            data.project,
+            buf,
+            start=calendar_start,
+            end=calendar_end,
+            include_planned=data.include_planned,
+            lang=data.lang,
+            today=data.today,
+        )
     elif fmt == "html":
         buf.write(html_map(data).encode("utf-8"))
     elif fmt in ("png", "pdf"):
@@ -943,5 +1087,3 @@ def _atomic_write(path: Path, raw: bytes) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ExportError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
-
-

@@ -1,4 +1,4 @@
-"""The print map: A4 landscape, drawn with matplotlib from the project's own layers (no tiles, no internet).
+r"""The print map: A4 landscape, drawn with matplotlib from the project's own layers (no tiles, no internet).
 
 The map shows the municipal boundary, the reach of every counted place, the blind spots, the villages/areas
 (point areas as circles sized by children 0-6, coloured by coverage; polygon areas filled by coverage), the
@@ -18,7 +18,7 @@ Examples
 >>> buf = io.BytesIO()
 >>> print_map(prepare(load_dataset("vihti")), buf, fmt="png", dpi=50)
 >>> buf.getvalue()[:4]
-b'\\x89PNG'
+b'\x89PNG'
 """
 
 from __future__ import annotations
@@ -33,10 +33,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import analysis
-from . import i18n
-from .export import ATTRIBUTION, COLORS, ORGANISER_COLORS, ExportData, ExportError, describe_settings, fmt_date, \
-    fmt_number, fmt_share, text
+from . import analysis, i18n
+from .export import (
+    ATTRIBUTION,
+    COLORS,
+    ORGANISER_COLORS,
+    ExportData,
+    ExportError,
+    describe_settings,
+    fmt_date,
+    fmt_number,
+    fmt_share,
+    text,
+)
 from .model import CRS
 
 A4_LANDSCAPE = (11.69, 8.27)
@@ -64,7 +73,7 @@ def style():
 
 
 def new_figure(size: tuple[float, float] = A4_LANDSCAPE) -> Any:
-    """A figure not registered with pyplot (no GUI, no global state), with an Agg canvas."""
+    """Create a figure not registered with pyplot (no GUI, no global state), with an Agg canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -74,18 +83,22 @@ def new_figure(size: tuple[float, float] = A4_LANDSCAPE) -> Any:
 
 
 def print_map(data: ExportData, out: Any, *, fmt: str = "png", dpi: int = 200) -> None:
-    """Draw the A4 landscape print map and save it as ``fmt`` (``png`` or ``pdf``) to ``out`` (path or file)."""
+    """Draw the A4 landscape print map and save it as ``fmt`` (``png``/``pdf``) to ``out`` (path or file)."""
     if fmt not in ("png", "pdf"):
         raise ExportError(f"the print map is png or pdf, not {fmt!r}")
     with style():
         fig = new_figure()
         map_page(fig, data)
-        meta = {"Title": f"{text('title', data.lang)} – {data.name}", "Creator": "Katve"} if fmt == "pdf" else None
+        meta = (
+            {"Title": f"{text('title', data.lang)} – {data.name}", "Creator": "Katve"}
+            if fmt == "pdf"
+            else None
+        )
         fig.savefig(out, format=fmt, dpi=dpi, metadata=meta)
 
 
 def map_page(fig: Any, data: ExportData) -> None:
-    """Lay out the print map on ``fig``: map on the left, title, figures, legend and place list on the right."""
+    """Lay out the print map on ``fig``: map on the left; title, figures, legend and places on the right."""
     lang = data.lang
     ax = fig.add_axes((0.015, 0.06, 0.64, 0.92))
     numbers = draw_map(ax, data)
@@ -98,8 +111,15 @@ def map_page(fig: Any, data: ExportData) -> None:
     y = _legend(panel, data, y - 0.02)
     _place_list(panel, data, numbers, y - 0.02)
     fig.text(0.015, 0.025, ATTRIBUTION, fontsize=7.5, color="#333333", va="center")
-    fig.text(0.655, 0.025, text("printed", lang, date=fmt_date(data.today, lang)) + " · Katve", fontsize=7.5,
-             color="#333333", va="center", ha="right")
+    fig.text(
+        0.655,
+        0.025,
+        text("printed", lang, date=fmt_date(data.today, lang)) + " · Katve",
+        fontsize=7.5,
+        color="#333333",
+        va="center",
+        ha="right",
+    )
 
 
 def _panel_header(panel: Any, data: ExportData) -> float:
@@ -111,22 +131,41 @@ def _panel_header(panel: Any, data: ExportData) -> float:
     big = fmt_share(s["children_covered_share"], lang)
     t = panel.text(0.0, y - 0.015, big, fontsize=24, weight="bold", va="top", color=COLORS["accent"])
     box = _extent_in(panel, t)
-    covered_line = text("covered_line", lang, covered=fmt_number(s["children_covered"], lang),
-                        total=fmt_number(s["children_total"], lang), share=big)
+    covered_line = text(
+        "covered_line",
+        lang,
+        covered=fmt_number(s["children_covered"], lang),
+        total=fmt_number(s["children_total"], lang),
+        share=big,
+    )
     label, _, numbers = covered_line.partition(":")
     x = box.x1 + 0.04
     y2 = flow(panel, y - 0.017, label, fontsize=8.5, x=x)
     flow(panel, y2, numbers.strip().rsplit(" (", 1)[0], fontsize=8.5, x=x)
     y = min(box.y0, y2 - 0.03) - 0.02
-    pop = text("pop_line", lang, covered=fmt_number(s["population_covered"], lang),
-               total=fmt_number(s["population_total"], lang), share=fmt_share(s.get("population_covered_share"), lang))
+    pop = text(
+        "pop_line",
+        lang,
+        covered=fmt_number(s["population_covered"], lang),
+        total=fmt_number(s["population_total"], lang),
+        share=fmt_share(s.get("population_covered_share"), lang),
+    )
     y = flow(panel, y, pop, fontsize=8.5)
     y = flow(panel, y, text("places_line", lang, n=s["places_counted"]), fontsize=8.5)
     return y - 0.02
 
 
-def flow(ax: Any, y: float, string: str, *, fontsize: float, x: float = 0.0, width: float | None = None,
-         gap: float = 0.006, **kw: Any) -> float:
+def flow(
+    ax: Any,
+    y: float,
+    string: str,
+    *,
+    fontsize: float,
+    x: float = 0.0,
+    width: float | None = None,
+    gap: float = 0.006,
+    **kw: Any,
+) -> float:
     """Draw ``string`` at axes position (x, y) (top), wrapped by measurement to ``width``; return the y below.
 
     ``ax`` must have 0..1 data limits (the side panel). ``width`` defaults to the rest of the axes.
@@ -155,15 +194,24 @@ def _text_width(ax: Any, string: str, fontsize: float, kw: dict) -> float:
 
 
 def _extent_in(ax: Any, artist: Any) -> Any:
-    """The artist's extent in ``ax``'s data coordinates (axes fraction for the 0..1 side panel)."""
+    """Return the artist's extent in ``ax``'s data coordinates (axes fraction for the 0..1 side panel)."""
     renderer = ax.figure.canvas.get_renderer()
     return artist.get_window_extent(renderer).transformed(ax.transData.inverted())
 
 
 def _legend(panel: Any, data: ExportData, top: float) -> float:
     handles = legend_handles(data)
-    leg = panel.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, top), frameon=False, fontsize=8.5,
-                       borderaxespad=0.0, handlelength=1.6, labelspacing=0.5, borderpad=0.0)
+    leg = panel.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, top),
+        frameon=False,
+        fontsize=8.5,
+        borderaxespad=0.0,
+        handlelength=1.6,
+        labelspacing=0.5,
+        borderpad=0.0,
+    )
     panel.add_artist(leg)
     renderer = panel.figure.canvas.get_renderer()
     box = leg.get_window_extent(renderer).transformed(panel.transData.inverted())
@@ -174,7 +222,7 @@ def _legend(panel: Any, data: ExportData, top: float) -> float:
 
 
 def legend_handles(data: ExportData, *, compact: bool = False) -> list:
-    """The legend entries of :func:`draw_map` (``compact``: one entry per organiser type, no heading row)."""
+    """Return the legend entries of :func:`draw_map` (``compact``: no heading row, for narrow legends)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -182,32 +230,100 @@ def legend_handles(data: ExportData, *, compact: bool = False) -> list:
     places = data.result.places
     handles = [
         Line2D([], [], color=COLORS["boundary"], lw=1.4, label=text("legend.boundary", lang)),
-        Patch(facecolor=_rgba(COLORS["reach"], 0.12), edgecolor=_rgba(COLORS["reach"], 0.7),
-              label=text("legend.reach", lang)),
-        Patch(facecolor=_rgba(COLORS["blind"], 0.14), edgecolor=COLORS["blind"], hatch="///",
-              label=text("legend.blind", lang)),
+        Patch(
+            facecolor=_rgba(COLORS["reach"], 0.12),
+            edgecolor=_rgba(COLORS["reach"], 0.7),
+            label=text("legend.reach", lang),
+        ),
+        Patch(
+            facecolor=_rgba(COLORS["blind"], 0.14),
+            edgecolor=COLORS["blind"],
+            hatch="///",
+            label=text("legend.blind", lang),
+        ),
     ]
     if not compact:
         handles.append(Line2D([], [], ls="", label=text("legend.places", lang)))
     for otype in _organiser_types(places):
         name = i18n.label("organiser_type", otype, lang)
-        handles.append(Line2D([], [], marker="o", ls="", mfc=ORGANISER_COLORS[otype], mec="black", mew=1.0, ms=8,
-                              label=f"{text('legend.places', lang)} {name}" if compact else f"   {name}"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                mfc=ORGANISER_COLORS[otype],
+                mec="black",
+                mew=1.0,
+                ms=8,
+                label=f"{text('legend.places', lang)} {name}" if compact else f"   {name}",
+            )
+        )
     kinds = _place_kinds(places)
     if (kinds == "planned").any():
-        handles.append(Line2D([], [], marker="o", ls="", mfc="white", mec="#333333", mew=1.2, ms=8,
-                              label=text("legend.place_planned", lang), dashes=(2, 1)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                mfc="white",
+                mec="#333333",
+                mew=1.2,
+                ms=8,
+                label=text("legend.place_planned", lang),
+                dashes=(2, 1),
+            )
+        )
     if (kinds == "not_counted").any():
-        handles.append(Line2D([], [], marker="o", ls="", mfc="white", mec="#999999", mew=1.2, ms=8,
-                              label=text("legend.place_not_counted", lang)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                mfc="white",
+                mec="#999999",
+                mew=1.2,
+                ms=8,
+                label=text("legend.place_not_counted", lang),
+            )
+        )
     if data.plan is not None and len(data.proposals):
-        handles.append(Line2D([], [], marker="*", ls="", mfc=COLORS["proposal"], mec="black", mew=0.7, ms=14,
-                              label=text("legend.proposal", lang)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="*",
+                ls="",
+                mfc=COLORS["proposal"],
+                mec="black",
+                mew=0.7,
+                ms=14,
+                label=text("legend.proposal", lang),
+            )
+        )
     handles += [
-        Line2D([], [], marker="o", ls="", mfc=_rgba(COLORS["covered"], 0.45), mec=COLORS["covered"], ms=8,
-               label=text("legend.area_covered", lang)),
-        Line2D([], [], marker="o", ls="", mfc=_rgba(COLORS["uncovered"], 0.45), mec=COLORS["uncovered"], ms=8,
-               label=text("legend.area_uncovered", lang)),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            mfc=_rgba(COLORS["covered"], 0.45),
+            mec=COLORS["covered"],
+            ms=8,
+            label=text("legend.area_covered", lang),
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            mfc=_rgba(COLORS["uncovered"], 0.45),
+            mec=COLORS["uncovered"],
+            ms=8,
+            label=text("legend.area_uncovered", lang),
+        ),
     ]
     return handles
 
@@ -221,8 +337,16 @@ def _size_legend(panel: Any, data: ExportData, top: float) -> float:
     y -= 0.035
     for value in samples:
         size = _marker_area(np.array([value]), kmax)[0]
-        panel.scatter([x], [y], s=size, facecolor="none", edgecolor="#555555", lw=0.8, transform=panel.transAxes,
-                      clip_on=False)
+        panel.scatter(
+            [x],
+            [y],
+            s=size,
+            facecolor="none",
+            edgecolor="#555555",
+            lw=0.8,
+            transform=panel.transAxes,
+            clip_on=False,
+        )
         radius_axes = math.sqrt(size) / 2 / 72 / (panel.get_position().width * A4_LANDSCAPE[0])
         panel.text(x + radius_axes + 0.012, y, fmt_number(value, data.lang), fontsize=8, va="center")
         x += 2 * radius_axes + 0.16
@@ -240,7 +364,7 @@ def _place_list(panel: Any, data: ExportData, numbers: list[tuple[int, str, str]
     per_column = max(room, 1)
     width = 58 if columns == 1 else 27
     shown = numbers[: per_column * columns]
-    for k, (num, name, kind) in enumerate(shown):
+    for k, (num, name, _kind) in enumerate(shown):
         col, row = divmod(k, per_column)
         x = 0.0 + col * 0.5
         yy = y - row * line
@@ -250,10 +374,18 @@ def _place_list(panel: Any, data: ExportData, numbers: list[tuple[int, str, str]
         panel.text(0.0, y - per_column * line, f"+ {len(numbers) - len(shown)} …", fontsize=7.5, va="top")
 
 
-# --- the map itself --------------------------------------------------------------------------------------------
+# --- the map itself -----------------------------------------------------------------------------------------
 
-def draw_map(ax: Any, data: ExportData, *, proposals: bool = True, north_arrow: bool = True,
-             scale_bar: bool = True, label_areas: bool = True) -> list[tuple[int, str, str]]:
+
+def draw_map(
+    ax: Any,
+    data: ExportData,
+    *,
+    proposals: bool = True,
+    north_arrow: bool = True,
+    scale_bar: bool = True,
+    label_areas: bool = True,
+) -> list[tuple[int, str, str]]:
     """Draw the map layers on ``ax`` (EPSG:3067 metres); return ``[(number, place name, colour key)]``.
 
     Places are numbered in the order of the project's places; the list explains the numbers.
@@ -269,14 +401,28 @@ def draw_map(ax: Any, data: ExportData, *, proposals: bool = True, north_arrow: 
         reach = shapely.union_all(data.reach.geometry.to_numpy())
         if boundary is not None:
             reach = shapely.intersection(reach, shapely.union_all(boundary.geometry.to_numpy()))
-        _plot_polygons(ax, [reach], facecolor=_rgba(COLORS["reach"], 0.12), edgecolor=_rgba(COLORS["reach"], 0.7),
-                       linewidth=0.6, zorder=1)
+        _plot_polygons(
+            ax,
+            [reach],
+            facecolor=_rgba(COLORS["reach"], 0.12),
+            edgecolor=_rgba(COLORS["reach"], 0.7),
+            linewidth=0.6,
+            zorder=1,
+        )
     if len(data.blind):
-        _plot_polygons(ax, data.blind.geometry, facecolor=_rgba(COLORS["blind"], 0.14), edgecolor=COLORS["blind"],
-                       linewidth=0.7, hatch="///", zorder=2)
+        _plot_polygons(
+            ax,
+            data.blind.geometry,
+            facecolor=_rgba(COLORS["blind"], 0.14),
+            edgecolor=COLORS["blind"],
+            linewidth=0.7,
+            hatch="///",
+            zorder=2,
+        )
     if boundary is not None:
-        _plot_polygons(ax, boundary.geometry, facecolor="none", edgecolor=COLORS["boundary"], linewidth=1.4,
-                       zorder=3)
+        _plot_polygons(
+            ax, boundary.geometry, facecolor="none", edgecolor=COLORS["boundary"], linewidth=1.4, zorder=3
+        )
     areas = result.areas
     covered = areas["covered"].to_numpy(bool)
     is_point = _point_areas(areas)
@@ -285,8 +431,14 @@ def draw_map(ax: Any, data: ExportData, *, proposals: bool = True, north_arrow: 
         cov = covered[~is_point]
         for mask, key in ((cov, "covered"), (~cov, "uncovered")):
             if mask.any():
-                _plot_polygons(ax, polys.geometry[mask], facecolor=_rgba(COLORS[key], 0.18),
-                               edgecolor=_rgba("#555555", 0.5), linewidth=0.3, zorder=4)
+                _plot_polygons(
+                    ax,
+                    polys.geometry[mask],
+                    facecolor=_rgba(COLORS[key], 0.18),
+                    edgecolor=_rgba("#555555", 0.5),
+                    linewidth=0.3,
+                    zorder=4,
+                )
     xy_areas = analysis.demand_points(areas) if len(areas) else np.empty((0, 2))
     kids = _kids(areas)
     kmax = float(kids.max()) if len(kids) and kids.max() > 0 else 1.0
@@ -294,31 +446,62 @@ def draw_map(ax: Any, data: ExportData, *, proposals: bool = True, north_arrow: 
         size = _marker_area(kids, kmax)
         for mask, key in ((covered & is_point, "covered"), (~covered & is_point, "uncovered")):
             if mask.any():
-                ax.scatter(xy_areas[mask, 0], xy_areas[mask, 1], s=size[mask], facecolor=_rgba(COLORS[key], 0.5),
-                           edgecolor=COLORS[key], linewidth=0.8, zorder=5)
+                ax.scatter(
+                    xy_areas[mask, 0],
+                    xy_areas[mask, 1],
+                    s=size[mask],
+                    facecolor=_rgba(COLORS[key], 0.5),
+                    edgecolor=COLORS[key],
+                    linewidth=0.8,
+                    zorder=5,
+                )
     places = result.places
     xy_places = analysis.demand_points(places) if len(places) else np.empty((0, 2))
     kinds = _place_kinds(places)
-    fill = np.array([ORGANISER_COLORS.get(str(o), ORGANISER_COLORS["other"]) for o in _column(places, "organiser_type")],
-                    dtype=object)
+    fill = np.array(
+        [ORGANISER_COLORS.get(str(o), ORGANISER_COLORS["other"]) for o in _column(places, "organiser_type")],
+        dtype=object,
+    )
     for key in ("not_counted", "planned", "place"):
         mask = kinds == key
         if not mask.any():
             continue
         if key == "place":
-            ax.scatter(xy_places[mask, 0], xy_places[mask, 1], s=60, c=list(fill[mask]), edgecolors="black",
-                       linewidths=1.0, zorder=7)
+            ax.scatter(
+                xy_places[mask, 0],
+                xy_places[mask, 1],
+                s=60,
+                c=list(fill[mask]),
+                edgecolors="black",
+                linewidths=1.0,
+                zorder=7,
+            )
         else:
-            ax.scatter(xy_places[mask, 0], xy_places[mask, 1], s=60, facecolor="white",
-                       edgecolors="#333333" if key == "planned" else "#999999", linewidths=1.2,
-                       linestyles="--" if key == "planned" else "-", zorder=7)
+            ax.scatter(
+                xy_places[mask, 0],
+                xy_places[mask, 1],
+                s=60,
+                facecolor="white",
+                edgecolors="#333333" if key == "planned" else "#999999",
+                linewidths=1.2,
+                linestyles="--" if key == "planned" else "-",
+                zorder=7,
+            )
     props = data.proposals if (proposals and data.plan is not None) else None
     if props is not None and len(props):
         pxy = shapely.get_coordinates(props.geometry.to_numpy())
-        ax.scatter(pxy[:, 0], pxy[:, 1], s=320, marker="*", facecolor=COLORS["proposal"], edgecolor="black",
-                   linewidth=0.8, zorder=8)
+        ax.scatter(
+            pxy[:, 0],
+            pxy[:, 1],
+            s=320,
+            marker="*",
+            facecolor=COLORS["proposal"],
+            edgecolor="black",
+            linewidth=0.8,
+            zorder=8,
+        )
     _set_extent(ax, data, xy_areas, xy_places)
-    numbers = [(i + 1, str(n), str(k)) for i, (n, k) in enumerate(zip(places["name"], kinds))]
+    numbers = [(i + 1, str(n), str(k)) for i, (n, k) in enumerate(zip(places["name"], kinds, strict=True))]
     _labels(ax, data, xy_areas, kids, kmax, xy_places, numbers, label_areas=label_areas)
     if scale_bar:
         add_scale_bar(ax, lang=lang)
@@ -358,8 +541,17 @@ def _set_extent(ax: Any, data: ExportData, xy_areas: np.ndarray, xy_places: np.n
     ax.set_autoscale_on(False)
 
 
-def _labels(ax: Any, data: ExportData, xy_areas: np.ndarray, kids: np.ndarray, kmax: float, xy_places: np.ndarray,
-            numbers: list[tuple[int, str, str]], *, label_areas: bool) -> None:
+def _labels(
+    ax: Any,
+    data: ExportData,
+    xy_areas: np.ndarray,
+    kids: np.ndarray,
+    kmax: float,
+    xy_places: np.ndarray,
+    numbers: list[tuple[int, str, str]],
+    *,
+    label_areas: bool,
+) -> None:
     """Greedy collision-free labels: place numbers first (always placed), then area names by priority."""
     renderer = ax.figure.canvas.get_renderer()
     taken: list[Any] = []
@@ -371,15 +563,26 @@ def _labels(ax: Any, data: ExportData, xy_areas: np.ndarray, kids: np.ndarray, k
     is_point = _point_areas(data.result.areas)
     if len(xy_areas):
         radius_px = np.sqrt(_marker_area(kids, kmax)) / 2 * ax.figure.dpi / 72
-        for (x, y), r, pt in zip(to_disp(xy_areas), radius_px, is_point):
+        for (x, y), r, pt in zip(to_disp(xy_areas), radius_px, is_point, strict=True):
             if pt:
                 taken.append(_box(x - r * 0.7, y - r * 0.7, x + r * 0.7, y + r * 0.7))
     for artist in _corner_obstacles(ax):
         taken.append(artist)
-    for (num, _name, kind), (x, y) in zip(numbers, xy_places):
-        _place_label(ax, renderer, taken, x, y, str(num), radius_pt=6, force=True, fontsize=8, weight="bold",
-                     color=COLORS["text"],
-                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+    for (num, _name, _kind), (x, y) in zip(numbers, xy_places, strict=True):
+        _place_label(
+            ax,
+            renderer,
+            taken,
+            x,
+            y,
+            str(num),
+            radius_pt=6,
+            force=True,
+            fontsize=8,
+            weight="bold",
+            color=COLORS["text"],
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+        )
     if not label_areas or not len(xy_areas):
         return
     covered = data.result.areas["covered"].to_numpy(bool)
@@ -387,25 +590,56 @@ def _labels(ax: Any, data: ExportData, xy_areas: np.ndarray, kids: np.ndarray, k
     order = np.lexsort((-kids, covered))  # uncovered first, then most children
     limit = 40 if is_point.all() else 25
     for i in order[:limit]:
-        r_pt = math.sqrt(_marker_area(kids[i:i + 1], kmax)[0]) / 2 if is_point[i] else 2
-        _place_label(ax, renderer, taken, xy_areas[i, 0], xy_areas[i, 1], names[i], radius_pt=r_pt * 0.75 + 1,
-                     force=False, fontsize=7.5, color="#8b1a10" if not covered[i] else "#1d3f5e",
-                     style="italic" if not covered[i] else "normal",
-                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})
+        r_pt = math.sqrt(_marker_area(kids[i : i + 1], kmax)[0]) / 2 if is_point[i] else 2
+        _place_label(
+            ax,
+            renderer,
+            taken,
+            xy_areas[i, 0],
+            xy_areas[i, 1],
+            names[i],
+            radius_pt=r_pt * 0.75 + 1,
+            force=False,
+            fontsize=7.5,
+            color="#8b1a10" if not covered[i] else "#1d3f5e",
+            style="italic" if not covered[i] else "normal",
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
+        )
 
 
-def _place_label(ax: Any, renderer: Any, taken: list, x: float, y: float, label: str, *, radius_pt: float,
-                 force: bool, **kw: Any) -> bool:
+def _place_label(
+    ax: Any,
+    renderer: Any,
+    taken: list,
+    x: float,
+    y: float,
+    label: str,
+    *,
+    radius_pt: float,
+    force: bool,
+    **kw: Any,
+) -> bool:
     axes_box = ax.get_window_extent(renderer)
     first = None
     for dx, dy in _OFFSETS:
-        t = ax.annotate(label, (x, y), xytext=(dx * (radius_pt + 2), dy * (radius_pt + 1)),
-                        textcoords="offset points", ha="left" if dx > 0 else "right" if dx < 0 else "center",
-                        va="bottom" if dy > 0 else "top" if dy < 0 else "center", zorder=9,
-                        annotation_clip=False, **kw)
+        t = ax.annotate(
+            label,
+            (x, y),
+            xytext=(dx * (radius_pt + 2), dy * (radius_pt + 1)),
+            textcoords="offset points",
+            ha="left" if dx > 0 else "right" if dx < 0 else "center",
+            va="bottom" if dy > 0 else "top" if dy < 0 else "center",
+            zorder=9,
+            annotation_clip=False,
+            **kw,
+        )
         box = t.get_window_extent(renderer).expanded(1.04, 1.1)
-        inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1 and box.y0 >= axes_box.y0
-                  and box.y1 <= axes_box.y1)
+        inside = (
+            box.x0 >= axes_box.x0
+            and box.x1 <= axes_box.x1
+            and box.y0 >= axes_box.y0
+            and box.y1 <= axes_box.y1
+        )
         if inside and not any(box.overlaps(o) for o in taken):
             taken.append(box)
             if first is not None:
@@ -427,8 +661,10 @@ def _corner_obstacles(ax: Any) -> list:
 
     box = ax.get_window_extent(ax.figure.canvas.get_renderer())
     w, h = box.width, box.height
-    return [Bbox.from_extents(box.x1 - 0.09 * w, box.y1 - 0.16 * h, box.x1, box.y1),
-            Bbox.from_extents(box.x0, box.y0, box.x0 + 0.36 * w, box.y0 + 0.08 * h)]
+    return [
+        Bbox.from_extents(box.x1 - 0.09 * w, box.y1 - 0.16 * h, box.x1, box.y1),
+        Bbox.from_extents(box.x0, box.y0, box.x0 + 0.36 * w, box.y0 + 0.08 * h),
+    ]
 
 
 def _box(x0: float, y0: float, x1: float, y1: float) -> Any:
@@ -438,7 +674,7 @@ def _box(x0: float, y0: float, x1: float, y1: float) -> Any:
 
 
 def add_scale_bar(ax: Any, *, lang: str = "fi") -> None:
-    """A four-segment black/white scale bar in the lower left corner, about a quarter of the map wide."""
+    """Draw a four-segment black/white scale bar in the lower left corner, about a quarter of the map wide."""
     from matplotlib.patches import Rectangle
 
     x0, x1 = ax.get_xlim()
@@ -447,16 +683,48 @@ def add_scale_bar(ax: Any, *, lang: str = "fi") -> None:
     length = nice_length(width_m * 0.25)
     left, bottom = x0 + 0.03 * width_m, y0 + 0.035 * (y1 - y0)
     height = 0.012 * (y1 - y0)
-    ax.add_patch(Rectangle((left - 0.012 * width_m, bottom - 0.022 * (y1 - y0)), length + 0.07 * width_m,
-                           0.065 * (y1 - y0), facecolor="white", edgecolor="none", alpha=0.8, zorder=10))
+    ax.add_patch(
+        Rectangle(
+            (left - 0.012 * width_m, bottom - 0.022 * (y1 - y0)),
+            length + 0.07 * width_m,
+            0.065 * (y1 - y0),
+            facecolor="white",
+            edgecolor="none",
+            alpha=0.8,
+            zorder=10,
+        )
+    )
     for k in range(4):
-        ax.add_patch(Rectangle((left + k * length / 4, bottom), length / 4, height,
-                               facecolor="black" if k % 2 == 0 else "white", edgecolor="black", lw=0.6, zorder=11))
+        ax.add_patch(
+            Rectangle(
+                (left + k * length / 4, bottom),
+                length / 4,
+                height,
+                facecolor="black" if k % 2 == 0 else "white",
+                edgecolor="black",
+                lw=0.6,
+                zorder=11,
+            )
+        )
     for value in (0.0, length / 2, length):
-        ax.text(left + value, bottom + height * 1.6, fmt_number(value / 1000.0, lang, 0 if value % 1000 == 0 else 1),
-                ha="center", va="bottom", fontsize=7.5, zorder=11)
-    ax.text(left + length + 0.01 * width_m, bottom + height / 2, "km", ha="left", va="center", fontsize=7.5,
-            zorder=11)
+        ax.text(
+            left + value,
+            bottom + height * 1.6,
+            fmt_number(value / 1000.0, lang, 0 if value % 1000 == 0 else 1),
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            zorder=11,
+        )
+    ax.text(
+        left + length + 0.01 * width_m,
+        bottom + height / 2,
+        "km",
+        ha="left",
+        va="center",
+        fontsize=7.5,
+        zorder=11,
+    )
 
 
 def nice_length(target_m: float) -> float:
@@ -472,7 +740,7 @@ def nice_length(target_m: float) -> float:
 
 
 def add_north_arrow(ax: Any, *, lang: str = "fi") -> float:
-    """A north arrow in the top right corner pointing to true north; return its angle from grid north (deg)."""
+    """Draw a north arrow (top right) pointing to true north; return its angle from grid north in degrees."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     angle = convergence_deg((x0 + x1) / 2, (y0 + y1) / 2)
@@ -480,11 +748,25 @@ def add_north_arrow(ax: Any, *, lang: str = "fi") -> float:
     rad = math.radians(angle)
     tip = (cx + math.sin(rad) * length / 2, cy + math.cos(rad) * length / 2 * _aspect(ax))
     tail = (cx - math.sin(rad) * length / 2, cy - math.cos(rad) * length / 2 * _aspect(ax))
-    ax.annotate("", xy=tip, xytext=tail, xycoords="axes fraction",
-                arrowprops={"arrowstyle": "-|>,head_length=0.9,head_width=0.45", "lw": 1.6, "color": "black"},
-                zorder=11)
-    ax.text(tip[0] + math.sin(rad) * 0.012, tip[1] + 0.012, text("north", lang), transform=ax.transAxes,
-            ha="center", va="bottom", fontsize=11, weight="bold", zorder=11)
+    ax.annotate(
+        "",
+        xy=tip,
+        xytext=tail,
+        xycoords="axes fraction",
+        arrowprops={"arrowstyle": "-|>,head_length=0.9,head_width=0.45", "lw": 1.6, "color": "black"},
+        zorder=11,
+    )
+    ax.text(
+        tip[0] + math.sin(rad) * 0.012,
+        tip[1] + 0.012,
+        text("north", lang),
+        transform=ax.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=11,
+        weight="bold",
+        zorder=11,
+    )
     return angle
 
 
@@ -504,7 +786,8 @@ def _aspect(ax: Any) -> float:
     return box.width / box.height if box.height else 1.0
 
 
-# --- helpers ---------------------------------------------------------------------------------------------------
+# --- helpers ------------------------------------------------------------------------------------------------
+
 
 def _plot_polygons(ax: Any, geoms: Any, **kw: Any) -> None:
     """Draw polygons as one compound path (fast for thousands of grid cells; holes stay holes)."""
@@ -531,7 +814,7 @@ def _plot_polygons(ax: Any, geoms: Any, **kw: Any) -> None:
 def _point_areas(areas: gpd.GeoDataFrame) -> np.ndarray:
     if not len(areas):
         return np.zeros(0, bool)
-    return (shapely.get_type_id(areas.geometry.to_numpy()) == 0)
+    return shapely.get_type_id(areas.geometry.to_numpy()) == 0
 
 
 def _kids(areas: pd.DataFrame) -> np.ndarray:

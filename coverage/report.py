@@ -25,8 +25,19 @@ import numpy as np
 import pandas as pd
 
 from . import i18n, schedule
-from .export import ATTRIBUTION, COLORS, ExportData, describe_settings, fmt_date, fmt_number, fmt_share, \
-    header, place_table, text, threshold_text
+from .export import (
+    ATTRIBUTION,
+    COLORS,
+    ExportData,
+    describe_settings,
+    fmt_date,
+    fmt_number,
+    fmt_share,
+    header,
+    place_table,
+    text,
+    threshold_text,
+)
 from .printmap import draw_map, flow, legend_handles, new_figure, style
 
 A4_PORTRAIT = (8.27, 11.69)
@@ -55,8 +66,11 @@ def meeting_report(data: ExportData, out: Any) -> int:
             _proposal_page(doc)
         _visits_page(doc)
         doc.footers()
-        meta = {"Title": f"{text('title', data.lang)} – {data.name}", "Subject": text("subtitle", data.lang),
-                "Creator": "Katve"}
+        meta = {
+            "Title": f"{text('title', data.lang)} – {data.name}",
+            "Subject": text("subtitle", data.lang),
+            "Creator": "Katve",
+        }
         with PdfPages(out, metadata=meta) as pdf:
             for fig in doc.pages:
                 pdf.savefig(fig)
@@ -64,6 +78,7 @@ def meeting_report(data: ExportData, out: Any) -> int:
 
 
 # --- a tiny page-layout engine ------------------------------------------------------------------------------
+
 
 class _Document:
     """Pages of text, tables and figures laid out top-down with a cursor ``y`` (0..1 in the page axes)."""
@@ -99,8 +114,17 @@ class _Document:
 
     def heading(self, string: str, *, size: float = 13.0) -> None:
         self.need(size * 5 * self.pt)
-        self.y = flow(self.ax, self.y - 0.3 * size * self.pt, string, fontsize=size, weight="bold",
-                      color=COLORS["accent"]) - 0.4 * size * self.pt
+        self.y = (
+            flow(
+                self.ax,
+                self.y - 0.3 * size * self.pt,
+                string,
+                fontsize=size,
+                weight="bold",
+                color=COLORS["accent"],
+            )
+            - 0.4 * size * self.pt
+        )
 
     def paragraph(self, string: str, *, size: float = 9.5, color: str = "#1a1a1a", x: float = 0.0) -> None:
         lines = max(1, math.ceil(len(string) / 100))
@@ -113,8 +137,14 @@ class _Document:
             self.ax.text(0.0, self.y, "•", fontsize=size, va="top")
             self.y = flow(self.ax, self.y, item, fontsize=size, x=0.025, gap=0.45 * size * self.pt)
 
-    def table(self, columns: list[tuple[str, float, str]], rows: list[list[str]], *, size: float = 8.5,
-              total: int | None = None) -> None:
+    def table(
+        self,
+        columns: list[tuple[str, float, str]],
+        rows: list[list[str]],
+        *,
+        size: float = 8.5,
+        total: int | None = None,
+    ) -> None:
         """Draw a table: ``columns`` are (header, width as page fraction, "left"|"right"); long cells get "…".
 
         Rows that do not fit continue on the next page under a repeated header. ``total`` (more rows than
@@ -130,32 +160,48 @@ class _Document:
             self._table_header(columns, size, row_h)
             while k < len(rows) and self.y - row_h >= 0.0:
                 if k % 2 == 1:
-                    self.ax.add_patch(_rect(0.0, self.y - row_h, sum(w for _h, w, _a in columns), row_h,
-                                            color="#f0f4f7"))
+                    self.ax.add_patch(
+                        _rect(0.0, self.y - row_h, sum(w for _h, w, _a in columns), row_h, color="#f0f4f7")
+                    )
                 self._table_row(columns, rows[k], size, row_h)
                 k += 1
             if k < len(rows):
                 self.new_page()
         if total is not None and total > len(rows):
-            self.paragraph(text("report.more_rows", self.lang, n=total - len(rows)), size=size, color="#555555")
+            self.paragraph(
+                text("report.more_rows", self.lang, n=total - len(rows)), size=size, color="#555555"
+            )
         self.y -= 0.6 * row_h
 
     def _table_header(self, columns: list[tuple[str, float, str]], size: float, row_h: float) -> None:
         x = 0.0
         lines = max(_fit_lines(self.ax, h, w - _PAD, size, "bold") for h, w, _a in columns)
         height = row_h * (1 + 0.85 * (lines - 1))
-        self.ax.add_patch(_rect(0.0, self.y - height, sum(w for _h, w, _a in columns), height, color="#2f5d62"))
+        self.ax.add_patch(
+            _rect(0.0, self.y - height, sum(w for _h, w, _a in columns), height, color="#2f5d62")
+        )
         for head, width, align in columns:
             wrapped = _wrap_to(self.ax, head, width - _PAD, size, "bold")
             tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
-            self.ax.text(tx, self.y - height / 2, wrapped, fontsize=size, weight="bold", color="white",
-                         ha=align, va="center", linespacing=1.05)
+            self.ax.text(
+                tx,
+                self.y - height / 2,
+                wrapped,
+                fontsize=size,
+                weight="bold",
+                color="white",
+                ha=align,
+                va="center",
+                linespacing=1.05,
+            )
             x += width
         self.y -= height
 
-    def _table_row(self, columns: list[tuple[str, float, str]], row: list[str], size: float, row_h: float) -> None:
+    def _table_row(
+        self, columns: list[tuple[str, float, str]], row: list[str], size: float, row_h: float
+    ) -> None:
         x = 0.0
-        for (_head, width, align), value in zip(columns, row):
+        for (_head, width, align), value in zip(columns, row, strict=True):
             shown = _ellipsize(self.ax, str(value), width - _PAD, size)
             tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
             self.ax.text(tx, self.y - row_h / 2, shown, fontsize=size, ha=align, va="center")
@@ -163,11 +209,11 @@ class _Document:
         self.y -= row_h
 
     def figure_axes(self, height: float, *, width: float = 1.0, left: float = 0.0) -> Any:
-        """A new axes of ``height`` (page-axes units) at the cursor; the cursor moves below it."""
+        """Add an axes of ``height`` (page-axes units) at the cursor and move the cursor below it."""
         self.need(height)
         fig = self.pages[-1]
-        l, b, w, h = _MARGIN
-        ax = fig.add_axes((l + left * w, b + (self.y - height) * h, width * w, height * h))
+        x0, y0, w, h = _MARGIN
+        ax = fig.add_axes((x0 + left * w, y0 + (self.y - height) * h, width * w, height * h))
         self.y -= height
         return ax
 
@@ -176,8 +222,15 @@ class _Document:
         stamp = f"{self.data.name} · {fmt_date(self.data.today, self.lang)}"
         for n, fig in enumerate(self.pages, start=1):
             fig.text(0.08, 0.03, f"{stamp} · {ATTRIBUTION}", fontsize=7, color="#555555", va="center")
-            fig.text(0.92, 0.03, text("report.page", self.lang, n=n, total=total), fontsize=7, color="#555555",
-                     va="center", ha="right")
+            fig.text(
+                0.92,
+                0.03,
+                text("report.page", self.lang, n=n, total=total),
+                fontsize=7,
+                color="#555555",
+                va="center",
+                ha="right",
+            )
 
 
 def _rect(x: float, y: float, w: float, h: float, *, color: str) -> Any:
@@ -223,7 +276,8 @@ def _fit_lines(ax: Any, string: str, width: float, size: float, weight: str = "n
     return _wrap_to(ax, string, width, size, weight).count("\n") + 1
 
 
-# --- pages ---------------------------------------------------------------------------------------------------
+# --- pages --------------------------------------------------------------------------------------------------
+
 
 def _front_page(doc: _Document) -> None:
     data, lang = doc.data, doc.lang
@@ -231,16 +285,23 @@ def _front_page(doc: _Document) -> None:
     ax = doc.ax
     doc.y = flow(ax, 1.0, text("title", lang), fontsize=20, weight="bold", color=COLORS["accent"])
     doc.y = flow(ax, doc.y, f"{data.name} – {text('subtitle', lang)}", fontsize=12)
-    doc.y = flow(ax, doc.y - 0.004, f"{fmt_date(data.today, lang)} · "
-                 + describe_settings(data.result, lang, include_planned=data.include_planned),
-                 fontsize=9, color="#444444")
+    doc.y = flow(
+        ax,
+        doc.y - 0.004,
+        f"{fmt_date(data.today, lang)} · "
+        + describe_settings(data.result, lang, include_planned=data.include_planned),
+        fontsize=9,
+        color="#444444",
+    )
     doc.y -= 0.01
     doc.heading(text("report.key_figures", lang))
     limit = threshold_text(data.settings, lang)
     kpis = [
         (fmt_share(s["children_covered_share"], lang), text("report.kpi_share", lang, limit=limit)),
-        (fmt_number(s["children_covered"], lang),
-         text("report.kpi_covered", lang, total=fmt_number(s["children_total"], lang))),
+        (
+            fmt_number(s["children_covered"], lang),
+            text("report.kpi_covered", lang, total=fmt_number(s["children_total"], lang)),
+        ),
         (fmt_number(s["children_uncovered"], lang), text("report.kpi_blind", lang)),
         (fmt_number(s["places_counted"], lang), text("report.kpi_places", lang)),
     ]
@@ -249,8 +310,15 @@ def _front_page(doc: _Document) -> None:
     for k, (big, caption) in enumerate(kpis):
         x = k * 0.25
         ax.add_patch(_rect(x + 0.005, top - 0.115, 0.23, 0.115, color="#eef3f6"))
-        t = ax.text(x + 0.02, top - 0.012, big, fontsize=20, weight="bold", va="top",
-                    color=COLORS["blind"] if k == 2 and s["children_uncovered"] > 0 else COLORS["accent"])
+        t = ax.text(
+            x + 0.02,
+            top - 0.012,
+            big,
+            fontsize=20,
+            weight="bold",
+            va="top",
+            color=COLORS["blind"] if k == 2 and s["children_uncovered"] > 0 else COLORS["accent"],
+        )
         y = t.get_window_extent(ax.figure.canvas.get_renderer()).transformed(ax.transData.inverted()).y0
         bottom = min(bottom, flow(ax, y - 0.006, caption, fontsize=8, x=x + 0.02, width=0.2))
     doc.y = min(bottom, top - 0.115) - 0.02
@@ -262,8 +330,17 @@ def _front_page(doc: _Document) -> None:
     map_ax = doc.figure_axes(height)
     draw_map(map_ax, data)
     handles = legend_handles(data, compact=True)
-    doc.ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, doc.y - 0.005), ncol=3, frameon=False,
-                  fontsize=7.5, handlelength=1.5, columnspacing=1.2, borderaxespad=0.0)
+    doc.ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, doc.y - 0.005),
+        ncol=3,
+        frameon=False,
+        fontsize=7.5,
+        handlelength=1.5,
+        columnspacing=1.2,
+        borderaxespad=0.0,
+    )
     doc.y = 0.0
 
 
@@ -273,10 +350,19 @@ def _findings(data: ExportData) -> list[str]:
     out = []
     blind = data.result.blind_spots()
     if len(blind):
-        top = ", ".join(f"{name} ({fmt_number(ch, lang)})" for name, ch in
-                        zip(blind["name"].head(3), blind["children_0_6"].head(3)))
-        out.append(text("report.finding_blind", lang, children=fmt_number(s["children_uncovered"], lang),
-                        areas=len(blind), top=top))
+        top = ", ".join(
+            f"{name} ({fmt_number(ch, lang)})"
+            for name, ch in zip(blind["name"].head(3), blind["children_0_6"].head(3), strict=True)
+        )
+        out.append(
+            text(
+                "report.finding_blind",
+                lang,
+                children=fmt_number(s["children_uncovered"], lang),
+                areas=len(blind),
+                top=top,
+            )
+        )
     else:
         out.append(text("report.finding_no_blind", lang))
     matrix = data.matrix
@@ -285,14 +371,24 @@ def _findings(data: ExportData) -> list[str]:
     if values.size and values.max() > 0:
         d, p = np.unravel_index(int(np.argmax(values)), values.shape)
         cell = f"{i18n.weekday_name(int(d), lang)} {i18n.t(f'daypart.{matrix.columns[p]}', lang)}"
-        out.append(text("report.finding_best", lang, cell=cell, children=fmt_number(values[d, p], lang),
-                        share=fmt_share(values[d, p] / total if total else None, lang)))
+        out.append(
+            text(
+                "report.finding_best",
+                lang,
+                cell=cell,
+                children=fmt_number(values[d, p], lang),
+                share=fmt_share(values[d, p] / total if total else None, lang),
+            )
+        )
     empty_days = [i18n.weekday_name(d, lang, short=True) for d in range(len(values)) if not values[d].any()]
     if empty_days:
         out.append(text("report.finding_empty", lang, cells=", ".join(empty_days)))
     n_over = len(data.overlaps)
-    out.append(text("report.finding_overlaps", lang, n=n_over) if n_over else
-               text("report.finding_no_overlaps", lang))
+    out.append(
+        text("report.finding_overlaps", lang, n=n_over)
+        if n_over
+        else text("report.finding_no_overlaps", lang)
+    )
     estimated = data.result.areas.get("children_estimated")
     if estimated is not None and estimated.astype("boolean").fillna(False).any():
         out.append(text("report.finding_estimated", lang))
@@ -305,40 +401,93 @@ def _blind_spot_page(doc: _Document) -> None:
     doc.heading(text("report.blind_villages", lang))
     blind = data.result.blind_spots()
     areas = data.result.areas.set_index(data.result.areas["id"].astype(str))
-    names = dict(zip(data.result.places["id"].astype(str), data.result.places["name"].astype(str)))
+    places = data.result.places
+    names = dict(zip(places["id"].astype(str), places["name"].astype(str), strict=True))
     rows = []
     for rank, row in enumerate(blind.head(_MAX_TABLE_ROWS).itertuples(index=False), start=1):
         nearest = areas.loc[str(row.id), "nearest_place_id"] if str(row.id) in areas.index else None
         if isinstance(nearest, pd.Series):
             nearest = nearest.iloc[0]
-        rows.append([str(rank), str(row.name), fmt_number(row.children_0_6, lang),
-                     fmt_number(row.minutes, lang), names.get(str(nearest), "–") if nearest is not None else "–"])
-    doc.table([(header("rank", lang), 0.05, "right"), (header("name", lang), 0.3, "left"),
-               (header("children_0_6", lang), 0.13, "right"), (header("minutes", lang), 0.14, "right"),
-               (header("nearest_place", lang), 0.38, "left")], rows, total=len(blind))
+        rows.append(
+            [
+                str(rank),
+                str(row.name),
+                fmt_number(row.children_0_6, lang),
+                fmt_number(row.minutes, lang),
+                names.get(str(nearest), "–") if nearest is not None else "–",
+            ]
+        )
+    doc.table(
+        [
+            (header("rank", lang), 0.05, "right"),
+            (header("name", lang), 0.3, "left"),
+            (header("children_0_6", lang), 0.13, "right"),
+            (header("minutes", lang), 0.14, "right"),
+            (header("nearest_place", lang), 0.38, "left"),
+        ],
+        rows,
+        total=len(blind),
+    )
     polygons = data.blind
     doc.heading(text("report.blind_polygons", lang), size=11)
     doc.paragraph(text("report.blind_polygons_note", lang), size=8.5, color="#444444")
-    rows = [[str(r.id), fmt_number(r.area_km2, lang, 1), fmt_number(r.population, lang),
-             fmt_number(r.children_0_6, lang), fmt_number(r.areas, lang)]
-            for r in polygons.head(_MAX_TABLE_ROWS).itertuples(index=False)]
-    doc.table([(header("id", lang), 0.12, "left"), (header("area_km2", lang), 0.18, "right"),
-               (header("population", lang), 0.18, "right"), (header("children_0_6", lang), 0.18, "right"),
-               (header("areas", lang), 0.14, "right")], rows, total=len(polygons))
+    rows = [
+        [
+            str(r.id),
+            fmt_number(r.area_km2, lang, 1),
+            fmt_number(r.population, lang),
+            fmt_number(r.children_0_6, lang),
+            fmt_number(r.areas, lang),
+        ]
+        for r in polygons.head(_MAX_TABLE_ROWS).itertuples(index=False)
+    ]
+    doc.table(
+        [
+            (header("id", lang), 0.12, "left"),
+            (header("area_km2", lang), 0.18, "right"),
+            (header("population", lang), 0.18, "right"),
+            (header("children_0_6", lang), 0.18, "right"),
+            (header("areas", lang), 0.14, "right"),
+        ],
+        rows,
+        total=len(polygons),
+    )
     doc.heading(text("report.overlaps", lang), size=11)
     over = data.overlaps
     week = over.attrs.get("week") or data.matrix.attrs.get("week")
-    doc.paragraph(text("report.overlaps_note", lang, limit=threshold_text(data.settings, lang),
-                       week=fmt_date(week, lang) if week else "–"), size=8.5, color="#444444")
+    doc.paragraph(
+        text(
+            "report.overlaps_note",
+            lang,
+            limit=threshold_text(data.settings, lang),
+            week=fmt_date(week, lang) if week else "–",
+        ),
+        size=8.5,
+        color="#444444",
+    )
     rows = []
     for r in over.head(_MAX_TABLE_ROWS).itertuples(index=False):
         day = i18n.weekday_name(schedule.WEEKDAYS.index(r.weekday), lang, short=True)
-        rows.append([day, f"{_clock(r.start, lang)}–{_clock(r.end, lang)}", str(r.place_a), str(r.place_b),
-                     fmt_number(r.distance_km, lang, 1)])
-    doc.table([(header("weekday", lang), 0.07, "left"), (header("time", lang), 0.15, "left"),
-               (header("place_a", lang), 0.32, "left"), (header("place_b", lang), 0.32, "left"),
-               (header("distance_km", lang), 0.14, "right")],
-              rows, total=len(over))
+        rows.append(
+            [
+                day,
+                f"{_clock(r.start, lang)}–{_clock(r.end, lang)}",
+                str(r.place_a),
+                str(r.place_b),
+                fmt_number(r.distance_km, lang, 1),
+            ]
+        )
+    doc.table(
+        [
+            (header("weekday", lang), 0.07, "left"),
+            (header("time", lang), 0.15, "left"),
+            (header("place_a", lang), 0.32, "left"),
+            (header("place_b", lang), 0.32, "left"),
+            (header("distance_km", lang), 0.14, "right"),
+        ],
+        rows,
+        total=len(over),
+    )
 
 
 def _week_page(doc: _Document) -> None:
@@ -347,21 +496,45 @@ def _week_page(doc: _Document) -> None:
     doc.heading(text("report.matrix", lang))
     matrix = data.matrix
     week = matrix.attrs.get("week")
-    doc.paragraph(text("report.matrix_note", lang, limit=threshold_text(data.settings, lang),
-                       week=fmt_date(week, lang) if week else "–"), size=8.5, color="#444444")
+    doc.paragraph(
+        text(
+            "report.matrix_note",
+            lang,
+            limit=threshold_text(data.settings, lang),
+            week=fmt_date(week, lang) if week else "–",
+        ),
+        size=8.5,
+        color="#444444",
+    )
     doc.y -= 0.03  # room for the daypart labels above the heat map
     ax = doc.figure_axes(0.36, width=0.8, left=0.17)
     _heatmap(ax, matrix, data)
     doc.y -= 0.03
     doc.heading(text("report.schedule", lang), size=11)
     table = place_table(data)
-    rows = [[str(k), str(r["name"]), str(r.get("organiser") or ""), str(r["opening_hours"]),
-             fmt_number(r["hours_per_week"], lang, 1), fmt_number(r["children_within"], lang)]
-            for k, (_, r) in enumerate(table.iterrows(), start=1)]
-    doc.table([(header("rank", lang), 0.04, "right"), (header("name", lang), 0.27, "left"),
-               (header("organiser", lang), 0.17, "left"), (header("opening_hours", lang), 0.3, "left"),
-               (header("hours_per_week", lang), 0.11, "right"), (header("children_within", lang), 0.11, "right")],
-              rows, size=7.5)
+    rows = [
+        [
+            str(k),
+            str(r["name"]),
+            str(r.get("organiser") or ""),
+            str(r["opening_hours"]),
+            fmt_number(r["hours_per_week"], lang, 1),
+            fmt_number(r["children_within"], lang),
+        ]
+        for k, (_, r) in enumerate(table.iterrows(), start=1)
+    ]
+    doc.table(
+        [
+            (header("rank", lang), 0.04, "right"),
+            (header("name", lang), 0.27, "left"),
+            (header("organiser", lang), 0.17, "left"),
+            (header("opening_hours", lang), 0.3, "left"),
+            (header("hours_per_week", lang), 0.11, "right"),
+            (header("children_within", lang), 0.11, "right"),
+        ],
+        rows,
+        size=7.5,
+    )
 
 
 def _heatmap(ax: Any, matrix: pd.DataFrame, data: ExportData) -> None:
@@ -370,18 +543,30 @@ def _heatmap(ax: Any, matrix: pd.DataFrame, data: ExportData) -> None:
     total = float(matrix.attrs.get("total") or data.result.summary["children_total"] or 1.0)
     share = values / total if total else values * 0
     ax.imshow(share, cmap="Greens", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(values.shape[1]), [i18n.t(f"daypart.{c}", lang) for c in matrix.columns], fontsize=8.5)
-    ax.set_yticks(range(values.shape[0]), [i18n.weekday_name(d, lang) for d in range(values.shape[0])],
-                  fontsize=8.5)
+    ax.set_xticks(
+        range(values.shape[1]), [i18n.t(f"daypart.{c}", lang) for c in matrix.columns], fontsize=8.5
+    )
+    ax.set_yticks(
+        range(values.shape[0]), [i18n.weekday_name(d, lang) for d in range(values.shape[0])], fontsize=8.5
+    )
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
     for d in range(values.shape[0]):
         for p in range(values.shape[1]):
-            label = f"{fmt_number(values[d, p], lang)}\n{fmt_share(share[d, p], lang)}" if values[d, p] else "–"
-            ax.text(p, d, label, ha="center", va="center", fontsize=8,
-                    color="white" if share[d, p] > 0.55 else "#1a1a1a")
+            label = (
+                f"{fmt_number(values[d, p], lang)}\n{fmt_share(share[d, p], lang)}" if values[d, p] else "–"
+            )
+            ax.text(
+                p,
+                d,
+                label,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if share[d, p] > 0.55 else "#1a1a1a",
+            )
     ax.set_xticks(np.arange(values.shape[1] + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(values.shape[0] + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
@@ -398,15 +583,33 @@ def _proposal_page(doc: _Document) -> None:
     gap = getattr(plan, "gap", None)
     optimal = getattr(plan, "optimal", None)
     if objective:
-        quality = (text("report.optimal", lang) if optimal else
-                   text("report.not_optimal", lang, gap=fmt_share(gap, lang, 1) if gap is not None else "–"))
-        doc.paragraph(text("report.proposals_note", lang,
-                           objective=i18n.t(key, lang) if i18n.has(key) else objective, quality=quality),
-                      size=9, color="#444444")
+        quality = (
+            text("report.optimal", lang)
+            if optimal
+            else text("report.not_optimal", lang, gap=fmt_share(gap, lang, 1) if gap is not None else "–")
+        )
+        doc.paragraph(
+            text(
+                "report.proposals_note",
+                lang,
+                objective=i18n.t(key, lang) if i18n.has(key) else objective,
+                quality=quality,
+            ),
+            size=9,
+            color="#444444",
+        )
     props = data.proposals
-    rows = [[str(r.id), str(r.name), fmt_number(r.children_gained, lang)] for r in props.itertuples(index=False)]
-    doc.table([(header("id", lang), 0.12, "left"), (header("name", lang), 0.5, "left"),
-               (header("children_gained", lang), 0.25, "right")], rows)
+    rows = [
+        [str(r.id), str(r.name), fmt_number(r.children_gained, lang)] for r in props.itertuples(index=False)
+    ]
+    doc.table(
+        [
+            (header("id", lang), 0.12, "left"),
+            (header("name", lang), 0.5, "left"),
+            (header("children_gained", lang), 0.25, "right"),
+        ],
+        rows,
+    )
     before = _summary_of(getattr(plan, "before", None)) or data.result.summary
     after = _summary_of(getattr(plan, "after", None))
     if after:
@@ -422,19 +625,35 @@ def _proposal_page(doc: _Document) -> None:
                 continue
             rows.append([label, *_before_after(float(a), float(b), lang, digits=digits, share=is_share)])
         doc.y -= 0.01
-        doc.table([(header("figure", lang), 0.4, "left"), (header("before", lang), 0.18, "right"),
-                   (header("after", lang), 0.22, "right"), (header("change", lang), 0.2, "right")], rows)
+        doc.table(
+            [
+                (header("figure", lang), 0.4, "left"),
+                (header("before", lang), 0.18, "right"),
+                (header("after", lang), 0.22, "right"),
+                (header("change", lang), 0.2, "right"),
+            ],
+            rows,
+        )
     doc.y -= 0.01
     height = max(doc.y - 0.07, 0.3)
     ax = doc.figure_axes(height)
     draw_map(ax, data)
-    doc.ax.legend(handles=legend_handles(data, compact=True), loc="upper left", bbox_to_anchor=(0.0, doc.y - 0.005),
-                  ncol=3, frameon=False, fontsize=7.5, handlelength=1.5, columnspacing=1.2, borderaxespad=0.0)
+    doc.ax.legend(
+        handles=legend_handles(data, compact=True),
+        loc="upper left",
+        bbox_to_anchor=(0.0, doc.y - 0.005),
+        ncol=3,
+        frameon=False,
+        fontsize=7.5,
+        handlelength=1.5,
+        columnspacing=1.2,
+        borderaxespad=0.0,
+    )
     doc.y = 0.0
 
 
 def _before_after(a: float, b: float, lang: str, *, digits: int, share: bool) -> list[str]:
-    """Formatted before, after and signed change (percentage points for shares)."""
+    """Format before, after and the signed change (percentage points for shares)."""
     sign = "+" if b - a > 0 else ""
     if share:
         change = f"{sign}{fmt_number(100.0 * (b - a), lang, 1)} {text('report.pp', lang)}"
@@ -469,18 +688,42 @@ def _visits_page(doc: _Document) -> None:
     t = figures.totals
     first, last = t.get("first_date"), t.get("last_date")
     period = f"{fmt_date(first, lang)}–{fmt_date(last, lang)}" if first and last else ""
-    doc.paragraph(text("report.visits_note", lang, period=period, sessions=fmt_number(t["sessions"], lang),
-                       visitors=fmt_number(t["visitors"], lang), children=fmt_number(t["children"], lang),
-                       adults=fmt_number(t["adults"], lang)), size=9)
+    doc.paragraph(
+        text(
+            "report.visits_note",
+            lang,
+            period=period,
+            sessions=fmt_number(t["sessions"], lang),
+            visitors=fmt_number(t["visitors"], lang),
+            children=fmt_number(t["children"], lang),
+            adults=fmt_number(t["adults"], lang),
+        ),
+        size=9,
+    )
     rows = []
     for r in figures.places.itertuples(index=False):
-        rows.append([str(r.name), fmt_number(r.sessions, lang), fmt_number(r.visitors, lang),
-                     fmt_number(r.children, lang), fmt_number(r.mean_visitors, lang, 1),
-                     fmt_share(r.first_timer_share, lang) if pd.notna(r.first_timer_share) else "–"])
-    doc.table([(header("name", lang), 0.36, "left"), (header("sessions", lang), 0.14, "right"),
-               (header("visitors", lang), 0.12, "right"), (header("visitors_children", lang), 0.12, "right"),
-               (header("mean_visitors", lang), 0.13, "right"), (header("first_timer_share", lang), 0.13, "right")],
-              rows[:_MAX_TABLE_ROWS], total=len(rows))
+        rows.append(
+            [
+                str(r.name),
+                fmt_number(r.sessions, lang),
+                fmt_number(r.visitors, lang),
+                fmt_number(r.children, lang),
+                fmt_number(r.mean_visitors, lang, 1),
+                fmt_share(r.first_timer_share, lang) if pd.notna(r.first_timer_share) else "–",
+            ]
+        )
+    doc.table(
+        [
+            (header("name", lang), 0.36, "left"),
+            (header("sessions", lang), 0.14, "right"),
+            (header("visitors", lang), 0.12, "right"),
+            (header("visitors_children", lang), 0.12, "right"),
+            (header("mean_visitors", lang), 0.13, "right"),
+            (header("first_timer_share", lang), 0.13, "right"),
+        ],
+        rows[:_MAX_TABLE_ROWS],
+        total=len(rows),
+    )
 
 
 def _method(doc: _Document) -> None:
@@ -493,12 +736,26 @@ def _method(doc: _Document) -> None:
         at = f" ({text('at', lang, when=_weekday_clock(data.result.at, lang))})"
     if data.include_planned:
         at += f" ({text('planned_counted', lang)})"
-    sources = sorted({str(v).strip() for v in data.project.places.get("source", pd.Series(dtype=object)).dropna()
-                      if str(v).strip()})
+    sources = sorted(
+        {
+            str(v).strip()
+            for v in data.project.places.get("source", pd.Series(dtype=object)).dropna()
+            if str(v).strip()
+        }
+    )
     project = ", ".join(sources) or (data.project.path and Path(data.project.path).name) or data.name
-    doc.paragraph(text("report.method_text", lang, limit=threshold_text(data.settings, lang),
-                       travel=describe_settings(data.result, lang).split(" (", 1)[-1].rstrip(")"), at=at,
-                       project=str(project)), size=8.5, color="#333333")
+    doc.paragraph(
+        text(
+            "report.method_text",
+            lang,
+            limit=threshold_text(data.settings, lang),
+            travel=describe_settings(data.result, lang).split(" (", 1)[-1].rstrip(")"),
+            at=at,
+            project=str(project),
+        ),
+        size=8.5,
+        color="#333333",
+    )
 
 
 def _clock(value: Any, lang: str) -> str:

@@ -42,8 +42,12 @@ def _project(*, visits: bool = False) -> Project:
             "organiser_type": ["mll", "parish", "municipality", "municipality"],
             "kind": ["family_cafe", "family_club", "open_daycare", "family_club"],
             "address": ["Koulutie 1, 03100 Testilä", "Kirkkotie 2, 03400 Testilä", "Kuja 3", "Tie 4"],
-            "opening_hours": ["Tu 09:30-11:30; PH off", "Tu 10:00-12:00; PH off", "Th 10:00-12:00; PH off",
-                              "We 17:00-19:00"],
+            "opening_hours": [
+                "Tu 09:30-11:30; PH off",
+                "Tu 10:00-12:00; PH off",
+                "Th 10:00-12:00; PH off",
+                "We 17:00-19:00",
+            ],
             "status": ["existing", "existing", "existing", "planned"],
             "notes": ["", "", "Huom: <b>ei</b> HTML:ää", ""],
             "source": ["testi", "testi", "testi", "testi"],
@@ -63,14 +67,27 @@ def _project(*, visits: bool = False) -> Project:
         geometry=[Point(X0, Y0), Point(X0 + 5000, Y0), Point(X0, Y0 + 18_000), Point(X0 + 20_000, Y0 + 1000)],
         crs="EPSG:3067",
     )
-    boundary = gpd.GeoDataFrame({"code": ["999"], "name": ["Testilä"]},
-                                geometry=[box(X0 - 8000, Y0 - 8000, X0 + 24_000, Y0 + 24_000)], crs="EPSG:3067")
-    project = Project(places=places, areas=areas, boundary=boundary, name="Testilä",
-                      settings=Settings(mode="car", threshold_minutes=10))
+    boundary = gpd.GeoDataFrame(
+        {"code": ["999"], "name": ["Testilä"]},
+        geometry=[box(X0 - 8000, Y0 - 8000, X0 + 24_000, Y0 + 24_000)],
+        crs="EPSG:3067",
+    )
+    project = Project(
+        places=places,
+        areas=areas,
+        boundary=boundary,
+        name="Testilä",
+        settings=Settings(mode="car", threshold_minutes=10),
+    )
     if visits:
-        project.visits = pd.DataFrame({"place_id": ["P1", "P1", "P2"],
-                                       "date": [dt.date(2026, 9, 1), dt.date(2026, 9, 8), dt.date(2026, 9, 1)],
-                                       "adults": [3, 4, 2], "children": [5, 6, 3]})
+        project.visits = pd.DataFrame(
+            {
+                "place_id": ["P1", "P1", "P2"],
+                "date": [dt.date(2026, 9, 1), dt.date(2026, 9, 8), dt.date(2026, 9, 1)],
+                "adults": [3, 4, 2],
+                "children": [5, 6, 3],
+            }
+        )
     return project
 
 
@@ -85,14 +102,21 @@ def report_fi(data) -> bytes:
 
 
 def _plan(data: export.ExportData) -> types.SimpleNamespace:
-    sites = gpd.GeoDataFrame({"id": ["N1"], "name": ["Erämaan kylätalo"], "children_gained": [15.0]},
-                             geometry=[Point(X0 + 20_000, Y0 + 1000)], crs="EPSG:3067")
+    sites = gpd.GeoDataFrame(
+        {"id": ["N1"], "name": ["Erämaan kylätalo"], "children_gained": [15.0]},
+        geometry=[Point(X0 + 20_000, Y0 + 1000)],
+        crs="EPSG:3067",
+    )
     before = dict(data.result.summary)
-    after = dict(before, children_covered=before["children_covered"] + 15.0,
-                 children_covered_share=(before["children_covered"] + 15.0) / before["children_total"],
-                 places_counted=before["places_counted"] + 1)
-    return types.SimpleNamespace(new_sites=sites, before=before, after=after, objective="cover", optimal=True,
-                                 gap=0.0)
+    after = dict(
+        before,
+        children_covered=before["children_covered"] + 15.0,
+        children_covered_share=(before["children_covered"] + 15.0) / before["children_total"],
+        places_counted=before["places_counted"] + 1,
+    )
+    return types.SimpleNamespace(
+        new_sites=sites, before=before, after=after, objective="cover", optimal=True, gap=0.0
+    )
 
 
 def _pdf_text(raw: bytes) -> list[str]:
@@ -107,8 +131,9 @@ def _norm(text: str) -> str:
 
 # --- the analysis behind the exports -----------------------------------------------------------------------
 
+
 def test_hand_checked_coverage(data):
-    covered = dict(zip(data.result.areas["id"], data.result.areas["covered"]))
+    covered = dict(zip(data.result.areas["id"], data.result.areas["covered"], strict=True))
     assert covered == {"A": True, "B": True, "C": True, "D": False}
     assert data.result.summary["children_covered"] == pytest.approx(145.0)
 
@@ -140,12 +165,13 @@ def test_place_table_reach_and_hours(data):
 
 # --- csv / xlsx -------------------------------------------------------------------------------------------
 
+
 def test_csv_is_what_finnish_excel_reads(data):
     raw = export.export_bytes(data, "csv")
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:2] == ["Tunnus", "Nimi"] and "Lapsia 0–6 v." in rows[0] and "Saavutettavissa" in rows[0]
-    body = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    body = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert set(body) == {"A", "B", "C", "D"}
     assert body["B"]["Linnuntie (km)"] == "2,0"  # decimal comma
     assert body["D"]["Saavutettavissa"] == "ei" and body["A"]["Saavutettavissa"] == "kyllä"
@@ -186,10 +212,13 @@ def test_xlsx_opens_with_finnish_headers_and_formats(data, tmp_path):
 
 # --- GeoPackage ------------------------------------------------------------------------------------------
 
+
 def test_gpkg_layers_for_qgis(data, tmp_path):
     import pyogrio
 
-    path = export.export(export.prepare(_project(), today=TODAY, plan=_plan(data)), "gpkg", tmp_path / "k.gpkg")
+    path = export.export(
+        export.prepare(_project(), today=TODAY, plan=_plan(data)), "gpkg", tmp_path / "k.gpkg"
+    )
     layers = {name: geom for name, geom in pyogrio.list_layers(path)}
     assert set(layers) == set(export.GPKG_LAYERS.values())
     assert layers["yhteenveto"] is None  # attribute table
@@ -222,6 +251,7 @@ def test_gpkg_without_plan_has_no_proposals(data, tmp_path):
 
 # --- family calendar ---------------------------------------------------------------------------------------
 
+
 def _events(raw: bytes):
     import icalendar
 
@@ -230,19 +260,25 @@ def _events(raw: bytes):
 
 
 def test_ics_sessions_of_existing_places(data):
-    raw = export.export_bytes(data, "ics", calendar_start=dt.date(2026, 10, 5), calendar_end=dt.date(2026, 10, 31))
+    raw = export.export_bytes(
+        data, "ics", calendar_start=dt.date(2026, 10, 5), calendar_end=dt.date(2026, 10, 31)
+    )
     cal, events = _events(raw)
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Helsinki"]
     by_place = pd.Series([str(e["SUMMARY"]) for e in events]).value_counts().to_dict()
     # Tuesdays Oct 6, 13, 20, 27 and Thursdays Oct 8, 15, 22, 29; the planned place is left out
     assert by_place == {"Keskustan perhekahvila": 4, "Kirkonkylän perhekerho": 4, NASTY: 4}
-    first = min((e for e in events if str(e["SUMMARY"]) == "Keskustan perhekahvila"), key=lambda e: e["DTSTART"].dt)
+    first = min(
+        (e for e in events if str(e["SUMMARY"]) == "Keskustan perhekahvila"), key=lambda e: e["DTSTART"].dt
+    )
     assert first["DTSTART"].params["TZID"] == "Europe/Helsinki"
     assert first["DTSTART"].dt.replace(tzinfo=None) == dt.datetime(2026, 10, 6, 9, 30)
     assert str(first["LOCATION"]) == "Koulutie 1, 03100 Testilä"
     assert "MLL Testin yhdistys" in str(first["DESCRIPTION"])
     # after the end of summer time (Oct 25) the session is still at 09:30 local time
-    last = max((e for e in events if str(e["SUMMARY"]) == "Keskustan perhekahvila"), key=lambda e: e["DTSTART"].dt)
+    last = max(
+        (e for e in events if str(e["SUMMARY"]) == "Keskustan perhekahvila"), key=lambda e: e["DTSTART"].dt
+    )
     assert last["DTSTART"].dt.hour == 9 and last["DTSTART"].dt.utcoffset() == dt.timedelta(hours=2)
     assert len({str(e["UID"]) for e in events}) == len(events)
 
@@ -253,9 +289,13 @@ def test_ics_public_holiday_and_stable_uids():
     kw = dict(start=dt.date(2026, 5, 4), end=dt.date(2026, 5, 24))
     one = export.family_calendar(project, now=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), **kw)
     two = export.family_calendar(project, now=dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc), **kw)
-    days = sorted(e["DTSTART"].dt.date() for e in one.walk("VEVENT") if str(e["SUMMARY"]) == "Keskustan perhekahvila")
+    days = sorted(
+        e["DTSTART"].dt.date() for e in one.walk("VEVENT") if str(e["SUMMARY"]) == "Keskustan perhekahvila"
+    )
     assert days == [dt.date(2026, 5, 7), dt.date(2026, 5, 21)]  # Ascension Day, May 14, is a holiday
-    assert sorted(str(e["UID"]) for e in one.walk("VEVENT")) == sorted(str(e["UID"]) for e in two.walk("VEVENT"))
+    assert sorted(str(e["UID"]) for e in one.walk("VEVENT")) == sorted(
+        str(e["UID"]) for e in two.walk("VEVENT")
+    )
 
 
 def test_ics_default_period_is_the_rest_of_the_term():
@@ -266,10 +306,13 @@ def test_ics_default_period_is_the_rest_of_the_term():
         export.family_calendar(_project(), start=dt.date(2026, 5, 1), end=dt.date(2026, 4, 1))
 
 
-# --- HTML ----------------------------------------------------------------------------------------------------
+# --- HTML ---------------------------------------------------------------------------------------------------
+
 
 def test_html_is_offline_and_escaped(data):
-    page = export.export_bytes(export.prepare(_project(), today=TODAY, plan=_plan(data)), "html").decode("utf-8")
+    page = export.export_bytes(export.prepare(_project(), today=TODAY, plan=_plan(data)), "html").decode(
+        "utf-8"
+    )
     assert NASTY not in page and "<b>ei</b>" not in page
     # escaped in the popups/tooltips (inside JSON, & is written \u0026)
     assert "&lt;script&gt;alert" in page.replace("\\u0026", "&")
@@ -280,7 +323,8 @@ def test_html_is_offline_and_escaped(data):
     assert json.dumps("Erämaan kylätalo")[1:-1] in page  # the proposal's tooltip (JSON, ASCII-escaped)
 
 
-# --- print map --------------------------------------------------------------------------------------------------
+# --- print map ----------------------------------------------------------------------------------------------
+
 
 def test_png_is_a4_landscape(data):
     raw = export.export_bytes(data, "png")
@@ -296,8 +340,16 @@ def test_pdf_map_text(data):
     page = PdfReader(io.BytesIO(raw)).pages[0]
     assert round(float(page.mediabox.width)) == 842 and round(float(page.mediabox.height)) == 595
     text = _norm(_pdf_text(raw)[0])
-    for needed in ("Kohtaamispaikkojen saavutettavuus", "Testilä", "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0",
-                   "Tulostettu 5.10.2026", "km", "Keskustan perhekahvila", "Kunnan raja", "Katvealue"):
+    for needed in (
+        "Kohtaamispaikkojen saavutettavuus",
+        "Testilä",
+        "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0",
+        "Tulostettu 5.10.2026",
+        "km",
+        "Keskustan perhekahvila",
+        "Kunnan raja",
+        "Katvealue",
+    ):
         assert needed in text, needed
     assert "91 %" in text  # 145 of 160 children
 
@@ -326,7 +378,8 @@ def test_scale_bar_and_north_arrow_helpers():
     assert 4.0 < west < 5.5
 
 
-# --- report ----------------------------------------------------------------------------------------------------
+# --- report -------------------------------------------------------------------------------------------------
+
 
 def test_report_figures_match_the_analysis(data, report_fi):
     pages = [_norm(p) for p in _pdf_text(report_fi)]
@@ -336,7 +389,9 @@ def test_report_figures_match_the_analysis(data, report_fi):
     assert _norm(export.fmt_number(s["children_covered"])) in pages[0]  # 145
     assert _norm(export.fmt_share(s["children_covered_share"])) in pages[0]  # 91 %
     assert "Erämaa" in pages[1]  # the blind-spot village
-    assert "Keskustan perhekahvila" in pages[1] and "Kirkonkylän perhekerho" in pages[1]  # overlap Tu 10-11:30
+    assert (
+        "Keskustan perhekahvila" in pages[1] and "Kirkonkylän perhekerho" in pages[1]
+    )  # overlap Tu 10-11:30
     assert "10.00–11.30" in pages[1]
     assert "maanantai" in text and "aamupäivä 8–12" in text  # the weekday x daypart matrix
     assert "Menetelmä ja lähteet" in text and "Tilastokeskus" in text
@@ -360,11 +415,14 @@ def test_report_pages_are_a4_portrait(report_fi):
 
     reader = PdfReader(io.BytesIO(report_fi))
     assert len(reader.pages) >= 3
-    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {(595, 842)}
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {
+        (595, 842)
+    }
     assert report.A4_PORTRAIT == (8.27, 11.69)
 
 
-# --- errors and the command line ---------------------------------------------------------------------------------
+# --- errors and the command line ----------------------------------------------------------------------------
+
 
 def test_errors_name_the_fix(data, tmp_path):
     with pytest.raises(export.ExportError, match="unknown export format 'docx'"):
@@ -390,8 +448,22 @@ def test_cli_export(tmp_path, capsys):
     assert str(out) in capsys.readouterr().out
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Tunnus" and len(rows) == 10  # header + 9 Vihti areas
-    assert main(["export", "--dataset", "vihti", "--format", "ics", "--from", "32.1.2026", "--out",
-                 str(tmp_path / "k.ics")]) == 2
+    assert (
+        main(
+            [
+                "export",
+                "--dataset",
+                "vihti",
+                "--format",
+                "ics",
+                "--from",
+                "32.1.2026",
+                "--out",
+                str(tmp_path / "k.ics"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "--from" in err and "Traceback" not in err
 
@@ -399,9 +471,28 @@ def test_cli_export(tmp_path, capsys):
 def test_cli_subprocess_ics(tmp_path):
     out = tmp_path / "perhekalenteri.ics"
     proc = subprocess.run(
-        [sys.executable, "-m", "coverage", "export", "--dataset", "kaksineuvoinen", "--format", "ics",
-         "--from", "2026-09-07", "--to", "2026-09-13", "--lang", "sv", "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "coverage",
+            "export",
+            "--dataset",
+            "kaksineuvoinen",
+            "--format",
+            "ics",
+            "--from",
+            "2026-09-07",
+            "--to",
+            "2026-09-13",
+            "--lang",
+            "sv",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     cal, events = _events(out.read_bytes())
