@@ -87,10 +87,12 @@ def do_fetch() -> None:
         files = fetch.fetch(
             code, what=what, out_dir=folder, base_url=os.environ.get(BASE_URL_ENV) or None, progress=progress
         )
+        unusable: dict[str, KatveError] = {}
         results = sources.read_fetched(
             {k: f.path for k, f in files.items()},
             municipality=fetch.municipality_code(code),
             keywords=sources.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
+            errors=unusable,
         )
     except fetch.FetchError as exc:
         common.flash(
@@ -104,6 +106,11 @@ def do_fetch() -> None:
         bar.empty()
     for kind, result in results.items():
         staged()[kind] = {"result": result, "file": files[kind].path.name}
+    for kind, exc in unusable.items():
+        common.flash(
+            "error",
+            t("aineisto.files.failed", name=common._md(files[kind].path.name)) + "\n\n" + _errors(exc),
+        )
     cached = sum(f.from_cache for f in files.values())
     common.flash("success", t("aineisto.fetch.done", n=len(files), cached=cached))
 

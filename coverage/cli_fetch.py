@@ -12,6 +12,8 @@ Warnings from reading go to stderr. With ``--project`` the data is also saved as
 (boundary, areas from the grid or Paavo, places from PTV) ready for ``analyze --project``.
 
 Offline, or when a server fails, it prints one line (``error: cannot reach geo.stat.fi ...``) and exits 2.
+A downloaded file that cannot be used (e.g. no family places in PTV) is reported with its problems on stderr
+and the command exits 2, but the others are still read (and saved with ``--project``).
 Downloads are cached (``--cache``, default ``~/.cache/katve``): a second run needs no network.
 """
 
@@ -87,21 +89,31 @@ def _run(args: argparse.Namespace) -> int:
     )
     code = fetch_mod.municipality_code(args.municipality)
     keywords = None if args.all_services else sources.FAMILY_KEYWORDS
+    errors: dict[str, KatveError] = {}
     results = sources.read_fetched(
-        {k: f.path for k, f in files.items()}, municipality=code, keywords=keywords
+        {k: f.path for k, f in files.items()}, municipality=code, keywords=keywords, errors=errors
     )
     for kind, fetched in files.items():
         origin = "cache" if fetched.from_cache else "downloaded"
+        if kind in errors:
+            print(f"{kind:<9} {fetched.path}  not usable (see below)  ({origin})")
+            continue
         print(f"{kind:<9} {fetched.path}  {sources.describe(kind, results[kind])}  ({origin})")
         for warning in results[kind].warnings:
             print(f"  warning: {warning}", file=sys.stderr)
+    for exc in errors.values():
+        problems = getattr(exc, "problems", None)
+        for line in [str(p) for p in problems] if problems else [f"error: {exc}"]:
+            print(line, file=sys.stderr)
     if args.project:
         from . import store
 
+        if not results:
+            raise KatveError("nothing could be read: no project was saved")
         project = sources.project_from_results(results, areas=args.areas, name=_name(results, code))
         store.save(project, args.project)
         print(f"project   {args.project}  {len(project.places)} places, {len(project.areas)} areas")
-    return 0
+    return 2 if errors else 0
 
 
 def _name(results: dict, code: str) -> str:

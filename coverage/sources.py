@@ -1597,34 +1597,52 @@ def read_fetched(
     *,
     municipality: str | None = None,
     keywords: Sequence[str] | None = FAMILY_KEYWORDS,
+    errors: dict[str, KatveError] | None = None,
 ) -> dict[str, ImportResult]:
     """Read the files :func:`coverage.fetch.fetch` wrote (``{"boundary": path, "grid": path, ...}``).
 
     The boundary is read first and used to filter and check the others.
 
+    Parameters
+    ----------
+    paths : dict of str to path
+        Keyed by source kind (:data:`SOURCE_KINDS`).
+    municipality : str, optional
+        Keep only this municipality's boundary, cells and postal areas.
+    keywords : sequence of str or None
+        PTV name filter (see :func:`read_ptv`).
+    errors : dict, optional
+        When given, a file that cannot be used does not stop the others: its error is stored here under its
+        kind (a municipality without family places in PTV is not a reason to lose its population data).
+
     Returns
     -------
     dict of str to ImportResult
-        Same keys as ``paths`` (those of :data:`SOURCE_KINDS`).
+        The kinds that were read.
 
     Raises
     ------
     InputError
-        From the first file that cannot be used.
+        From the first file that cannot be used, when ``errors`` is not given.
     """
     results: dict[str, ImportResult] = {}
-    boundary = None
-    if "boundary" in paths:
-        results["boundary"] = read_boundary(paths["boundary"], municipality=municipality)
-        boundary = results["boundary"].data
-    if "grid" in paths:
-        results["grid"] = read_population_grid(paths["grid"], municipality=municipality, boundary=boundary)
-    if "paavo" in paths:
-        results["paavo"] = read_paavo(paths["paavo"], municipality=municipality, boundary=boundary)
-    if "ptv" in paths:
-        results["ptv"] = read_ptv(paths["ptv"], boundary=boundary, keywords=keywords)
-    if "osm" in paths:
-        results["osm"] = read_osm_candidates(paths["osm"], boundary=boundary)
+    readers: list[tuple[str, Any]] = [
+        ("boundary", lambda p, b: read_boundary(p, municipality=municipality)),
+        ("grid", lambda p, b: read_population_grid(p, municipality=municipality, boundary=b)),
+        ("paavo", lambda p, b: read_paavo(p, municipality=municipality, boundary=b)),
+        ("ptv", lambda p, b: read_ptv(p, boundary=b, keywords=keywords)),
+        ("osm", lambda p, b: read_osm_candidates(p, boundary=b)),
+    ]
+    for kind, reader in readers:
+        if kind not in paths:
+            continue
+        boundary = results["boundary"].data if "boundary" in results else None
+        try:
+            results[kind] = reader(paths[kind], boundary)
+        except KatveError as exc:
+            if errors is None:
+                raise
+            errors[kind] = exc
     return results
 
 

@@ -359,3 +359,34 @@ def test_python_m_coverage_fetch_subprocess(server, tmp_path):
     assert "4 postal-code areas" in proc.stdout
     assert "100%" in proc.stderr  # the progress bar
     assert (tmp_path / "paavo_927.geojson").exists()
+
+
+def test_cli_fetch_unusable_file_is_reported_but_the_rest_is_read(server, tmp_path, capsys, monkeypatch):
+    """A municipality without family places in PTV: exit 2 with the reason, the other files still read."""
+    from coverage import sources
+
+    monkeypatch.setattr(sources, "FAMILY_KEYWORDS", ("no such word",))
+    code = main(
+        [
+            "fetch",
+            "--municipality",
+            "927",
+            "--what",
+            "paavo,ptv",
+            "--out",
+            str(tmp_path),
+            "--base-url",
+            server.url,
+            "--cache",
+            str(tmp_path / "c"),
+            "--no-progress",
+            "--project",
+            str(tmp_path / "p.gpkg"),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "4 postal-code areas" in captured.out
+    assert "ptv       " in captured.out and "not usable" in captured.out
+    assert "no service locations left to import" in captured.err
+    assert (tmp_path / "p.gpkg").exists()
