@@ -38,7 +38,7 @@ import pandas as pd
 import streamlit as st
 
 from coverage import analysis as an
-from coverage import i18n, schedule, store, validation
+from coverage import i18n, maps, schedule, store, validation
 from coverage.datasets import DATASETS, DEFAULT_DATASET, load_dataset
 from coverage.i18n import t
 from coverage.model import (
@@ -689,19 +689,13 @@ def project_centre(project: Project) -> tuple[float, float]:
 
 
 def _to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from pyproj import Transformer
-
-    tr = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True)
-    lon, lat = tr.transform(np.asarray(x, float), np.asarray(y, float))
-    return np.asarray(lon, float), np.asarray(lat, float)
+    lonlat = maps.to_wgs84_xy(np.column_stack([np.asarray(x, float), np.asarray(y, float)]))
+    return lonlat[:, 0], lonlat[:, 1]
 
 
 def _from_lonlat(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from pyproj import Transformer
-
-    tr = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
-    x, y = tr.transform(np.asarray(lon, float), np.asarray(lat, float))
-    return np.asarray(x, float), np.asarray(y, float)
+    xy = maps.from_wgs84_xy(np.column_stack([np.asarray(lon, float), np.asarray(lat, float)]))
+    return xy[:, 0], xy[:, 1]
 
 
 # --- the weekly programme (Viikko-ohjelma) ---------------------------------------------------------------------

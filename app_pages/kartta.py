@@ -33,5 +33,6 @@ if result is not None:
     reach = common.guarded(lambda: common.reach(view)) if show_reach else None
     blind_polygons = common.guarded(lambda: common.blind_polygons(view)) if show_blind else None
     m = maps.coverage_map(view.project, result, reach=reach, blind_spots=blind_polygons, lang=view.lang)
-    st_folium(m, key="kartta_map", height=620, use_container_width=True, returned_objects=[])
+    # render=False: st_folium renders the map itself once more anyway (saves a full render per rerun)
+    st_folium(m, key="kartta_map", height=620, use_container_width=True, returned_objects=[], render=False)
     st.caption(t("kartta.offline_note") + " " + maps.DATA_ATTRIBUTION + ", © OpenStreetMap")

@@ -31,6 +31,8 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +41,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import xyzservices
 from branca.element import MacroElement
 from jinja2 import Template
+from pyproj import Transformer
 
 from . import i18n
 from .analysis import demand_points
@@ -195,7 +199,9 @@ def base_map(
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
     if tiles:
-        folium.TileLayer(tiles=TILES_URL, attr=TILES_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(m)
+        provider = xyzservices.TileProvider(name="OpenStreetMap", url=TILES_URL, attribution="© OpenStreetMap",
+                                            html_attribution=TILES_ATTRIBUTION, max_zoom=19)
+        folium.TileLayer(tiles=provider, name="OpenStreetMap").add_to(m)
     m.add_child(Attribution(DATA_ATTRIBUTION))
     m.fit_bounds([[south, west], [north, east]])
     return m
@@ -294,7 +300,7 @@ def add_blind_spots(m: folium.Map, polygons: gpd.GeoDataFrame, *, lang: str | No
     style = {"color": BLIND_COLOUR, "weight": 1, "opacity": 0.6, "fillColor": BLIND_COLOUR, "fillOpacity": 0.15,
              "className": BLIND_CLASS}
     features = []
-    for g, (_i, row) in zip(geoms, polygons.iterrows()):
+    for g, row in zip(geoms, _records(polygons, ("id", "area_km2", "children_0_6"))):
         tip = i18n.t("map.blind_polygon", lang, id=_esc(row.get("id", "")),
                      km2=i18n.fmt_number(_float(row.get("area_km2")), 1, lang=lang),
                      children=i18n.fmt_number(_float(row.get("children_0_6")), 0, lang=lang))
@@ -318,7 +324,7 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
     has_result = "covered" in areas
     covered = areas["covered"].to_numpy(bool) if has_result else np.zeros(len(areas), bool)
     features = []
-    for k, (_i, row) in enumerate(areas.iterrows()):
+    for k, row in enumerate(_records(areas, ("name", "population", "minutes", "distance_km"))):
         colour = (COVERED_COLOUR if covered[k] else BLIND_COLOUR) if has_result else NEUTRAL_COLOUR
         style = {"radius": round(float(radius[k]), 1), "color": colour, "weight": 1.5, "fillColor": colour,
                  "fillOpacity": 0.35, "className": AREA_CLASS}
@@ -353,7 +359,8 @@ def add_places(m: folium.Map, places: gpd.GeoDataFrame, *, lang: str | None = No
     pts = _points_wgs84(places)
     counted = places["counted"].to_numpy(bool) if "counted" in places else np.ones(len(places), bool)
     features = []
-    for k, (_i, row) in enumerate(places.iterrows()):
+    for k, row in enumerate(_records(places, ("id", "name", "organiser", "organiser_type", "kind", "address",
+                                              "opening_hours", "status"))):
         colour = ORGANISER_COLOURS.get(str(row.get("organiser_type", "") or ""), ORGANISER_COLOURS["other"])
         status = str(row.get("status", "") or "")
         style = {"radius": 8, "color": "#222222" if counted[k] else colour, "weight": 2, "fillColor": colour,
@@ -520,29 +527,83 @@ def _present(df: pd.DataFrame, column: str) -> list[str] | None:
     return sorted({str(v) if str(v) in ORGANISER_COLOURS else "other" for v in df[column].fillna("")})
 
 
+@lru_cache(maxsize=32)
+def _is_project_crs(srs: str) -> bool:
+    from pyproj import CRS as ProjCRS
+
+    return ProjCRS.from_user_input(srs).equals(CRS)
+
+
+# pyproj keeps PROJ objects per thread, and Streamlit runs every rerun in a new thread: a transformer used
+# there is rebuilt each time (~80 ms). All map transformations therefore run in one long-lived worker thread.
+_PROJ_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="katve-proj")
+
+
+@lru_cache(maxsize=4)
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def _transform(xy: np.ndarray, source: str, target: str) -> np.ndarray:
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if not len(xy):
+        return np.empty((0, 2))
+    x, y = _transformer(source, target).transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])
+
+
+def to_wgs84_xy(xy: np.ndarray) -> np.ndarray:
+    """``(n, 2)`` EPSG:3067 coordinates to WGS84 lon/lat (fast in any thread)."""
+    return _PROJ_WORKER.submit(_transform, xy, CRS, WGS84).result()
+
+
+def from_wgs84_xy(lonlat: np.ndarray) -> np.ndarray:
+    """``(n, 2)`` WGS84 lon/lat to EPSG:3067 coordinates (fast in any thread)."""
+    return _PROJ_WORKER.submit(_transform, lonlat, WGS84, CRS).result()
+
+
 def _in_project_crs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if gdf.crs is None:
         return gdf.set_crs(CRS)
-    return gdf if gdf.crs.equals(CRS) else gdf.to_crs(CRS)
+    return gdf if _is_project_crs(gdf.crs.srs) else gdf.to_crs(CRS)
+
+
+_wgs84_xy = to_wgs84_xy
 
 
 def _to_wgs84(gdf: gpd.GeoDataFrame, *, simplify_m: float = 0.0) -> list[dict[str, Any] | None]:
     """Geometries as GeoJSON dicts in WGS84, simplified in metres first, coordinates rounded to ~0.1 m."""
-    geom = _in_project_crs(gdf).geometry
+    geoms = _in_project_crs(gdf).geometry.to_numpy()
     if simplify_m > 0:
-        geom = geom.simplify(simplify_m, preserve_topology=True)
-    geom = geom.to_crs(WGS84)
-    values = shapely.set_precision(geom.to_numpy(), 1e-6)
+        geoms = shapely.simplify(geoms, simplify_m, preserve_topology=True)
+    geoms = shapely.transform(geoms, _wgs84_xy)
+    values = shapely.set_precision(geoms, 1e-6)
     return [None if g is None or g.is_empty else json.loads(shapely.to_geojson(g)) for g in values]
 
 
 def _points_wgs84(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """``(n, 2)`` lon/lat of each row's point (polygons: the analysis' representative point)."""
     xy = demand_points(_in_project_crs(gdf))
-    if not len(xy):
-        return np.empty((0, 2))
-    pts = gpd.GeoSeries(shapely.points(xy), crs=CRS).to_crs(WGS84)
-    return np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])
+    return _wgs84_xy(xy) if len(xy) else np.empty((0, 2))
+
+
+def _column(df: pd.DataFrame, name: str) -> list[Any]:
+    """A column as a list (``None`` for a missing column or missing values)."""
+    if name not in df:
+        return [None] * len(df)
+    return [None if _missing(v) else v for v in df[name].tolist()]
+
+
+def _records(df: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows as dicts of ``columns`` (missing columns and values are ``None``); much faster than iterrows."""
+    values = [_column(df, c) for c in columns]
+    return [dict(zip(columns, row)) for row in zip(*values)] if values else [{} for _ in range(len(df))]
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _feature(geometry: dict[str, Any] | None, *, style: dict[str, Any], popup: str | None = None,
@@ -569,13 +630,15 @@ def _add(m: folium.Map, features: list[dict[str, Any]], name: str) -> FeatureLay
 def _bounds_wgs84(project: Project) -> tuple[float, float, float, float]:
     """(south, west, north, east) of the boundary, else of places and areas; Finland if all are empty."""
     frames = [project.boundary] if len(project.boundary) else [project.places, project.areas]
-    boxes = [_in_project_crs(f).to_crs(WGS84).total_bounds for f in frames if f is not None and len(f)]
+    boxes = [_in_project_crs(f).total_bounds for f in frames if f is not None and len(f)]
     boxes = [b for b in boxes if np.isfinite(b).all()]
     if not boxes:
         return 59.8, 20.5, 70.1, 31.6
     arr = np.array(boxes)
-    west, south = arr[:, 0].min(), arr[:, 1].min()
-    east, north = arr[:, 2].max(), arr[:, 3].max()
+    x0, y0, x1, y1 = arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max()
+    corners = _wgs84_xy(np.array([[x0, y0], [x0, y1], [x1, y0], [x1, y1]], dtype=float))
+    west, south = corners.min(axis=0)
+    east, north = corners.max(axis=0)
     return float(south), float(west), float(north), float(east)
 
 
@@ -598,8 +661,10 @@ __all__ = [
     "asset_urls",
     "base_map",
     "coverage_map",
+    "from_wgs84_xy",
     "layers",
     "legend_html",
     "place_popup_html",
     "standalone_html",
+    "to_wgs84_xy",
 ]

@@ -170,6 +170,7 @@ def test_add_place_with_bad_opening_hours_is_refused(app):
     assert any("opening\\_hours" in e.value and "9\\-11x" in e.value for e in app.error)
 
 
+@pytest.mark.slow  # several GeoPackage writes
 def test_save_embedded_project_then_conflict_then_force(app, projects_dir):
     _open_kp(app)
     app.text_input(key="draft_save_name").input("vihti-testi")
@@ -198,6 +199,7 @@ def test_save_embedded_project_then_conflict_then_force(app, projects_dir):
     assert store.backup_path(target).exists()
 
 
+@pytest.mark.slow  # several GeoPackage writes
 def test_reload_after_conflict_discards_edits(app, projects_dir):
     _open_kp(app)
     app.text_input(key="draft_save_name").input("r.gpkg")

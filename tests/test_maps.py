@@ -270,3 +270,23 @@ def test_number_formats():
     assert i18n.fmt_share(0.98208, lang="sv") == "98,2\u00a0%"
     assert i18n.fmt_share(0.5, 0, lang="en") == "50%"
     assert i18n.fmt_share(None) == "–"
+
+
+def test_wgs84_helpers_round_trip_in_any_thread():
+    import threading
+
+    xy = np.array([[500_000.0, 6_650_000.0], [350_000.0, 6_700_000.0]])
+    out = {}
+
+    def work():
+        out["lonlat"] = maps.to_wgs84_xy(xy)
+        out["back"] = maps.from_wgs84_xy(out["lonlat"])
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert out["lonlat"][0, 0] == pytest.approx(27.0, abs=1e-9)
+    assert np.allclose(out["back"], xy, atol=1e-6)
+    ref = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=3067).to_crs(4326)
+    assert np.allclose(out["lonlat"], np.column_stack([ref.x, ref.y]), atol=1e-10)
+    assert maps.to_wgs84_xy(np.empty((0, 2))).shape == (0, 2)
