@@ -272,6 +272,28 @@ class ExportData:
     today: dt.date = field(default_factory=dt.date.today)
     week: dt.date | None = None
 
+    @classmethod
+    def from_parts(
+        cls,
+        project: Project,
+        result: analysis.CoverageResult,
+        *,
+        reach: gpd.GeoDataFrame | None = None,
+        blind: gpd.GeoDataFrame | None = None,
+        matrix: pd.DataFrame | None = None,
+        overlaps: pd.DataFrame | None = None,
+        **options: Any,
+    ) -> ExportData:
+        """Assemble from results computed elsewhere (the app's cache); the missing parts are computed lazily.
+
+        ``options`` are the other fields (``include_planned``, ``plan``, ``lang``, ``today``, ``week``).
+        """
+        data = cls(project=project, result=result, **options)
+        data.lang = check_language(data.lang)
+        parts = {"reach": reach, "blind": blind, "matrix": matrix, "overlaps": overlaps}
+        data.__dict__.update({k: v for k, v in parts.items() if v is not None})  # fills the cached properties
+        return data
+
     @property
     def settings(self) -> Settings:
         """The settings of the analysis."""

@@ -24,6 +24,7 @@ b'\x89PNG'
 from __future__ import annotations
 
 import math
+import threading
 from contextlib import contextmanager
 from typing import Any
 
@@ -63,12 +64,19 @@ RC = {
 _OFFSETS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
 
 
+_RC_LOCK = threading.RLock()
+
+
 @contextmanager
 def style():
-    """Matplotlib settings of every Katve figure (DejaVu Sans, TrueType fonts in PDFs), Agg backend."""
+    """Apply the matplotlib settings of every Katve figure (DejaVu Sans, TrueType fonts in PDFs).
+
+    ``rcParams`` are global: the lock keeps two renderings in different threads (the app's download
+    buttons run in their own threads) from restoring each other's settings in the wrong order.
+    """
     import matplotlib.pyplot as plt
 
-    with plt.rc_context(RC):
+    with _RC_LOCK, plt.rc_context(RC):
         yield
 
 

@@ -498,3 +498,55 @@ def test_cli_subprocess_ics(tmp_path):
     cal, events = _events(out.read_bytes())
     assert str(cal["X-WR-CALNAME"]).startswith("Familjekalender")
     assert len(events) == 7  # six places, one of them twice a week (Mo, We)
+
+
+# --- the Vienti page ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Record every st.download_button of a page run: key -> (data callable, file name, mime)."""
+    import streamlit as st
+
+    recorded: dict[str, tuple] = {}
+    real = st.download_button
+
+    def spy(label, data, **kw):
+        recorded[kw["key"]] = (data, kw.get("file_name"), kw.get("mime"), kw.get("disabled", False))
+        return real(label, data, **kw)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return recorded
+
+
+def test_vienti_page_offers_every_format(app, downloads):
+    from coverage.analysis import analyze
+    from coverage.datasets import load_dataset
+
+    app.switch_page("app_pages/vienti.py").run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.header[0].value == "Vienti"
+    keys = {"report", "pdf", "png", "html", "gpkg", "xlsx", "csv_areas", "csv_places", "ics"}
+    assert set(downloads) == {f"vienti_{k}" for k in keys}
+    assert len(app.get("download_button")) == len(keys)
+    assert downloads["vienti_report"][1] == "katve-vihti-raportti.pdf"
+    assert downloads["vienti_gpkg"][2] == "application/geopackage+sqlite3"
+
+    # the files are generated on click (deferred): call the callables the page registered
+    rows = list(csv.reader(io.StringIO(downloads["vienti_csv_areas"][0]().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Tunnus" and len(rows) == 10
+    _cal, events = _events(downloads["vienti_ics"][0]())
+    assert events and all(e["DTSTART"].params["TZID"] == "Europe/Helsinki" for e in events)
+    expected = analyze(load_dataset("vihti"), Settings(mode="car", threshold_minutes=10)).summary
+    text = _norm(_pdf_text(downloads["vienti_report"][0]())[0])
+    assert _norm(export.fmt_number(expected["children_covered"])) in text
+
+
+def test_vienti_page_document_language(app, downloads):
+    app.switch_page("app_pages/vienti.py").run()
+    app.selectbox(key="vienti_lang").set_value("sv").run()
+    assert not app.exception, app.exception
+    assert app.header[0].value == "Vienti"  # the UI stays Finnish, the documents switch
+    rows = list(csv.reader(io.StringIO(downloads["vienti_csv_places"][0]().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Kod", "Namn"]
