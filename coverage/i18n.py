@@ -1,4 +1,5 @@
-"""User-interface strings in Finnish (default), Swedish and English.
+# ruff: noqa: E501 - a string catalogue: one entry per line reads best
+r"""User-interface strings in Finnish (default), Swedish and English.
 
 Every string the app shows goes through :func:`t`. The catalogue is built from *sections*, one per part of
 the UI (common, map, each page). To add a page's strings, append one ``_section({...})`` call at the end of
@@ -18,7 +19,7 @@ Examples
 >>> t("kartta.caption_places", "en", counted=3, total=7)
 '3 of 7 meeting places counted'
 >>> fmt_number(1304.9, lang="fi"), fmt_number(1304.9, lang="en"), fmt_share(0.8976, lang="fi")
-('1\\xa0305', '1,305', '89,8\\xa0%')
+('1\xa0305', '1,305', '89,8\xa0%')
 """
 
 from __future__ import annotations
@@ -57,12 +58,12 @@ def set_language(lang: str | None) -> str:
 
 
 def get_language() -> str:
-    """The current language code."""
+    """Return the current language code."""
     return _current.get()
 
 
 def t(key: str, lang: str | None = None, **kw: object) -> str:
-    """The text for ``key`` in ``lang`` (default: the current language), formatted with ``kw``.
+    """Return the text for ``key`` in ``lang`` (default: the current language), formatted with ``kw``.
 
     Raises
     ------
@@ -96,7 +97,7 @@ def _separators(lang: str) -> tuple[str, str]:
 
 
 def fmt_number(value: float | int | None, digits: int = 0, *, lang: str | None = None) -> str:
-    """A number with the language's separators (fi/sv: ``1 305,5``; en: ``1,305.5``); ``–`` for missing."""
+    """Format a number with the language's separators (fi/sv ``1 305,5``, en ``1,305.5``); ``–`` if missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     thousands, decimal = _separators(lang or _current.get())
@@ -105,7 +106,7 @@ def fmt_number(value: float | int | None, digits: int = 0, *, lang: str | None =
 
 
 def fmt_share(share: float | None, digits: int = 1, *, lang: str | None = None) -> str:
-    """A 0-1 share as a percentage (``89,8 %`` / ``89.8%``); ``–`` for missing."""
+    """Format a 0-1 share as a percentage (``89,8 %`` / ``89.8%``); ``–`` if missing."""
     if share is None or not math.isfinite(share):
         return "–"
     lang = lang or _current.get()
@@ -970,10 +971,6 @@ _section({
                                    "en": "Every meeting place gets a professional visit this term."},
     "tilastot.outreach.matrix": {"fi": "Käynnit ammattiryhmittäin", "sv": "Besök per yrkesgrupp",
                                  "en": "Visits by profession"},
-    "tilastot.outreach.calendar": {
-        "fi": "Jalkautumiset tulevat perhekalenteriin (Vienti: ics).",
-        "sv": "De uppsökande besöken kommer med i familjekalendern (Export: ics).",
-        "en": "Outreach visits go into the family calendar (Export: ics)."},
     "tilastot.entry.header": {"fi": "Kirjaa kerta", "sv": "Registrera en träff", "en": "Record a session"},
     "tilastot.entry.caption": {
         "fi": "Kirjaa kävijät jokaisen kerran jälkeen. Jos kirjaat kotikylät, tee yksi rivi kylää kohden samalle "

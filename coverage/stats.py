@@ -112,11 +112,12 @@ def _period(start: DateLike, end: DateLike) -> tuple[dt.date | None, dt.date | N
     return a, b
 
 
-def term_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+def term_bounds(today: dt.date | None = None, *, offset: int = 0) -> tuple[dt.date, dt.date]:
     """First and last day of the term (lukukausi) containing ``today``, or of the next term in a break.
 
     Terms are the runs of days for which :func:`coverage.schedule.in_term_time` holds, so they match the
-    reference week and :func:`coverage.schedule.term_weeks`.
+    reference week and :func:`coverage.schedule.term_weeks`. ``offset`` moves by whole terms: ``1`` is the
+    term after, ``-1`` the term before.
 
     Examples
     --------
@@ -124,9 +125,11 @@ def term_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     (datetime.date(2025, 8, 11), datetime.date(2025, 12, 20))
     >>> term_bounds(dt.date(2025, 7, 1))  # summer break: the coming autumn term
     (datetime.date(2025, 8, 11), datetime.date(2025, 12, 20))
+    >>> term_bounds(dt.date(2025, 10, 1), offset=-1)
+    (datetime.date(2025, 1, 7), datetime.date(2025, 5, 31))
     """
-    day = today or dt.date.today()
     one = dt.timedelta(days=1)
+    day = today or dt.date.today()
     for _ in range(366):
         if schedule.in_term_time(day):
             break
@@ -137,6 +140,13 @@ def term_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     end = day
     while schedule.in_term_time(end + one):
         end += one
+    if offset > 0:
+        return term_bounds(end + one, offset=offset - 1)
+    if offset < 0:
+        day = start - one
+        while not schedule.in_term_time(day):
+            day -= one
+        return term_bounds(day, offset=offset + 1)
     return start, end
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coverage import importers, stats
+from coverage import importers, stats, store
 from coverage.cli import main
 from coverage.datasets import load_dataset
 from coverage.model import InputError, KatveError
@@ -365,3 +365,133 @@ def test_example_tables_fit_their_dataset(name):
     assert (result.places["sessions"] > 0).all()
     assert result.outreach["has_outreach"].any() and not result.outreach["has_outreach"].all()
     assert "Example data" in (folder / "SOURCES.md").read_text(encoding="utf-8")
+
+
+# --- editing helpers ------------------------------------------------------------------------------------------------
+
+def test_add_visit_and_outreach_validate_the_row(visits):
+    more = stats.add_visit(visits, place_id="V02", date=dt.date(2025, 10, 7), adults=2, children=3,
+                           first_timers=1, home_area="Huhmari")
+    assert len(more) == len(visits) + 1 and len(visits) == 7  # the input is not changed
+    assert stats.visit_totals(more)["visitors"] == 44 + 5
+    with pytest.raises(InputError, match="form:1: first_timers: 9 is more than the visitors"):
+        stats.add_visit(visits, place_id="V02", date="2025-10-07", adults=2, children=3, first_timers=9)
+    o = stats.add_outreach(pd.DataFrame(), place_id="V01", start=dt.datetime(2025, 10, 6, 9, 30),
+                           end=dt.datetime(2025, 10, 6, 10, 30), profession="perheneuvoja")
+    assert o.loc[0, "start"] == pd.Timestamp("2025-10-06 09:30") and o.loc[0, "profession"] == "perheneuvoja"
+    with pytest.raises(InputError, match="end: ends .* before it starts"):
+        stats.add_outreach(o, place_id="V01", start="2025-10-06 10:00", end="2025-10-06 09:00", profession="x")
+    with pytest.raises(InputError, match="profession: required value is missing"):
+        stats.add_outreach(o, place_id="V01", start="2025-10-06 10:00", profession="")
+
+
+def test_merge_updates_sessions_instead_of_doubling(visits, outreach):
+    again, dropped = stats.merge_table("visits", visits, visits)
+    assert dropped == 7 and stats.visit_totals(again)["visitors"] == 44  # importing twice counts once
+    update = pd.DataFrame({"place_id": ["V01", "V04"], "date": ["1.9.2025", "2025-09-03"],
+                           "adults": [6, 2], "children": [9, 2]})
+    merged, dropped = stats.merge_table("visits", visits, update)
+    assert dropped == 2  # rows 1 and 2 (the V01 session of 1.9.) give way to the new count
+    assert stats.visit_totals(merged)["visitors"] == 44 - (10 + 3) + 15 + 4
+    replaced, dropped = stats.merge_table("visits", visits, update, replace=True)
+    assert (len(replaced), dropped) == (2, 7)
+    o, dropped = stats.merge_table("outreach", outreach, outreach.iloc[:1])
+    assert (len(o), dropped) == (4, 1)
+
+
+def test_term_offsets():
+    today = dt.date(2025, 10, 1)
+    assert stats.term_bounds(today, offset=1) == (dt.date(2026, 1, 7), dt.date(2026, 5, 31))
+    assert stats.term_bounds(today, offset=-1) == (dt.date(2025, 1, 7), dt.date(2025, 5, 31))
+    assert stats.term_bounds(today, offset=-2) == (dt.date(2024, 8, 11), dt.date(2024, 12, 20))
+
+
+# --- the Tilastot page (AppTest) -----------------------------------------------------------------------------------------
+
+PAGE = "app_pages/tilastot.py"
+
+
+def _button(at, key):
+    return next(b for b in at.button if b.key == key)
+
+
+def _ok(at):
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_page_loads_examples_and_shows_their_figures(app):
+    app.switch_page(PAGE).run()
+    _ok(app)
+    assert app.header[0].value == "Kävijätilastot ja jalkautuminen: Vihti"
+    assert app.info[0].value.startswith("Kävijätilastoja ei ole vielä")
+    _button(app, "tilastot_examples").click().run()
+    _ok(app)
+    project = load_dataset("vihti")
+    project.visits, project.outreach = stats.example_tables("vihti")
+    t = stats.visit_totals(project.visits)
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Kertoja"] == str(t["sessions"])
+    assert shown["Käyntejä (aikuiset + lapset)"] == f"{t['visitors']:,}".replace(",", "\u00a0")
+    assert shown["Ensikertalaisia"] == f"{100 * t['first_timer_share']:.1f}\u00a0%".replace(".", ",")
+    table = app.dataframe[0].value
+    assert table["Lapsia"].tolist() == stats.visits_per_place(project)["children"].tolist()
+    assert app.session_state["project_dirty"]
+
+
+def test_page_records_a_session_and_rejects_a_bad_one(app):
+    app.switch_page(PAGE).run()
+    app.selectbox(key="tilastot_entry_place").set_value("V02")
+    app.date_input(key="tilastot_entry_date").set_value(dt.date(2025, 10, 7))
+    app.number_input(key="tilastot_entry_adults").set_value(3)
+    app.number_input(key="tilastot_entry_children").set_value(4)
+    app.number_input(key="tilastot_entry_first_timers").set_value(1)
+    app.selectbox(key="tilastot_entry_home_area").set_value("Huhmari")
+    _button(app, "FormSubmitter:tilastot_visit_entry-Kirjaa").click().run()
+    _ok(app)
+    visits = app.session_state["project"].visits
+    assert visits[["place_id", "adults", "children", "first_timers", "home_area"]].values.tolist() == \
+        [["V02", 3, 4, 1, "Huhmari"]]
+    assert visits.loc[0, "date"] == dt.date(2025, 10, 7)
+    assert {m.label: m.value for m in app.metric}["Käyntejä (aikuiset + lapset)"] == "7"
+    assert any("Kirjattu: MLL:n perhekahvila Nummela 7.10.2025, 7 kävijää" in s.value for s in app.success)
+    assert app.number_input(key="tilastot_entry_adults").value == 0  # the form is ready for the next session
+
+    app.number_input(key="tilastot_entry_adults").set_value(1)
+    app.number_input(key="tilastot_entry_children").set_value(1)
+    app.number_input(key="tilastot_entry_first_timers").set_value(5)
+    _button(app, "FormSubmitter:tilastot_visit_entry-Kirjaa").click().run()
+    assert any("first\\_timers: 5 is more than the visitors" in e.value for e in app.error)
+    assert len(app.session_state["project"].visits) == 1
+
+
+def test_page_adds_outreach_and_saves(app, projects_dir):
+    app.switch_page(PAGE).run()
+    term = stats.term_bounds(dt.date.today())
+    app.selectbox(key="tilastot_oentry_place").set_value("V03")
+    app.date_input(key="tilastot_oentry_date").set_value(term[0] + dt.timedelta(days=10))
+    app.text_input(key="tilastot_oentry_profession").set_value("neuvolan terveydenhoitaja")
+    _button(app, "FormSubmitter:tilastot_outreach_entry-Lisää").click().run()
+    _ok(app)
+    table = app.dataframe[0].value
+    assert table["Kohtaamispaikka"].tolist() == ["MLL:n iltaperhekahvila Ojakkala"]
+    assert table["Ammattilaiset"].tolist() == ["neuvolan terveydenhoitaja"]
+    assert "Ei ammattilaisten käyntejä: Annantien perhetupa; " in app.warning[0].value
+    assert "Ojakkala" not in app.warning[0].value
+
+    app.text_input(key="draft_tilastot_save_name").set_value("tilastot.gpkg").run()
+    _button(app, "tilastot_save").click().run()
+    _ok(app)
+    saved = store.load(projects_dir / "tilastot.gpkg")
+    assert saved.outreach["profession"].tolist() == ["neuvolan terveydenhoitaja"]
+    assert saved.outreach.loc[0, "end"] - saved.outreach.loc[0, "start"] == pd.Timedelta(minutes=60)
+
+
+@pytest.mark.parametrize(("lang", "header"), [("sv", "Besöksstatistik"), ("en", "Visitor statistics")])
+def test_page_in_swedish_and_english(app, lang, header):
+    app.selectbox(key="lang").set_value(lang).run()
+    app.switch_page(PAGE).run()
+    _button(app, "tilastot_examples").click().run()
+    _ok(app)
+    assert app.header[0].value.startswith(header)
+    assert len(app.metric) == 5
