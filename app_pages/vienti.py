@@ -15,13 +15,23 @@ from coverage.i18n import t
 view = common.current_view()
 st.header(t("vienti.header"))
 common.show_flash()
-st.caption(common.threshold_text(view.settings) + " · " + common.when_text(view.at) + " · "
-           + common.model_caption(view.settings))
+st.caption(
+    common.threshold_text(view.settings)
+    + " · "
+    + common.when_text(view.at)
+    + " · "
+    + common.model_caption(view.settings)
+)
 st.write(t("vienti.intro"))
 
 languages = list(i18n.LANGUAGES)
-doc_lang = st.selectbox(t("vienti.lang"), languages, index=languages.index(view.lang),
-                        format_func=i18n.LANGUAGES.get, key="vienti_lang")
+doc_lang = st.selectbox(
+    t("vienti.lang"),
+    languages,
+    index=languages.index(view.lang),
+    format_func=i18n.LANGUAGES.get,
+    key="vienti_lang",
+)
 
 # proposals of the planning page, when it offers them (common.current_plan returns a PlanResult or None)
 current_plan = getattr(common, "current_plan", None)
@@ -31,18 +41,24 @@ result = common.guarded(lambda: common.analysis(view))
 if result is not None:
     today = dt.date.today()
     data = export.ExportData.from_parts(
-        view.project, result,
+        view.project,
+        result,
         reach=common.guarded(lambda: common.reach(view)),
         blind=common.guarded(lambda: common.blind_polygons(view)),
-        include_planned=view.include_planned, plan=plan, lang=doc_lang, today=today, week=view.week,
+        include_planned=view.include_planned,
+        plan=plan,
+        lang=doc_lang,
+        today=today,
+        week=view.week,
     )
     if plan is not None and len(data.proposals):
         st.info(t("vienti.with_plan", n=len(data.proposals)))
 
     term_start, term_end = export.term_period(today)
-    period = st.date_input(t("vienti.calendar_period"), value=(term_start, term_end), format="DD.MM.YYYY",
-                           key="vienti_period")
-    cal_start, cal_end = (period if isinstance(period, tuple) and len(period) == 2 else (term_start, term_end))
+    period = st.date_input(
+        t("vienti.calendar_period"), value=(term_start, term_end), format="DD.MM.YYYY", key="vienti_period"
+    )
+    cal_start, cal_end = period if isinstance(period, tuple) and len(period) == 2 else (term_start, term_end)
     leaflet_ok = (export.LEAFLET_DIR / "leaflet.js").is_file()
 
     items = [  # (key, format, options)
@@ -64,14 +80,20 @@ if result is not None:
     for k, (key, fmt, options) in enumerate(items):
         with columns[k % 3].container(border=True):
             st.markdown(f"**{t(f'vienti.fmt.{key}')}**")
-            st.caption(t(f"vienti.help.{key}", start=common.date_text(cal_start), end=common.date_text(cal_end)))
+            st.caption(
+                t(f"vienti.help.{key}", start=common.date_text(cal_start), end=common.date_text(cal_end))
+            )
             disabled = fmt == "html" and not leaflet_ok
             if disabled:
                 st.caption(t("vienti.no_leaflet"))
             st.download_button(
-                t("vienti.download"), data=content(fmt, options),
+                t("vienti.download"),
+                data=content(fmt, options),
                 file_name=export.file_name(data, fmt, table=options.get("table", "areas")),
-                mime=export.MEDIA_TYPES[fmt], key=f"vienti_{key}", disabled=disabled,
-                icon=":material/download:", on_click="ignore",
+                mime=export.MEDIA_TYPES[fmt],
+                key=f"vienti_{key}",
+                disabled=disabled,
+                icon=":material/download:",
+                on_click="ignore",
             )
     st.caption(export.ATTRIBUTION)

@@ -534,7 +534,9 @@ def test_vienti_page_offers_every_format(app, downloads):
     assert downloads["vienti_gpkg"][2] == "application/geopackage+sqlite3"
 
     # the files are generated on click (deferred): call the callables the page registered
-    rows = list(csv.reader(io.StringIO(downloads["vienti_csv_areas"][0]().decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(downloads["vienti_csv_areas"][0]().decode("utf-8-sig")), delimiter=";")
+    )
     assert rows[0][0] == "Tunnus" and len(rows) == 10
     _cal, events = _events(downloads["vienti_ics"][0]())
     assert events and all(e["DTSTART"].params["TZID"] == "Europe/Helsinki" for e in events)
@@ -548,5 +550,7 @@ def test_vienti_page_document_language(app, downloads):
     app.selectbox(key="vienti_lang").set_value("sv").run()
     assert not app.exception, app.exception
     assert app.header[0].value == "Vienti"  # the UI stays Finnish, the documents switch
-    rows = list(csv.reader(io.StringIO(downloads["vienti_csv_places"][0]().decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(downloads["vienti_csv_places"][0]().decode("utf-8-sig")), delimiter=";")
+    )
     assert rows[0][:2] == ["Kod", "Namn"]
