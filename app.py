@@ -27,7 +27,9 @@ PAGES = [  # (module file, title key, icon); optional pages appear when their mo
 st.set_page_config(page_title="Katve", page_icon=":material/family_restroom:", layout="wide")
 common.init_session()
 pages = [
-    st.Page(f"app_pages/{module}.py", title=t(title), icon=icon, url_path=module, default=(module == "kartta"))
+    st.Page(
+        f"app_pages/{module}.py", title=t(title), icon=icon, url_path=module, default=(module == "kartta")
+    )
     for module, title, icon in PAGES
     if (HERE / "app_pages" / f"{module}.py").is_file()
 ]

@@ -59,20 +59,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # --- session-state keys -----------------------------------------------------------------------------------
 K_LANG = "lang"
-K_SOURCE = "source"                  # "dataset:vihti" | "file:<name>.gpkg"
-K_PROJECT = "project"                # the working copy (Project)
+K_SOURCE = "source"  # "dataset:vihti" | "file:<name>.gpkg"
+K_PROJECT = "project"  # the working copy (Project)
 K_PROJECT_SOURCE = "project_source"  # the source the working copy was loaded from
-K_TOKEN = "project_token"            # cache token of the working copy's content
-K_DIRTY = "project_dirty"            # unsaved changes
+K_TOKEN = "project_token"  # cache token of the working copy's content
+K_DIRTY = "project_dirty"  # unsaved changes
 K_MODE = "mode"
-K_BY = "threshold_by"                # "minutes" | "km"
+K_BY = "threshold_by"  # "minutes" | "km"
 K_MINUTES = "threshold_minutes"
 K_KM = "threshold_km"
-K_WHEN = "when"                      # "any" | "at"
-K_DAY = "at_day"                     # 0 = Monday
-K_TIME = "at_time"                   # datetime.time
+K_WHEN = "when"  # "any" | "at"
+K_DAY = "at_day"  # 0 = Monday
+K_TIME = "at_time"  # datetime.time
 K_PLANNED = "include_planned"
-K_FLASH = "flash"                    # [(kind, message)] shown once
+K_FLASH = "flash"  # [(kind, message)] shown once
 K_UPLOAD = "upload_project"
 
 _PERSISTENT = (K_LANG, K_SOURCE, K_MODE, K_BY, K_MINUTES, K_KM, K_WHEN, K_DAY, K_TIME, K_PLANNED)
@@ -88,6 +88,7 @@ def projects_dir() -> Path:
 
 
 # --- the view a page works on -----------------------------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True)
 class View:
@@ -114,6 +115,7 @@ class View:
 
 
 # --- session setup ------------------------------------------------------------------------------------------
+
 
 def init_session() -> None:
     """Session defaults and the language of this run; call first in ``app.py``."""
@@ -232,7 +234,8 @@ def is_dirty() -> bool:
     return bool(st.session_state.get(K_DIRTY))
 
 
-# --- sidebar ---------------------------------------------------------------------------------------------------
+# --- sidebar ------------------------------------------------------------------------------------------------
+
 
 def sidebar() -> None:
     """The sidebar: language, project (open/upload), travel mode, threshold, time, planned places."""
@@ -243,8 +246,13 @@ def sidebar() -> None:
         choices = sources()
         if ss[K_SOURCE] not in choices:
             choices.append(ss[K_SOURCE])
-        st.selectbox(t("sidebar.project"), choices, format_func=lambda s: source_label(s, lang), key=K_SOURCE,
-                     help=t("sidebar.project_help"))
+        st.selectbox(
+            t("sidebar.project"),
+            choices,
+            format_func=lambda s: source_label(s, lang),
+            key=K_SOURCE,
+            help=t("sidebar.project_help"),
+        )
         st.file_uploader(t("sidebar.open_file"), type=["gpkg"], key=K_UPLOAD, on_change=_on_upload)
         if is_dirty():
             st.caption(f"● {t('sidebar.unsaved')}")
@@ -252,17 +260,34 @@ def sidebar() -> None:
         st.subheader(t("sidebar.settings"))
         modes = ["walk", "bike", "car"]
         st.radio(t("sidebar.mode"), modes, format_func=lambda m: i18n.label("mode", m, lang), key=K_MODE)
-        st.radio(t("sidebar.threshold_by"), ["minutes", "km"], horizontal=True, key=K_BY,
-                 format_func=lambda b: t(f"sidebar.by_{b}", lang))
+        st.radio(
+            t("sidebar.threshold_by"),
+            ["minutes", "km"],
+            horizontal=True,
+            key=K_BY,
+            format_func=lambda b: t(f"sidebar.by_{b}", lang),
+        )
         if ss[K_BY] == "km":
             st.slider(t("sidebar.threshold_km"), KM_RANGE[0], KM_RANGE[1], step=0.5, key=K_KM)
         else:
-            st.slider(t("sidebar.threshold_minutes"), MINUTES_RANGE[0], MINUTES_RANGE[1], step=1, key=K_MINUTES)
-        st.radio(t("sidebar.when"), ["any", "at"], horizontal=True, key=K_WHEN,
-                 format_func=lambda w: t(f"sidebar.when_{w}", lang))
+            st.slider(
+                t("sidebar.threshold_minutes"), MINUTES_RANGE[0], MINUTES_RANGE[1], step=1, key=K_MINUTES
+            )
+        st.radio(
+            t("sidebar.when"),
+            ["any", "at"],
+            horizontal=True,
+            key=K_WHEN,
+            format_func=lambda w: t(f"sidebar.when_{w}", lang),
+        )
         if ss[K_WHEN] == "at":
             cols = st.columns(2)
-            cols[0].selectbox(t("sidebar.weekday"), list(range(7)), format_func=lambda d: i18n.weekday_name(d, lang), key=K_DAY)
+            cols[0].selectbox(
+                t("sidebar.weekday"),
+                list(range(7)),
+                format_func=lambda d: i18n.weekday_name(d, lang),
+                key=K_DAY,
+            )
             cols[1].time_input(t("sidebar.time"), step=dt.timedelta(minutes=15), key=K_TIME)
             monday = schedule.reference_week()
             st.caption(t("sidebar.week", monday=_date(monday), sunday=_date(monday + dt.timedelta(days=6))))
@@ -301,8 +326,9 @@ def open_uploaded_project(filename: str, data: bytes) -> str:
         try:
             store.load(probe)
         except InputError as exc:
-            raise InputError([dataclasses.replace(p, path=p.path.replace(str(probe), filename))
-                              for p in exc.problems]) from None
+            raise InputError(
+                [dataclasses.replace(p, path=p.path.replace(str(probe), filename)) for p in exc.problems]
+            ) from None
     target = folder / f"{stem}.gpkg"
     n = 2
     while target.exists():
@@ -312,7 +338,8 @@ def open_uploaded_project(filename: str, data: bytes) -> str:
     return target.name
 
 
-# --- settings from the sidebar ---------------------------------------------------------------------------------
+# --- settings from the sidebar ------------------------------------------------------------------------------
+
 
 def current_settings() -> Settings:
     """The project's settings with the sidebar's mode and threshold."""
@@ -329,23 +356,35 @@ def current_at() -> dt.datetime | None:
     if ss.get(K_WHEN) != "at":
         return None
     when = ss.get(K_TIME) or DEFAULT_AT[1]
-    return schedule.parse_at(f"{schedule.WEEKDAYS[int(ss.get(K_DAY, 0))]} {when:%H:%M}", schedule.reference_week())
+    return schedule.parse_at(
+        f"{schedule.WEEKDAYS[int(ss.get(K_DAY, 0))]} {when:%H:%M}", schedule.reference_week()
+    )
 
 
 def current_view() -> View:
     """What the sidebar asks for, as one value (see :class:`View`)."""
     ss = st.session_state
-    return View(project=current_project(), token=str(ss[K_TOKEN]), settings=current_settings(), at=current_at(),
-                include_planned=bool(ss.get(K_PLANNED)), lang=i18n.get_language(), week=schedule.reference_week(),
-                source=str(ss.get(K_SOURCE, "")))
+    return View(
+        project=current_project(),
+        token=str(ss[K_TOKEN]),
+        settings=current_settings(),
+        at=current_at(),
+        include_planned=bool(ss.get(K_PLANNED)),
+        lang=i18n.get_language(),
+        week=schedule.reference_week(),
+        source=str(ss.get(K_SOURCE, "")),
+    )
 
 
 def model_caption(settings: Settings) -> str:
     """One line naming the travel model and its parameters."""
     if settings.network:
         return t("sidebar.model_network", name=Path(settings.network).name)
-    return t("sidebar.model_straight", circuity=i18n.fmt_number(settings.circuity, 2),
-             speed=i18n.fmt_number(settings.speed_kmh, 0))
+    return t(
+        "sidebar.model_straight",
+        circuity=i18n.fmt_number(settings.circuity, 2),
+        speed=i18n.fmt_number(settings.speed_kmh, 0),
+    )
 
 
 def threshold_text(settings: Settings) -> str:
@@ -363,7 +402,8 @@ def when_text(at: dt.datetime | None) -> str:
     return t("common.when_at", weekday=i18n.weekday_name(at.weekday()), time=f"{at:%H:%M}")
 
 
-# --- cached analysis ----------------------------------------------------------------------------------------------
+# --- cached analysis ----------------------------------------------------------------------------------------
+
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _model(model_key: str) -> Any:
@@ -386,35 +426,43 @@ def _settings(key: str) -> Settings:
 def _analysis(_project: Project, token: str, settings_key: str, at_key: str, include_planned: bool) -> Any:
     settings = _settings(settings_key)
     at = dt.datetime.fromisoformat(at_key) if at_key else None
-    return an.analyze(_project, settings, at=at, include_planned=include_planned, model=travel_model(settings))
+    return an.analyze(
+        _project, settings, at=at, include_planned=include_planned, model=travel_model(settings)
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _reach(_project: Project, token: str, settings_key: str, at_key: str, include_planned: bool) -> Any:
     settings = _settings(settings_key)
     at = dt.datetime.fromisoformat(at_key) if at_key else None
-    return an.reach_areas(_project, settings, at=at, include_planned=include_planned, model=travel_model(settings))
+    return an.reach_areas(
+        _project, settings, at=at, include_planned=include_planned, model=travel_model(settings)
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _blind(_project: Project, token: str, settings_key: str, at_key: str, include_planned: bool) -> Any:
     settings = _settings(settings_key)
     at = dt.datetime.fromisoformat(at_key) if at_key else None
-    return an.blind_spot_polygons(_project, settings, at=at, include_planned=include_planned,
-                                  model=travel_model(settings))
+    return an.blind_spot_polygons(
+        _project, settings, at=at, include_planned=include_planned, model=travel_model(settings)
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _matrix(_project: Project, token: str, settings_key: str, week: dt.date, include_planned: bool) -> Any:
     settings = _settings(settings_key)
-    return an.weekday_matrix(_project, settings, week=week, include_planned=include_planned,
-                             model=travel_model(settings))
+    return an.weekday_matrix(
+        _project, settings, week=week, include_planned=include_planned, model=travel_model(settings)
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _overlaps(_project: Project, token: str, settings_key: str, week: dt.date, include_planned: bool) -> Any:
     settings = _settings(settings_key)
-    return an.overlaps(_project, settings, week=week, include_planned=include_planned, model=travel_model(settings))
+    return an.overlaps(
+        _project, settings, week=week, include_planned=include_planned, model=travel_model(settings)
+    )
 
 
 def analysis(view: View) -> Any:
@@ -451,7 +499,8 @@ def guarded(func: Callable[[], Any]) -> Any:
         return None
 
 
-# --- saving -------------------------------------------------------------------------------------------------------
+# --- saving -------------------------------------------------------------------------------------------------
+
 
 def save_target(project: Project, filename: str | None = None) -> Path:
     """Where saving goes: the given name in the projects folder, else the file the project came from."""
@@ -482,8 +531,11 @@ def save_current(filename: str | None = None, *, force: bool = False) -> None:
     except (KatveError, OSError) as exc:
         flash("error", t("kp.save.error", message=_first_lines(exc)))
         return
-    source = f"file:{Path(saved.path).name}" if Path(saved.path).parent.resolve() == projects_dir().resolve() \
+    source = (
+        f"file:{Path(saved.path).name}"
+        if Path(saved.path).parent.resolve() == projects_dir().resolve()
         else ss[K_SOURCE]
+    )
     ss[K_PROJECT] = saved
     ss[K_PROJECT_SOURCE] = source
     ss[K_SOURCE] = source
@@ -516,7 +568,8 @@ def download_name(project: Project) -> str:
     return re.sub(r"[^\w.-]+", "_", base, flags=re.UNICODE).strip("_").lower() + ".gpkg"
 
 
-# --- messages ----------------------------------------------------------------------------------------------------
+# --- messages -----------------------------------------------------------------------------------------------
+
 
 def flash(kind: str, message: str) -> None:
     """Queue a message (``success`` / ``info`` / ``warning`` / ``error``) for the next :func:`show_flash`."""
@@ -562,10 +615,23 @@ def date_text(day: dt.date) -> str:
     return _date(day)
 
 
-# --- the places table (Kohtaamispaikat) -----------------------------------------------------------------------
+# --- the places table (Kohtaamispaikat) ---------------------------------------------------------------------
 
-TABLE_COLUMNS = ["id", "name", "organiser", "organiser_type", "kind", "address", "opening_hours", "ages",
-                 "languages", "status", "notes", "lat", "lon"]
+TABLE_COLUMNS = [
+    "id",
+    "name",
+    "organiser",
+    "organiser_type",
+    "kind",
+    "address",
+    "opening_hours",
+    "ages",
+    "languages",
+    "status",
+    "notes",
+    "lat",
+    "lon",
+]
 """The editable columns of the places table, in order (other schema columns are kept, hidden)."""
 
 CHOICE_OPTIONS = {"organiser_type": ORGANISER_TYPES, "kind": KINDS, "status": STATUSES}
@@ -598,18 +664,28 @@ def places_table(places: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def places_from_table(table: pd.DataFrame) -> gpd.GeoDataFrame:
-    """The inverse of :func:`places_from_table`: a places GeoDataFrame in EPSG:3067.
+    """Invert :func:`places_table`: a places GeoDataFrame in EPSG:3067.
 
-    A row whose ``lat``/``lon`` still match its hidden ``_x``/``_y`` keeps that exact point; edited or new rows
-    are projected from lat/lon; rows without coordinates get no geometry (validation names them).
+    A row whose ``lat``/``lon`` still match its hidden ``_x``/``_y`` keeps that exact point; edited or new
+    rows are projected from lat/lon; rows without coordinates get no geometry (validation names them).
     """
     df = table.reset_index(drop=True).copy()
-    lat = pd.to_numeric(df.get("lat"), errors="coerce").to_numpy(float) if "lat" in df else np.full(len(df), np.nan)
-    lon = pd.to_numeric(df.get("lon"), errors="coerce").to_numpy(float) if "lon" in df else np.full(len(df), np.nan)
+    lat = (
+        pd.to_numeric(df.get("lat"), errors="coerce").to_numpy(float)
+        if "lat" in df
+        else np.full(len(df), np.nan)
+    )
+    lon = (
+        pd.to_numeric(df.get("lon"), errors="coerce").to_numpy(float)
+        if "lon" in df
+        else np.full(len(df), np.nan)
+    )
     x0 = pd.to_numeric(df["_x"], errors="coerce").to_numpy(float) if "_x" in df else np.full(len(df), np.nan)
     y0 = pd.to_numeric(df["_y"], errors="coerce").to_numpy(float) if "_y" in df else np.full(len(df), np.nan)
     lon0, lat0 = _to_lonlat(x0, y0)
-    same = np.isfinite(x0) & (np.abs(np.round(lat0, 6) - lat) < 5e-7) & (np.abs(np.round(lon0, 6) - lon) < 5e-7)
+    same = (
+        np.isfinite(x0) & (np.abs(np.round(lat0, 6) - lat) < 5e-7) & (np.abs(np.round(lon0, 6) - lon) < 5e-7)
+    )
     x, y = _from_lonlat(lon, lat)
     x, y = np.where(same, x0, x), np.where(same, y0, y)
     has = np.isfinite(x) & np.isfinite(y)
@@ -636,7 +712,9 @@ def apply_editor_changes(table: pd.DataFrame, changes: dict[str, Any] | None) ->
     deleted = sorted(int(p) for p in (changes.get("deleted_rows") or []))
     if deleted:
         out = out.drop(index=deleted).reset_index(drop=True)
-    added = [row for row in (changes.get("added_rows") or []) if any(v not in (None, "") for v in row.values())]
+    added = [
+        row for row in (changes.get("added_rows") or []) if any(v not in (None, "") for v in row.values())
+    ]
     if added:
         new = pd.DataFrame(added)
         for column in out.columns:
@@ -649,8 +727,9 @@ def apply_editor_changes(table: pd.DataFrame, changes: dict[str, Any] | None) ->
 def table_problems(table: pd.DataFrame, *, boundary: Any = None) -> list[Problem]:
     """Validate a places table (as :func:`coverage.validation.validate_layer` would the layer)."""
     places = places_from_table(table)
-    return validation.validate_layer("places", places, path="places",
-                                     boundary=boundary if boundary is not None and len(boundary) else None)
+    return validation.validate_layer(
+        "places", places, path="places", boundary=boundary if boundary is not None and len(boundary) else None
+    )
 
 
 def row_checks(n_rows: int, problems: list[Problem]) -> list[str]:
@@ -658,7 +737,9 @@ def row_checks(n_rows: int, problems: list[Problem]) -> list[str]:
     by_row: dict[int, list[str]] = {}
     for p in problems:
         if p.row is not None:
-            by_row.setdefault(p.row, []).append(f"{'⚠' if p.severity == 'error' else 'ℹ'} {p.field}: {p.message}")
+            by_row.setdefault(p.row, []).append(
+                f"{'⚠' if p.severity == 'error' else 'ℹ'} {p.field}: {p.message}"
+            )
     return ["; ".join(by_row[r]) if r in by_row else t("kp.ok") for r in range(1, n_rows + 1)]
 
 
@@ -698,10 +779,12 @@ def _from_lonlat(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return xy[:, 0], xy[:, 1]
 
 
-# --- the weekly programme (Viikko-ohjelma) ---------------------------------------------------------------------
+# --- the weekly programme (Viikko-ohjelma) ------------------------------------------------------------------
 
-def programme(places: pd.DataFrame, week: dt.date, *, statuses: Iterable[str] = ("existing", "planned")
-              ) -> tuple[pd.DataFrame, list[str]]:
+
+def programme(
+    places: pd.DataFrame, week: dt.date, *, statuses: Iterable[str] = ("existing", "planned")
+) -> tuple[pd.DataFrame, list[str]]:
     """All sessions of ``places`` in the week of ``week``: one row per opening interval.
 
     Returns
@@ -726,15 +809,32 @@ def programme(places: pd.DataFrame, week: dt.date, *, statuses: Iterable[str] = 
             bad.append(str(place.get("name", "")))
             continue
         for a, b in intervals:
-            rows.append({
-                "weekday": a.weekday(), "date": a.date(), "start": a, "end": b,
-                "place_id": str(place.get("id", "")), "name": str(place.get("name", "")),
-                "organiser": str(place.get("organiser", "") or ""),
-                "organiser_type": str(place.get("organiser_type", "") or ""),
-                "address": str(place.get("address", "") or ""), "status": str(place.get("status", "")),
-            })
-    columns = ["weekday", "date", "start", "end", "place_id", "name", "organiser", "organiser_type", "address",
-               "status"]
+            rows.append(
+                {
+                    "weekday": a.weekday(),
+                    "date": a.date(),
+                    "start": a,
+                    "end": b,
+                    "place_id": str(place.get("id", "")),
+                    "name": str(place.get("name", "")),
+                    "organiser": str(place.get("organiser", "") or ""),
+                    "organiser_type": str(place.get("organiser_type", "") or ""),
+                    "address": str(place.get("address", "") or ""),
+                    "status": str(place.get("status", "")),
+                }
+            )
+    columns = [
+        "weekday",
+        "date",
+        "start",
+        "end",
+        "place_id",
+        "name",
+        "organiser",
+        "organiser_type",
+        "address",
+        "status",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     if len(out):
         out = out.sort_values(["start", "name"], kind="stable").reset_index(drop=True)

@@ -9,21 +9,36 @@ from coverage.i18n import t
 
 view = common.current_view()
 common.show_flash()
-st.header(t("kartta.header", name=common._md(view.project.municipality_name or common.source_label(view.source))))
+st.header(
+    t("kartta.header", name=common._md(view.project.municipality_name or common.source_label(view.source)))
+)
 
 result = common.guarded(lambda: common.analysis(view))
 if result is not None:
     s = result.summary
     blind = int((~result.areas["covered"].to_numpy(bool)).sum())
     cols = st.columns(3)
-    cols[0].metric(t("kartta.children_covered"),
-                   t("kartta.children_of", covered=i18n.fmt_number(s["children_covered"]),
-                     total=i18n.fmt_number(s["children_total"])))
+    cols[0].metric(
+        t("kartta.children_covered"),
+        t(
+            "kartta.children_of",
+            covered=i18n.fmt_number(s["children_covered"]),
+            total=i18n.fmt_number(s["children_total"]),
+        ),
+    )
     cols[1].metric(t("kartta.share"), i18n.fmt_share(s["children_covered_share"]))
     cols[2].metric(t("kartta.blind_count"), str(blind), help=t("kartta.blind_count_help"))
-    st.caption(t("kartta.caption", counted=s["places_counted"], total=s["places_total"],
-                 threshold=common.threshold_text(view.settings), when=common.when_text(view.at))
-               + " · " + common.model_caption(view.settings))
+    st.caption(
+        t(
+            "kartta.caption",
+            counted=s["places_counted"],
+            total=s["places_total"],
+            threshold=common.threshold_text(view.settings),
+            when=common.when_text(view.at),
+        )
+        + " · "
+        + common.model_caption(view.settings)
+    )
     if s["places_counted"] == 0:
         st.warning(t("kartta.no_places"))
 

@@ -12,10 +12,15 @@ from coverage.i18n import t
 view = common.current_view()
 st.header(t("kat.header"))
 common.show_flash()
-st.caption(common.threshold_text(view.settings) + " · " + common.when_text(view.at) + " · "
-           + common.model_caption(view.settings))
+st.caption(
+    common.threshold_text(view.settings)
+    + " · "
+    + common.when_text(view.at)
+    + " · "
+    + common.model_caption(view.settings)
+)
 
-# --- ranked blind spots ----------------------------------------------------------------------------------------
+# --- ranked blind spots -------------------------------------------------------------------------------------
 result = common.guarded(lambda: common.analysis(view))
 if result is not None:
     st.subheader(t("kat.ranked"))
@@ -23,33 +28,54 @@ if result is not None:
     if not len(ranked):
         st.success(t("kat.none"))
     else:
-        names = dict(zip(result.places["id"].astype(str), result.places["name"].astype(str)))
-        nearest = dict(zip(result.areas["id"].astype(str), result.areas["nearest_place_id"]))
-        table = pd.DataFrame({
-            t("kat.col.rank"): range(1, len(ranked) + 1),
-            t("kat.col.name"): ranked["name"].astype(str),
-            t("kat.col.children"): ranked["children_0_6"].astype(float).round(0),
-            t("kat.col.minutes"): ranked["minutes"].astype(float).round(0),
-            t("kat.col.nearest"): [names.get(str(nearest.get(str(i))), "–") for i in ranked["id"]],
-        })
-        st.dataframe(table, hide_index=True, width="stretch", key="kat_ranked",
-                     column_config={t("kat.col.children"): st.column_config.NumberColumn(format="%.0f"),
-                                    t("kat.col.minutes"): st.column_config.NumberColumn(format="%.0f")})
+        names = dict(zip(result.places["id"].astype(str), result.places["name"].astype(str), strict=True))
+        nearest = dict(zip(result.areas["id"].astype(str), result.areas["nearest_place_id"], strict=True))
+        table = pd.DataFrame(
+            {
+                t("kat.col.rank"): range(1, len(ranked) + 1),
+                t("kat.col.name"): ranked["name"].astype(str),
+                t("kat.col.children"): ranked["children_0_6"].astype(float).round(0),
+                t("kat.col.minutes"): ranked["minutes"].astype(float).round(0),
+                t("kat.col.nearest"): [names.get(str(nearest.get(str(i))), "–") for i in ranked["id"]],
+            }
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            key="kat_ranked",
+            column_config={
+                t("kat.col.children"): st.column_config.NumberColumn(format="%.0f"),
+                t("kat.col.minutes"): st.column_config.NumberColumn(format="%.0f"),
+            },
+        )
         s = result.summary
-        st.caption(t("kat.uncovered_total", children=i18n.fmt_number(s["children_uncovered"]),
-                     share=i18n.fmt_share(1 - s["children_covered_share"] if s["children_covered_share"] is not None
-                                          else None)))
+        st.caption(
+            t(
+                "kat.uncovered_total",
+                children=i18n.fmt_number(s["children_uncovered"]),
+                share=i18n.fmt_share(
+                    1 - s["children_covered_share"] if s["children_covered_share"] is not None else None
+                ),
+            )
+        )
         polygons = common.guarded(lambda: common.blind_polygons(view))
         if polygons is not None and len(polygons):
             with st.expander(t("kat.polygons")):
-                st.dataframe(pd.DataFrame({
-                    t("kat.col.id"): polygons["id"],
-                    t("kat.col.area_km2"): polygons["area_km2"].round(1),
-                    t("kat.col.children"): polygons["children_0_6"].round(0),
-                    t("kat.col.areas"): polygons["areas"],
-                }), hide_index=True, width="stretch")
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            t("kat.col.id"): polygons["id"],
+                            t("kat.col.area_km2"): polygons["area_km2"].round(1),
+                            t("kat.col.children"): polygons["children_0_6"].round(0),
+                            t("kat.col.areas"): polygons["areas"],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
 
-# --- weekday x daypart matrix -----------------------------------------------------------------------------------
+# --- weekday x daypart matrix -------------------------------------------------------------------------------
 st.subheader(t("kat.matrix"))
 matrix = common.guarded(lambda: common.matrix(view))
 if matrix is not None:
@@ -62,15 +88,22 @@ if matrix is not None:
     shown.index.name = t("kat.col.weekday")
     shown.attrs = {}  # the analysis' attrs (week: a date) are not for display
     fmt = (lambda v: i18n.fmt_share(v, 0)) if as_share else (lambda v: i18n.fmt_number(v))
-    styled = shown.style.background_gradient(cmap="RdYlGn", vmin=0.0, vmax=(1.0 if as_share else max(total, 1.0)),
-                                             axis=None).format(fmt)
+    styled = shown.style.background_gradient(
+        cmap="RdYlGn", vmin=0.0, vmax=(1.0 if as_share else max(total, 1.0)), axis=None
+    ).format(fmt)
     st.dataframe(styled, width="stretch", key="kat_matrix")
     monday = matrix.attrs.get("week", view.week)
-    st.caption(t("kat.matrix_caption", minutes=i18n.fmt_number(matrix.attrs.get("min_open_minutes", 30)),
-                 monday=common.date_text(monday), sunday=common.date_text(monday + dt.timedelta(days=6)),
-                 total=i18n.fmt_number(total)))
+    st.caption(
+        t(
+            "kat.matrix_caption",
+            minutes=i18n.fmt_number(matrix.attrs.get("min_open_minutes", 30)),
+            monday=common.date_text(monday),
+            sunday=common.date_text(monday + dt.timedelta(days=6)),
+            total=i18n.fmt_number(total),
+        )
+    )
 
-# --- overlaps ------------------------------------------------------------------------------------------------------
+# --- overlaps -----------------------------------------------------------------------------------------------
 st.subheader(t("kat.overlaps"))
 st.caption(t("kat.overlaps_caption"))
 overlaps = common.guarded(lambda: common.overlap_list(view))
@@ -78,11 +111,23 @@ if overlaps is not None:
     if not len(overlaps):
         st.info(t("kat.overlaps_none"))
     else:
-        st.dataframe(pd.DataFrame({
-            t("kat.col.place_a"): overlaps["place_a"].astype(str),
-            t("kat.col.place_b"): overlaps["place_b"].astype(str),
-            t("kat.col.weekday"): [i18n.weekday_name(schedule.WEEKDAYS.index(d)) for d in overlaps["weekday"]],
-            t("kat.col.time"): [f"{a:%H:%M}–{b:%H:%M}" for a, b in zip(overlaps["start"], overlaps["end"])],
-            t("kat.col.overlap_minutes"): overlaps["overlap_minutes"].round(0),
-            t("kat.col.distance_km"): overlaps["distance_km"].round(1),
-        }), hide_index=True, width="stretch", key="kat_overlaps")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("kat.col.place_a"): overlaps["place_a"].astype(str),
+                    t("kat.col.place_b"): overlaps["place_b"].astype(str),
+                    t("kat.col.weekday"): [
+                        i18n.weekday_name(schedule.WEEKDAYS.index(d)) for d in overlaps["weekday"]
+                    ],
+                    t("kat.col.time"): [
+                        f"{a:%H:%M}–{b:%H:%M}"
+                        for a, b in zip(overlaps["start"], overlaps["end"], strict=True)
+                    ],
+                    t("kat.col.overlap_minutes"): overlaps["overlap_minutes"].round(0),
+                    t("kat.col.distance_km"): overlaps["distance_km"].round(1),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="kat_overlaps",
+        )

@@ -1,4 +1,4 @@
-"""Kohtaamispaikat: the inventory as an editable, validated table; add by map click; import; save; download."""
+"""Kohtaamispaikat: the inventory as an editable, validated table; add by map click; import; save."""
 
 import tempfile
 from pathlib import Path
@@ -11,12 +11,12 @@ from streamlit_folium import st_folium
 from app_pages import common
 from coverage import i18n, maps, validation
 from coverage.i18n import t
-from coverage.model import InputError, KatveError
+from coverage.model import KatveError
 
-DRAFT = "draft_places"          # the table being edited (may hold invalid rows)
-GEN = "places_editor_gen"    # editor generation (monotonic): bumped to remount the editor on a new draft
+DRAFT = "draft_places"  # the table being edited (may hold invalid rows)
+GEN = "places_editor_gen"  # editor generation (monotonic): bumped to remount the editor on a new draft
 IMPORT_FILE, IMPORT_HOW = "import_file", "import_how"
-SAVE_NAME = "draft_save_name"   # reset with the drafts when another project is opened
+SAVE_NAME = "draft_save_name"  # reset with the drafts when another project is opened
 ss = st.session_state
 
 
@@ -42,18 +42,32 @@ def add_place() -> None:
     table = ss[DRAFT]
     row = {c: "" for c in table.columns if c not in ("lat", "lon", "_x", "_y")}
     row.update(
-        id=common.next_place_id(table["id"]), name=ss["add_name"].strip(), organiser=ss["add_organiser"].strip(),
-        organiser_type=ss["add_organiser_type"], kind=ss["add_kind"], address=ss["add_address"].strip(),
-        opening_hours=ss["add_hours"].strip(), status=ss["add_status"], ages="0-6",
-        lat=float(ss["add_lat"]), lon=float(ss["add_lon"]),
+        id=common.next_place_id(table["id"]),
+        name=ss["add_name"].strip(),
+        organiser=ss["add_organiser"].strip(),
+        organiser_type=ss["add_organiser_type"],
+        kind=ss["add_kind"],
+        address=ss["add_address"].strip(),
+        opening_hours=ss["add_hours"].strip(),
+        status=ss["add_status"],
+        ages="0-6",
+        lat=float(ss["add_lat"]),
+        lon=float(ss["add_lon"]),
     )
     new = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
     project = common.current_project()
-    mine = [p for p in common.table_problems(new, boundary=project.boundary)
-            if p.row == len(new) and p.severity == "error"]
+    mine = [
+        p
+        for p in common.table_problems(new, boundary=project.boundary)
+        if p.row == len(new) and p.severity == "error"
+    ]
     if mine:
-        common.flash("error", t("kp.add.rejected") + "\n\n" + "\n".join(
-            f"- {common._md(p.field)}: {common._md(p.message)}" for p in mine))
+        common.flash(
+            "error",
+            t("kp.add.rejected")
+            + "\n\n"
+            + "\n".join(f"- {common._md(p.field)}: {common._md(p.message)}" for p in mine),
+        )
         return
     set_draft(new)
     common.flash("success", t("kp.add.added", name=common._md(row["name"])))
@@ -78,20 +92,30 @@ def import_places() -> None:
         except KatveError as exc:
             problems = getattr(exc, "problems", None)
             lines = [str(p).replace(str(path), upload.name) for p in problems] if problems else [str(exc)]
-            common.flash("error", t("kp.import.failed") + "\n\n" + "\n".join(f"- {common._md(x)}" for x in lines[:25]))
+            common.flash(
+                "error", t("kp.import.failed") + "\n\n" + "\n".join(f"- {common._md(x)}" for x in lines[:25])
+            )
             return
     imported = common.places_table(result.data)
     base = ss[DRAFT]
     new = imported if ss.get(IMPORT_HOW) == "replace" else pd.concat([base, imported], ignore_index=True)
-    new = new[[c for c in base.columns if c in new.columns] + [c for c in new.columns if c not in base.columns]]
+    new = new[
+        [c for c in base.columns if c in new.columns] + [c for c in new.columns if c not in base.columns]
+    ]
     set_draft(new)
     if result.warnings:
-        common.flash("warning", t("kp.import.warnings") + "\n\n" + "\n".join(
-            f"- {common._md(str(w).replace(str(path), upload.name))}" for w in result.warnings[:25]))
+        common.flash(
+            "warning",
+            t("kp.import.warnings")
+            + "\n\n"
+            + "\n".join(
+                f"- {common._md(str(w).replace(str(path), upload.name))}" for w in result.warnings[:25]
+            ),
+        )
     common.flash("success", t("kp.import.done", n=len(imported)))
 
 
-# --- page ----------------------------------------------------------------------------------------------------
+# --- page ---------------------------------------------------------------------------------------------------
 view = common.current_view()
 project = view.project
 if DRAFT not in ss:
@@ -107,33 +131,65 @@ st.markdown(t("kp.intro"))
 
 shown = draft.copy()
 shown.insert(0, "check", common.row_checks(len(draft), problems))
-choice = {name: [""] + list(values) if name != "status" else list(values)
-          for name, values in common.CHOICE_OPTIONS.items()}
+choice = {
+    name: [""] + list(values) if name != "status" else list(values)
+    for name, values in common.CHOICE_OPTIONS.items()
+}
 config = {
     "check": st.column_config.TextColumn(t("kp.col.check"), disabled=True, width="medium"),
     "lat": st.column_config.NumberColumn(t("kp.col.lat"), format="%.6f", min_value=-90, max_value=90),
     "lon": st.column_config.NumberColumn(t("kp.col.lon"), format="%.6f", min_value=-180, max_value=180),
-    **{name: st.column_config.SelectboxColumn(
-        t(f"kp.col.{name}"), options=options, required=(name == "status"),
-        format_func=lambda v, n=name: i18n.label(n, v, view.lang) if v else "–")
-       for name, options in choice.items()},
-    **{name: st.column_config.TextColumn(t(f"kp.col.{name}"))
-       for name in common.TABLE_COLUMNS if name not in ("lat", "lon", *choice)},
+    **{
+        name: st.column_config.SelectboxColumn(
+            t(f"kp.col.{name}"),
+            options=options,
+            required=(name == "status"),
+            format_func=lambda v, n=name: i18n.label(n, v, view.lang) if v else "–",
+        )
+        for name, options in choice.items()
+    },
+    **{
+        name: st.column_config.TextColumn(t(f"kp.col.{name}"))
+        for name in common.TABLE_COLUMNS
+        if name not in ("lat", "lon", *choice)
+    },
 }
 editor_key = f"places_editor_{ss[GEN]}"
-st.data_editor(shown, key=editor_key, num_rows="dynamic", hide_index=True, column_config=config,
-               column_order=["check", *common.TABLE_COLUMNS], disabled=["check"], on_change=commit_edits,
-               args=(editor_key,), width="stretch")
+st.data_editor(
+    shown,
+    key=editor_key,
+    num_rows="dynamic",
+    hide_index=True,
+    column_config=config,
+    column_order=["check", *common.TABLE_COLUMNS],
+    disabled=["check"],
+    on_change=commit_edits,
+    args=(editor_key,),
+    width="stretch",
+)
 if errors:
     names = draft["name"].astype(str).tolist()
-    st.error(t("kp.problems", n=len(errors)) + "\n\n" + "\n".join(
-        "- " + common._md(t("kp.problem_line", row=p.row or "-", field=p.field, message=p.message,
-                            name=names[p.row - 1] if p.row and p.row <= len(names) else "-"))
-        for p in errors[:30]))
+    st.error(
+        t("kp.problems", n=len(errors))
+        + "\n\n"
+        + "\n".join(
+            "- "
+            + common._md(
+                t(
+                    "kp.problem_line",
+                    row=p.row or "-",
+                    field=p.field,
+                    message=p.message,
+                    name=names[p.row - 1] if p.row and p.row <= len(names) else "-",
+                )
+            )
+            for p in errors[:30]
+        )
+    )
 else:
     st.success(t("kp.all_valid", n=len(draft)))
 
-# --- add a place ----------------------------------------------------------------------------------------------
+# --- add a place --------------------------------------------------------------------------------------------
 st.subheader(t("kp.add.header"))
 st.caption(t("kp.add.hint"))
 left, right = st.columns([3, 2])
@@ -143,9 +199,17 @@ with left:
     maps.add_places(m, project.places, lang=view.lang)
     picked = folium.FeatureGroup(name="picked")
     if "add_lat" in ss and "add_lon" in ss:
-        folium.CircleMarker([ss["add_lat"], ss["add_lon"]], radius=9, color="#000", weight=3, fill=False).add_to(picked)
-    clicked = st_folium(m, key="kp_map", height=420, use_container_width=True, returned_objects=["last_clicked"],
-                        feature_group_to_add=picked)
+        folium.CircleMarker(
+            [ss["add_lat"], ss["add_lon"]], radius=9, color="#000", weight=3, fill=False
+        ).add_to(picked)
+    clicked = st_folium(
+        m,
+        key="kp_map",
+        height=420,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        feature_group_to_add=picked,
+    )
 click = (clicked or {}).get("last_clicked")
 if click and (click.get("lat"), click.get("lng")) != ss.get("add_click_applied"):
     ss["add_click_applied"] = (click.get("lat"), click.get("lng"))
@@ -155,28 +219,50 @@ if "add_lat" not in ss:
 with right, st.form("add_place", clear_on_submit=False):
     st.text_input(t("kp.col.name"), key="add_name")
     st.text_input(t("kp.col.organiser"), key="add_organiser")
-    st.selectbox(t("kp.col.organiser_type"), common.CHOICE_OPTIONS["organiser_type"], key="add_organiser_type",
-                 format_func=lambda v: i18n.label("organiser_type", v, view.lang))
-    st.selectbox(t("kp.col.kind"), common.CHOICE_OPTIONS["kind"], key="add_kind",
-                 format_func=lambda v: i18n.label("kind", v, view.lang))
+    st.selectbox(
+        t("kp.col.organiser_type"),
+        common.CHOICE_OPTIONS["organiser_type"],
+        key="add_organiser_type",
+        format_func=lambda v: i18n.label("organiser_type", v, view.lang),
+    )
+    st.selectbox(
+        t("kp.col.kind"),
+        common.CHOICE_OPTIONS["kind"],
+        key="add_kind",
+        format_func=lambda v: i18n.label("kind", v, view.lang),
+    )
     st.text_input(t("kp.col.address"), key="add_address")
     st.text_input(t("kp.col.opening_hours"), value=t("kp.add.default_hours"), key="add_hours")
-    st.selectbox(t("kp.col.status"), common.CHOICE_OPTIONS["status"], key="add_status",
-                 format_func=lambda v: i18n.label("status", v, view.lang))
+    st.selectbox(
+        t("kp.col.status"),
+        common.CHOICE_OPTIONS["status"],
+        key="add_status",
+        format_func=lambda v: i18n.label("status", v, view.lang),
+    )
     c1, c2 = st.columns(2)
-    c1.number_input(t("kp.col.lat"), min_value=-90.0, max_value=90.0, step=0.0001, format="%.6f", key="add_lat")
-    c2.number_input(t("kp.col.lon"), min_value=-180.0, max_value=180.0, step=0.0001, format="%.6f", key="add_lon")
+    c1.number_input(
+        t("kp.col.lat"), min_value=-90.0, max_value=90.0, step=0.0001, format="%.6f", key="add_lat"
+    )
+    c2.number_input(
+        t("kp.col.lon"), min_value=-180.0, max_value=180.0, step=0.0001, format="%.6f", key="add_lon"
+    )
     st.form_submit_button(t("kp.add.submit"), on_click=add_place, type="primary")
 
-# --- save and download ----------------------------------------------------------------------------------------
+# --- save and download --------------------------------------------------------------------------------------
 st.subheader(t("kp.save.header"))
 ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else common.download_name(project))
 st.text_input(t("kp.save.filename"), key=SAVE_NAME)
 cols = st.columns(2)
 cols[0].button(t("kp.save.button"), on_click=save, disabled=bool(errors), type="primary", key="save_button")
-cols[1].download_button(t("kp.download"), data=lambda: common.project_bytes(common.current_project()),
-                        file_name=common.download_name(project), mime="application/geopackage+sqlite3",
-                        disabled=bool(errors), key="download_button", on_click="ignore")
+cols[1].download_button(
+    t("kp.download"),
+    data=lambda: common.project_bytes(common.current_project()),
+    file_name=common.download_name(project),
+    mime="application/geopackage+sqlite3",
+    disabled=bool(errors),
+    key="download_button",
+    on_click="ignore",
+)
 if errors:
     st.caption(t("kp.save.invalid"))
 conflict = ss.get("save_conflict")
@@ -186,9 +272,16 @@ if conflict:
     c1.button(t("kp.save.force"), on_click=save, kwargs={"force": True}, key="save_force")
     c2.button(t("kp.save.reload"), on_click=common.reload_current, key="save_reload")
 
-# --- import ------------------------------------------------------------------------------------------------------
+# --- import -------------------------------------------------------------------------------------------------
 st.subheader(t("kp.import.header"))
 st.file_uploader(t("kp.import.file"), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"], key=IMPORT_FILE)
-st.radio(t("kp.import.how"), ["append", "replace"], key=IMPORT_HOW, horizontal=True,
-         format_func=lambda h: t(f"kp.import.{h}", view.lang))
-st.button(t("kp.import.button"), on_click=import_places, disabled=ss.get(IMPORT_FILE) is None, key="import_button")
+st.radio(
+    t("kp.import.how"),
+    ["append", "replace"],
+    key=IMPORT_HOW,
+    horizontal=True,
+    format_func=lambda h: t(f"kp.import.{h}", view.lang),
+)
+st.button(
+    t("kp.import.button"), on_click=import_places, disabled=ss.get(IMPORT_FILE) is None, key="import_button"
+)

@@ -16,7 +16,9 @@ picked = st.date_input(t("vo.week"), value=view.week, key="vo_week", format="DD.
 monday = picked - dt.timedelta(days=picked.weekday())
 statuses = ("existing", "planned") if view.include_planned else ("existing",)
 sessions, bad = common.programme(view.project.places, monday, statuses=statuses)
-st.caption(t("vo.caption", monday=common.date_text(monday), sunday=common.date_text(monday + dt.timedelta(days=6))))
+st.caption(
+    t("vo.caption", monday=common.date_text(monday), sunday=common.date_text(monday + dt.timedelta(days=6)))
+)
 if bad:
     st.warning(t("vo.bad_hours", names=common._md(", ".join(bad))))
 if not len(sessions):
@@ -43,13 +45,20 @@ for d, column in enumerate(days):
 
 if len(sessions):
     with st.expander(t("vo.table")):
-        st.dataframe(pd.DataFrame({
-            t("vo.col.weekday"): [i18n.weekday_name(d) for d in sessions["weekday"]],
-            t("vo.col.date"): [common.date_text(d) for d in sessions["date"]],
-            t("vo.col.start"): [f"{a:%H:%M}" for a in sessions["start"]],
-            t("vo.col.end"): [f"{b:%H:%M}" for b in sessions["end"]],
-            t("vo.col.place"): sessions["name"],
-            t("vo.col.organiser"): sessions["organiser"],
-            t("vo.col.address"): sessions["address"],
-            t("vo.col.status"): [i18n.label("status", s) for s in sessions["status"]],
-        }), hide_index=True, width="stretch", key="vo_table")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("vo.col.weekday"): [i18n.weekday_name(d) for d in sessions["weekday"]],
+                    t("vo.col.date"): [common.date_text(d) for d in sessions["date"]],
+                    t("vo.col.start"): [f"{a:%H:%M}" for a in sessions["start"]],
+                    t("vo.col.end"): [f"{b:%H:%M}" for b in sessions["end"]],
+                    t("vo.col.place"): sessions["name"],
+                    t("vo.col.organiser"): sessions["organiser"],
+                    t("vo.col.address"): sessions["address"],
+                    t("vo.col.status"): [i18n.label("status", s) for s in sessions["status"]],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="vo_table",
+        )

@@ -84,7 +84,8 @@ PLACE_CLASS = "katve-place"
 AREA_CLASS = "katve-area"
 REACH_CLASS = "katve-reach"
 BLIND_CLASS = "katve-blind"
-"""CSS classes on the SVG paths of places, areas, reach areas and blind spots (the browser test counts them)."""
+"""CSS classes on the SVG paths of places, areas, reach areas and blind spots (the browser test counts
+them)."""
 
 AREA_RADIUS_PX = (5.0, 30.0)
 """Area circle radius in pixels: smallest, and for the area with the most children (area ~ children)."""
@@ -93,6 +94,7 @@ _SIMPLIFY_M = {"boundary": 20.0, "polygons": 10.0}
 
 
 # --- small Leaflet-only elements --------------------------------------------------------------------------
+
 
 class FeatureLayer(MacroElement):
     """A GeoJSON layer drawn with plain Leaflet: points as circle markers, polygons as paths.
@@ -168,6 +170,7 @@ class Attribution(MacroElement):
 
 # --- public builders ---------------------------------------------------------------------------------------
 
+
 def base_map(
     project: Project,
     *,
@@ -176,7 +179,7 @@ def base_map(
     leaflet_css: str = APP_LEAFLET_CSS,
     height: str | int = "100%",
 ) -> folium.Map:
-    """An empty map fitted to the project (boundary, else places and areas), loading only Leaflet.
+    """Build an empty map fitted to the project (boundary, else places and areas), loading only Leaflet.
 
     Parameters
     ----------
@@ -199,8 +202,13 @@ def base_map(
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
     if tiles:
-        provider = xyzservices.TileProvider(name="OpenStreetMap", url=TILES_URL, attribution="© OpenStreetMap",
-                                            html_attribution=TILES_ATTRIBUTION, max_zoom=19)
+        provider = xyzservices.TileProvider(
+            name="OpenStreetMap",
+            url=TILES_URL,
+            attribution="© OpenStreetMap",
+            html_attribution=TILES_ATTRIBUTION,
+            max_zoom=19,
+        )
         folium.TileLayer(tiles=provider, name="OpenStreetMap").add_to(m)
     m.add_child(Attribution(DATA_ATTRIBUTION))
     m.fit_bounds([[south, west], [north, east]])
@@ -220,7 +228,7 @@ def coverage_map(
     leaflet_css: str = APP_LEAFLET_CSS,
     height: str | int = "100%",
 ) -> folium.Map:
-    """The coverage map: boundary, reach areas, blind-spot polygons, areas and places, legend.
+    """Build the coverage map: boundary, reach areas, blind-spot polygons, areas and places, legend.
 
     Parameters
     ----------
@@ -257,53 +265,78 @@ def coverage_map(
     places = result.places if result is not None else project.places
     add_places(m, places, lang=lang)
     if legend:
-        m.add_child(Legend(legend_html(
-            lang=lang,
-            organiser_types=_present(places, "organiser_type"),
-            coloured_areas=result is not None,
-            reach=reach is not None and len(reach) > 0,
-            blind_spots=blind_spots is not None and len(blind_spots) > 0,
-        )))
+        m.add_child(
+            Legend(
+                legend_html(
+                    lang=lang,
+                    organiser_types=_present(places, "organiser_type"),
+                    coloured_areas=result is not None,
+                    reach=reach is not None and len(reach) > 0,
+                    blind_spots=blind_spots is not None and len(blind_spots) > 0,
+                )
+            )
+        )
     return m
 
 
 def layers(m: folium.Map) -> dict[str, FeatureLayer]:
-    """The map's :class:`FeatureLayer` children by name (``places``, ``areas``, ...)."""
+    """Return the map's :class:`FeatureLayer` children by name (``places``, ``areas``, ...)."""
     return {child.layer_name: child for child in m._children.values() if isinstance(child, FeatureLayer)}
 
 
-def add_boundary(m: folium.Map, boundary: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer | None:
+def add_boundary(
+    m: folium.Map, boundary: gpd.GeoDataFrame, *, lang: str | None = None
+) -> FeatureLayer | None:
     """Draw the municipality boundary (simplified to 20 m) as an unfilled outline."""
     if boundary is None or not len(boundary):
         return None
     geoms = _to_wgs84(boundary, simplify_m=_SIMPLIFY_M["boundary"])
     style = {"color": BOUNDARY_COLOUR, "weight": 2, "fill": False, "interactive": False}
     names = boundary["name"].astype(object).tolist() if "name" in boundary else [""] * len(boundary)
-    features = [_feature(g, style=style, tooltip=_esc(n) or None) for g, n in zip(geoms, names)]
+    features = [_feature(g, style=style, tooltip=_esc(n) or None) for g, n in zip(geoms, names, strict=True)]
     return _add(m, features, "boundary")
 
 
 def add_reach(m: folium.Map, reach: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer:
     """Draw each counted place's reach area as a faint blue polygon."""
     geoms = _to_wgs84(reach, simplify_m=_SIMPLIFY_M["polygons"])
-    style = {"color": REACH_COLOUR, "weight": 1, "opacity": 0.5, "fillColor": REACH_COLOUR, "fillOpacity": 0.06,
-             "interactive": False, "className": REACH_CLASS}
+    style = {
+        "color": REACH_COLOUR,
+        "weight": 1,
+        "opacity": 0.5,
+        "fillColor": REACH_COLOUR,
+        "fillOpacity": 0.06,
+        "interactive": False,
+        "className": REACH_CLASS,
+    }
     names = reach["name"].astype(object).tolist() if "name" in reach else [""] * len(reach)
-    features = [_feature(g, style=style, tooltip=i18n.t("map.reach_of", lang, name=_esc(n)))
-                for g, n in zip(geoms, names)]
+    features = [
+        _feature(g, style=style, tooltip=i18n.t("map.reach_of", lang, name=_esc(n)))
+        for g, n in zip(geoms, names, strict=True)
+    ]
     return _add(m, features, "reach")
 
 
 def add_blind_spots(m: folium.Map, polygons: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer:
     """Draw blind-spot polygons in translucent red with a tooltip (id, km², children)."""
     geoms = _to_wgs84(polygons, simplify_m=_SIMPLIFY_M["polygons"])
-    style = {"color": BLIND_COLOUR, "weight": 1, "opacity": 0.6, "fillColor": BLIND_COLOUR, "fillOpacity": 0.15,
-             "className": BLIND_CLASS}
+    style = {
+        "color": BLIND_COLOUR,
+        "weight": 1,
+        "opacity": 0.6,
+        "fillColor": BLIND_COLOUR,
+        "fillOpacity": 0.15,
+        "className": BLIND_CLASS,
+    }
     features = []
-    for g, row in zip(geoms, _records(polygons, ("id", "area_km2", "children_0_6"))):
-        tip = i18n.t("map.blind_polygon", lang, id=_esc(row.get("id", "")),
-                     km2=i18n.fmt_number(_float(row.get("area_km2")), 1, lang=lang),
-                     children=i18n.fmt_number(_float(row.get("children_0_6")), 0, lang=lang))
+    for g, row in zip(geoms, _records(polygons, ("id", "area_km2", "children_0_6")), strict=True):
+        tip = i18n.t(
+            "map.blind_polygon",
+            lang,
+            id=_esc(row.get("id", "")),
+            km2=i18n.fmt_number(_float(row.get("area_km2")), 1, lang=lang),
+            children=i18n.fmt_number(_float(row.get("children_0_6")), 0, lang=lang),
+        )
         features.append(_feature(g, style=style, tooltip=tip))
     return _add(m, features, "blind_spots")
 
@@ -326,10 +359,18 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
     features = []
     for k, row in enumerate(_records(areas, ("name", "population", "minutes", "distance_km"))):
         colour = (COVERED_COLOUR if covered[k] else BLIND_COLOUR) if has_result else NEUTRAL_COLOUR
-        style = {"radius": round(float(radius[k]), 1), "color": colour, "weight": 1.5, "fillColor": colour,
-                 "fillOpacity": 0.35, "className": AREA_CLASS}
-        lines = [f"<b>{_esc(row.get('name', ''))}</b>",
-                 i18n.t("map.area_children", lang, children=i18n.fmt_number(kids[k], 0, lang=lang))]
+        style = {
+            "radius": round(float(radius[k]), 1),
+            "color": colour,
+            "weight": 1.5,
+            "fillColor": colour,
+            "fillOpacity": 0.35,
+            "className": AREA_CLASS,
+        }
+        lines = [
+            f"<b>{_esc(row.get('name', ''))}</b>",
+            i18n.t("map.area_children", lang, children=i18n.fmt_number(kids[k], 0, lang=lang)),
+        ]
         pop = _float(row.get("population"))
         if pop is not None:
             lines.append(i18n.t("map.area_population", lang, population=i18n.fmt_number(pop, 0, lang=lang)))
@@ -338,8 +379,14 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
             if minutes is None:
                 lines.append(i18n.t("map.area_no_place", lang))
             else:
-                lines.append(i18n.t("map.area_nearest", lang, minutes=i18n.fmt_number(minutes, 0, lang=lang),
-                                    km=i18n.fmt_number(_float(row.get("distance_km")), 1, lang=lang)))
+                lines.append(
+                    i18n.t(
+                        "map.area_nearest",
+                        lang,
+                        minutes=i18n.fmt_number(minutes, 0, lang=lang),
+                        km=i18n.fmt_number(_float(row.get("distance_km")), 1, lang=lang),
+                    )
+                )
             lines.append(i18n.t("map.area_covered" if covered[k] else "map.area_blind", lang))
         features.append(_point_feature(pts[k], style=style, tooltip="<br>".join(lines)))
     # small circles on top of big ones
@@ -359,28 +406,46 @@ def add_places(m: folium.Map, places: gpd.GeoDataFrame, *, lang: str | None = No
     pts = _points_wgs84(places)
     counted = places["counted"].to_numpy(bool) if "counted" in places else np.ones(len(places), bool)
     features = []
-    for k, row in enumerate(_records(places, ("id", "name", "organiser", "organiser_type", "kind", "address",
-                                              "opening_hours", "status"))):
+    for k, row in enumerate(
+        _records(
+            places,
+            ("id", "name", "organiser", "organiser_type", "kind", "address", "opening_hours", "status"),
+        )
+    ):
         colour = ORGANISER_COLOURS.get(str(row.get("organiser_type", "") or ""), ORGANISER_COLOURS["other"])
         status = str(row.get("status", "") or "")
-        style = {"radius": 8, "color": "#222222" if counted[k] else colour, "weight": 2, "fillColor": colour,
-                 "fillOpacity": 0.9 if counted[k] else 0.15, "className": PLACE_CLASS}
+        style = {
+            "radius": 8,
+            "color": "#222222" if counted[k] else colour,
+            "weight": 2,
+            "fillColor": colour,
+            "fillOpacity": 0.9 if counted[k] else 0.15,
+            "className": PLACE_CLASS,
+        }
         if status in ("planned", "candidate"):
             style["dashArray"] = "4 3"
-        features.append(_point_feature(pts[k], style=style, popup=place_popup_html(row, counted=bool(counted[k]),
-                                                                                    lang=lang),
-                                       tooltip=_esc(row.get("name", ""))))
+        features.append(
+            _point_feature(
+                pts[k],
+                style=style,
+                popup=place_popup_html(row, counted=bool(counted[k]), lang=lang),
+                tooltip=_esc(row.get("name", "")),
+            )
+        )
     return _add(m, features, "places")
 
 
-def add_marker(m: folium.Map, lat: float, lon: float, *, text: str = "", colour: str = "#000000") -> FeatureLayer:
-    """A single highlighted point (e.g. the spot picked for a new place); ``text`` is escaped."""
+def add_marker(
+    m: folium.Map, lat: float, lon: float, *, text: str = "", colour: str = "#000000"
+) -> FeatureLayer:
+    """Draw a single highlighted point (e.g. the spot picked for a new place); ``text`` is escaped."""
     style = {"radius": 9, "color": colour, "weight": 3, "fill": False}
     return _add(m, [_point_feature((lon, lat), style=style, tooltip=_esc(text) or None)], "marker")
 
 
 def place_popup_html(row: Any, *, counted: bool = True, lang: str | None = None) -> str:
-    """The popup of a place: every data value HTML-escaped, labels from :mod:`coverage.i18n`."""
+    """Build the popup of a place: every data value HTML-escaped, labels from :mod:`coverage.i18n`."""
+
     def get(field: str) -> str:
         value = row.get(field, "") if hasattr(row, "get") else ""
         return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
@@ -411,36 +476,60 @@ def legend_html(
     reach: bool = False,
     blind_spots: bool = False,
 ) -> str:
-    """The legend's HTML (texts escaped)."""
-    def swatch(fill: str, *, border: str = "#222", radius: str = "50%", dashed: bool = False,
-               opacity: float = 0.9) -> str:
-        style = (f"display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;"
-                 f"border-radius:{radius};border:2px {'dashed' if dashed else 'solid'} {border};"
-                 f"background:{fill};opacity:{opacity}")
+    """Build the legend's HTML (texts escaped)."""
+
+    def swatch(
+        fill: str, *, border: str = "#222", radius: str = "50%", dashed: bool = False, opacity: float = 0.9
+    ) -> str:
+        style = (
+            f"display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;"
+            f"border-radius:{radius};border:2px {'dashed' if dashed else 'solid'} {border};"
+            f"background:{fill};opacity:{opacity}"
+        )
         return f'<span style="{style}"></span>'
 
     def row(mark: str, text: str) -> str:
         return f"<div>{mark}{html.escape(text)}</div>"
 
     types = [t for t in ORGANISER_COLOURS if organiser_types is None or t in set(organiser_types)]
-    out = [f"<b>{html.escape(i18n.t('map.legend', lang))}</b>",
-           f"<div style='margin-top:4px'>{html.escape(i18n.t('map.legend_places', lang))}</div>"]
+    out = [
+        f"<b>{html.escape(i18n.t('map.legend', lang))}</b>",
+        f"<div style='margin-top:4px'>{html.escape(i18n.t('map.legend_places', lang))}</div>",
+    ]
     out += [row(swatch(ORGANISER_COLOURS[t]), i18n.label("organiser_type", t, lang)) for t in types]
     out.append(row(swatch("#fff", border="#555", dashed=True), i18n.t("map.legend_planned", lang)))
     out.append(row(swatch("#ddd", border="#999", opacity=0.6), i18n.t("map.legend_not_counted", lang)))
     out.append(f"<div style='margin-top:4px'>{html.escape(i18n.t('map.legend_areas', lang))}</div>")
     if coloured_areas:
-        out.append(row(swatch(COVERED_COLOUR, border=COVERED_COLOUR, opacity=0.6), i18n.t("map.legend_covered", lang)))
-        out.append(row(swatch(BLIND_COLOUR, border=BLIND_COLOUR, opacity=0.6), i18n.t("map.legend_blind", lang)))
+        out.append(
+            row(
+                swatch(COVERED_COLOUR, border=COVERED_COLOUR, opacity=0.6), i18n.t("map.legend_covered", lang)
+            )
+        )
+        out.append(
+            row(swatch(BLIND_COLOUR, border=BLIND_COLOUR, opacity=0.6), i18n.t("map.legend_blind", lang))
+        )
     if reach:
-        out.append(row(swatch(REACH_COLOUR, border=REACH_COLOUR, radius="2px", opacity=0.3),
-                       i18n.t("map.legend_reach", lang)))
+        out.append(
+            row(
+                swatch(REACH_COLOUR, border=REACH_COLOUR, radius="2px", opacity=0.3),
+                i18n.t("map.legend_reach", lang),
+            )
+        )
     if blind_spots:
-        out.append(row(swatch(BLIND_COLOUR, border=BLIND_COLOUR, radius="2px", opacity=0.3),
-                       i18n.t("map.legend_blind_polygon", lang)))
-    out.append(row(swatch("transparent", border=BOUNDARY_COLOUR, radius="2px"), i18n.t("map.legend_boundary", lang)))
-    box = ("background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;"
-           "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:240px")
+        out.append(
+            row(
+                swatch(BLIND_COLOUR, border=BLIND_COLOUR, radius="2px", opacity=0.3),
+                i18n.t("map.legend_blind_polygon", lang),
+            )
+        )
+    out.append(
+        row(swatch("transparent", border=BOUNDARY_COLOUR, radius="2px"), i18n.t("map.legend_boundary", lang))
+    )
+    box = (
+        "background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;"
+        "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:240px"
+    )
     return f'<div style="{box}">{"".join(out)}</div>'
 
 
@@ -455,7 +544,7 @@ def area_radius_px(children: Sequence[float] | np.ndarray) -> np.ndarray:
 
 
 def standalone_html(m: folium.Map, *, leaflet_dir: str | Path = LEAFLET_DIR) -> str:
-    """The map as one self-contained HTML page: Leaflet's JS and CSS (with its images) inlined.
+    """Render the map as one self-contained HTML page: Leaflet's JS and CSS (with its images) inlined.
 
     Raises
     ------
@@ -483,9 +572,14 @@ def standalone_html(m: folium.Map, *, leaflet_dir: str | Path = LEAFLET_DIR) -> 
         page = m.get_root().render()
     finally:
         m.default_js, m.default_css = saved
-    page = re.sub(rf'<script src="{re.escape(js_marker)}"></script>', lambda _m: f"<script>{js}</script>", page)
-    page = re.sub(rf'<link rel="stylesheet" href="{re.escape(css_marker)}"\s*/>', lambda _m: f"<style>{css}</style>",
-                  page)
+    page = re.sub(
+        rf'<script src="{re.escape(js_marker)}"></script>', lambda _m: f"<script>{js}</script>", page
+    )
+    page = re.sub(
+        rf'<link rel="stylesheet" href="{re.escape(css_marker)}"\s*/>',
+        lambda _m: f"<style>{css}</style>",
+        page,
+    )
     if js_marker in page or css_marker in page:  # pragma: no cover - folium changed its header template
         raise KatveError("could not inline Leaflet into the HTML map (unexpected folium template)")
     return page
@@ -506,6 +600,7 @@ def asset_urls(m: folium.Map) -> list[str]:
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
+
 
 def _esc(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -588,7 +683,7 @@ def _points_wgs84(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def _column(df: pd.DataFrame, name: str) -> list[Any]:
-    """A column as a list (``None`` for a missing column or missing values)."""
+    """Return a column as a list (``None`` for a missing column or missing values)."""
     if name not in df:
         return [None] * len(df)
     return [None if _missing(v) else v for v in df[name].tolist()]
@@ -597,7 +692,9 @@ def _column(df: pd.DataFrame, name: str) -> list[Any]:
 def _records(df: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
     """Rows as dicts of ``columns`` (missing columns and values are ``None``); much faster than iterrows."""
     values = [_column(df, c) for c in columns]
-    return [dict(zip(columns, row)) for row in zip(*values)] if values else [{} for _ in range(len(df))]
+    if not values:
+        return [{} for _ in range(len(df))]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _missing(value: Any) -> bool:
@@ -606,8 +703,13 @@ def _missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _feature(geometry: dict[str, Any] | None, *, style: dict[str, Any], popup: str | None = None,
-             tooltip: str | None = None) -> dict[str, Any]:
+def _feature(
+    geometry: dict[str, Any] | None,
+    *,
+    style: dict[str, Any],
+    popup: str | None = None,
+    tooltip: str | None = None,
+) -> dict[str, Any]:
     props: dict[str, Any] = {"style": style}
     if popup:
         props["popup"] = popup

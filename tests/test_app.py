@@ -21,7 +21,9 @@ from coverage.analysis import analyze
 from coverage.datasets import load_dataset
 from coverage.model import Settings
 
-KARTTA, KP, KAT, VO = (f"app_pages/{p}.py" for p in ("kartta", "kohtaamispaikat", "katvealueet", "viikko_ohjelma"))
+KARTTA, KP, KAT, VO = (
+    f"app_pages/{p}.py" for p in ("kartta", "kohtaamispaikat", "katvealueet", "viikko_ohjelma")
+)
 SUBMIT_ADD = "FormSubmitter:add_place-Lisää paikka"
 
 
@@ -35,7 +37,7 @@ def headline(settings: Settings, *, at=None, include_planned=False, project=None
     s = result.summary
     return {
         "Lapsia 0–6 v saavutettavissa": f"{i18n.fmt_number(s['children_covered'], lang='fi')} / "
-                                        f"{i18n.fmt_number(s['children_total'], lang='fi')}",
+        f"{i18n.fmt_number(s['children_total'], lang='fi')}",
         "Osuus lapsista": i18n.fmt_share(s["children_covered_share"], lang="fi"),
         "Katvealueita": str(int((~result.areas["covered"]).sum())),
     }
@@ -55,7 +57,8 @@ def no_errors(at) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-# --- Kartta ----------------------------------------------------------------------------------------------------
+# --- Kartta -------------------------------------------------------------------------------------------------
+
 
 def test_kartta_headline_matches_the_analysis(app):
     no_errors(app)
@@ -119,7 +122,8 @@ def test_switching_to_the_second_dataset(app):
     assert "Kauhava" in app.header[0].value
 
 
-# --- Kohtaamispaikat ---------------------------------------------------------------------------------------------
+# --- Kohtaamispaikat ----------------------------------------------------------------------------------------
+
 
 def _open_kp(app):
     app.switch_page(KP).run()
@@ -218,8 +222,10 @@ def test_reload_after_conflict_discards_edits(app, projects_dir):
 
 def test_import_csv_appends_places(app):
     _open_kp(app)
-    csv = ("id;name;organiser;organiser_type;opening_hours;status;lat;lon\n"
-           "X1;Kylätalon perhekahvila;Kyläyhdistys;other_ngo;Sep-May Mo 10:00-12:00;existing;60,50;24,25\n")
+    csv = (
+        "id;name;organiser;organiser_type;opening_hours;status;lat;lon\n"
+        "X1;Kylätalon perhekahvila;Kyläyhdistys;other_ngo;Sep-May Mo 10:00-12:00;existing;60,50;24,25\n"
+    )
     app.file_uploader(key="import_file").upload("uudet.csv", csv.encode("utf-8"), "text/csv").run()
     app.button(key="import_button").click().run()
     no_errors(app)
@@ -258,7 +264,8 @@ def test_upload_invalid_project_is_refused(app, projects_dir):
     assert not list(projects_dir.iterdir())
 
 
-# --- Katvealueet and Viikko-ohjelma ----------------------------------------------------------------------------
+# --- Katvealueet and Viikko-ohjelma -------------------------------------------------------------------------
+
 
 def test_katvealueet_ranks_blind_spots_and_shows_matrix_and_overlaps(app):
     app.slider(key="threshold_minutes").set_value(5).run()
@@ -271,8 +278,10 @@ def test_katvealueet_ranks_blind_spots_and_shows_matrix_and_overlaps(app):
     matrix = frame(app, "Viikonpäivä")
     assert list(matrix.columns) == ["aamupäivä 8–12", "iltapäivä 12–16", "ilta 16–20"]
     assert len(matrix) == 7
-    assert {s.value for s in app.subheader} >= {"Katvealueet lasten määrän mukaan",
-                                                "Päällekkäiset vuorot lähekkäisissä paikoissa"}
+    assert {s.value for s in app.subheader} >= {
+        "Katvealueet lasten määrän mukaan",
+        "Päällekkäiset vuorot lähekkäisissä paikoissa",
+    }
     # a bigger threshold leaves fewer blind spots
     app.slider(key="threshold_minutes").set_value(30).run()
     assert any("Ei katvealueita" in s.value for s in app.success)
@@ -292,7 +301,8 @@ def test_viikko_ohjelma_grid(app):
     assert any("kesätauko" in i.value for i in app.info)
 
 
-# --- pure helpers in app_pages.common -----------------------------------------------------------------------------
+# --- pure helpers in app_pages.common -----------------------------------------------------------------------
+
 
 def test_programme_respects_holidays_and_seasons():
     places = load_dataset("vihti").places
@@ -322,9 +332,21 @@ def test_places_table_roundtrip_keeps_exact_geometry():
 
 def test_apply_editor_changes():
     table = common.places_table(load_dataset("vihti").places)
-    changes = {"edited_rows": {1: {"name": "Uusi nimi"}}, "deleted_rows": [0],
-               "added_rows": [{"id": "V99", "name": "Lisätty", "opening_hours": "Mo 10:00-11:00",
-                               "status": "existing", "lat": 60.4, "lon": 24.3}, {}]}
+    changes = {
+        "edited_rows": {1: {"name": "Uusi nimi"}},
+        "deleted_rows": [0],
+        "added_rows": [
+            {
+                "id": "V99",
+                "name": "Lisätty",
+                "opening_hours": "Mo 10:00-11:00",
+                "status": "existing",
+                "lat": 60.4,
+                "lon": 24.3,
+            },
+            {},
+        ],
+    }
     out = common.apply_editor_changes(table, changes)
     assert len(out) == 7  # 7 - 1 deleted + 1 added (the empty added row is ignored)
     assert out["name"].iloc[0] == "Uusi nimi" and out["id"].iloc[-1] == "V99"
@@ -361,7 +383,8 @@ def test_uploaded_project_names_are_sanitised(projects_dir, tmp_path):
         common._project_path("../x.gpkg")
 
 
-# --- performance -----------------------------------------------------------------------------------------------
+# --- performance --------------------------------------------------------------------------------------------
+
 
 def test_rerender_after_threshold_or_time_change_is_fast(app):
     """Changing the threshold or the time re-renders the Kartta page in < 0.5 s server-side (Vihti)."""
@@ -379,8 +402,10 @@ def test_rerender_after_threshold_or_time_change_is_fast(app):
         timings.append(time.perf_counter() - start)
     no_errors(app)
     median = statistics.median(timings)
-    print(f"\nKartta re-render after a threshold/time change: median {median * 1000:.0f} ms, "
-          f"max {max(timings) * 1000:.0f} ms over {len(timings)} changes")
+    print(
+        f"\nKartta re-render after a threshold/time change: median {median * 1000:.0f} ms, "
+        f"max {max(timings) * 1000:.0f} ms over {len(timings)} changes"
+    )
     assert median < 0.5
 
 

@@ -28,8 +28,16 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
@@ -51,17 +59,36 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`streamlit run app.py` on a free port; yields the base URL once /_stcore/health answers ok."""
-    _require(CHROMIUM.exists(), f"no {CHROMIUM}: install it with `apt-get install chromium` to run the browser test")
-    _require((maps.LEAFLET_DIR / "leaflet.js").is_file(),
-             "Leaflet not fetched: run `make static/leaflet/leaflet.js` (the map is served offline from static/)")
+    _require(
+        CHROMIUM.exists(),
+        f"no {CHROMIUM}: install it with `apt-get install chromium` to run the browser test",
+    )
+    _require(
+        (maps.LEAFLET_DIR / "leaflet.js").is_file(),
+        "Leaflet not fetched: run `make static/leaflet/leaflet.js` (the map is served offline from static/)",
+    )
     pytest.importorskip("playwright.sync_api")
     port = _free_port()
     projects = tmp_path_factory.mktemp("projects")
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     env = {**os.environ, "KATVE_PROJECTS": str(projects), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -69,7 +96,9 @@ def server(tmp_path_factory):
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+                pytest.fail(
+                    f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+                )
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                     if r.status == 200 and r.read().strip() == b"ok":
@@ -77,7 +106,9 @@ def server(tmp_path_factory):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not become healthy in 90 s:\n{log.read_text(errors='replace')[-3000:]}")
+                pytest.fail(
+                    f"streamlit did not become healthy in 90 s:\n{log.read_text(errors='replace')[-3000:]}"
+                )
             time.sleep(0.3)
         # Leaflet is served by streamlit's static file serving
         with urllib.request.urlopen(f"{url}{maps.APP_LEAFLET_JS}", timeout=10) as r:
@@ -107,7 +138,8 @@ def page(server):
 
 def _expected_children(minutes: float) -> str:
     s = analyze(load_dataset("vihti"), Settings(mode="car", threshold_minutes=minutes)).summary
-    return f"{i18n.fmt_number(s['children_covered'], lang='fi')} / {i18n.fmt_number(s['children_total'], lang='fi')}"
+    covered, total = (i18n.fmt_number(s[k], lang="fi") for k in ("children_covered", "children_total"))
+    return f"{covered} / {total}"
 
 
 def _blind_polygons(minutes: float) -> int:
@@ -122,13 +154,16 @@ def test_map_renders_offline_and_threshold_changes_headline(page, server, tmp_pa
     from playwright.sync_api import expect
 
     failed_assets: list[str] = []
-    page.on("requestfailed", lambda r: failed_assets.append(r.url)
-            if r.resource_type in ("script", "stylesheet") else None)
+    page.on(
+        "requestfailed",
+        lambda r: failed_assets.append(r.url) if r.resource_type in ("script", "stylesheet") else None,
+    )
     page.goto(server)
 
     # headline figures for the default 10 min by car
     expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(
-        re.compile(re.escape(_expected_children(10))), timeout=60_000)
+        re.compile(re.escape(_expected_children(10))), timeout=60_000
+    )
 
     # the Leaflet map inside the component iframe, with every place drawn
     page.wait_for_selector(MAP_IFRAME, state="attached")
@@ -157,7 +192,8 @@ def test_map_renders_offline_and_threshold_changes_headline(page, server, tmp_pa
         page.wait_for_timeout(150)
     expect(slider).to_have_value("5")
     expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(
-        re.compile(re.escape(_expected_children(5))), timeout=30_000)
+        re.compile(re.escape(_expected_children(5))), timeout=30_000
+    )
     assert _headline(page) != before
     page.wait_for_selector(IDLE)
     # the map was rebuilt for 5 minutes: new blind-spot polygons, all markers again, the popup gone

@@ -39,14 +39,24 @@ def _project(**place_overrides) -> Project:
     for column, values in place_overrides.items():
         places[column] = values
     areas = gpd.GeoDataFrame(
-        {"id": ["a", "b", "c"], "name": ["Keskusta", "Korpi", "Ruutu"], "population": [1000, 100, 400],
-         "children_0_6": [100.0, 25.0, 0.0]},
-        geometry=[Point(501_000, 6_650_000), Point(540_000, 6_650_000),
-                  box(499_000, 6_655_000, 501_000, 6_657_000)],
+        {
+            "id": ["a", "b", "c"],
+            "name": ["Keskusta", "Korpi", "Ruutu"],
+            "population": [1000, 100, 400],
+            "children_0_6": [100.0, 25.0, 0.0],
+        },
+        geometry=[
+            Point(501_000, 6_650_000),
+            Point(540_000, 6_650_000),
+            box(499_000, 6_655_000, 501_000, 6_657_000),
+        ],
         crs="EPSG:3067",
     )
-    boundary = gpd.GeoDataFrame({"code": ["999"], "name": ["Testilä"]},
-                                geometry=[box(495_000, 6_640_000, 545_000, 6_660_000)], crs="EPSG:3067")
+    boundary = gpd.GeoDataFrame(
+        {"code": ["999"], "name": ["Testilä"]},
+        geometry=[box(495_000, 6_640_000, 545_000, 6_660_000)],
+        crs="EPSG:3067",
+    )
     return Project(places=places, areas=areas, boundary=boundary, name="Testilä")
 
 
@@ -59,11 +69,16 @@ def _features(m, name):
 
 # --- offline assets --------------------------------------------------------------------------------------
 
+
 def test_map_loads_only_local_leaflet():
     project = _project()
     result = analyze(project, SETTINGS, include_planned=True)
-    m = maps.coverage_map(project, result, reach=reach_areas(project, SETTINGS),
-                          blind_spots=blind_spot_polygons(project, SETTINGS))
+    m = maps.coverage_map(
+        project,
+        result,
+        reach=reach_areas(project, SETTINGS),
+        blind_spots=blind_spot_polygons(project, SETTINGS),
+    )
     assert maps.asset_urls(m) == [maps.APP_LEAFLET_JS, maps.APP_LEAFLET_CSS]
     page = m.get_root().render()
     assert not re.search(r'(src|href)="https?://', page), "a CDN script or stylesheet slipped in"
@@ -82,7 +97,7 @@ def test_standalone_html_inlines_leaflet():
     m = maps.coverage_map(_project(), tiles=False)
     page = maps.standalone_html(m)
     assert "/app/static" not in page
-    assert not re.search(r'<script[^>]+src=', page)
+    assert not re.search(r"<script[^>]+src=", page)
     assert "L.version" in page or "Leaflet" in page
     assert "data:image/png;base64," in page  # the layer-control images travel along
     assert maps.asset_urls(m) == [maps.APP_LEAFLET_JS, maps.APP_LEAFLET_CSS]  # the map itself is unchanged
@@ -95,9 +110,13 @@ def test_standalone_html_without_leaflet_names_the_fix(tmp_path):
 
 # --- escaping ----------------------------------------------------------------------------------------------
 
+
 def test_data_text_is_escaped_in_popups_tooltips_and_page():
-    project = _project(name=[XSS, "a`${alert(2)}`</script><script>alert(3)</script>"],
-                       organiser=[XSS, "x"], opening_hours=["Tu 09:30-11:30", "We 10:00-12:00"])
+    project = _project(
+        name=[XSS, "a`${alert(2)}`</script><script>alert(3)</script>"],
+        organiser=[XSS, "x"],
+        opening_hours=["Tu 09:30-11:30", "We 10:00-12:00"],
+    )
     m = maps.coverage_map(project, analyze(project, SETTINGS))
     feats = _features(m, "places")
     popup, tooltip = feats[0]["properties"]["popup"], feats[0]["properties"]["tooltip"]
@@ -121,14 +140,17 @@ def test_place_popup_names_organiser_and_hours():
     assert "Opening hours" in maps.place_popup_html(row, lang="en")
 
 
-# --- content -------------------------------------------------------------------------------------------------
+# --- content ------------------------------------------------------------------------------------------------
+
 
 def test_places_coloured_by_organiser_and_reprojected():
     project = _project()
     m = maps.coverage_map(project, analyze(project, SETTINGS))
     feats = _features(m, "places")
-    assert [f["properties"]["style"]["fillColor"] for f in feats] == [maps.ORGANISER_COLOURS["mll"],
-                                                                      maps.ORGANISER_COLOURS["parish"]]
+    assert [f["properties"]["style"]["fillColor"] for f in feats] == [
+        maps.ORGANISER_COLOURS["mll"],
+        maps.ORGANISER_COLOURS["parish"],
+    ]
     lon, lat = feats[0]["geometry"]["coordinates"]
     assert lon == pytest.approx(27.0, abs=1e-6)  # x = 500 000 is the TM35FIN central meridian
     assert 59.9 < lat < 60.1
@@ -143,8 +165,10 @@ def test_areas_coloured_covered_and_sized_by_children():
     result = analyze(project, SETTINGS)
     assert result.areas["covered"].tolist() == [True, False, True]
     m = maps.coverage_map(project, result)
-    by_name = {re.search(r"<b>(.*?)</b>", f["properties"]["tooltip"]).group(1): f["properties"]["style"]
-               for f in _features(m, "areas")}
+    by_name = {
+        re.search(r"<b>(.*?)</b>", f["properties"]["tooltip"]).group(1): f["properties"]["style"]
+        for f in _features(m, "areas")
+    }
     assert by_name["Keskusta"]["fillColor"] == maps.COVERED_COLOUR
     assert by_name["Korpi"]["fillColor"] == maps.BLIND_COLOUR
     lo, hi = maps.AREA_RADIUS_PX
@@ -158,7 +182,12 @@ def test_polygon_area_drawn_at_its_representative_point():
     project = _project()
     m = maps.coverage_map(project)
     ruutu = next(f for f in _features(m, "areas") if "Ruutu" in f["properties"]["tooltip"])
-    x, y = gpd.GeoSeries([Point(ruutu["geometry"]["coordinates"])], crs="EPSG:4326").to_crs(3067).iloc[0].coords[0]
+    x, y = (
+        gpd.GeoSeries([Point(ruutu["geometry"]["coordinates"])], crs="EPSG:4326")
+        .to_crs(3067)
+        .iloc[0]
+        .coords[0]
+    )
     assert box(499_000, 6_655_000, 501_000, 6_657_000).contains(Point(x, y))
     assert ruutu["properties"]["style"]["fillColor"] == maps.NEUTRAL_COLOUR  # no result: neutral
 
@@ -215,7 +244,8 @@ def test_area_radius_px_edges():
     assert np.allclose(maps.area_radius_px([np.nan, 4, 1]), [5, 30, 17.5])
 
 
-# --- i18n -----------------------------------------------------------------------------------------------------
+# --- i18n ---------------------------------------------------------------------------------------------------
+
 
 def _fields(text: str) -> set[str]:
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
@@ -232,8 +262,13 @@ def test_every_key_in_every_language_with_the_same_fields():
 
 def test_catalogue_covers_the_choice_values():
     from coverage.model import KINDS, MODES, ORGANISER_TYPES, STATUSES
-    for field, values in {"organiser_type": ORGANISER_TYPES, "kind": KINDS, "status": STATUSES,
-                          "mode": MODES}.items():
+
+    for field, values in {
+        "organiser_type": ORGANISER_TYPES,
+        "kind": KINDS,
+        "status": STATUSES,
+        "mode": MODES,
+    }.items():
         for value in values:
             assert i18n.has(f"choice.{field}.{value}"), (field, value)
     for d in range(7):
