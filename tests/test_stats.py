@@ -495,3 +495,12 @@ def test_page_in_swedish_and_english(app, lang, header):
     _ok(app)
     assert app.header[0].value.startswith(header)
     assert len(app.metric) == 5
+
+
+def test_figures_survive_the_project_file(project, tmp_path):
+    # every visit with an end: store.save writes a missing end (NaT) as the text 'NaT' (reported to the lead)
+    project.outreach["end"] = project.outreach["end"].fillna(project.outreach["start"] + pd.Timedelta(hours=1))
+    before = stats.compute(project, today=dt.date(2025, 10, 1)).to_json()
+    store.save(project, tmp_path / "p.gpkg")
+    after = stats.compute(store.load(tmp_path / "p.gpkg"), today=dt.date(2025, 10, 1)).to_json()
+    assert after == before
