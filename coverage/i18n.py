@@ -698,6 +698,12 @@ _section({
     "export.report.minutes": {"fi": "{value} min", "sv": "{value} min", "en": "{value} min"},
     "export.report.km": {"fi": "{value} km", "sv": "{value} km", "en": "{value} km"},
     "export.report.pp": {"fi": "%-yks.", "sv": "procentenheter", "en": "pp"},
+    "export.report.newly_covered": {"fi": "Saavutettaviksi tulevat kylät ja alueet: {names}.",
+                                    "sv": "Byar och områden som kommer inom räckhåll: {names}.",
+                                    "en": "Villages and areas brought within reach: {names}."},
+    "export.report.after_map": {"fi": "Kartta ehdotusten jälkeen", "sv": "Kartan efter förslagen",
+                                "en": "The map after the proposals"},
+    "export.col.session": {"fi": "Ehdotettu kokoontumisaika", "sv": "Föreslagen tid", "en": "Suggested session"},
 })
 
 # --- Aineisto page: official data sources (app_pages/aineisto.py; helper "data sources") -------------------
