@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -114,6 +114,8 @@ class CoverageResult:
         (``"minutes"`` or ``"km"``: which one bounds coverage).
     warnings : tuple of Problem
         Warnings from the travel model (e.g. areas far from any road in the road-network model).
+    demand_xy : ndarray, shape (n_areas, 2)
+        The EPSG:3067 demand points used (see :func:`demand_points`); reused by the other analyses.
     """
 
     settings: Settings
@@ -123,6 +125,7 @@ class CoverageResult:
     areas: gpd.GeoDataFrame
     summary: dict
     warnings: tuple[Problem, ...] = ()
+    demand_xy: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def blind_spots(self) -> pd.DataFrame:
         """Uncovered areas, most children first: ``id, name, children_0_6, minutes``.
@@ -286,7 +289,9 @@ def analyze(
         "threshold_by": "km" if settings.threshold_km is not None else "minutes",
     }
     warnings = tuple(getattr(near, "warnings", ()) or ())
-    return CoverageResult(settings, dict(model.describe()), when, out_places, out_areas, summary, warnings)
+    demand_xy.flags.writeable = False
+    return CoverageResult(settings, dict(model.describe()), when, out_places, out_areas, summary, warnings,
+                          demand_xy)
 
 
 def reach_areas(
@@ -368,7 +373,7 @@ def blind_spot_polygons(
       areas, but no longer equal to the uncovered totals.
 
     Pass ``result`` (an :func:`analyze` result for the same project and options) to skip recomputing
-    coverage; its settings, moment and model are then used.
+    coverage; its settings and moment are then used (pass ``model`` too if it was not the default one).
 
     Returns
     -------
@@ -390,7 +395,7 @@ def blind_spot_polygons(
         settings = result.settings
         model = model or model_from_settings(settings)
     areas = result.areas
-    demand = _xy(areas, "areas")
+    demand = result.demand_xy if result.demand_xy is not None else _xy(areas, "areas")
     uncovered = ~areas["covered"].to_numpy(bool)
     extent, extent_kind = _extent(project, areas, demand)
     counted = result.places["counted"].to_numpy(bool)
@@ -455,6 +460,7 @@ def weekday_matrix(
     model: TravelModel | None = None,
     min_open_minutes: float = DEFAULT_MIN_OPEN_MINUTES,
     value: str = "children",
+    result: CoverageResult | None = None,
 ) -> pd.DataFrame:
     """Demand covered by the places open in each weekday x daypart of the reference week.
 
@@ -464,6 +470,10 @@ def weekday_matrix(
     ----------
     value : {"children", "population", "places"}
         Children 0-6 covered (default), population covered, or the number of counted places open.
+    result : CoverageResult, optional
+        An :func:`analyze` result of the same project, settings and ``include_planned`` without a moment
+        (``at=None``): areas it leaves uncovered are skipped (no place can reach them at any time), which
+        saves work on large projects. Settings are then taken from it.
 
     Returns
     -------
@@ -473,11 +483,14 @@ def weekday_matrix(
     """
     if value not in ("children", "population", "places"):
         raise AnalysisError(f"value must be children, population or places, got {value!r}")
+    places = _in_crs(project.places, "places")
+    status = _status_mask(places, include_planned)
+    if result is not None:
+        _check_result(result, project, status)
+        settings = result.settings
     settings = settings or project.settings
     model = model or model_from_settings(settings)
     monday = _monday(week)
-    places = _in_crs(project.places, "places")
-    status = _status_mask(places, include_planned)
     sub = places.loc[status]
     open_cells = _open_cells(sub, monday, min_open_minutes)  # (n_places, 21) bool
     if value == "places":
@@ -488,7 +501,12 @@ def weekday_matrix(
         weights = _demand(areas, "children_0_6" if value == "children" else "population")
         total = float(weights.sum())
         some = weights > 0  # areas without demand cannot change the figures
-        reach = _reach_matrix(model, _xy(areas, "areas")[some], _xy(places, "places")[status], settings)
+        if result is not None:
+            demand = result.demand_xy if result.demand_xy is not None else _xy(areas, "areas")
+            some &= result.areas["covered"].to_numpy(bool)  # reached by some place at some time
+        else:
+            demand = _xy(areas, "areas")
+        reach = _reach_matrix(model, demand[some], _xy(places, "places")[status], settings)
         covered = (reach @ open_cells.astype(np.int32)) > 0  # (n_areas, 21)
         values = weights[some] @ covered
     out = _cells_frame(values)
@@ -604,6 +622,16 @@ def overlaps(
     out = out.reset_index(drop=True)
     out.attrs.update(week=monday)
     return out
+
+
+def _check_result(result: CoverageResult, project: Project, status: np.ndarray) -> None:
+    """Raise unless ``result`` is an any-time analysis of ``project`` counting exactly ``status``."""
+    if len(result.areas) != len(project.areas) or len(result.places) != len(project.places):
+        raise AnalysisError("result does not belong to this project (other numbers of areas or places)")
+    if result.at is not None:
+        raise AnalysisError("result was computed for one moment (at=...); pass an analysis without at")
+    if not np.array_equal(result.places["counted"].to_numpy(bool), status):
+        raise AnalysisError("result counts other places (include_planned differs?)")
 
 
 def demand_points(areas: gpd.GeoDataFrame) -> np.ndarray:

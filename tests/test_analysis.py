@@ -239,6 +239,19 @@ def test_weekday_matrix_by_hand():
     assert m.attrs["total"] == 310.0
 
 
+def test_weekday_matrix_reusing_an_analysis_gives_the_same_figures():
+    project, week = weekday_project(), dt.date(2026, 1, 12)
+    r = analysis.analyze(project, include_planned=True)
+    direct = analysis.weekday_matrix(project, week=week, include_planned=True)
+    reused = analysis.weekday_matrix(project, week=week, include_planned=True, result=r)
+    pd.testing.assert_frame_equal(direct, reused)
+    assert r.demand_xy.shape == (5, 2) and not r.demand_xy.flags.writeable
+    with pytest.raises(AnalysisError, match="include_planned"):
+        analysis.weekday_matrix(project, week=week, result=r)
+    with pytest.raises(AnalysisError, match="one moment"):
+        analysis.weekday_matrix(project, week=week, result=analysis.analyze(project, at="Tu 10:00"))
+
+
 def test_weekday_matrix_any_opening_and_planned_places():
     m = analysis.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 12), min_open_minutes=0,
                                 include_planned=True)
