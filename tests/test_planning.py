@@ -1,0 +1,436 @@
+"""Location-allocation (coverage.planning): hand-checked optima, brute force, fixed places, projects."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from coverage import analysis
+from coverage.model import Project, Settings
+from coverage.planning import (
+    PlanningError,
+    UnreachableTargetError,
+    add_sites,
+    compare,
+    generate_candidates,
+    plan,
+    solve_cover,
+    solve_median,
+    solve_set_cover,
+)
+from coverage.travel import StraightLine
+
+CRS = "EPSG:3067"
+X0, Y0 = 350_000.0, 6_700_000.0  # somewhere in Uusimaa; the test strip runs east from here
+
+
+def pt(x_m: float, y_m: float = 0.0) -> Point:
+    return Point(X0 + x_m, Y0 + y_m)
+
+
+# --- maximal covering by hand -------------------------------------------------------------------------------
+
+# Five areas on a line; candidate j reaches the areas marked 1.
+#            c0 c1 c2 c3
+REACH = np.array(
+    [
+        [1, 0, 0, 0],  # a0  w 10
+        [1, 1, 0, 0],  # a1  w  4
+        [0, 1, 1, 0],  # a2  w  6
+        [0, 0, 1, 1],  # a3  w  3
+        [0, 0, 0, 1],  # a4  w  8
+    ],
+    dtype=bool,
+)
+W = np.array([10, 4, 6, 3, 8], dtype=float)
+
+
+def test_cover_hand_optimum_k1_k2():
+    # k=1: c0 = 14, c1 = 10, c2 = 9, c3 = 11 -> c0.
+    one = solve_cover(W, REACH, k=1)
+    assert one.chosen.tolist() == [0] and one.value == 14 and one.optimal and one.gap == 0
+    # k=2: c0+c3 = 14 + 11 = 25 (the best pair; c0+c2 = 23, c1+c3 = 21).
+    two = solve_cover(W, REACH, k=2, method="exact")
+    assert sorted(two.chosen.tolist()) == [0, 3] and two.value == 25 and two.optimal
+    assert two.after == 25 and two.before == 0
+    assert two.covered.tolist() == [True, True, False, True, True]
+    assert sorted(two.site_gain.tolist()) == [11.0, 14.0]
+
+
+def test_cover_existing_places_are_fixed():
+    # a0 and a1 are already covered by an existing place: c0 would add nothing new.
+    existing = np.array([True, True, False, False, False])
+    sol = solve_cover(W, REACH, k=1, existing=existing, method="exact")
+    assert sol.chosen.tolist() == [3] and sol.value == 11  # c2 adds 6 + 3 = 9, c3 adds 3 + 8 = 11
+    assert sol.before == 14 and sol.after == 25
+    assert sol.assignment[0] == -1 and sol.assignment[1] == -1  # served by the existing place, not a new site
+    two = solve_cover(W, REACH, k=2, existing=existing, method="exact")
+    assert sorted(two.chosen.tolist()) == [1, 3] or sorted(two.chosen.tolist()) == [2, 3]
+    assert two.value == 17  # 6 + 3 + 8, with the existing 14 untouched
+    assert 0 not in two.chosen  # the candidate next to the existing place is never worth a site
+
+
+def test_cover_stops_when_nothing_more_to_gain():
+    sol = solve_cover(W, REACH, k=4, existing=np.array([True, True, True, False, False]))
+    assert sol.value == 11 and sol.chosen.tolist() == [3] and sol.optimal  # one site covers what is left
+
+
+def test_cover_accepts_pairs_and_picks_nearest_site():
+    from coverage.travel import Pairs
+
+    pairs = Pairs(
+        rows=np.array([0, 0, 1]), cols=np.array([0, 1, 1]), minutes=np.array([9.0, 2.0, 1.0]), shape=(2, 2)
+    )
+    sol = solve_cover([1, 1], pairs, k=2)
+    assert sorted(sol.chosen.tolist()) == [1] and sol.assignment.tolist() == [1, 1]
+
+
+def test_cover_bad_input_messages():
+    with pytest.raises(PlanningError, match="whole number"):
+        solve_cover(W, REACH, k=-1)
+    with pytest.raises(PlanningError, match="5 area weights"):
+        solve_cover(W, REACH[:3], k=1)
+    with pytest.raises(PlanningError, match="unknown method"):
+        solve_cover(W, REACH, k=1, method="magic")
+    with pytest.raises(PlanningError, match="negative"):
+        solve_cover([-1, 0, 0, 0, 0], REACH, k=1)
+
+
+def test_arrays_are_read_only_and_integers():
+    sol = solve_cover(W, REACH, k=2, method="exact")
+    assert sol.chosen.dtype.kind == "i" and sol.assignment.dtype.kind == "i"
+    with pytest.raises(ValueError):
+        sol.chosen[0] = 3
+
+
+# --- set cover --------------------------------------------------------------------------------------------
+
+
+def test_set_cover_hand_optimum():
+    # total 31; target 0.75 -> 23.25 children: no single site (max 14); c0 + c3 = 25 -> 2 sites.
+    sol = solve_set_cover(W, REACH, target_share=0.75)
+    assert sol.value == 2 and sorted(sol.chosen.tolist()) == [0, 3] and sol.optimal and sol.bound == 2
+    # target 0.4 -> 12.4: c0 alone (14).
+    assert solve_set_cover(W, REACH, target_share=0.4).chosen.tolist() == [0]
+
+
+def test_set_cover_existing_counts_towards_target():
+    existing = np.array([True, True, False, False, False])  # 14 of 31 = 45 % already
+    assert solve_set_cover(W, REACH, target_share=0.45, existing=existing).value == 0
+    sol = solve_set_cover(W, REACH, target_share=0.8, existing=existing)  # 24.8: 14 + c3 (11) = 25
+    assert sol.chosen.tolist() == [3] and sol.after == 25
+
+
+def test_set_cover_unreachable_target_says_best_share():
+    reach = REACH.copy()
+    reach[4] = False  # nobody can reach a4 (8 of 31 children): at most 23 / 31 = 74.2 %
+    with pytest.raises(UnreachableTargetError, match=r"at most 74\.2 %") as info:
+        solve_set_cover(W, reach, target_share=0.9)
+    assert info.value.max_share == pytest.approx(23 / 31)
+    assert info.value.current_share == 0
+    with pytest.raises(PlanningError, match="target_share"):
+        solve_set_cover(W, REACH, target_share=1.5)
+
+
+# --- p-median by hand -------------------------------------------------------------------------------------
+
+
+def test_median_hand_optimum():
+    # Areas at x = 0, 1, 10, 11 (weights 1, 1, 3, 3); candidates at x = 0 and x = 10; minutes = |dx|.
+    ax = np.array([0.0, 1.0, 10.0, 11.0])
+    cx = np.array([0.0, 10.0])
+    minutes = np.abs(ax[:, None] - cx[None, :])
+    w = np.array([1.0, 1.0, 3.0, 3.0])
+    one = solve_median(w, minutes, k=1, method="exact")
+    # x=0: (0 + 1 + 30 + 33) / 8 = 8; x=10: (10 + 9 + 0 + 3) / 8 = 2.75
+    assert one.chosen.tolist() == [1] and one.value == pytest.approx(2.75) and one.optimal
+    two = solve_median(w, minutes, k=2, method="exact")
+    assert sorted(two.chosen.tolist()) == [0, 1] and two.value == pytest.approx((1 + 3) / 8)
+    assert two.minutes.tolist() == [0.0, 1.0, 0.0, 1.0]
+
+
+def test_median_existing_place_is_fixed_and_used():
+    ax = np.array([0.0, 1.0, 10.0, 11.0])
+    cx = np.array([0.0, 10.0])
+    minutes = np.abs(ax[:, None] - cx[None, :])
+    w = np.array([1.0, 1.0, 3.0, 3.0])
+    # an existing place at x = 10.5 serves areas 2 and 3 at 0.5 min: the new site goes to x = 0
+    existing = np.abs(ax - 10.5)
+    sol = solve_median(w, minutes, k=1, existing_minutes=existing, method="exact")
+    assert sol.chosen.tolist() == [0]
+    assert sol.minutes.tolist() == [0.0, 1.0, 0.5, 0.5]
+    assert sol.assignment.tolist() == [0, 0, -1, -1]
+    assert sol.before == pytest.approx((10.5 + 9.5 + 1.5 + 1.5) / 8)
+
+
+def test_median_sparse_pairs_with_cutoff_is_certified():
+    rng = np.random.default_rng(3)
+    a, c = rng.random((60, 2)) * 30, rng.random((12, 2)) * 30
+    w = rng.integers(1, 9, 60).astype(float)
+    model = StraightLine(speed_kmh=60.0, circuity=1.0)
+    dense = model.minutes(a * 1000, c * 1000)
+    full = solve_median(w, dense, k=3, method="exact")
+    pairs = model.within(a * 1000, c * 1000, 12.0)
+    sparse = solve_median(
+        w, pairs, k=3, cutoff=12.0, method="exact", true_minutes=lambda ch: dense[:, ch].min(axis=1)
+    )
+    assert sparse.value == pytest.approx(full.value)
+    assert sparse.bound <= sparse.value + 1e-9
+
+
+# --- brute force on random tiny instances -----------------------------------------------------------------
+
+
+def _brute_cover(w, reach, existing, k):
+    best = 0.0
+    for subset in itertools.combinations(range(reach.shape[1]), k):
+        cov = existing | (reach[:, list(subset)].any(axis=1) if subset else False)
+        best = max(best, float(w[cov & ~existing].sum()))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cover_and_set_cover_agree_with_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    for trial in range(25):
+        n, m = int(rng.integers(1, 14)), int(rng.integers(1, 8))
+        k = int(rng.integers(0, m + 1))
+        w = rng.integers(0, 10, n).astype(float) if trial % 2 else rng.uniform(0, 5, n).round(2)
+        reach = rng.random((n, m)) < rng.uniform(0.05, 0.6)
+        existing = rng.random(n) < 0.2
+        best = _brute_cover(w, reach, existing, k)
+        for method in ("exact", "auto"):
+            sol = solve_cover(w, reach, k=k, existing=existing, method=method)
+            assert sol.value == pytest.approx(best) and sol.optimal, (seed, trial, method)
+            got = existing | (reach[:, sol.chosen].any(axis=1) if len(sol.chosen) else False)
+            assert float(w[got & ~existing].sum()) == pytest.approx(sol.value)
+            assert len(sol.chosen) <= k
+        greedy = solve_cover(w, reach, k=k, existing=existing, method="greedy")
+        assert greedy.value <= best + 1e-9 <= greedy.bound + 2e-9
+        assert greedy.value >= (1 - 1 / math.e) * best - 1e-9
+        # set cover: the fewest sites reaching a random target
+        target = float(rng.uniform(0.1, 1.0))
+        total = w.sum()
+        fewest = next(
+            (
+                s
+                for s in range(m + 1)
+                for subset in itertools.combinations(range(m), s)
+                if total > 0
+                and w[existing | (reach[:, list(subset)].any(axis=1) if subset else False)].sum()
+                >= target * total * (1 - 1e-9)
+            ),
+            None,
+        )
+        if total == 0:
+            continue
+        if fewest is None:
+            with pytest.raises(UnreachableTargetError):
+                solve_set_cover(w, reach, target_share=target, existing=existing)
+            continue
+        sol = solve_set_cover(w, reach, target_share=target, existing=existing)
+        assert sol.value == fewest and sol.optimal
+        greedy = solve_set_cover(w, reach, target_share=target, existing=existing, method="greedy")
+        assert greedy.bound <= fewest <= greedy.value
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_median_agrees_with_brute_force(seed):
+    rng = np.random.default_rng(100 + seed)
+    for _trial in range(20):
+        n, m = int(rng.integers(1, 12)), int(rng.integers(1, 7))
+        k = int(rng.integers(1, m + 1))
+        w = rng.integers(0, 10, n).astype(float)
+        if w.sum() == 0:
+            w[0] = 1.0
+        minutes = rng.uniform(0, 30, (n, m)).round(1)
+        existing = np.where(rng.random(n) < 0.3, rng.uniform(0, 30, n), np.inf)
+        best = min(
+            float((w * np.minimum(existing, minutes[:, list(s)].min(axis=1))).sum() / w.sum())
+            for s in itertools.combinations(range(m), k)
+        )
+        for method in ("exact", "auto", "greedy"):
+            sol = solve_median(w, minutes, k=k, existing_minutes=existing, method=method, neighbours=2)
+            assert sol.bound <= best + 1e-6 * max(1, best)
+            assert sol.value >= best - 1e-9
+            if method != "greedy":
+                assert sol.value == pytest.approx(best, rel=1e-6) and sol.optimal
+
+
+def test_time_limit_reports_gap_honestly():
+    rng = np.random.default_rng(0)
+    a, c = rng.random((2000, 2)), rng.random((200, 2))
+    from scipy.spatial import cKDTree
+
+    reach = cKDTree(a).sparse_distance_matrix(cKDTree(c), 0.089, output_type="coo_matrix").tocsr() > 0
+    w = rng.integers(1, 21, 2000).astype(float)
+    quick = solve_cover(w, reach, k=20, method="exact", time_limit=1e-3)
+    full = solve_cover(w, reach, k=20, method="exact")
+    assert full.optimal and full.gap == 0
+    assert quick.value <= full.value <= quick.bound
+    if not quick.optimal:
+        assert quick.gap > 0 and "time" in quick.status.lower()
+
+
+# --- projects ---------------------------------------------------------------------------------------------
+
+
+def _project() -> Project:
+    """A 20 km strip: an existing place at x=0; villages at 0, 6, 14, 20 km; settings 10 min by car.
+
+    Car 50 km/h, circuity 1.0 -> 10 min = 8.33 km. The existing place covers the village at 0 and 6 km.
+    """
+    places = gpd.GeoDataFrame(
+        {"id": ["p1"], "name": ["Keskusta"], "status": ["existing"], "opening_hours": ["Mo-Fr 09:00-11:00"]},
+        geometry=[pt(0)],
+        crs=CRS,
+    )
+    areas = gpd.GeoDataFrame(
+        {
+            "id": ["v0", "v6", "v14", "v20"],
+            "name": ["Kirkonkylä", "Etelä", "Itä", "Korpi"],
+            "population": [500, 200, 150, 90],
+            "children_0_6": [40.0, 12.0, 9.0, 7.0],
+        },
+        geometry=[pt(0), pt(6000), pt(14000), pt(20000)],
+        crs=CRS,
+    )
+    candidates = gpd.GeoDataFrame(
+        {"id": ["school", "hall", "outside"], "name": ["Koulu", "Seurantalo", "Naapurikunta"]},
+        geometry=[pt(7000), pt(17000), pt(30000)],
+        crs=CRS,
+    )
+    boundary = gpd.GeoDataFrame(
+        {"code": ["999"], "name": ["Testi"]},
+        geometry=[box(X0 - 1000, Y0 - 5000, X0 + 22000, Y0 + 5000)],
+        crs=CRS,
+    )
+    return Project(
+        places=places,
+        areas=areas,
+        boundary=boundary,
+        candidates=candidates,
+        settings=Settings(mode="car", circuity=1.0, threshold_minutes=10.0),
+    )
+
+
+def test_plan_cover_on_project_matches_analysis():
+    project = _project()
+    result = plan(project, k=1, objective="cover")
+    assert result.new_sites["id"].tolist() == ["hall"]  # covers 14 and 20 km (16 children); the school 9
+    assert "outside" not in result.candidates["id"].tolist()  # outside the boundary
+    assert result.value == 16 and result.optimal
+    assert result.before["children_covered"] == 52 and result.after["children_covered"] == 68
+    assert result.new_sites["children_gained"].tolist() == [16.0]
+    assert sorted(result.changed["id"]) == ["v14", "v20"]
+    assert set(result.changed["new_site_id"]) == {"hall"}
+    # the scenario, analysed independently, gives the same after figures
+    scenario = result.scenario(project)
+    assert scenario.places["status"].tolist() == ["existing", "planned"]
+    again = analysis.analyze(scenario, include_planned=True)
+    assert again.summary["children_covered"] == result.after["children_covered"]
+    cmp = compare(project, scenario)
+    assert cmp.after["children_covered"] == 68 and sorted(cmp.changed["id"]) == ["v14", "v20"]
+
+
+def test_plan_median_and_set_cover_on_project():
+    project = _project()
+    med = plan(project, k=1, objective="median", method="exact")
+    # mean minutes: hall at 17 km serves 14 and 20 (3 km each) -> (0*40 + 6*12 + 3*9 + 3*7) * 1.2 / 68
+    assert med.new_sites["id"].tolist() == ["hall"]
+    assert med.value == pytest.approx((6 * 12 + 3 * 9 + 3 * 7) * 1.2 / 68) and med.optimal
+    sc = plan(project, objective="set_cover", target_share=0.9)
+    assert sc.new_sites["id"].tolist() == ["hall"] and sc.value == 1
+    with pytest.raises(UnreachableTargetError, match="at most"):
+        plan(
+            project, objective="set_cover", target_share=1.0, candidates=project.candidates.iloc[[0]]
+        )  # the school cannot reach 20 km
+
+
+def test_plan_existing_filtered_by_time():
+    project = _project()
+    # On Saturday the existing place is closed: the best single site is then the school (covers 0-14 km).
+    result = plan(project, k=1, at="Sa 10:00")
+    assert result.before["places_counted"] == 0
+    assert result.new_sites["id"].tolist() == ["school"]
+    assert result.new_sites["opening_hours"].tolist() == ["Sa 10:00-12:00"]
+
+
+def test_when_is_the_daypart_with_most_children_uncovered():
+    project = _project()
+    # The existing place is open every daypart except Wednesday morning. A site at 12 km reaches the
+    # villages at 6, 14 and 20 km: 16 children at any time, and also the 12 at 6 km on Wednesday morning.
+    project.places["opening_hours"] = ["Mo-Tu,Th-Su 08:00-20:00; We 12:00-20:00"]
+    site = gpd.GeoDataFrame({"id": ["mid"], "name": ["Välillä"]}, geometry=[pt(12000)], crs=CRS)
+    result = plan(project, k=1, candidates=site)
+    row = result.new_sites.iloc[0]
+    assert row["children_gained"] == 16
+    assert (row["best_weekday"], row["best_daypart"]) == ("We", "morning")
+    assert row["children_gained_then"] == pytest.approx(28.0)
+    assert row["opening_hours"] == "We 09:00-11:00"
+
+
+def test_generate_candidates_grid_inside_boundary():
+    project = _project()
+    cands = generate_candidates(project, spacing_m=5000)
+    grid = cands[cands["id"].str.startswith("grid:")]
+    xs = sorted(set(grid.geometry.x))
+    assert [x - X0 for x in xs] == [0.0, 5000.0, 10000.0, 15000.0, 20000.0]  # -1 km .. 22 km
+    assert [y - Y0 for y in sorted(set(grid.geometry.y))] == [-5000.0, 0.0, 5000.0]
+    assert cands["id"].iloc[:4].tolist() == ["area:v0", "area:v6", "area:v14", "area:v20"]
+    assert cands["id"].is_unique
+    project.candidates = project.candidates.iloc[0:0]
+    result = plan(project, k=1)  # empty candidates layer -> generated
+    assert result.new_sites["id"].iloc[0].startswith(("area:", "grid:")) and result.value == 16
+
+
+def test_plan_json_contract():
+    result = plan(_project(), k=1)
+    data = json.loads(json.dumps(result.to_json(), allow_nan=False))
+    assert {"settings", "new_sites", "before", "after", "objective", "optimal", "gap"} <= set(data)
+    assert set(data["new_sites"][0]) >= {"id", "name", "lon", "lat", "children_gained"}
+    assert set(data["before"]) == {
+        "population_total",
+        "population_covered",
+        "children_total",
+        "children_covered",
+        "children_covered_share",
+        "places_counted",
+    }
+    assert data["optimal"] is True and data["gap"] == 0
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True).transform(X0 + 17000, Y0)
+    assert data["new_sites"][0]["lon"] == pytest.approx(lon, abs=1e-6)
+    assert data["new_sites"][0]["lat"] == pytest.approx(lat, abs=1e-6)
+
+
+def test_plan_errors_are_actionable():
+    project = _project()
+    with pytest.raises(PlanningError, match="number of new sites"):
+        plan(project, objective="cover")
+    with pytest.raises(PlanningError, match="unknown objective"):
+        plan(project, k=1, objective="best")
+    outside = project.candidates.iloc[[2]]
+    with pytest.raises(PlanningError, match="inside the municipality boundary"):
+        plan(project, k=1, candidates=outside)
+
+
+def test_add_sites_keeps_places_and_renames_clashing_ids():
+    project = _project()
+    sites = gpd.GeoDataFrame(
+        {"id": ["p1"], "name": ["Uusi"], "opening_hours": ["We 09:00-11:00"]}, geometry=[pt(1, 1)], crs=CRS
+    )
+    out = add_sites(project, sites)
+    assert out.places["id"].tolist() == ["p1", "p1-2"]
+    assert out.places["status"].tolist() == ["existing", "planned"]
+    assert len(project.places) == 1  # the original is untouched
+    assert isinstance(out.places, gpd.GeoDataFrame) and out.places.crs == CRS
+    assert not pd.isna(out.places["opening_hours"]).any()
