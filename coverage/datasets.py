@@ -15,7 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from . import validation
+from . import importers, validation
 from .model import CRS, SPATIAL_LAYERS, InputError, KatveError, Project, Settings, empty_layer
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
@@ -49,9 +49,17 @@ def _load_cached(name: str) -> Project:
         if layer == "boundary":
             boundary = gdf
         layers[layer] = gdf
+    tables = {}
+    for layer in ("visits", "outreach"):  # example (made-up) visitor statistics, see SOURCES.md
+        file = folder / f"{layer}.csv"
+        if file.exists():
+            try:
+                tables[layer] = getattr(importers, f"read_{layer}")(file).data
+            except InputError as exc:
+                problems += exc.problems
     if any(p.severity == "error" for p in problems):  # the embedded data is checked by the tests
         raise InputError(problems)
-    return Project(settings=Settings(), name=meta["name"], path=None, **layers)
+    return Project(settings=Settings(), name=meta["name"], path=None, **layers, **tables)
 
 
 def load_dataset(name: str = DEFAULT_DATASET) -> Project:

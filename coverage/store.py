@@ -14,12 +14,19 @@ A GeoPackage written by another tool with just the data model's required columns
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: saves are not locked against each other
+    fcntl = None  # type: ignore[assignment]
 
 import geopandas as gpd
 import pandas as pd
@@ -117,6 +124,14 @@ def load(path: str | os.PathLike) -> Project:
         raise InputError([Problem(spath, None, "-", "file not found")])
     if p.stat().st_size > MAX_PROJECT_BYTES:
         raise InputError([Problem(spath, None, "-", f"file is larger than {MAX_PROJECT_BYTES // 2**20} MB")])
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    if not head.startswith(b"SQLite format 3\x00"):
+        # GDAL would open whatever the content is (a VRT can name any file or URL): only SQLite gets through
+        from .importers import CONTENT_NAMES, sniff_content
+
+        what = CONTENT_NAMES[sniff_content(head)] if head else "empty"
+        raise InputError([Problem(spath, None, "-", f"not a readable GeoPackage: the file is {what}")])
     version = file_version(p)
     try:
         layers = {str(name) for name, _geom in pyogrio.list_layers(spath)}
@@ -202,7 +217,7 @@ def _write_layers(project: Project, target: str) -> None:
         table = pd.DataFrame(conform(project.layer(name), fields, spatial=False))
         for col in table.columns:  # dates and datetimes as ISO text: portable across GDAL versions
             if table[col].dtype == object or str(table[col].dtype).startswith("datetime"):
-                table[col] = table[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+                table[col] = table[col].map(_iso_or_none)
         pyogrio.write_dataframe(table, target, layer=name, driver="GPKG")
     settings = project.settings.to_dict()
     pyogrio.write_dataframe(
@@ -214,6 +229,13 @@ def _write_layers(project: Project, target: str) -> None:
                       "value": [project.name or "", FORMAT_VERSION, "Katve"]}),
         target, layer=META_LAYER, driver="GPKG",
     )
+
+
+def _iso_or_none(value: object) -> object:
+    """Dates and datetimes as ISO text; missing values (None, NaN, NaT) as NULL."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def save(project: Project, path: str | os.PathLike | None = None, *, force: bool = False) -> str:
@@ -234,16 +256,7 @@ def save(project: Project, path: str | os.PathLike | None = None, *, force: bool
     if target.suffix.lower() != ".gpkg":
         raise KatveError(f"{target}: a project file must end in .gpkg")
     target.parent.mkdir(parents=True, exist_ok=True)
-    on_disk = file_version(target)
-    same_file = project.path is not None and Path(project.path).resolve() == target.resolve()
-    if on_disk is not None and not force:
-        if not same_file or project.version != on_disk:
-            if same_file:
-                raise ConflictError(
-                    f"{target}: the file was changed by someone else after you opened it; "
-                    "reload it (your unsaved changes stay on screen) or save under another name"
-                )
-            raise ConflictError(f"{target}: a file with this name exists already; choose another name")
+    _check_conflict(project, target, file_version(target), force=force)  # fail fast, before writing
 
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp.gpkg", dir=target.parent)
     os.close(fd)
@@ -252,18 +265,57 @@ def save(project: Project, path: str | os.PathLike | None = None, *, force: bool
         _write_layers(project, tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
-        if on_disk is not None:
-            shutil.copy2(target, backup_path(target))
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        version = file_version(tmp)
+        # Compare and replace under a lock: between two processes (or two sessions' threads) the check
+        # above and the rename are not atomic, and without the lock both saves would pass the check and
+        # the later rename would silently drop the other one's work.
+        with _save_lock(target):
+            on_disk = file_version(target)
+            _check_conflict(project, target, on_disk, force=force)
+            if on_disk is not None:
+                shutil.copy2(target, backup_path(target))
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
     project.path = str(target)
-    project.version = file_version(target)
+    project.version = version
     assert project.version is not None
     return project.version
+
+
+def _check_conflict(project: Project, target: Path, on_disk: str | None, *, force: bool) -> None:
+    if on_disk is None or force:
+        return
+    same_file = project.path is not None and Path(project.path).resolve() == target.resolve()
+    if same_file and project.version == on_disk:
+        return
+    if same_file:
+        raise ConflictError(
+            f"{target}: the file was changed by someone else after you opened it; "
+            "reload it (your unsaved changes stay on screen) or save under another name"
+        )
+    raise ConflictError(f"{target}: a file with this name exists already; choose another name")
+
+
+@contextlib.contextmanager
+def _save_lock(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``.<name>.lock`` next to ``target`` (fcntl; no lock where there is none).
+
+    The lock file is left in place: removing it would let a waiting saver lock a file nobody else sees.
+    """
+    lock = target.with_name(f".{target.name}.lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -63,3 +63,9 @@ def test_every_dataset_folder_documents_its_sources():
         if folder.is_dir():
             text = (folder / "SOURCES.md").read_text(encoding="utf-8")
             assert "CC BY 4.0" in text and "children_0_6" in text
+
+
+def test_example_visits_and_outreach_come_with_the_dataset():
+    project = load_dataset("vihti")
+    assert len(project.visits) > 100 and len(project.outreach) > 5
+    assert set(project.visits["place_id"]) <= set(project.places["id"])

@@ -199,3 +199,16 @@ def test_visits_of_unknown_places_load_with_a_warning(tmp_path, vihti):
     assert len(project.visits) == 2  # nothing dropped
     assert [str(w) for w in project.warnings] == [
         f"{path}#visits:2: place_id: no place with id 'GONE' in the places layer"]
+
+
+def test_outreach_without_end_time_round_trips(tmp_path, vihti):
+    vihti.outreach = pd.DataFrame({
+        "place_id": ["V01", "V02"], "start": pd.to_datetime(["2026-12-01 10:00", "2026-12-02 09:30"]),
+        "end": pd.to_datetime(["2026-12-01 11:00", None]), "profession": ["terveydenhoitaja", "psykologi"],
+    })
+    path = tmp_path / "p.gpkg"
+    store.save(vihti, path)
+    loaded = store.load(path)
+    assert list(loaded.outreach["profession"]) == ["terveydenhoitaja", "psykologi"]
+    assert pd.isna(loaded.outreach["end"].iloc[1])
+    assert loaded.outreach["start"].iloc[1].hour == 9
