@@ -385,13 +385,17 @@ def prepare(
 
 
 def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
-    """Return the proposed new sites of a plan as ``id, name, children_gained, geometry`` (EPSG:3067).
+    """Return the proposed new sites of a plan as ``label, id, name, children_gained, geometry`` (EPSG:3067).
+
+    ``label`` is the letter on the maps (A, B, ...); ``best_weekday``, ``best_daypart`` and ``opening_hours``
+    (the suggested session) are kept when the plan gives them.
 
     Accepts a :class:`coverage.planning.PlanResult` (its ``new_sites``), a GeoDataFrame of points, a
     DataFrame or list of dicts with ``lon``/``lat`` (the ``plan --json`` form); ``None`` gives an empty layer.
     """
     empty = gpd.GeoDataFrame(
         {
+            "label": pd.Series(dtype=object),
             "id": pd.Series(dtype=object),
             "name": pd.Series(dtype=object),
             "children_gained": pd.Series(dtype=float),
@@ -431,7 +435,25 @@ def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
         else np.full(n, np.nan)
     )
     geometry = gpd.GeoSeries(shapely.point_on_surface(sites.geometry.to_numpy()) if n else [], crs=CRS)
-    return gpd.GeoDataFrame({"id": ids, "name": names, "children_gained": gained}, geometry=geometry, crs=CRS)
+    out = gpd.GeoDataFrame(
+        {"label": [_letters(i) for i in range(n)], "id": ids, "name": names, "children_gained": gained},
+        geometry=geometry,
+        crs=CRS,
+    )
+    for col in ("best_weekday", "best_daypart", "opening_hours"):
+        if col in sites:
+            out[col] = sites[col].astype(object).where(sites[col].notna(), "").astype(str).to_numpy(object)
+    return out
+
+
+def _letters(i: int) -> str:
+    """Map label of the i-th proposed site: 0 -> A, 25 -> Z, 26 -> AA (places have numbers)."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 
 # --- tables ------------------------------------------------------------------------------------------------

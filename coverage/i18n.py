@@ -704,6 +704,8 @@ _section({
     "export.report.after_map": {"fi": "Kartta ehdotusten jälkeen", "sv": "Kartan efter förslagen",
                                 "en": "The map after the proposals"},
     "export.col.session": {"fi": "Ehdotettu kokoontumisaika", "sv": "Föreslagen tid", "en": "Suggested session"},
+    "export.report.visits_per_month": {"fi": "Käynnit kuukausittain", "sv": "Besök per månad",
+                                       "en": "Visits per month"},
 })
 
 # --- Aineisto page: official data sources (app_pages/aineisto.py; helper "data sources") -------------------

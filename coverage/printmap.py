@@ -236,6 +236,8 @@ def legend_handles(data: ExportData, *, compact: bool = False) -> list:
 
     lang = data.lang
     places = data.result.places
+    if data.plan is not None and len(data.proposals):  # proposals added to a scenario are drawn as stars only
+        places = places.loc[~places["id"].astype(str).isin(set(data.proposals["id"].astype(str)))]
     handles = [
         Line2D([], [], color=COLORS["boundary"], lw=1.4, label=text("legend.boundary", lang)),
         Patch(
@@ -362,24 +364,30 @@ def _size_legend(panel: Any, data: ExportData, top: float) -> float:
 
 
 def _place_list(panel: Any, data: ExportData, numbers: list[tuple[int, str, str]], top: float) -> None:
-    if not numbers:
+    """List the numbered places (and the lettered proposals) under the legend, in two columns if long."""
+    entries = [(str(num), name, False) for num, name, _kind in numbers]
+    if data.plan is not None and len(data.proposals):
+        entries.append(("", text("report.proposals", data.lang), True))
+        entries += [(str(r.label), str(r.name), False) for r in data.proposals.itertuples(index=False)]
+    if not entries:
         return
-    lang = data.lang
-    y = flow(panel, top, text("places_list", lang), fontsize=9.5, weight="bold")
+    y = flow(panel, top, text("places_list", data.lang), fontsize=9.5, weight="bold")
     line = 0.024
-    room = int(max(y - 0.0, 0.0) / line)
-    columns = 1 if len(numbers) <= room else 2
-    per_column = max(room, 1)
+    per_column = max(int(max(y, 0.0) / line), 1)
+    columns = 1 if len(entries) <= per_column else 2
     width = 58 if columns == 1 else 27
-    shown = numbers[: per_column * columns]
-    for k, (num, name, _kind) in enumerate(shown):
+    shown = entries[: per_column * columns]
+    for k, (mark, name, heading) in enumerate(shown):
         col, row = divmod(k, per_column)
         x = 0.0 + col * 0.5
         yy = y - row * line
-        panel.text(x, yy, f"{num}", fontsize=7.5, va="top", ha="left", weight="bold", color=COLORS["text"])
+        if heading:
+            panel.text(x, yy, _ellipsis(name, width + 4), fontsize=8, va="top", weight="bold")
+            continue
+        panel.text(x, yy, mark, fontsize=7.5, va="top", ha="left", weight="bold", color=COLORS["text"])
         panel.text(x + 0.05, yy, _ellipsis(name, width), fontsize=7.5, va="top")
-    if len(numbers) > len(shown):
-        panel.text(0.0, y - per_column * line, f"+ {len(numbers) - len(shown)} …", fontsize=7.5, va="top")
+    if len(entries) > len(shown):
+        panel.text(0.0, y - per_column * line, f"+ {len(entries) - len(shown)} …", fontsize=7.5, va="top")
 
 
 # --- the map itself -----------------------------------------------------------------------------------------
@@ -396,11 +404,15 @@ def draw_map(
 ) -> list[tuple[int, str, str]]:
     """Draw the map layers on ``ax`` (EPSG:3067 metres); return ``[(number, place name, colour key)]``.
 
-    Places are numbered in the order of the project's places; the list explains the numbers.
+    Places are numbered in the order of the project's places; the list explains the numbers. Proposed sites
+    (with a plan) are stars labelled with their letters (``A``, ``B``, ...); a place with the id of a
+    proposed site (a scenario with the proposals added) is drawn as the star only.
     """
     lang = data.lang
     project = data.project
     result = data.result
+    props = data.proposals if (proposals and data.plan is not None) else None
+    hidden = set(props["id"].astype(str)) if props is not None else set()
     ax.set_axis_off()
     boundary = project.boundary.to_crs(CRS) if len(project.boundary) else None
     if boundary is not None:
@@ -464,6 +476,13 @@ def draw_map(
                     zorder=5,
                 )
     places = result.places
+    shown = ~places["id"].astype(str).isin(hidden).to_numpy(bool)
+    all_numbers = [
+        (i + 1, str(n), str(k))
+        for i, (n, k) in enumerate(zip(places["name"], _place_kinds(places), strict=True))
+    ]
+    numbers = [n for n, keep in zip(all_numbers, shown, strict=True) if keep]
+    places = places.loc[shown]
     xy_places = analysis.demand_points(places) if len(places) else np.empty((0, 2))
     kinds = _place_kinds(places)
     fill = np.array(
@@ -495,7 +514,7 @@ def draw_map(
                 linestyles="--" if key == "planned" else "-",
                 zorder=7,
             )
-    props = data.proposals if (proposals and data.plan is not None) else None
+    pxy = np.empty((0, 2))
     if props is not None and len(props):
         pxy = shapely.get_coordinates(props.geometry.to_numpy())
         ax.scatter(
@@ -509,8 +528,19 @@ def draw_map(
             zorder=8,
         )
     _set_extent(ax, data, xy_areas, xy_places)
-    numbers = [(i + 1, str(n), str(k)) for i, (n, k) in enumerate(zip(places["name"], kinds, strict=True))]
-    _labels(ax, data, xy_areas, kids, kmax, xy_places, numbers, label_areas=label_areas)
+    marks = [(str(n), x, y) for (n, _name, _kind), (x, y) in zip(numbers, xy_places, strict=True)]
+    if props is not None:
+        marks += [(str(lab), x, y) for lab, (x, y) in zip(props["label"], pxy, strict=True)]
+    _labels(
+        ax,
+        data,
+        xy_areas,
+        kids,
+        kmax,
+        np.array([(x, y) for _l, x, y in marks]).reshape(-1, 2),
+        [m[0] for m in marks],
+        label_areas=label_areas,
+    )
     if scale_bar:
         add_scale_bar(ax, lang=lang)
     if north_arrow:
@@ -556,7 +586,7 @@ def _labels(
     kids: np.ndarray,
     kmax: float,
     xy_places: np.ndarray,
-    numbers: list[tuple[int, str, str]],
+    marks: list[str],
     *,
     label_areas: bool,
 ) -> None:
@@ -564,10 +594,11 @@ def _labels(
     renderer = ax.figure.canvas.get_renderer()
     taken: list[Any] = []
     to_disp = ax.transData.transform
-    # markers are obstacles: place dots and area circles
+    # markers are obstacles: place dots (60 pt²), proposal stars (320 pt², lettered) and area circles
+    size_pt = np.array([math.sqrt(60.0 if m.isdigit() else 320.0) / 2 for m in marks])
     if len(xy_places):
-        for x, y in to_disp(xy_places):
-            taken.append(_box(x - 5, y - 5, x + 5, y + 5))
+        for (x, y), r in zip(to_disp(xy_places), size_pt * ax.figure.dpi / 72, strict=True):
+            taken.append(_box(x - r, y - r, x + r, y + r))
     is_point = _point_areas(data.result.areas)
     if len(xy_areas):
         radius_px = np.sqrt(_marker_area(kids, kmax)) / 2 * ax.figure.dpi / 72
@@ -576,15 +607,15 @@ def _labels(
                 taken.append(_box(x - r * 0.7, y - r * 0.7, x + r * 0.7, y + r * 0.7))
     for artist in _corner_obstacles(ax):
         taken.append(artist)
-    for (num, _name, _kind), (x, y) in zip(numbers, xy_places, strict=True):
+    for mark, (x, y), r_pt in zip(marks, xy_places, size_pt, strict=True):
         _place_label(
             ax,
             renderer,
             taken,
             x,
             y,
-            str(num),
-            radius_pt=6,
+            mark,
+            radius_pt=float(r_pt),
             force=True,
             fontsize=8,
             weight="bold",
@@ -633,7 +664,7 @@ def _place_label(
         t = ax.annotate(
             label,
             (x, y),
-            xytext=(dx * (radius_pt + 2), dy * (radius_pt + 1)),
+            xytext=(dx * (radius_pt + 4), dy * (radius_pt + 3)),
             textcoords="offset points",
             ha="left" if dx > 0 else "right" if dx < 0 else "center",
             va="bottom" if dy > 0 else "top" if dy < 0 else "center",

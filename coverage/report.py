@@ -21,6 +21,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
@@ -35,6 +36,7 @@ from .export import (
     fmt_share,
     header,
     place_table,
+    prepare,
     text,
     threshold_text,
 )
@@ -181,13 +183,18 @@ class _Document:
             _rect(0.0, self.y - height, sum(w for _h, w, _a in columns), height, color="#2f5d62")
         )
         for head, width, align in columns:
-            wrapped = _wrap_to(self.ax, head, width - _PAD, size, "bold")
+            wrapped, hsize = _wrap_to(self.ax, head, width - _PAD, size, "bold"), size
+            while (
+                hsize > 6
+                and max(_measure(self.ax, ln, hsize, "bold") for ln in wrapped.split("\n")) > width - _PAD
+            ):
+                hsize -= 0.5  # a single long word: shrink rather than spill into the next column
             tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
             self.ax.text(
                 tx,
                 self.y - height / 2,
                 wrapped,
-                fontsize=size,
+                fontsize=hsize,
                 weight="bold",
                 color="white",
                 ha=align,
@@ -600,16 +607,26 @@ def _proposal_page(doc: _Document) -> None:
         )
     props = data.proposals
     rows = [
-        [str(r.id), str(r.name), fmt_number(r.children_gained, lang)] for r in props.itertuples(index=False)
+        [str(r["label"]), str(r["name"]), fmt_number(r["children_gained"], lang), _session(r, lang)]
+        for _, r in props.iterrows()
     ]
     doc.table(
         [
-            (header("id", lang), 0.12, "left"),
-            (header("name", lang), 0.5, "left"),
-            (header("children_gained", lang), 0.25, "right"),
+            (header("rank", lang), 0.05, "left"),
+            (header("name", lang), 0.42, "left"),
+            (header("children_gained", lang), 0.22, "right"),
+            (header("session", lang), 0.31, "left"),
         ],
         rows,
     )
+    changed = getattr(plan, "changed", None)
+    if isinstance(changed, pd.DataFrame) and len(changed) and "name" in changed:
+        order = changed.sort_values("children_0_6", ascending=False) if "children_0_6" in changed else changed
+        names = ", ".join(
+            f"{n} ({fmt_number(c, lang)})" if "children_0_6" in order else str(n)
+            for n, c in zip(order["name"], order.get("children_0_6", order["name"]), strict=True)
+        )
+        doc.paragraph(text("report.newly_covered", lang, names=names), size=9)
     before = _summary_of(getattr(plan, "before", None)) or data.result.summary
     after = _summary_of(getattr(plan, "after", None))
     if after:
@@ -635,11 +652,13 @@ def _proposal_page(doc: _Document) -> None:
             rows,
         )
     doc.y -= 0.01
+    after_data = _scenario_data(data)
+    doc.heading(text("report.after_map", lang), size=11)
     height = max(doc.y - 0.07, 0.3)
     ax = doc.figure_axes(height)
-    draw_map(ax, data)
+    draw_map(ax, after_data)
     doc.ax.legend(
-        handles=legend_handles(data, compact=True),
+        handles=legend_handles(after_data, compact=True),
         loc="upper left",
         bbox_to_anchor=(0.0, doc.y - 0.005),
         ncol=3,
@@ -650,6 +669,39 @@ def _proposal_page(doc: _Document) -> None:
         borderaxespad=0.0,
     )
     doc.y = 0.0
+
+
+def _session(row: pd.Series, lang: str) -> str:
+    """Format the suggested session of a proposed site, e.g. ``ma aamupäivä 8–12`` (empty if not given)."""
+    day, part = str(row.get("best_weekday") or ""), str(row.get("best_daypart") or "")
+    if day not in schedule.WEEKDAYS or not i18n.has(f"daypart.{part}"):
+        return ""
+    weekday = i18n.weekday_name(schedule.WEEKDAYS.index(day), lang, short=True)
+    return f"{weekday} {i18n.t(f'daypart.{part}', lang)}"
+
+
+def _scenario_data(data: ExportData) -> ExportData:
+    """Build the export data of the plan's scenario (the proposals added as places) for the after map.
+
+    Falls back to ``data`` itself when the plan cannot build a scenario (e.g. a bare table of sites).
+    """
+    scenario = getattr(data.plan, "scenario", None)
+    if not callable(scenario):
+        return data
+    try:  # the proposals as existing places: the map then shows what plan.after counts
+        after = scenario(data.project, status="existing")
+    except TypeError:
+        after = scenario(data.project)
+    return prepare(
+        after,
+        data.settings,
+        at=data.result.at,
+        include_planned=data.include_planned,
+        plan=data.plan,
+        lang=data.lang,
+        today=data.today,
+        week=data.week,
+    )
 
 
 def _before_after(a: float, b: float, lang: str, *, digits: int, share: bool) -> list[str]:
@@ -714,15 +766,41 @@ def _visits_page(doc: _Document) -> None:
         )
     doc.table(
         [
-            (header("name", lang), 0.36, "left"),
+            (header("name", lang), 0.32, "left"),
             (header("sessions", lang), 0.14, "right"),
             (header("visitors", lang), 0.12, "right"),
-            (header("visitors_children", lang), 0.12, "right"),
+            (header("visitors_children", lang), 0.15, "right"),
             (header("mean_visitors", lang), 0.13, "right"),
-            (header("first_timer_share", lang), 0.13, "right"),
+            (header("first_timer_share", lang), 0.14, "right"),
         ],
         rows[:_MAX_TABLE_ROWS],
         total=len(rows),
+    )
+    months = figures.months
+    if len(months):
+        per_month = months.groupby("month")[["children", "adults"]].sum().sort_index()
+        doc.y -= 0.01
+        doc.heading(text("report.visits_per_month", lang), size=11)
+        ax = doc.figure_axes(0.25, width=0.92, left=0.06)
+        _month_bars(ax, per_month, lang)
+        doc.y -= 0.04
+
+
+def _month_bars(ax: Any, per_month: pd.DataFrame, lang: str) -> None:
+    """Stacked bars of child and adult visits per month (``per_month`` indexed by ``YYYY-MM``)."""
+    x = np.arange(len(per_month))
+    kids = per_month["children"].to_numpy(float)
+    adults = per_month["adults"].to_numpy(float)
+    ax.bar(x, kids, color=COLORS["covered"], label=header("visitors_children", lang))
+    ax.bar(x, adults, bottom=kids, color="#a6cee3", label=header("visitors_adults", lang))
+    labels = [f"{int(m[5:7])}/{m[:4]}" for m in per_month.index.astype(str)]
+    ax.set_xticks(x, labels, fontsize=7.5, rotation=45 if len(x) > 10 else 0)
+    ax.tick_params(axis="y", labelsize=7.5)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: fmt_number(v, lang)))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(
+        fontsize=7.5, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, borderaxespad=0.2
     )
 
 

@@ -235,7 +235,7 @@ def test_gpkg_layers_for_qgis(data, tmp_path):
     assert sorted(reach["place_id"]) == ["P1", "P2", "P3"]
     assert reach.geometry.area.iloc[0] == pytest.approx(np.pi * (8333.33 / 1.3) ** 2, rel=0.01)
     proposals = pyogrio.read_dataframe(path, layer="ehdotukset")
-    assert proposals["name"].tolist() == ["Erämaan kylätalo"]
+    assert proposals["name"].tolist() == ["Erämaan kylätalo"] and proposals["label"].tolist() == ["A"]
     summary = pyogrio.read_dataframe(path, layer="yhteenveto")
     assert "Testilä" in summary["value"].tolist()
 
@@ -408,6 +408,33 @@ def test_report_with_plan_and_visits_in_swedish(data):
     assert "Föreslagna nya mötesplatser" in text and "Erämaan kylätalo" in text
     assert "145 160 +15" in text  # children within reach before, after, change
     assert "Besöksstatistik" in text and "23 besökare" in text  # 3 sessions, 9 adults + 14 children
+
+
+def test_report_with_the_real_planner(data):
+    from coverage import planning
+
+    plan = planning.plan(_project(), k=1)
+    raw = export.export_bytes(export.prepare(_project(), today=TODAY, plan=plan), "report")
+    pages = [_norm(p) for p in _pdf_text(raw)]
+    page = next(p for p in pages if "Ehdotetut uudet kohtaamispaikat" in p)
+    assert "Kartta ehdotusten jälkeen" in page
+    assert "A Erämaa 15 ma aamupäivä 8–12" in page  # label, name, children gained, suggested session
+    assert "Saavutettaviksi tulevat kylät ja alueet: Erämaa (15)" in page
+    before, after = (
+        _norm(export.fmt_number(plan.before["children_covered"])),
+        _norm(export.fmt_number(plan.after["children_covered"])),
+    )
+    assert f"{before} {after} +15" in page
+
+
+def test_proposal_labels():
+    sites = pd.DataFrame(
+        {"id": [f"s{i}" for i in range(28)], "name": ["x"] * 28, "lon": [24.0] * 28, "lat": [60.4] * 28}
+    )
+    props = export.proposals_from_plan(sites)
+    assert props["label"].tolist()[:3] == ["A", "B", "C"] and props["label"].tolist()[-2:] == ["AA", "AB"]
+    assert props.crs.to_epsg() == 3067 and 6_600_000 < props.geometry.y.iloc[0] < 6_800_000
+    assert len(export.proposals_from_plan(None)) == 0
 
 
 def test_report_pages_are_a4_portrait(report_fi):
