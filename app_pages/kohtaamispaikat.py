@@ -193,15 +193,27 @@ else:
 st.subheader(t("kp.add.header"))
 st.caption(t("kp.add.hint"))
 left, right = st.columns([3, 2])
+
+
+def apply_click(value: dict | None) -> None:
+    """Take a new map click as the new place's coordinates (once per click)."""
+    click = (value or {}).get("last_clicked")
+    if click and (click.get("lat"), click.get("lng")) != ss.get("add_click_applied"):
+        ss["add_click_applied"] = (click.get("lat"), click.get("lng"))
+        ss["add_lat"], ss["add_lon"] = round(float(click["lat"]), 6), round(float(click["lng"]), 6)
+
+
+apply_click(ss.get("kp_map"))  # the click that triggered this rerun, so the marker is drawn there now
+if "add_lat" not in ss:
+    ss["add_lat"], ss["add_lon"] = common.project_centre(project)
 with left:
     m = maps.base_map(project)
     maps.add_boundary(m, project.boundary)
     maps.add_places(m, project.places, lang=view.lang)
     picked = folium.FeatureGroup(name="picked")
-    if "add_lat" in ss and "add_lon" in ss:
-        folium.CircleMarker(
-            [ss["add_lat"], ss["add_lon"]], radius=9, color="#000", weight=3, fill=False
-        ).add_to(picked)
+    folium.CircleMarker([ss["add_lat"], ss["add_lon"]], radius=9, color="#000", weight=3, fill=False).add_to(
+        picked
+    )
     clicked = st_folium(
         m,
         key="kp_map",
@@ -210,12 +222,7 @@ with left:
         returned_objects=["last_clicked"],
         feature_group_to_add=picked,
     )
-click = (clicked or {}).get("last_clicked")
-if click and (click.get("lat"), click.get("lng")) != ss.get("add_click_applied"):
-    ss["add_click_applied"] = (click.get("lat"), click.get("lng"))
-    ss["add_lat"], ss["add_lon"] = round(float(click["lat"]), 6), round(float(click["lng"]), 6)
-if "add_lat" not in ss:
-    ss["add_lat"], ss["add_lon"] = common.project_centre(project)
+apply_click(clicked)
 with right, st.form("add_place", clear_on_submit=False):
     st.text_input(t("kp.col.name"), key="add_name")
     st.text_input(t("kp.col.organiser"), key="add_organiser")
