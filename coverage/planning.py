@@ -2092,17 +2092,21 @@ def plan(
         geometry=gpd.points_from_xy(sites_xy[:, 0], sites_xy[:, 1]) if len(sites_xy) else gpd.GeoSeries([]),
         crs=CRS,
     )
+    picked_ids = new_sites["id"].to_numpy(object)  # in the order of ``chosen``
+    new_sites = new_sites.sort_values("children_gained", ascending=False, kind="stable").reset_index(
+        drop=True
+    )
     site_id = np.full(len(areas), None, dtype=object)
     if objective == "median":
         a = np.asarray(sol.assignment)
         pos = {int(j): i for i, j in enumerate(chosen)}
         for i in np.flatnonzero(a >= 0):
-            site_id[i] = new_sites["id"].iloc[pos[int(a[i])]]
+            site_id[i] = picked_ids[pos[int(a[i])]]
     nearest = after_areas["nearest_place_id"].to_numpy(object)
     is_new = np.array([isinstance(v, str) and v.startswith("__new_site_") for v in nearest], dtype=bool)
     if objective != "median":
         for i in np.flatnonzero(is_new & covered_after & ~covered_before):
-            site_id[i] = new_sites["id"].iloc[int(nearest[i].rsplit("_", 1)[1])]
+            site_id[i] = picked_ids[int(nearest[i].rsplit("_", 1)[1])]
     out_areas = areas.copy()
     out_areas["covered_before"] = covered_before
     out_areas["covered_after"] = covered_after

@@ -434,3 +434,86 @@ def test_add_sites_keeps_places_and_renames_clashing_ids():
     assert len(project.places) == 1  # the original is untouched
     assert isinstance(out.places, gpd.GeoDataFrame) and out.places.crs == CRS
     assert not pd.isna(out.places["opening_hours"]).any()
+
+
+# --- command line -----------------------------------------------------------------------------------------
+
+
+def test_cli_plan_json_contract(capsys):
+    from coverage.cli import main
+
+    code = main(["plan", "--dataset", "kaksineuvoinen", "--new", "2", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    doc = json.loads(out)
+    assert {"settings", "new_sites", "before", "after", "objective", "optimal", "gap"} <= set(doc)
+    assert set(doc["settings"]) == {
+        "mode",
+        "model",
+        "speed_kmh",
+        "circuity",
+        "threshold_minutes",
+        "threshold_km",
+        "at",
+    }
+    assert len(doc["new_sites"]) == 2 and doc["optimal"] is True and doc["gap"] == 0
+    for site in doc["new_sites"]:
+        assert {"id", "name", "lon", "lat", "children_gained"} <= set(site)
+        assert 19 < site["lon"] < 32 and 59 < site["lat"] < 71
+    gained = sum(s["children_gained"] for s in doc["new_sites"])
+    assert doc["after"]["children_covered"] - doc["before"]["children_covered"] == pytest.approx(gained)
+    assert doc["objective"]["kind"] == "cover" and doc["objective"]["value"] == pytest.approx(gained)
+    assert doc["after"]["places_counted"] == doc["before"]["places_counted"] + 2
+    # the before figures are exactly those of `analyze`
+    assert main(["analyze", "--dataset", "kaksineuvoinen", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"] == doc["before"]
+
+
+def test_cli_plan_candidates_file_and_errors(capsys, tmp_path):
+    from coverage.cli import main
+
+    project = _project()
+    path = tmp_path / "project.gpkg"
+    from coverage import store
+
+    store.save(project, path)
+    cands = tmp_path / "candidates.geojson"
+    project.candidates.to_crs("EPSG:4326").to_file(cands, driver="GeoJSON")
+    code = main(["plan", "--project", str(path), "--new", "1", "--candidates", str(cands), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert [s["id"] for s in json.loads(out)["new_sites"]] == ["hall"]
+    assert "outside the municipality boundary" in err  # the third site is left out, and said so
+    # median and set cover through the same command
+    assert main(["plan", "--project", str(path), "--new", "1", "--objective", "median", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["objective"]["kind"] == "median"
+    # errors: one line on stderr, exit 2, no traceback
+    assert main(["plan", "--project", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: give the number of new sites") and "Traceback" not in err
+    only_school = tmp_path / "school.geojson"
+    project.candidates.iloc[[0]].to_file(only_school, driver="GeoJSON")
+    code = main(
+        [
+            "plan",
+            "--project",
+            str(path),
+            "--objective",
+            "set_cover",
+            "--target",
+            "100%",
+            "--candidates",
+            str(only_school),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "unreachable" in err and "at most" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_plan_text_output(capsys):
+    from coverage.cli import main
+
+    assert main(["plan", "--dataset", "vihti", "--new", "1", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "New sites reaching the most children (1)" in out and "proven optimal" in out
+    assert "Jokikunta" in out
