@@ -54,7 +54,7 @@ from scipy import sparse
 
 from . import schedule
 from .model import CRS, KatveError, Problem, Project, Settings
-from .travel import StraightLine, TravelModel, model_from_settings
+from .travel import StraightLine, TravelModel, as_xy, model_from_settings
 
 COUNTED_STATUSES = ("existing",)
 """Statuses that count by default."""
@@ -79,6 +79,7 @@ __all__ = [
     "overlaps",
     "reach_areas",
     "weekday_gain",
+    "weekday_gains",
     "weekday_matrix",
 ]
 
@@ -528,30 +529,54 @@ def weekday_gain(
 
     The gain in a cell is the children within the threshold of ``location`` who are not already covered
     by a place open in that cell. Answers "on which weekday would a new meeting place reach the most
-    children"; ``result.stack().idxmax()`` is the best (weekday, daypart).
+    children"; ``result.stack().idxmax()`` is the best (weekday, daypart). For many locations at once use
+    :func:`weekday_gains` (one pass over the existing places).
 
     Parameters
     ----------
     location : (x, y) in EPSG:3067 or a shapely Point
     """
+    if isinstance(location, shapely.Geometry):
+        location = (location.x, location.y)
+    gains = weekday_gains(project, np.asarray(location, dtype=float).reshape(1, 2), settings, week=week,
+                          include_planned=include_planned, model=model, min_open_minutes=min_open_minutes)
+    out = _cells_frame(gains[0])
+    out.attrs.update(week=_monday(week), min_open_minutes=float(min_open_minutes), value="children_gained")
+    return out
+
+
+def weekday_gains(
+    project: Project,
+    locations: Any,
+    settings: Settings | None = None,
+    *,
+    week: dt.date | None = None,
+    include_planned: bool = False,
+    model: TravelModel | None = None,
+    min_open_minutes: float = DEFAULT_MIN_OPEN_MINUTES,
+) -> np.ndarray:
+    """:func:`weekday_gain` for many locations: an ``(n_locations, 7, 3)`` array of children gained.
+
+    Axis 1 is Mo..Su, axis 2 the dayparts of :data:`coverage.schedule.DAYPARTS`. ``locations`` is an
+    ``(n, 2)`` EPSG:3067 array or points.
+    """
     settings = settings or project.settings
     model = model or model_from_settings(settings)
     monday = _monday(week)
-    if isinstance(location, shapely.Geometry):
-        location = (location.x, location.y)
-    site = np.asarray(location, dtype=float).reshape(1, 2)
+    sites = as_xy(locations)
     places = _in_crs(project.places, "places")
     status = _status_mask(places, include_planned)
     open_cells = _open_cells(places.loc[status], monday, min_open_minutes)
     areas = _in_crs(project.areas, "areas")
     demand = _xy(areas, "areas")
     kids = _demand(areas, "children_0_6")
-    reach = _reach_matrix(model, demand, _xy(places, "places")[status], settings)
-    covered = (reach @ open_cells.astype(np.int32)) > 0
-    new = _reach_matrix(model, demand, site, settings).toarray()[:, 0]
-    out = _cells_frame(kids @ (new[:, None] & ~covered))
-    out.attrs.update(week=monday, min_open_minutes=float(min_open_minutes), value="children_gained")
-    return out
+    some = kids > 0
+    demand, kids = demand[some], kids[some]
+    covered = (_reach_matrix(model, demand, _xy(places, "places")[status], settings)
+               @ open_cells.astype(np.int32)) > 0  # (n_demand, 21)
+    new = sparse.csr_matrix(_reach_matrix(model, demand, sites, settings), dtype=float)  # (n_demand, k)
+    gains = np.asarray(new.T @ (kids[:, None] * ~covered))  # (k, 21)
+    return gains.reshape(len(sites), 7, len(schedule.DAYPARTS))
 
 
 def overlaps(

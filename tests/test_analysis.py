@@ -277,6 +277,12 @@ def test_weekday_gain_prefers_the_cells_without_a_session_nearby():
     assert gain.loc["Mo", "morning"] == 10 and gain.loc["Tu", "afternoon"] == 10
     far = analysis.weekday_gain(weekday_project(), Point(100 * KM, 0), week=dt.date(2026, 1, 12))
     assert (far.to_numpy() == 160).all()
+    many = analysis.weekday_gains(weekday_project(), np.array([[2 * KM, 0], [100 * KM, 0], [500 * KM, 0]]),
+                                  week=dt.date(2026, 1, 12))
+    assert many.shape == (3, 7, 3)
+    np.testing.assert_array_equal(many[0], gain.to_numpy())
+    np.testing.assert_array_equal(many[1], far.to_numpy())
+    assert not many[2].any()  # nobody lives there
 
 
 # --- overlaps ---------------------------------------------------------------------------------------------
