@@ -263,7 +263,7 @@ cols = st.columns(2)
 cols[0].button(t("kp.save.button"), on_click=save, disabled=bool(errors), type="primary", key="save_button")
 cols[1].download_button(
     t("kp.download"),
-    data=lambda: common.project_bytes(common.current_project()),
+    data=lambda snapshot=project: common.project_bytes(snapshot),  # written on click, outside this run
     file_name=common.download_name(project),
     mime="application/geopackage+sqlite3",
     disabled=bool(errors),

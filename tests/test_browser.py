@@ -7,6 +7,7 @@ with CI=true it fails instead.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -67,7 +68,10 @@ def server(tmp_path_factory):
         (maps.LEAFLET_DIR / "leaflet.js").is_file(),
         "Leaflet not fetched: run `make static/leaflet/leaflet.js` (the map is served offline from static/)",
     )
-    pytest.importorskip("playwright.sync_api")
+    _require(
+        importlib.util.find_spec("playwright") is not None,
+        "playwright is not installed (pip install playwright)",
+    )
     port = _free_port()
     projects = tmp_path_factory.mktemp("projects")
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
@@ -208,3 +212,19 @@ def test_map_renders_offline_and_threshold_changes_headline(page, server, tmp_pa
     assert shot.stat().st_size > 10_000
     if os.environ.get("KATVE_SCREENSHOT"):
         shutil.copy(shot, os.environ["KATVE_SCREENSHOT"])
+
+
+def test_download_project_file(page, server, tmp_path):
+    """The Kohtaamispaikat page's download button writes the project on click (deferred) as a valid file."""
+    from coverage import store
+
+    page.goto(f"{server}/kohtaamispaikat")
+    button = page.get_by_role("button", name="Lataa projektitiedosto (.gpkg)")
+    button.wait_for()
+    with page.expect_download() as info:
+        button.click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.name == "vihti.gpkg"
+    project = store.load(target)
+    assert len(project.places) == len(load_dataset("vihti").places)
