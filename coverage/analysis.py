@@ -90,7 +90,7 @@ class AnalysisError(KatveError):
 
 # --- the result -----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality/hash: the fields hold DataFrames
 class CoverageResult:
     """The outcome of :func:`analyze`.
 
@@ -164,7 +164,7 @@ class CoverageResult:
         a = self.areas
         areas = [
             {"id": _str(i), "name": _str(n), "lon": _num(x, 6), "lat": _num(y, 6), "population": _int(pop),
-             "children_0_6": _num(ch, 3), "nearest_place_id": None if pid is None else _str(pid),
+             "children_0_6": _num(ch, 3), "nearest_place_id": _str(pid) or None,
              "straight_km": _num(sk, 3), "distance_km": _num(dk, 3), "minutes": _num(mi, 2),
              "covered": bool(cv)}
             for i, n, x, y, pop, ch, pid, sk, dk, mi, cv in zip(

@@ -140,6 +140,16 @@ def test_no_counted_place_leaves_everything_uncovered_and_json_has_no_nan():
     assert doc["blind_spots"][0]["minutes"] is None and '"minutes": null' in text
 
 
+def test_layers_with_a_repeated_index_work():
+    project = line_project()
+    project.areas.index = [7, 7, 7]
+    project.places.index = [1, 1, 1]
+    r = analysis.analyze(project)
+    assert r.areas["covered"].tolist() == [True, False, False]
+    assert r.to_json()["areas"][0]["nearest_place_id"] == "p0"
+    assert analysis.weekday_matrix(project, week=dt.date(2026, 1, 12)).loc["Tu", "morning"] == 10
+
+
 def test_missing_location_is_reported_by_id():
     project = line_project()
     project.areas.loc[1, "geometry"] = None
