@@ -61,6 +61,9 @@ RC = {
     "hatch.linewidth": 0.6,
 }
 
+_MANY_POLYGONS = 60
+"""More polygon areas than this are a grid: drawn without outlines and without labels."""
+
 _OFFSETS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
 
 
@@ -313,28 +316,30 @@ def legend_handles(data: ExportData, *, compact: bool = False) -> list:
                 label=text("legend.proposal", lang),
             )
         )
-    handles += [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            ls="",
-            mfc=_rgba(COLORS["covered"], 0.45),
-            mec=COLORS["covered"],
-            ms=8,
-            label=text("legend.area_covered", lang),
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            ls="",
-            mfc=_rgba(COLORS["uncovered"], 0.45),
-            mec=COLORS["uncovered"],
-            ms=8,
-            label=text("legend.area_uncovered", lang),
-        ),
-    ]
+    areas = data.result.areas
+    is_point = _point_areas(areas)
+    for key, label in (("covered", "legend.area_covered"), ("uncovered", "legend.area_uncovered")):
+        if is_point.any() or not len(areas):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    ls="",
+                    mfc=_rgba(COLORS[key], 0.45),
+                    mec=COLORS[key],
+                    ms=8,
+                    label=text(label, lang),
+                )
+            )
+        if (~is_point).any():
+            handles.append(
+                Patch(
+                    facecolor=_rgba(COLORS[key], 0.18),
+                    edgecolor=_rgba("#555555", 0.5),
+                    label=text(label, lang),
+                )
+            )
     return handles
 
 
@@ -449,13 +454,14 @@ def draw_map(
     if (~is_point).any():
         polys = areas.loc[~is_point]
         cov = covered[~is_point]
+        many = len(polys) > _MANY_POLYGONS  # a grid: cell outlines would only add noise
         for mask, key in ((cov, "covered"), (~cov, "uncovered")):
             if mask.any():
                 _plot_polygons(
                     ax,
                     polys.geometry[mask],
                     facecolor=_rgba(COLORS[key], 0.18),
-                    edgecolor=_rgba("#555555", 0.5),
+                    edgecolor="none" if many else _rgba("#555555", 0.5),
                     linewidth=0.3,
                     zorder=4,
                 )
@@ -627,6 +633,8 @@ def _labels(
     covered = data.result.areas["covered"].to_numpy(bool)
     names = data.result.areas["name"].astype(str).to_numpy()
     order = np.lexsort((-kids, covered))  # uncovered first, then most children
+    if (~is_point).sum() > _MANY_POLYGONS:  # grid cells have no names worth printing
+        order = order[is_point[order]]
     limit = 40 if is_point.all() else 25
     for i in order[:limit]:
         r_pt = math.sqrt(_marker_area(kids[i : i + 1], kmax)[0]) / 2 if is_point[i] else 2
