@@ -2,7 +2,9 @@
 
 One entry point, :func:`export` (``python -m coverage export`` and the app's "Vienti" page use it), writes one
 of :data:`FORMATS`; :func:`export_bytes` returns the same content as bytes (download buttons). The analysis
-behind every format is computed once by :func:`prepare` into an :class:`ExportData`.
+behind every format is computed once by :func:`prepare` into an :class:`ExportData` (or assembled from
+cached results with :meth:`ExportData.from_parts`). Headers, legends and the report are in Finnish, Swedish
+or English (``lang``; the strings are the ``export.`` section of :mod:`coverage.i18n`).
 
 Formats and their choices
 -------------------------
@@ -12,22 +14,27 @@ Formats and their choices
     ``kohtaamispaikat`` (places + ``counted``, ``children_within``, ``children_nearest``, ``hours_per_week``),
     ``alueet_kattavuus`` (areas + ``nearest_place_id``, ``nearest_place``, ``straight_km``, ``distance_km``,
     ``minutes``, ``covered``), ``kuntaraja``, ``saavutettavuusalueet`` (reach of each counted place),
-    ``katvealueet`` (blind-spot polygons), ``ehdotukset`` (proposed new sites, only with a plan) and the
-    attribute table ``yhteenveto`` (settings, travel model and headline figures as key/value rows).
+    ``katvealueet`` (blind-spot polygons), ``ehdotukset`` (proposed new sites with their map letter, children
+    gained and suggested session; only with a plan) and the attribute table ``yhteenveto`` (settings, travel
+    model and headline figures as key/value rows). Booleans are 0/1 integers (GeoPackage has no booleans).
 ``html``
-    A standalone interactive Leaflet map: Leaflet's JS and CSS are inlined from ``static/leaflet/`` (fetched
-    by ``make static/leaflet/leaflet.js``), no tiles, so it works offline. Text from the data is escaped.
+    The app's interactive map (:func:`coverage.maps.coverage_map`) as one standalone file: Leaflet's JS and
+    CSS inlined from ``static/leaflet/`` (fetched by ``make static/leaflet/leaflet.js``), no tiles, so it
+    works offline; a title box with the headline figure; proposals in yellow. Text from the data is escaped.
 ``png`` / ``pdf``
     The A4 landscape print map of :mod:`coverage.printmap` (matplotlib, no internet).
 ``csv``
     One table (``table="areas"`` or ``"places"``) as Finnish Excel opens it by double-click: ``;`` separator,
-    UTF-8 with BOM, decimal comma, headers in the chosen language, yes/no as words.
+    UTF-8 with BOM, decimal comma, CRLF line ends, headers in the chosen language, yes/no as words. With
+    ``lang="en"`` the separator is ``,`` and the decimal mark ``.``.
 ``xlsx``
     Sheets *Yhteenveto*, *Alueet* and *Kohtaamispaikat* with localised headers, bold frozen header row,
     autofilter, column widths fitted to the content and number formats (``0.0`` for km and children).
 ``ics``
     The family calendar (perhekalenteri): one VEVENT per session of every existing place over a term (RFC
     5545, TZID Europe/Helsinki with its VTIMEZONE, stable UIDs so re-imports update instead of duplicating).
+    Sessions come from :func:`coverage.schedule.open_intervals`, so public holidays (``PH off``) and
+    seasons (``Sep-May``) apply. Default period: the rest of the current term (:func:`term_period`).
 ``report``
     The meeting report of :mod:`coverage.report` (a multi-page A4 PDF).
 
