@@ -150,7 +150,7 @@ PLACE_COLUMNS = (
     "children_within",
     "children_nearest",
 )
-VISIT_COLUMNS = ("visit_days", "visitors_children", "visitors_adults")
+VISIT_COLUMNS = ("sessions", "visitors_children", "visitors_adults")
 _BOOL_COLUMNS = ("children_estimated", "covered", "counted")
 _CODED_COLUMNS = ("status", "kind", "organiser_type")  # translated with i18n.label
 _DECIMALS = {
@@ -492,7 +492,8 @@ def place_table(data: ExportData) -> pd.DataFrame:
 
     ``hours_per_week`` is in the reference week; ``children_within`` the children 0-6 whose area is within
     the threshold of the place (counted or not); ``children_nearest`` the children for whom it is the nearest
-    counted place. With visits in the project: ``visit_days``, ``visitors_children``, ``visitors_adults``.
+    counted place. With visits in the project: ``sessions``, ``visitors_children``, ``visitors_adults``
+    (as :func:`coverage.stats.visits_per_place` counts them).
     """
     p = data.result.places
     areas = data.result.areas
@@ -532,15 +533,21 @@ def place_table(data: ExportData) -> pd.DataFrame:
     out["children_nearest"] = [float(nearest.get(str(i), 0.0)) for i in p["id"].astype(str)]
     visits = data.project.visits
     if visits is not None and len(visits):
-        v = pd.DataFrame(visits).assign(place_id=lambda d: d["place_id"].astype(str))
-        g = v.groupby("place_id")
-        days = g["date"].nunique()
-        kids_v = g["children"].sum()
-        adults = g["adults"].sum()
-        ids = p["id"].astype(str)
-        out["visit_days"] = pd.array([int(days.get(i, 0)) for i in ids], dtype="Int64")
-        out["visitors_children"] = pd.array([int(kids_v.get(i, 0)) for i in ids], dtype="Int64")
-        out["visitors_adults"] = pd.array([int(adults.get(i, 0)) for i in ids], dtype="Int64")
+        from . import stats
+
+        try:  # the same figures as the statistics page: a session is a distinct (place, date)
+            per_place = stats.visits_per_place(data.project).set_index("place_id")
+        except KatveError:  # unreadable visits: the table goes without them (the stats page names why)
+            per_place = None
+        if per_place is not None:
+            ids = p["id"].astype(str)
+            for col, source in (
+                ("sessions", "sessions"),
+                ("visitors_children", "children"),
+                ("visitors_adults", "adults"),
+            ):
+                values = per_place[source].reindex(ids).fillna(0).astype("int64").to_numpy()
+                out[col] = pd.array(values, dtype="Int64")
     return _rounded(out)
 
 

@@ -163,6 +163,13 @@ def test_place_table_reach_and_hours(data):
     assert not table.loc["P4", "counted"]
 
 
+def test_place_table_visits_as_the_stats_count_them():
+    table = export.place_table(export.prepare(_project(visits=True), today=TODAY)).set_index("id")
+    assert table.loc["P1", ["sessions", "visitors_children", "visitors_adults"]].tolist() == [2, 11, 7]
+    assert table.loc["P3", "sessions"] == 0
+    assert "sessions" not in export.place_table(export.prepare(_project(), today=TODAY))
+
+
 # --- csv / xlsx -------------------------------------------------------------------------------------------
 
 
