@@ -371,8 +371,14 @@ def validate_layer(
     # required values
     for name, (_kind, required) in fields.items():
         if required and name in present:
-            for pos in np.flatnonzero(_missing_mask(df[name])):
+            missing = _missing_mask(df[name])
+            for pos in np.flatnonzero(missing):
                 add(int(pos) + 1, name, "required value is missing")
+            if _kind in ("int", "float"):  # 'NaN' / 'nan' written by a program for a missing number
+                values, bad = to_numbers(df[name])
+                raw = df[name].astype(object).to_numpy()
+                for pos in np.flatnonzero(np.isnan(values) & ~bad & ~missing):
+                    add(int(pos) + 1, name, f"required value is missing (got {_show(raw[pos])})")
 
     # values by kind
     for name in fields:

@@ -530,10 +530,17 @@ def test_every_problem_of_a_file_at_once():
         ("p.geojson", b'{"type": "FeatureCollection", "features": []}', "the file holds no data rows"),
         ("p.docx", b"x", "unknown file type '.docx'"),
         ("p.xls", b"x", "old Excel .xls files are not supported"),
-        ("p.xlsx", b"not a zip", "not a readable Excel file"),
-        ("p.gpkg", b"not a geopackage", "not a valid GeoPackage file"),
+        ("p.xlsx", b"not a zip", "a text file, not an Excel .xlsx workbook: it is a CSV or other text"),
+        ("p.xlsx", b"PK\x03\x04 cut short", "not a readable Excel file: it is damaged or cut short"),
+        ("p.gpkg", b"not a geopackage", "the file is a text file, not a GeoPackage"),
+        ("p.gpkg", b"SQLite format 3\x00" + b"\x00" * 200, "not a valid GeoPackage file"),
+        ("p.geojson", b"<OGRVRTDataSource/>", "the file is an XML document, not a GeoJSON file"),
+        ("p.geojson", b"\x89PNG\r\n\x1a\n\x00", "the file is a PNG image, not a GeoJSON file"),
+        ("p.csv", b"<!DOCTYPE html><html><body>Kirjaudu</body></html>", "the file is a web page (HTML)"),
+        ("p.csv", b"%PDF-1.4 \x00\x01", "not a text file: it is a PDF document"),
+        ("p.zip", b"id;nimi\n", "the file is a text file, not a zip archive"),
         ("p.geojson", b"{broken", "not a valid GeoJSON file"),
-        ("p.zip", b"PK\x03\x04 broken", "not a readable zip file"),
+        ("p.zip", b"PK\x03\x04 broken", "not a readable zip file: it is damaged or cut short"),
     ],
 )
 def test_unreadable_files(tmp_path, name, content, message):
@@ -569,7 +576,7 @@ def test_zip_bomb_refused_before_extracting(tmp_path, monkeypatch):
     monkeypatch.setattr(importers, "MAX_UNZIPPED_BYTES", 1_000_000)
     with pytest.raises(InputError) as exc:
         read_places(path)
-    assert "expands to 3 MB" in one(exc, row=None, field="-")
+    assert "expands to 2.9 MB; the limit is 1.0 MB" in one(exc, row=None, field="-")
 
 
 def test_zip_without_data(tmp_path):
