@@ -775,8 +775,32 @@ def family_calendar(
                 ev.add("geo", (round(point.y, 6), round(point.x, 6)))
             ev.add("transp", "TRANSPARENT")
             cal.add_component(ev)
+    _add_outreach_events(cal, project, start=start, end=end, stamp=stamp, lang=lang)
     cal.add_missing_timezones(first_date=start, last_date=end + dt.timedelta(days=1))
     return cal
+
+
+def _add_outreach_events(cal: Any, project: Project, *, start: dt.date, end: dt.date, stamp: dt.datetime,
+                         lang: str) -> None:
+    """Professionals' outreach visits (jalkautuminen) of the period as events of their own."""
+    import icalendar
+
+    from . import stats
+
+    if not len(project.outreach):
+        return
+    for visit in stats.outreach_events(project, start=start, end=end):
+        ev = icalendar.Event()
+        ev.add("uid", f"{visit.uid}@katve")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", visit.start.astimezone(schedule.TZ))
+        ev.add("dtend", visit.end.astimezone(schedule.TZ))
+        ev.add("summary", visit.summary)
+        ev.add("location", visit.location or visit.place)
+        if visit.description:
+            ev.add("description", visit.description)
+        ev.add("categories", [text("outreach", lang)])
+        cal.add_component(ev)
 
 
 def _event_description(row: pd.Series, lang: str) -> str:

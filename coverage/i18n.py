@@ -469,6 +469,7 @@ _section({
                         "sv": "Rapport till familjecentrets nätverksmöte",
                         "en": "Report for the family centre network meeting"},
     "export.calendar": {"fi": "Perhekalenteri", "sv": "Familjekalender", "en": "Family calendar"},
+    "export.outreach": {"fi": "Jalkautuminen", "sv": "Uppsökande besök", "en": "Outreach visit"},
     "export.printed": {"fi": "Tulostettu {date}", "sv": "Utskriven {date}", "en": "Printed {date}"},
     "export.north": {"fi": "P", "sv": "N", "en": "N"},
     "export.travel.minutes": {"fi": "{mode}, enintään {value} min", "sv": "{mode}, högst {value} min",

@@ -534,7 +534,15 @@ def test_cli_subprocess_ics(tmp_path):
     assert proc.returncode == 0, proc.stderr
     cal, events = _events(out.read_bytes())
     assert str(cal["X-WR-CALNAME"]).startswith("Familjekalender")
-    assert len(events) == 7  # six places, one of them twice a week (Mo, We)
+    outreach = [e for e in events if e.get("categories") and
+                str(e.get("categories").cats[0]) == "Uppsökande besök"]
+    sessions = [e for e in events if e not in outreach]
+    assert len(sessions) == 7  # six places, one of them twice a week (Mo, We)
+    from coverage.datasets import load_dataset
+
+    visits = load_dataset("kaksineuvoinen").outreach
+    in_week = visits["start"].between("2026-09-07", "2026-09-14")
+    assert len(outreach) == int(in_week.sum())
 
 
 # --- the Vienti page ---------------------------------------------------------------------------------------
@@ -596,3 +604,32 @@ def test_vienti_page_document_language(app, downloads):
         csv.reader(io.StringIO(downloads["vienti_csv_places"][0]().decode("utf-8-sig")), delimiter=";")
     )
     assert rows[0][:2] == ["Kod", "Namn"]
+
+
+def test_calendar_includes_outreach_visits_of_the_period():
+    import datetime as dt
+
+    import icalendar
+    import pandas as pd
+
+    from coverage import export
+    from coverage.datasets import load_dataset
+
+    project = load_dataset("vihti")
+    project.outreach = pd.DataFrame({
+        "place_id": ["V02", "V04"], "start": pd.to_datetime(["2026-12-01 10:30", "2027-03-03 10:00"]),
+        "end": pd.to_datetime(["2026-12-01 11:30", None]),
+        "profession": ["neuvolan terveydenhoitaja", "perheneuvoja"], "organisation": ["Hyvinvointialue", ""],
+        "notes": ["", ""],
+    })
+    cal = export.family_calendar(project, start=dt.date(2026, 11, 30), end=dt.date(2026, 12, 6))
+    parsed = icalendar.Calendar.from_ical(cal.to_ical())
+    events = [e for e in parsed.walk("VEVENT")]
+    outreach = [e for e in events if "Jalkautuminen" in str(e.get("categories").cats[0] if e.get("categories") else "")]
+    assert len(outreach) == 1  # the March visit is outside the period
+    ev = outreach[0]
+    assert "neuvolan terveydenhoitaja" in str(ev.get("summary")) + str(ev.get("description"))
+    assert ev.decoded("dtstart").hour == 10 and ev.decoded("dtstart").minute == 30
+    assert ev.decoded("dtend").hour == 11 and ev.decoded("dtend").minute == 30
+    sessions = [e for e in events if e not in outreach]
+    assert len(sessions) > 5  # the places' own sessions are still there
