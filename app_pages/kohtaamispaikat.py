@@ -136,7 +136,7 @@ choice = {
     for name, values in common.CHOICE_OPTIONS.items()
 }
 config = {
-    "check": st.column_config.TextColumn(t("kp.col.check"), disabled=True, width="medium"),
+    "check": st.column_config.TextColumn(t("kp.col.check"), disabled=True, width="large"),
     "lat": st.column_config.NumberColumn(t("kp.col.lat"), format="%.6f", min_value=-90, max_value=90),
     "lon": st.column_config.NumberColumn(t("kp.col.lon"), format="%.6f", min_value=-180, max_value=180),
     **{
