@@ -298,8 +298,22 @@ def test_compute_reports_problems_of_both_tables(project):
     assert [p.field for p in err.value.problems] == ["date", "start"]
 
 
+def _bare(name: str):
+    """An embedded data set without its example visits and outreach."""
+    project = load_dataset(name)
+    project.visits, project.outreach = project.visits.iloc[0:0], project.outreach.iloc[0:0]
+    return project
+
+
+def _bare_app(app):
+    """The app's current project (embedded Vihti) without its example visits and outreach."""
+    project = app.session_state["project"]
+    project.visits, project.outreach = project.visits.iloc[0:0], project.outreach.iloc[0:0]
+    return app
+
+
 def test_empty_project_has_no_visits():
-    result = stats.compute(load_dataset("kaksineuvoinen"), today=dt.date(2025, 10, 1))
+    result = stats.compute(_bare("kaksineuvoinen"), today=dt.date(2025, 10, 1))
     assert not result.has_visits and not result.has_home_areas
     assert result.totals["sessions"] == 0 and math.isnan(result.totals["mean_visitors"])
     assert len(result.places) == 6 and result.places["visitors"].sum() == 0
@@ -327,10 +341,13 @@ def test_cli_text_and_period(capsys):
     assert "Outreach 2025-10-01 – 2025-10-31" in out
 
 
-def test_cli_no_visits(capsys):
-    assert main(["stats", "--dataset", "kaksineuvoinen", "--today", "2025-10-01"]) == 0
+def test_cli_no_visits(capsys, tmp_path):
+    store.save(_bare("kaksineuvoinen"), tmp_path / "k.gpkg")
+    assert main(["stats", "--project", str(tmp_path / "k.gpkg"), "--today", "2025-10-01"]) == 0
     out, _err = capsys.readouterr()
     assert out.startswith("No visits recorded (Kaksineuvoinen (Kauhava + Evijärvi))")
+    assert main(["stats", "--dataset", "kaksineuvoinen", "--today", "2026-10-01"]) == 0
+    assert capsys.readouterr().out.startswith("Visits 2026-")  # the embedded example visits
     assert "no outreach: Perhekeskus Kaislan kohtaamispaikka" in out
 
 
@@ -421,6 +438,7 @@ def _ok(at):
 
 
 def test_page_loads_examples_and_shows_their_figures(app):
+    _bare_app(app)
     app.switch_page(PAGE).run()
     _ok(app)
     assert app.header[0].value == "Kävijätilastot ja jalkautuminen: Vihti"
@@ -440,6 +458,7 @@ def test_page_loads_examples_and_shows_their_figures(app):
 
 
 def test_page_records_a_session_and_rejects_a_bad_one(app):
+    _bare_app(app)
     app.switch_page(PAGE).run()
     app.selectbox(key="tilastot_entry_place").set_value("V02")
     app.date_input(key="tilastot_entry_date").set_value(dt.date(2025, 10, 7))
@@ -466,6 +485,7 @@ def test_page_records_a_session_and_rejects_a_bad_one(app):
 
 
 def test_page_adds_outreach_and_saves(app, projects_dir):
+    _bare_app(app)
     app.switch_page(PAGE).run()
     term = stats.term_bounds(dt.date.today())
     app.selectbox(key="tilastot_oentry_place").set_value("V03")
@@ -489,6 +509,7 @@ def test_page_adds_outreach_and_saves(app, projects_dir):
 
 @pytest.mark.parametrize(("lang", "header"), [("sv", "Besöksstatistik"), ("en", "Visitor statistics")])
 def test_page_in_swedish_and_english(app, lang, header):
+    _bare_app(app)
     app.selectbox(key="lang").set_value(lang).run()
     app.switch_page(PAGE).run()
     _button(app, "tilastot_examples").click().run()
