@@ -1,0 +1,1267 @@
+"""Travel times on an OpenStreetMap road network (``.osm.pbf``), behind the :mod:`coverage.travel` interface.
+
+The network is read with pyosmium in one streaming pass, turned into a graph per travel mode and cached as
+plain ``.npz`` arrays (no pickle) under ``.katve-cache/`` next to the extract, keyed by the file's SHA-256.
+
+Graph
+    Nodes are OSM nodes where ways meet or end; an edge is the stretch of one way between two such nodes and
+    keeps its full geometry as segments (for snapping and drawing). Lengths are metres in EPSG:3067.
+Speeds
+    ``walk`` and ``bike`` use the mode speed of the settings (walking with a pram 4 km/h, bike 15 km/h) on
+    every edge they may use. ``car`` uses the ``maxspeed`` tag where present (numbers, ``mph``, ``FI:urban``,
+    ``FI:rural``, ...) and otherwise :data:`CAR_SPEEDS_KMH` by ``highway`` class (Finnish defaults: 80 km/h
+    general limit on rural main roads, slower on minor and gravel roads). Only cars obey ``oneway``
+    (``junction=roundabout`` and motorways imply it).
+Snapping
+    Each point is snapped to the nearest point on the nearest road segment the mode may use (motorways and
+    their links are not snapped to by cars; walkers and cyclists never see them). The straight leg from the
+    point to the road is travelled at ``snap_speed_kmh`` (the mode speed; 20 km/h for cars, a yard or
+    unmapped private road) and its length is reported. Points farther than ``max_snap_m`` (500 m) from any
+    usable road raise :class:`OffNetworkWarning` and are listed as warnings on the result. Two points less
+    than ``max_snap_m`` apart may also go straight from one to the other at that speed, whichever is faster
+    (so two houses on either side of a field are not sent round by the road).
+Shortest paths
+    ``scipy.sparse.csgraph.dijkstra`` on a CSR matrix. :meth:`NetworkModel.nearest` runs one multi-source
+    search (``min_only=True``) from all destinations on the reversed graph, so its cost hardly depends on
+    the number of destinations. Snapped points become virtual nodes joined to both ends of their edge, and two
+    points on the same edge also get the direct route along it, so results are exact for the graph.
+    Unreachable pairs get ``inf`` minutes and index ``-1``.
+Reach areas
+    :meth:`NetworkModel.reach_polygons` returns, per point, the roads (partial edges included) from which the
+    point is reachable in the time limit, buffered by ``buffer_m`` (default 100 m). The buffer is traced on a
+    fine grid: GEOS takes minutes to union thousands of overlapping road buffers. A reach area is a map
+    picture; coverage figures come from :meth:`NetworkModel.nearest` (a house 80 m from a reachable road
+    but across a river is inside the picture, not covered).
+Access
+    ``access`` / ``vehicle`` / ``motor_vehicle`` / ``motorcar`` / ``bicycle`` / ``foot`` tags are read, the
+    most specific winning; ``no``, ``agricultural``, ``forestry``, ``emergency`` and ``military`` exclude a
+    way, ``private`` does not (homes in the countryside are reached by private roads). Pram walking uses
+    no steps; cyclists use footways only where ``bicycle=yes``/``designated``.
+
+Examples
+--------
+>>> import numpy as np
+>>> g = RoadGraph.from_edges(
+...     np.array([[0.0, 0.0], [1000.0, 0.0], [2000.0, 0.0]]), u=[0, 1], v=[1, 2], mode="walk")
+>>> m = NetworkModel(g, speed_kmh=6.0)
+>>> m.minutes(np.array([[0.0, 0.0]]), np.array([[2000.0, 0.0]]))  # 2 km at 6 km/h
+array([[20.]])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .model import CRS, DEFAULT_SPEEDS_KMH, MODES, KatveError, Problem, Settings
+from .travel import Nearest, Pairs, as_xy
+
+__all__ = [
+    "CAR_SPEEDS_KMH",
+    "NetworkError",
+    "NetworkModel",
+    "NetworkNearest",
+    "OffNetworkWarning",
+    "RoadGraph",
+    "Snap",
+    "cache_dir_for",
+    "load_graph",
+    "model_from_settings",
+    "read_pbf",
+]
+
+CACHE_DIRNAME = ".katve-cache"
+CACHE_VERSION = 1
+"""Bump when the graph building changes: old cache files are then ignored."""
+
+DEFAULT_MAX_SNAP_M = 500.0
+"""Points farther than this from any usable road get an :class:`OffNetworkWarning`."""
+
+CAR_ACCESS_SPEED_KMH = 20.0
+"""Speed of a car's snapping leg (yard, unmapped private road)."""
+
+MIN_COMPONENT_M = 1000.0
+"""Road pieces not connected to the rest and shorter than this in total are dropped (mapping fragments)."""
+
+HIGHWAY_CLASSES: tuple[str, ...] = (
+    "other", "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary",
+    "secondary_link", "tertiary", "tertiary_link", "unclassified", "residential", "living_street", "service",
+    "road", "track", "pedestrian", "footway", "cycleway", "path", "bridleway", "steps", "corridor",
+)  # fmt: skip
+"""``edge_class`` codes index this tuple."""
+
+CAR_SPEEDS_KMH: dict[str, float] = {
+    "motorway": 100.0,
+    "motorway_link": 60.0,
+    "trunk": 80.0,
+    "trunk_link": 50.0,
+    "primary": 80.0,
+    "primary_link": 50.0,
+    "secondary": 70.0,
+    "secondary_link": 50.0,
+    "tertiary": 60.0,
+    "tertiary_link": 40.0,
+    "unclassified": 50.0,
+    "residential": 40.0,
+    "living_street": 20.0,
+    "service": 20.0,
+    "road": 40.0,
+    "track": 30.0,
+}
+"""Car speeds by ``highway`` class where ``maxspeed`` is not tagged (Finnish rural defaults)."""
+
+MAXSPEED_ZONES_KMH: dict[str, float] = {
+    "fi:urban": 50.0,
+    "fi:rural": 80.0,
+    "fi:motorway": 120.0,
+    "fi:trunk": 100.0,
+    "fi:living_street": 20.0,
+    "fi:pedestrian_zone": 20.0,
+    "walk": 6.0,
+}
+
+_WALK_CLASSES = frozenset(CAR_SPEEDS_KMH) - {"motorway", "motorway_link"} | {
+    "pedestrian", "footway", "cycleway", "path", "bridleway", "corridor",
+}  # fmt: skip
+"""Pram walking: no motorways, no steps."""
+_BIKE_CLASSES = frozenset(CAR_SPEEDS_KMH) - {"motorway", "motorway_link"} | {"cycleway", "path"}
+_BIKE_IF_ALLOWED = frozenset({"footway", "pedestrian", "bridleway"})
+_CAR_CLASSES = frozenset(CAR_SPEEDS_KMH)
+_NO_SNAP_CAR = frozenset({"motorway", "motorway_link"})
+
+_DENIED = frozenset({"no", "agricultural", "forestry", "agricultural;forestry", "emergency", "military"})
+_ALLOWED = frozenset({"yes", "designated", "permissive", "official", "destination", "private", "customers"})
+_YES = frozenset({"yes", "true", "1"})
+_TAG_KEYS = (
+    "highway", "maxspeed", "oneway", "junction", "access", "vehicle", "motor_vehicle", "motorcar",
+    "foot", "bicycle", "motorroad", "area",
+)  # fmt: skip
+
+
+class NetworkError(KatveError):
+    """The road network cannot be used: missing or invalid file, no roads for the mode."""
+
+
+class OffNetworkWarning(UserWarning):
+    """Some points are far from any road the travel mode may use; their times include a long straight leg."""
+
+
+# --- graph -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class RoadGraph:
+    """A road network for one travel mode, as plain arrays (EPSG:3067 metres).
+
+    Attributes
+    ----------
+    mode : str
+        ``walk``, ``bike`` or ``car``.
+    node_xy : ndarray, shape (N, 2)
+        Node coordinates.
+    edge_u, edge_v : ndarray of int64, shape (E,)
+        End nodes; the geometry runs from ``u`` to ``v``.
+    edge_length_m : ndarray, shape (E,)
+        Length along the geometry.
+    edge_speed_kmh : ndarray, shape (E,)
+        Car speed by ``maxspeed`` / class; ``nan`` means "the mode speed" (walk, bike).
+    edge_forward, edge_backward : ndarray of bool, shape (E,)
+        Whether the mode may travel ``u -> v`` / ``v -> u``.
+    edge_class : ndarray of uint8, shape (E,)
+        Index into :data:`HIGHWAY_CLASSES`.
+    edge_snap : ndarray of bool, shape (E,)
+        Whether points may be snapped to the edge.
+    seg_xy : ndarray, shape (S, 4)
+        Straight segments ``x0, y0, x1, y1`` of all edges, in order along each edge.
+    seg_edge : ndarray of int64, shape (S,)
+        Edge of each segment.
+    seg_offset_m : ndarray, shape (S,)
+        Distance from the edge's ``u`` end to the segment's start.
+    source, sha256 : str
+        File name of the extract and its SHA-256 (empty for synthetic graphs).
+    """
+
+    mode: str
+    node_xy: np.ndarray
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_length_m: np.ndarray
+    edge_speed_kmh: np.ndarray
+    edge_forward: np.ndarray
+    edge_backward: np.ndarray
+    edge_class: np.ndarray
+    edge_snap: np.ndarray
+    seg_xy: np.ndarray
+    seg_edge: np.ndarray
+    seg_offset_m: np.ndarray
+    source: str = ""
+    sha256: str = ""
+
+    _ARRAYS = (
+        "node_xy", "edge_u", "edge_v", "edge_length_m", "edge_speed_kmh", "edge_forward", "edge_backward",
+        "edge_class", "edge_snap", "seg_xy", "seg_edge", "seg_offset_m",
+    )  # fmt: skip
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.node_xy)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of edges."""
+        return len(self.edge_u)
+
+    @classmethod
+    def from_edges(
+        cls,
+        node_xy: np.ndarray,
+        u: Sequence[int] | np.ndarray,
+        v: Sequence[int] | np.ndarray,
+        *,
+        mode: str,
+        speed_kmh: Sequence[float] | np.ndarray | None = None,
+        forward: Sequence[bool] | np.ndarray | None = None,
+        backward: Sequence[bool] | np.ndarray | None = None,
+    ) -> RoadGraph:
+        """Build a graph of straight edges between given nodes (synthetic networks, tests, benchmarks).
+
+        Parameters
+        ----------
+        node_xy : array, shape (N, 2)
+            Node coordinates in EPSG:3067 metres.
+        u, v : arrays of int
+            Edge end nodes.
+        mode : str
+            Travel mode the graph is for.
+        speed_kmh : array, optional
+            Per-edge speed; default ``nan`` (the mode speed).
+        forward, backward : arrays of bool, optional
+            Allowed directions; default both.
+        """
+        xy = np.asarray(node_xy, dtype=float)
+        eu, ev = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
+        n_e = len(eu)
+        seg = np.column_stack([xy[eu], xy[ev]]) if n_e else np.empty((0, 4))
+        return cls(
+            mode=mode,
+            node_xy=xy,
+            edge_u=eu,
+            edge_v=ev,
+            edge_length_m=np.hypot(seg[:, 2] - seg[:, 0], seg[:, 3] - seg[:, 1]),
+            edge_speed_kmh=np.full(n_e, np.nan) if speed_kmh is None else np.asarray(speed_kmh, dtype=float),
+            edge_forward=np.ones(n_e, bool) if forward is None else np.asarray(forward, dtype=bool),
+            edge_backward=np.ones(n_e, bool) if backward is None else np.asarray(backward, dtype=bool),
+            edge_class=np.zeros(n_e, np.uint8),
+            edge_snap=np.ones(n_e, bool),
+            seg_xy=seg,
+            seg_edge=np.arange(n_e, dtype=np.int64),
+            seg_offset_m=np.zeros(n_e),
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the arrays to an ``.npz`` file (atomically; no pickle)."""
+        path = Path(path)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        meta = np.array([self.mode, self.source, self.sha256, str(CACHE_VERSION)])
+        with open(tmp, "wb") as fh:
+            np.savez(fh, meta=meta, **{name: getattr(self, name) for name in self._ARRAYS})
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> RoadGraph:
+        """Read a graph written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as data:
+            mode, source, sha, version = (str(s) for s in data["meta"])
+            if version != str(CACHE_VERSION):
+                raise NetworkError(f"{path}: cache format {version}, expected {CACHE_VERSION}")
+            return cls(mode=mode, source=source, sha256=sha, **{name: data[name] for name in cls._ARRAYS})
+
+    def to_geodataframe(self) -> Any:
+        """Edges as a GeoDataFrame of LineStrings (EPSG:3067) with class, speed and direction columns."""
+        import geopandas as gpd
+        import shapely
+
+        starts = self.seg_xy[:, :2]
+        last = np.r_[self.seg_edge[1:] != self.seg_edge[:-1], True]
+        # Per edge: every segment start plus the last segment's end.
+        coords = np.concatenate([starts, self.seg_xy[last, 2:]])
+        ids = np.concatenate([self.seg_edge, self.seg_edge[last]])
+        order = np.argsort(
+            np.concatenate([np.arange(len(starts)) * 2, np.flatnonzero(last) * 2 + 1]), kind="stable"
+        )
+        lines = shapely.linestrings(coords[order], indices=ids[order])
+        classes = np.asarray(HIGHWAY_CLASSES, dtype=object)[self.edge_class]
+        return gpd.GeoDataFrame(
+            {
+                "highway": classes,
+                "length_m": self.edge_length_m,
+                "speed_kmh": self.edge_speed_kmh,
+                "forward": self.edge_forward,
+                "backward": self.edge_backward,
+            },
+            geometry=lines,
+            crs=CRS,
+        )
+
+
+# --- reading an .osm.pbf -----------------------------------------------------------------------------------
+
+
+def _check_pbf(path: Path) -> None:
+    if not path.exists():
+        raise NetworkError(f"road network file not found: {path}")
+    if not path.is_file():
+        raise NetworkError(f"road network path is not a file: {path}")
+    with open(path, "rb") as fh:
+        head = fh.read(32)
+    # An .osm.pbf starts with a 4-byte length and a BlobHeader whose type is "OSMHeader".
+    if len(head) < 15 or head[4:15] != b"\n\tOSMHeader":
+        raise NetworkError(
+            f"{path} is not an OpenStreetMap .osm.pbf file; download an extract in PBF format "
+            "(e.g. from download.geofabrik.de or extract.bbbike.org)"
+        )
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 hex digest of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class _Ways:
+    """Highway ways as flat arrays: nodes of way ``w`` are ``ptr[w]:ptr[w + 1]``."""
+
+    ptr: np.ndarray
+    ref: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    tags: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _read_ways(path: Path) -> _Ways:
+    import osmium
+
+    refs: list[int] = []
+    lons: list[float] = []
+    lats: list[float] = []
+    counts: list[int] = []
+    tags: dict[str, list[str]] = {k: [] for k in _TAG_KEYS}
+    nan = math.nan
+    try:
+        fp = (
+            osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+            .with_locations()
+            .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+            .with_filter(osmium.filter.KeyFilter("highway"))
+        )
+        for way in fp:
+            k = 0
+            for nd in way.nodes:
+                loc = nd.location
+                refs.append(nd.ref)
+                if loc.valid():  # nodes outside a clipped extract have no location
+                    lons.append(loc.lon)
+                    lats.append(loc.lat)
+                else:
+                    lons.append(nan)
+                    lats.append(nan)
+                k += 1
+            counts.append(k)
+            wt = way.tags
+            for key in _TAG_KEYS:
+                tags[key].append(wt.get(key, ""))
+    except (RuntimeError, ValueError) as exc:  # osmium reports corrupt input as RuntimeError
+        raise NetworkError(f"cannot read road network {path}: {exc}") from None
+    ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    from pyproj import Transformer
+
+    lon, lat = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    x, y = Transformer.from_crs("EPSG:4326", CRS, always_xy=True).transform(lon, lat)
+    return _Ways(
+        ptr=ptr,
+        ref=np.asarray(refs, dtype=np.int64),
+        x=np.asarray(x, dtype=float),
+        y=np.asarray(y, dtype=float),
+        tags={k: np.asarray(v, dtype=object).astype(str) for k, v in tags.items()},
+    )
+
+
+def parse_maxspeed(value: str) -> float:
+    """Speed in km/h from an OSM ``maxspeed`` value; ``nan`` when absent or not understood.
+
+    Examples
+    --------
+    >>> parse_maxspeed("80"), parse_maxspeed("FI:urban"), parse_maxspeed("30 mph"), parse_maxspeed("none")
+    (80.0, 50.0, 48.28, nan)
+    """
+    text = (value or "").strip().lower()
+    if not text:
+        return math.nan
+    if text in MAXSPEED_ZONES_KMH:
+        return MAXSPEED_ZONES_KMH[text]
+    parts = [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]
+    speeds = []
+    for part in parts:
+        factor = 1.0
+        if part.endswith("mph"):
+            factor, part = 1.609344, part[:-3].strip()
+        elif part.endswith("km/h"):
+            part = part[:-4].strip()
+        try:
+            speeds.append(float(part) * factor)
+        except ValueError:
+            if part in MAXSPEED_ZONES_KMH:
+                speeds.append(MAXSPEED_ZONES_KMH[part])
+    speeds = [s for s in speeds if 0 < s < 200]
+    return round(min(speeds), 2) if speeds else math.nan
+
+
+def _permission(tags: dict[str, np.ndarray], keys: Sequence[str]) -> np.ndarray:
+    """Access per way, the most specific of ``keys`` (listed first) winning: 1 yes, -1 no, 0 unknown."""
+    out = np.zeros(len(tags["highway"]), dtype=np.int8)
+    for key in reversed(keys):  # the most specific key is applied last and wins
+        val = tags[key]
+        out[np.isin(val, list(_ALLOWED))] = 1
+        out[np.isin(val, list(_DENIED))] = -1
+    return out
+
+
+def _mode_ways(t: dict[str, np.ndarray], mode: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per way: usable, forward allowed, backward allowed, car speed (nan for walk/bike)."""
+    hw = t["highway"]
+    motorroad = np.isin(t["motorroad"], list(_YES))
+    area = np.isin(t["area"], list(_YES))
+    n = len(hw)
+    both = np.ones(n, bool)
+    if mode == "walk":
+        perm = _permission(t, ("foot", "access"))
+        ok = np.isin(hw, list(_WALK_CLASSES)) & ~motorroad & (perm >= 0)
+        return ok, both, both.copy(), np.full(n, np.nan)
+    if mode == "bike":
+        perm = _permission(t, ("bicycle", "vehicle", "access"))
+        ok = (np.isin(hw, list(_BIKE_CLASSES)) & (perm >= 0)) | (
+            np.isin(hw, list(_BIKE_IF_ALLOWED)) & (perm > 0)
+        )
+        return ok & ~motorroad, both, both.copy(), np.full(n, np.nan)
+    perm = _permission(t, ("motorcar", "motor_vehicle", "vehicle", "access"))
+    ok = np.isin(hw, list(_CAR_CLASSES)) & (perm >= 0) & ~area
+    oneway = t["oneway"]
+    implied = np.isin(t["junction"], ["roundabout", "circular"]) | np.isin(hw, ["motorway", "motorway_link"])
+    fwd_only = np.isin(oneway, list(_YES)) | (implied & (oneway != "no"))
+    bwd_only = np.isin(oneway, ["-1", "reverse"])
+    uniq, inv = np.unique(t["maxspeed"], return_inverse=True)
+    speed = np.array([parse_maxspeed(s) for s in uniq], dtype=float)[inv]
+    uniq, inv = np.unique(hw, return_inverse=True)
+    default = np.array([CAR_SPEEDS_KMH.get(h, 30.0) for h in uniq], dtype=float)[inv]
+    speed = np.where(np.isfinite(speed), speed, default)
+    return ok, ~bwd_only, ~fwd_only | bwd_only, speed
+
+
+def _build_graph(
+    ways: _Ways, mode: str, *, source: str = "", sha256: str = "", min_component_m: float = MIN_COMPONENT_M
+) -> RoadGraph:
+    """Graph for one mode from the parsed ways (vectorised; see the module docstring)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    ok, fwd_w, bwd_w, speed_w = _mode_ways(ways.tags, mode)
+    counts = np.diff(ways.ptr)
+    row_way = np.repeat(np.arange(len(counts)), counts)
+    keep_row = ok[row_way]
+    wid, ref, x, y = row_way[keep_row], ways.ref[keep_row], ways.x[keep_row], ways.y[keep_row]
+    valid = np.isfinite(x) & np.isfinite(y)
+    # A piece is a run of consecutive located nodes of one way; missing nodes (clipped extract) break ways.
+    prev_way = np.r_[-1, wid[:-1]]
+    prev_valid = np.r_[False, valid[:-1]]
+    starts = (wid != prev_way) | ~prev_valid
+    piece = np.cumsum(starts)[valid]
+    wid, ref, x, y = wid[valid], ref[valid], x[valid], y[valid]
+    if len(ref) == 0:
+        raise NetworkError(f"{source or 'the road network'}: no roads usable by {mode} in this extract")
+    dup = np.r_[False, (piece[1:] == piece[:-1]) & (ref[1:] == ref[:-1])]  # repeated node refs
+    piece, wid, ref, x, y = piece[~dup], wid[~dup], ref[~dup], x[~dup], y[~dup]
+    first = np.r_[True, piece[1:] != piece[:-1]]
+    last = np.r_[piece[1:] != piece[:-1], True]
+    single = first & last
+    piece, wid, ref, x, y, first, last = (a[~single] for a in (piece, wid, ref, x, y, first, last))
+    if len(ref) == 0:
+        raise NetworkError(f"{source or 'the road network'}: no roads usable by {mode} in this extract")
+
+    uniq, inv, cnt = np.unique(ref, return_inverse=True, return_counts=True)
+    is_node = (cnt[inv] >= 2) | first | last
+    node_of_ref = np.full(len(uniq), -1, dtype=np.int64)
+    node_refs = np.unique(inv[is_node])
+    node_of_ref[node_refs] = np.arange(len(node_refs))
+    # Segments: consecutive rows of the same piece.
+    s0 = np.flatnonzero(~last)
+    s1 = s0 + 1
+    seg_len = np.hypot(x[s1] - x[s0], y[s1] - y[s0])
+    seg_edge = np.cumsum(is_node[s0]) - 1
+    n_e = int(seg_edge[-1]) + 1
+    edge_first = np.r_[True, seg_edge[1:] != seg_edge[:-1]]
+    edge_last = np.r_[seg_edge[1:] != seg_edge[:-1], True]
+    cum = np.cumsum(seg_len)
+    edge_len = np.bincount(seg_edge, weights=seg_len, minlength=n_e)
+    edge_start_cum = (cum - seg_len)[edge_first]
+    seg_offset = cum - seg_len - edge_start_cum[seg_edge]
+    edge_u = node_of_ref[inv[s0[edge_first]]]
+    edge_v = node_of_ref[inv[s1[edge_last]]]
+    edge_way = wid[s0[edge_first]]
+    node_xy = np.empty((len(node_refs), 2))
+    node_rows = np.flatnonzero(is_node)
+    node_xy[node_of_ref[inv[node_rows]]] = np.column_stack([x[node_rows], y[node_rows]])
+
+    # Drop small pieces not connected to the rest (mapping fragments, clipped ends of the extract).
+    n_n = len(node_xy)
+    adj = coo_matrix((np.ones(n_e), (edge_u, edge_v)), shape=(n_n, n_n))
+    n_comp, comp = connected_components(adj, directed=False)
+    comp_len = np.bincount(comp[edge_u], weights=edge_len, minlength=n_comp)
+    keep_comp = (comp_len >= min_component_m) | (comp_len == comp_len.max())
+    keep_edge = keep_comp[comp[edge_u]]
+    new_edge = np.cumsum(keep_edge) - 1
+    used = np.zeros(n_n, bool)
+    used[edge_u[keep_edge]] = used[edge_v[keep_edge]] = True
+    new_node = np.cumsum(used) - 1
+    keep_seg = keep_edge[seg_edge]
+
+    hw = ways.tags["highway"][edge_way[keep_edge]]
+    class_code = {name: i for i, name in enumerate(HIGHWAY_CLASSES)}
+    uniq, inv = np.unique(hw, return_inverse=True)
+    edge_class = np.array([class_code.get(h, 0) for h in uniq], dtype=np.uint8)[inv]
+    snap = ~np.isin(hw, list(_NO_SNAP_CAR)) if mode == "car" else np.ones(len(hw), bool)
+    return RoadGraph(
+        mode=mode,
+        node_xy=node_xy[used],
+        edge_u=new_node[edge_u[keep_edge]],
+        edge_v=new_node[edge_v[keep_edge]],
+        edge_length_m=edge_len[keep_edge],
+        edge_speed_kmh=speed_w[edge_way[keep_edge]],
+        edge_forward=fwd_w[edge_way[keep_edge]],
+        edge_backward=bwd_w[edge_way[keep_edge]],
+        edge_class=edge_class,
+        edge_snap=snap,
+        seg_xy=np.column_stack([x[s0], y[s0], x[s1], y[s1]])[keep_seg],
+        seg_edge=new_edge[seg_edge[keep_seg]],
+        seg_offset_m=seg_offset[keep_seg],
+        source=source,
+        sha256=sha256,
+    )
+
+
+def read_pbf(
+    path: str | os.PathLike[str], *, modes: Sequence[str] = MODES, sha256: str | None = None
+) -> dict[str, RoadGraph]:
+    """Read an ``.osm.pbf`` extract into one :class:`RoadGraph` per travel mode (no cache).
+
+    Raises
+    ------
+    NetworkError
+        The file is missing or not a PBF extract, or has no roads for one of ``modes``.
+    """
+    p = Path(path)
+    _check_pbf(p)
+    for mode in modes:
+        if mode not in MODES:
+            raise NetworkError(f"unknown travel mode {mode!r}; use one of {', '.join(MODES)}")
+    digest = sha256 or file_sha256(p)
+    ways = _read_ways(p)
+    if len(ways.ptr) == 1:
+        raise NetworkError(f"{p}: no roads (highway=*) in this extract")
+    return {m: _build_graph(ways, m, source=p.name, sha256=digest) for m in modes}
+
+
+def cache_dir_for(project_path: str | os.PathLike[str]) -> Path:
+    """Return the cache folder for a project file: ``<project folder>/.katve-cache``."""
+    return Path(project_path).resolve().parent / CACHE_DIRNAME
+
+
+_MEMO: dict[tuple[Any, ...], RoadGraph] = {}
+_MEMO_MAX = 6
+
+
+def load_graph(
+    path: str | os.PathLike[str],
+    mode: str,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    use_cache: bool = True,
+) -> RoadGraph:
+    """Load the road graph of ``mode`` from an ``.osm.pbf``, via ``<cache_dir>/<sha256>-<mode>-v1.npz``.
+
+    Parsing writes the cache of every mode at once, so switching modes later is quick. ``cache_dir``
+    defaults to ``.katve-cache`` next to the extract; when it cannot be written the graph is still returned.
+    Graphs are also kept in memory for the life of the process (keyed by path, size and mtime).
+
+    Raises
+    ------
+    NetworkError
+        Missing or invalid file, or no roads usable by ``mode``.
+    """
+    p = Path(path)
+    _check_pbf(p)
+    if mode not in MODES:
+        raise NetworkError(f"unknown travel mode {mode!r}; use one of {', '.join(MODES)}")
+    stat = p.stat()
+    folder = Path(cache_dir) if cache_dir is not None else p.resolve().parent / CACHE_DIRNAME
+    key = (str(p.resolve()), stat.st_size, stat.st_mtime_ns, mode, str(folder), use_cache)
+    if key in _MEMO:
+        return _MEMO[key]
+    digest = file_sha256(p)
+    graph = None
+    target = folder / f"{digest}-{mode}-v{CACHE_VERSION}.npz"
+    if use_cache and target.exists():
+        try:
+            graph = RoadGraph.load(target)
+        except (OSError, ValueError, KeyError):  # damaged or foreign file: rebuild it
+            graph = None
+    if graph is None:
+        graphs: dict[str, RoadGraph] = {}
+        errors: dict[str, NetworkError] = {}
+        ways = _read_ways(p)
+        if len(ways.ptr) == 1:
+            raise NetworkError(f"{p}: no roads (highway=*) in this extract")
+        for m in MODES:
+            try:
+                graphs[m] = _build_graph(ways, m, source=p.name, sha256=digest)
+            except NetworkError as exc:
+                errors[m] = exc
+        if use_cache:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                for m, g in graphs.items():
+                    g.save(folder / f"{digest}-{m}-v{CACHE_VERSION}.npz")
+            except OSError:
+                pass  # read-only location: work without a cache
+        if mode in errors:
+            raise errors[mode]
+        graph = graphs[mode]
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = graph
+    return graph
+
+
+# --- the travel model ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snap:
+    """Points snapped to the network: edge, position along it from ``u``, snapped point and snap distance."""
+
+    edge: np.ndarray
+    offset_m: np.ndarray
+    xy: np.ndarray
+    distance_m: np.ndarray
+
+
+@dataclass(frozen=True)
+class NetworkNearest(Nearest):
+    """:class:`coverage.travel.Nearest` plus snapping distances (metres) and off-network warnings.
+
+    ``distance_km`` is the road distance of the fastest route including both snapping legs.
+    """
+
+    origin_snap_m: np.ndarray = field(default_factory=lambda: np.empty(0))
+    destination_snap_m: np.ndarray = field(default_factory=lambda: np.empty(0))
+    warnings: tuple[Problem, ...] = ()
+
+
+class NetworkModel:
+    """Travel model on a :class:`RoadGraph`; implements :class:`coverage.travel.TravelModel`.
+
+    Parameters
+    ----------
+    graph : RoadGraph
+        The network of one mode.
+    speed_kmh : float, optional
+        Speed on edges without their own speed (walk, bike); default the mode's default speed.
+    snap_speed_kmh : float, optional
+        Speed of the straight leg between a point and the road; default ``speed_kmh`` for walk and bike and
+        :data:`CAR_ACCESS_SPEED_KMH` for car.
+    max_snap_m : float
+        Points farther than this from a usable road trigger :class:`OffNetworkWarning`.
+    """
+
+    def __init__(
+        self,
+        graph: RoadGraph,
+        *,
+        speed_kmh: float | None = None,
+        snap_speed_kmh: float | None = None,
+        max_snap_m: float = DEFAULT_MAX_SNAP_M,
+    ) -> None:
+        if graph.n_edges == 0:
+            raise NetworkError(f"{graph.source or 'the road network'}: no roads usable by {graph.mode}")
+        self.graph = graph
+        self.mode = graph.mode
+        self.speed_kmh = float(
+            speed_kmh if speed_kmh is not None else DEFAULT_SPEEDS_KMH.get(graph.mode, 4.0)
+        )
+        default_snap = CAR_ACCESS_SPEED_KMH if graph.mode == "car" else self.speed_kmh
+        self.snap_speed_kmh = float(snap_speed_kmh if snap_speed_kmh is not None else default_snap)
+        self.max_snap_m = float(max_snap_m)
+        for name in ("speed_kmh", "snap_speed_kmh"):
+            value = getattr(self, name)
+            if not (value > 0 and math.isfinite(value)):
+                raise NetworkError(f"{name} must be positive, got {value!r}")
+        speed = np.where(np.isfinite(graph.edge_speed_kmh), graph.edge_speed_kmh, self.speed_kmh)
+        self._rate = 60.0 / (1000.0 * speed)  # minutes per metre, per edge
+        length = graph.edge_length_m
+        self._cost_fwd = np.where(graph.edge_forward, length * self._rate, np.inf)
+        self._cost_bwd = np.where(graph.edge_backward, length * self._rate, np.inf)
+        self._snap_rate = 60.0 / (1000.0 * self.snap_speed_kmh)
+        self._arcs = self._make_arcs()
+        self._csr_cache: dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._tree: Any = None
+        self._snap_segments: np.ndarray | None = None
+
+    # -- set-up --
+
+    def _make_arcs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Directed arcs (tail, head, minutes, metres); of parallel arcs the fastest; no self-loops."""
+        g = self.graph
+        fw = g.edge_forward & (g.edge_u != g.edge_v)
+        bw = g.edge_backward & (g.edge_u != g.edge_v)
+        tail = np.concatenate([g.edge_u[fw], g.edge_v[bw]])
+        head = np.concatenate([g.edge_v[fw], g.edge_u[bw]])
+        cost = np.concatenate([self._cost_fwd[fw], self._cost_bwd[bw]])
+        length = np.concatenate([g.edge_length_m[fw], g.edge_length_m[bw]])
+        order = np.lexsort((cost, head, tail))
+        tail, head, cost, length = tail[order], head[order], cost[order], length[order]
+        keep = np.r_[True, (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])]
+        return tail[keep], head[keep], cost[keep], length[keep]
+
+    def _base_csr(self, reverse: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(indptr, indices, minutes, metres) of the graph, or of the reversed graph."""
+        if reverse not in self._csr_cache:
+            tail, head, cost, length = self._arcs
+            rows, cols = (head, tail) if reverse else (tail, head)
+            order = np.lexsort((cols, rows))
+            indptr = np.zeros(self.graph.n_nodes + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows, minlength=self.graph.n_nodes), out=indptr[1:])
+            self._csr_cache[reverse] = (indptr, cols[order], cost[order], length[order])
+        return self._csr_cache[reverse]
+
+    def _augmented(
+        self, reverse: bool, ends: np.ndarray, weights: np.ndarray, lengths: np.ndarray | None = None
+    ):  # noqa: ANN202
+        """CSR of the (reversed) graph plus a virtual node per row of ``ends`` (k, 2) with arc ``weights``."""
+        from scipy.sparse import csr_matrix
+
+        indptr, indices, cost, length = self._base_csr(reverse)
+        n, k = self.graph.n_nodes, len(ends)
+        loop = ends[:, 0] == ends[:, 1]  # a point on a closed loop edge: keep one arc, the cheaper
+        if loop.any():
+            weights = weights.copy()
+            drop_col = np.where(weights[:, 0] <= weights[:, 1], 1, 0)
+            weights[np.flatnonzero(loop), drop_col[loop]] = np.inf
+        ok = np.isfinite(weights)
+        per_row = ok.sum(axis=1)
+        new_ptr = np.concatenate([indptr, indptr[-1] + np.cumsum(per_row)])
+        new_idx = np.concatenate([indices, ends[ok]])
+        # Zero weights are kept as arcs by scipy only if stored explicitly; a tiny floor keeps them visible.
+        new_cost = np.concatenate([cost, np.maximum(weights[ok], 1e-12)])
+        shape = (n + k, n + k)
+        time_m = csr_matrix((new_cost, new_idx, new_ptr), shape=shape)
+        if lengths is None:
+            return time_m, None
+        len_m = csr_matrix((np.concatenate([length, lengths[ok]]), new_idx, new_ptr), shape=shape)
+        return time_m, len_m
+
+    def _tree_query(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        import shapely
+
+        if self._tree is None:
+            g = self.graph
+            usable = np.flatnonzero(g.edge_snap[g.seg_edge])
+            if not len(usable):  # e.g. an extract of motorways only: snap to anything
+                usable = np.arange(len(g.seg_edge))
+            s = g.seg_xy[usable]
+            lines = shapely.linestrings(s.reshape(-1, 2), indices=np.repeat(np.arange(len(s)), 2))
+            self._tree = shapely.STRtree(lines)
+            self._snap_segments = usable
+        idx = self._tree.query_nearest(shapely.points(xy), all_matches=False, return_distance=False)
+        seg = np.empty(len(xy), dtype=np.int64)
+        seg[idx[0]] = self._snap_segments[idx[1]]  # type: ignore[index]
+        return seg, idx[0]
+
+    # -- public --
+
+    def describe(self) -> dict[str, Any]:
+        """Model name and parameters, reported with every result."""
+        g = self.graph
+        return {
+            "model": "road_network",
+            "mode": self.mode,
+            "network": g.source,
+            "network_sha256": g.sha256,
+            "nodes": g.n_nodes,
+            "edges": g.n_edges,
+            "speed_kmh": None if self.mode == "car" else self.speed_kmh,
+            "road_speeds": "OSM maxspeed, else Finnish defaults by highway class"
+            if self.mode == "car"
+            else f"{self.speed_kmh:g} km/h on every usable way",
+            "snap_speed_kmh": self.snap_speed_kmh,
+            "max_snap_m": self.max_snap_m,
+            "circuity": 1.0,
+        }
+
+    def snap(self, points: Any) -> Snap:
+        """Snap points to the nearest point of a usable road segment.
+
+        Parameters
+        ----------
+        points : (n, 2) array or GeoSeries / GeoDataFrame of points, EPSG:3067
+        """
+        xy = as_xy(points)
+        n = len(xy)
+        if n == 0:
+            e = np.empty(0)
+            return Snap(np.empty(0, dtype=np.int64), e, np.empty((0, 2)), e.copy())
+        if not np.all(np.isfinite(xy)):
+            bad = int(np.flatnonzero(~np.all(np.isfinite(xy), axis=1))[0]) + 1
+            raise NetworkError(f"point {bad} has no valid coordinates")
+        seg, _ = self._tree_query(xy)
+        s = self.graph.seg_xy[seg]
+        a, b = s[:, :2], s[:, 2:]
+        ab = b - a
+        denom = np.einsum("ij,ij->i", ab, ab)
+        t = np.where(denom > 0, np.einsum("ij,ij->i", xy - a, ab) / np.where(denom > 0, denom, 1.0), 0.0)
+        t = np.clip(t, 0.0, 1.0)
+        proj = a + t[:, None] * ab
+        edge = self.graph.seg_edge[seg]
+        offset = np.minimum(self.graph.seg_offset_m[seg] + t * np.sqrt(denom), self.graph.edge_length_m[edge])
+        dist = np.hypot(*(xy - proj).T)
+        return Snap(edge=edge, offset_m=offset, xy=proj, distance_m=dist)
+
+    def _legs(self, snap: Snap) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Minutes point->u, point->v (leaving) and u->point, v->point (arriving), without the snap leg."""
+        e, s = snap.edge, snap.offset_m
+        rate = self._rate[e]
+        fwd, bwd = self.graph.edge_forward[e], self.graph.edge_backward[e]
+        back, ahead = s * rate, (self.graph.edge_length_m[e] - s) * rate
+        inf = np.inf
+        return (
+            np.where(bwd, back, inf),
+            np.where(fwd, ahead, inf),
+            np.where(fwd, back, inf),
+            np.where(bwd, ahead, inf),
+        )
+
+    def _problems(self, snap: Snap, role: str) -> list[Problem]:
+        far = np.flatnonzero(snap.distance_m > self.max_snap_m)
+        problems = [
+            Problem(
+                path=role,
+                row=int(i) + 1,
+                field="geometry",
+                message=f"{snap.distance_m[i]:.0f} m from the nearest road usable by {self.mode}; "
+                f"the travel time includes a straight leg at {self.snap_speed_kmh:g} km/h",
+                severity="warning",
+            )
+            for i in far
+        ]
+        if len(far):
+            worst = int(far[np.argmax(snap.distance_m[far])])
+            warnings.warn(
+                OffNetworkWarning(
+                    f"{len(far)} of {len(snap.distance_m)} {role} are more than {self.max_snap_m:g} m from "
+                    f"any road usable by {self.mode} (farthest: {role} row {worst + 1}, "
+                    f"{snap.distance_m[worst]:.0f} m); "
+                    f"their times include a straight leg at {self.snap_speed_kmh:g} km/h"
+                ),
+                stacklevel=3,
+            )
+        return problems
+
+    def _same_edge(self, o: Snap, d: Snap) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs (origin, destination) on the same edge and the minutes of the direct route along it."""
+        order = np.argsort(d.edge, kind="stable")
+        de = d.edge[order]
+        lo = np.searchsorted(de, o.edge, side="left")
+        hi = np.searchsorted(de, o.edge, side="right")
+        cnt = hi - lo
+        rows = np.repeat(np.arange(len(o.edge)), cnt)
+        if len(rows) == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty.copy(), np.empty(0)
+        within = np.arange(len(rows)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        cols = order[np.repeat(lo, cnt) + within]
+        e = o.edge[rows]
+        delta = d.offset_m[cols] - o.offset_m[rows]
+        allowed = np.where(delta >= 0, self.graph.edge_forward[e], self.graph.edge_backward[e])
+        minutes = np.where(allowed, np.abs(delta) * self._rate[e], np.inf)
+        return rows, cols, minutes
+
+    def _matrix(
+        self, oxy: np.ndarray, dxy: np.ndarray, o: Snap, d: Snap, limit: float = np.inf
+    ) -> np.ndarray:
+        """Dense origin x destination minutes with snap legs; one Dijkstra per point on the smaller side."""
+        from scipy.sparse.csgraph import dijkstra
+
+        n, m = len(o.edge), len(d.edge)
+        out = np.full((n, m), np.inf)
+        if n == 0 or m == 0:
+            return out
+        o_exit_u, o_exit_v, _, _ = self._legs(o)
+        _, _, d_in_u, d_in_v = self._legs(d)
+        o_snap, d_snap = o.distance_m * self._snap_rate, d.distance_m * self._snap_rate
+        g = self.graph
+        from_dest = m <= n
+        if from_dest:  # reversed graph, sources at the destinations
+            src_ends = np.column_stack([g.edge_u[d.edge], g.edge_v[d.edge]])
+            src_w = np.column_stack([d_in_u, d_in_v]) + d_snap[:, None]
+            tgt_ends = (g.edge_u[o.edge], g.edge_v[o.edge])
+            tgt_w = (o_exit_u + o_snap, o_exit_v + o_snap)
+        else:  # forward graph, sources at the origins
+            src_ends = np.column_stack([g.edge_u[o.edge], g.edge_v[o.edge]])
+            src_w = np.column_stack([o_exit_u, o_exit_v]) + o_snap[:, None]
+            tgt_ends = (g.edge_u[d.edge], g.edge_v[d.edge])
+            tgt_w = (d_in_u + d_snap, d_in_v + d_snap)
+        k = len(src_ends)
+        csr, _ = self._augmented(from_dest, src_ends, src_w)
+        chunk = max(1, int(2e7 // (g.n_nodes + k)))
+        for start in range(0, k, chunk):
+            idx = np.arange(start, min(k, start + chunk))
+            dist = dijkstra(csr, directed=True, indices=g.n_nodes + idx, limit=limit)
+            via = np.minimum(dist[:, tgt_ends[0]] + tgt_w[0], dist[:, tgt_ends[1]] + tgt_w[1])
+            if from_dest:
+                out[:, idx] = via.T
+            else:
+                out[idx, :] = via
+        rows, cols, direct = self._same_edge(o, d)
+        np.minimum.at(out, (rows, cols), direct + o_snap[rows] + d_snap[cols])
+        rows, cols, metres = self._direct_pairs(oxy, dxy)
+        np.minimum.at(out, (rows, cols), metres * self._snap_rate)
+        return out
+
+    def _direct_pairs(self, oxy: np.ndarray, dxy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs closer than ``max_snap_m`` in a straight line (they may go directly, off the roads)."""
+        from scipy.spatial import cKDTree
+
+        if not len(oxy) or not len(dxy) or self.max_snap_m <= 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty.copy(), np.empty(0)
+        coo = cKDTree(oxy).sparse_distance_matrix(cKDTree(dxy), self.max_snap_m, output_type="coo_matrix")
+        rows, cols, dist = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
+        zero = cKDTree(oxy).query(dxy, k=1, distance_upper_bound=1e-9)  # co-located points (dropped above)
+        hit = np.isfinite(zero[0])
+        return (
+            np.concatenate([rows, zero[1][hit].astype(np.int64)]),
+            np.concatenate([cols, np.flatnonzero(hit)]),
+            np.concatenate([dist, np.zeros(int(hit.sum()))]),
+        )
+
+    def minutes(self, origins: Any, destinations: Any) -> np.ndarray:
+        """Dense ``(n, m)`` travel minutes from each origin to each destination; ``inf`` if unreachable."""
+        oxy, dxy = as_xy(origins), as_xy(destinations)
+        o, d = self.snap(oxy), self.snap(dxy)
+        self._problems(o, "origins")
+        self._problems(d, "destinations")
+        return self._matrix(oxy, dxy, o, d)
+
+    def within(self, origins: Any, destinations: Any, max_minutes: float) -> Pairs:
+        """All (origin, destination) pairs with travel minutes <= ``max_minutes``, sorted by row, column."""
+        oxy, dxy = as_xy(origins), as_xy(destinations)
+        o, d = self.snap(oxy), self.snap(dxy)
+        self._problems(o, "origins")
+        self._problems(d, "destinations")
+        mat = self._matrix(oxy, dxy, o, d, limit=float(max_minutes))
+        rows, cols = np.nonzero(mat <= max_minutes)
+        return Pairs(
+            rows.astype(np.int64), cols.astype(np.int64), mat[rows, cols], (len(o.edge), len(d.edge))
+        )
+
+    def nearest(self, origins: Any, destinations: Any) -> NetworkNearest:
+        """Fastest destination for each origin: one multi-source Dijkstra from all destinations.
+
+        Returns
+        -------
+        NetworkNearest
+            ``index`` (-1 if none reachable), ``minutes`` (inf if none), ``distance_km`` (road distance of the
+            fastest route, snapping legs included), ``straight_km``, snap distances and warnings.
+        """
+        from scipy.sparse.csgraph import dijkstra
+
+        oxy, dxy = as_xy(origins), as_xy(destinations)
+        o, d = self.snap(oxy), self.snap(dxy)
+        problems = self._problems(o, "origins") + self._problems(d, "destinations")
+        n, m = len(oxy), len(dxy)
+        index = np.full(n, -1, dtype=np.int64)
+        minutes = np.full(n, np.inf)
+        dist_m = np.full(n, np.inf)
+        if n and m:
+            g = self.graph
+            nn = g.n_nodes
+            o_exit_u, o_exit_v, _, _ = self._legs(o)
+            _, _, d_in_u, d_in_v = self._legs(d)
+            d_snap = d.distance_m * self._snap_rate
+            ends = np.column_stack([g.edge_u[d.edge], g.edge_v[d.edge]])
+            w = np.column_stack([d_in_u, d_in_v]) + d_snap[:, None]
+            w_len = (
+                np.column_stack([d.offset_m, g.edge_length_m[d.edge] - d.offset_m]) + d.distance_m[:, None]
+            )
+            csr, csr_len = self._augmented(True, ends, w, w_len)
+            dist, pred, src = dijkstra(csr, directed=True, indices=nn + np.arange(m), min_only=True,
+                                       return_predecessors=True)  # fmt: skip
+            path_len = _tree_lengths(pred, csr_len)
+            u, v = g.edge_u[o.edge], g.edge_v[o.edge]
+            via_u, via_v = o_exit_u + dist[u], o_exit_v + dist[v]
+            take_u = via_u <= via_v
+            best = np.where(take_u, via_u, via_v)
+            end = np.where(take_u, u, v)
+            reached = np.isfinite(best)
+            minutes[reached] = best[reached]
+            index[reached] = src[end[reached]] - nn
+            partial = np.where(take_u, o.offset_m, g.edge_length_m[o.edge] - o.offset_m)
+            dist_m[reached] = (path_len[end] + partial)[reached]
+            rows, cols, direct = self._same_edge(o, d)
+            if len(rows):
+                direct = direct + d_snap[cols]
+                order = np.lexsort((direct, rows))
+                rows, cols, direct = rows[order], cols[order], direct[order]
+                first = np.r_[True, rows[1:] != rows[:-1]]
+                rows, cols, direct = rows[first], cols[first], direct[first]
+                better = direct < minutes[rows]
+                r, c = rows[better], cols[better]
+                minutes[r] = direct[better]
+                index[r] = c
+                dist_m[r] = np.abs(d.offset_m[c] - o.offset_m[r]) + d.distance_m[c]
+            minutes = minutes + o.distance_m * self._snap_rate
+            dist_m = dist_m + o.distance_m
+            if self.max_snap_m > 0:  # close enough to go straight, off the roads
+                from scipy.spatial import cKDTree
+
+                gap, near = cKDTree(dxy).query(oxy, k=1, distance_upper_bound=self.max_snap_m)
+                better = np.isfinite(gap) & (gap * self._snap_rate < minutes)
+                minutes[better] = gap[better] * self._snap_rate
+                index[better] = near[better]
+                dist_m[better] = gap[better]
+        straight = np.full(n, np.nan)
+        hit = index >= 0
+        straight[hit] = np.hypot(*(oxy[hit] - dxy[index[hit]]).T) / 1000.0
+        return NetworkNearest(
+            index=index,
+            minutes=minutes,
+            distance_km=dist_m / 1000.0,
+            straight_km=straight,
+            origin_snap_m=o.distance_m,
+            destination_snap_m=d.distance_m,
+            warnings=tuple(problems),
+        )
+
+    def reach_polygons(self, points: Any, max_minutes: float, *, buffer_m: float = 100.0) -> Any:
+        """Network reach area of each point: where the point can be reached from within ``max_minutes``.
+
+        The area is the part of the network (partial edges included) from which the point is reachable in
+        time, counting the point's own snapping leg, buffered by ``buffer_m`` metres on both sides. It is
+        the map picture of :meth:`nearest`'s test ``minutes <= max_minutes`` for points near the roads; a
+        point farther than ``buffer_m`` from those roads is outside even if its own snapping leg is short.
+
+        Parameters
+        ----------
+        points : (n, 2) array or GeoSeries / GeoDataFrame of points, EPSG:3067
+        max_minutes : float
+        buffer_m : float, keyword-only
+
+        Returns
+        -------
+        GeoSeries
+            One (Multi)Polygon per point, EPSG:3067, empty where nothing is reachable.
+        """
+        import geopandas as gpd
+        import pandas as pd
+        import shapely
+        from scipy.sparse.csgraph import dijkstra
+
+        xy = as_xy(points)
+        index = points.index if isinstance(points, (pd.Series, pd.DataFrame)) else None
+        p = self.snap(xy)
+        self._problems(p, "points")
+        g = self.graph
+        nn = g.n_nodes
+        polys: list[Any] = []
+        if len(xy):
+            _, _, in_u, in_v = self._legs(p)
+            snap_min = p.distance_m * self._snap_rate
+            ends = np.column_stack([g.edge_u[p.edge], g.edge_v[p.edge]])
+            w = np.column_stack([in_u, in_v]) + snap_min[:, None]
+            csr, _ = self._augmented(True, ends, w)
+            seg_start, seg_len = (
+                g.seg_offset_m,
+                np.hypot(g.seg_xy[:, 2] - g.seg_xy[:, 0], g.seg_xy[:, 3] - g.seg_xy[:, 1]),
+            )
+            rate = self._rate[g.seg_edge]
+            fwd, bwd = g.edge_forward[g.seg_edge], g.edge_backward[g.seg_edge]
+            elen = g.edge_length_m[g.seg_edge]
+            for i in range(len(xy)):
+                dist = dijkstra(csr, directed=True, indices=nn + i, limit=float(max_minutes))
+                left = max_minutes - dist[g.edge_u][g.seg_edge]
+                right = max_minutes - dist[g.edge_v][g.seg_edge]
+                # Reachable stretches of each edge, as offsets from u: [0, a] via u, [b, L] via v.
+                a = np.where(bwd & (left >= 0), left / rate, -1.0)
+                b = np.where(fwd & (right >= 0), elen - right / rate, np.inf)
+                intervals = [(np.zeros_like(a), a), (b, elen)]
+                spare = max_minutes - snap_min[i]
+                if spare >= 0:  # directly along the point's own edge: forward up to it, backward down to it
+                    on = g.seg_edge == p.edge[i]
+                    s = p.offset_m[i]
+                    intervals.append(
+                        (np.where(on & fwd, s - spare / rate, np.inf), np.where(on & fwd, s, -np.inf))
+                    )
+                    intervals.append(
+                        (np.where(on & bwd, s, np.inf), np.where(on & bwd, s + spare / rate, -np.inf))
+                    )
+                pieces = []
+                for lo_e, hi_e in intervals:
+                    t0 = np.clip((lo_e - seg_start) / np.where(seg_len > 0, seg_len, 1.0), 0.0, 1.0)
+                    t1 = np.clip((hi_e - seg_start) / np.where(seg_len > 0, seg_len, 1.0), 0.0, 1.0)
+                    keep = (t1 > t0) & (hi_e >= lo_e)
+                    if keep.any():
+                        sx = g.seg_xy[keep]
+                        d0, d1 = t0[keep, None], t1[keep, None]
+                        a_xy, ab = sx[:, :2], sx[:, 2:] - sx[:, :2]
+                        pieces.append(np.column_stack([a_xy + d0 * ab, a_xy + d1 * ab]))
+                disc = None
+                if spare >= 0:  # the point itself and its snapping leg
+                    pieces.append(np.concatenate([xy[i], p.xy[i]])[None, :])
+                # Going straight to the point, off the roads, is allowed up to max_snap_m (see nearest()).
+                direct_m = min(self.max_snap_m, max_minutes / self._snap_rate)
+                if direct_m > buffer_m:
+                    disc = (float(xy[i, 0]), float(xy[i, 1]), direct_m)
+                polys.append(
+                    _buffer_on_grid(np.concatenate(pieces), buffer_m, disc=disc)
+                    if pieces
+                    else shapely.Polygon()
+                )
+        return gpd.GeoSeries(polys, index=index, crs=CRS)
+
+
+MAX_GRID_CELLS = 4_000_000
+"""Cap on the raster used by :func:`_buffer_on_grid` (its cells grow for very large areas)."""
+
+
+def _buffer_on_grid(
+    seg: np.ndarray, buffer_m: float, *, disc: tuple[float, float, float] | None = None
+) -> Any:
+    """Buffer of line segments ``(k, 4)`` by ``buffer_m``, computed on a raster and traced back to polygons.
+
+    ``disc = (x, y, r)`` adds a disc of radius ``r`` to the result.
+
+    GEOS buffers and unions thousands of overlapping road segments very slowly (minutes); here the segments
+    are sampled densely, the distance to the nearest sample is computed on a grid of ``buffer_m / 5`` cells
+    (coarser if the area is huge, see :data:`MAX_GRID_CELLS`) with a Euclidean distance transform, and
+    the ``buffer_m`` contour is traced with contourpy. The outline is within about a cell of the exact buffer.
+    """
+    import contourpy
+    import shapely
+    from scipy.ndimage import distance_transform_edt
+
+    lo = np.minimum(seg[:, :2], seg[:, 2:]).min(axis=0) - buffer_m
+    hi = np.maximum(seg[:, :2], seg[:, 2:]).max(axis=0) + buffer_m
+    if disc is not None:
+        lo = np.minimum(lo, np.array(disc[:2]) - disc[2])
+        hi = np.maximum(hi, np.array(disc[:2]) + disc[2])
+    extent = hi - lo
+    cell = max(buffer_m / 5.0, math.sqrt(float(extent[0] * extent[1]) / MAX_GRID_CELLS), 1e-3)
+    lo = lo - 2 * cell
+    shape = (int(extent[1] / cell) + 5, int(extent[0] / cell) + 5)  # rows = y, columns = x
+    seg_len = np.hypot(seg[:, 2] - seg[:, 0], seg[:, 3] - seg[:, 1])
+    n_samples = np.ceil(seg_len / (cell / 2.0)).astype(np.int64) + 1
+    owner = np.repeat(np.arange(len(seg)), n_samples)
+    step = np.arange(len(owner)) - np.repeat(np.cumsum(n_samples) - n_samples, n_samples)
+    t = step / np.maximum(n_samples - 1, 1)[owner]
+    pts = seg[owner, :2] + t[:, None] * (seg[owner, 2:] - seg[owner, :2])
+    ij = np.floor((pts - lo) / cell).astype(np.int64)
+    occupied = np.zeros(shape, dtype=bool)
+    occupied[ij[:, 1], ij[:, 0]] = True
+    sample_x, sample_y = np.zeros(shape), np.zeros(shape)
+    sample_x[ij[:, 1], ij[:, 0]], sample_y[ij[:, 1], ij[:, 0]] = pts[:, 0], pts[:, 1]  # one sample per cell
+    near = distance_transform_edt(~occupied, return_distances=False, return_indices=True)
+    xs = lo[0] + (np.arange(shape[1]) + 0.5) * cell
+    ys = lo[1] + (np.arange(shape[0]) + 0.5) * cell
+    # Distance from each cell centre to the sample kept in the nearest occupied cell (not to its centre).
+    dist = np.hypot(xs[None, :] - sample_x[near[0], near[1]], ys[:, None] - sample_y[near[0], near[1]])
+    del near
+    if disc is not None:  # the disc, as a distance field whose buffer_m contour is the circle of radius r
+        dx, dy = np.meshgrid(xs - disc[0], ys - disc[1])
+        np.minimum(dist, np.maximum(np.hypot(dx, dy) - disc[2] + buffer_m, 0.0), out=dist)
+    gen = contourpy.contour_generator(xs, ys, dist, fill_type=contourpy.FillType.OuterOffset)
+    points, offsets = gen.filled(-1.0, buffer_m)
+    polys = []
+    for ring_pts, ring_off in zip(points, offsets, strict=True):
+        rings = [ring_pts[a:b] for a, b in zip(ring_off[:-1], ring_off[1:], strict=True)]
+        polys.append(shapely.Polygon(rings[0], rings[1:]))
+    if not polys:
+        return shapely.Polygon()
+    return shapely.make_valid(polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys))
+
+
+def _tree_lengths(pred: np.ndarray, csr_len: Any) -> np.ndarray:
+    """Length from the search's source to every node along the shortest-path tree (pointer jumping)."""
+    n = len(pred)
+    p = pred.astype(np.int64)
+    has = p >= 0
+    length = np.zeros(n)
+    idx = np.flatnonzero(has)
+    if len(idx):
+        length[idx] = _csr_lookup(csr_len, p[idx], idx)
+    p = np.where(has, p, -1)
+    while True:
+        active = np.flatnonzero(p >= 0)
+        if not len(active):
+            break
+        parent = p[active]
+        length[active] += length[parent]
+        p[active] = p[parent]
+    length[~np.isfinite(length)] = np.inf
+    return length
+
+
+def _csr_lookup(mat: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Values ``mat[rows[i], cols[i]]`` of a CSR matrix with at most one entry per cell (vectorised)."""
+    indptr, indices, data = mat.indptr, mat.indices, mat.data
+    n_cols = mat.shape[1]
+    row_of = np.repeat(np.arange(mat.shape[0], dtype=np.int64), np.diff(indptr))
+    keys = row_of * n_cols + indices.astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    want = rows.astype(np.int64) * n_cols + cols.astype(np.int64)
+    pos = np.searchsorted(keys[order], want)
+    return data[order[np.minimum(pos, len(order) - 1)]]
+
+
+def model_from_settings(
+    settings: Settings,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+) -> NetworkModel:
+    """Build the road-network model for ``settings.network`` (an ``.osm.pbf``) and ``settings.mode``.
+
+    Walk and bike use ``settings.speed_kmh`` on every usable way; car uses road speeds (see
+    :data:`CAR_SPEEDS_KMH`). The parsed graph is cached in ``cache_dir`` (default: ``.katve-cache`` next to
+    the extract; pass :func:`cache_dir_for` of the project file to keep it with the project).
+
+    Raises
+    ------
+    NetworkError
+        No network in the settings, missing or invalid file, or no roads for the mode.
+    """
+    if not settings.network:
+        raise NetworkError("no road network file given (settings.network is empty)")
+    graph = load_graph(settings.network, settings.mode, cache_dir=cache_dir)
+    return NetworkModel(graph, speed_kmh=settings.speed_kmh, max_snap_m=max_snap_m)

@@ -1,0 +1,399 @@
+"""Road-network travel model: OSM parsing, shortest paths against networkx, snapping, reach areas, cache."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections import defaultdict
+
+import networkx as nx
+import numpy as np
+import osmium
+import pytest
+import shapely
+from pyproj import Transformer
+
+from coverage import network, travel
+from coverage.model import KatveError, Settings
+from coverage.network import NetworkError, NetworkModel, OffNetworkWarning, RoadGraph
+
+TO_WGS84 = Transformer.from_crs("EPSG:3067", "EPSG:4326", always_xy=True)
+BASE = np.array([360000.0, 6700000.0])  # near Vihti, EPSG:3067
+
+
+@pytest.fixture(scope="module")
+def test_pbf(tmp_path_factory):
+    import pyrosm
+
+    src = pyrosm.get_data("test_pbf")  # shipped with pyrosm, no download
+    dst = tmp_path_factory.mktemp("osm") / "test.osm.pbf"
+    shutil.copy(src, dst)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def graphs(test_pbf):
+    return network.read_pbf(test_pbf)
+
+
+def write_pbf(path, nodes, ways):
+    """nodes: {id: (x, y) metres from BASE}; ways: [(id, [node ids], tags)]."""
+    if path.exists():
+        path.unlink()
+    with osmium.SimpleWriter(str(path)) as w:
+        for nid in sorted(nodes):
+            lon, lat = TO_WGS84.transform(*(BASE + np.asarray(nodes[nid], float)))
+            w.add_node(osmium.osm.mutable.Node(id=nid, location=(lon, lat), version=1))
+        for wid, refs, tags in ways:
+            w.add_way(osmium.osm.mutable.Way(id=wid, nodes=refs, tags=tags, version=1))
+    return path
+
+
+# --- independent networkx reference ----------------------------------------------------------------------
+
+
+def nx_reference(model: NetworkModel, oxy, dxy):
+    """A networkx DiGraph with the snapped points inserted into their edges (not using the model's CSR)."""
+    g = model.graph
+    speed = np.where(np.isfinite(g.edge_speed_kmh), g.edge_speed_kmh, model.speed_kmh)
+    rate = 60.0 / (1000.0 * speed)
+    snap_rate = 60.0 / (1000.0 * model.snap_speed_kmh)
+    o, d = model.snap(oxy), model.snap(dxy)
+    on_edge = defaultdict(list)
+    for i in range(len(oxy)):
+        on_edge[int(o.edge[i])].append((float(o.offset_m[i]), ("po", i)))
+    for j in range(len(dxy)):
+        on_edge[int(d.edge[j])].append((float(d.offset_m[j]), ("pd", j)))
+    G = nx.DiGraph()
+
+    def arc(a, b, minutes, metres):
+        if not G.has_edge(a, b) or G[a][b]["weight"] > minutes:
+            G.add_edge(a, b, weight=minutes, length=metres)
+
+    for e in range(g.n_edges):
+        u, v, length = int(g.edge_u[e]), int(g.edge_v[e]), float(g.edge_length_m[e])
+        chain = [(0.0, u)] + sorted(on_edge.get(e, []), key=lambda t: t[0]) + [(length, v)]
+        for (s0, a), (s1, b) in zip(chain[:-1], chain[1:], strict=True):
+            if g.edge_forward[e]:
+                arc(a, b, (s1 - s0) * rate[e], s1 - s0)
+            if g.edge_backward[e]:
+                arc(b, a, (s1 - s0) * rate[e], s1 - s0)
+    for i in range(len(oxy)):
+        arc(("o", i), ("po", i), o.distance_m[i] * snap_rate, o.distance_m[i])
+        for j in range(len(dxy)):
+            straight = math.dist(oxy[i], dxy[j])
+            if straight <= model.max_snap_m:
+                arc(("o", i), ("d", j), straight * snap_rate, straight)
+    for j in range(len(dxy)):
+        arc(("pd", j), ("d", j), d.distance_m[j] * snap_rate, d.distance_m[j])
+    return G
+
+
+def random_points(graph, n, seed):
+    rng = np.random.default_rng(seed)
+    lo, hi = graph.node_xy.min(axis=0), graph.node_xy.max(axis=0)
+    pts = lo + rng.random((n, 2)) * (hi - lo)
+    # keep them near the roads so that no off-network warning fires here
+    snap = NetworkModel(graph).snap(pts)
+    return pts[snap.distance_m < 300]
+
+
+# --- reading the extract ---------------------------------------------------------------------------------
+
+
+def test_read_pbf_modes_lengths_and_speeds(graphs):
+    walk, bike, car = graphs["walk"], graphs["bike"], graphs["car"]
+    assert car.n_edges < bike.n_edges < walk.n_edges
+    for g in graphs.values():
+        seg_len = np.hypot(g.seg_xy[:, 2] - g.seg_xy[:, 0], g.seg_xy[:, 3] - g.seg_xy[:, 1])
+        np.testing.assert_allclose(np.bincount(g.seg_edge, seg_len, minlength=g.n_edges), g.edge_length_m)
+        # edges start at u and end at v
+        first = np.r_[True, g.seg_edge[1:] != g.seg_edge[:-1]]
+        last = np.r_[g.seg_edge[1:] != g.seg_edge[:-1], True]
+        np.testing.assert_allclose(g.seg_xy[first, :2], g.node_xy[g.edge_u])
+        np.testing.assert_allclose(g.seg_xy[last, 2:], g.node_xy[g.edge_v])
+        assert (g.edge_length_m > 0).all()
+        # EPSG:3067, Helsinki region
+        assert 480_000 < g.node_xy[:, 0].min() and g.node_xy[:, 0].max() < 520_000
+        assert 6_690_000 < g.node_xy[:, 1].min() and g.node_xy[:, 1].max() < 6_730_000
+    assert np.isnan(walk.edge_speed_kmh).all() and walk.edge_forward.all() and walk.edge_backward.all()
+    assert np.isfinite(car.edge_speed_kmh).all()
+    assert (~car.edge_backward).any()  # motorways / links are one-way
+    motorway = np.array(network.HIGHWAY_CLASSES)[car.edge_class] == "motorway"
+    assert motorway.any() and not car.edge_snap[motorway].any()
+    assert not (np.array(network.HIGHWAY_CLASSES)[walk.edge_class] == "motorway").any()
+
+
+def test_pbf_tags_oneway_access_maxspeed_and_clipped_ways(tmp_path):
+    nodes = {1: (0, 0), 2: (1000, 0), 3: (2000, 0), 4: (1000, 1000), 5: (3000, 0), 7: (2000, 1000)}
+    ways = [
+        (10, [1, 2, 3], {"highway": "residential"}),  # 40 km/h by default
+        (11, [2, 4], {"highway": "tertiary", "maxspeed": "80", "oneway": "yes"}),
+        (12, [3, 5], {"highway": "footway"}),
+        (13, [4, 7, 3], {"highway": "service", "access": "no"}),
+        (14, [5, 6], {"highway": "motorway"}),  # node 6 lies outside the extract
+        (15, [3, 7], {"highway": "unclassified", "maxspeed": "FI:rural", "oneway": "-1"}),
+    ]
+    pbf = write_pbf(tmp_path / "tiny.osm.pbf", nodes, ways)
+    g = network.read_pbf(pbf)
+    car, walk, bike = g["car"], g["walk"], g["bike"]
+    assert car.n_nodes == 5 and car.n_edges == 4
+    by_len = np.argsort(car.edge_length_m)
+    np.testing.assert_allclose(np.sort(car.edge_length_m), [1000, 1000, 1000, 1000], atol=0.05)
+    xy = car.node_xy - BASE
+    ends = {
+        (tuple(np.round(xy[u])), tuple(np.round(xy[v]))): e
+        for e, (u, v) in enumerate(zip(car.edge_u, car.edge_v, strict=True))
+    }
+    tert = ends[((1000.0, 0.0), (1000.0, 1000.0))]
+    assert car.edge_speed_kmh[tert] == 80 and car.edge_forward[tert] and not car.edge_backward[tert]
+    rev = ends[((2000.0, 0.0), (2000.0, 1000.0))]
+    assert car.edge_speed_kmh[rev] == 80 and not car.edge_forward[rev] and car.edge_backward[rev]
+    assert sorted(car.edge_speed_kmh[by_len]) == [40, 40, 80, 80]
+    # walkers: no access=no service road, but the footway; no one-way; bikes: no footway
+    assert walk.n_edges == 5 and walk.edge_length_m.sum() == pytest.approx(5000, abs=0.1)
+    assert bike.n_edges == 4
+    # car 1 -> 4: 1 km at 40 + 1 km at 80 = 1.5 + 0.75 min; 4 -> 1 is against the one-way: unreachable
+    m = NetworkModel(car, max_snap_m=100)
+    p1, p4 = BASE, BASE + [1000, 1000]
+    np.testing.assert_allclose(
+        m.minutes(np.array([p1, p4]), np.array([p4, p1])), [[2.25, 0], [0, np.inf]], atol=1e-4
+    )
+
+
+def test_parse_maxspeed():
+    assert network.parse_maxspeed("60") == 60
+    assert network.parse_maxspeed("FI:urban") == 50
+    assert network.parse_maxspeed("fi:rural") == 80
+    assert network.parse_maxspeed("50;80") == 50
+    assert network.parse_maxspeed("20 mph") == pytest.approx(32.19, abs=0.01)
+    assert math.isnan(network.parse_maxspeed("signals"))
+    assert math.isnan(network.parse_maxspeed(""))
+
+
+# --- shortest paths against networkx ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["walk", "car"])
+def test_nearest_and_matrix_match_networkx(graphs, mode):
+    g = graphs[mode]
+    model = NetworkModel(g)
+    pts = random_points(g, 160, seed={"walk": 1, "car": 2}[mode])
+    oxy, dxy = pts[:-6], pts[-6:]
+    assert len(oxy) > 60
+    res = model.nearest(oxy, dxy)
+    G = nx_reference(model, oxy, dxy)
+    dist, paths = nx.multi_source_dijkstra(G.reverse(copy=True), {("d", j) for j in range(len(dxy))})
+    exp_min = np.array([dist.get(("o", i), np.inf) for i in range(len(oxy))])
+    np.testing.assert_allclose(res.minutes, exp_min, rtol=1e-9, atol=1e-9)
+    reached = np.isfinite(exp_min)
+    assert reached.mean() > 0.8
+    exp_idx = np.array([paths[("o", i)][0][1] if r else -1 for i, r in enumerate(reached)])
+    # ties aside, the same destination; its minutes are the minimum either way
+    same = res.index == exp_idx
+    assert same.mean() > 0.95
+    exp_km = []
+    for i in np.flatnonzero(reached):
+        path = paths[("o", i)][::-1]  # origin -> destination in the forward graph
+        exp_km.append(sum(G[a][b]["length"] for a, b in zip(path[:-1], path[1:], strict=True)) / 1000)
+    np.testing.assert_allclose(res.distance_km[reached & same], np.array(exp_km)[same[reached]], rtol=1e-9)
+    np.testing.assert_allclose(
+        res.straight_km[reached], np.hypot(*(oxy[reached] - dxy[res.index[reached]]).T) / 1000
+    )
+    # dense matrix: one networkx search per destination
+    mat = model.minutes(oxy[:30], dxy)
+    for j in range(len(dxy)):
+        lengths = nx.single_source_dijkstra_path_length(G.reverse(copy=True), ("d", j), weight="weight")
+        exp = [lengths.get(("o", i), np.inf) for i in range(30)]
+        np.testing.assert_allclose(mat[:, j], exp, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(mat.min(axis=1), res.minutes[:30], rtol=1e-12)
+
+
+def test_within_matches_matrix(graphs):
+    model = NetworkModel(graphs["bike"], speed_kmh=15.0)
+    pts = random_points(graphs["bike"], 120, seed=3)
+    oxy, dxy = pts[:-10], pts[-10:]
+    mat = model.minutes(oxy, dxy)
+    pairs = model.within(oxy, dxy, 4.0)
+    rows, cols = np.nonzero(mat <= 4.0)
+    assert 0 < len(rows) < mat.size
+    np.testing.assert_array_equal(pairs.rows, rows)
+    np.testing.assert_array_equal(pairs.cols, cols)
+    np.testing.assert_allclose(pairs.minutes, mat[rows, cols])
+    assert pairs.shape == mat.shape
+
+
+def test_fastest_route_reports_its_road_distance():
+    # A -> B: straight 3 km at 30 km/h (6 min) or a 5 km detour at 100 km/h (3 min)
+    xy = np.array([[0, 0], [3000, 0], [0, 1000], [3000, 1000]], float) + BASE
+    g = RoadGraph.from_edges(xy, u=[0, 0, 2, 3], v=[1, 2, 3, 1], mode="car", speed_kmh=[30, 100, 100, 100])
+    res = NetworkModel(g).nearest(xy[[0]], xy[[1]])
+    assert res.minutes[0] == pytest.approx(3.0)
+    assert res.distance_km[0] == pytest.approx(5.0)
+    assert res.straight_km[0] == pytest.approx(3.0)
+
+
+def test_points_on_the_same_edge_go_directly_and_respect_oneway():
+    xy = np.array([[0, 0], [10_000, 0], [10_000, 3_000], [0, 3_000]], float) + BASE
+    # a one-way square loop 0 -> 1 -> 2 -> 3 -> 0 at 60 km/h (1 km per minute)
+    g = RoadGraph.from_edges(xy, u=[0, 1, 2, 3], v=[1, 2, 3, 0], mode="car", speed_kmh=[60] * 4,
+                             backward=[False] * 4)  # fmt: skip
+    m = NetworkModel(g, max_snap_m=50)
+    a, b = BASE + [2000, 0], BASE + [7000, 0]
+    mat = m.minutes(np.array([a, b]), np.array([a, b]))
+    # a -> b along the edge: 5 min; b -> a: round the loop 26 km - 5 km = 21 min
+    np.testing.assert_allclose(mat, [[0, 5], [21, 0]], atol=1e-9)
+
+
+# --- snapping and points off the network ------------------------------------------------------------------
+
+
+def test_snap_distance_is_the_distance_to_the_nearest_usable_road(graphs):
+    g = graphs["walk"]
+    model = NetworkModel(g)
+    pts = g.node_xy.min(axis=0) + np.random.default_rng(5).random((200, 2)) * np.ptp(g.node_xy, axis=0)
+    snap = model.snap(pts)
+    roads = shapely.union_all(g.to_geodataframe().geometry.values)
+    np.testing.assert_allclose(snap.distance_m, shapely.distance(shapely.points(pts), roads), atol=1e-6)
+    np.testing.assert_allclose(np.hypot(*(snap.xy - pts).T), snap.distance_m, atol=1e-6)
+
+
+def test_point_far_off_the_network_warns_and_reports_its_snap_leg(graphs):
+    g = graphs["walk"]
+    model = NetworkModel(g)  # 4 km/h, pram walking
+    near = random_points(g, 20, seed=7)[:3]
+    far = np.array([g.node_xy[:, 0].max() + 2000.0, g.node_xy[:, 1].mean()])
+    roads = shapely.union_all(g.to_geodataframe().geometry.values)
+    expected_gap = shapely.distance(shapely.Point(far), roads)
+    origins = np.vstack([near, far])
+    with pytest.warns(
+        OffNetworkWarning, match=r"1 of 4 origins are more than 500 m from any road usable by walk"
+    ):
+        res = model.nearest(origins, near[:2])
+    assert res.origin_snap_m[3] == pytest.approx(expected_gap, abs=1e-6)
+    assert expected_gap > 2000
+    assert len(res.warnings) == 1 and res.warnings[0].row == 4 and res.warnings[0].severity == "warning"
+    assert "m from the nearest road usable by walk" in res.warnings[0].message
+    # the time is the snap leg at 4 km/h plus the time from the snapped point (which is on the road)
+    on_road = model.snap(far[None, :]).xy
+    from_road = model.nearest(on_road, near[:2])
+    assert from_road.origin_snap_m[0] == pytest.approx(0, abs=1e-6)
+    assert res.minutes[3] == pytest.approx(from_road.minutes[0] + expected_gap / 1000 / 4 * 60)
+    assert res.index[3] == from_road.index[0]
+    assert res.distance_km[3] == pytest.approx(from_road.distance_km[0] + expected_gap / 1000)
+
+
+def test_unreachable_components_give_inf_and_minus_one():
+    # two parallel roads 2 km apart, never connected; each 2 km long so neither is pruned as a fragment
+    xy = np.array([[0, 0], [2000, 0], [0, 2000], [2000, 2000]], float) + BASE
+    g = RoadGraph.from_edges(xy, u=[0, 2], v=[1, 3], mode="walk")
+    m = NetworkModel(g)
+    origins = BASE + np.array([[500.0, 10.0], [500.0, 1990.0]])
+    dest = BASE + np.array([[1500.0, 1995.0]])
+    res = m.nearest(origins, dest)
+    assert res.index.tolist() == [-1, 0]
+    assert np.isinf(res.minutes[0]) and np.isinf(res.distance_km[0]) and np.isnan(res.straight_km[0])
+    assert res.minutes[1] == pytest.approx((10 + 1000 + 5) / 1000 / 4 * 60)
+    mat = m.minutes(origins, dest)
+    assert np.isinf(mat[0, 0]) and mat[1, 0] == pytest.approx(res.minutes[1])
+    assert m.within(origins, dest, 1e6).rows.tolist() == [1]
+    empty = m.nearest(origins, np.empty((0, 2)))
+    assert empty.index.tolist() == [-1, -1] and np.isinf(empty.minutes).all()
+
+
+def test_small_disconnected_fragments_are_dropped(tmp_path):
+    nodes = {1: (0, 0), 2: (3000, 0), 3: (0, 500), 4: (200, 500)}
+    ways = [(1, [1, 2], {"highway": "residential"}), (2, [3, 4], {"highway": "residential"})]
+    g = network.read_pbf(write_pbf(tmp_path / "frag.osm.pbf", nodes, ways), modes=["car"])["car"]
+    assert g.n_edges == 1 and g.edge_length_m[0] == pytest.approx(3000, abs=0.1)
+
+
+# --- reach areas --------------------------------------------------------------------------------
+
+
+def test_reach_polygon_of_a_straight_road_is_a_buffered_stretch():
+    xy = np.array([[-5000, 0], [5000, 0]], float) + BASE
+    m = NetworkModel(RoadGraph.from_edges(xy, u=[0], v=[1], mode="walk"), speed_kmh=6.0, max_snap_m=50)
+    poly = m.reach_polygons(BASE[None, :], 10.0, buffer_m=100.0).iloc[0]  # 1 km each way
+    expected = shapely.buffer(shapely.LineString([BASE - [1000, 0], BASE + [1000, 0]]), 100.0)
+    assert shapely.area(shapely.symmetric_difference(poly, expected)) < 0.03 * expected.area
+    assert shapely.contains_xy(poly, *(BASE + [900, 50]))
+    assert not shapely.contains_xy(poly, *(BASE + [1300, 0]))
+
+
+def test_reach_polygons_contain_covered_points(graphs):
+    g = graphs["car"]
+    model = NetworkModel(g)
+    pts = random_points(g, 400, seed=11)
+    places = pts[:3]
+    polys = model.reach_polygons(places, 1.5)
+    assert polys.crs == "EPSG:3067" and len(polys) == 3 and polys.is_valid.all()
+    mat = model.minutes(pts, places)
+    snap = model.snap(pts)
+    for j in range(3):
+        covered = (mat[:, j] <= 1.5) & (snap.distance_m < 60)
+        assert covered.sum() >= 5
+        assert shapely.contains_xy(polys.iloc[j], pts[covered, 0], pts[covered, 1]).all()
+        far_out = mat[:, j] > 3.0
+        assert not shapely.contains_xy(polys.iloc[j], pts[far_out, 0], pts[far_out, 1]).any()
+
+
+# --- cache, settings and errors ----------------------------------------------------------------------
+
+
+def test_cache_is_written_once_and_reused(test_pbf, tmp_path, monkeypatch):
+    cache = tmp_path / "proj" / network.CACHE_DIRNAME
+    network._MEMO.clear()
+    g1 = network.load_graph(test_pbf, "walk", cache_dir=cache)
+    sha = network.file_sha256(test_pbf)
+    files = sorted(p.name for p in cache.iterdir())
+    assert files == sorted(f"{sha}-{m}-v{network.CACHE_VERSION}.npz" for m in ("walk", "bike", "car"))
+    network._MEMO.clear()
+
+    def no_parsing(path):
+        raise AssertionError("the cache should have been used")
+
+    monkeypatch.setattr(network, "_read_ways", no_parsing)
+    g2 = network.load_graph(test_pbf, "walk", cache_dir=cache)
+    g3 = network.load_graph(test_pbf, "car", cache_dir=cache)
+    for name in RoadGraph._ARRAYS:
+        np.testing.assert_array_equal(getattr(g1, name), getattr(g2, name))
+    assert g3.mode == "car" and g2.sha256 == sha and g2.source == "test.osm.pbf"
+    with np.load(cache / files[0], allow_pickle=False) as data:  # plain arrays, no pickle
+        assert "node_xy" in data
+
+
+def test_model_from_settings_caches_next_to_the_extract(test_pbf, tmp_path):
+    pbf = tmp_path / "vihti.osm.pbf"
+    shutil.copy(test_pbf, pbf)
+    network._MEMO.clear()
+    settings = Settings(mode="bike", network=str(pbf))
+    model = travel.model_from_settings(settings)
+    assert isinstance(model, NetworkModel)
+    assert model.speed_kmh == 15.0 and model.describe()["model"] == "road_network"
+    assert (tmp_path / ".katve-cache").is_dir() and len(
+        list((tmp_path / ".katve-cache").glob("*-bike-v*.npz"))
+    ) == 1
+    assert network.cache_dir_for(tmp_path / "project.gpkg") == tmp_path.resolve() / ".katve-cache"
+
+
+def test_errors_are_katve_errors(tmp_path):
+    with pytest.raises(NetworkError, match="not found"):
+        network.load_graph(tmp_path / "missing.osm.pbf", "car")
+    text = tmp_path / "roads.osm.pbf"
+    text.write_text("<osm></osm>")
+    with pytest.raises(NetworkError, match=r"not an OpenStreetMap \.osm\.pbf file"):
+        network.load_graph(text, "car")
+    paths = write_pbf(
+        tmp_path / "paths.osm.pbf", {1: (0, 0), 2: (2000, 0)}, [(1, [1, 2], {"highway": "footway"})]
+    )
+    with pytest.raises(NetworkError, match="no roads usable by car"):
+        network.load_graph(paths, "car", cache_dir=tmp_path / "c")
+    assert network.load_graph(paths, "walk", cache_dir=tmp_path / "c").n_edges == 1
+    empty = write_pbf(tmp_path / "empty.osm.pbf", {1: (0, 0)}, [])
+    with pytest.raises(NetworkError, match=r"no roads \(highway=\*\)"):
+        network.read_pbf(empty)
+    with pytest.raises(KatveError, match="unknown travel mode"):
+        network.load_graph(paths, "boat")
+    with pytest.raises(NetworkError, match="settings.network is empty"):
+        network.model_from_settings(Settings())
