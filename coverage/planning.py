@@ -45,7 +45,12 @@ Only pairs within a cutoff are modelled. For every area, a candidate outside the
 ``min(nearest existing, cutoff)`` - never more than the truth. The model is therefore a *relaxation*: its
 optimum is a lower bound. The chosen sites are then evaluated with the true travel times; when the true value
 equals the model value the solution is proven optimal, otherwise the cutoff is widened and the model solved
-again (the reported ``gap`` always includes any remaining truncation error).
+again (the reported ``gap`` always includes any remaining truncation error). The p-median heuristics are
+greedy, vectorised 1-swap (Whitaker's fast interchange) and a Lagrangian relaxation of the assignment rows,
+whose bound also fixes out candidates and pairs before HiGHS sees the model. Measured on random instances
+(straight-line minutes): 2,000 areas x 200 candidates, k=20 proven optimal in about 4 s; 5,000 x 500 stops at
+the time limit within 0.05 % of the optimum. The heuristic alone (``"greedy"``) takes well under a second
+there and lands within 0.1 %.
 
 Examples
 --------
@@ -90,7 +95,7 @@ _REL_GAP = 1e-6  # relative MIP gap asked of HiGHS when the objective is not int
 # Covering models are already reduced here, and their root LP (the bulk of the work) is solved several times
 # faster by the interior-point method than by dual simplex; HiGHS's presolve then only costs time.
 _COVER_OPTIONS = {"mip_lp_solver": "ipm", "presolve": "off"}
-_MEDIAN_OPTIONS = {"mip_lp_solver": "ipm"}
+_MEDIAN_OPTIONS: dict[str, Any] = {}
 
 
 class PlanningError(KatveError):
@@ -929,7 +934,7 @@ def solve_cover(
         a,
         row_lower,
         row_upper,
-        time_limit=time_limit,
+        time_limit=max(0.1, time_limit - (time.perf_counter() - t0)),
         integral_objective=integral,
         start=_cover_start(sub, start_picks),
         options=_COVER_OPTIONS,
@@ -1070,7 +1075,7 @@ def solve_set_cover(
         a,
         row_lower,
         row_upper,
-        time_limit=time_limit,
+        time_limit=max(0.1, time_limit - (time.perf_counter() - t0)),
         integral_objective=True,
         start=_cover_start(model, picks),
         options=_COVER_OPTIONS,
@@ -1100,6 +1105,170 @@ class _MedianRun:
     details: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class _Savings:
+    """A truncated p-median as a savings problem over candidate pairs.
+
+    Area ``i`` costs ``fallback[i]`` unless an open candidate of one of its pairs is nearer; pair ``p`` saves
+    ``save[p] = w_i (fallback_i - c_p) > 0``. Only the pairs that save anything are kept, sorted by area.
+    """
+
+    w: np.ndarray  # per area
+    fallback: np.ndarray  # per area, finite
+    rows: np.ndarray  # per pair: area
+    cols: np.ndarray  # per pair: reduced candidate (0 .. n_cand-1)
+    mins: np.ndarray  # per pair: minutes
+    save: np.ndarray  # per pair: weight x minutes saved against the fallback
+    n_cand: int
+    cost0: float  # cost with no new site
+
+    def cost(self, open_mask: np.ndarray) -> float:
+        """Model cost with the candidates ``open_mask`` (bool per reduced candidate) open."""
+        cur = self.fallback.copy()
+        sel = open_mask[self.cols]
+        np.minimum.at(cur, self.rows[sel], self.mins[sel])
+        return float((self.w * cur).sum())
+
+
+def _median_greedy(sv: _Savings, k: int) -> tuple[np.ndarray, float, float]:
+    """Greedy picks with exact gains (one pass over the pairs per pick); returns (picks, cost, lower bound).
+
+    The lower bound is ``cost(S) - (sum of the k largest gains w.r.t. S)`` over every step ``S`` (valid for
+    every ``S`` as the savings are submodular), and ``cost0 - (cost0 - cost(greedy)) / (1 - 1/e)``.
+    """
+    n_cand = sv.n_cand
+    kk = min(k, n_cand)
+    cur = sv.fallback.copy()
+    wr = sv.w[sv.rows]
+    picks: list[int] = []
+    cost, lower = sv.cost0, -math.inf
+    tol = 1e-12 * max(1.0, sv.cost0)
+    while True:
+        gains = np.bincount(
+            sv.cols, weights=wr * np.clip(cur[sv.rows] - sv.mins, 0.0, None), minlength=n_cand
+        )
+        lower = max(lower, cost - float(np.partition(gains, n_cand - kk)[n_cand - kk :].sum()))
+        j = int(np.argmax(gains))
+        if len(picks) == kk or gains[j] <= tol:
+            break
+        picks.append(j)
+        sel = sv.cols == j
+        np.minimum.at(cur, sv.rows[sel], sv.mins[sel])
+        cost = float((sv.w * cur).sum())
+    lower = max(lower, sv.cost0 - (sv.cost0 - cost) / GREEDY_RATIO)
+    return np.asarray(picks, dtype=np.int64), cost, lower
+
+
+def _median_swap(sv: _Savings, picks: np.ndarray, *, max_rounds: int = 100) -> tuple[np.ndarray, float]:
+    """1-swap local search for the p-median, every (out, in) swap valued at once per round.
+
+    With ``d1``/``d2`` the nearest and second-nearest open costs of an area (the fallback counts as open) and
+    ``out`` the pick serving it, swapping ``out`` for ``in`` changes the cost by
+    ``loss(out) - gain(in) - extra(out, in)``: ``loss`` = what the areas of ``out`` lose falling back to
+    ``d2``, ``gain`` = what ``in`` saves everyone against ``d1``, ``extra`` = what ``in`` saves the areas of
+    ``out`` against ``d2`` beyond ``d1`` (Whitaker's fast interchange, vectorised over the pairs).
+    """
+    picks = np.array(picks, dtype=np.int64)
+    n_cand, k = sv.n_cand, len(picks)
+    open_mask = np.zeros(n_cand, dtype=bool)
+    open_mask[picks] = True
+    if k == 0 or k >= n_cand:
+        return picks, sv.cost(open_mask)
+    n = len(sv.w)
+    wr = sv.w[sv.rows]
+    tol = 1e-9 * max(1.0, sv.cost0)
+    slot = np.full(n_cand, -1, dtype=np.int64)
+    for _ in range(max_rounds):
+        slot[:] = -1
+        slot[picks] = np.arange(k)
+        sel = np.flatnonzero(open_mask[sv.cols])
+        # pairs are sorted by area; order the open ones by (area, minutes) to read d1 and d2
+        order = sel[np.lexsort((sv.mins[sel], sv.rows[sel]))]
+        r = sv.rows[order]
+        first = np.ones(len(r), dtype=bool)
+        first[1:] = r[1:] != r[:-1]
+        second = np.zeros(len(r), dtype=bool)
+        second[1:] = first[:-1] & ~first[1:]
+        d1 = sv.fallback.copy()
+        d2 = sv.fallback.copy()
+        serve = np.full(n, -1, dtype=np.int64)
+        d1[r[first]] = sv.mins[order[first]]
+        serve[r[first]] = slot[sv.cols[order[first]]]
+        d2[r[second]] = np.minimum(sv.fallback[r[second]], sv.mins[order[second]])
+        served = serve >= 0
+        loss = np.bincount(serve[served], weights=(sv.w * (d2 - d1))[served], minlength=k)
+        gains = np.bincount(sv.cols, weights=wr * np.clip(d1[sv.rows] - sv.mins, 0.0, None), minlength=n_cand)
+        own = serve[sv.rows]
+        hit = (own >= 0) & (sv.mins < d2[sv.rows]) & ~open_mask[sv.cols]
+        extra_val = wr[hit] * (
+            np.clip(d2[sv.rows[hit]] - sv.mins[hit], 0.0, None)
+            - np.clip(d1[sv.rows[hit]] - sv.mins[hit], 0.0, None)
+        )
+        extra = np.bincount(own[hit] * n_cand + sv.cols[hit], weights=extra_val, minlength=k * n_cand)
+        change = loss[:, None] - gains[None, :] - extra.reshape(k, n_cand)
+        change[:, open_mask] = np.inf
+        out_i, in_j = np.unravel_index(int(np.argmin(change)), change.shape)
+        if change[out_i, in_j] >= -tol:
+            break
+        open_mask[picks[out_i]] = False
+        open_mask[in_j] = True
+        picks[out_i] = in_j
+    return picks, sv.cost(open_mask)
+
+
+def _median_lagrangian(
+    sv: _Savings, k: int, picks: np.ndarray, cost: float, *, iterations: int, swap_every: int = 50
+) -> tuple[float, np.ndarray, float, np.ndarray, np.ndarray]:
+    """Lagrangian lower bound for the truncated p-median, with a Lagrangian heuristic on the side.
+
+    Relaxing "at most one saving pair per area" with multipliers ``u_i >= 0`` bounds the savings of any
+    ``k`` sites by ``L(u) = sum_i u_i + (sum of the k largest rho_j)``, ``rho_j = sum_{p in j} max(0, save_p -
+    u_i)``; so ``cost0 - L(u)`` bounds the cost from below for *any* ``u``. ``L`` is minimised by subgradient
+    steps; every ``swap_every`` steps the top-``k`` candidates are polished by :func:`_median_swap`.
+
+    Returns ``(lower, picks, cost, reduced, u)`` with the best multipliers ``u`` and ``reduced[j] = rho_j -
+    rho_(k)`` for them: forcing ``j`` into a solution caps its savings at ``L + min(0, reduced_j)``, and
+    forcing pair ``p = (i, j)`` into use caps them at ``L + min(0, reduced_j) + min(0, save_p - u_i)``.
+    """
+    n_cand = sv.n_cand
+    kk = min(k, n_cand)
+    n = len(sv.w)
+    u = np.zeros(n)
+    np.maximum.at(u, sv.rows, sv.save)
+    u *= 0.5
+    best_l, mu, stall = math.inf, 2.0, 0
+    reduced = np.zeros(n_cand)
+    best_u = u.copy()
+    for it in range(iterations):
+        gain_p = np.clip(sv.save - u[sv.rows], 0.0, None)
+        rho = np.bincount(sv.cols, weights=gain_p, minlength=n_cand)
+        top = np.argpartition(rho, n_cand - kk)[n_cand - kk :]
+        kth = float(rho[top].min())
+        bound = float(u.sum()) + float(rho[top].sum())  # upper bound on the savings
+        if bound < best_l * (1.0 - 1e-12):
+            best_l, stall, reduced, best_u = bound, 0, rho - max(kth, 0.0), u.copy()
+        else:
+            stall += 1
+            if stall >= 10:
+                mu, stall = mu / 2.0, 0
+        savings = sv.cost0 - cost
+        if best_l <= savings + 1e-9 * max(1.0, abs(savings)):
+            break
+        if it % swap_every == swap_every - 1:
+            cand, cand_cost = _median_swap(sv, top)
+            if cand_cost < cost:
+                picks, cost = cand, cand_cost
+                savings = sv.cost0 - cost
+        chosen = np.zeros(n_cand, dtype=bool)
+        chosen[top] = True
+        g = 1.0 - np.bincount(sv.rows, weights=(chosen[sv.cols] & (gain_p > 0)).astype(float), minlength=n)
+        norm = float(g @ g)
+        if norm == 0.0 or mu < 1e-4:
+            break
+        u = np.clip(u - mu * (bound - savings) / norm * g, 0.0, None)
+    return sv.cost0 - best_l, np.asarray(picks, dtype=np.int64), float(cost), reduced, best_u
+
+
 def _median_once(
     w: np.ndarray,
     rows: np.ndarray,
@@ -1114,115 +1283,135 @@ def _median_once(
 ) -> _MedianRun:
     """Solve the truncated p-median once: area i costs ``fallback[i]`` (finite) unless a kept pair serves it.
 
-    The model is ``min sum_i w_i F_i - sum_p w_i (F_i - c_p) z_p`` with ``sum_{p in i} z_p <= 1``,
-    ``z_p <= x_j``, ``sum x_j <= k``: only pairs cheaper than the fallback are variables.
+    Heuristics first (greedy, 1-swap, Lagrangian with its bound), then - when exact - HiGHS on the model
+    ``min cost0 - sum_p save_p z_p`` with ``sum_{p in i} z_p <= 1``, ``z_p <= x_j``, ``sum x_j <= k``,
+    leaving out the candidates the Lagrangian bound proves useless.
     """
+    t_start = time.perf_counter()
     keep = (w[rows] > 0) & (mins < fallback[rows])
     rows, cols, mins = rows[keep], cols[keep], mins[keep]
+    order = np.lexsort((cols, rows))
+    rows, cols, mins = rows[order], cols[order], mins[order]
     cost0 = float((w * fallback).sum())
     used = np.unique(cols)
     details: dict[str, Any] = {"reduced_pairs": len(rows), "reduced_candidates": len(used)}
     n_cand = len(used)
-
-    def model_cost(sel: np.ndarray) -> float:
-        cur = fallback.copy()
-        np.minimum.at(cur, rows[sel], mins[sel])
-        return float((w * cur).sum())
-
     if n_cand == 0 or k == 0:
         return _MedianRun(
             np.zeros(0, dtype=np.int64), cost0, cost0, True, "Optimal (nothing to choose)", "exact", details
         )
-    if k >= n_cand:
-        c_all = model_cost(np.ones(len(rows), dtype=bool))
-        return _MedianRun(used, c_all, c_all, True, "Optimal (all useful candidates fit)", "exact", details)
     col_pos = np.full(m, -1, dtype=np.int64)
     col_pos[used] = np.arange(n_cand)
-    rc = col_pos[cols]
-    wr = w[rows]
+    sv = _Savings(w, fallback, rows, col_pos[cols], mins, w[rows] * (fallback[rows] - mins), n_cand, cost0)
+    if k >= n_cand:
+        c_all = sv.cost(np.ones(n_cand, dtype=bool))
+        return _MedianRun(used, c_all, c_all, True, "Optimal (all useful candidates fit)", "exact", details)
 
-    # Greedy with exact gains (one pass over the pairs per pick) and the online lower bound
-    # cost(OPT) >= cost(S) - (sum of the k largest gains w.r.t. S), valid for every S on the way.
-    cur = fallback.copy()
-    picks: list[int] = []
-    cost, lower = cost0, -math.inf
-    tol = 1e-12 * max(1.0, cost0)
-    while True:
-        gains = np.bincount(rc, weights=wr * np.clip(cur[rows] - mins, 0.0, None), minlength=n_cand)
-        lower = max(lower, cost - float(np.partition(gains, n_cand - k)[n_cand - k :].sum()))
-        j = int(np.argmax(gains))
-        if len(picks) == k or gains[j] <= tol:
-            break
-        picks.append(j)
-        sel = rc == j
-        np.minimum.at(cur, rows[sel], mins[sel])
-        cost = float((w * cur).sum())
-    lower = max(lower, cost0 - (cost0 - cost) / GREEDY_RATIO)
-    greedy_picks = np.asarray(picks, dtype=np.int64)
-    done = cost <= lower + 1e-9 * max(1.0, abs(cost))
-    if not use_exact or done:
+    def met(cost: float, lower: float) -> bool:
+        return cost <= lower + 1e-9 * max(1.0, abs(cost))
+
+    picks, cost, lower = _median_greedy(sv, k)
+    details["greedy_cost"] = cost
+    picks, cost = _median_swap(sv, picks)
+    details["swap_cost"] = cost
+    reduced, lag = None, -math.inf
+    if not met(cost, lower):
+        # a short run when only a bound is wanted; a longer one to fix candidates before the MIP
+        iterations = 300 if use_exact else 100
+        lag, picks, cost, reduced, u_best = _median_lagrangian(sv, k, picks, cost, iterations=iterations)
+        lower = max(lower, lag)
+        details.update(lagrangian_cost=cost, lagrangian_lower=lag)
+    if not use_exact or met(cost, lower):
+        done = met(cost, lower)
         return _MedianRun(
-            used[greedy_picks],
+            used[picks],
             cost,
-            lower,
+            min(lower, cost),
             done,
-            "Optimal (greedy met its bound)" if done else "greedy",
+            "Optimal (heuristic met its bound)" if done else "greedy",
             "exact" if done and use_exact else "greedy",
             details,
         )
 
-    # exact: columns x (n_cand, binary) then z (pairs, continuous in [0, 1])
-    n_pair = len(rows)
-    _, area_row = np.unique(rows, return_inverse=True)
-    n_arow = int(area_row.max()) + 1
+    # reduced-cost fixing: forcing j in caps the savings at L + min(0, reduced_j) <= best savings -> leave out
+    best_save = cost0 - cost
+    free = np.ones(n_cand, dtype=bool)
+    sel = np.ones(len(sv.rows), dtype=bool)
+    if reduced is not None:
+        slack = 1e-9 * max(1.0, best_save)
+        cap = (cost0 - lag) + np.minimum(0.0, reduced)  # with the multipliers ``reduced`` belongs to
+        free = cap > best_save + slack
+        cap_pair = cap[sv.cols] + np.minimum(0.0, sv.save - u_best[sv.rows])
+        sel = cap_pair > best_save + slack
+        incumbent = np.zeros(n_cand, dtype=bool)
+        incumbent[picks] = True
+        free |= incumbent  # keep the incumbent representable (warm start)
+        sel |= incumbent[sv.cols]
+    sel &= free[sv.cols]
+    details.update(fixed_out=int((~free).sum()), pairs_fixed_out=int((~sel).sum()))
+    f_idx = np.flatnonzero(free)
+    f_pos = np.full(n_cand, -1, dtype=np.int64)
+    f_pos[f_idx] = np.arange(len(f_idx))
+    p_rows, p_cols, p_save = sv.rows[sel], f_pos[sv.cols[sel]], sv.save[sel]
+    nf, n_pair = len(f_idx), int(sel.sum())
+    _, area_row = np.unique(p_rows, return_inverse=True)
+    n_arow = int(area_row.max()) + 1 if n_pair else 0
     pidx = np.arange(n_pair)
     a = sp.csr_matrix(
         (
-            np.concatenate([np.ones(n_pair), np.ones(n_pair), -np.ones(n_pair), np.ones(n_cand)]),
+            np.concatenate([np.ones(n_pair), np.ones(n_pair), -np.ones(n_pair), np.ones(nf)]),
             (
-                np.concatenate([area_row, n_arow + pidx, n_arow + pidx, np.full(n_cand, n_arow + n_pair)]),
-                np.concatenate([n_cand + pidx, n_cand + pidx, rc, np.arange(n_cand)]),
+                np.concatenate([area_row, n_arow + pidx, n_arow + pidx, np.full(nf, n_arow + n_pair)]),
+                np.concatenate([nf + pidx, nf + pidx, p_cols, np.arange(nf)]),
             ),
         ),
-        shape=(n_arow + n_pair + 1, n_cand + n_pair),
+        shape=(n_arow + n_pair + 1, nf + n_pair),
     )
-    cost_vec = np.concatenate([np.zeros(n_cand), -wr * (fallback[rows] - mins)])
-    integer = np.concatenate([np.ones(n_cand, dtype=bool), np.zeros(n_pair, dtype=bool)])
+    cost_vec = np.concatenate([np.zeros(nf), -p_save])
+    integer = np.concatenate([np.ones(nf, dtype=bool), np.zeros(n_pair, dtype=bool)])
     row_lower = np.full(n_arow + n_pair + 1, -np.inf)
     row_upper = np.concatenate([np.ones(n_arow), np.zeros(n_pair), [float(k)]])
-    xs = np.zeros(n_cand)
-    xs[greedy_picks] = 1.0
+    xs = np.zeros(nf)
+    xs[f_pos[picks]] = 1.0
     zs = np.zeros(n_pair)
-    cand_pairs = np.flatnonzero(xs[rc] > 0.5)
-    if len(cand_pairs):  # warm start: every area to its nearest greedy site
-        cp = cand_pairs[np.lexsort((mins[cand_pairs], rows[cand_pairs]))]
-        first = np.ones(len(cp), dtype=bool)
-        first[1:] = rows[cp][1:] != rows[cp][:-1]
-        zs[cp[first]] = 1.0
+    open_pairs = np.flatnonzero(xs[p_cols] > 0.5)
+    if len(open_pairs):  # warm start: every area to its best open pair
+        op = open_pairs[np.lexsort((-p_save[open_pairs], p_rows[open_pairs]))]
+        first = np.ones(len(op), dtype=bool)
+        first[1:] = p_rows[op][1:] != p_rows[op][:-1]
+        zs[op[first]] = 1.0
     mip = _solve_mip(
         cost_vec,
-        np.ones(n_cand + n_pair),
+        np.ones(nf + n_pair),
         integer,
         a,
         row_lower,
         row_upper,
-        time_limit=time_limit,
+        time_limit=max(0.1, time_limit - (time.perf_counter() - t_start)),
         integral_objective=False,
         start=np.concatenate([xs, zs]),
         options=_MEDIAN_OPTIONS,
     )
-    details.update(nodes=mip.nodes, solver_seconds=mip.seconds, greedy_cost=cost)
+    details.update(nodes=mip.nodes, solver_seconds=mip.seconds)
     if mip.x is None:
         return _MedianRun(
-            used[greedy_picks], cost, lower, False, f"{mip.status}; greedy solution", "greedy", details
+            used[picks], cost, lower, False, f"{mip.status}; heuristic solution", "greedy", details
         )
-    x = np.round(mip.x[:n_cand]) > 0.5
-    chosen_r = np.flatnonzero(x)
-    mcost = model_cost(x[rc])
-    if mcost > cost:  # never worse than the warm start
-        chosen_r, mcost = greedy_picks, cost
+    x_open = np.zeros(n_cand, dtype=bool)
+    x_open[f_idx[np.round(mip.x[:nf]) > 0.5]] = True
+    mcost = sv.cost(x_open)
+    if mcost < cost:
+        picks, cost = np.flatnonzero(x_open), mcost
+    # solutions using a fixed-out candidate save no more than the incumbent did
+    lower = max(lower, cost0 + min(mip.dual_bound, -best_save))
     return _MedianRun(
-        used[chosen_r], mcost, max(lower, cost0 + mip.dual_bound), mip.optimal, mip.status, "exact", details
+        used[np.sort(picks)],
+        cost,
+        min(lower, cost),
+        mip.optimal or met(cost, lower),
+        mip.status,
+        "exact",
+        details,
     )
 
 
