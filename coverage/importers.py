@@ -761,8 +761,15 @@ def _read_raw(path: Path, *, layer: str | None) -> _Raw:
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, list[Problem]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), []  # Excel's "Unicode text"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            raise _fail(
+                path,
+                f"the file starts as UTF-16 text but cannot be decoded at byte {exc.start} (cut short or "
+                "damaged?): save it again as CSV UTF-8",
+            ) from None
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         try:

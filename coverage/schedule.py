@@ -80,10 +80,13 @@ def check(value: str) -> str | None:
 
 def _aware(when: dt.datetime) -> dt.datetime:
     if when.tzinfo is None:
-        return when.replace(tzinfo=TZ)
-    if not isinstance(when.tzinfo, ZoneInfo):
+        when = when.replace(tzinfo=TZ)
+    elif not isinstance(when.tzinfo, ZoneInfo):
         return when.astimezone(TZ)
-    return when
+    # A wall time in the spring-forward gap (e.g. 03:30 on the last Sunday of March) does not exist and
+    # opening-hours-py refuses it: move it forward by the gap, as clocks do (03:30 -> 04:30).
+    real = when.astimezone(dt.timezone.utc).astimezone(when.tzinfo)
+    return real if real.replace(tzinfo=None) != when.replace(tzinfo=None) else when
 
 
 def is_open(value: str, when: dt.datetime) -> bool:

@@ -5,6 +5,7 @@ Binary fixtures (xlsx, gpkg, zip) are generated in tmp_path; text fixtures live 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -681,3 +682,62 @@ def test_visits_xlsx_with_date_cells(tmp_path):
     assert one(exc, row=2, field="Ensikertalaiset") == (
         "9 is more than the visitors in total (adults + children = 6)"
     )
+
+
+# --- file names from users ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["vihti.gpkg", "Vihti 2025 (kopio).gpkg", "Kärkölä–Äänekoski.gpkg", "vuosi/v.gpkg"]
+)
+def test_safe_path_accepts_names_inside_the_folder(tmp_path, name):
+    path = importers.safe_path(tmp_path, name, suffixes=(".gpkg",))
+    assert path == tmp_path.resolve() / name
+    assert path.is_relative_to(tmp_path.resolve())
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("", "the name is empty"),
+        ("   ", "the name is empty"),
+        ("../vihti.gpkg", "'..' would lead out of the folder"),
+        ("vuosi/../../vihti.gpkg", "'..' would lead out of the folder"),
+        ("..\\..\\vihti.gpkg", "'..' would lead out of the folder"),
+        ("..", "'..' would lead out of the folder"),
+        ("/etc/passwd", "an absolute path is not allowed"),
+        ("\\\\palvelin\\jako\\vihti.gpkg", "an absolute path is not allowed"),
+        ("C:\\Users\\x\\vihti.gpkg", "a drive letter is not allowed"),
+        ("c:vihti.gpkg", "a drive letter is not allowed"),
+        ("vihti\x00.gpkg", "control characters (e.g. NUL)"),
+        ("vihti\n.gpkg", "control characters"),
+        (".", "names starting with '.'"),
+        (".vihti.gpkg.lock", "names starting with '.'"),
+        ("vuosi//vihti.gpkg", "empty folder names"),
+        ("CON.gpkg", "reserved device name on Windows"),
+        ("nul", "reserved device name on Windows"),
+        ("vihti.gpkg.", "must not end in a space or a dot"),
+        ("vihti.gpkg ", "must not end in a space or a dot"),
+        ("ä" * 200 + ".gpkg", "too long"),
+        ("vihti.csv", "the name must end in .gpkg"),
+    ],
+)
+def test_safe_path_refuses_names_leaving_the_folder(tmp_path, name, reason):
+    with pytest.raises(importers.UnsafePathError, match=re.escape(reason)) as exc:
+        importers.safe_path(tmp_path, name, suffixes=(".gpkg",))
+    assert isinstance(exc.value, KatveError)
+    assert "give a plain file name" in str(exc.value)
+
+
+def test_safe_path_follows_symbolic_links(tmp_path):
+    folder, outside = tmp_path / "projektit", tmp_path / "muualla"
+    folder.mkdir()
+    outside.mkdir()
+    (folder / "ulos").symlink_to(outside, target_is_directory=True)
+    (folder / "ulos.gpkg").symlink_to(outside / "x.gpkg")
+    (folder / "sisalla").mkdir()
+    (folder / "oikotie").symlink_to(folder / "sisalla", target_is_directory=True)
+    for name in ("ulos/x.gpkg", "ulos.gpkg"):
+        with pytest.raises(importers.UnsafePathError, match="leads out of the folder"):
+            importers.safe_path(folder, name)
+    assert importers.safe_path(folder, "oikotie/x.gpkg") == (folder / "sisalla" / "x.gpkg").resolve()
