@@ -67,6 +67,7 @@ Three areas, two candidates; candidate 0 reaches areas 0 and 1, candidate 1 reac
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import sys
@@ -76,10 +77,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
-from .model import KatveError
+from .model import CRS, KatveError, Project, Settings
+from .travel import TravelModel
 
 OBJECTIVES = ("cover", "set_cover", "median")
 METHODS = ("auto", "exact", "greedy")
@@ -1687,16 +1691,16 @@ class PlanResult:
 
     objective: str
     k: int | None
-    settings: Any
+    settings: Settings
     model: dict
-    at: Any
-    new_sites: Any
-    areas: Any
+    at: dt.datetime | None
+    new_sites: gpd.GeoDataFrame
+    areas: gpd.GeoDataFrame
     before: dict
     after: dict
-    changed: Any
+    changed: pd.DataFrame
     solution: Solution
-    candidates: Any
+    candidates: gpd.GeoDataFrame
     target_share: float | None = None
 
     @property
@@ -1723,7 +1727,7 @@ class PlanResult:
             "median": "children-weighted mean minutes",
         }[self.objective]
 
-    def scenario(self, project: Any, *, status: str = "planned") -> Any:
+    def scenario(self, project: Project, *, status: str = "planned") -> Project:
         """Return a copy of ``project`` with the proposed sites added to its places as ``status``.
 
         Each gets the suggested session as ``opening_hours``, ``kind`` ``other`` and a note.
@@ -1792,8 +1796,8 @@ class Comparison:
 
     before: dict
     after: dict
-    areas: Any
-    changed: Any
+    areas: gpd.GeoDataFrame
+    changed: pd.DataFrame
 
 
 def _json_num(value: Any, digits: int | None = None) -> float | None:
@@ -1816,15 +1820,7 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _gpd():  # noqa: ANN202 - keep the module importable without geopandas for the array core
-    import geopandas as gpd
-
-    return gpd
-
-
-def _boundary_union(project: Any) -> Any:
-    from .model import CRS
-
+def _boundary_union(project: Project) -> Any:
     boundary = project.boundary
     if boundary is None or not len(boundary):
         return None
@@ -1836,7 +1832,7 @@ def _boundary_union(project: Any) -> Any:
     return geoms.union_all()
 
 
-def generate_candidates(project: Any, *, spacing_m: float = DEFAULT_SPACING_M) -> Any:
+def generate_candidates(project: Project, *, spacing_m: float = DEFAULT_SPACING_M) -> gpd.GeoDataFrame:
     """Candidate sites: every area's demand point plus a regular grid inside the boundary.
 
     Parameters
@@ -1871,9 +1867,7 @@ def generate_candidates(project: Any, *, spacing_m: float = DEFAULT_SPACING_M) -
     import shapely
 
     from .analysis import demand_points
-    from .model import CRS
 
-    gpd = _gpd()
     if not (isinstance(spacing_m, (int, float)) and math.isfinite(spacing_m) and spacing_m > 0):
         raise PlanningError(
             f"the candidate grid spacing must be a positive number of metres, got {spacing_m!r}"
@@ -1930,13 +1924,12 @@ def generate_candidates(project: Any, *, spacing_m: float = DEFAULT_SPACING_M) -
     )
 
 
-def _candidate_sites(project: Any, candidates: Any, spacing_m: float) -> Any:
+def _candidate_sites(
+    project: Project, candidates: gpd.GeoDataFrame | None, spacing_m: float
+) -> gpd.GeoDataFrame:
     """Return the candidate sites to use: EPSG:3067 points inside the boundary with ``id`` and ``name``."""
     import shapely
 
-    from .model import CRS
-
-    gpd = _gpd()
     if candidates is None:
         layer = project.candidates
         candidates = (
@@ -1961,7 +1954,7 @@ def _candidate_sites(project: Any, candidates: Any, spacing_m: float) -> Any:
             geom[not_point] = shapely.point_on_surface(geom[not_point])
             cands = cands.set_geometry(gpd.GeoSeries(geom, index=cands.index, crs=CRS))
     n = len(cands)
-    ids = cands["id"] if "id" in cands else pd_series_of(range(1, n + 1), cands.index)
+    ids = cands["id"] if "id" in cands else pd.Series(range(1, n + 1), index=cands.index, dtype=object)
     ids = ids.astype(object).where(ids.notna(), None)
     fallback_ids = [f"c{i + 1}" for i in range(n)]
     cands["id"] = [
@@ -1993,14 +1986,7 @@ def _candidate_sites(project: Any, candidates: Any, spacing_m: float) -> Any:
     return cands.reset_index(drop=True)
 
 
-def pd_series_of(values: Any, index: Any) -> Any:
-    """Make a pandas Series (helper kept tiny so that the array core does not import pandas)."""
-    import pandas as pd
-
-    return pd.Series(list(values), index=index, dtype=object)
-
-
-def _site_session(day: str | None, daypart: str | None, at: Any) -> str:
+def _site_session(day: str | None, daypart: str | None, at: dt.datetime | None) -> str:
     """Return opening hours for a proposed site: two hours on its best weekday/daypart (or at ``at``)."""
     from .schedule import WEEKDAYS
 
@@ -2014,19 +2000,16 @@ def _site_session(day: str | None, daypart: str | None, at: Any) -> str:
     return f"{day} {h0:02d}:00-{h1:02d}:00"
 
 
-def add_sites(project: Any, sites: Any, *, status: str = "planned") -> Any:
+def add_sites(project: Project, sites: gpd.GeoDataFrame, *, status: str = "planned") -> Project:
     """Return a copy of ``project`` with ``sites`` (a :attr:`PlanResult.new_sites` frame) added as places.
 
     Rows get ``status`` (default ``planned``), ``kind`` ``other``, the site's ``opening_hours`` and a note
     naming the proposal. Ids already used by a place get a ``-2``, ``-3`` ... suffix.
     """
-    import pandas as pd
-
     from .model import PLACE_FIELDS, STATUSES, conform
 
     if status not in STATUSES:
         raise PlanningError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-    gpd = _gpd()
     out = project.copy()
     if not len(sites):
         return out
@@ -2077,20 +2060,15 @@ def add_sites(project: Any, sites: Any, *, status: str = "planned") -> Any:
     return out
 
 
-def _scenario_for_summary(project: Any, sites_xy: np.ndarray, include_planned: bool) -> Any:
+def _scenario_for_summary(project: Project, sites_xy: np.ndarray, include_planned: bool) -> Project:
     """Project copy whose counted places are the counted ones plus the new sites, open at any time.
 
     Internal to the before/after figures: existing places keep their status; the new sites get the status
     that counts (``existing``) and ``24/7`` so that an ``at`` filter does not drop them.
     """
-    import pandas as pd
-
-    gpd = _gpd()
     out = project.copy()
     if not len(sites_xy):
         return out
-    from .model import CRS
-
     extra = gpd.GeoDataFrame(
         {
             "id": [f"__new_site_{i}" for i in range(len(sites_xy))],
@@ -2113,19 +2091,19 @@ def _scenario_for_summary(project: Any, sites_xy: np.ndarray, include_planned: b
 
 
 def plan(
-    project: Any,
-    settings: Any = None,
+    project: Project,
+    settings: Settings | None = None,
     *,
     k: int | None = None,
     objective: str = "cover",
-    candidates: Any = None,
+    candidates: gpd.GeoDataFrame | None = None,
     target_share: float = 0.9,
     method: str = "auto",
     time_limit: float = 60.0,
-    at: Any = None,
+    at: dt.datetime | str | None = None,
     include_planned: bool = False,
     spacing_m: float = DEFAULT_SPACING_M,
-    model: Any = None,
+    model: TravelModel | None = None,
 ) -> PlanResult:
     """Propose new meeting-place sites for a project, existing places held fixed.
 
@@ -2185,7 +2163,7 @@ def plan(
     when = before_res.at
     areas = before_res.areas
     demand = analysis.demand_points(areas) if len(areas) else np.empty((0, 2))
-    kids = np.nan_to_num(pd_float(areas, "children_0_6"))
+    kids = np.nan_to_num(_float_column(areas, "children_0_6"))
     if not len(areas):
         raise PlanningError("the project has no areas (demand): nothing to plan for")
     cands = _candidate_sites(project, candidates, spacing_m)
@@ -2196,7 +2174,9 @@ def plan(
     if objective in ("cover", "set_cover"):
         reach = model.within(demand, cand_xy, limit)
         if objective == "cover":
-            sol = solve_cover(kids, reach, k=k, existing=covered_before, method=method, time_limit=time_limit)
+            sol = solve_cover(
+                kids, reach, k=_check_k(k), existing=covered_before, method=method, time_limit=time_limit
+            )
         else:
             sol = solve_set_cover(
                 kids,
@@ -2213,7 +2193,7 @@ def plan(
             cand_xy,
             areas["minutes"].to_numpy(float),
             model=model,
-            k=k,
+            k=_check_k(k),
             limit=limit,
             method=method,
             time_limit=time_limit,
@@ -2261,9 +2241,6 @@ def plan(
             best_day.append(None)
             best_part.append(None)
             best_gain.append(0.0 if len(stacked) else None)
-
-    gpd = _gpd()
-    from .model import CRS
 
     picked = cands.iloc[chosen]
     new_sites = gpd.GeoDataFrame(
@@ -2322,10 +2299,8 @@ def plan(
     )
 
 
-def pd_float(frame: Any, column: str) -> np.ndarray:
+def _float_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     """Return a numeric column as floats (missing or unreadable -> NaN)."""
-    import pandas as pd
-
     if column not in frame:
         raise PlanningError(f"areas: column {column!r} is missing")
     return pd.to_numeric(frame[column], errors="coerce").astype("float64").to_numpy()
@@ -2350,7 +2325,7 @@ def _plan_median(
     cand_xy: np.ndarray,
     existing_minutes: np.ndarray,
     *,
-    model: Any,
+    model: TravelModel,
     k: int,
     limit: float,
     method: str,
@@ -2358,34 +2333,44 @@ def _plan_median(
 ) -> Solution:
     """p-median on a project: candidate pairs within a cutoff, widened until the solution is certified.
 
-    The cutoff starts at twice the coverage threshold. The chosen sites' true minutes (``model.nearest``)
-    certify the truncated model; if they do not (an area is best served beyond the cutoff), the cutoff is
-    doubled, up to :data:`MEDIAN_MAX_PAIRS` pairs.
+    The cutoff starts at twice the coverage threshold. An area with no candidate within the cutoff gets the
+    pair to its nearest candidate, and that pair's minutes as its own cutoff (every other candidate is at
+    least that far). The chosen sites' true minutes (``model.nearest``) certify the truncated model; if they
+    do not (an area is best served beyond the cutoff), the cutoff is doubled, up to
+    :data:`MEDIAN_MAX_PAIRS` pairs, ten doublings or the time limit.
     """
+    from .travel import Pairs
+
     t0 = time.perf_counter()
     ex = np.where(np.isfinite(existing_minutes), existing_minutes, np.inf)
+    n, m = len(demand), len(cand_xy)
 
     def true_minutes(chosen: np.ndarray) -> np.ndarray:
         return np.asarray(model.nearest(demand, cand_xy[chosen]).minutes, dtype=float)
 
-    # every area must be reachable by something: the nearest candidate sets a floor for the cutoff
-    nearest_cand = np.asarray(model.nearest(demand, cand_xy).minutes, dtype=float)
-    far = (kids > 0) & ~np.isfinite(ex) & ~np.isfinite(nearest_cand)
+    nearest = model.nearest(demand, cand_xy)
+    near_idx = np.asarray(nearest.index, dtype=np.int64)
+    near_min = np.asarray(nearest.minutes, dtype=float)
+    far = (kids > 0) & ~np.isfinite(ex) & ((near_idx < 0) | ~np.isfinite(near_min))
     if far.any():
         raise PlanningError(f"{int(far.sum())} areas with children cannot reach any place or candidate site")
-    need = np.where(np.isfinite(ex), 0.0, nearest_cand)
-    cutoff = max(2.0 * limit, float(np.max(need[kids > 0], initial=0.0)) * 1.0001)
-    extent = float(np.hypot(*(np.ptp(np.concatenate([demand, cand_xy]), axis=0)))) if len(cand_xy) else 0.0
-    span = float(np.nanmax(model.minutes(np.zeros((1, 2)), np.array([[extent, 0.0]])))) if extent else 0.0
-    while True:
+    cutoff = 2.0 * limit
+    for _ in range(11):
         pairs = model.within(demand, cand_xy, cutoff)
-        complete = cutoff >= span * 1.0001 + 1e-9
+        complete = len(pairs.rows) >= n * m
+        lonely = np.ones(n, dtype=bool)
+        lonely[pairs.rows] = False
+        lonely &= (near_idx >= 0) & np.isfinite(near_min)
+        per_area = np.where(lonely, near_min, cutoff)
+        rows = np.concatenate([pairs.rows, np.flatnonzero(lonely)])
+        cols = np.concatenate([pairs.cols, near_idx[lonely]])
+        mins = np.concatenate([pairs.minutes, near_min[lonely]])
         sol = solve_median(
             kids,
-            pairs,
+            Pairs(rows, cols, mins, (n, m)),
             k=k,
             existing_minutes=ex,
-            cutoff=None if complete else cutoff,
+            cutoff=None if complete else per_area,
             true_minutes=true_minutes,
             method=method,
             time_limit=max(1.0, time_limit - (time.perf_counter() - t0)),
@@ -2399,9 +2384,7 @@ def _plan_median(
     return Solution(**{**{f: getattr(sol, f) for f in sol.__dataclass_fields__}, "details": details})
 
 
-def _changed(areas: Any) -> Any:
-    import pandas as pd
-
+def _changed(areas: pd.DataFrame) -> pd.DataFrame:
     mask = areas["covered_before"].to_numpy(bool) != areas["covered_after"].to_numpy(bool)
     cols = [
         "id",
@@ -2419,7 +2402,13 @@ def _changed(areas: Any) -> Any:
     )
 
 
-def compare(project_before: Any, project_after: Any, settings: Any = None, *, at: Any = None) -> Comparison:
+def compare(
+    project_before: Project,
+    project_after: Project,
+    settings: Settings | None = None,
+    *,
+    at: dt.datetime | str | None = None,
+) -> Comparison:
     """Coverage before and after a change, and the areas (villages) whose status changes.
 
     ``project_before`` counts its existing places; ``project_after`` counts existing *and planned* places,

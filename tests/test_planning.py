@@ -382,6 +382,17 @@ def test_plan_median_and_set_cover_on_project():
         )  # the school cannot reach 20 km
 
 
+def test_plan_median_without_any_open_place_is_certified():
+    project = _project()
+    # Saturday: nothing is open, every village depends on the new site. School (7 km): 7*40 + 1*12 + 7*9 +
+    # 13*7 = 446 km-children; hall (17 km): 17*40 + 11*12 + 3*9 + 3*7 = 860. The hall is beyond the first
+    # cutoff (20 min = 16.7 km) from the village at 0 km: the truncated model must still be certified.
+    result = plan(project, k=1, objective="median", at="Sa 10:00", method="exact")
+    assert result.new_sites["id"].tolist() == ["school"]
+    assert result.value == pytest.approx(446 * 1.2 / 68) and result.optimal and result.gap == 0
+    assert result.solution.details["certified"]
+
+
 def test_plan_existing_filtered_by_time():
     project = _project()
     # On Saturday the existing place is closed: the best single site is then the school (covers 0-14 km).
