@@ -778,8 +778,8 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[Problem]]:
             raise _fail(
                 path, "the file looks like UTF-16 text but cannot be decoded: save it as CSV (UTF-8)"
             ) from None
-        note = f"the file has no byte-order mark: read it as {utf16.upper()} text"
-        return text, [Problem(str(path), None, "-", note, "warning")]
+        read_as = f"the file has no byte-order mark: read it as {utf16.upper()} text"
+        return text, [Problem(str(path), None, "-", read_as, "warning")]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:

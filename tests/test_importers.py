@@ -197,6 +197,17 @@ def test_geopackage_with_several_unnamed_layers_is_refused(tmp_path):
     assert "several layers (yksi, kaksi)" in one(exc, row=None, field="-")
 
 
+def test_geopackage_whose_only_layer_is_another_layer_is_refused(tmp_path):
+    path = tmp_path / "x.gpkg"
+    places_gdf(3067).to_file(path, layer="places")
+    with pytest.raises(InputError) as exc:
+        read_areas(path)
+    assert one(exc, row=None, field="-") == (
+        "the file holds only the layer 'places', not 'areas': choose the file that holds the areas"
+    )
+    assert len(read_places(path).data) == 2
+
+
 def write_shapefile_zip(gdf: gpd.GeoDataFrame, folder: Path, name: str = "paikat") -> Path:
     shp_dir = folder / "shp"
     shp_dir.mkdir()
