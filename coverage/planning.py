@@ -1719,6 +1719,31 @@ class PlanResult:
         return self.solution.value
 
     @property
+    def bound(self) -> float:
+        """Proven bound on the optimal value (upper for ``cover``, lower otherwise)."""
+        return self.solution.bound
+
+    @property
+    def method(self) -> str:
+        """``"exact"`` or ``"greedy"``."""
+        return self.solution.method
+
+    @property
+    def seconds(self) -> float:
+        """Wall time of the solve."""
+        return self.solution.seconds
+
+    @property
+    def chosen(self) -> np.ndarray:
+        """Positions of the chosen sites in :attr:`candidates` (solver order)."""
+        return self.solution.chosen
+
+    @property
+    def chosen_ids(self) -> list[str]:
+        """Ids of the chosen sites (solver order)."""
+        return [str(v) for v in self.candidates["id"].to_numpy(object)[self.solution.chosen]]
+
+    @property
     def unit(self) -> str:
         """What :attr:`value` counts."""
         return {

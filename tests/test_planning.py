@@ -354,7 +354,8 @@ def test_plan_cover_on_project_matches_analysis():
     result = plan(project, k=1, objective="cover")
     assert result.new_sites["id"].tolist() == ["hall"]  # covers 14 and 20 km (16 children); the school 9
     assert "outside" not in result.candidates["id"].tolist()  # outside the boundary
-    assert result.value == 16 and result.optimal
+    assert result.value == 16 and result.optimal and result.bound == 16 and result.method == "exact"
+    assert result.chosen_ids == ["hall"] and result.candidates["id"].iloc[result.chosen[0]] == "hall"
     assert result.before["children_covered"] == 52 and result.after["children_covered"] == 68
     assert result.new_sites["children_gained"].tolist() == [16.0]
     assert sorted(result.changed["id"]) == ["v14", "v20"]
