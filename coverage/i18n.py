@@ -1100,3 +1100,224 @@ _section({
                         "sv": "Alla platsers träffar {start}–{end}; importera i en kalenderapp.",
                         "en": "Every place's sessions {start}–{end}; import into a calendar app."},
 })
+
+# --- map: visits, proposals (coverage/maps.py) and the Suunnittelu page (app_pages/suunnittelu.py) ----------
+_section({
+    "map.place_visitors": {"fi": "Kävijöitä kirjattu: {visitors}", "sv": "Registrerade besökare: {visitors}",
+                           "en": "Visitors recorded: {visitors}"},
+    "map.legend_visits": {"fi": "koko = kirjatut kävijät (aikuiset + lapset)",
+                          "sv": "storlek = registrerade besökare (vuxna + barn)",
+                          "en": "size = visitors recorded (adults + children)"},
+    "map.area_nearest_minutes": {"fi": "lähimpään paikkaan {minutes} min", "sv": "till närmaste plats {minutes} min",
+                                 "en": "{minutes} min to the nearest place"},
+    "map.area_newly_covered": {"fi": "ehdotus tuo saavutettavaksi", "sv": "förslaget för inom räckhåll",
+                               "en": "brought within reach by the proposal"},
+    "map.legend_newly_covered": {"fi": "alue, jonka ehdotus tuo saavutettavaksi",
+                                 "sv": "område som förslaget för inom räckhåll",
+                                 "en": "area the proposal brings within reach"},
+    "map.legend_proposal": {"fi": "ehdotettu uusi paikka", "sv": "föreslagen ny plats", "en": "proposed new site"},
+    "map.proposal": {"fi": "Ehdotus", "sv": "Förslag", "en": "Proposal"},
+    "map.proposal_gained": {"fi": "lapsia 0–6 v uusina saavutettavissa: {children}",
+                            "sv": "barn 0–6 år som kommer inom räckhåll: {children}",
+                            "en": "children 0–6 newly within reach: {children}"},
+    "map.proposal_nearest": {"fi": "lähin paikka {children} lapselle 0–6 v",
+                             "sv": "närmaste plats för {children} barn 0–6 år",
+                             "en": "the nearest place for {children} children 0–6"},
+    "map.proposal_best_time": {"fi": "paras kokoontumisaika: {weekday} {daypart} (+{children} lasta silloin)",
+                               "sv": "bästa tid för träffar: {weekday} {daypart} (+{children} barn då)",
+                               "en": "best time for a session: {weekday} {daypart} (+{children} children then)"},
+    "map.proposal_hours": {"fi": "Ehdotettu aukiolo", "sv": "Föreslagna öppettider", "en": "Suggested opening hours"},
+
+    "suunnittelu.header": {"fi": "Uusien kohtaamispaikkojen suunnittelu: {name}",
+                           "sv": "Planering av nya mötesplatser: {name}",
+                           "en": "Planning new meeting places: {name}"},
+    "suunnittelu.intro": {
+        "fi": "Katve valitsee ehdokaspaikoista uudet kohtaamispaikat nykyisten rinnalle. Nykyiset paikat pysyvät "
+              "ennallaan; raja, kulkutapa ja aika tulevat sivupalkista.",
+        "sv": "Katve väljer nya mötesplatser bland kandidatplatserna vid sidan av de nuvarande. De nuvarande "
+              "platserna ligger fast; gräns, färdsätt och tid kommer från sidopanelen.",
+        "en": "Katve chooses new meeting places among the candidate sites, next to the current ones. The current "
+              "places stay as they are; the limit, travel mode and time come from the sidebar."},
+    "suunnittelu.planned_counted": {
+        "fi": "Suunnitellut paikat lasketaan nykyiseen verkkoon (sivupalkin valinta).",
+        "sv": "Planerade platser räknas till det nuvarande nätet (val i sidopanelen).",
+        "en": "Planned places count as part of the current network (sidebar option)."},
+    "suunnittelu.objective": {"fi": "Tavoite", "sv": "Mål", "en": "Objective"},
+    "suunnittelu.objective.cover": {"fi": "eniten lapsia saavutettaviksi K uudella paikalla",
+                                    "sv": "flest barn inom räckhåll med K nya platser",
+                                    "en": "most children within reach with K new sites"},
+    "suunnittelu.objective.set_cover": {"fi": "vähiten uusia paikkoja tavoiteosuuteen",
+                                        "sv": "minst antal nya platser för målandelen",
+                                        "en": "fewest new sites to reach a target share"},
+    "suunnittelu.objective.median": {"fi": "lyhin keskimatka K uudella paikalla",
+                                     "sv": "kortast medelresa med K nya platser",
+                                     "en": "shortest average trip with K new sites"},
+    "suunnittelu.objective_help": {
+        "fi": "Kattavuus: uudet paikat tuovat rajan sisälle mahdollisimman monta lasta. Tavoiteosuus: pienin "
+              "määrä paikkoja, jolla tavoiteltu osuus lapsista on rajan sisällä. Keskimatka: lasten keskimääräinen "
+              "matka lähimpään paikkaan mahdollisimman lyhyeksi.",
+        "sv": "Täckning: de nya platserna för så många barn som möjligt inom gränsen. Målandel: minsta antal "
+              "platser som för målandelen av barnen inom gränsen. Medelresa: barnens genomsnittliga resa till "
+              "närmaste plats så kort som möjligt.",
+        "en": "Coverage: the new sites bring as many children as possible within the limit. Target share: the "
+              "fewest sites that bring the target share of children within the limit. Average trip: the "
+              "children's mean trip to the nearest place as short as possible."},
+    "suunnittelu.k": {"fi": "Uusia paikkoja (K)", "sv": "Nya platser (K)", "en": "New sites (K)"},
+    "suunnittelu.target": {"fi": "Tavoiteosuus lapsista (%)", "sv": "Målandel av barnen (%)",
+                           "en": "Target share of children (%)"},
+    "suunnittelu.target_help": {"fi": "Vain tavoitteelle ”vähiten uusia paikkoja”.",
+                                "sv": "Endast för målet ”minst antal nya platser”.",
+                                "en": "Only for the objective “fewest new sites”."},
+    "suunnittelu.candidates": {"fi": "Ehdokaspaikat", "sv": "Kandidatplatser", "en": "Candidate sites"},
+    "suunnittelu.candidates.layer": {"fi": "projektin ehdokkaat ({n})", "sv": "projektets kandidater ({n})",
+                                     "en": "the project's candidates ({n})"},
+    "suunnittelu.candidates.generated": {"fi": "ruudukko ja asuinalueiden pisteet",
+                                         "sv": "rutnät och områdenas punkter", "en": "grid and area points"},
+    "suunnittelu.candidates_generated_only": {
+        "fi": "Projektissa ei ole ehdokastasoa: ehdokkaat ovat ruudukon pisteet ja asuinalueiden pisteet kunnan "
+              "rajan sisällä.",
+        "sv": "Projektet har inget kandidatlager: kandidaterna är rutnätets punkter och områdenas punkter inom "
+              "kommungränsen.",
+        "en": "The project has no candidates layer: the candidates are grid points and area points inside the "
+              "municipal boundary."},
+    "suunnittelu.spacing": {"fi": "Ruudukon väli", "sv": "Rutnätets avstånd", "en": "Grid spacing"},
+    "suunnittelu.solver": {"fi": "Ratkaisijan asetukset", "sv": "Lösarens inställningar", "en": "Solver settings"},
+    "suunnittelu.time_limit": {"fi": "Aikaraja (s)", "sv": "Tidsgräns (s)", "en": "Time limit (s)"},
+    "suunnittelu.method": {"fi": "Menetelmä", "sv": "Metod", "en": "Method"},
+    "suunnittelu.method.auto": {"fi": "automaattinen", "sv": "automatisk", "en": "automatic"},
+    "suunnittelu.method.exact": {"fi": "tarkka (HiGHS)", "sv": "exakt (HiGHS)", "en": "exact (HiGHS)"},
+    "suunnittelu.method.greedy": {"fi": "nopea (ahne)", "sv": "snabb (girig)", "en": "fast (greedy)"},
+    "suunnittelu.run": {"fi": "Laske ehdotus", "sv": "Beräkna förslag", "en": "Compute a proposal"},
+    "suunnittelu.start": {"fi": "Valitse tavoite ja laske ehdotus.", "sv": "Välj mål och beräkna ett förslag.",
+                          "en": "Choose an objective and compute a proposal."},
+    "suunnittelu.running": {"fi": "Lasketaan ehdotusta…", "sv": "Förslaget beräknas…",
+                            "en": "Computing the proposal…"},
+    "suunnittelu.unreachable": {
+        "fi": "Tavoitetta {target} ei saavuteta näillä ehdokkailla: kaikki {n} ehdokasta avaamalla osuus olisi "
+              "{best} (nyt {now}). Laske tavoitetta, väljennä rajaa tai lisää ehdokkaita.",
+        "sv": "Målet {target} nås inte med dessa kandidater: med alla {n} kandidater öppna vore andelen {best} "
+              "(nu {now}). Sänk målet, vidga gränsen eller lägg till kandidater.",
+        "en": "The target {target} cannot be reached with these candidates: opening all {n} of them would give "
+              "{best} (now {now}). Lower the target, widen the limit or add candidates."},
+    "suunnittelu.error": {"fi": "Suunnittelu ei onnistunut: {message}", "sv": "Planeringen misslyckades: {message}",
+                          "en": "Planning failed: {message}"},
+    "suunnittelu.optimal": {"fi": "Todistetusti paras ratkaisu – menetelmä: {method}.",
+                            "sv": "Bevisat optimal lösning – metod: {method}.",
+                            "en": "Proven optimal – method: {method}."},
+    "suunnittelu.pp": {"fi": "{value} %-yks.", "sv": "{value} procentenheter", "en": "{value} pp"},
+    "suunnittelu.not_optimal": {
+        "fi": "Ei todistetusti paras: tulos on enintään {gap} parhaasta mahdollisesta – menetelmä: {method}, "
+              "ratkaisijan tila: {status}.",
+        "sv": "Inte bevisat optimal: resultatet ligger högst {gap} från det bästa möjliga – metod: {method}, "
+              "lösarens status: {status}.",
+        "en": "Not proven optimal: the result is at most {gap} from the best possible – method: {method}, "
+              "solver status: {status}."},
+    "suunnittelu.solve_time": {
+        "fi": "Ratkaisija {solve} s, koko laskenta {total} s · {n} ehdokaspaikkaa · tavoitteen arvo {value} ({unit})",
+        "sv": "Lösaren {solve} s, hela beräkningen {total} s · {n} kandidatplatser · målvärde {value} ({unit})",
+        "en": "Solver {solve} s, whole computation {total} s · {n} candidate sites · objective value {value} ({unit})"},
+    "suunnittelu.unit.cover": {"fi": "lasta lisää", "sv": "barn till", "en": "more children"},
+    "suunnittelu.unit.set_cover": {"fi": "uutta paikkaa", "sv": "nya platser", "en": "new sites"},
+    "suunnittelu.unit.median": {"fi": "min keskimäärin", "sv": "min i medeltal", "en": "min on average"},
+    "suunnittelu.metric.children": {"fi": "Lapsia 0–6 v saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
+                                    "en": "Children 0–6 within reach"},
+    "suunnittelu.metric.share": {"fi": "Osuus lapsista", "sv": "Andel av barnen", "en": "Share of children"},
+    "suunnittelu.metric.sites": {"fi": "Uusia paikkoja", "sv": "Nya platser", "en": "New sites"},
+    "suunnittelu.metric.minutes": {"fi": "Keskimatka (min)", "sv": "Medelresa (min)", "en": "Mean trip (min)"},
+    "suunnittelu.metric.minutes_help": {
+        "fi": "Lasten määrällä painotettu keskimääräinen matka-aika lähimpään paikkaan",
+        "sv": "Barnviktad genomsnittlig restid till närmaste plats",
+        "en": "Children-weighted mean travel time to the nearest place"},
+    "suunnittelu.proposals": {"fi": "Ehdotetut paikat", "sv": "Föreslagna platser", "en": "Proposed sites"},
+    "suunnittelu.no_sites": {
+        "fi": "Ehdotuksessa ei ole uusia paikkoja: tavoite täyttyy jo nykyisillä paikoilla, tai yksikään ehdokas "
+              "ei toisi uusia lapsia rajan sisälle.",
+        "sv": "Förslaget har inga nya platser: målet nås redan med de nuvarande platserna, eller ingen kandidat "
+              "skulle föra nya barn inom gränsen.",
+        "en": "The proposal has no new sites: the current places already meet the objective, or no candidate "
+              "would bring new children within the limit."},
+    "suunnittelu.fewer_sites": {
+        "fi": "Vain {n} paikkaa {k}:stä tuo lisää lapsia rajan sisälle; muut eivät parantaisi tulosta.",
+        "sv": "Bara {n} av {k} platser för fler barn inom gränsen; fler skulle inte förbättra resultatet.",
+        "en": "Only {n} of {k} sites bring more children within the limit; more would not improve the result."},
+    "suunnittelu.map_caption": {
+        "fi": "Tähdet: ehdotetut paikat. Alueiden väri kertoo tilanteen ehdotuksen jälkeen; keltainen reunus = "
+              "ehdotus tuo saavutettavaksi.",
+        "sv": "Stjärnor: föreslagna platser. Områdenas färg visar läget efter förslaget; gul ring = förslaget "
+              "för inom räckhåll.",
+        "en": "Stars: proposed sites. Area colours show the situation after the proposal; yellow ring = brought "
+              "within reach by the proposal."},
+    "suunnittelu.col.label": {"fi": "Ehdotus", "sv": "Förslag", "en": "Proposal"},
+    "suunnittelu.col.name": {"fi": "Nimi", "sv": "Namn", "en": "Name"},
+    "suunnittelu.col.gained": {"fi": "Lapsia lisää", "sv": "Barn till", "en": "Children gained"},
+    "suunnittelu.col.nearest": {"fi": "Lähin paikka lapsille", "sv": "Närmaste plats för barn",
+                                "en": "Nearest place for children"},
+    "suunnittelu.col.best": {"fi": "Paras aika", "sv": "Bästa tid", "en": "Best time"},
+    "suunnittelu.col.then": {"fi": "Lapsia lisää silloin", "sv": "Barn till då", "en": "Children gained then"},
+    "suunnittelu.col.hours": {"fi": "Ehdotettu aukiolo", "sv": "Föreslagna öppettider",
+                              "en": "Suggested opening hours"},
+    "suunnittelu.col.candidate": {"fi": "Ehdokas", "sv": "Kandidat", "en": "Candidate"},
+    "suunnittelu.before_after": {"fi": "Ennen ja jälkeen", "sv": "Före och efter", "en": "Before and after"},
+    "suunnittelu.col.figure": {"fi": "Luku", "sv": "Tal", "en": "Figure"},
+    "suunnittelu.col.before": {"fi": "Nyt", "sv": "Nu", "en": "Now"},
+    "suunnittelu.col.after": {"fi": "Ehdotuksen jälkeen", "sv": "Efter förslaget", "en": "With the proposal"},
+    "suunnittelu.col.after_planned": {"fi": "Suunnitellut mukana", "sv": "Med planerade", "en": "With planned"},
+    "suunnittelu.col.change": {"fi": "Muutos", "sv": "Förändring", "en": "Change"},
+    "suunnittelu.row.children": {"fi": "Lapsia 0–6 v saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
+                                 "en": "Children 0–6 within reach"},
+    "suunnittelu.row.share": {"fi": "Osuus lapsista", "sv": "Andel av barnen", "en": "Share of children"},
+    "suunnittelu.row.population": {"fi": "Asukkaita saavutettavissa", "sv": "Invånare inom räckhåll",
+                                   "en": "Residents within reach"},
+    "suunnittelu.row.places": {"fi": "Paikkoja laskettu", "sv": "Platser som räknas", "en": "Places counted"},
+    "suunnittelu.row.blind": {"fi": "Katvealueita", "sv": "Blinda fläckar", "en": "Blind-spot areas"},
+    "suunnittelu.changed": {"fi": "Alueet, joiden tilanne muuttuu", "sv": "Områden vars läge ändras",
+                            "en": "Areas whose status changes"},
+    "suunnittelu.changed_none": {"fi": "Yhdenkään alueen tilanne ei muutu.", "sv": "Inget områdes läge ändras.",
+                                 "en": "No area changes status."},
+    "suunnittelu.col.area": {"fi": "Alue", "sv": "Område", "en": "Area"},
+    "suunnittelu.col.children": {"fi": "Lapsia 0–6 v", "sv": "Barn 0–6 år", "en": "Children 0–6"},
+    "suunnittelu.col.min_before": {"fi": "Min nyt", "sv": "Min nu", "en": "Min now"},
+    "suunnittelu.col.min_after": {"fi": "Min jälkeen", "sv": "Min efter", "en": "Min after"},
+    "suunnittelu.col.by": {"fi": "Ehdotuksen ansiosta", "sv": "Tack vare förslag", "en": "Thanks to proposal"},
+    "suunnittelu.col.status": {"fi": "Muutos", "sv": "Förändring", "en": "Change"},
+    "suunnittelu.became_covered": {"fi": "tulee saavutettavaksi", "sv": "kommer inom räckhåll",
+                                   "en": "comes within reach"},
+    "suunnittelu.became_blind": {"fi": "jää katveeseen", "sv": "hamnar i blind fläck", "en": "falls out of reach"},
+    "suunnittelu.accept": {"fi": "Lisää ehdotus kohtaamispaikkoihin", "sv": "Lägg till förslaget bland mötesplatserna",
+                           "en": "Add the proposal to the meeting places"},
+    "suunnittelu.accept_pick": {"fi": "Lisättävät ehdotukset", "sv": "Förslag att lägga till",
+                                "en": "Proposals to add"},
+    "suunnittelu.accept_button": {"fi": "Lisää suunniteltuina paikkoina", "sv": "Lägg till som planerade platser",
+                                  "en": "Add as planned places"},
+    "suunnittelu.accept_help": {
+        "fi": "Paikat lisätään tilassa ”suunniteltu” ehdotetuin aukioloin. Ne eivät muuta nykytilan lukuja; "
+              "tallenna projekti Kohtaamispaikat-sivulla.",
+        "sv": "Platserna läggs till med status ”planerad” och de föreslagna öppettiderna. De ändrar inte dagens "
+              "siffror; spara projektet på sidan Mötesplatser.",
+        "en": "The places are added with status “planned” and the suggested opening hours. They do not change "
+              "today's figures; save the project on the Meeting places page."},
+    "suunnittelu.accepted": {
+        "fi": "Lisätty {n} suunniteltua paikkaa: {names}. Muutokset ovat tallentamatta.",
+        "sv": "{n} planerade platser tillagda: {names}. Ändringarna är osparade.",
+        "en": "Added {n} planned places: {names}. The changes are not saved yet."},
+    "suunnittelu.scenario": {"fi": "Oma skenaario: suunnitellut paikat", "sv": "Eget scenario: planerade platser",
+                             "en": "Your own scenario: planned places"},
+    "suunnittelu.scenario_intro": {
+        "fi": "Nykyiset toiminnassa olevat paikat verrattuna tilanteeseen, jossa myös suunnitellut paikat ovat "
+              "mukana: {names}.",
+        "sv": "De nuvarande platserna i gång jämfört med läget där även de planerade platserna räknas: {names}.",
+        "en": "The current places in operation compared with the planned places counted too: {names}."},
+    "suunnittelu.scenario_none": {
+        "fi": "Projektissa ei ole suunniteltuja paikkoja. Merkitse paikka suunnitelluksi Kohtaamispaikat-sivulla "
+              "tai lisää ehdotus yllä, niin näet tässä sen vaikutuksen.",
+        "sv": "Projektet har inga planerade platser. Markera en plats som planerad på sidan Mötesplatser eller "
+              "lägg till förslaget ovan, så ser du dess effekt här.",
+        "en": "The project has no planned places. Mark a place as planned on the Meeting places page or add the "
+              "proposal above to see its effect here."},
+    "suunnittelu.scenario_map_hint": {
+        "fi": "Kartta-sivulla suunnitellut paikat lasketaan mukaan sivupalkin valinnalla ”Laske mukaan "
+              "suunnitellut paikat”.",
+        "sv": "På sidan Karta räknas de planerade platserna med valet ”Räkna med planerade platser” i "
+              "sidopanelen.",
+        "en": "On the Map page, the sidebar option “Count planned places” counts the planned places."},
+})

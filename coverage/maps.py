@@ -30,6 +30,8 @@ import html
 import json
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -49,6 +51,8 @@ from pyproj import Transformer
 from . import i18n
 from .analysis import demand_points
 from .model import CRS, KatveError, Project
+from .schedule import WEEKDAYS
+from .stats import marker_radii, visits_by_place
 
 WGS84 = "EPSG:4326"
 
@@ -90,7 +94,24 @@ them)."""
 AREA_RADIUS_PX = (5.0, 30.0)
 """Area circle radius in pixels: smallest, and for the area with the most children (area ~ children)."""
 
+PLACE_RADIUS_PX = 8.0
+"""Place marker radius in pixels when the project records no visits."""
+
+VISIT_RADIUS_PX = (6.0, 16.0)
+"""Place marker radius in pixels when sized by visitors: no visits, and the place with the most visitors
+(circle area proportional to visitors, see :func:`coverage.stats.marker_radii`)."""
+
+PROPOSAL_COLOUR = "#ffd92f"
+"""Fill of the proposed new sites (the same yellow as on the printed maps)."""
+
+PROPOSAL_CLASS = "katve-proposal"
+NEWLY_COVERED_COLOUR = PROPOSAL_COLOUR
+PROPOSAL_SIZE_PX = 30
+
 _SIMPLIFY_M = {"boundary": 20.0, "polygons": 10.0}
+_WEEKDAY_CODES = tuple(WEEKDAYS)
+_VISITS_CACHE: OrderedDict[tuple, pd.Series | None] = OrderedDict()  # see place_visits
+_VISITS_LOCK = threading.Lock()
 
 
 # --- small Leaflet-only elements --------------------------------------------------------------------------
@@ -168,6 +189,52 @@ class Attribution(MacroElement):
         self.text = html.escape(text)
 
 
+class ScaleControl(MacroElement):
+    """A metric-only scale bar (bottom left): Finnish users measure in metres and kilometres, not miles."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, maxWidth: 150}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ScaleControl"
+
+
+class LabelLayer(FeatureLayer):
+    """Point features drawn as labelled SVG stars (Leaflet ``divIcon``: no images, no plugins).
+
+    Each feature's ``properties`` hold ``icon`` (the marker's HTML, built and escaped by
+    :func:`proposal_icon_html`), ``className`` and optionally ``popup`` / ``tooltip`` (escaped HTML).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+            pointToLayer: function (feature, latlng) {
+                var p = feature.properties;
+                var icon = L.divIcon({className: p.className || "", html: p.icon,
+                                      iconSize: [p.size, p.size], iconAnchor: [p.size / 2, p.size / 2],
+                                      popupAnchor: [0, -p.size / 2], tooltipAnchor: [p.size / 2, 0]});
+                return L.marker(latlng, {icon: icon, zIndexOffset: 1000, riseOnHover: true,
+                                         keyboard: true, title: p.title || ""});
+            },
+            onEachFeature: function (feature, layer) {
+                var p = feature.properties;
+                if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 320}); }
+                if (p.tooltip) { layer.bindTooltip(p.tooltip); }
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: list[dict[str, Any]], *, name: str = "labels"):
+        super().__init__(features, name=name)
+        self._name = "LabelLayer"
+
+
 # --- public builders ---------------------------------------------------------------------------------------
 
 
@@ -194,7 +261,7 @@ def base_map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=10,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # folium's scale shows miles too; ScaleControl below is metric only
         height=height,
         prefer_canvas=False,
         zoom_snap=0.25,  # fit the municipality snugly
@@ -210,6 +277,7 @@ def base_map(
             max_zoom=19,
         )
         folium.TileLayer(tiles=provider, name="OpenStreetMap").add_to(m)
+    m.add_child(ScaleControl())
     m.add_child(Attribution(DATA_ATTRIBUTION))
     m.fit_bounds([[south, west], [north, east]])
     return m
@@ -224,6 +292,7 @@ def coverage_map(
     lang: str | None = None,
     tiles: bool = True,
     legend: bool = True,
+    size_by_visits: bool = True,
     leaflet_js: str = APP_LEAFLET_JS,
     leaflet_css: str = APP_LEAFLET_CSS,
     height: str | int = "100%",
@@ -247,6 +316,9 @@ def coverage_map(
         As in :func:`base_map`.
     legend : bool
         Add the legend box.
+    size_by_visits : bool
+        When the project records visits, size the place markers by visitors (:func:`place_visits`) and
+        explain the size in the legend.
 
     Returns
     -------
@@ -263,7 +335,8 @@ def coverage_map(
     areas = result.areas if result is not None else project.areas
     add_areas(m, areas, lang=lang)
     places = result.places if result is not None else project.places
-    add_places(m, places, lang=lang)
+    visits = place_visits(project) if size_by_visits else None
+    add_places(m, places, lang=lang, visits=visits)
     if legend:
         m.add_child(
             Legend(
@@ -273,10 +346,113 @@ def coverage_map(
                     coloured_areas=result is not None,
                     reach=reach is not None and len(reach) > 0,
                     blind_spots=blind_spots is not None and len(blind_spots) > 0,
+                    visits=visits is not None,
                 )
             )
         )
     return m
+
+
+def plan_map(
+    project: Project,
+    plan: Any,
+    result: Any = None,
+    *,
+    lang: str | None = None,
+    tiles: bool = True,
+    legend: bool = True,
+    size_by_visits: bool = True,
+    leaflet_js: str = APP_LEAFLET_JS,
+    leaflet_css: str = APP_LEAFLET_CSS,
+    height: str | int = "100%",
+) -> folium.Map:
+    """Build the map of a planning proposal: areas as they would be *after* it, places, proposed sites.
+
+    Parameters
+    ----------
+    project : Project
+        The project the plan was made for.
+    plan : PlanResult
+        From :func:`coverage.planning.plan` (``areas`` with ``covered_after``/``minutes_after``,
+        ``new_sites``, ``objective``).
+    result : CoverageResult, optional
+        The current coverage (same settings): marks places that do not count (e.g. closed at the time).
+    lang, tiles, legend, size_by_visits, leaflet_js, leaflet_css, height
+        As in :func:`coverage_map`.
+
+    Returns
+    -------
+    folium.Map
+        Layers ``boundary``, ``areas`` (coloured by coverage after the proposal; areas it newly covers
+        have a thick yellow ring), ``places`` and ``proposals`` (:func:`add_proposals`: lettered stars).
+    """
+    m = base_map(project, tiles=tiles, leaflet_js=leaflet_js, leaflet_css=leaflet_css, height=height)
+    add_boundary(m, project.boundary, lang=lang)
+    areas = plan.areas.copy()
+    if len(areas):
+        areas["covered"] = areas["covered_after"].to_numpy(bool)
+        areas["minutes"] = pd.to_numeric(areas["minutes_after"], errors="coerce").to_numpy(float)
+        before = areas["covered_before"].to_numpy(bool)
+        areas["newly_covered"] = areas["covered_after"].to_numpy(bool) & ~before
+        areas = areas.drop(columns=[c for c in ("distance_km",) if c in areas])
+    add_areas(m, areas, lang=lang)
+    places = result.places if result is not None else project.places
+    visits = place_visits(project) if size_by_visits else None
+    add_places(m, places, lang=lang, visits=visits)
+    sites = plan.new_sites
+    add_proposals(m, sites, objective=getattr(plan, "objective", "cover"), lang=lang)
+    if legend:
+        m.add_child(
+            Legend(
+                legend_html(
+                    lang=lang,
+                    organiser_types=_present(places, "organiser_type"),
+                    coloured_areas=True,
+                    visits=visits is not None,
+                    proposals=len(sites) > 0,
+                    newly_covered=bool(len(areas) and areas["newly_covered"].any()),
+                )
+            )
+        )
+    return m
+
+
+def place_visits(project: Project) -> pd.Series | None:
+    """Visitors (adults + children) recorded per place id, or ``None`` when the project records none.
+
+    A visits layer that cannot be read (see :mod:`coverage.stats`) also gives ``None``: the map then
+    simply does not size the places (the Tilastot page names the problem).
+    """
+    visits = getattr(project, "visits", None)
+    if visits is None or not len(visits) or project.places is None or not len(project.places):
+        return None
+    # reading the layer validates it (~40 ms for a year of sessions): remember the answer by content, so
+    # that re-drawing the map after a slider move stays fast
+    try:
+        key: tuple | None = (
+            int(pd.util.hash_pandas_object(visits, index=False).sum()),
+            tuple(map(str, visits.columns)),
+            tuple(project.places["id"].astype(str)) if "id" in project.places else (),
+        )
+    except (TypeError, ValueError):  # unhashable cells: just compute
+        key = None
+    with _VISITS_LOCK:
+        if key is not None and key in _VISITS_CACHE:
+            _VISITS_CACHE.move_to_end(key)
+            out = _VISITS_CACHE[key]
+            return None if out is None else out.copy()
+    try:
+        out = visits_by_place(project)
+    except KatveError:
+        out = None
+    if out is not None and not float(out.sum()) > 0:
+        out = None
+    if key is not None:
+        with _VISITS_LOCK:
+            _VISITS_CACHE[key] = out
+            while len(_VISITS_CACHE) > 32:
+                _VISITS_CACHE.popitem(last=False)
+    return None if out is None else out.copy()
 
 
 def layers(m: folium.Map) -> dict[str, FeatureLayer]:
@@ -345,8 +521,9 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
     """Draw areas as circles at their demand points, area proportional to children 0-6.
 
     With a ``covered`` column (an analysis result) circles are green (within reach) or red (blind spot);
-    otherwise grey. The tooltip names the area, its children and, with a result, the minutes to the
-    nearest counted place.
+    otherwise grey. The tooltip names the area, its children and, with a result, the minutes (and, with a
+    ``distance_km`` column, the kilometres) to the nearest counted place. Areas with a true
+    ``newly_covered`` value (a planning proposal reaches them) get a thick yellow ring.
     """
     if areas is None or not len(areas):
         return None
@@ -356,13 +533,19 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
     radius = area_radius_px(kids)
     has_result = "covered" in areas
     covered = areas["covered"].to_numpy(bool) if has_result else np.zeros(len(areas), bool)
+    newly = (
+        areas["newly_covered"].fillna(False).to_numpy(bool)
+        if "newly_covered" in areas
+        else np.zeros(len(areas), bool)
+    )
+    has_km = "distance_km" in areas
     features = []
     for k, row in enumerate(_records(areas, ("name", "population", "minutes", "distance_km"))):
         colour = (COVERED_COLOUR if covered[k] else BLIND_COLOUR) if has_result else NEUTRAL_COLOUR
         style = {
             "radius": round(float(radius[k]), 1),
-            "color": colour,
-            "weight": 1.5,
+            "color": NEWLY_COVERED_COLOUR if newly[k] else colour,
+            "weight": 4 if newly[k] else 1.5,
             "fillColor": colour,
             "fillOpacity": 0.35,
             "className": AREA_CLASS,
@@ -378,6 +561,10 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
             minutes = _float(row.get("minutes"))
             if minutes is None:
                 lines.append(i18n.t("map.area_no_place", lang))
+            elif not has_km:
+                lines.append(
+                    i18n.t("map.area_nearest_minutes", lang, minutes=i18n.fmt_number(minutes, 0, lang=lang))
+                )
             else:
                 lines.append(
                     i18n.t(
@@ -388,23 +575,47 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
                     )
                 )
             lines.append(i18n.t("map.area_covered" if covered[k] else "map.area_blind", lang))
+            if newly[k]:
+                lines.append(f"<i>{i18n.t('map.area_newly_covered', lang)}</i>")
         features.append(_point_feature(pts[k], style=style, tooltip="<br>".join(lines)))
     # small circles on top of big ones
     order = np.argsort(-radius, kind="stable")
     return _add(m, [features[i] for i in order], "areas")
 
 
-def add_places(m: folium.Map, places: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer | None:
+def add_places(
+    m: folium.Map,
+    places: gpd.GeoDataFrame,
+    *,
+    lang: str | None = None,
+    visits: pd.Series | None = None,
+) -> FeatureLayer | None:
     """Draw meeting places as circle markers coloured by organiser type, with a popup.
 
     Planned places have a dashed outline; places that do not count (``counted`` False in an analysis
     result, e.g. closed at the chosen time) are drawn hollow. The popup shows name, organiser, activity,
     address, opening hours and status, all HTML-escaped.
+
+    Parameters
+    ----------
+    visits : Series, optional
+        Visitors recorded per place id (:func:`place_visits`). The markers are then sized by it, circle area
+        proportional to visitors (:data:`VISIT_RADIUS_PX`; places without visits get the smallest size),
+        and the popup gives the figure. Without it every marker has radius :data:`PLACE_RADIUS_PX`.
     """
     if places is None or not len(places):
         return None
     pts = _points_wgs84(places)
     counted = places["counted"].to_numpy(bool) if "counted" in places else np.ones(len(places), bool)
+    if visits is not None:
+        ids = places["id"].astype(str).to_numpy(object) if "id" in places else np.full(len(places), "")
+        by_id = pd.Series(visits.to_numpy(float), index=visits.index.astype(str))
+        by_id = by_id[~by_id.index.duplicated()]
+        seen = by_id.reindex(ids).fillna(0.0).to_numpy(float)
+        radius = marker_radii(seen, min_px=VISIT_RADIUS_PX[0], max_px=VISIT_RADIUS_PX[1])
+    else:
+        seen = None
+        radius = np.full(len(places), PLACE_RADIUS_PX)
     features = []
     for k, row in enumerate(
         _records(
@@ -415,7 +626,7 @@ def add_places(m: folium.Map, places: gpd.GeoDataFrame, *, lang: str | None = No
         colour = ORGANISER_COLOURS.get(str(row.get("organiser_type", "") or ""), ORGANISER_COLOURS["other"])
         status = str(row.get("status", "") or "")
         style = {
-            "radius": 8,
+            "radius": round(float(radius[k]), 1),
             "color": "#222222" if counted[k] else colour,
             "weight": 2,
             "fillColor": colour,
@@ -428,7 +639,12 @@ def add_places(m: folium.Map, places: gpd.GeoDataFrame, *, lang: str | None = No
             _point_feature(
                 pts[k],
                 style=style,
-                popup=place_popup_html(row, counted=bool(counted[k]), lang=lang),
+                popup=place_popup_html(
+                    row,
+                    counted=bool(counted[k]),
+                    visitors=None if seen is None else float(seen[k]),
+                    lang=lang,
+                ),
                 tooltip=_esc(row.get("name", "")),
             )
         )
@@ -443,8 +659,123 @@ def add_marker(
     return _add(m, [_point_feature((lon, lat), style=style, tooltip=_esc(text) or None)], "marker")
 
 
-def place_popup_html(row: Any, *, counted: bool = True, lang: str | None = None) -> str:
-    """Build the popup of a place: every data value HTML-escaped, labels from :mod:`coverage.i18n`."""
+def add_proposals(
+    m: folium.Map, sites: gpd.GeoDataFrame, *, objective: str = "cover", lang: str | None = None
+) -> LabelLayer | None:
+    """Draw proposed new sites (:attr:`coverage.planning.PlanResult.new_sites`) as lettered yellow stars.
+
+    Sites are lettered A, B, ... in their order (the plan sorts them by children gained; a ``label`` column
+    wins), as in the exports. The popup gives the children the site brings within reach (``median``: the
+    children for whom it becomes the nearest place), the best weekday and daypart for a session with the
+    children it would add then, and the suggested opening hours. Layer name ``proposals``; the markers carry
+    the CSS class :data:`PROPOSAL_CLASS`.
+    """
+    if sites is None or not len(sites):
+        return None
+    pts = _points_wgs84(sites)
+    labels = (
+        [str(v) for v in sites["label"].astype(object)] if "label" in sites else proposal_labels(len(sites))
+    )
+    columns = ("id", "name", "children_gained", "best_weekday", "best_daypart", "children_gained_then")
+    features = []
+    for k, row in enumerate(_records(sites, (*columns, "opening_hours"))):
+        name = _esc(row.get("name", ""))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(float(v), 6) for v in pts[k]]},
+                "properties": {
+                    "icon": proposal_icon_html(labels[k]),
+                    "size": PROPOSAL_SIZE_PX,
+                    "className": PROPOSAL_CLASS,
+                    "title": f"{labels[k]}: {row.get('name', '') or ''}",
+                    "popup": proposal_popup_html(row, label=labels[k], objective=objective, lang=lang),
+                    "tooltip": f"{_esc(labels[k])}: {name}",
+                },
+            }
+        )
+    layer = LabelLayer(features, name="proposals")
+    m.add_child(layer)
+    return layer
+
+
+def proposal_labels(n: int) -> list[str]:
+    """Map letters of ``n`` proposed sites: A ... Z, AA, AB, ... (places keep their numbers).
+
+    >>> proposal_labels(3), proposal_labels(28)[-2:]
+    (['A', 'B', 'C'], ['AA', 'AB'])
+    """
+    out = []
+    for i in range(n):
+        label, j = "", i + 1
+        while j:
+            j, r = divmod(j - 1, 26)
+            label = chr(65 + r) + label
+        out.append(label)
+    return out
+
+
+def proposal_icon_html(label: str) -> str:
+    """Return the SVG of a proposal marker: a yellow star with ``label`` (escaped) in its middle."""
+    size = PROPOSAL_SIZE_PX
+    c, outer, inner = size / 2, size / 2 - 1.5, size / 4.6
+    angles = np.pi / 2 + np.arange(10) * np.pi / 5
+    radii = np.where(np.arange(10) % 2 == 0, outer, inner)
+    points = " ".join(
+        f"{c + r * math.cos(a):.1f},{c - r * math.sin(a):.1f}" for r, a in zip(radii, angles, strict=True)
+    )
+    font = 11 if len(label) < 2 else 8
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">'
+        f'<polygon points="{points}" fill="{PROPOSAL_COLOUR}" stroke="#000" stroke-width="1.5" '
+        f'stroke-linejoin="round"/>'
+        f'<text x="{c}" y="{c + 1}" text-anchor="middle" dominant-baseline="middle" '
+        f'font-family="sans-serif" font-weight="bold" font-size="{font}" '
+        f'fill="#000">{html.escape(label)}</text></svg>'
+    )
+
+
+def proposal_popup_html(
+    row: Any, *, label: str = "", objective: str = "cover", lang: str | None = None
+) -> str:
+    """Build the popup of a proposed site (every data value escaped): gain, best session time, hours."""
+
+    def get(field: str) -> Any:
+        value = row.get(field) if hasattr(row, "get") else None
+        return None if _missing(value) else value
+
+    title = f"{_esc(label)}: {_esc(get('name'))}" if label else _esc(get("name"))
+    parts = [f"<b>{i18n.t('map.proposal', lang)} {title}</b>"]
+    gained = _float(get("children_gained"))
+    if gained is not None:
+        key = "map.proposal_nearest" if objective == "median" else "map.proposal_gained"
+        parts.append(i18n.t(key, lang, children=i18n.fmt_number(gained, 0, lang=lang)))
+    day, part = get("best_weekday"), get("best_daypart")
+    if day is not None and part is not None and str(day) in _WEEKDAY_CODES and i18n.has(f"daypart.{part}"):
+        then = _float(get("children_gained_then"))
+        parts.append(
+            i18n.t(
+                "map.proposal_best_time",
+                lang,
+                weekday=i18n.weekday_name(_WEEKDAY_CODES.index(str(day)), lang),
+                daypart=i18n.t(f"daypart.{part}", lang),
+                children=i18n.fmt_number(then, 0, lang=lang),
+            )
+        )
+    if get("opening_hours"):
+        parts.append(f"{i18n.t('map.proposal_hours', lang)}: <code>{_esc(get('opening_hours'))}</code>")
+    if get("id"):
+        parts.append(f"<small>{_esc(get('id'))}</small>")
+    return "<br>".join(parts)
+
+
+def place_popup_html(
+    row: Any, *, counted: bool = True, visitors: float | None = None, lang: str | None = None
+) -> str:
+    """Build the popup of a place: every data value HTML-escaped, labels from :mod:`coverage.i18n`.
+
+    ``visitors`` (recorded visitors, adults + children) adds a line when given.
+    """
 
     def get(field: str) -> str:
         value = row.get(field, "") if hasattr(row, "get") else ""
@@ -463,6 +794,8 @@ def place_popup_html(row: Any, *, counted: bool = True, lang: str | None = None)
     parts.append(f"{i18n.t('map.opening_hours', lang)}: <code>{_esc(get('opening_hours'))}</code>")
     if get("status"):
         parts.append(f"{i18n.t('map.status', lang)}: {_esc(i18n.label('status', get('status'), lang))}")
+    if visitors is not None:
+        parts.append(i18n.t("map.place_visitors", lang, visitors=i18n.fmt_number(visitors, 0, lang=lang)))
     if not counted:
         parts.append(f"<i>{i18n.t('map.not_counted', lang)}</i>")
     return "<br>".join(parts)
@@ -475,8 +808,15 @@ def legend_html(
     coloured_areas: bool = True,
     reach: bool = False,
     blind_spots: bool = False,
+    visits: bool = False,
+    proposals: bool = False,
+    newly_covered: bool = False,
 ) -> str:
-    """Build the legend's HTML (texts escaped)."""
+    """Build the legend's HTML (texts escaped).
+
+    ``visits`` explains the place marker size (visitors recorded), ``proposals`` the proposed-site stars
+    and ``newly_covered`` the yellow ring of areas a proposal newly covers.
+    """
 
     def swatch(
         fill: str, *, border: str = "#222", radius: str = "50%", dashed: bool = False, opacity: float = 0.9
@@ -497,6 +837,10 @@ def legend_html(
         f"<div style='margin-top:4px'>{html.escape(i18n.t('map.legend_places', lang))}</div>",
     ]
     out += [row(swatch(ORGANISER_COLOURS[t]), i18n.label("organiser_type", t, lang)) for t in types]
+    if visits:
+        small = swatch("#bbb", border="#222").replace("width:12px;height:12px", "width:8px;height:8px")
+        big = swatch("#bbb", border="#222").replace("width:12px;height:12px", "width:18px;height:18px")
+        out.append(row(small + big, i18n.t("map.legend_visits", lang)))
     out.append(row(swatch("#fff", border="#555", dashed=True), i18n.t("map.legend_planned", lang)))
     out.append(row(swatch("#ddd", border="#999", opacity=0.6), i18n.t("map.legend_not_counted", lang)))
     out.append(f"<div style='margin-top:4px'>{html.escape(i18n.t('map.legend_areas', lang))}</div>")
@@ -523,6 +867,19 @@ def legend_html(
                 i18n.t("map.legend_blind_polygon", lang),
             )
         )
+    if newly_covered:
+        out.append(
+            row(
+                swatch(COVERED_COLOUR, border=NEWLY_COVERED_COLOUR, opacity=0.8),
+                i18n.t("map.legend_newly_covered", lang),
+            )
+        )
+    if proposals:
+        star = proposal_icon_html("A").replace(
+            f'width="{PROPOSAL_SIZE_PX}" height="{PROPOSAL_SIZE_PX}"',
+            'width="16" height="16" style="vertical-align:middle;margin-right:6px"',
+        )
+        out.append(f"<div>{star}{html.escape(i18n.t('map.legend_proposal', lang))}</div>")
     out.append(
         row(swatch("transparent", border=BOUNDARY_COLOUR, radius="2px"), i18n.t("map.legend_boundary", lang))
     )
@@ -750,14 +1107,18 @@ __all__ = [
     "DATA_ATTRIBUTION",
     "LEAFLET_DIR",
     "ORGANISER_COLOURS",
+    "PROPOSAL_CLASS",
     "Attribution",
     "FeatureLayer",
+    "LabelLayer",
     "Legend",
+    "ScaleControl",
     "add_areas",
     "add_blind_spots",
     "add_boundary",
     "add_marker",
     "add_places",
+    "add_proposals",
     "add_reach",
     "area_radius_px",
     "asset_urls",
@@ -767,6 +1128,11 @@ __all__ = [
     "layers",
     "legend_html",
     "place_popup_html",
+    "place_visits",
+    "plan_map",
+    "proposal_icon_html",
+    "proposal_labels",
+    "proposal_popup_html",
     "standalone_html",
     "to_wgs84_xy",
 ]

@@ -16,6 +16,7 @@ from coverage import i18n, maps
 from coverage.analysis import analyze, blind_spot_polygons, reach_areas
 from coverage.datasets import load_dataset
 from coverage.model import Project, Settings
+from coverage.schedule import WEEKDAYS
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -325,3 +326,167 @@ def test_wgs84_helpers_round_trip_in_any_thread():
     ref = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=3067).to_crs(4326)
     assert np.allclose(out["lonlat"], np.column_stack([ref.x, ref.y]), atol=1e-10)
     assert maps.to_wgs84_xy(np.empty((0, 2))).shape == (0, 2)
+
+
+# --- scale, visits, proposals -------------------------------------------------------------------------------
+
+
+def test_scale_bar_is_metric_only():
+    page = maps.coverage_map(_project(), tiles=False).get_root().render()
+    assert "L.control.scale({metric: true, imperial: false" in page
+    assert "L.control.scale()" not in page  # folium's own (miles and feet) is off
+    assert page.count("L.control.scale(") == 1
+
+
+def _with_visits(project: Project, rows: list[tuple[str, int, int]]) -> Project:
+    import pandas as pd
+
+    project.visits = pd.DataFrame(
+        {
+            "place_id": [r[0] for r in rows],
+            "date": [f"2026-0{i % 9 + 1}-15" for i in range(len(rows))],
+            "adults": [r[1] for r in rows],
+            "children": [r[2] for r in rows],
+        }
+    )
+    return project
+
+
+def test_places_sized_by_visitors_when_the_project_has_visits():
+    project = _with_visits(_project(), [("p1", 10, 15), ("p1", 5, 6), ("p2", 3, 6), ("nope", 50, 50)])
+    # p1: 36 visitors, p2: 9 (a quarter: half the radius); the unknown place id is left out
+    assert maps.place_visits(project).to_dict() == {"p1": 36, "p2": 9}
+    m = maps.coverage_map(project, analyze(project, SETTINGS), lang="fi")
+    radii = [f["properties"]["style"]["radius"] for f in _features(m, "places")]
+    lo, hi = maps.VISIT_RADIUS_PX
+    assert radii == [pytest.approx(hi), pytest.approx(max(lo, hi / 2))]
+    popup = _features(m, "places")[0]["properties"]["popup"]
+    assert "Kävijöitä kirjattu: 36" in popup
+    legend = next(c for c in m._children.values() if isinstance(c, maps.Legend))
+    assert "koko = kirjatut kävijät" in legend.html
+
+
+def test_place_without_visits_gets_the_smallest_marker_and_no_visits_means_no_sizing():
+    project = _with_visits(_project(), [("p2", 40, 60)])
+    m = maps.coverage_map(project, lang="en")
+    radii = {f["properties"]["tooltip"]: f["properties"]["style"]["radius"] for f in _features(m, "places")}
+    assert radii == {"Perhekahvila": maps.VISIT_RADIUS_PX[0], "Kerho": maps.VISIT_RADIUS_PX[1]}
+    assert "Visitors recorded: 0" in _features(m, "places")[0]["properties"]["popup"]
+    # no visits layer rows: fixed size, nothing about visitors in the legend or popup
+    plain = maps.coverage_map(_project(), lang="en")
+    assert {f["properties"]["style"]["radius"] for f in _features(plain, "places")} == {maps.PLACE_RADIUS_PX}
+    legend = next(c for c in plain._children.values() if isinstance(c, maps.Legend))
+    assert "visitors recorded" not in legend.html
+    assert "Visitors" not in _features(plain, "places")[0]["properties"]["popup"]
+    # switched off explicitly
+    off = maps.coverage_map(project, size_by_visits=False)
+    assert {f["properties"]["style"]["radius"] for f in _features(off, "places")} == {maps.PLACE_RADIUS_PX}
+
+
+def test_vihti_places_sized_by_its_example_visits():
+    from coverage import stats
+
+    project = load_dataset("vihti")
+    visitors = stats.visits_by_place(project)
+    m = maps.coverage_map(project)
+    radii = {f["properties"]["tooltip"]: f["properties"]["style"]["radius"] for f in _features(m, "places")}
+    names = dict(zip(project.places["id"], project.places["name"], strict=True))
+    busiest = names[visitors.idxmax()]
+    assert radii[busiest] == pytest.approx(maps.VISIT_RADIUS_PX[1])
+    assert max(radii.values()) == radii[busiest] and min(radii.values()) < radii[busiest]
+
+
+def _plan_fixture():
+    """A blind village 40 km east of the only place; the candidate on it is the obvious proposal."""
+    from coverage import planning
+
+    project = _project()
+    project.candidates = gpd.GeoDataFrame(
+        {"id": ["c1", "c2"], "name": ["Korven <b>koulu</b>", "Pelto"]},
+        geometry=[Point(540_500, 6_650_000), Point(530_000, 6_642_000)],
+        crs="EPSG:3067",
+    )
+    return project, planning.plan(project, SETTINGS, k=1, objective="cover")
+
+
+def test_plan_map_draws_lettered_proposals_with_gain_and_session():
+    project, plan = _plan_fixture()
+    assert plan.new_sites["id"].tolist() == ["c1"]
+    m = maps.plan_map(project, plan, analyze(project, SETTINGS), lang="fi", tiles=False)
+    layer = maps.layers(m)["proposals"]
+    assert isinstance(layer, maps.LabelLayer)
+    (feature,) = layer.features
+    lon, lat = feature["geometry"]["coordinates"]
+    x, y = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(3067).iloc[0].coords[0]
+    assert (x, y) == pytest.approx((540_500, 6_650_000), abs=0.2)
+    props = feature["properties"]
+    assert props["className"] == maps.PROPOSAL_CLASS
+    assert ">A</text>" in props["icon"] and maps.PROPOSAL_COLOUR in props["icon"]
+    popup = props["popup"]
+    assert "Ehdotus A: Korven &lt;b&gt;koulu&lt;/b&gt;" in popup  # escaped
+    assert "lapsia 0–6 v uusina saavutettavissa: 25" in popup  # Korpi's 25 children
+    day = plan.new_sites["best_weekday"].iloc[0]
+    part = plan.new_sites["best_daypart"].iloc[0]
+    assert f"{i18n.weekday_name(WEEKDAYS.index(day), 'fi')} {i18n.t(f'daypart.{part}', 'fi')}" in popup
+    assert plan.new_sites["opening_hours"].iloc[0] in popup
+    # areas: coloured after the proposal; Korpi newly covered gets the yellow ring
+    areas = {
+        re.search(r"<b>(.*?)</b>", f["properties"]["tooltip"]).group(1): f["properties"]
+        for f in _features(m, "areas")
+    }
+    assert areas["Korpi"]["style"]["fillColor"] == maps.COVERED_COLOUR
+    assert areas["Korpi"]["style"]["color"] == maps.NEWLY_COVERED_COLOUR
+    assert "ehdotus tuo saavutettavaksi" in areas["Korpi"]["tooltip"]
+    assert areas["Keskusta"]["style"]["color"] == maps.COVERED_COLOUR
+    legend = next(c for c in m._children.values() if isinstance(c, maps.Legend))
+    assert "ehdotettu uusi paikka" in legend.html and "<svg" in legend.html
+    page = m.get_root().render()
+    assert "L.divIcon(" in page and "imperial: false" in page
+    assert "<b>koulu" not in page  # data sit in script-safe JSON; the popup HTML escapes them
+    assert str(htmlsafe_json_dumps(layer.data, sort_keys=True)) in page
+
+
+def test_proposal_labels_and_popup_for_the_median_objective():
+    assert maps.proposal_labels(0) == []
+    assert maps.proposal_labels(27)[25:] == ["Z", "AA"]
+    row = {
+        "name": "Kylätalo",
+        "children_gained": 12.4,
+        "best_weekday": "We",
+        "best_daypart": "evening",
+        "children_gained_then": 7.0,
+        "opening_hours": "We 17:00-19:00",
+        "id": "area:9",
+    }
+    popup = maps.proposal_popup_html(row, label="C", objective="median", lang="en")
+    assert "Proposal C: Kylätalo" in popup
+    assert "the nearest place for 12 children 0–6" in popup
+    assert "best time for a session: Wednesday evening 16–20 (+7 children then)" in popup
+    # missing timing is left out, not shown as nan
+    bare = maps.proposal_popup_html({"name": "X", "best_weekday": None}, label="A", lang="en")
+    assert "best time" not in bare and "nan" not in bare
+
+
+def test_plan_map_without_proposals():
+    from coverage import planning
+
+    project = _project()
+    project.candidates = gpd.GeoDataFrame(
+        {"id": ["c1"], "name": ["Keskellä"]}, geometry=[Point(500_100, 6_650_000)], crs="EPSG:3067"
+    )
+    plan = planning.plan(project, SETTINGS, k=1, objective="cover")  # reaches nobody new
+    assert len(plan.new_sites) == 0
+    m = maps.plan_map(project, plan, tiles=False)
+    assert "proposals" not in maps.layers(m)
+    legend = next(c for c in m._children.values() if isinstance(c, maps.Legend))
+    assert "<svg" not in legend.html
+
+
+def test_place_visits_follow_the_content_of_the_visits_layer():
+    project = _with_visits(_project(), [("p1", 1, 2), ("p2", 3, 4)])
+    assert maps.place_visits(project).to_dict() == {"p1": 3, "p2": 7}
+    project.visits.loc[0, "children"] = 20  # edited in place: not served from the cache
+    assert maps.place_visits(project).to_dict() == {"p1": 21, "p2": 7}
+    project.visits["adults"] = 0
+    project.visits["children"] = 0
+    assert maps.place_visits(project) is None  # all zero: nothing to size by
