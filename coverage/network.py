@@ -88,6 +88,9 @@ DEFAULT_MAX_SNAP_M = 500.0
 CAR_ACCESS_SPEED_KMH = 20.0
 """Speed of a car's snapping leg (yard, unmapped private road)."""
 
+SNAP_SAMPLES = 1_000_000
+"""About this many road pieces (25 m or longer) in the snapping KD-tree of large networks."""
+
 MIN_COMPONENT_M = 1000.0
 """Road pieces not connected to the rest and shorter than this in total are dropped (mapping fragments)."""
 
@@ -726,8 +729,9 @@ class NetworkModel:
         self._snap_rate = 60.0 / (1000.0 * self.snap_speed_kmh)
         self._arcs = self._make_arcs()
         self._csr_cache: dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._tree: Any = None
-        self._snap_segments: np.ndarray | None = None
+        self._keys_cache: dict[bool, np.ndarray] = {}
+        self._index: tuple[Any, np.ndarray, np.ndarray, float] | None = None
+        self._strtree: Any = None
 
     # -- set-up --
 
@@ -756,9 +760,7 @@ class NetworkModel:
             self._csr_cache[reverse] = (indptr, cols[order], cost[order], length[order])
         return self._csr_cache[reverse]
 
-    def _augmented(
-        self, reverse: bool, ends: np.ndarray, weights: np.ndarray, lengths: np.ndarray | None = None
-    ):  # noqa: ANN202
+    def _augmented(self, reverse: bool, ends: np.ndarray, weights: np.ndarray) -> Any:
         """CSR of the (reversed) graph plus a virtual node per row of ``ends`` (k, 2) with arc ``weights``."""
         from scipy.sparse import csr_matrix
 
@@ -775,29 +777,82 @@ class NetworkModel:
         new_idx = np.concatenate([indices, ends[ok]])
         # Zero weights are kept as arcs by scipy only if stored explicitly; a tiny floor keeps them visible.
         new_cost = np.concatenate([cost, np.maximum(weights[ok], 1e-12)])
-        shape = (n + k, n + k)
-        time_m = csr_matrix((new_cost, new_idx, new_ptr), shape=shape)
-        if lengths is None:
-            return time_m, None
-        len_m = csr_matrix((np.concatenate([length, lengths[ok]]), new_idx, new_ptr), shape=shape)
-        return time_m, len_m
+        return csr_matrix((new_cost, new_idx, new_ptr), shape=(n + k, n + k))
 
-    def _tree_query(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        import shapely
+    def _step_lengths(
+        self, reverse: bool, pred: np.ndarray, ends: np.ndarray, weights: np.ndarray, lengths: np.ndarray
+    ) -> np.ndarray:
+        """Metres of the arc ``pred[x] -> x`` of a search on :meth:`_augmented` (0 where there is none)."""
+        n = self.graph.n_nodes
+        if reverse not in self._keys_cache:
+            indptr, indices, _, _ = self._base_csr(reverse)
+            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+            self._keys_cache[reverse] = rows * n + indices  # ascending: rows, then columns, are sorted
+        keys = self._keys_cache[reverse]
+        base_len = self._base_csr(reverse)[3]
+        p = pred.astype(np.int64)
+        step = np.zeros(len(p))
+        x = np.flatnonzero((p >= 0) & (p < n))
+        step[x] = base_len[np.searchsorted(keys, p[x] * n + x)]
+        x = np.flatnonzero(p >= n)
+        j = p[x] - n
+        loop = ends[j, 0] == ends[j, 1]  # only the cheaper of the two arcs was kept (see _augmented)
+        col = np.where(loop, np.where(weights[j, 0] <= weights[j, 1], 0, 1), np.where(x == ends[j, 0], 0, 1))
+        step[x] = lengths[j, col]
+        return step
 
-        if self._tree is None:
+    def _snap_index(self) -> tuple[Any, np.ndarray, np.ndarray, float]:
+        """KD-tree of the midpoints of short pieces of the snappable segments.
+
+        Returns (tree, segment of each piece as a position in ``usable``, ``usable`` segments, longest piece).
+        """
+        from scipy.spatial import cKDTree
+
+        if self._index is None:
             g = self.graph
             usable = np.flatnonzero(g.edge_snap[g.seg_edge])
             if not len(usable):  # e.g. an extract of motorways only: snap to anything
                 usable = np.arange(len(g.seg_edge))
             s = g.seg_xy[usable]
-            lines = shapely.linestrings(s.reshape(-1, 2), indices=np.repeat(np.arange(len(s)), 2))
-            self._tree = shapely.STRtree(lines)
-            self._snap_segments = usable
-        idx = self._tree.query_nearest(shapely.points(xy), all_matches=False, return_distance=False)
-        seg = np.empty(len(xy), dtype=np.int64)
-        seg[idx[0]] = self._snap_segments[idx[1]]  # type: ignore[index]
-        return seg, idx[0]
+            seg_len = np.hypot(s[:, 2] - s[:, 0], s[:, 3] - s[:, 1])
+            # Pieces of at most 25 m, or longer so that there are about SNAP_SAMPLES of them.
+            piece = max(25.0, float(seg_len.sum()) / SNAP_SAMPLES)
+            n = np.maximum(np.ceil(seg_len / piece), 1).astype(np.int64)
+            owner = np.repeat(np.arange(len(s)), n)
+            step = np.arange(len(owner)) - np.repeat(np.cumsum(n) - n, n)
+            t = ((step + 0.5) / n[owner])[:, None]
+            mid = s[owner, :2] + t * (s[owner, 2:] - s[owner, :2])
+            tree = cKDTree(mid, balanced_tree=False, compact_nodes=False)
+            self._index = (tree, owner, usable, float((seg_len / n).max()))
+        return self._index
+
+    def _nearest_segment(self, xy: np.ndarray) -> np.ndarray:
+        """Index of the nearest snappable segment of each point (exact).
+
+        The pieces with the ``k`` nearest midpoints give candidate segments. A piece at distance ``d`` has its
+        midpoint within ``d + longest / 2``; so when the k-th midpoint is farther than that for the best
+        candidate, no other piece can be nearer. The few points where this is not proven go to a shapely
+        STRtree.
+        """
+        import shapely
+
+        tree, owner, usable, longest = self._snap_index()
+        k = int(min(8, tree.n))
+        dist, idx = tree.query(xy, k=k)
+        dist, idx = dist.reshape(len(xy), k), idx.reshape(len(xy), k)
+        cand = owner[idx]  # (n, k) positions in ``usable``
+        best_d, best = _point_segment_distance(xy, self.graph.seg_xy[usable[cand]])
+        seg = usable[cand[np.arange(len(xy)), best]]
+        if k < tree.n:
+            unproven = np.flatnonzero(dist[:, -1] <= best_d + longest / 2.0)
+            if len(unproven):
+                if self._strtree is None:
+                    s = self.graph.seg_xy[usable]
+                    lines = shapely.linestrings(s.reshape(-1, 2), indices=np.repeat(np.arange(len(s)), 2))
+                    self._strtree = shapely.STRtree(lines)
+                hit = self._strtree.query_nearest(shapely.points(xy[unproven]), all_matches=False)
+                seg[unproven[hit[0]]] = usable[hit[1]]
+        return seg
 
     # -- public --
 
@@ -835,7 +890,7 @@ class NetworkModel:
         if not np.all(np.isfinite(xy)):
             bad = int(np.flatnonzero(~np.all(np.isfinite(xy), axis=1))[0]) + 1
             raise NetworkError(f"point {bad} has no valid coordinates")
-        seg, _ = self._tree_query(xy)
+        seg = self._nearest_segment(xy)
         s = self.graph.seg_xy[seg]
         a, b = s[:, :2], s[:, 2:]
         ab = b - a
@@ -933,7 +988,7 @@ class NetworkModel:
             tgt_ends = (g.edge_u[d.edge], g.edge_v[d.edge])
             tgt_w = (d_in_u + d_snap, d_in_v + d_snap)
         k = len(src_ends)
-        csr, _ = self._augmented(from_dest, src_ends, src_w)
+        csr = self._augmented(from_dest, src_ends, src_w)
         chunk = max(1, int(2e7 // (g.n_nodes + k)))
         for start in range(0, k, chunk):
             idx = np.arange(start, min(k, start + chunk))
@@ -1015,10 +1070,10 @@ class NetworkModel:
             w_len = (
                 np.column_stack([d.offset_m, g.edge_length_m[d.edge] - d.offset_m]) + d.distance_m[:, None]
             )
-            csr, csr_len = self._augmented(True, ends, w, w_len)
+            csr = self._augmented(True, ends, w)
             dist, pred, src = dijkstra(csr, directed=True, indices=nn + np.arange(m), min_only=True,
                                        return_predecessors=True)  # fmt: skip
-            path_len = _tree_lengths(pred, csr_len)
+            path_len = _tree_lengths(pred, self._step_lengths(True, pred, ends, w, w_len))
             u, v = g.edge_u[o.edge], g.edge_v[o.edge]
             via_u, via_v = o_exit_u + dist[u], o_exit_v + dist[v]
             take_u = via_u <= via_v
@@ -1100,7 +1155,7 @@ class NetworkModel:
             snap_min = p.distance_m * self._snap_rate
             ends = np.column_stack([g.edge_u[p.edge], g.edge_v[p.edge]])
             w = np.column_stack([in_u, in_v]) + snap_min[:, None]
-            csr, _ = self._augmented(True, ends, w)
+            csr = self._augmented(True, ends, w)
             seg_start, seg_len = (
                 g.seg_offset_m,
                 np.hypot(g.seg_xy[:, 2] - g.seg_xy[:, 0], g.seg_xy[:, 3] - g.seg_xy[:, 1]),
@@ -1149,6 +1204,18 @@ class NetworkModel:
                     else shapely.Polygon()
                 )
         return gpd.GeoSeries(polys, index=index, crs=CRS)
+
+
+def _point_segment_distance(xy: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance from each point ``(n, 2)`` to candidate segments ``(n, k, 4)``: (min distance, argmin)."""
+    a, b = seg[..., :2], seg[..., 2:]
+    ab = b - a
+    ap = xy[:, None, :] - a
+    denom = np.einsum("nki,nki->nk", ab, ab)
+    t = np.clip(np.einsum("nki,nki->nk", ap, ab) / np.where(denom > 0, denom, 1.0), 0.0, 1.0)
+    d = np.hypot(ap[..., 0] - t * ab[..., 0], ap[..., 1] - t * ab[..., 1])
+    best = np.argmin(d, axis=1)
+    return d[np.arange(len(xy)), best], best
 
 
 MAX_GRID_CELLS = 4_000_000
@@ -1211,16 +1278,13 @@ def _buffer_on_grid(
     return shapely.make_valid(polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys))
 
 
-def _tree_lengths(pred: np.ndarray, csr_len: Any) -> np.ndarray:
-    """Length from the search's source to every node along the shortest-path tree (pointer jumping)."""
-    n = len(pred)
-    p = pred.astype(np.int64)
-    has = p >= 0
-    length = np.zeros(n)
-    idx = np.flatnonzero(has)
-    if len(idx):
-        length[idx] = _csr_lookup(csr_len, p[idx], idx)
-    p = np.where(has, p, -1)
+def _tree_lengths(pred: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Length from the search's source to every node along the shortest-path tree (pointer jumping).
+
+    ``step[x]`` is the length of the tree arc ``pred[x] -> x``; each round doubles the stretch summed.
+    """
+    p = np.where(pred >= 0, pred, -1).astype(np.int64)
+    length = step.astype(float).copy()
     while True:
         active = np.flatnonzero(p >= 0)
         if not len(active):
@@ -1230,18 +1294,6 @@ def _tree_lengths(pred: np.ndarray, csr_len: Any) -> np.ndarray:
         p[active] = p[parent]
     length[~np.isfinite(length)] = np.inf
     return length
-
-
-def _csr_lookup(mat: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Values ``mat[rows[i], cols[i]]`` of a CSR matrix with at most one entry per cell (vectorised)."""
-    indptr, indices, data = mat.indptr, mat.indices, mat.data
-    n_cols = mat.shape[1]
-    row_of = np.repeat(np.arange(mat.shape[0], dtype=np.int64), np.diff(indptr))
-    keys = row_of * n_cols + indices.astype(np.int64)
-    order = np.argsort(keys, kind="stable")
-    want = rows.astype(np.int64) * n_cols + cols.astype(np.int64)
-    pos = np.searchsorted(keys[order], want)
-    return data[order[np.minimum(pos, len(order) - 1)]]
 
 
 def model_from_settings(
@@ -1254,7 +1306,8 @@ def model_from_settings(
 
     Walk and bike use ``settings.speed_kmh`` on every usable way; car uses road speeds (see
     :data:`CAR_SPEEDS_KMH`). The parsed graph is cached in ``cache_dir`` (default: ``.katve-cache`` next to
-    the extract; pass :func:`cache_dir_for` of the project file to keep it with the project).
+    the extract; pass :func:`cache_dir_for` of the project file to keep it with the project). Models are
+    reused within the process while the file is unchanged, so their snapping index is built once.
 
     Raises
     ------
@@ -1264,4 +1317,15 @@ def model_from_settings(
     if not settings.network:
         raise NetworkError("no road network file given (settings.network is empty)")
     graph = load_graph(settings.network, settings.mode, cache_dir=cache_dir)
-    return NetworkModel(graph, speed_kmh=settings.speed_kmh, max_snap_m=max_snap_m)
+    key = (id(graph), settings.speed_kmh, float(max_snap_m))
+    cached = _MODELS.get(key)
+    if cached is not None and cached.graph is graph:
+        return cached
+    model = NetworkModel(graph, speed_kmh=settings.speed_kmh, max_snap_m=max_snap_m)
+    if len(_MODELS) >= _MEMO_MAX:
+        _MODELS.pop(next(iter(_MODELS)))
+    _MODELS[key] = model
+    return model
+
+
+_MODELS: dict[tuple[int, float, float], NetworkModel] = {}

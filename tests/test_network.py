@@ -245,6 +245,27 @@ def test_points_on_the_same_edge_go_directly_and_respect_oneway():
     np.testing.assert_allclose(mat, [[0, 5], [21, 0]], atol=1e-9)
 
 
+@pytest.mark.parametrize("roundabout", [False, True])
+def test_closed_loop_way_is_one_self_loop_edge(tmp_path, roundabout):
+    # a 4 km square ring road (one closed way) with a 1 km spur at its corner node 1
+    nodes = {1: (0, 0), 2: (1000, 0), 3: (1000, 1000), 4: (0, 1000), 5: (-1000, 0)}
+    ring = {"highway": "residential", **({"junction": "roundabout"} if roundabout else {})}
+    ways = [(1, [1, 2, 3, 4, 1], ring), (2, [1, 5], {"highway": "residential"})]
+    g = network.read_pbf(write_pbf(tmp_path / "ring.osm.pbf", nodes, ways), modes=["car"])["car"]
+    assert g.n_edges == 2 and (g.edge_u == g.edge_v).sum() == 1
+    m = NetworkModel(g, max_snap_m=100)
+    at2, at4, spur_end = BASE + [1000, 0], BASE + [0, 1000], BASE + [-1000, 0]
+    mat = m.minutes(np.array([at2, at4]), np.array([spur_end, at4]))
+    per_km = 60 / 40  # residential, 40 km/h
+    if roundabout:  # one way round, 1 -> 2 -> 3 -> 4 -> 1
+        expected = [[(3 + 1) * per_km, 2 * per_km], [(1 + 1) * per_km, 0]]
+    else:
+        expected = [[(1 + 1) * per_km, 2 * per_km], [(1 + 1) * per_km, 0]]
+    np.testing.assert_allclose(mat, expected, atol=1e-3)
+    res = m.nearest(np.array([at2]), np.array([spur_end]))
+    assert res.distance_km[0] == pytest.approx(4.0 if roundabout else 2.0, abs=1e-3)
+
+
 # --- snapping and points off the network ------------------------------------------------------------------
 
 
@@ -375,6 +396,8 @@ def test_model_from_settings_caches_next_to_the_extract(test_pbf, tmp_path):
         list((tmp_path / ".katve-cache").glob("*-bike-v*.npz"))
     ) == 1
     assert network.cache_dir_for(tmp_path / "project.gpkg") == tmp_path.resolve() / ".katve-cache"
+    assert travel.model_from_settings(settings) is model  # reused: the snapping index is built once
+    assert travel.model_from_settings(settings.replace(mode="walk")).mode == "walk"
 
 
 def test_errors_are_katve_errors(tmp_path):
