@@ -1,0 +1,307 @@
+"""The Suunnittelu page in AppTest: proposals follow K and the objective, the figures are planning.plan()'s,
+accepting adds planned places, the hand-made scenario, and the plan reaching the Vienti page's exports.
+
+The map is an opaque component here; tests/test_maps.py tests plan_map's content.
+"""
+
+from __future__ import annotations
+
+import io
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from app_pages import common
+from coverage import i18n, planning, store
+from coverage.datasets import load_dataset
+from coverage.model import Settings
+
+KARTTA, SUUNNITTELU, VIENTI = (f"app_pages/{p}.py" for p in ("kartta", "suunnittelu", "vienti"))
+RUN = "FormSubmitter:plan_form-Laske ehdotus"
+CAR5 = Settings(mode="car", threshold_minutes=5)  # Vihti at 5 min by car: four blind-spot villages
+
+
+def no_errors(at) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def frame(at, column: str) -> pd.DataFrame:
+    for element in [*at.dataframe, *at.table]:
+        value = element.value
+        if column in value.columns or column == value.index.name:
+            return value
+    raise AssertionError(f"no table with column {column!r}")
+
+
+def proposals(at) -> list[str]:
+    return frame(at, "Ehdotus")["Nimi"].tolist()
+
+
+def expected(settings: Settings = CAR5, project=None, **options) -> planning.PlanResult:
+    return planning.plan(project or load_dataset("vihti"), settings, **options)
+
+
+def fi(value, digits: int = 0) -> str:
+    return i18n.fmt_number(value, digits, lang="fi")
+
+
+@pytest.fixture
+def page(app):
+    """The Suunnittelu page at 5 min by car."""
+    app.slider(key="threshold_minutes").set_value(5).run()
+    app.switch_page(SUUNNITTELU).run()
+    no_errors(app)
+    return app
+
+
+def compute(at, *, check: bool = True, **widgets):
+    for key, value in widgets.items():
+        element = at.radio(key=key) if key in ("plan_objective", "plan_candidates") else None
+        if element is None:
+            element = {
+                "plan_k": at.number_input,
+                "plan_time_limit": at.number_input,
+                "plan_target": at.slider,
+                "plan_spacing": at.select_slider,
+                "plan_method": at.selectbox,
+            }[key](key=key)
+        element.set_value(value)
+    at.button(key=RUN).click().run()
+    if check:
+        no_errors(at)
+    return at
+
+
+def test_page_renders_before_any_plan(page):
+    assert page.header[0].value.startswith("Uusien kohtaamispaikkojen suunnittelu: Vihti")
+    assert any("laske ehdotus" in i.value for i in page.info)
+    assert any("ei ole suunniteltuja paikkoja" in i.value for i in page.info)
+    assert not page.metric
+    assert common.PLAN_DEFAULTS["objective"] == page.radio(key="plan_objective").value == "cover"
+    assert page.number_input(key="plan_k").value == common.PLAN_DEFAULTS["k"]
+    assert common.K_PLAN not in page.session_state  # nothing computed yet
+
+
+def test_cover_plan_matches_planning_and_k_changes_the_proposals(page):
+    compute(page, plan_k=2)
+    want = expected(k=2, objective="cover")
+    assert proposals(page) == want.new_sites["name"].tolist() == ["Huhmari", "Tervalampi"]
+    assert frame(page, "Ehdotus")["Ehdotus"].tolist() == ["A", "B"]
+    assert frame(page, "Ehdotus")["Lapsia lisää"].tolist() == [
+        fi(v, 1) for v in want.new_sites["children_gained"]
+    ]
+
+    # before/after figures are planning.plan()'s
+    table = frame(page, "Nyt")
+    assert table.loc["Lapsia 0–6 v saavutettavissa", "Nyt"] == fi(want.before["children_covered"])
+    assert table.loc["Lapsia 0–6 v saavutettavissa", "Ehdotuksen jälkeen"] == fi(
+        want.after["children_covered"]
+    )
+    assert table.loc["Osuus lapsista", "Ehdotuksen jälkeen"] == i18n.fmt_share(
+        want.after["children_covered_share"], lang="fi"
+    )
+    assert (
+        table.loc["Paikkoja laskettu", "Nyt"] == "7"
+        and table.loc["Paikkoja laskettu", "Ehdotuksen jälkeen"] == "9"
+    )
+    assert table.loc["Katvealueita", "Nyt"] == "4" and table.loc["Katvealueita", "Ehdotuksen jälkeen"] == "2"
+    metrics = {m.label: m for m in page.metric}
+    assert metrics["Lapsia 0–6 v saavutettavissa"].value == (
+        f"{fi(want.after['children_covered'])} / {fi(want.after['children_total'])}"
+    )
+    gain = want.after["children_covered"] - want.before["children_covered"]
+    assert gain > 100 and metrics["Lapsia 0–6 v saavutettavissa"].delta == f"+{fi(gain)}"
+    # the villages that change status, with the proposal that reaches them
+    changed = frame(page, "Alue")
+    assert changed["Alue"].tolist() == want.changed["name"].tolist()
+    assert set(changed["Ehdotuksen ansiosta"]) == {"A", "B"}
+    assert (changed["Muutos"] == "tulee saavutettavaksi").all()
+    # honest solver report
+    assert any("Todistetusti paras ratkaisu" in s.value for s in page.success)
+    assert any("152 ehdokaspaikkaa" in c.value and "Ratkaisija" in c.value for c in page.caption)
+
+    compute(page, plan_k=1)
+    assert proposals(page) == expected(k=1, objective="cover").new_sites["name"].tolist() == ["Huhmari"]
+
+
+def test_objective_changes_the_proposals(page):
+    compute(page, plan_k=2)
+    cover = proposals(page)
+    compute(page, plan_objective="median")
+    want = expected(k=2, objective="median")
+    assert proposals(page) == want.new_sites["name"].tolist() == ["Huhmari", "Jokikunta"] != cover
+    assert "Lähin paikka lapsille" in frame(page, "Ehdotus").columns
+    minutes = next(m for m in page.metric if m.label == "Keskimatka (min)")
+    assert minutes.value == fi(want.solution.after, 1)
+    assert minutes.delta.startswith("-")  # shorter trips
+
+    # set cover: the fewest sites bringing the share to 98 %
+    compute(page, plan_objective="set_cover", plan_target=98)
+    want = expected(objective="set_cover", target_share=0.98)
+    assert proposals(page) == want.new_sites["name"].tolist() and len(want.new_sites) >= 2
+    assert want.after["children_covered_share"] >= 0.98
+    assert frame(page, "Nyt").loc["Osuus lapsista", "Ehdotuksen jälkeen"] == i18n.fmt_share(
+        want.after["children_covered_share"], lang="fi"
+    )
+
+
+def test_target_already_met_and_a_grid_setting(page):
+    compute(page, plan_objective="set_cover", plan_target=90)  # 92.6 % covered now
+    assert any("ei ole uusia paikkoja" in i.value for i in page.info)
+    compute(page, plan_objective="cover", plan_k=1, plan_spacing=5000, plan_method="greedy")
+    want = expected(k=1, objective="cover", spacing_m=5000, method="greedy")
+    assert proposals(page) == want.new_sites["name"].tolist()
+    assert any(f"{len(want.candidates)} ehdokaspaikkaa" in c.value for c in page.caption)
+
+
+def test_accept_adds_planned_places_and_the_scenario_compares_them(page):
+    compute(page, plan_k=2)
+    page.multiselect(key="plan_accept_pick").set_value(["A", "B"])
+    page.button(key="plan_accept").click().run()
+    no_errors(page)
+    places = page.session_state["project"].places
+    assert len(places) == 9
+    added = places.iloc[-2:]
+    assert added["id"].tolist() == ["V08", "V09"]
+    assert added["name"].tolist() == ["Huhmari", "Tervalampi"]
+    assert (added["status"] == "planned").all()
+    assert added["opening_hours"].tolist() == expected(k=2).new_sites["opening_hours"].tolist()
+    assert page.session_state["project_dirty"] is True
+    assert any("Lisätty 2 suunniteltua paikkaa" in s.value for s in page.success)
+    # the plan is in the inventory now: no proposal on show; the hand-made scenario counts the planned places
+    assert not page.metric and any("laske ehdotus" in i.value for i in page.info)
+    comparison = planning.compare(page.session_state["project"], page.session_state["project"], CAR5)
+    table = frame(page, "Suunnitellut mukana")
+    assert table.loc["Lapsia 0–6 v saavutettavissa", "Suunnitellut mukana"] == fi(
+        comparison.after["children_covered"]
+    )
+    assert table.loc["Lapsia 0–6 v saavutettavissa", "Nyt"] == fi(comparison.before["children_covered"])
+    assert (
+        frame(page, "Alue")["Alue"].tolist()
+        == comparison.changed["name"].tolist()
+        == ["Huhmari", "Tervalampi"]
+    )
+    # and the Kartta page counts them with the sidebar option
+    page.switch_page(KARTTA).run()
+    page.checkbox(key="include_planned").check().run()
+    no_errors(page)
+    blind = next(m for m in page.metric if m.label == "Katvealueita")
+    assert blind.value == "2"
+
+
+def test_accept_only_the_chosen_sites(page):
+    compute(page, plan_k=2)
+    page.multiselect(key="plan_accept_pick").set_value(["B"])
+    page.button(key="plan_accept").click().run()
+    no_errors(page)
+    places = page.session_state["project"].places
+    assert len(places) == 8 and places["name"].iloc[-1] == "Tervalampi"
+
+
+def test_current_plan_follows_project_and_settings(page):
+    compute(page, plan_k=2)
+    stored = page.session_state[common.K_PLAN]
+    assert stored is not None and stored[1].new_sites["name"].tolist() == ["Huhmari", "Tervalampi"]
+    token, settings_key, at_key, include_planned = stored[0]
+    assert token == page.session_state["project_token"]
+    assert '"threshold_minutes": 5.0' in settings_key and at_key == "" and include_planned is False
+    # another threshold: the page recomputes for it, the stored plan follows
+    page.slider(key="threshold_minutes").set_value(10).run()
+    no_errors(page)
+    assert page.session_state[common.K_PLAN][1].settings.threshold_minutes == 10
+    assert (
+        proposals(page)
+        == expected(Settings(mode="car", threshold_minutes=10), k=2).new_sites["name"].tolist()
+    )
+
+
+def test_unreachable_target_and_candidates_layer(app, projects_dir):
+    project = load_dataset("vihti")
+    project.candidates = gpd.GeoDataFrame(
+        {"id": ["K1", "K2"], "name": ["Kylätalo", "Koulu"]},
+        geometry=[Point(344_973.0, 6_702_018.0), Point(360_000.0, 6_700_000.0)],  # Jokikunta, and another
+        crs="EPSG:3067",
+    )
+    store.save(project, projects_dir / "ehdokkaat.gpkg")
+    app.run()  # the project selector lists the new file
+    app.selectbox(key="source").set_value("file:ehdokkaat.gpkg").run()
+    app.switch_page(SUUNNITTELU).run()
+    no_errors(app)
+    assert app.radio(key="plan_candidates").value == "layer"
+    assert "projektin ehdokkaat (2)" in app.radio(key="plan_candidates").options[0]
+    compute(app, plan_k=1)
+    loaded = store.load(projects_dir / "ehdokkaat.gpkg")
+    want = planning.plan(loaded, loaded.settings, k=1)
+    assert proposals(app) == want.new_sites["name"].tolist() == ["Kylätalo"]
+    assert any("2 ehdokaspaikkaa" in c.value for c in app.caption)
+    # the generated grid instead of the layer
+    compute(app, plan_candidates="generated")
+    assert any(f"{len(planning.generate_candidates(loaded))} ehdokaspaikkaa" in c.value for c in app.caption)
+    # 100 % is out of reach with the two candidates at 5 min: say so, with the best share
+    app.slider(key="threshold_minutes").set_value(5).run()
+    compute(app, check=False, plan_objective="set_cover", plan_target=100, plan_candidates="layer")
+    assert not app.exception
+    (error,) = app.error
+    assert "Tavoitetta 100,0\u00a0% ei saavuteta" in error.value and "kaikki 2 ehdokasta" in error.value
+    assert app.session_state[common.K_PLAN] is None
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Record every st.download_button of a page run: key -> data callable."""
+    import streamlit as st
+
+    recorded: dict[str, object] = {}
+    real = st.download_button
+
+    def spy(label, data, **kw):
+        recorded[kw["key"]] = data
+        return real(label, data, **kw)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return recorded
+
+
+@pytest.mark.slow  # builds the PDF report
+def test_vienti_exports_the_plan(page, downloads, tmp_path):
+    import pyogrio
+    from pypdf import PdfReader
+
+    compute(page, plan_k=2)
+    page.switch_page(VIENTI).run()
+    no_errors(page)
+    assert any("2 uutta paikkaa" in i.value for i in page.info)
+    gpkg = tmp_path / "vienti.gpkg"
+    gpkg.write_bytes(downloads["vienti_gpkg"]())
+    layers = {name for name, _kind in pyogrio.list_layers(gpkg)}
+    proposal_layer = next(name for name in layers if name in ("ehdotukset", "proposals", "förslag"))
+    sites = pyogrio.read_dataframe(gpkg, layer=proposal_layer)
+    assert sites["name"].tolist() == ["Huhmari", "Tervalampi"] and sites["label"].tolist() == ["A", "B"]
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(downloads["vienti_report"]())).pages)
+    assert "Huhmari" in text and "Tervalampi" in text
+
+    # another threshold than the plan's: the exports leave the proposals out
+    page.slider(key="threshold_minutes").set_value(10).run()
+    no_errors(page)
+    assert not any("uutta paikkaa" in i.value for i in page.info)
+    gpkg.write_bytes(downloads["vienti_gpkg"]())
+    assert proposal_layer not in {name for name, _kind in pyogrio.list_layers(gpkg)}
+
+
+def test_plan_page_in_swedish_and_english(page):
+    compute(page, plan_k=2)
+    try:
+        for lang, header, column in (
+            ("sv", "Planering av nya mötesplatser", "Förslag"),
+            ("en", "Planning new", "Proposal"),
+        ):
+            page.selectbox(key="lang").set_value(lang).run()
+            i18n.set_language(lang)  # AppTest reads format_funcs in this thread
+            no_errors(page)
+            assert page.header[0].value.startswith(header)
+            assert any(column in d.value.columns for d in page.dataframe)
+    finally:
+        i18n.set_language("fi")
