@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from coverage import fetch, i18n, sources
+from coverage import fetch, i18n, importers, sources
 from coverage.i18n import t
 from coverage.model import KatveError, Project
 
@@ -122,11 +122,11 @@ def do_read_files() -> None:
     ordered = sorted(uploads, key=lambda u: 0 if "raja" in u.name.lower() or "bound" in u.name.lower() else 1)
     read = 0
     for upload in ordered:
-        name = Path(upload.name).name
+        name = upload.name
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / name
-            path.write_bytes(upload.getvalue())
+            path = Path(tmp) / "upload"
             try:
+                path = importers.write_upload(tmp, name, upload.getvalue())
                 kind = None if chosen == "auto" else chosen
                 kind = kind or sources.detect_source(path)
                 if kind is None:
@@ -175,9 +175,7 @@ def _renamed(result, real: str, shown: str):
 def _keep_pbf(name: str, data: bytes) -> Path:
     folder = common.projects_dir() / "osm"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / Path(name).name
-    target.write_bytes(data)
-    return target
+    return importers.write_upload(folder, name, data)
 
 
 def drop(kind: str) -> None:

@@ -85,9 +85,9 @@ def import_places() -> None:
         return
     project = common.current_project()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
+        path = Path(tmp) / "upload"
         try:
+            path = importers.write_upload(tmp, upload.name, upload.getvalue())
             result = importers.read_places(path, boundary=project.boundary if len(project.boundary) else None)
         except KatveError as exc:
             problems = getattr(exc, "problems", None)

@@ -118,9 +118,9 @@ def import_table() -> None:
     layer = ss.get(IMPORT_WHAT, "visits")
     project = common.current_project()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
+        path = Path(tmp) / "upload"
         try:
+            path = importers.write_upload(tmp, upload.name, upload.getvalue())
             result = importers.read_visits(path) if layer == "visits" else importers.read_outreach(path)
             table, dropped = stats.merge_table(layer, project.layer(layer), result.data,
                                                replace=ss.get(IMPORT_HOW) == "replace")

@@ -153,21 +153,13 @@ def validate_file(path: Path, *, layer: str | None = None, boundary=None) -> tup
 
 
 def _validate_boundary(path: Path) -> tuple[list[Problem], object]:
-    import geopandas as gpd
-
-    from . import validation
-    from .model import CRS
+    from . import importers
 
     try:
-        gdf = gpd.read_file(path, engine="pyogrio")
-    except Exception as exc:  # pyogrio's errors for unreadable files
-        return [Problem(str(path), None, "-", f"cannot read the file ({' '.join(str(exc).split())})")], None
-    if gdf.crs is None:
-        return [Problem(str(path), None, "geometry", "no CRS; save it in EPSG:3067 or 4326")], None
-    gdf = gdf.to_crs(CRS)
-    problems = validation.validate_layer("boundary", gdf, path=str(path))
-    ok = not any(p.severity == "error" for p in problems)
-    return problems, (validation.normalise_layer("boundary", gdf) if ok else None)
+        result = importers.read_boundary(path)
+    except InputError as exc:
+        return exc.problems + exc.warnings, None
+    return list(result.warnings), result.data
 
 
 def _looks_like_project(path: Path) -> bool:

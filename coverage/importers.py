@@ -467,6 +467,20 @@ _WINDOWS_DEVICES = frozenset(
 )
 
 
+def write_upload(folder: str | os.PathLike, user_name: str, data: bytes) -> Path:
+    """Write an uploaded file's bytes under ``folder`` with the user's file name, made safe by :func:`safe_path`.
+
+    Raises :class:`UnsafePathError` (a :class:`~coverage.model.KatveError`) for a name that would leave the
+    folder, and refuses uploads over :data:`MAX_FILE_BYTES` before writing anything.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError([Problem(user_name, None, "-", f"the file is too large ({_mb(len(data))}; "
+                                                       f"the limit is {_mb(MAX_FILE_BYTES)})")])
+    path = safe_path(folder, user_name)
+    path.write_bytes(data)
+    return path
+
+
 def safe_path(folder: str | os.PathLike, user_name: str, *, suffixes: tuple[str, ...] | None = None) -> Path:
     """Return the path of ``user_name`` inside ``folder``; refuse names that would leave the folder.
 

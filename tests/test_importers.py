@@ -752,3 +752,18 @@ def test_safe_path_follows_symbolic_links(tmp_path):
         with pytest.raises(importers.UnsafePathError, match="leads out of the folder"):
             importers.safe_path(folder, name)
     assert importers.safe_path(folder, "oikotie/x.gpkg") == (folder / "sisalla" / "x.gpkg").resolve()
+
+
+def test_write_upload_keeps_the_file_in_the_folder(tmp_path, monkeypatch):
+    from coverage import importers
+
+    path = importers.write_upload(tmp_path, "paikat.csv", b"id;nimi\n")
+    assert path == tmp_path / "paikat.csv" and path.read_bytes() == b"id;nimi\n"
+    for bad in ("../paikat.csv", "..", "", "/etc/passwd", "a/../../b.csv"):
+        with pytest.raises(importers.UnsafePathError):
+            importers.write_upload(tmp_path, bad, b"x")
+    assert not (tmp_path.parent / "paikat.csv").exists()
+    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 10)
+    with pytest.raises(InputError, match="too large"):
+        importers.write_upload(tmp_path, "big.csv", b"x" * 11)
+    assert not (tmp_path / "big.csv").exists()
