@@ -54,6 +54,7 @@ import hashlib
 import math
 import os
 import warnings
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,14 +356,12 @@ class _Ways:
 
 
 def _read_ways(path: Path) -> _Ways:
+    """All ``highway=*`` ways with node ids and locations, in one streaming pass (pyosmium)."""
     import osmium
+    from pyproj import Transformer
 
-    refs: list[int] = []
-    lons: list[float] = []
-    lats: list[float] = []
-    counts: list[int] = []
+    refs, xs, ys, counts = array("q"), array("i"), array("i"), array("q")  # compact, unlike lists
     tags: dict[str, list[str]] = {k: [] for k in _TAG_KEYS}
-    nan = math.nan
     try:
         fp = (
             osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
@@ -371,36 +370,36 @@ def _read_ways(path: Path) -> _Ways:
             .with_filter(osmium.filter.KeyFilter("highway"))
         )
         for way in fp:
-            k = 0
-            for nd in way.nodes:
-                loc = nd.location
+            nodes = way.nodes
+            for nd in nodes:
+                loc = nd.location  # fixed-point 1e-7 degrees; undefined outside a clipped extract
                 refs.append(nd.ref)
-                if loc.valid():  # nodes outside a clipped extract have no location
-                    lons.append(loc.lon)
-                    lats.append(loc.lat)
-                else:
-                    lons.append(nan)
-                    lats.append(nan)
-                k += 1
-            counts.append(k)
+                xs.append(loc.x)
+                ys.append(loc.y)
+            counts.append(len(nodes))
             wt = way.tags
             for key in _TAG_KEYS:
                 tags[key].append(wt.get(key, ""))
-    except (RuntimeError, ValueError) as exc:  # osmium reports corrupt input as RuntimeError
+    except (RuntimeError, ValueError, OSError) as exc:  # osmium reports corrupt input as RuntimeError
         raise NetworkError(f"cannot read road network {path}: {exc}") from None
     ptr = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    from pyproj import Transformer
-
-    lon, lat = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    np.cumsum(np.frombuffer(counts, dtype=np.int64), out=ptr[1:])
+    fx, fy = np.frombuffer(xs, dtype=np.int32), np.frombuffer(ys, dtype=np.int32)
+    undefined = (fx == _UNDEFINED_COORDINATE) | (fy == _UNDEFINED_COORDINATE)
+    lon = np.where(undefined, np.nan, fx / 1e7)
+    lat = np.where(undefined, np.nan, fy / 1e7)
     x, y = Transformer.from_crs("EPSG:4326", CRS, always_xy=True).transform(lon, lat)
     return _Ways(
         ptr=ptr,
-        ref=np.asarray(refs, dtype=np.int64),
+        ref=np.frombuffer(refs, dtype=np.int64).copy(),
         x=np.asarray(x, dtype=float),
         y=np.asarray(y, dtype=float),
         tags={k: np.asarray(v, dtype=object).astype(str) for k, v in tags.items()},
     )
+
+
+_UNDEFINED_COORDINATE = 2147483647
+"""``osmium.osm.Location`` x / y of a node missing from the extract."""
 
 
 def parse_maxspeed(value: str) -> float:
@@ -730,6 +729,7 @@ class NetworkModel:
         self._arcs = self._make_arcs()
         self._csr_cache: dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         self._keys_cache: dict[bool, np.ndarray] = {}
+        self._seg_ptr: np.ndarray | None = None
         self._index: tuple[Any, np.ndarray, np.ndarray, float] | None = None
         self._strtree: Any = None
 
@@ -838,7 +838,7 @@ class NetworkModel:
 
         tree, owner, usable, longest = self._snap_index()
         k = int(min(8, tree.n))
-        dist, idx = tree.query(xy, k=k)
+        dist, idx = tree.query(xy, k=k, workers=-1 if len(xy) > 20_000 else 1)
         dist, idx = dist.reshape(len(xy), k), idx.reshape(len(xy), k)
         cand = owner[idx]  # (n, k) positions in ``usable``
         best_d, best = _point_segment_distance(xy, self.graph.seg_xy[usable[cand]])
@@ -1150,60 +1150,77 @@ class NetworkModel:
         g = self.graph
         nn = g.n_nodes
         polys: list[Any] = []
-        if len(xy):
-            _, _, in_u, in_v = self._legs(p)
-            snap_min = p.distance_m * self._snap_rate
-            ends = np.column_stack([g.edge_u[p.edge], g.edge_v[p.edge]])
-            w = np.column_stack([in_u, in_v]) + snap_min[:, None]
-            csr = self._augmented(True, ends, w)
-            seg_start, seg_len = (
-                g.seg_offset_m,
-                np.hypot(g.seg_xy[:, 2] - g.seg_xy[:, 0], g.seg_xy[:, 3] - g.seg_xy[:, 1]),
-            )
-            rate = self._rate[g.seg_edge]
-            fwd, bwd = g.edge_forward[g.seg_edge], g.edge_backward[g.seg_edge]
-            elen = g.edge_length_m[g.seg_edge]
-            for i in range(len(xy)):
-                dist = dijkstra(csr, directed=True, indices=nn + i, limit=float(max_minutes))
-                left = max_minutes - dist[g.edge_u][g.seg_edge]
-                right = max_minutes - dist[g.edge_v][g.seg_edge]
-                # Reachable stretches of each edge, as offsets from u: [0, a] via u, [b, L] via v.
-                a = np.where(bwd & (left >= 0), left / rate, -1.0)
-                b = np.where(fwd & (right >= 0), elen - right / rate, np.inf)
-                intervals = [(np.zeros_like(a), a), (b, elen)]
-                spare = max_minutes - snap_min[i]
-                if spare >= 0:  # directly along the point's own edge: forward up to it, backward down to it
-                    on = g.seg_edge == p.edge[i]
-                    s = p.offset_m[i]
-                    intervals.append(
-                        (np.where(on & fwd, s - spare / rate, np.inf), np.where(on & fwd, s, -np.inf))
-                    )
-                    intervals.append(
-                        (np.where(on & bwd, s, np.inf), np.where(on & bwd, s + spare / rate, -np.inf))
-                    )
-                pieces = []
-                for lo_e, hi_e in intervals:
-                    t0 = np.clip((lo_e - seg_start) / np.where(seg_len > 0, seg_len, 1.0), 0.0, 1.0)
-                    t1 = np.clip((hi_e - seg_start) / np.where(seg_len > 0, seg_len, 1.0), 0.0, 1.0)
-                    keep = (t1 > t0) & (hi_e >= lo_e)
-                    if keep.any():
-                        sx = g.seg_xy[keep]
-                        d0, d1 = t0[keep, None], t1[keep, None]
-                        a_xy, ab = sx[:, :2], sx[:, 2:] - sx[:, :2]
-                        pieces.append(np.column_stack([a_xy + d0 * ab, a_xy + d1 * ab]))
-                disc = None
-                if spare >= 0:  # the point itself and its snapping leg
-                    pieces.append(np.concatenate([xy[i], p.xy[i]])[None, :])
-                # Going straight to the point, off the roads, is allowed up to max_snap_m (see nearest()).
-                direct_m = min(self.max_snap_m, max_minutes / self._snap_rate)
-                if direct_m > buffer_m:
-                    disc = (float(xy[i, 0]), float(xy[i, 1]), direct_m)
-                polys.append(
-                    _buffer_on_grid(np.concatenate(pieces), buffer_m, disc=disc)
-                    if pieces
-                    else shapely.Polygon()
-                )
+        if not len(xy):
+            return gpd.GeoSeries(polys, index=index, crs=CRS)
+        _, _, in_u, in_v = self._legs(p)
+        snap_min = p.distance_m * self._snap_rate
+        ends = np.column_stack([g.edge_u[p.edge], g.edge_v[p.edge]])
+        csr = self._augmented(True, ends, np.column_stack([in_u, in_v]) + snap_min[:, None])
+        # Going straight to the point, off the roads, is allowed up to max_snap_m (as in nearest()).
+        direct_m = min(self.max_snap_m, max_minutes / self._snap_rate)
+        for i in range(len(xy)):
+            dist = dijkstra(csr, directed=True, indices=nn + i, limit=float(max_minutes))
+            spare = max_minutes - snap_min[i]
+            touched = np.isfinite(dist[g.edge_u]) | np.isfinite(dist[g.edge_v])
+            if spare >= 0:
+                touched[p.edge[i]] = True
+            seg = self._segments_of(np.flatnonzero(touched))
+            pieces = [self._reachable_pieces(seg, dist, max_minutes)]
+            if spare >= 0:  # directly along the point's own edge, and the point's snapping leg
+                pieces.append(self._own_edge_pieces(p, i, spare))
+                pieces.append(np.concatenate([xy[i], p.xy[i]])[None, :])
+            lines = np.concatenate(pieces)
+            disc = (float(xy[i, 0]), float(xy[i, 1]), direct_m) if direct_m > buffer_m else None
+            if len(lines) == 0 and disc is not None:
+                lines = np.concatenate([xy[i], xy[i]])[None, :]
+            polys.append(_buffer_on_grid(lines, buffer_m, disc=disc) if len(lines) else shapely.Polygon())
         return gpd.GeoSeries(polys, index=index, crs=CRS)
+
+    def _segments_of(self, edges: np.ndarray) -> np.ndarray:
+        """Return the indices of the segments of ``edges`` (stored edge by edge)."""
+        g = self.graph
+        if self._seg_ptr is None:
+            self._seg_ptr = np.searchsorted(g.seg_edge, np.arange(g.n_edges + 1))
+        first, count = self._seg_ptr[edges], self._seg_ptr[edges + 1] - self._seg_ptr[edges]
+        return np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+
+    def _clip_segments(self, seg: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Parts ``(k, 4)`` of segments ``seg`` between edge offsets ``lo`` and ``hi`` (metres from ``u``)."""
+        g = self.graph
+        sxy = g.seg_xy[seg]
+        length = np.hypot(sxy[:, 2] - sxy[:, 0], sxy[:, 3] - sxy[:, 1])
+        safe = np.where(length > 0, length, 1.0)
+        t0 = np.clip((lo - g.seg_offset_m[seg]) / safe, 0.0, 1.0)
+        t1 = np.clip((hi - g.seg_offset_m[seg]) / safe, 0.0, 1.0)
+        keep = (t1 > t0) & (hi >= lo)
+        a, ab = sxy[keep, :2], sxy[keep, 2:] - sxy[keep, :2]
+        return np.column_stack([a + t0[keep, None] * ab, a + t1[keep, None] * ab])
+
+    def _reachable_pieces(self, seg: np.ndarray, dist: np.ndarray, max_minutes: float) -> np.ndarray:
+        """Parts of segments from which a node with search time ``dist`` is reached within ``max_minutes``."""
+        g = self.graph
+        e = g.seg_edge[seg]
+        rate, length = self._rate[e], g.edge_length_m[e]
+        left, right = max_minutes - dist[g.edge_u[e]], max_minutes - dist[g.edge_v[e]]
+        # Offsets from u: [0, a] reach u going backwards, [b, L] reach v going forwards.
+        a = np.where(g.edge_backward[e] & (left >= 0), left / rate, -1.0)
+        b = np.where(g.edge_forward[e] & (right >= 0), length - right / rate, np.inf)
+        return np.concatenate(
+            [self._clip_segments(seg, np.zeros_like(a), a), self._clip_segments(seg, b, length)]
+        )
+
+    def _own_edge_pieces(self, p: Snap, i: int, spare: float) -> np.ndarray:
+        """Parts of point ``i``'s own edge from which it is reached along that edge in ``spare`` minutes."""
+        g = self.graph
+        e = int(p.edge[i])
+        seg = self._segments_of(np.array([e]))
+        s, reach = float(p.offset_m[i]), spare / self._rate[e]
+        out = []
+        if g.edge_forward[e]:  # from behind the point, driving forwards
+            out.append(self._clip_segments(seg, np.full(len(seg), s - reach), np.full(len(seg), s)))
+        if g.edge_backward[e]:
+            out.append(self._clip_segments(seg, np.full(len(seg), s), np.full(len(seg), s + reach)))
+        return np.concatenate(out) if out else np.empty((0, 4))
 
 
 def _point_segment_distance(xy: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
