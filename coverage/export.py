@@ -604,12 +604,37 @@ def _model(data: ExportData):  # noqa: ANN202 - a TravelModel
     return model_from_settings(data.settings)
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection", plus the
+full-width forms some spreadsheet programs fold to ASCII)."""
+
+
+def defuse_formula(value: Any) -> Any:
+    """Prefix text that a spreadsheet would run as a formula with ``'`` (OWASP "CSV Injection").
+
+    ``"=HYPERLINK(...)"`` becomes ``"'=HYPERLINK(...)"``: Excel and LibreOffice show the text and run
+    nothing. Non-text values (numbers) and other text are returned unchanged.
+
+    >>> defuse_formula("=1+1"), defuse_formula("+358 40 123"), defuse_formula("Nummela"), defuse_formula(-1.5)
+    ("'=1+1", "'+358 40 123", 'Nummela', -1.5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def write_csv(df: pd.DataFrame, out: Any, *, lang: str = "fi") -> None:
     """Write a table as Finnish Excel reads it: ``;``-separated UTF-8 with BOM, decimal comma.
 
     ``out`` is a path or a binary file object. English output (``lang="en"``) uses ``,`` and ``.``.
+    Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
+    carriage return) is written with a leading ``'`` (:func:`defuse_formula`): a CSV file has no cell
+    types, so the prefix is the only way to keep Excel from evaluating a place named ``=HYPERLINK(...)``.
     """
     printable = localise(df, lang)
+    for col in printable.columns:
+        if printable[col].dtype == object or isinstance(printable[col].dtype, pd.StringDtype):
+            printable[col] = [defuse_formula(v) for v in printable[col].astype(object)]
     sep, decimal = (",", ".") if lang == "en" else (";", ",")
     data = printable.to_csv(sep=sep, decimal=decimal, index=False, lineterminator="\r\n")
     raw = ("\ufeff" + data).encode("utf-8")
@@ -629,6 +654,7 @@ def write_xlsx(data: ExportData, out: Any) -> None:
     ws.append([text("key", lang), text("value", lang)])
     for key, value in summary_rows(data):
         ws.append([key, value])
+        _as_text(ws[ws.max_row])
     sheets = [(text("sheet.areas", lang), area_table(data)), (text("sheet.places", lang), place_table(data))]
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="2F5D62")
@@ -638,6 +664,7 @@ def write_xlsx(data: ExportData, out: Any) -> None:
         sheet.append(list(printable.columns))
         for row in printable.itertuples(index=False):
             sheet.append([_cell(v) for v in row])
+            _as_text(sheet[sheet.max_row])
         for j, col in enumerate(df.columns, start=1):
             digits = _DECIMALS.get(col)
             fmt = "0" if digits == 0 else ("0." + "0" * digits if digits else None)
@@ -662,6 +689,20 @@ def write_xlsx(data: ExportData, out: Any) -> None:
     buf = io.BytesIO()
     wb.save(buf)
     _write_bytes(out, buf.getvalue())
+
+
+def _as_text(cells: Any) -> None:
+    """Keep text cells text: openpyxl stores a string starting with ``=`` as a formula.
+
+    The cell is written as a string (shown verbatim, never evaluated) and, when it starts like a formula,
+    carries Excel's quote prefix so that editing it does not turn it into one either.
+    """
+    for cell in cells:
+        if isinstance(cell.value, str):
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if cell.value.startswith(FORMULA_TRIGGERS):
+                cell.quotePrefix = True
 
 
 def _cell(value: Any) -> Any:
@@ -780,8 +821,9 @@ def family_calendar(
     return cal
 
 
-def _add_outreach_events(cal: Any, project: Project, *, start: dt.date, end: dt.date, stamp: dt.datetime,
-                         lang: str) -> None:
+def _add_outreach_events(
+    cal: Any, project: Project, *, start: dt.date, end: dt.date, stamp: dt.datetime, lang: str
+) -> None:
     """Professionals' outreach visits (jalkautuminen) of the period as events of their own."""
     import icalendar
 
@@ -958,7 +1000,8 @@ def html_map(data: ExportData) -> str:
             )
         m.add_child(maps.FeatureLayer(features, name="proposals"))
     m.add_child(_title_box(_title_html(data)))
-    m.get_root().title = f"{text('title', lang)} – {data.name}"
+    # branca puts the title into <title> as it is: escape it (a project named "</title><script>...")
+    m.get_root().title = html.escape(f"{text('title', lang)} – {data.name}")
     return _check_offline(maps.standalone_html(m, leaflet_dir=LEAFLET_DIR))
 
 
@@ -971,7 +1014,7 @@ def _title_box(html_text: str) -> Any:
             "{% macro script(this, kwargs) %}"
             "var {{ this.get_name() }} = L.control({position: 'topright'});"
             "{{ this.get_name() }}.onAdd = function () {"
-            " var div = L.DomUtil.create('div', 'katve-title'); div.innerHTML = {{ this.html|tojson }};"
+            " var div = L.DomUtil.create('div', 'katve-title'); div.innerHTML = {{ this.html_json }};"
             " return div; };"
             "{{ this.get_name() }}.addTo({{ this._parent.get_name() }});"
             "{% endmacro %}"
@@ -981,8 +1024,30 @@ def _title_box(html_text: str) -> Any:
             super().__init__()
             self._name = "TitleBox"
             self.html = html_text
+            self.html_json = script_json(html_text)
 
     return TitleBox(html_text)
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+_NO_JINJA = str.maketrans({"{": "\\u007b", "}": "\\u007d"})
+
+
+def script_json(value: Any) -> str:
+    r"""Return ``value`` as JSON that is safe inside a folium/branca ``<script>`` template.
+
+    Like Jinja's ``tojson``, ``<``, ``>``, ``&`` and ``'`` are written as ``\u003c`` etc. (no ``</script>``
+    can end the script early). In addition ``{`` and ``}`` inside strings are written as ``\u007b`` /
+    ``\u007d``: branca renders the output of an element's script macro a *second* time as a Jinja
+    template (``MacroElement.render`` wraps it in ``Element``), so a ``{{ ... }}`` in a place name would
+    otherwise be evaluated on the server. JavaScript reads the same strings back.
+
+    >>> script_json({"name": "{{7*7}} </script>"})
+    '{"name": "\\u007b\\u007b7*7\\u007d\\u007d \\u003c/script\\u003e"}'
+    """
+    text = json.dumps(value, allow_nan=False)
+    return _JSON_STRING.sub(lambda m: m.group(0).translate(_NO_JINJA), text).translate(_SCRIPT_SAFE)
 
 
 def _title_html(data: ExportData) -> str:

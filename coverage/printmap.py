@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import threading
+import warnings
 from contextlib import contextmanager
 from typing import Any
 
@@ -59,6 +60,10 @@ RC = {
     "svg.fonttype": "none",
     "axes.unicode_minus": True,
     "hatch.linewidth": 0.6,
+    # Text from the data (place, area and municipality names) is drawn as it is: no mathtext for "$x^2$"
+    # (and no crash on a typo such as "$\foo$"), never LaTeX.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 _MANY_POLYGONS = 60
@@ -76,10 +81,14 @@ def style():
 
     ``rcParams`` are global: the lock keeps two renderings in different threads (the app's download
     buttons run in their own threads) from restoring each other's settings in the wrong order.
+
+    Characters the font lacks (emoji in a place name) are drawn as empty boxes without a warning: the
+    text comes from the data, and the PDF's text layer still holds it.
     """
     import matplotlib.pyplot as plt
 
-    with _RC_LOCK, plt.rc_context(RC):
+    with _RC_LOCK, plt.rc_context(RC), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
         yield
 
 
