@@ -1,0 +1,140 @@
+"""Hostile text in a real browser: a project whose places are named `<img src=x onerror=alert(1)>` and the like
+is uploaded into the running app; the map's popups and tooltips and the page header show the text literally,
+no JavaScript dialog ever opens and no injected element exists in the map's iframe (issue 10, item 3).
+
+Same rules as tests/test_browser.py (whose helpers it uses): Playwright with Debian's chromium against
+`streamlit run app.py` on 127.0.0.1; skips locally when chromium/Leaflet/playwright are missing, fails with
+CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from test_browser import CHROMIUM, CHROMIUM_ARGS, IDLE, MAP_IFRAME, ROOT, _free_port, _require
+from test_hostile_text import PAYLOADS, PROJECT_NAME, hostile_project
+
+from coverage import maps, store
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free port with an empty projects folder; yields the base URL."""
+    _require(CHROMIUM.exists(), f"no {CHROMIUM}: install it with `apt-get install chromium`")
+    _require(
+        (maps.LEAFLET_DIR / "leaflet.js").is_file(),
+        "Leaflet not fetched: run `make static/leaflet/leaflet.js`",
+    )
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        _require(False, "playwright is not installed (pip install playwright)")
+    port = _free_port()
+    projects = tmp_path_factory.mktemp("projects")
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "KATVE_PROJECTS": str(projects), "PYTHONUNBUFFERED": "1"}
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200 and r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not become healthy:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def browser_page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        yield pg
+        context.close()
+        browser.close()
+
+
+def test_hostile_place_names_show_as_text_in_the_browser(browser_page, server, tmp_path):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    dialogs: list[str] = []
+
+    def on_dialog(dialog):
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    project = hostile_project()
+    upload = tmp_path / "hostile.gpkg"
+    store.save(project, upload)
+
+    page.goto(server)
+    page.wait_for_selector(IDLE)
+    page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(upload))
+    header = page.locator('[data-testid="stHeading"] h2').first
+    # the page header shows the project name literally (markdown, LaTeX and HTML escaped)
+    expect(header).to_contain_text(PROJECT_NAME, timeout=60_000)
+    page.wait_for_selector(IDLE)
+
+    page.wait_for_selector(MAP_IFRAME, state="attached")
+    frame = page.frame_locator(MAP_IFRAME)
+    places = frame.locator(f"path.{maps.PLACE_CLASS}")
+    expect(places).to_have_count(len(project.places))
+    inline_scripts = frame.locator("script:not([src])").count()
+
+    popup = frame.locator(".leaflet-popup-content")
+    first_hostile = len(project.places) - len(PAYLOADS)
+    for k, (key, payload) in enumerate(PAYLOADS.items()):
+        places.nth(first_hostile + k).dispatch_event("click")
+        expect(popup).to_have_count(1)
+        # the name, as the browser shows it: the first line of the popup, in bold
+        shown = popup.locator("b").first.inner_text()
+        assert shown == payload, (key, shown[:200])
+        # the opening hours with their comment (another payload) as code text
+        hours = project.places["opening_hours"].iloc[first_hostile + k]
+        assert popup.locator("code").inner_text() == hours, key
+        places.nth(first_hostile + k).dispatch_event("mouseover")
+        expect(frame.locator(".leaflet-tooltip").last).to_contain_text(payload[:40])
+        places.nth(first_hostile + k).dispatch_event("mouseout")
+
+    # the page itself: no element a payload would have created, no dialog
+    # (inline scripts: folium's own, the same number as before any popup opened)
+    assert frame.locator("img[src='x'], [onerror], [onload]").count() == 0
+    assert frame.locator("script:not([src])").count() == inline_scripts
+    assert page.locator("img[src='x'], [onerror], [onload]").count() == 0
+    page.wait_for_timeout(500)  # an onerror/onload would fire right away
+    assert not dialogs, dialogs
