@@ -1,4 +1,4 @@
-"""Hostile text in a real browser: a project whose places are named `<img src=x onerror=alert(1)>` and the like
+"""Hostile text in a real browser: a project whose places are named `<img src=x onerror=alert(1)>` etc.
 is uploaded into the running app; the map's popups and tooltips and the page header show the text literally,
 no JavaScript dialog ever opens and no injected element exists in the map's iframe (issue 10, item 3).
 
