@@ -417,7 +417,7 @@ def blind_spot_polygons(
     # straight-line reach polygons are inscribed in the true circles: no unreached point is in one
     holes_reached = isinstance(model, StraightLine) and method == "reach_polygons" and not int(
         shapely.get_num_interior_rings(shapely.get_parts(extent)).sum())
-    in_part = _point_in_parts(parts, demand, uncovered, holes_reached=holes_reached)  # -1 = in no part
+    in_part = _point_in_parts(parts, demand, uncovered, extent=extent if holes_reached else None)
     n = len(parts)
     sel = uncovered & (in_part >= 0)
     counts = np.bincount(in_part[sel], minlength=n)
@@ -692,6 +692,10 @@ def _xy(gdf: gpd.GeoDataFrame, layer: str) -> np.ndarray:
     geom = gdf.geometry.to_numpy()
     if not len(geom):
         return np.empty((0, 2))
+    if (shapely.get_type_id(geom) == 0).all():  # fast path: all points (missing ones have type -1)
+        xy = shapely.get_coordinates(geom)
+        if len(xy) == len(geom):  # an empty point has no coordinates
+            return xy
     bad = shapely.is_missing(geom) | shapely.is_empty(geom)
     if bad.any():
         ids = gdf["id"].to_numpy(object)[bad] if "id" in gdf else np.flatnonzero(bad) + 1
@@ -705,8 +709,11 @@ def _xy(gdf: gpd.GeoDataFrame, layer: str) -> np.ndarray:
 def _demand(areas: pd.DataFrame, column: str) -> np.ndarray:
     if column not in areas:
         raise AnalysisError(f"areas: column {column!r} is missing")
-    values = pd.to_numeric(areas[column], errors="coerce").astype("float64").to_numpy()
-    return np.where(np.isfinite(values), values, 0.0)
+    col = areas[column]
+    if not pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+        col = pd.to_numeric(col, errors="coerce")
+    values = col.to_numpy(dtype="float64", na_value=np.nan)
+    return np.where(np.isfinite(values), values, 0.0)  # missing counts as no demand
 
 
 def _status_mask(places: pd.DataFrame, include_planned: bool) -> np.ndarray:
@@ -911,17 +918,16 @@ def _union(geoms: np.ndarray) -> Any:
     return union(np.asarray(geoms, dtype=object))
 
 
-def _point_in_parts(
-    parts: np.ndarray, xy: np.ndarray, mask: np.ndarray, *, holes_reached: bool = False
-) -> np.ndarray:
+def _point_in_parts(parts: np.ndarray, xy: np.ndarray, mask: np.ndarray, *, extent: Any = None) -> np.ndarray:
     """Index of the part containing each masked point (-1 = in none, or not masked).
 
     Loops over the parts (not over points): candidates by bounding box from x-sorted points, then a
     vectorised prepared point-in-polygon test. A point on an edge shared by two parts goes to the first.
 
-    ``holes_reached=True`` promises that no masked point lies in a hole of a part (the holes are reached
-    areas and the masked points are unreached ones). Then the test only needs the parts' outer rings,
-    smallest first so that a part inside another part's hole wins: about twice as fast.
+    Passing the ``extent`` the parts were cut from promises that no masked point is in a reached area (the
+    parts are ``extent`` minus reached areas and the masked points are unreached). Then a point is in a
+    part's hole only if it is in another part inside that hole, so the outer rings suffice, tested
+    smallest first; and the points left inside the extent belong to the largest part. About twice as fast.
     """
     out = np.full(len(xy), -1, dtype=np.int64)
     idx = np.flatnonzero(mask)
@@ -929,19 +935,24 @@ def _point_in_parts(
         return out
     order = np.arange(len(parts))
     test = parts
-    if holes_reached:
+    if extent is not None:
         test = shapely.polygons(shapely.get_exterior_ring(parts))
         order = np.argsort(shapely.area(test), kind="stable")
         test = test[order]
-    by_x = idx[np.argsort(xy[idx, 0], kind="stable")]
+    last = len(test) - 1 if extent is not None else len(test)
+    by_x = idx[np.argsort(xy[idx, 0])] if last > 0 else idx
     xs = xy[by_x, 0]
     shapely.prepare(test)
-    for k, (x0, y0, x1, y1) in enumerate(shapely.bounds(test)):
+    for k, (x0, y0, x1, y1) in enumerate(shapely.bounds(test)[:last]):
         cand = by_x[np.searchsorted(xs, x0, "left"):np.searchsorted(xs, x1, "right")]
         cand = cand[(xy[cand, 1] >= y0) & (xy[cand, 1] <= y1) & (out[cand] < 0)]
         if len(cand):
             hit = shapely.intersects_xy(test[k], xy[cand, 0], xy[cand, 1])
             out[cand[hit]] = k
+    if extent is not None:  # the rest of the blind area is the largest part
+        rest = idx[out[idx] < 0]
+        shapely.prepare(extent)
+        out[rest[shapely.intersects_xy(extent, xy[rest, 0], xy[rest, 1])]] = last
     return np.where(out >= 0, order[np.maximum(out, 0)], -1)
 
 

@@ -392,8 +392,27 @@ def test_blind_spot_inside_a_ring_of_places_is_its_own_polygon():
     xy = analysis.demand_points(areas)
     mask = np.array([True, True, False])
     exact = analysis._point_in_parts(parts, xy, mask)
-    fast = analysis._point_in_parts(parts, xy, mask, holes_reached=True)
+    fast = analysis._point_in_parts(parts, xy, mask, extent=boundary.geometry.iloc[0])
     assert exact.tolist() == fast.tolist() == [1, 0, -1]
+
+
+def test_fast_point_in_blind_spot_matches_the_exact_test_on_random_data():
+    rng = np.random.default_rng(7)
+    places = places_gdf([(f"p{i}", x, y, "existing", "Mo 10:00-12:00")
+                         for i, (x, y) in enumerate(rng.uniform(0, 60, (40, 2)))])
+    areas = areas_gdf([(f"a{i}", (x, y), 10, 1) for i, (x, y) in enumerate(rng.uniform(-5, 65, (3000, 2)))])
+    notched = Polygon([(0, 0), (60 * KM, 0), (60 * KM, 60 * KM), (30 * KM, 40 * KM), (0, 60 * KM)])
+    boundary = gpd.GeoDataFrame(geometry=[notched], crs=CRS)
+    project = Project(places=places, areas=areas, boundary=boundary, settings=SETTINGS)
+    r = analysis.analyze(project)
+    b = analysis.blind_spot_polygons(project, result=r)
+    assert len(b) > 3
+    parts, xy = b.geometry.to_numpy(), r.demand_xy
+    unc = ~r.areas["covered"].to_numpy(bool)
+    exact = analysis._point_in_parts(parts, xy, unc)
+    fast = analysis._point_in_parts(parts, xy, unc, extent=boundary.geometry.iloc[0])
+    np.testing.assert_array_equal(exact, fast)
+    assert (exact[unc] >= 0).sum() == b["areas"].sum() and (exact[~unc] == -1).all()
 
 
 def test_blind_spot_polygons_reuse_an_analyze_result():
