@@ -1925,14 +1925,7 @@ def generate_candidates(project: Project, *, spacing_m: float = DEFAULT_SPACING_
             np.array([f"grid:{x:.0f}:{y:.0f}" for x, y in zip(mx, my, strict=True)], dtype=object),
         ]
     )
-    names = np.concatenate(
-        [
-            area_names[in_region],
-            np.array(
-                [f"grid E{x / 1000:.0f} N{y / 1000:.0f}" for x, y in zip(mx, my, strict=True)], dtype=object
-            ),
-        ]
-    )
+    names = np.concatenate([area_names[in_region], _grid_site_names(mx, my, xy, area_names)])
     sources = np.array(
         ["generated: area point"] * int(in_region.sum()) + [f"generated: {spacing_m:g} m grid"] * len(mx),
         dtype=object,
@@ -1947,6 +1940,33 @@ def generate_candidates(project: Project, *, spacing_m: float = DEFAULT_SPACING_
         geometry=gpd.points_from_xy(pts[:, 0], pts[:, 1]) if len(pts) else gpd.GeoSeries([]),
         crs=CRS,
     )
+
+
+_COMPASS_FI = ("I", "KO", "P", "LU", "L", "LO", "E", "KA")  # itä, koillinen, pohjoinen, ... counter-clockwise
+
+
+def _grid_site_names(x: np.ndarray, y: np.ndarray, area_xy: np.ndarray, area_names: np.ndarray) -> np.ndarray:
+    """Readable names for grid sites: the nearest village, the distance and a Finnish compass point.
+
+    ``"Huhmari (2,1 km KO)"`` = 2.1 km north-east (koillinen) of Huhmari's demand point. Without areas the
+    name is the TM35FIN grid reference in km (``"E356 N6688"``).
+    """
+    if not len(x):
+        return np.empty(0, dtype=object)
+    if not len(area_xy):
+        return np.array([f"E{a / 1000:.0f} N{b / 1000:.0f}" for a, b in zip(x, y, strict=True)], dtype=object)
+    from scipy.spatial import cKDTree
+
+    dist, idx = cKDTree(area_xy).query(np.column_stack([x, y]))
+    dx, dy = x - area_xy[idx, 0], y - area_xy[idx, 1]
+    sector = np.round(np.arctan2(dy, dx) / (np.pi / 4)).astype(int) % 8
+    out = []
+    for d, i, sec in zip(dist, idx, sector, strict=True):
+        if d < 50:
+            out.append(str(area_names[i]))
+        else:
+            out.append(f"{area_names[i]} ({d / 1000:.1f} km {_COMPASS_FI[sec]})".replace(".", ","))
+    return np.array(out, dtype=object)
 
 
 def _candidate_sites(

@@ -557,3 +557,23 @@ def test_cli_plan_text_output(capsys):
     out = capsys.readouterr().out
     assert "New sites reaching the most children (1)" in out and "proven optimal" in out
     assert "Jokikunta" in out
+
+
+def test_grid_sites_are_named_after_the_nearest_village():
+    import geopandas as gpd
+    from shapely.geometry import Point, box
+
+    from coverage.model import Project
+    from coverage.planning import generate_candidates
+
+    areas = gpd.GeoDataFrame({"id": ["a"], "name": ["Kylä"], "population": [10], "children_0_6": [2.0]},
+                             geometry=[Point(0, 0)], crs="EPSG:3067")
+    places = gpd.GeoDataFrame({"id": [], "name": [], "status": [], "opening_hours": []},
+                              geometry=[], crs="EPSG:3067")
+    boundary = gpd.GeoDataFrame({"name": ["K"]}, geometry=[box(-100, -100, 2100, 2100)], crs="EPSG:3067")
+    cands = generate_candidates(Project(places=places, areas=areas, boundary=boundary), spacing_m=2000)
+    names = dict(zip(cands["id"], cands["name"]))
+    assert names["grid:0:0"] == "Kylä"  # on the village's point
+    assert names["grid:2000:0"] == "Kylä (2,0 km I)"  # east: itä
+    assert names["grid:0:2000"] == "Kylä (2,0 km P)"  # north: pohjoinen
+    assert names["grid:2000:2000"] == "Kylä (2,8 km KO)"  # north-east: koillinen
