@@ -116,6 +116,31 @@ _VISITS_LOCK = threading.Lock()
 
 # --- small Leaflet-only elements --------------------------------------------------------------------------
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+_NO_JINJA = str.maketrans({"{": "\\u007b", "}": "\\u007d"})
+
+
+def script_json(value: Any) -> str:
+    r"""Return ``value`` as JSON that is safe inside a ``<script>`` of a branca (folium) template.
+
+    Every element here embeds its data with this, never with Jinja's ``tojson``:
+
+    * ``<``, ``>``, ``&`` and ``'`` are written as ``\u003c`` etc. (as ``tojson`` does): no ``</script>`` in a
+      place name can end the script;
+    * ``{`` and ``}`` inside strings are written as ``\u007b`` / ``\u007d``: branca renders the output of an
+      element's script macro a *second* time as a Jinja template, so a ``{{ ... }}`` in a place name would
+      otherwise be evaluated on the server (template injection). JSON syntax itself never has ``{{``,
+      ``{%`` or ``{#`` outside strings.
+
+    JavaScript reads the same strings back. Keys are sorted (as ``tojson`` does).
+
+    >>> script_json({"name": "{{7*7}} </script>"})
+    '{"name": "\\u007b\\u007b7*7\\u007d\\u007d \\u003c/script\\u003e"}'
+    """
+    text = json.dumps(value, sort_keys=True, allow_nan=False)
+    return _JSON_STRING.sub(lambda m: m.group(0).translate(_NO_JINJA), text).translate(_SCRIPT_SAFE)
+
 
 class FeatureLayer(MacroElement):
     """A GeoJSON layer drawn with plain Leaflet: points as circle markers, polygons as paths.
@@ -126,7 +151,7 @@ class FeatureLayer(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+        var {{ this.get_name() }} = L.geoJSON({{ this.script_data }}, {
             pointToLayer: function (feature, latlng) {
                 return L.circleMarker(latlng, feature.properties.style || {});
             },
@@ -151,6 +176,11 @@ class FeatureLayer(MacroElement):
         """The GeoJSON features (for tests and the export)."""
         return self.data["features"]
 
+    @property
+    def script_data(self) -> str:
+        """The data as script-safe JSON for the template (see :func:`script_json`)."""
+        return script_json(self.data)
+
 
 class Legend(MacroElement):
     """A legend box (bottom right) with pre-escaped HTML."""
@@ -160,7 +190,7 @@ class Legend(MacroElement):
         var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "katve-legend");
-            div.innerHTML = {{ this.html|tojson }};
+            div.innerHTML = {{ this.script_html }};
             L.DomEvent.disableClickPropagation(div);
             return div;
         };
@@ -173,13 +203,18 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.html = html_text
 
+    @property
+    def script_html(self) -> str:
+        """The HTML as a script-safe JSON string (see :func:`script_json`)."""
+        return script_json(self.html)
+
 
 class Attribution(MacroElement):
     """Add a plain-text attribution to the map's attribution control."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.script_text }});
         {% endmacro %}
     """)
 
@@ -187,6 +222,11 @@ class Attribution(MacroElement):
         super().__init__()
         self._name = "Attribution"
         self.text = html.escape(text)
+
+    @property
+    def script_text(self) -> str:
+        """The text as a script-safe JSON string (see :func:`script_json`)."""
+        return script_json(self.text)
 
 
 class ScaleControl(MacroElement):
@@ -212,7 +252,7 @@ class LabelLayer(FeatureLayer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+        var {{ this.get_name() }} = L.geoJSON({{ this.script_data }}, {
             pointToLayer: function (feature, latlng) {
                 var p = feature.properties;
                 var icon = L.divIcon({className: p.className || "", html: p.icon,
@@ -1129,6 +1169,7 @@ __all__ = [
     "legend_html",
     "place_popup_html",
     "place_visits",
+    "script_json",
     "plan_map",
     "proposal_icon_html",
     "proposal_labels",

@@ -9,7 +9,6 @@ import string
 import geopandas as gpd
 import numpy as np
 import pytest
-from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import Point, box
 
 from coverage import i18n, maps
@@ -127,8 +126,28 @@ def test_data_text_is_escaped_in_popups_tooltips_and_page():
     assert "<img src=x" not in page
     assert "</script><script>alert(3)" not in page  # JSON in the page escapes '<'
     # all data sit in one script-safe JSON literal (no JS template literal): `${...}` stays inert text
-    assert str(htmlsafe_json_dumps(maps.layers(m)["places"].data, sort_keys=True)) in page
+    assert maps.script_json(maps.layers(m)["places"].data) in page
     assert "a`${alert(2)}`" in feats[1]["properties"]["tooltip"]
+
+
+@pytest.mark.parametrize(
+    "name", ["{{ 7*7 }}", "{% if true %}x{% endif %}", "{{ lipsum.__globals__.os.getpid() }}", "{# c #}"]
+)
+def test_jinja_in_data_is_not_evaluated_on_the_server(name):
+    """branca renders an element's script a second time as a Jinja template: data must not reach it raw."""
+    import json
+
+    project = _project(name=[name, "Kerho"], organiser=[name, "x"])
+    m = maps.coverage_map(project, analyze(project, SETTINGS), tiles=False)
+    page = m.get_root().render()
+    layer = maps.layers(m)["places"]
+    assert layer.features[0]["properties"]["tooltip"] == html.escape(name)
+    # the page holds exactly the script-safe JSON of the data (so the browser reads the text, not its value)
+    embedded = maps.script_json(layer.data)
+    assert embedded in page and json.loads(embedded) == layer.data
+    assert "{{" not in page and "{%" not in page and "{#" not in page
+    assert maps.script_json({"a": name}).count("\\u007b") == name.count("{")
+    assert json.loads(maps.script_json({"a": name, "b": {"c": [1, {}]}})) == {"a": name, "b": {"c": [1, {}]}}
 
 
 def test_place_popup_names_organiser_and_hours():
@@ -215,8 +234,8 @@ def test_reach_and_blind_spot_layers_and_legend():
     page = m.get_root().render()
     legend = next(c for c in m._children.values() if isinstance(c, maps.Legend))
     assert "Teckenförklaring" in legend.html and "blind fläck" in legend.html
-    assert str(htmlsafe_json_dumps(legend.html)) in page  # embedded as script-safe JSON
-    assert str(htmlsafe_json_dumps(html.escape(maps.DATA_ATTRIBUTION))) in page
+    assert maps.script_json(legend.html) in page  # embedded as script-safe JSON
+    assert maps.script_json(html.escape(maps.DATA_ATTRIBUTION)) in page
     assert "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0" == maps.DATA_ATTRIBUTION
 
 
@@ -443,7 +462,7 @@ def test_plan_map_draws_lettered_proposals_with_gain_and_session():
     page = m.get_root().render()
     assert "L.divIcon(" in page and "imperial: false" in page
     assert "<b>koulu" not in page  # data sit in script-safe JSON; the popup HTML escapes them
-    assert str(htmlsafe_json_dumps(layer.data, sort_keys=True)) in page
+    assert maps.script_json(layer.data) in page
 
 
 def test_proposal_labels_and_popup_for_the_median_objective():
