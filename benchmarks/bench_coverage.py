@@ -10,9 +10,16 @@ Timed, for Katve (coverage.analysis) and for the baseline in the same run:
 * weekday     - children covered in each weekday x daypart (Mo-Su x morning/afternoon/evening).
 
 The baseline is what one would write directly with geopandas: ``sjoin_nearest`` for the nearest place,
-buffers + ``sjoin`` for coverage, ``unary_union`` of the buffers + ``difference`` + ``sjoin`` for blind spots,
-and per weekday x daypart the open places (``schedule.open_minutes_between`` per place) buffered and joined.
-Both sides apply the same rules, and the script checks that their answers agree.
+buffers + ``unary_union`` + ``sjoin`` for coverage, the union + ``difference`` + ``sjoin`` for blind spots,
+and per weekday x daypart the open places (``schedule.open_minutes_between`` per place) buffered, unioned
+and joined. "baseline2" joins against the individual buffers instead of their union. Both sides apply the
+same rules (30 open minutes per daypart, status, holidays) and the script checks that the answers agree:
+the baselines' 64-gon buffers miss the thin rim between polygon and true circle, Katve measures distances.
+
+Every round starts as after loading a project (validation has parsed each opening_hours value; no week
+has been expanded yet). Rounds interleave Katve and the baselines; each stage's best round is reported,
+in wall-clock seconds, plus the CPU time of the best round (more robust when other processes load the
+machine; Katve's nearest-place query uses all cores, so its CPU time exceeds its wall time when idle).
 
 Run: ``.venv/bin/python benchmarks/bench_coverage.py [--points N] [--places M] [--repeat R]``
 """
