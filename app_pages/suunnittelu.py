@@ -208,11 +208,11 @@ def _accept(sites: pd.DataFrame) -> None:
     try:
         common.accept_sites(picked.drop(columns=["label"]))
     except common.KatveError as exc:
-        common.flash("error", t("suunnittelu.error", message=common._first_lines(exc)))
+        common.flash("error", t("suunnittelu.error", message=common._md(common._first_lines(exc))))
         return
     ss[common.K_PLAN_OPTIONS] = None  # the proposal is in the project now; a new plan starts from the form
     names = ", ".join(f"{a}: {n}" for a, n in zip(picked["label"], picked["name"], strict=True))
-    common.flash("success", t("suunnittelu.accepted", n=len(picked), names=names))
+    common.flash("success", t("suunnittelu.accepted", n=len(picked), names=common._md(names)))
 
 
 options = ss.get(common.K_PLAN_OPTIONS)
@@ -234,7 +234,7 @@ else:
             )
         )
     except common.KatveError as exc:
-        st.error(t("suunnittelu.error", message=common._first_lines(exc)))
+        st.error(t("suunnittelu.error", message=common._md(common._first_lines(exc))))
 
 if plan is not None:
     sol = plan.solution

@@ -20,6 +20,7 @@ from coverage.model import Settings
 
 KARTTA, SUUNNITTELU, VIENTI = (f"app_pages/{p}.py" for p in ("kartta", "suunnittelu", "vienti"))
 RUN = "FormSubmitter:plan_form-Laske ehdotus"
+HOSTILE = "Kylä**talo** <b>{{ 7*7 }}</b> [x](javascript:alert(1))"
 CAR5 = Settings(mode="car", threshold_minutes=5)  # Vihti at 5 min by car: four blind-spot villages
 
 
@@ -221,7 +222,7 @@ def test_current_plan_follows_project_and_settings(page):
 def test_unreachable_target_and_candidates_layer(app, projects_dir):
     project = load_dataset("vihti")
     project.candidates = gpd.GeoDataFrame(
-        {"id": ["K1", "K2"], "name": ["Kylätalo", "Koulu"]},
+        {"id": ["K1", "K2"], "name": [HOSTILE, "Koulu"]},
         geometry=[Point(344_973.0, 6_702_018.0), Point(360_000.0, 6_700_000.0)],  # Jokikunta, and another
         crs="EPSG:3067",
     )
@@ -235,8 +236,14 @@ def test_unreachable_target_and_candidates_layer(app, projects_dir):
     compute(app, plan_k=1)
     loaded = store.load(projects_dir / "ehdokkaat.gpkg")
     want = planning.plan(loaded, loaded.settings, k=1)
-    assert proposals(app) == want.new_sites["name"].tolist() == ["Kylätalo"]
+    assert proposals(app) == want.new_sites["name"].tolist() == [HOSTILE]
     assert any("2 ehdokaspaikkaa" in c.value for c in app.caption)
+    # accepted: the name is stored as it is and shown as text (markdown escaped)
+    app.button(key="plan_accept").click().run()
+    no_errors(app)
+    assert app.session_state["project"].places["name"].iloc[-1] == HOSTILE
+    (message,) = [s.value for s in app.success if "Lisätty 1" in s.value]
+    assert common._md(HOSTILE) in message and "**" not in message.replace("\\*", "")
     # the generated grid instead of the layer
     compute(app, plan_candidates="generated")
     assert any(f"{len(planning.generate_candidates(loaded))} ehdokaspaikkaa" in c.value for c in app.caption)
