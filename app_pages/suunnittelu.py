@@ -124,6 +124,11 @@ def _fmt(value: Any, digits: int = 0) -> str:
     return i18n.fmt_number(value, digits, lang=lang)
 
 
+def _seconds(value: float) -> str:
+    """Seconds with two decimals; ``< 0,01`` rather than a misleading ``0,00``."""
+    return f"< {_fmt(0.01, 2)}" if float(value) < 0.005 else _fmt(value, 2)
+
+
 def _delta(before: Any, after: Any, digits: int = 0, *, share: bool = False, minus: str = "−") -> str:
     """Signed change as text (``minus="-"`` for st.metric, which reads an ASCII sign for the arrow)."""
     try:
@@ -255,8 +260,8 @@ if plan is not None:
     st.caption(
         t(
             "suunnittelu.solve_time",
-            solve=_fmt(sol.seconds, 2),
-            total=_fmt(sol.details.get("plan_seconds", sol.seconds), 2),
+            solve=_seconds(sol.seconds),
+            total=_seconds(sol.details.get("plan_seconds", sol.seconds)),
             n=_fmt(len(plan.candidates)),
             value=_fmt(plan.value, 1 if plan.objective == "median" else 0),
             unit=t(f"suunnittelu.unit.{plan.objective}"),
