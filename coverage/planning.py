@@ -2031,6 +2031,49 @@ def _candidate_sites(
     return cands.reset_index(drop=True)
 
 
+def _best_sessions(
+    project: Project, sites_xy: np.ndarray, settings: Settings, *, include_planned: bool, model: Any
+) -> tuple[list[str | None], list[str | None], list[float | None]]:
+    """For each site, the weekday x daypart where a session adds the most children covered at that time.
+
+    Ties are common (no existing place reaches the site's children at any time, so every slot gains the same):
+    among the slots within half a child of the best, prefer a weekday (Mo-Fr) over the weekend, then the slot
+    in which the fewest places of the network are already open (spreading the week's offer), then the
+    earlier daypart and the earlier day. Returns (weekday, daypart, children gained then) per site, ``None``
+    where the site gains nobody.
+    """
+    from . import analysis
+    from .schedule import DAYPARTS, WEEKDAYS
+
+    if not len(sites_xy):
+        return [], [], []
+    gains = analysis.weekday_gains(project, sites_xy, settings, include_planned=include_planned, model=model)
+    busy = analysis.weekday_matrix(
+        project, settings, include_planned=include_planned, model=model, value="places"
+    ).to_numpy(float)  # (7, 3) places open
+    weekend = np.zeros((7, len(DAYPARTS)))
+    weekend[5:] = 1.0
+    part_rank = np.broadcast_to(np.arange(len(DAYPARTS), dtype=float), (7, len(DAYPARTS)))
+    day_rank = np.broadcast_to(np.arange(7, dtype=float)[:, None], (7, len(DAYPARTS)))
+    days: list[str | None] = []
+    parts: list[str | None] = []
+    best: list[float | None] = []
+    for table in gains:  # (7, 3), one row per proposed site (K is small)
+        top = float(table.max()) if table.size else 0.0
+        if top <= 0:
+            days.append(None)
+            parts.append(None)
+            best.append(0.0)
+            continue
+        tied = table >= top - 0.5
+        order = np.lexsort((day_rank[tied], part_rank[tied], busy[tied], weekend[tied]))
+        cells = np.argwhere(tied)[order[0]]
+        days.append(WEEKDAYS[int(cells[0])])
+        parts.append(DAYPARTS[int(cells[1])][0])
+        best.append(float(table[cells[0], cells[1]]))
+    return days, parts, best
+
+
 def _site_session(day: str | None, daypart: str | None, at: dt.datetime | None) -> str:
     """Return opening hours for a proposed site: two hours on its best weekday/daypart (or at ``at``)."""
     from .schedule import WEEKDAYS
@@ -2269,23 +2312,9 @@ def plan(
             gained = np.bincount(owner[ok], weights=kids[newly][ok], minlength=len(chosen))
 
     # when: the weekday x daypart where a session at the site adds the most children
-    best_day: list[str | None] = []
-    best_part: list[str | None] = []
-    best_gain: list[float | None] = []
-    for xy in sites_xy:
-        table = analysis.weekday_gain(
-            project, (float(xy[0]), float(xy[1])), settings, include_planned=include_planned, model=model
-        )
-        stacked = table.stack()
-        if len(stacked) and float(stacked.max()) > 0:
-            day, part = stacked.idxmax()
-            best_day.append(str(day))
-            best_part.append(str(part))
-            best_gain.append(float(stacked.max()))
-        else:
-            best_day.append(None)
-            best_part.append(None)
-            best_gain.append(0.0 if len(stacked) else None)
+    best_day, best_part, best_gain = _best_sessions(
+        project, sites_xy, settings, include_planned=include_planned, model=model
+    )
 
     picked = cands.iloc[chosen]
     new_sites = gpd.GeoDataFrame(

@@ -577,3 +577,28 @@ def test_grid_sites_are_named_after_the_nearest_village():
     assert names["grid:2000:0"] == "Kylä (2,0 km I)"  # east: itä
     assert names["grid:0:2000"] == "Kylä (2,0 km P)"  # north: pohjoinen
     assert names["grid:2000:2000"] == "Kylä (2,8 km KO)"  # north-east: koillinen
+
+
+def test_tied_session_slots_prefer_a_quiet_weekday_morning():
+    """Nobody near the new site is reached at any time, so every slot gains the same: the suggestion is the
+    first weekday morning on which no place of the network is open (Mo and Tu mornings are taken)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from coverage.model import Project, Settings
+    from coverage.planning import plan
+
+    places = gpd.GeoDataFrame(
+        {"id": ["p1", "p2"], "name": ["A", "B"], "status": ["existing"] * 2,
+         "opening_hours": ["Mo 09:00-11:00", "Tu 09:00-11:00"]},
+        geometry=[Point(0, 0), Point(100, 0)], crs="EPSG:3067")
+    areas = gpd.GeoDataFrame(
+        {"id": ["near", "far"], "name": ["Lähellä", "Kaukana"], "population": [100, 100],
+         "children_0_6": [10.0, 30.0]},
+        geometry=[Point(0, 500), Point(50_000, 0)], crs="EPSG:3067")
+    cands = gpd.GeoDataFrame({"id": ["c"], "name": ["Kylätalo"]}, geometry=[Point(50_000, 100)], crs="EPSG:3067")
+    result = plan(Project(places=places, areas=areas), Settings(mode="car", threshold_minutes=10),
+                  k=1, candidates=cands)
+    site = result.new_sites.iloc[0]
+    assert (site["best_weekday"], site["best_daypart"]) == ("We", "morning")
+    assert site["children_gained_then"] == pytest.approx(30.0)
