@@ -20,8 +20,9 @@ Snapping
     point to the road is travelled at ``snap_speed_kmh`` (the mode speed; 20 km/h for cars, a yard or
     unmapped private road) and its length is reported. Points farther than ``max_snap_m`` (500 m) from any
     usable road raise :class:`OffNetworkWarning` and are listed as warnings on the result. Two points less
-    than ``max_snap_m`` apart may also go straight from one to the other at that speed, whichever is faster
-    (so two houses on either side of a field are not sent round by the road).
+    than ``max_snap_m`` apart and closer to each other than their two snapping legs together may also go
+    straight from one to the other at that speed, whichever is faster (two houses on either side of a
+    field are not sent round by the road, but a house by the road does not cut across a lake).
 Shortest paths
     ``scipy.sparse.csgraph.dijkstra`` on a CSR matrix. :meth:`NetworkModel.nearest` runs one multi-source
     search (``min_only=True``) from all destinations on the reversed graph, so its cost hardly depends on
@@ -30,7 +31,8 @@ Shortest paths
     Unreachable pairs get ``inf`` minutes and index ``-1``.
 Reach areas
     :meth:`NetworkModel.reach_polygons` returns, per point, the roads (partial edges included) from which the
-    point is reachable in the time limit, buffered by ``buffer_m`` (default 100 m). The buffer is traced on a
+    point is reachable in the time limit (plus its snapping leg), buffered by ``buffer_m`` (default 100 m);
+    the straight off-road cuts between two off-road points are not drawn. The buffer is traced on a
     fine grid: GEOS takes minutes to union thousands of overlapping road buffers. A reach area is a map
     picture; coverage figures come from :meth:`NetworkModel.nearest` (a house 80 m from a reachable road
     but across a river is inside the picture, not covered).
@@ -702,6 +704,8 @@ class NetworkModel:
         :data:`CAR_ACCESS_SPEED_KMH` for car.
     max_snap_m : float
         Points farther than this from a usable road trigger :class:`OffNetworkWarning`.
+    direct : bool
+        Let two points both off the roads go straight to each other (see :meth:`_direct_pairs`).
     """
 
     def __init__(
@@ -711,6 +715,7 @@ class NetworkModel:
         speed_kmh: float | None = None,
         snap_speed_kmh: float | None = None,
         max_snap_m: float = DEFAULT_MAX_SNAP_M,
+        direct: bool = True,
     ) -> None:
         if graph.n_edges == 0:
             raise NetworkError(f"{graph.source or 'the road network'}: no roads usable by {graph.mode}")
@@ -722,6 +727,7 @@ class NetworkModel:
         default_snap = CAR_ACCESS_SPEED_KMH if graph.mode == "car" else self.speed_kmh
         self.snap_speed_kmh = float(snap_speed_kmh if snap_speed_kmh is not None else default_snap)
         self.max_snap_m = float(max_snap_m)
+        self.direct = bool(direct)
         for name in ("speed_kmh", "snap_speed_kmh"):
             value = getattr(self, name)
             if not (value > 0 and math.isfinite(value)):
@@ -878,6 +884,7 @@ class NetworkModel:
             else f"{self.speed_kmh:g} km/h on every usable way",
             "snap_speed_kmh": self.snap_speed_kmh,
             "max_snap_m": self.max_snap_m,
+            "direct_off_road": self.direct,
             "circuity": 1.0,
         }
 
@@ -1006,26 +1013,33 @@ class NetworkModel:
                 out[idx, :] = via
         rows, cols, direct = self._same_edge(o, d)
         np.minimum.at(out, (rows, cols), direct + o_snap[rows] + d_snap[cols])
-        rows, cols, metres = self._direct_pairs(oxy, dxy)
+        rows, cols, metres = self._direct_pairs(oxy, dxy, o, d)
         np.minimum.at(out, (rows, cols), metres * self._snap_rate)
         return out
 
-    def _direct_pairs(self, oxy: np.ndarray, dxy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Pairs closer than ``max_snap_m`` in a straight line (they may go directly, off the roads)."""
+    def _direct_pairs(
+        self, oxy: np.ndarray, dxy: np.ndarray, o: Snap, d: Snap
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs that may go straight, off the roads, and their distance in metres.
+
+        Two points may go straight when they are less than ``max_snap_m`` apart *and* closer to each other
+        than their two snapping legs together (both off the roads, e.g. on either side of a field); a
+        house by the road does not cut across a lake to a place by another road.
+        """
         from scipy.spatial import cKDTree
 
-        if not len(oxy) or not len(dxy) or self.max_snap_m <= 0:
-            empty = np.empty(0, dtype=np.int64)
+        empty = np.empty(0, dtype=np.int64)
+        if not self.direct or not len(oxy) or not len(dxy) or self.max_snap_m <= 0:
             return empty, empty.copy(), np.empty(0)
         coo = cKDTree(oxy).sparse_distance_matrix(cKDTree(dxy), self.max_snap_m, output_type="coo_matrix")
         rows, cols, dist = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
         zero = cKDTree(oxy).query(dxy, k=1, distance_upper_bound=1e-9)  # co-located points (dropped above)
-        hit = np.isfinite(zero[0])
-        return (
-            np.concatenate([rows, zero[1][hit].astype(np.int64)]),
-            np.concatenate([cols, np.flatnonzero(hit)]),
-            np.concatenate([dist, np.zeros(int(hit.sum()))]),
-        )
+        hit = np.flatnonzero(np.isfinite(zero[0]))
+        rows = np.concatenate([rows, zero[1][hit].astype(np.int64)])
+        cols = np.concatenate([cols, hit])
+        dist = np.concatenate([dist, np.zeros(len(hit))])
+        ok = dist <= o.distance_m[rows] + d.distance_m[cols]
+        return rows[ok], cols[ok], dist[ok]
 
     def minutes(self, origins: Any, destinations: Any) -> np.ndarray:
         """Dense ``(n, m)`` travel minutes from each origin to each destination; ``inf`` if unreachable."""
@@ -1104,14 +1118,17 @@ class NetworkModel:
                 dist_m[r] = np.abs(d.offset_m[c] - o.offset_m[r]) + d.distance_m[c]
             minutes = minutes + o.distance_m * self._snap_rate
             dist_m = dist_m + o.distance_m
-            if self.max_snap_m > 0:  # close enough to go straight, off the roads
-                from scipy.spatial import cKDTree
-
-                gap, near = cKDTree(dxy).query(oxy, k=1, distance_upper_bound=self.max_snap_m)
-                better = np.isfinite(gap) & (gap * self._snap_rate < minutes)
-                minutes[better] = gap[better] * self._snap_rate
-                index[better] = near[better]
-                dist_m[better] = gap[better]
+            rows, cols, gap = self._direct_pairs(oxy, dxy, o, d)  # going straight, off the roads
+            if len(rows):
+                order = np.lexsort((gap, rows))
+                rows, cols, gap = rows[order], cols[order], gap[order]
+                first = np.r_[True, rows[1:] != rows[:-1]]
+                rows, cols, gap = rows[first], cols[first], gap[first]
+                better = gap * self._snap_rate < minutes[rows]
+                r = rows[better]
+                minutes[r] = gap[better] * self._snap_rate
+                index[r] = cols[better]
+                dist_m[r] = gap[better]
         straight = np.full(n, np.nan)
         hit = index >= 0
         straight[hit] = np.hypot(*(oxy[hit] - dxy[index[hit]]).T) / 1000.0
@@ -1162,12 +1179,11 @@ class NetworkModel:
         snap_min = p.distance_m * self._snap_rate
         ends = np.column_stack([g.edge_u[p.edge], g.edge_v[p.edge]])
         csr = self._augmented(True, ends, np.column_stack([in_u, in_v]) + snap_min[:, None])
-        # Going straight to the point, off the roads, is allowed up to max_snap_m (as in nearest()).
-        direct_m = min(self.max_snap_m, max_minutes / self._snap_rate)
         for i in range(len(xy)):
             dist = dijkstra(csr, directed=True, indices=nn + i, limit=float(max_minutes))
             spare = max_minutes - snap_min[i]
-            touched = np.isfinite(dist[g.edge_u]) | np.isfinite(dist[g.edge_v])
+            # Only roads a point can be snapped to are drawn (not motorways for cars).
+            touched = (np.isfinite(dist[g.edge_u]) | np.isfinite(dist[g.edge_v])) & g.edge_snap
             if spare >= 0:
                 touched[p.edge[i]] = True
             seg = self._segments_of(np.flatnonzero(touched))
@@ -1176,10 +1192,7 @@ class NetworkModel:
                 pieces.append(self._own_edge_pieces(p, i, spare))
                 pieces.append(np.concatenate([xy[i], p.xy[i]])[None, :])
             lines = np.concatenate(pieces)
-            disc = (float(xy[i, 0]), float(xy[i, 1]), direct_m) if direct_m > buffer_m else None
-            if len(lines) == 0 and disc is not None:
-                lines = np.concatenate([xy[i], xy[i]])[None, :]
-            polys.append(_buffer_on_grid(lines, buffer_m, disc=disc) if len(lines) else shapely.Polygon())
+            polys.append(_buffer_on_grid(lines, buffer_m) if len(lines) else shapely.Polygon())
         return gpd.GeoSeries(polys, index=index, crs=CRS)
 
     def _segments_of(self, edges: np.ndarray) -> np.ndarray:
@@ -1245,12 +1258,8 @@ MAX_GRID_CELLS = 3_000_000
 """Cap on the raster used by :func:`_buffer_on_grid` (its cells grow for very large areas)."""
 
 
-def _buffer_on_grid(
-    seg: np.ndarray, buffer_m: float, *, disc: tuple[float, float, float] | None = None
-) -> Any:
+def _buffer_on_grid(seg: np.ndarray, buffer_m: float) -> Any:
     """Buffer of line segments ``(k, 4)`` by ``buffer_m``, computed on a raster and traced back to polygons.
-
-    ``disc = (x, y, r)`` adds a disc of radius ``r`` to the result.
 
     GEOS buffers and unions thousands of overlapping road segments very slowly (minutes); here the segments
     are sampled densely, the distance to the nearest sample is computed on a grid of ``buffer_m / 5`` cells
@@ -1263,9 +1272,6 @@ def _buffer_on_grid(
 
     lo = np.minimum(seg[:, :2], seg[:, 2:]).min(axis=0) - buffer_m
     hi = np.maximum(seg[:, :2], seg[:, 2:]).max(axis=0) + buffer_m
-    if disc is not None:
-        lo = np.minimum(lo, np.array(disc[:2]) - disc[2])
-        hi = np.maximum(hi, np.array(disc[:2]) + disc[2])
     extent = hi - lo
     cell = max(buffer_m / 5.0, math.sqrt(float(extent[0] * extent[1]) / MAX_GRID_CELLS), 1e-3)
     lo = lo - 2 * cell
@@ -1292,12 +1298,6 @@ def _buffer_on_grid(
         ys[:, None] - sample_y.ravel()[flat].reshape(shape),
     )
     del flat
-    if disc is not None:  # the disc, as a distance field whose buffer_m contour is the circle of radius r
-        r = disc[2]
-        c0, c1 = np.searchsorted(xs, [disc[0] - r - cell, disc[0] + r + cell])
-        r0, r1 = np.searchsorted(ys, [disc[1] - r - cell, disc[1] + r + cell])
-        window = np.hypot(xs[None, c0:c1] - disc[0], ys[r0:r1, None] - disc[1]) - r + buffer_m
-        np.minimum(dist[r0:r1, c0:c1], np.maximum(window, 0.0), out=dist[r0:r1, c0:c1])
     gen = contourpy.contour_generator(xs, ys, dist, fill_type=contourpy.FillType.OuterOffset)
     points, offsets = gen.filled(-1.0, buffer_m)
     if not points:
