@@ -55,7 +55,7 @@ def synthetic_graph(side: int, *, seed: int = 0) -> RoadGraph:
 def networkx_graph(model: NetworkModel, oxy: np.ndarray, dxy: np.ndarray, o, d) -> nx.DiGraph:
     """The graph with the snapped points inserted as nodes (straight edges: one segment each).
 
-    Also the straight off-road arcs between origins and places closer than ``max_snap_m``, as in the model.
+    Also the straight off-road arcs between origins and places the model lets go straight (see _direct_pairs).
     """
     g = model.graph
     rate = 60.0 / (1000.0 * g.edge_speed_kmh)
@@ -91,7 +91,7 @@ def networkx_graph(model: NetworkModel, oxy: np.ndarray, dxy: np.ndarray, o, d) 
         arc(("o", i), ("po", i), float(o.distance_m[i]) * snap_rate)
     for j in range(len(dxy)):
         arc(("pd", j), ("d", j), float(d.distance_m[j]) * snap_rate)
-    rows, cols, metres = model._direct_pairs(oxy, dxy)  # closer than max_snap_m: may go straight, off-road
+    rows, cols, metres = model._direct_pairs(oxy, dxy, o, d)  # both off-road and close: straight across
     for i, j, m in zip(rows, cols, metres, strict=True):
         arc(("o", int(i)), ("d", int(j)), float(m) * snap_rate)
     G.add_weighted_edges_from((a, b, w) for (a, b), w in arcs.items())
