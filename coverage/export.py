@@ -20,16 +20,21 @@ Formats and their choices
 ``html``
     The app's interactive map (:func:`coverage.maps.coverage_map`) as one standalone file: Leaflet's JS and
     CSS inlined from ``static/leaflet/`` (fetched by ``make static/leaflet/leaflet.js``), no tiles, so it
-    works offline; a title box with the headline figure; proposals in yellow. Text from the data is escaped.
+    works offline; a title box with the headline figure; proposals in yellow. Text from the data is escaped
+    (HTML) and embedded with :func:`coverage.maps.script_json` (inert to branca's second Jinja pass).
 ``png`` / ``pdf``
-    The A4 landscape print map of :mod:`coverage.printmap` (matplotlib, no internet).
+    The A4 landscape print map of :mod:`coverage.printmap` (matplotlib, no internet). Names are drawn as
+    plain text (matplotlib's mathtext is off: ``$x^2$`` stays as typed).
 ``csv``
     One table (``table="areas"`` or ``"places"``) as Finnish Excel opens it by double-click: ``;`` separator,
     UTF-8 with BOM, decimal comma, CRLF line ends, headers in the chosen language, yes/no as words. With
-    ``lang="en"`` the separator is ``,`` and the decimal mark ``.``.
+    ``lang="en"`` the separator is ``,`` and the decimal mark ``.``. Text starting like a spreadsheet formula
+    (``=``, ``+``, ``-``, ``@``, tab, CR) gets a leading ``'`` (OWASP "CSV Injection",
+    :func:`defuse_formula`).
 ``xlsx``
     Sheets *Yhteenveto*, *Alueet* and *Kohtaamispaikat* with localised headers, bold frozen header row,
     autofilter, column widths fitted to the content and number formats (``0.0`` for km and children).
+    Text is stored as string cells, never as formulas (formula-like text also carries Excel's quote prefix).
 ``ics``
     The family calendar (perhekalenteri): one VEVENT per session of every existing place over a term (RFC
     5545, TZID Europe/Helsinki with its VTIMEZONE, stable UIDs so re-imports update instead of duplicating).
@@ -1009,6 +1014,8 @@ def _title_box(html_text: str) -> Any:
     from branca.element import MacroElement
     from jinja2 import Template
 
+    from . import maps
+
     class TitleBox(MacroElement):
         _template = Template(
             "{% macro script(this, kwargs) %}"
@@ -1024,30 +1031,9 @@ def _title_box(html_text: str) -> Any:
             super().__init__()
             self._name = "TitleBox"
             self.html = html_text
-            self.html_json = script_json(html_text)
+            self.html_json = maps.script_json(html_text)  # inert to branca's second Jinja pass
 
     return TitleBox(html_text)
-
-
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
-_NO_JINJA = str.maketrans({"{": "\\u007b", "}": "\\u007d"})
-
-
-def script_json(value: Any) -> str:
-    r"""Return ``value`` as JSON that is safe inside a folium/branca ``<script>`` template.
-
-    Like Jinja's ``tojson``, ``<``, ``>``, ``&`` and ``'`` are written as ``\u003c`` etc. (no ``</script>``
-    can end the script early). In addition ``{`` and ``}`` inside strings are written as ``\u007b`` /
-    ``\u007d``: branca renders the output of an element's script macro a *second* time as a Jinja
-    template (``MacroElement.render`` wraps it in ``Element``), so a ``{{ ... }}`` in a place name would
-    otherwise be evaluated on the server. JavaScript reads the same strings back.
-
-    >>> script_json({"name": "{{7*7}} </script>"})
-    '{"name": "\\u007b\\u007b7*7\\u007d\\u007d \\u003c/script\\u003e"}'
-    """
-    text = json.dumps(value, allow_nan=False)
-    return _JSON_STRING.sub(lambda m: m.group(0).translate(_NO_JINJA), text).translate(_SCRIPT_SAFE)
 
 
 def _title_html(data: ExportData) -> str:

@@ -255,8 +255,7 @@ def test_html_export_has_the_structure_of_a_harmless_map(data):
                 if prop in f["properties"]:
                     shown.add(assert_text_fragment(f["properties"][prop]))
     for payload in PAYLOADS.values():
-        if payload != TEMPLATE:  # see test_map_render_does_not_evaluate_templates
-            assert payload in shown
+        assert payload in shown
     assert any(html.escape(IMG) in blob_text for blob_text in map(json.dumps, geojson_blobs(page)))
     # the title box (export's own element) shows the project name literally, "{{7*7}}" included
     boxes = re.findall(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");', page)
@@ -267,7 +266,7 @@ def test_script_json_is_inert_in_a_second_jinja_pass():
     from jinja2 import Template
 
     value = {"a": [TEMPLATE, SCRIPT, "{% if 1 %}x{% endif %} {# c #}", "'\"\\"], "b": {"c": {"d": 1}}}
-    text = export.script_json(value)
+    text = maps.script_json(value)
     assert Template(text).render() == text  # nothing for Jinja to evaluate
     assert "</" not in text and "{{" not in text and "{%" not in text and "{#" not in text
     assert json.loads(text) == value
@@ -276,15 +275,7 @@ def test_script_json_is_inert_in_a_second_jinja_pass():
 SSTI = "{{ lipsum.__globals__.os.getpid() }}"
 """A Jinja expression with a side effect in the server process (harmless here: it reads the pid)."""
 
-SSTI_ROUTED = pytest.mark.xfail(
-    strict=True,
-    reason="server-side template injection in coverage/maps.py: FeatureLayer/Legend/Attribution embed data "
-    "with |tojson, and branca renders the script output a second time as a Jinja template; routed (fix: "
-    "export.script_json or an equivalent in maps). Remove this mark when it passes.",
-)
 
-
-@SSTI_ROUTED
 def test_map_render_does_not_evaluate_templates(project):
     import os
 
@@ -528,7 +519,6 @@ def test_app_pages_show_hostile_text_literally(projects_dir):
     )
 
 
-@SSTI_ROUTED
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
