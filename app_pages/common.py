@@ -147,7 +147,7 @@ def _ensure_project() -> None:
     try:
         project, token = _load_source(source)
     except KatveError as exc:
-        flash("error", f"{t('error.load')}: {_first_lines(exc)}")
+        flash("error", f"{t('error.load')}: {_md(_first_lines(exc))}")
         ss[K_SOURCE] = f"dataset:{DEFAULT_DATASET}"
         project, token = _load_source(ss[K_SOURCE])
     _adopt(project, token, source=ss[K_SOURCE])
@@ -305,7 +305,7 @@ def _on_upload() -> None:
     try:
         name = open_uploaded_project(upload.name, upload.getvalue())
     except KatveError as exc:
-        flash("error", f"{t('error.load')}: {_first_lines(exc)}")
+        flash("error", f"{t('error.load')}: {_md(_first_lines(exc))}")
         return
     st.session_state[K_SOURCE] = f"file:{name}"
     flash("success", t("sidebar.opened", name=name))
@@ -644,7 +644,7 @@ def guarded(func: Callable[[], Any]) -> Any:
     try:
         return func()
     except KatveError as exc:
-        st.error(t("error.analysis", message=_first_lines(exc)))
+        st.error(t("error.analysis", message=_md(_first_lines(exc))))
         return None
 
 
@@ -678,7 +678,7 @@ def save_current(filename: str | None = None, *, force: bool = False) -> None:
         ss["save_conflict"] = {"filename": filename, "message": str(exc)}
         return
     except (KatveError, OSError) as exc:
-        flash("error", t("kp.save.error", message=_first_lines(exc)))
+        flash("error", t("kp.save.error", message=_md(_first_lines(exc))))
         return
     source = (
         f"file:{Path(saved.path).name}"
@@ -750,9 +750,17 @@ def _first_lines(exc: BaseException, limit: int = 8) -> str:
     return text + (f" {t('error.more', n=extra)}" if extra > 0 else "")
 
 
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|@)")
+
+
 def _md(text: str) -> str:
-    """Escape markdown so that data text is shown as it is."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$])", r"\\\1", text)
+    """Escape markdown so that data text is shown as it is.
+
+    Backslash-escapes every markdown character, and breaks GFM's autolink triggers (``http:``, ``www.``,
+    ``@``) with an invisible word joiner (U+2060), which escaping alone does not stop.
+    """
+    escaped = re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$&:])", r"\\\1", str(text))
+    return _AUTOLINK.sub("\\1\u2060", escaped)
 
 
 def _date(day: dt.date) -> str:

@@ -144,7 +144,7 @@ def save(*, force: bool = False) -> None:
 view = common.current_view()
 project = view.project
 lang = view.lang
-st.header(t("tilastot.header", name=project.municipality_name))
+st.header(t("tilastot.header", name=common._md(project.municipality_name)))
 common.show_flash()
 st.caption(t("tilastot.intro"))
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import uuid
 import subprocess
 import sys
 from pathlib import Path
@@ -306,9 +307,14 @@ def _bare(name: str):
 
 
 def _bare_app(app):
-    """The app's current project (embedded Vihti) without its example visits and outreach."""
-    project = app.session_state["project"]
+    """Give the app session a copy of its project (embedded Vihti) without the example visits and outreach.
+
+    A new object, not an in-place change: the session's project may be shared through the app's cache.
+    """
+    project = app.session_state["project"].copy()
     project.visits, project.outreach = project.visits.iloc[0:0], project.outreach.iloc[0:0]
+    app.session_state["project"] = project
+    app.session_state["project_token"] = f"bare-{uuid.uuid4().hex}"  # a new cache token, as common.set_project gives
     return app
 
 
@@ -473,14 +479,14 @@ def test_page_records_a_session_and_rejects_a_bad_one(app):
         [["V02", 3, 4, 1, "Huhmari"]]
     assert visits.loc[0, "date"] == dt.date(2025, 10, 7)
     assert {m.label: m.value for m in app.metric}["Käyntejä (aikuiset + lapset)"] == "7"
-    assert any("Kirjattu: MLL:n perhekahvila Nummela 7.10.2025, 7 kävijää" in s.value for s in app.success)
+    assert any("Kirjattu: MLL\\:n perhekahvila Nummela 7.10.2025, 7 kävijää" in s.value for s in app.success)
     assert app.number_input(key="tilastot_entry_adults").value == 0  # the form is ready for the next session
 
     app.number_input(key="tilastot_entry_adults").set_value(1)
     app.number_input(key="tilastot_entry_children").set_value(1)
     app.number_input(key="tilastot_entry_first_timers").set_value(5)
     _button(app, "FormSubmitter:tilastot_visit_entry-Kirjaa").click().run()
-    assert any("first\\_timers: 5 is more than the visitors" in e.value for e in app.error)
+    assert any("first\\_timers\\: 5 is more than the visitors" in e.value for e in app.error)
     assert len(app.session_state["project"].visits) == 1
 
 
