@@ -804,12 +804,23 @@ def _week_intervals(opening_hours: str, monday: dt.date) -> tuple[tuple[float, f
     """
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=schedule.TZ)
     end = start + dt.timedelta(days=7)
+    base = monday.toordinal()
 
-    def minutes(t: dt.datetime) -> float:
-        t = t.astimezone(schedule.TZ)
-        return (t.date() - monday).days * 1440.0 + t.hour * 60.0 + t.minute + t.second / 60.0
+    def minutes(t: dt.datetime | None) -> float:
+        if t is None:
+            return 7 * 1440.0
+        if t.tzinfo is not schedule.TZ:  # the parser answers in the zone it was given; be safe otherwise
+            t = t.astimezone(schedule.TZ)
+        return (t.toordinal() - base) * 1440.0 + t.hour * 60.0 + t.minute + t.second / 60.0
 
-    return tuple((minutes(a), minutes(b)) for a, b in schedule.open_intervals(opening_hours, start, end))
+    # straight from the parser (hot path of the weekday matrix: one call per distinct value and week)
+    out = []
+    for a, b, state, _comment in schedule.parse(opening_hours).intervals(start, end):
+        if state == schedule.State.OPEN:
+            lo, hi = max(minutes(a), 0.0), min(minutes(b), 7 * 1440.0)
+            if hi > lo:
+                out.append((lo, hi))
+    return tuple(out)
 
 
 def _hours_table(places: pd.DataFrame, monday: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
