@@ -8,8 +8,11 @@ read by :func:`project_from_args` / :func:`settings_from_args`, so every command
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from .model import MODES, InputError, KatveError, Problem, Project, Settings
@@ -52,14 +55,26 @@ def add_travel_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--network", metavar="FILE.osm.pbf", help="travel on an OpenStreetMap road network")
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
-    return value
+def positive_number(unit: str = "") -> Callable[[str], float]:
+    """An argparse ``type=`` reading a finite number > 0 (a decimal comma is accepted).
+
+    ``unit`` (e.g. ``"seconds"``) is named in the messages: ``'x' is not a number of seconds``.
+    """
+    of = f" of {unit}" if unit else ""
+
+    def read(text: str) -> float:
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number{of}") from None
+        if not (value > 0 and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"{text!r} must be a positive number{of}")
+        return value
+
+    return read
+
+
+_positive_float = positive_number()
 
 
 def project_from_args(args: argparse.Namespace) -> Project:
@@ -98,6 +113,35 @@ def at_from_args(args: argparse.Namespace):  # noqa: ANN201 - datetime | None
     from .schedule import parse_at
 
     return parse_at(args.at)
+
+
+# --- shared output -----------------------------------------------------------------------------------------
+
+def output_language(args: argparse.Namespace, settings: Settings, languages: Collection[str]) -> str:
+    """``--lang``, else the project's language when ``languages`` has it, else Finnish."""
+    return args.lang or (settings.language if settings.language in languages else "fi")
+
+
+def print_json(obj: object) -> None:
+    """Print ``obj`` as the indented JSON of a ``--json`` answer (UTF-8 text, NaN refused)."""
+    print(json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=1))
+
+
+def print_caught_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    """Print warnings recorded by ``warnings.catch_warnings(record=True)``, one line each on stderr."""
+    for w in caught:
+        print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[int] = ()) -> list[str]:
+    """Lay out a plain-text table: two-space indent and gutters, columns ``right`` right-aligned."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(cells: Sequence[str]) -> str:
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs)
+
+    return [line(header).rstrip()] + [line(r).rstrip() for r in rows]
 
 
 # --- validate ----------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ it a readable table in the project's language (``--lang`` overrides). Bad input 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import warnings
@@ -25,8 +24,12 @@ from .cli import (
     add_travel_options,
     at_from_args,
     command,
+    output_language,
+    print_caught_warnings,
+    print_json,
     project_from_args,
     settings_from_args,
+    text_table,
 )
 from .i18n import fmt_number, fmt_share
 from .schedule import format_at
@@ -103,12 +106,11 @@ def _run(args: argparse.Namespace) -> int:
     for problem in result.warnings:
         print(f"{problem} (warning)", file=sys.stderr)
     if not result.warnings:
-        for w in caught:
-            print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+        print_caught_warnings(caught)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, allow_nan=False, indent=1))
+        print_json(result.to_json())
     else:
-        lang = args.lang or (settings.language if settings.language in _TEXT else "fi")
+        lang = output_language(args, settings, _TEXT)
         print(format_text(result, name=project.municipality_name, lang=lang))
     return 0
 
@@ -148,7 +150,7 @@ def format_text(result: analysis.CoverageResult, *, name: str = "", lang: str = 
     if len(blind):
         rows = [[str(r.id), str(r.name), fmt_number(r.children_0_6, 1, lang=lang), _minutes(r.minutes, lang)]
                 for r in blind.itertuples(index=False)]
-        lines += _table(tx["blind_cols"], rows, right=(2, 3))
+        lines += text_table(tx["blind_cols"], rows, right=(2, 3))
     else:
         lines.append(tx["none"])
     lines += ["", tx["areas"]]
@@ -161,20 +163,10 @@ def format_text(result: analysis.CoverageResult, *, name: str = "", lang: str = 
         for r in a[["id", "name", "children_0_6", "nearest_place_id", "distance_km", "minutes", "covered"]]
         .itertuples(index=False)
     ]
-    lines += _table(tx["cols"], rows, right=(2, 4, 5))
+    lines += text_table(tx["cols"], rows, right=(2, 4, 5))
     return "\n".join(lines)
 
 
 def _minutes(value: float, lang: str) -> str:
     return "-" if value is None or not math.isfinite(value) else fmt_number(value, 1, lang=lang)
 
-
-def _table(header: tuple[str, ...], rows: list[list[str]], *, right: tuple[int, ...] = ()) -> list[str]:
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-
-    def line(cells: list[str] | tuple[str, ...]) -> str:
-        pairs = enumerate(zip(cells, widths, strict=True))
-        padded = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs)
-        return "  " + "  ".join(padded)
-
-    return [line(header).rstrip()] + [line(r).rstrip() for r in rows]

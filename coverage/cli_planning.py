@@ -18,8 +18,6 @@ readable summary in the project's language. Bad input exits 2 with one line, nev
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 import warnings
 from typing import Any
@@ -30,8 +28,13 @@ from .cli import (
     add_travel_options,
     at_from_args,
     command,
+    output_language,
+    positive_number,
+    print_caught_warnings,
+    print_json,
     project_from_args,
     settings_from_args,
+    text_table,
 )
 from .i18n import fmt_number, fmt_share, weekday_name
 from .model import KatveError
@@ -108,14 +111,8 @@ def _count(text: str) -> int:
     return value
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
-    return value
+_seconds = positive_number("seconds")
+_positive_metres = positive_number("metres")
 
 
 def _build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -163,16 +160,6 @@ def _build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-def _positive_metres(text: str) -> float:
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of metres") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of metres")
-    return value
-
-
 @command("plan", _build)
 def _run(args: argparse.Namespace) -> int:
     if args.objective != "set_cover" and args.new is None:
@@ -202,8 +189,7 @@ def _run(args: argparse.Namespace) -> int:
             include_planned=args.include_planned,
             spacing_m=args.spacing,
         )
-    for w in caught:
-        print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+    print_caught_warnings(caught)
     if candidates is not None and len(result.candidates) < len(candidates):
         left = len(candidates) - len(result.candidates)
         print(
@@ -212,9 +198,9 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, allow_nan=False, indent=1))
+        print_json(result.to_json())
     else:
-        lang = args.lang or (settings.language if settings.language in _TEXT else "fi")
+        lang = output_language(args, settings, _TEXT)
         print(format_text(result, name=project.municipality_name, lang=lang))
     return 0
 
@@ -243,7 +229,7 @@ def format_text(result: planning.PlanResult, *, name: str = "", lang: str = "fi"
                     else fmt_number(r.children_gained_then, 1, lang=lang),
                 ]
             )
-        lines += _table(tx["cols"], rows, right=(2, 4))
+        lines += text_table(tx["cols"], rows, right=(2, 4))
     else:
         lines.append(tx["none"])
     for key, summary in (("before", result.before), ("after", result.after)):
@@ -274,12 +260,3 @@ def format_text(result: planning.PlanResult, *, name: str = "", lang: str = "fi"
         )
     return "\n".join(lines)
 
-
-def _table(header: tuple[str, ...], rows: list[list[str]], *, right: tuple[int, ...] = ()) -> list[str]:
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-
-    def line(cells: list[str] | tuple[str, ...]) -> str:
-        pairs = enumerate(zip(cells, widths, strict=True))
-        return "  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs)
-
-    return [line(header).rstrip()] + [line(r).rstrip() for r in rows]
