@@ -224,6 +224,23 @@ class _Document:
         self.y -= height
         return ax
 
+    def map_with_legend(self, data: ExportData, *, room: float) -> None:
+        """Draw the map of ``data`` down to ``room`` above the page bottom (at least 0.3 high) and its compact
+        legend in that room below it; the page is then full."""
+        draw_map(self.figure_axes(max(self.y - room, 0.3)), data)
+        self.ax.legend(
+            handles=legend_handles(data, compact=True),
+            loc="upper left",
+            bbox_to_anchor=(0.0, self.y - 0.005),
+            ncol=3,
+            frameon=False,
+            fontsize=7.5,
+            handlelength=1.5,
+            columnspacing=1.2,
+            borderaxespad=0.0,
+        )
+        self.y = 0.0
+
     def footers(self) -> None:
         total = len(self.pages)
         stamp = f"{self.data.name} · {fmt_date(self.data.today, self.lang)}"
@@ -333,22 +350,7 @@ def _front_page(doc: _Document) -> None:
     doc.bullets(_findings(data))
     doc.y -= 0.01
     doc.heading(text("report.map", lang), size=11)
-    height = max(doc.y - 0.085, 0.3)
-    map_ax = doc.figure_axes(height)
-    draw_map(map_ax, data)
-    handles = legend_handles(data, compact=True)
-    doc.ax.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.0, doc.y - 0.005),
-        ncol=3,
-        frameon=False,
-        fontsize=7.5,
-        handlelength=1.5,
-        columnspacing=1.2,
-        borderaxespad=0.0,
-    )
-    doc.y = 0.0
+    doc.map_with_legend(data, room=0.085)
 
 
 def _findings(data: ExportData) -> list[str]:
@@ -654,21 +656,7 @@ def _proposal_page(doc: _Document) -> None:
     doc.y -= 0.01
     after_data = _scenario_data(data)
     doc.heading(text("report.after_map", lang), size=11)
-    height = max(doc.y - 0.07, 0.3)
-    ax = doc.figure_axes(height)
-    draw_map(ax, after_data)
-    doc.ax.legend(
-        handles=legend_handles(after_data, compact=True),
-        loc="upper left",
-        bbox_to_anchor=(0.0, doc.y - 0.005),
-        ncol=3,
-        frameon=False,
-        fontsize=7.5,
-        handlelength=1.5,
-        columnspacing=1.2,
-        borderaxespad=0.0,
-    )
-    doc.y = 0.0
+    doc.map_with_legend(after_data, room=0.07)
 
 
 def _session(row: pd.Series, lang: str) -> str:
