@@ -133,7 +133,9 @@ def print_caught_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
         print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
 
 
-def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[int] = ()) -> list[str]:
+def text_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[int] = ()
+) -> list[str]:
     """Lay out a plain-text table: two-space indent and gutters, columns ``right`` right-aligned."""
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
 

@@ -150,7 +150,7 @@ def _panel_header(panel: Any, data: ExportData) -> float:
     y = flow(panel, y - 0.01, describe_settings(data.result, lang), fontsize=8.5, color="#333333")
     big = fmt_share(s["children_covered_share"], lang)
     t = panel.text(0.0, y - 0.015, big, fontsize=24, weight="bold", va="top", color=COLORS["accent"])
-    box = _extent_in(panel, t)
+    box = extent_in(panel, t)
     covered_line = text(
         "covered_line",
         lang,
@@ -191,29 +191,39 @@ def flow(
     ``ax`` must have 0..1 data limits (the side panel). ``width`` defaults to the rest of the axes.
     """
     width = (1.0 - x) if width is None else width
-    words = string.split()
+    wrapped = wrap_text(ax, string, width, fontsize, **kw)
+    t = ax.text(x, y, wrapped, fontsize=fontsize, va="top", ha="left", linespacing=1.25, **kw)
+    return extent_in(ax, t).y0 - gap
+
+
+def wrap_text(ax: Any, string: str, width: float, fontsize: float, **kw: Any) -> str:
+    """Break ``string`` into lines at most ``width`` wide (``ax`` data units) as measured in ``ax``.
+
+    Words are kept whole (a word longer than ``width`` gets a line of its own); only ``weight`` and ``style``
+    of ``kw`` change the measure.
+    """
     lines: list[str] = []
     current = ""
-    for word in words:
+    for word in string.split():
         trial = f"{current} {word}".strip()
-        if current and _text_width(ax, trial, fontsize, kw) > width:
+        if current and text_width(ax, trial, fontsize, **kw) > width:
             lines.append(current)
             current = word
         else:
             current = trial
     lines.append(current)
-    t = ax.text(x, y, "\n".join(lines), fontsize=fontsize, va="top", ha="left", linespacing=1.25, **kw)
-    return _extent_in(ax, t).y0 - gap
+    return "\n".join(lines)
 
 
-def _text_width(ax: Any, string: str, fontsize: float, kw: dict) -> float:
+def text_width(ax: Any, string: str, fontsize: float, **kw: Any) -> float:
+    """Width of ``string`` drawn in ``ax`` (data units); only ``weight`` and ``style`` of ``kw`` count."""
     t = ax.text(0, 0, string, fontsize=fontsize, **{k: v for k, v in kw.items() if k in ("weight", "style")})
-    width = _extent_in(ax, t).width
+    width = extent_in(ax, t).width
     t.remove()
     return width
 
 
-def _extent_in(ax: Any, artist: Any) -> Any:
+def extent_in(ax: Any, artist: Any) -> Any:
     """Return the artist's extent in ``ax``'s data coordinates (axes fraction for the 0..1 side panel)."""
     renderer = ax.figure.canvas.get_renderer()
     return artist.get_window_extent(renderer).transformed(ax.transData.inverted())

@@ -40,7 +40,7 @@ from .export import (
     text,
     threshold_text,
 )
-from .printmap import draw_map, flow, legend_handles, new_figure, style
+from .printmap import draw_map, extent_in, flow, legend_handles, new_figure, style, text_width, wrap_text
 
 A4_PORTRAIT = (8.27, 11.69)
 _MARGIN = (0.08, 0.06, 0.84, 0.885)  # page axes: left, bottom, width, height (figure fraction)
@@ -183,10 +183,11 @@ class _Document:
             _rect(0.0, self.y - height, sum(w for _h, w, _a in columns), height, color="#2f5d62")
         )
         for head, width, align in columns:
-            wrapped, hsize = _wrap_to(self.ax, head, width - _PAD, size, "bold"), size
+            wrapped, hsize = wrap_text(self.ax, head, width - _PAD, size, weight="bold"), size
             while (
                 hsize > 6
-                and max(_measure(self.ax, ln, hsize, "bold") for ln in wrapped.split("\n")) > width - _PAD
+                and max(text_width(self.ax, h, hsize, weight="bold") for h in wrapped.split("\n"))
+                > width - _PAD
             ):
                 hsize -= 0.5  # a single long word: shrink rather than spill into the next column
             tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
@@ -263,41 +264,21 @@ def _rect(x: float, y: float, w: float, h: float, *, color: str) -> Any:
     return Rectangle((x, y), w, h, facecolor=color, edgecolor="none", zorder=0)
 
 
-def _measure(ax: Any, string: str, size: float, weight: str = "normal") -> float:
-    t = ax.text(0, 0, string, fontsize=size, weight=weight)
-    width = t.get_window_extent(ax.figure.canvas.get_renderer()).transformed(ax.transData.inverted()).width
-    t.remove()
-    return width
-
-
 def _ellipsize(ax: Any, string: str, width: float, size: float) -> str:
-    if _measure(ax, string, size) <= width:
+    if text_width(ax, string, size) <= width:
         return string
     lo, hi = 0, len(string)
     while lo < hi:  # longest prefix that fits with the ellipsis
         mid = (lo + hi + 1) // 2
-        if _measure(ax, string[:mid].rstrip() + "…", size) <= width:
+        if text_width(ax, string[:mid].rstrip() + "…", size) <= width:
             lo = mid
         else:
             hi = mid - 1
     return string[:lo].rstrip() + "…"
 
 
-def _wrap_to(ax: Any, string: str, width: float, size: float, weight: str = "normal") -> str:
-    words, lines, current = string.split(), [], ""
-    for word in words:
-        trial = f"{current} {word}".strip()
-        if current and _measure(ax, trial, size, weight) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    lines.append(current)
-    return "\n".join(lines)
-
-
 def _fit_lines(ax: Any, string: str, width: float, size: float, weight: str = "normal") -> int:
-    return _wrap_to(ax, string, width, size, weight).count("\n") + 1
+    return wrap_text(ax, string, width, size, weight=weight).count("\n") + 1
 
 
 # --- pages --------------------------------------------------------------------------------------------------
@@ -343,7 +324,7 @@ def _front_page(doc: _Document) -> None:
             va="top",
             color=COLORS["blind"] if k == 2 and s["children_uncovered"] > 0 else COLORS["accent"],
         )
-        y = t.get_window_extent(ax.figure.canvas.get_renderer()).transformed(ax.transData.inverted()).y0
+        y = extent_in(ax, t).y0
         bottom = min(bottom, flow(ax, y - 0.006, caption, fontsize=8, x=x + 0.02, width=0.2))
     doc.y = min(bottom, top - 0.115) - 0.02
     doc.heading(text("report.findings", lang))
