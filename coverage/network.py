@@ -59,6 +59,7 @@ array([[20.]])
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import os
 import warnings
@@ -97,8 +98,19 @@ DEFAULT_MAX_SNAP_M = 500.0
 CAR_ACCESS_SPEED_KMH = 20.0
 """Speed of a car's snapping leg (yard, unmapped private road)."""
 
-SNAP_SAMPLES = 1_000_000
-"""About this many road pieces (25 m or longer) in the snapping KD-tree of large networks."""
+SNAP_CELL_M = 100.0
+"""Cell size (metres) of the snapping grid; points within about this distance of a road snap fastest."""
+
+MAX_SNAP_CELLS = 1 << 22
+"""Cap on the number of cells of the snapping grid (its cells grow for very large extracts)."""
+
+_SNAP_BATCH = 1 << 20
+"""Point-segment pairs measured at once when snapping (bounds the memory used)."""
+
+_DX, _DY = np.array([-1, 0, 1] * 3), np.repeat([-1, 0, 1], 3)
+"""Offsets of the 3 x 3 block of cells round a cell."""
+_DX2, _DY2 = np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1])
+"""Offsets of a 2 x 2 block of cells from its lower-left cell."""
 
 MIN_COMPONENT_M = 1000.0
 """Road pieces not connected to the rest and shorter than this in total are dropped (mapping fragments)."""
@@ -740,10 +752,9 @@ class NetworkModel:
         self._snap_rate = 60.0 / (1000.0 * self.snap_speed_kmh)
         self._arcs = self._make_arcs()
         self._csr_cache: dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._keys_cache: dict[bool, np.ndarray] = {}
+        self._in_cache: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
         self._seg_ptr: np.ndarray | None = None
-        self._index: tuple[Any, np.ndarray, np.ndarray, float] | None = None
-        self._strtree: Any = None
+        self._grid: _SnapGrid | None = None
 
     # -- set-up --
 
@@ -772,6 +783,26 @@ class NetworkModel:
             self._csr_cache[reverse] = (indptr, cols[order], cost[order], length[order])
         return self._csr_cache[reverse]
 
+    def _in_arcs(self, reverse: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Incoming arcs of each node of the (reversed) graph as a padded table: (tails, metres), (N, K).
+
+        ``K`` is the largest in-degree; unused slots hold tail -2.
+        """
+        if reverse not in self._in_cache:
+            n = self.graph.n_nodes
+            indptr, indices, _, length = self._base_csr(reverse)
+            tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+            order = np.argsort(indices, kind="stable")
+            head, tail, length = indices[order], tail[order], length[order]
+            deg = np.bincount(head, minlength=n)
+            slot = np.arange(len(head)) - np.repeat(np.cumsum(deg) - deg, deg)
+            k = max(int(deg.max()) if n else 0, 1)
+            tails = np.full((n, k), -2, dtype=np.int32 if n < 2**31 else np.int64)
+            lengths = np.zeros((n, k))
+            tails[head, slot], lengths[head, slot] = tail, length
+            self._in_cache[reverse] = (tails, lengths)
+        return self._in_cache[reverse]
+
     def _augmented(self, reverse: bool, ends: np.ndarray, weights: np.ndarray) -> Any:
         """CSR of the (reversed) graph plus a virtual node per row of ``ends`` (k, 2) with arc ``weights``."""
         from scipy.sparse import csr_matrix
@@ -796,16 +827,14 @@ class NetworkModel:
     ) -> np.ndarray:
         """Metres of the arc ``pred[x] -> x`` of a search on :meth:`_augmented` (0 where there is none)."""
         n = self.graph.n_nodes
-        if reverse not in self._keys_cache:
-            indptr, indices, _, _ = self._base_csr(reverse)
-            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-            self._keys_cache[reverse] = rows * n + indices  # ascending: rows, then columns, are sorted
-        keys = self._keys_cache[reverse]
-        base_len = self._base_csr(reverse)[3]
+        tails, lengths_in = self._in_arcs(reverse)
         p = pred.astype(np.int64)
         step = np.zeros(len(p))
-        x = np.flatnonzero((p >= 0) & (p < n))
-        step[x] = base_len[np.searchsorted(keys, p[x] * n + x)]
+        # The tree arc into x is the one of x's incoming arcs whose tail is pred[x] (parallel arcs were merged).
+        match = tails == np.where(p[:n] >= 0, p[:n], -3)[:, None]
+        col = match.argmax(axis=1)
+        x = np.flatnonzero(match[np.arange(n), col])
+        step[x] = lengths_in[x, col[x]]
         x = np.flatnonzero(p >= n)
         j = p[x] - n
         loop = ends[j, 0] == ends[j, 1]  # only the cheaper of the two arcs was kept (see _augmented)
@@ -813,58 +842,17 @@ class NetworkModel:
         step[x] = lengths[j, col]
         return step
 
-    def _snap_index(self) -> tuple[Any, np.ndarray, np.ndarray, float]:
-        """KD-tree of the midpoints of short pieces of the snappable segments.
-
-        Returns (tree, segment of each piece as a position in ``usable``, ``usable`` segments, longest piece).
-        """
-        from scipy.spatial import cKDTree
-
-        if self._index is None:
+    def _nearest_segment(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest snappable segment of each point and the position along it, 0..1 (exact; see
+        :class:`_SnapGrid`; the grid is built on first use)."""
+        if self._grid is None:
             g = self.graph
             usable = np.flatnonzero(g.edge_snap[g.seg_edge])
             if not len(usable):  # e.g. an extract of motorways only: snap to anything
                 usable = np.arange(len(g.seg_edge))
-            s = g.seg_xy[usable]
-            seg_len = np.hypot(s[:, 2] - s[:, 0], s[:, 3] - s[:, 1])
-            # Pieces of at most 25 m, or longer so that there are about SNAP_SAMPLES of them.
-            piece = max(25.0, float(seg_len.sum()) / SNAP_SAMPLES)
-            n = np.maximum(np.ceil(seg_len / piece), 1).astype(np.int64)
-            owner = np.repeat(np.arange(len(s)), n)
-            step = np.arange(len(owner)) - np.repeat(np.cumsum(n) - n, n)
-            t = ((step + 0.5) / n[owner])[:, None]
-            mid = s[owner, :2] + t * (s[owner, 2:] - s[owner, :2])
-            tree = cKDTree(mid, balanced_tree=False, compact_nodes=False)
-            self._index = (tree, owner, usable, float((seg_len / n).max()))
-        return self._index
-
-    def _nearest_segment(self, xy: np.ndarray) -> np.ndarray:
-        """Index of the nearest snappable segment of each point (exact).
-
-        The pieces with the ``k`` nearest midpoints give candidate segments. A piece at distance ``d`` has its
-        midpoint within ``d + longest / 2``; so when the k-th midpoint is farther than that for the best
-        candidate, no other piece can be nearer. The few points where this is not proven go to a shapely
-        STRtree.
-        """
-        import shapely
-
-        tree, owner, usable, longest = self._snap_index()
-        k = int(min(8, tree.n))
-        dist, idx = tree.query(xy, k=k, workers=-1 if len(xy) > 20_000 else 1)
-        dist, idx = dist.reshape(len(xy), k), idx.reshape(len(xy), k)
-        cand = owner[idx]  # (n, k) positions in ``usable``
-        best_d, best = _point_segment_distance(xy, self.graph.seg_xy[usable[cand]])
-        seg = usable[cand[np.arange(len(xy)), best]]
-        if k < tree.n:
-            unproven = np.flatnonzero(dist[:, -1] <= best_d + longest / 2.0)
-            if len(unproven):
-                if self._strtree is None:
-                    s = self.graph.seg_xy[usable]
-                    lines = shapely.linestrings(s.reshape(-1, 2), indices=np.repeat(np.arange(len(s)), 2))
-                    self._strtree = shapely.STRtree(lines)
-                hit = self._strtree.query_nearest(shapely.points(xy[unproven]), all_matches=False)
-                seg[unproven[hit[0]]] = usable[hit[1]]
-        return seg
+            self._grid = _SnapGrid(g.seg_xy, usable)
+        seg, t, _ = self._grid.nearest(xy)
+        return self._grid.ids[seg], t
 
     # -- public --
 
@@ -903,17 +891,14 @@ class NetworkModel:
         if not np.all(np.isfinite(xy)):
             bad = int(np.flatnonzero(~np.all(np.isfinite(xy), axis=1))[0]) + 1
             raise NetworkError(f"point {bad} has no valid coordinates")
-        seg = self._nearest_segment(xy)
-        s = self.graph.seg_xy[seg]
-        a, b = s[:, :2], s[:, 2:]
-        ab = b - a
-        denom = np.einsum("ij,ij->i", ab, ab)
-        t = np.where(denom > 0, np.einsum("ij,ij->i", xy - a, ab) / np.where(denom > 0, denom, 1.0), 0.0)
-        t = np.clip(t, 0.0, 1.0)
-        proj = a + t[:, None] * ab
-        edge = self.graph.seg_edge[seg]
-        offset = np.minimum(self.graph.seg_offset_m[seg] + t * np.sqrt(denom), self.graph.edge_length_m[edge])
-        dist = np.hypot(*(xy - proj).T)
+        seg, t = self._nearest_segment(xy)
+        g = self.graph
+        s = g.seg_xy[seg]
+        ab = s[:, 2:] - s[:, :2]
+        proj = s[:, :2] + t[:, None] * ab
+        edge = g.seg_edge[seg]
+        offset = np.minimum(g.seg_offset_m[seg] + t * np.hypot(ab[:, 0], ab[:, 1]), g.edge_length_m[edge])
+        dist = np.hypot(xy[:, 0] - proj[:, 0], xy[:, 1] - proj[:, 1])
         return Snap(edge=edge, offset_m=offset, xy=proj, distance_m=dist)
 
     def _legs(self, snap: Snap) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -1031,15 +1016,28 @@ class NetworkModel:
         empty = np.empty(0, dtype=np.int64)
         if not self.direct or not len(oxy) or not len(dxy) or self.max_snap_m <= 0:
             return empty, empty.copy(), np.empty(0)
-        coo = cKDTree(oxy).sparse_distance_matrix(cKDTree(dxy), self.max_snap_m, output_type="coo_matrix")
-        rows, cols, dist = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
-        zero = cKDTree(oxy).query(dxy, k=1, distance_upper_bound=1e-9)  # co-located points (dropped above)
-        hit = np.flatnonzero(np.isfinite(zero[0]))
-        rows = np.concatenate([rows, zero[1][hit].astype(np.int64)])
-        cols = np.concatenate([cols, hit])
-        dist = np.concatenate([dist, np.zeros(len(hit))])
-        ok = dist <= o.distance_m[rows] + d.distance_m[cols]
-        return rows[ok], cols[ok], dist[ok]
+        swap = len(dxy) > len(oxy)  # a tree on the smaller side, queried by the larger
+        small_xy, small_snap, big_xy, big_snap = (
+            (oxy, o.distance_m, dxy, d.distance_m) if swap else (dxy, d.distance_m, oxy, o.distance_m)
+        )
+        r = self.max_snap_m
+        near = _near_any(big_xy, small_xy, r)  # a quick sieve on a grid of r-sized cells
+        tree = cKDTree(small_xy)
+        reach = np.minimum(r, big_snap[near] + small_snap.max())
+        nearest, _ = tree.query(big_xy[near], k=1, distance_upper_bound=r)
+        keep = nearest <= reach  # only these can have a partner
+        near, reach = near[keep], reach[keep]
+        if not len(near):
+            return empty, empty.copy(), np.empty(0)
+        balls = tree.query_ball_point(big_xy[near], reach, return_sorted=False)
+        count = np.fromiter((len(b) for b in balls), dtype=np.int64, count=len(balls))
+        big = np.repeat(near, count)
+        small = np.fromiter(itertools.chain.from_iterable(balls), dtype=np.int64, count=int(count.sum()))
+        dist = np.hypot(*(big_xy[big] - small_xy[small]).T)
+        ok = (dist <= self.max_snap_m) & (dist <= big_snap[big] + small_snap[small])
+        rows, cols = (small[ok], big[ok]) if swap else (big[ok], small[ok])
+        order = np.lexsort((cols, rows))
+        return rows[order], cols[order], dist[ok][order]
 
     def minutes(self, origins: Any, destinations: Any) -> np.ndarray:
         """Dense ``(n, m)`` travel minutes from each origin to each destination; ``inf`` if unreachable."""
@@ -1242,16 +1240,259 @@ class NetworkModel:
         return np.concatenate(out) if out else np.empty((0, 4))
 
 
-def _point_segment_distance(xy: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distance from each point ``(n, 2)`` to candidate segments ``(n, k, 4)``: (min distance, argmin)."""
-    a, b = seg[..., :2], seg[..., 2:]
-    ab = b - a
-    ap = xy[:, None, :] - a
-    denom = np.einsum("nki,nki->nk", ab, ab)
-    t = np.clip(np.einsum("nki,nki->nk", ap, ab) / np.where(denom > 0, denom, 1.0), 0.0, 1.0)
-    d = np.hypot(ap[..., 0] - t * ab[..., 0], ap[..., 1] - t * ab[..., 1])
-    best = np.argmin(d, axis=1)
-    return d[np.arange(len(xy)), best], best
+class _SnapGrid:
+    """Exact nearest segment of many points: a uniform grid over the segments, a KD-tree for the rest.
+
+    A segment is listed in every cell of the grid it passes through (pieces no longer than a cell, each with
+    its bounding box). A point looks at the 3 x 3 block of cells around its own. Any segment not listed
+    there lies outside the block, at least ``margin`` away (the distance from the point to the block's edge,
+    infinite on a side where the grid ends); so when the nearest listed segment is no farther than
+    ``margin`` it is the nearest of all. That settles points within a cell (:data:`SNAP_CELL_M`) of a road,
+    in a few vectorised passes over the point-segment pairs.
+
+    The other points, farther off, go to a KD-tree of the midpoints of pieces of at most ``s`` metres (built
+    when first needed). The nearest midpoint, at ``d1``, lies on a road, so the nearest segment is at most
+    ``d1`` away, and the piece holding that segment's nearest point has its midpoint within ``d1 + s / 2``:
+    all pieces in that ball are measured exactly.
+    """
+
+    def __init__(self, seg_xy: np.ndarray, ids: np.ndarray) -> None:
+        s = seg_xy[ids]
+        lo = np.minimum(s[:, :2], s[:, 2:]).min(axis=0)
+        hi = np.maximum(s[:, :2], s[:, 2:]).max(axis=0)
+        self.origin = lo
+        extent = np.maximum(hi - lo, 1e-6)
+        c = max(SNAP_CELL_M, math.sqrt(float(extent[0] * extent[1]) / MAX_SNAP_CELLS))
+        self.cell = c
+        self.nx, self.ny = (int(e // c) + 1 for e in extent)
+        # Segments in the order of the cells of their midpoints: neighbours in space are neighbours in memory.
+        mid = (s[:, :2] + s[:, 2:]) / 2.0 - lo
+        order = np.argsort(self._cell_of(mid[:, 0], mid[:, 1]), kind="stable")
+        s = s[order]
+        self.ids = ids[order]
+        self.ax, self.ay = s[:, 0] - lo[0], s[:, 1] - lo[1]  # relative to the grid's corner
+        self.bx, self.by = s[:, 2] - s[:, 0], s[:, 3] - s[:, 1]  # direction a -> b
+        l2 = self.bx * self.bx + self.by * self.by
+        self.inv_l2 = np.divide(1.0, l2, out=np.zeros_like(l2), where=l2 > 0)
+        self.length = np.sqrt(l2)
+        n_seg = len(ids)
+        # Pieces shorter than a cell span at most 2 x 2 cells; list the segment in each.
+        owner, t0, t1 = _pieces(self.length, c)
+        x0, x1 = self.ax[owner] + t0 * self.bx[owner], self.ax[owner] + t1 * self.bx[owner]
+        y0, y1 = self.ay[owner] + t0 * self.by[owner], self.ay[owner] + t1 * self.by[owner]
+        del t0, t1
+        ix0 = np.clip(np.floor(np.minimum(x0, x1) / c), 0, self.nx - 1).astype(np.int64)
+        ix1 = np.clip(np.floor(np.maximum(x0, x1) / c), 0, self.nx - 1).astype(np.int64)
+        iy0 = np.clip(np.floor(np.minimum(y0, y1) / c), 0, self.ny - 1).astype(np.int64)
+        iy1 = np.clip(np.floor(np.maximum(y0, y1) / c), 0, self.ny - 1).astype(np.int64)
+        del x0, x1, y0, y1
+        keys = []
+        for dx in range(int((ix1 - ix0).max()) + 1):
+            for dy in range(int((iy1 - iy0).max()) + 1):
+                ok = (ix0 + dx <= ix1) & (iy0 + dy <= iy1)
+                keys.append(((iy0[ok] + dy) * self.nx + ix0[ok] + dx) * n_seg + owner[ok])
+        del owner, ix0, ix1, iy0, iy1
+        key = np.concatenate(keys)
+        key.sort(kind="stable")  # by cell, then segment: runs nearly in order already (fast merge)
+        key = key[np.r_[True, key[1:] != key[:-1]]]  # a segment's pieces may share cells
+        cell_of = key // n_seg
+        self.ptr = np.zeros(self.nx * self.ny + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cell_of, minlength=self.nx * self.ny), out=self.ptr[1:])
+        self.listed = key - cell_of * n_seg
+        self._tree: tuple[Any, np.ndarray, float] | None = None
+
+    def _cell_of(self, px: np.ndarray, py: np.ndarray) -> np.ndarray:
+        """Row-major number of the cell of each point (relative coordinates; clipped to the grid)."""
+        ix = np.clip(np.floor(px / self.cell), 0, self.nx - 1).astype(np.int64)
+        iy = np.clip(np.floor(py / self.cell), 0, self.ny - 1).astype(np.int64)
+        return iy * self.nx + ix
+
+    def nearest(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Nearest segment of each point: (index into :attr:`ids`, position 0..1, squared distance)."""
+        n = len(xy)
+        if n == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0)
+        px, py = xy[:, 0] - self.origin[0], xy[:, 1] - self.origin[1]
+        # Points taken in the order of their cells: their segments are read from memory nearly in order.
+        order = np.argsort(self._cell_of(px, py))
+        seg, t, d2 = self._nearest_sorted(px[order], py[order])
+        out_seg, out_t, out_d2 = np.empty_like(seg), np.empty_like(t), np.empty_like(d2)
+        out_seg[order], out_t[order], out_d2[order] = seg, t, d2
+        return out_seg, out_t, out_d2
+
+    def _nearest_sorted(self, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`nearest` of points given relative to the grid's corner."""
+        c, nx, ny = self.cell, self.nx, self.ny
+        inf = np.inf
+        # 1. The 2 x 2 block of cells nearest the point (its own and the neighbours on its side): the point
+        # is at least half a cell inside the block, so a segment there no farther than that is the nearest.
+        ox, oy = np.floor(px / c).astype(np.int64), np.floor(py / c).astype(np.int64)
+        sx = np.where(px - ox * c < c / 2, -1, 1)
+        sy = np.where(py - oy * c < c / 2, -1, 1)
+        lx, ly = np.minimum(ox, ox + sx), np.minimum(oy, oy + sy)  # the block's lower-left cell
+        margin = np.minimum.reduce([
+            np.where(lx <= 0, inf, px - lx * c),
+            np.where(lx + 1 >= nx - 1, inf, (lx + 2) * c - px),
+            np.where(ly <= 0, inf, py - ly * c),
+            np.where(ly + 1 >= ny - 1, inf, (ly + 2) * c - py),
+        ])  # fmt: skip
+        seg, d2, t = self._cell_pairs(px, py, lx[:, None] + _DX2, ly[:, None] + _DY2)
+        # A hair of slack for rounding where a segment was listed.
+        done = (seg >= 0) & (np.sqrt(d2) <= margin - 1e-6)
+        # 2. Where the block's best is within a cell, only the cells of the 3 x 3 block round the point's own
+        # cell that come within that distance of the point can hold a nearer segment.
+        near = np.flatnonzero(~done & (d2 <= c * c))
+        if len(near):
+            reach = np.sqrt(d2[near])[:, None] * (1.0 + 1e-12) + 1e-9
+            x, y = px[near, None], py[near, None]
+            bx, by = ox[near, None] + _DX, oy[near, None] + _DY
+            use = (
+                (bx >= np.floor((x - reach) / c)) & (bx <= np.floor((x + reach) / c))
+                & (by >= np.floor((y - reach) / c)) & (by <= np.floor((y + reach) / c))
+                & ~(((bx == lx[near, None]) | (bx == lx[near, None] + 1))
+                    & ((by == ly[near, None]) | (by == ly[near, None] + 1)))  # seen in step 1
+            )  # fmt: skip
+            other, d2_other, t_other = self._cell_pairs(px[near], py[near], bx, by, use)
+            better = d2_other < d2[near]
+            k = near[better]
+            seg[k], d2[k], t[k] = other[better], d2_other[better], t_other[better]
+            done[near] = True
+        # 3. The others look at the 3 x 3 block round them: settled if nothing outside it can be nearer.
+        rest = np.flatnonzero(~done)
+        if len(rest):
+            x, y = px[rest], py[rest]
+            cx = np.clip(np.floor(x / c), 1, max(nx - 2, 1)).astype(np.int64)
+            cy = np.clip(np.floor(y / c), 1, max(ny - 2, 1)).astype(np.int64)
+            margin = np.minimum.reduce([
+                np.where(cx - 1 <= 0, inf, x - (cx - 1) * c),
+                np.where(cx + 1 >= nx - 1, inf, (cx + 2) * c - x),
+                np.where(cy - 1 <= 0, inf, y - (cy - 1) * c),
+                np.where(cy + 1 >= ny - 1, inf, (cy + 2) * c - y),
+            ])  # fmt: skip
+            block, d2_block, t_block = self._cell_pairs(x, y, cx[:, None] + _DX, cy[:, None] + _DY)
+            ok = (block >= 0) & (np.sqrt(d2_block) <= margin - 1e-6)
+            k = rest[ok]
+            seg[k], d2[k], t[k] = block[ok], d2_block[ok], t_block[ok]
+            far = rest[~ok]
+            if len(far):  # 4. far from any road: the KD-tree
+                seg[far], d2[far], t[far] = self._tree_nearest(px[far], py[far])
+        return seg, t, d2
+
+    def _cell_pairs(
+        self,
+        px: np.ndarray,
+        py: np.ndarray,
+        bx: np.ndarray,
+        by: np.ndarray,
+        use: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Nearest segment listed in the cells ``(bx, by)`` (shape (n, k); where ``use``) of each point.
+
+        Returns (segment or -1, squared distance or inf, position along the segment 0..1) per point; cells
+        outside the grid hold nothing.
+        """
+        nx, ny, ptr = self.nx, self.ny, self.ptr
+        inside = (bx >= 0) & (bx < nx) & (by >= 0) & (by < ny)
+        if use is not None:
+            inside &= use
+        cell = np.where(inside, by * nx + bx, 0)
+        start = ptr[cell]
+        count = np.where(inside, ptr[cell + 1] - start, 0)
+        del cell, inside
+        n = len(count)
+        out = (np.full(n, -1, dtype=np.int64), np.full(n, np.inf), np.zeros(n))
+        if n == 0:
+            return out
+        per_point = count.sum(axis=1)
+        cum = np.cumsum(per_point)
+        bounds = np.unique(np.r_[0, np.searchsorted(cum, np.arange(_SNAP_BATCH, cum[-1], _SNAP_BATCH)) + 1, n])
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
+            cnt = count[lo:hi].ravel()
+            total = int(cnt.sum())
+            if total == 0:
+                continue
+            seg = self.listed[np.arange(total) + np.repeat(start[lo:hi].ravel() - np.cumsum(cnt) + cnt, cnt)]
+            best = self._closest(px[lo:hi], py[lo:hi], per_point[lo:hi], seg)
+            for target, value in zip(out, best, strict=True):
+                target[lo:hi] = value
+        return out
+
+    def _closest(
+        self, px: np.ndarray, py: np.ndarray, per_point: np.ndarray, seg: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per point, the nearest of its candidate segments ``seg``: ``per_point[i]`` of them for point ``i``.
+
+        Returns (segment or -1, squared distance or inf, position along the segment 0..1) per point.
+        """
+        dx = np.repeat(px, per_point) - self.ax[seg]
+        dy = np.repeat(py, per_point) - self.ay[seg]
+        sbx, sby = self.bx[seg], self.by[seg]
+        t = np.clip((dx * sbx + dy * sby) * self.inv_l2[seg], 0.0, 1.0)
+        dx -= t * sbx
+        dy -= t * sby
+        d2 = dx * dx + dy * dy
+        del dx, dy, sbx, sby
+        n = len(px)
+        offsets = np.cumsum(per_point) - per_point
+        has = np.flatnonzero(per_point)
+        dmin = np.full(n, np.inf)
+        dmin[has] = np.minimum.reduceat(d2, offsets[has])
+        hit = np.flatnonzero(d2 == np.repeat(dmin, per_point))
+        pt = np.searchsorted(offsets, hit, side="right") - 1
+        first = np.r_[True, pt[1:] != pt[:-1]]  # the first of equally near segments
+        hit, pt = hit[first], pt[first]
+        best = np.full(n, -1, dtype=np.int64)
+        best_t = np.zeros(n)
+        best[pt], best_t[pt] = seg[hit], t[hit]
+        return best, dmin, best_t
+
+    def _tree_nearest(self, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Nearest segment of points far from the roads, via the KD-tree of piece midpoints (exact)."""
+        from scipy.spatial import cKDTree
+
+        if self._tree is None:
+            s = self.cell
+            owner, t0, t1 = _pieces(self.length, s)
+            t = (t0 + t1) / 2.0
+            mid = np.column_stack([self.ax[owner] + t * self.bx[owner], self.ay[owner] + t * self.by[owner]])
+            half = float(((t1 - t0) * self.length[owner]).max()) / 2.0
+            self._tree = (cKDTree(mid), owner, half)
+        tree, owner, half = self._tree
+        pts = np.column_stack([px, py])
+        d1, _ = tree.query(pts, k=1)
+        balls = tree.query_ball_point(pts, d1 + half + 1e-6, return_sorted=False)
+        count = np.fromiter((len(b) for b in balls), dtype=np.int64, count=len(balls))
+        pieces = np.fromiter(itertools.chain.from_iterable(balls), dtype=np.int64, count=int(count.sum()))
+        return self._closest(px, py, count, owner[pieces])
+
+
+def _near_any(xy: np.ndarray, centres: np.ndarray, radius: float) -> np.ndarray:
+    """Indices of the points ``xy`` that may lie within ``radius`` of some ``centres`` (a superset).
+
+    Cells of ``radius`` metres: a point can only be that close to a centre in its own or a neighbouring cell.
+    """
+    lo = centres.min(axis=0) - radius
+    dims = ((centres.max(axis=0) + radius - lo) // radius).astype(np.int64) + 2
+    if int(dims[0]) * int(dims[1]) > MAX_SNAP_CELLS:  # centres spread too far for the sieve
+        return np.arange(len(xy))
+    mark = np.zeros((int(dims[1]), int(dims[0])), dtype=bool)
+    ci = np.floor((centres - lo) / radius).astype(np.int64)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            mark[ci[:, 1] + dy, ci[:, 0] + dx] = True
+    fi = np.floor((xy - lo) / radius)
+    inside = np.flatnonzero((fi >= 0).all(axis=1) & (fi < dims).all(axis=1))
+    pi = fi[inside].astype(np.int64)
+    return inside[mark[pi[:, 1], pi[:, 0]]]
+
+
+def _pieces(length: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split segments of ``length`` into equal pieces shorter than ``size``: (segment, t from, t to)."""
+    pieces = np.floor(length / size).astype(np.int64) + 1
+    owner = np.repeat(np.arange(len(length)), pieces)
+    step = np.arange(len(owner)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    per = pieces[owner]
+    return owner, step / per, (step + 1) / per
 
 
 MAX_GRID_CELLS = 3_000_000
@@ -1318,13 +1559,12 @@ def _tree_lengths(pred: np.ndarray, step: np.ndarray) -> np.ndarray:
     """
     p = np.where(pred >= 0, pred, -1).astype(np.int64)
     length = step.astype(float).copy()
-    while True:
-        active = np.flatnonzero(p >= 0)
-        if not len(active):
-            break
+    active = np.flatnonzero(p >= 0)
+    while len(active):
         parent = p[active]
         length[active] += length[parent]
         p[active] = p[parent]
+        active = active[p[active] >= 0]
     length[~np.isfinite(length)] = np.inf
     return length
 
