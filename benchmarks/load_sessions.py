@@ -35,18 +35,18 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # appserver: the app start shared with the browser tests
+
+from appserver import start_app, stop_app  # noqa: E402
 
 from coverage import i18n, maps  # noqa: E402
 from coverage.analysis import analyze  # noqa: E402
@@ -177,50 +177,6 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (``/proc/<pid>/stat``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(projects: Path, log: Path, *, timeout: float = 90.0) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on 127.0.0.1; returns the process and base URL once healthy."""
-    port = free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    env = {**os.environ, "KATVE_PROJECTS": str(projects), "PYTHONUNBUFFERED": "1"}
-    out = open(log, "wb")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"streamlit exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200 and r.read().strip() == b"ok":
-                    return proc, url
-        except OSError:
-            pass
-        time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError(f"streamlit did not become healthy in {timeout:.0f} s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
 
 
 async def open_session(browser, url: str, headline: str, n_places: int, timeout_ms: int):
@@ -462,7 +418,7 @@ async def main_async(args: argparse.Namespace) -> dict:
     }
     with tempfile.TemporaryDirectory(prefix="katve-load-") as tmp:
         (Path(tmp) / "projects").mkdir()
-        proc, url = start_server(Path(tmp) / "projects", Path(tmp) / "streamlit.log")
+        proc, url = start_app(Path(tmp) / "projects", Path(tmp) / "streamlit.log")
         try:
             figures["rss_start_kib"] = rss_kib(proc.pid)
             if args.driver == "ws":
@@ -522,7 +478,7 @@ async def main_async(args: argparse.Namespace) -> dict:
             await asyncio.sleep(5)
             figures["rss_after_close_kib"] = rss_kib(proc.pid)
         finally:
-            stop_server(proc)
+            stop_app(proc)
     figures.update(
         page_load_s=[r.load_s for r in results if r.load_s is not None],
         first_run_s=[r.first_run_s for r in results if r.first_run_s is not None],

@@ -56,7 +56,7 @@ def add_travel_options(p: argparse.ArgumentParser) -> None:
 
 
 def positive_number(unit: str = "") -> Callable[[str], float]:
-    """An argparse ``type=`` reading a finite number > 0 (a decimal comma is accepted).
+    """Return an argparse ``type=`` that reads a finite number > 0 (a decimal comma is accepted).
 
     ``unit`` (e.g. ``"seconds"``) is named in the messages: ``'x' is not a number of seconds``.
     """

@@ -226,8 +226,11 @@ class _Document:
         return ax
 
     def map_with_legend(self, data: ExportData, *, room: float) -> None:
-        """Draw the map of ``data`` down to ``room`` above the page bottom (at least 0.3 high) and its compact
-        legend in that room below it; the page is then full."""
+        """Draw the map of ``data`` with its compact legend below it, filling the rest of the page.
+
+        The map reaches down to ``room`` above the page bottom (it is at least 0.3 high); the legend takes that
+        room. The page is then full.
+        """
         draw_map(self.figure_axes(max(self.y - room, 0.3)), data)
         self.ax.legend(
             handles=legend_handles(data, compact=True),

@@ -7,18 +7,16 @@ with CI=true it fails instead.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from appserver import start_app, stop_app
 
 from coverage import i18n, maps
 from coverage.analysis import analyze, blind_spot_polygons
@@ -27,7 +25,6 @@ from coverage.model import Settings
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -51,15 +48,8 @@ def _require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`streamlit run app.py` on a free port; yields the base URL once /_stcore/health answers ok."""
+def require_browser() -> None:
+    """Skip (fail with CI=true) unless chromium, the fetched Leaflet and playwright are all there."""
     _require(
         CHROMIUM.exists(),
         f"no {CHROMIUM}: install it with `apt-get install chromium` to run the browser test",
@@ -72,62 +62,27 @@ def server(tmp_path_factory):
         importlib.util.find_spec("playwright") is not None,
         "playwright is not installed (pip install playwright)",
     )
-    port = _free_port()
+
+
+@contextlib.contextmanager
+def running_app(tmp_path_factory):
+    """`streamlit run app.py` (:func:`appserver.start_app`) with an empty projects folder; yields the base
+    URL once /_stcore/health answers ok, stops the server after. Fails the test if it does not start."""
     projects = tmp_path_factory.mktemp("projects")
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "KATVE_PROJECTS": str(projects), "PYTHONUNBUFFERED": "1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
-                )
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200 and r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not become healthy in 90 s:\n{log.read_text(errors='replace')[-3000:]}"
-                )
-            time.sleep(0.3)
-        # Leaflet is served by streamlit's static file serving
-        with urllib.request.urlopen(f"{url}{maps.APP_LEAFLET_JS}", timeout=10) as r:
-            assert r.status == 200 and b"Leaflet" in r.read(4000)
+        proc, url = start_app(projects, log)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
 
 
-@pytest.fixture
-def page(server):
+@contextlib.contextmanager
+def chromium_page():
+    """A page of a fresh Debian chromium (Playwright): 1400 x 1000, fi-FI, 60 s default time-out."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -138,6 +93,23 @@ def page(server):
         yield pg
         context.close()
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app on a free port; yields the base URL once it is healthy and serves Leaflet."""
+    require_browser()
+    with running_app(tmp_path_factory) as url:
+        # Leaflet is served by streamlit's static file serving
+        with urllib.request.urlopen(f"{url}{maps.APP_LEAFLET_JS}", timeout=10) as r:
+            assert r.status == 200 and b"Leaflet" in r.read(4000)
+        yield url
+
+
+@pytest.fixture
+def page(server):
+    with chromium_page() as pg:
+        yield pg
 
 
 def _expected_children(minutes: float) -> str:

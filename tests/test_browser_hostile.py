@@ -9,14 +9,8 @@ CI=true.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, IDLE, MAP_IFRAME, ROOT, _free_port, _require
+from test_browser import IDLE, MAP_IFRAME, chromium_page, require_browser, running_app
 from test_hostile_text import PAYLOADS, PROJECT_NAME, hostile_project
 
 from coverage import maps, store
@@ -27,64 +21,15 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`streamlit run app.py` on a free port with an empty projects folder; yields the base URL."""
-    _require(CHROMIUM.exists(), f"no {CHROMIUM}: install it with `apt-get install chromium`")
-    _require(
-        (maps.LEAFLET_DIR / "leaflet.js").is_file(),
-        "Leaflet not fetched: run `make static/leaflet/leaflet.js`",
-    )
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        _require(False, "playwright is not installed (pip install playwright)")
-    port = _free_port()
-    projects = tmp_path_factory.mktemp("projects")
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "KATVE_PROJECTS": str(projects), "PYTHONUNBUFFERED": "1"}
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
-                )
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200 and r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not become healthy:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)
+    require_browser()
+    with running_app(tmp_path_factory) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture
 def browser_page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fi-FI")
-        pg = context.new_page()
-        pg.set_default_timeout(60_000)
+    with chromium_page() as pg:
         yield pg
-        context.close()
-        browser.close()
 
 
 def test_hostile_place_names_show_as_text_in_the_browser(browser_page, server, tmp_path):
