@@ -720,6 +720,15 @@ def download_name(project: Project) -> str:
 # --- messages -----------------------------------------------------------------------------------------------
 
 
+def page_header(title: str, view: View) -> None:
+    """Start a page: its header, the queued messages and a caption of the threshold, time and model."""
+    st.header(title)
+    show_flash()
+    st.caption(
+        threshold_text(view.settings) + " · " + when_text(view.at) + " · " + model_caption(view.settings)
+    )
+
+
 def flash(kind: str, message: str) -> None:
     """Queue a message (``success`` / ``info`` / ``warning`` / ``error``) for the next :func:`show_flash`."""
     st.session_state.setdefault(K_FLASH, []).append((kind, message))

@@ -10,15 +10,7 @@ from coverage import i18n, schedule
 from coverage.i18n import t
 
 view = common.current_view()
-st.header(t("kat.header"))
-common.show_flash()
-st.caption(
-    common.threshold_text(view.settings)
-    + " · "
-    + common.when_text(view.at)
-    + " · "
-    + common.model_caption(view.settings)
-)
+common.page_header(t("kat.header"), view)
 
 # --- ranked blind spots -------------------------------------------------------------------------------------
 result = common.guarded(lambda: common.analysis(view))

@@ -35,16 +35,9 @@ ss = st.session_state
 view = common.current_view()
 lang = view.lang
 project = view.project
-st.header(
-    t("suunnittelu.header", name=common._md(project.municipality_name or common.source_label(view.source)))
-)
-common.show_flash()
-st.caption(
-    common.threshold_text(view.settings)
-    + " · "
-    + common.when_text(view.at)
-    + " · "
-    + common.model_caption(view.settings)
+common.page_header(
+    t("suunnittelu.header", name=common._md(project.municipality_name or common.source_label(view.source))),
+    view,
 )
 st.write(t("suunnittelu.intro"))
 if view.include_planned:

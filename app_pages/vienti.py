@@ -13,15 +13,7 @@ from coverage import export, i18n
 from coverage.i18n import t
 
 view = common.current_view()
-st.header(t("vienti.header"))
-common.show_flash()
-st.caption(
-    common.threshold_text(view.settings)
-    + " · "
-    + common.when_text(view.at)
-    + " · "
-    + common.model_caption(view.settings)
-)
+common.page_header(t("vienti.header"), view)
 st.write(t("vienti.intro"))
 
 languages = list(i18n.LANGUAGES)
