@@ -424,31 +424,28 @@ def _settings(key: str) -> Settings:
     return Settings.from_dict(json.loads(key))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _analysis(_project: Project, token: str, settings_key: str, at_key: str, include_planned: bool) -> Any:
+def _at_moment(
+    compute: Callable[..., Any], project: Project, settings_key: str, at_key: str, include_planned: bool
+) -> Any:
+    """Run ``compute(project, settings, at=, include_planned=, model=)`` (coverage.analysis) on cache keys."""
     settings = _settings(settings_key)
     at = dt.datetime.fromisoformat(at_key) if at_key else None
-    return an.analyze(
-        _project, settings, at=at, include_planned=include_planned, model=travel_model(settings)
-    )
+    return compute(project, settings, at=at, include_planned=include_planned, model=travel_model(settings))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _analysis(_project: Project, token: str, settings_key: str, at_key: str, include_planned: bool) -> Any:
+    return _at_moment(an.analyze, _project, settings_key, at_key, include_planned)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _reach(_project: Project, token: str, settings_key: str, at_key: str, include_planned: bool) -> Any:
-    settings = _settings(settings_key)
-    at = dt.datetime.fromisoformat(at_key) if at_key else None
-    return an.reach_areas(
-        _project, settings, at=at, include_planned=include_planned, model=travel_model(settings)
-    )
+    return _at_moment(an.reach_areas, _project, settings_key, at_key, include_planned)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _blind(_project: Project, token: str, settings_key: str, at_key: str, include_planned: bool) -> Any:
-    settings = _settings(settings_key)
-    at = dt.datetime.fromisoformat(at_key) if at_key else None
-    return an.blind_spot_polygons(
-        _project, settings, at=at, include_planned=include_planned, model=travel_model(settings)
-    )
+    return _at_moment(an.blind_spot_polygons, _project, settings_key, at_key, include_planned)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
