@@ -568,6 +568,22 @@ class _Raw:
     problems: list[Problem] = field(default_factory=list)
     shown: str | None = None  # how to name the source in problems (a zip member: "x.zip!inner.csv")
 
+    @classmethod
+    def from_records(
+        cls, kept: list[list], header: list[str], rows: list[int], problems: list[Problem]
+    ) -> _Raw:
+        """Text-table records (one list a row, ``header`` from :func:`_unique_headers`) as an object frame.
+
+        Columns whose header was blank are dropped.
+        """
+        df = (
+            pd.DataFrame(kept, columns=header, dtype=object)
+            if kept
+            else pd.DataFrame(columns=header, dtype=object)
+        )
+        df = df[[c for c in df.columns if not c.startswith("\0blank")]]
+        return cls(df, np.array(rows, dtype=int), problems)
+
 
 def _fail(path: Path, message: str, field_name: str = "-") -> InputError:
     return InputError([Problem(str(path), None, field_name, message)])
@@ -958,13 +974,7 @@ def _read_csv(path: Path) -> _Raw:
         kept.append(record)
         rows.append(number)
     header = _unique_headers(header, path, problems)
-    df = (
-        pd.DataFrame(kept, columns=header, dtype=object)
-        if kept
-        else pd.DataFrame(columns=header, dtype=object)
-    )
-    df = df[[c for c in df.columns if not c.startswith("\0blank")]]
-    return _Raw(df, np.array(rows, dtype=int), problems)
+    return _Raw.from_records(kept, header, rows, problems)
 
 
 def _unique_headers(header: list[Any], path: Path, problems: list[Problem]) -> list[str]:
@@ -1061,13 +1071,7 @@ def _read_xlsx(path: Path, *, layer: str | None) -> _Raw:
         record = (list(record) + [None] * width)[:width]
         kept.append([v.strip() if isinstance(v, str) else v for v in record])
         rows.append(number)
-    df = (
-        pd.DataFrame(kept, columns=header, dtype=object)
-        if kept
-        else pd.DataFrame(columns=header, dtype=object)
-    )
-    df = df[[c for c in df.columns if not c.startswith("\0blank")]]
-    return _Raw(df, np.array(rows, dtype=int), problems)
+    return _Raw.from_records(kept, header, rows, problems)
 
 
 def _xlsx_values(book: Any, path: Path, *, layer: str | None, problems: list[Problem]) -> tuple[list, str]:
