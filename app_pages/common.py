@@ -698,6 +698,19 @@ def reload_current() -> None:
     _project_file.clear()
 
 
+def show_save_conflict(save: Callable[..., Any], *, key: str) -> None:
+    """After a save that found the file changed by someone else: say so and offer to overwrite or reload.
+
+    ``save(force=True)`` overwrites; the buttons' keys are ``{key}_force`` and ``{key}_reload``.
+    """
+    conflict = st.session_state.get("save_conflict")
+    if conflict:
+        st.warning(t("kp.save.conflict") + "\n\n" + _md(conflict["message"]))
+        c1, c2 = st.columns(2)
+        c1.button(t("kp.save.force"), on_click=save, kwargs={"force": True}, key=f"{key}_force")
+        c2.button(t("kp.save.reload"), on_click=reload_current, key=f"{key}_reload")
+
+
 def project_bytes(project: Project) -> bytes:
     """The project as GeoPackage bytes (for downloading)."""
     with tempfile.TemporaryDirectory() as tmp:

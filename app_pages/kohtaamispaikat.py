@@ -272,12 +272,7 @@ cols[1].download_button(
 )
 if errors:
     st.caption(t("kp.save.invalid"))
-conflict = ss.get("save_conflict")
-if conflict:
-    st.warning(t("kp.save.conflict") + "\n\n" + common._md(conflict["message"]))
-    c1, c2 = st.columns(2)
-    c1.button(t("kp.save.force"), on_click=save, kwargs={"force": True}, key="save_force")
-    c2.button(t("kp.save.reload"), on_click=common.reload_current, key="save_reload")
+common.show_save_conflict(save, key="save")
 
 # --- import -------------------------------------------------------------------------------------------------
 st.subheader(t("kp.import.header"))

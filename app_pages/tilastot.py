@@ -316,9 +316,4 @@ cols[0].button(t("kp.save.button"), on_click=save, type="primary", key="tilastot
 cols[1].download_button(t("kp.download"), data=lambda: common.project_bytes(common.current_project()),
                         file_name=common.download_name(project), mime="application/geopackage+sqlite3",
                         key="tilastot_download", on_click="ignore")
-conflict = ss.get("save_conflict")
-if conflict:
-    st.warning(t("kp.save.conflict") + "\n\n" + common._md(conflict["message"]))
-    c1, c2 = st.columns(2)
-    c1.button(t("kp.save.force"), on_click=save, kwargs={"force": True}, key="tilastot_save_force")
-    c2.button(t("kp.save.reload"), on_click=common.reload_current, key="tilastot_save_reload")
+common.show_save_conflict(save, key="tilastot_save")
