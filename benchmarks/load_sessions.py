@@ -46,23 +46,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # appserver: the app start shared with the browser tests
 
-from appserver import start_app, stop_app  # noqa: E402
+import appserver  # noqa: E402
+from appserver import CHROMIUM, start_app, stop_app  # noqa: E402
 
 from coverage import i18n, maps  # noqa: E402
 from coverage.analysis import analyze  # noqa: E402
 from coverage.datasets import load_dataset  # noqa: E402
 from coverage.model import Settings  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
+    *appserver.CHROMIUM_ARGS,
     "--disable-renderer-backgrounding",
     "--disable-background-timer-throttling",
     "--disable-backgrounding-occluded-windows",

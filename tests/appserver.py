@@ -1,4 +1,4 @@
-"""Start and stop ``streamlit run app.py`` on a free loopback port (browser tests and the load benchmark).
+"""Start and stop ``streamlit run app.py`` on a free loopback port; the chromium that drives it.
 
 Not a test module: imported by tests/test_browser.py, tests/test_browser_hostile.py and
 benchmarks/load_sessions.py. The server is polled on ``/_stcore/health`` instead of sleeping a fixed time.
@@ -15,6 +15,18 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+"""Debian's chromium, offline and in a container (never ``playwright install``)."""
 LOG_TAIL = 3000
 """Characters of the server's log quoted when it does not start."""
 

@@ -13,10 +13,9 @@ import os
 import re
 import shutil
 import urllib.request
-from pathlib import Path
 
 import pytest
-from appserver import start_app, stop_app
+from appserver import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 
 from coverage import i18n, maps
 from coverage.analysis import analyze, blind_spot_polygons
@@ -25,17 +24,6 @@ from coverage.model import Settings
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
