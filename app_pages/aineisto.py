@@ -13,15 +13,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from coverage import fetch, i18n, importers, sources
+from coverage import analysis, fetch, i18n, importers, network, sources
 from coverage.i18n import t
-from coverage.model import KatveError, Project
+from coverage.model import CRS, KatveError, Project
 
 STAGED = "aineisto_staged"  # {kind: {"result": ImportResult, "file": str}}
 UPLOADS = "aineisto_files"
@@ -242,21 +244,148 @@ def staged_line(kind: str, result) -> str:
 
 
 # ============================================================================================================
-# ROAD NETWORK: the spot for the road-network helper (upload of an OpenStreetMap .osm.pbf for travel times).
-# The .pbf chosen under "Files" is stored and its path kept in st.session_state[PBF_PATH]; this hook receives
-# it. Replace the body to offer "use this road network" (e.g. set project.settings.network, build the graph).
+# ROAD NETWORK (upload of an OpenStreetMap .osm.pbf for travel times). The .pbf chosen under "Files" is stored
+# in <projects>/osm and its path kept in st.session_state[PBF_PATH]; the graph built from it is cached in
+# <projects>/osm/.katve-cache. "Use this road network" puts the path in project.settings.network.
 # ============================================================================================================
 
 
+NETWORK_CHOICE = "aineisto_network_pbf"  # the stored extract chosen for the road network
+
+
+def stored_extracts() -> list[Path]:
+    """The ``.osm.pbf`` files kept in the projects folder (``<projects>/osm``), newest first."""
+    folder = common.projects_dir() / "osm"
+    if not folder.is_dir():
+        return []
+    files = [f for f in folder.iterdir() if f.is_file() and f.name.lower().endswith(".pbf")]
+    return sorted(files, key=lambda f: (-f.stat().st_mtime, f.name))
+
+
+def _distance(metres: float) -> str:
+    if metres < 999.5:
+        return f"{i18n.fmt_number(metres)} m"
+    return f"{i18n.fmt_number(metres / 1000.0, 1)} km"
+
+
+def use_network() -> None:
+    """Callback: build the road network of the chosen extract (progress shown) and put it in the settings."""
+    chosen = ss.get(NETWORK_CHOICE)
+    if not chosen:
+        return
+    path = Path(chosen)
+    project = common.current_project()
+    settings = common.current_settings().replace(network=str(path))
+    bar = st.progress(0.05, text=t("aineisto.network.step_read", name=path.name))
+    start = time.perf_counter()
+    try:
+        cached = network.cache_file(path, settings.mode).exists()
+        model = common.travel_model(settings)  # parses the extract once (every mode, cached), then snaps
+        bar.progress(0.7, text=t("aineisto.network.step_snap"))
+        model.snap(analysis.demand_points(project.areas))
+        model.snap(_place_xy(project))
+    except KatveError as exc:
+        common.flash("error", t("aineisto.network.failed") + "\n\n" + _errors(exc))
+        return
+    except OSError as exc:  # e.g. the extract was removed meanwhile
+        common.flash("error", f"{t('aineisto.network.failed')}: {common._md(str(exc))}")
+        return
+    finally:
+        bar.empty()
+    seconds = time.perf_counter() - start
+    common.set_project(dataclasses.replace(project, settings=project.settings.replace(network=str(path))))
+    common.flash(
+        "success",
+        t(
+            "aineisto.network.built",
+            name=common._md(path.name),
+            seconds=i18n.fmt_number(seconds, 1),
+            cached=t("aineisto.network.from_cache") if cached else "",
+        ),  # fmt: skip
+    )
+
+
+def use_straight_lines() -> None:
+    """Callback: back to the straight-line model (the extract and its cache stay in the projects folder)."""
+    project = common.current_project()
+    common.set_project(dataclasses.replace(project, settings=project.settings.replace(network=None)))
+    common.flash("success", t("aineisto.network.off"))
+
+
+def _place_xy(project: Project):
+    places = project.places
+    if places.crs is not None and not places.crs.equals(CRS):
+        places = places.to_crs(CRS)
+    return np.column_stack([places.geometry.x, places.geometry.y]) if len(places) else np.empty((0, 2))
+
+
+def _labels(gdf) -> list[str]:
+    return [" ".join(str(v) for v in (i, n) if v is not None and str(v) not in ("", "nan", "None"))
+            for i, n in zip(gdf["id"], gdf["name"], strict=True)]  # fmt: skip
+
+
+def network_summary(project: Project, settings) -> None:
+    """The graph of the sidebar's mode and how the project's areas and places were snapped to it."""
+    model = common.travel_model(settings)
+    graph = model.graph
+    st.write(t("aineisto.network.graph", mode=i18n.label("mode", settings.mode),
+               nodes=i18n.fmt_number(graph.n_nodes), edges=i18n.fmt_number(graph.n_edges)))  # fmt: skip
+    area_kind, place_kind = t("aineisto.network.area"), t("aineisto.network.place")
+    areas = network.snap_summary(model, analysis.demand_points(project.areas), _labels(project.areas))
+    places = network.snap_summary(model, _place_xy(project), _labels(project.places))
+    if not areas.count and not places.count:
+        return
+    worst, kind = max(
+        (areas, area_kind), (places, place_kind), key=lambda x: x[0].max_m if x[0].count else -1
+    )
+    st.write(t("aineisto.network.snapped", areas=areas.count, places=places.count,
+               distance=_distance(worst.max_m), name=f"{kind} {common._md(worst.farthest)}"))  # fmt: skip
+    far = [(area_kind, name, m) for name, m in areas.far] + [(place_kind, name, m) for name, m in places.far]
+    if far:
+        far.sort(key=lambda x: -x[2])
+        lines = [f"- {kind} {common._md(name)}: {_distance(m)}" for kind, name, m in far[:40]]
+        st.warning(t("aineisto.network.far", n=len(far), limit=_distance(model.max_snap_m),
+                     mode=i18n.label("mode", settings.mode)) + "\n" + "\n".join(lines))  # fmt: skip
+
+
 def road_network_section(project: Project, pbf_path: str | None) -> None:
-    """Hook for the road network (travel on roads instead of straight lines); see the block comment above."""
+    """Road network: choose a stored OpenStreetMap extract for travel times, see the snapping, or go back.
+
+    The extract was stored under ``<projects>/osm`` when it was chosen under "Files"; its graph is cached
+    next to it (``<projects>/osm/.katve-cache``, see :func:`coverage.network.load_graph`), so the road
+    network lives in the projects folder and opens quickly the next time.
+    """
     st.subheader(t("aineisto.network.header"))
-    if project.settings.network:
-        st.caption(t("aineisto.network.in_use", name=Path(project.settings.network).name))
-    elif pbf_path:
-        st.caption(t("aineisto.network.stored", name=Path(pbf_path).name))
+    settings = common.current_settings()
+    extracts = stored_extracts()
+    if settings.network:
+        name = Path(settings.network).name
+        st.caption(t("aineisto.network.in_use", name=common._md(name)))
+        if Path(settings.network).is_file():
+            common.guarded(lambda: network_summary(project, settings))
+        else:
+            st.warning(t("aineisto.network.missing", name=common._md(name)))
     else:
         st.caption(t("aineisto.network.hint"))
+    if extracts:
+        paths = [str(f) for f in extracts]
+        preferred = (
+            pbf_path if pbf_path in paths else (settings.network if settings.network in paths else None)
+        )
+        if ss.get(NETWORK_CHOICE) not in paths or (preferred and ss.get("_aineisto_pbf_seen") != preferred):
+            ss[NETWORK_CHOICE] = preferred or paths[0]
+            ss["_aineisto_pbf_seen"] = preferred
+        st.selectbox(
+            t("aineisto.network.choose"), paths, key=NETWORK_CHOICE, format_func=lambda p: Path(p).name
+        )
+        c1, c2 = st.columns(2)
+        c1.button(t("aineisto.network.use"), on_click=use_network, key="aineisto_network_use", type="primary",
+                  disabled=ss.get(NETWORK_CHOICE) == settings.network)  # fmt: skip
+        c2.button(t("aineisto.network.straight"), on_click=use_straight_lines, key="aineisto_network_off",
+                  disabled=not settings.network)  # fmt: skip
+    elif settings.network:
+        st.button(t("aineisto.network.straight"), on_click=use_straight_lines, key="aineisto_network_off")
+    st.caption(t("aineisto.network.cache", folder=common._md(str(common.projects_dir() / "osm"))))
 
 
 # --- page ---------------------------------------------------------------------------------------------------

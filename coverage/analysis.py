@@ -289,10 +289,39 @@ def analyze(
         "threshold_km": settings.threshold_in_km,
         "threshold_by": "km" if settings.threshold_km is not None else "minutes",
     }
-    warnings = tuple(getattr(near, "warnings", ()) or ())
+    warnings = _model_warnings(getattr(near, "warnings", ()) or (), areas, places, counted)
     demand_xy.flags.writeable = False
     return CoverageResult(settings, dict(model.describe()), when, out_places, out_areas, summary, warnings,
                           demand_xy)
+
+
+def _model_warnings(
+    problems: Any, areas: gpd.GeoDataFrame, places: gpd.GeoDataFrame, counted: np.ndarray
+) -> tuple[Problem, ...]:
+    """Return the travel model's warnings, its ``origins`` / ``destinations`` rows named as areas / places.
+
+    :func:`analyze` asks the model for areas (origins, in order) to counted places (destinations), so
+    ``origins:5`` becomes ``areas:5`` with the area's id and name in front of the message, e.g.
+    ``areas:5: geometry: 03430 Jokikunta: 2.1 km from the nearest road ...``.
+    """
+    layers = {"origins": ("areas", areas, np.arange(len(areas))),
+              "destinations": ("places", places, np.flatnonzero(counted))}  # fmt: skip
+    out = []
+    for problem in problems:
+        if problem.path not in layers or problem.row is None:
+            out.append(problem)
+            continue
+        layer, df, rows = layers[problem.path]
+        if not 1 <= problem.row <= len(rows):
+            out.append(problem)
+            continue
+        row = int(rows[problem.row - 1])
+        label = " ".join(
+            str(df[col].iloc[row]) for col in ("id", "name") if col in df and pd.notna(df[col].iloc[row])
+        ).strip()
+        message = f"{label}: {problem.message}" if label else problem.message
+        out.append(Problem(layer, row + 1, problem.field, message, problem.severity))
+    return tuple(out)
 
 
 def reach_areas(

@@ -1321,3 +1321,58 @@ _section({
               "sidopanelen.",
         "en": "On the Map page, the sidebar option “Count planned places” counts the planned places."},
 })
+
+# Aineisto: the road network (OpenStreetMap .osm.pbf) for travel times
+_section({
+    "aineisto.network.choose": {"fi": "OpenStreetMap-ote", "sv": "OpenStreetMap-utdrag", "en": "OpenStreetMap extract"},
+    "aineisto.network.use": {"fi": "Käytä tätä tieverkkoa", "sv": "Använd det här vägnätet",
+                             "en": "Use this road network"},
+    "aineisto.network.straight": {"fi": "Palaa linnuntiehen", "sv": "Tillbaka till fågelvägen",
+                                  "en": "Back to straight lines"},
+    "aineisto.network.step_read": {"fi": "Luetaan tieverkkoa otteesta {name}…", "sv": "Vägnätet läses ur {name}…",
+                                   "en": "Reading the road network from {name}…"},
+    "aineisto.network.step_snap": {"fi": "Liitetään alueet ja paikat tieverkkoon…",
+                                   "sv": "Områdena och platserna kopplas till vägnätet…",
+                                   "en": "Snapping the areas and places to the roads…"},
+    "aineisto.network.built": {
+        "fi": "Tieverkko {name} on käytössä: rakennettu {seconds} sekunnissa{cached}. Muutokset ovat tallentamatta.",
+        "sv": "Vägnätet {name} används: byggt på {seconds} sekunder{cached}. Ändringarna är osparade.",
+        "en": "The road network {name} is in use: built in {seconds} seconds{cached}. The changes are not saved yet."},
+    "aineisto.network.from_cache": {"fi": " (välimuistista)", "sv": " (från cacheminnet)", "en": " (from the cache)"},
+    "aineisto.network.failed": {"fi": "Tieverkkoa ei voitu käyttää", "sv": "Vägnätet kunde inte användas",
+                                "en": "The road network could not be used"},
+    "aineisto.network.off": {
+        "fi": "Matka-ajat lasketaan taas linnuntietä × kiertokerroin. Muutokset ovat tallentamatta.",
+        "sv": "Restiderna beräknas åter som fågelvägen × omvägsfaktor. Ändringarna är osparade.",
+        "en": "Travel times are the straight line × a detour factor again. The changes are not saved yet."},
+    "aineisto.network.graph": {"fi": "{mode}: {nodes} risteystä, {edges} tieosuutta.",
+                               "sv": "{mode}: {nodes} korsningar, {edges} vägavsnitt.",
+                               "en": "{mode}: {nodes} junctions, {edges} road stretches."},
+    "aineisto.network.snapped": {
+        "fi": "Liitetty lähimpään tiehen: {areas} aluetta ja {places} kohtaamispaikkaa. Pisin matka tielle "
+              "{distance} ({name}).",
+        "sv": "Kopplade till närmaste väg: {areas} områden och {places} mötesplatser. Längsta avståndet till "
+              "vägen {distance} ({name}).",
+        "en": "Snapped to the nearest road: {areas} areas and {places} meeting places. Longest distance to a "
+              "road {distance} ({name})."},
+    "aineisto.network.far": {
+        "fi": "Yli {limit} päässä tiestä, jota pitkin pääsee {mode} ({n} kpl); niiden matka-aikaan lasketaan "
+              "suora matka tielle:",
+        "sv": "Mer än {limit} från en väg som går att färdas {mode} ({n} st.); deras restid räknar med en rak "
+              "sträcka till vägen:",
+        "en": "More than {limit} from a road for travel {mode} ({n}); their travel times include a straight leg "
+              "to the road:"},
+    "aineisto.network.area": {"fi": "alue", "sv": "område", "en": "area"},
+    "aineisto.network.place": {"fi": "kohtaamispaikka", "sv": "mötesplats", "en": "meeting place"},
+    "aineisto.network.missing": {
+        "fi": "Tieverkkotiedostoa {name} ei löydy enää; valitse ote uudelleen tai palaa linnuntiehen.",
+        "sv": "Vägnätsfilen {name} finns inte längre; välj utdraget på nytt eller gå tillbaka till fågelvägen.",
+        "en": "The road network file {name} is gone; choose the extract again or go back to straight lines."},
+    "aineisto.network.cache": {
+        "fi": "Otteet ja niistä rakennettu tieverkko säilyvät projektikansiossa ({folder}); sama ote avautuu "
+              "seuraavalla kerralla välimuistista.",
+        "sv": "Utdragen och vägnätet som byggs av dem sparas i projektmappen ({folder}); samma utdrag öppnas "
+              "nästa gång från cacheminnet.",
+        "en": "The extracts and the road networks built from them stay in the projects folder ({folder}); the "
+              "same extract opens from the cache next time."},
+})

@@ -82,10 +82,14 @@ __all__ = [
     "OffNetworkWarning",
     "RoadGraph",
     "Snap",
+    "SnapSummary",
     "cache_dir_for",
+    "cache_file",
+    "distance_text",
     "load_graph",
     "model_from_settings",
     "read_pbf",
+    "snap_summary",
 ]
 
 CACHE_DIRNAME = ".katve-cache"
@@ -611,6 +615,19 @@ def cache_dir_for(project_path: str | os.PathLike[str]) -> Path:
     return Path(project_path).resolve().parent / CACHE_DIRNAME
 
 
+def cache_file(
+    path: str | os.PathLike[str], mode: str, *, cache_dir: str | os.PathLike[str] | None = None
+) -> Path:
+    """Return where :func:`load_graph` keeps the graph of ``mode`` for the extract ``path``.
+
+    ``<cache_dir>/<sha256 of the file>-<mode>-v<CACHE_VERSION>.npz``; ``cache_dir`` defaults to
+    ``.katve-cache`` next to the extract (in the app: ``<projects>/osm/.katve-cache``).
+    """
+    p = Path(path)
+    folder = Path(cache_dir) if cache_dir is not None else p.resolve().parent / CACHE_DIRNAME
+    return folder / f"{file_sha256(p)}-{mode}-v{CACHE_VERSION}.npz"
+
+
 _MEMO: dict[tuple[Any, ...], RoadGraph] = {}
 _MEMO_MAX = 6
 
@@ -677,6 +694,17 @@ def load_graph(
     return graph
 
 
+def distance_text(metres: float) -> str:
+    """Format a distance for messages: metres below 1 km, else km with one decimal.
+
+    Examples
+    --------
+    >>> distance_text(640.4), distance_text(2130.0)
+    ('640 m', '2.1 km')
+    """
+    return f"{metres:.0f} m" if metres < 999.5 else f"{metres / 1000.0:.1f} km"
+
+
 # --- the travel model ------------------------------------------------------------------------------------
 
 
@@ -690,6 +718,11 @@ class Snap:
     distance_m: np.ndarray
 
 
+def _take(snap: Snap, rows: np.ndarray) -> Snap:
+    """Return the snapped points ``rows`` of ``snap``."""
+    return Snap(snap.edge[rows], snap.offset_m[rows], snap.xy[rows], snap.distance_m[rows])
+
+
 @dataclass(frozen=True)
 class NetworkNearest(Nearest):
     """:class:`coverage.travel.Nearest` plus snapping distances (metres) and off-network warnings.
@@ -700,6 +733,59 @@ class NetworkNearest(Nearest):
     origin_snap_m: np.ndarray = field(default_factory=lambda: np.empty(0))
     destination_snap_m: np.ndarray = field(default_factory=lambda: np.empty(0))
     warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class SnapSummary:
+    """How far points lie from the roads of a model (see :func:`snap_summary`).
+
+    Attributes
+    ----------
+    count : int
+        Points snapped.
+    max_m : float
+        The longest snapping leg in metres (``nan`` without points).
+    farthest : str
+        Label of the point with the longest leg (``""`` without points).
+    far : tuple of (str, float)
+        Label and metres of each point farther than the model's ``max_snap_m`` from a usable road,
+        farthest first.
+    """
+
+    count: int
+    max_m: float
+    farthest: str
+    far: tuple[tuple[str, float], ...]
+
+
+def snap_summary(model: NetworkModel, points: Any, labels: Sequence[str]) -> SnapSummary:
+    """Summarise the snapping of ``points`` (labelled ``labels``) to ``model``'s roads.
+
+    For the user's check after choosing a road network: how many points were snapped, the longest snapping
+    leg and every point farther than ``model.max_snap_m`` from a road the mode may use (their travel times
+    include a long straight leg).
+
+    Examples
+    --------
+    >>> g = RoadGraph.from_edges(np.array([[0.0, 0.0], [1000.0, 0.0]]), u=[0], v=[1], mode="walk")
+    >>> snap_summary(NetworkModel(g), np.array([[500.0, 20.0], [200.0, 900.0]]), ["A", "B"])
+    SnapSummary(count=2, max_m=900.0, farthest='B', far=(('B', 900.0),))
+    """
+    xy = as_xy(points)
+    if len(labels) != len(xy):
+        raise NetworkError(f"snap_summary: {len(xy)} points but {len(labels)} labels")
+    if not len(xy):
+        return SnapSummary(0, math.nan, "", ())
+    metres = model.snap(xy).distance_m
+    worst = int(np.argmax(metres))
+    far = np.flatnonzero(metres > model.max_snap_m)
+    far = far[np.argsort(-metres[far], kind="stable")]
+    return SnapSummary(
+        count=len(xy),
+        max_m=float(metres[worst]),
+        farthest=str(labels[worst]),
+        far=tuple((str(labels[i]), float(metres[i])) for i in far),
+    )
 
 
 class NetworkModel:
@@ -830,7 +916,7 @@ class NetworkModel:
         tails, lengths_in = self._in_arcs(reverse)
         p = pred.astype(np.int64)
         step = np.zeros(len(p))
-        # The tree arc into x is the one of x's incoming arcs whose tail is pred[x] (parallel arcs were merged).
+        # The tree arc into x: x's incoming arc whose tail is pred[x] (parallel arcs were merged).
         match = tails == np.where(p[:n] >= 0, p[:n], -3)[:, None]
         col = match.argmax(axis=1)
         x = np.flatnonzero(match[np.arange(n), col])
@@ -843,8 +929,10 @@ class NetworkModel:
         return step
 
     def _nearest_segment(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Nearest snappable segment of each point and the position along it, 0..1 (exact; see
-        :class:`_SnapGrid`; the grid is built on first use)."""
+        """Nearest snappable segment of each point and the position along it, 0..1 (exact).
+
+        See :class:`_SnapGrid`; the grid is built on first use.
+        """
         if self._grid is None:
             g = self.graph
             usable = np.flatnonzero(g.edge_snap[g.seg_edge])
@@ -922,7 +1010,7 @@ class NetworkModel:
                 path=role,
                 row=int(i) + 1,
                 field="geometry",
-                message=f"{snap.distance_m[i]:.0f} m from the nearest road usable by {self.mode}; "
+                message=f"{distance_text(snap.distance_m[i])} from the nearest road usable by {self.mode}; "
                 f"the travel time includes a straight leg at {self.snap_speed_kmh:g} km/h",
                 severity="warning",
             )
@@ -934,7 +1022,7 @@ class NetworkModel:
                 OffNetworkWarning(
                     f"{len(far)} of {len(snap.distance_m)} {role} are more than {self.max_snap_m:g} m from "
                     f"any road usable by {self.mode} (farthest: {role} row {worst + 1}, "
-                    f"{snap.distance_m[worst]:.0f} m); "
+                    f"{distance_text(snap.distance_m[worst])}); "
                     f"their times include a straight leg at {self.snap_speed_kmh:g} km/h"
                 ),
                 stacklevel=3,
@@ -1068,11 +1156,30 @@ class NetworkModel:
             ``index`` (-1 if none reachable), ``minutes`` (inf if none), ``distance_km`` (road distance of the
             fastest route, snapping legs included), ``straight_km``, snap distances and warnings.
         """
-        from scipy.sparse.csgraph import dijkstra
-
         oxy, dxy = as_xy(origins), as_xy(destinations)
         o, d = self.snap(oxy), self.snap(dxy)
         problems = self._problems(o, "origins") + self._problems(d, "destinations")
+        n = len(oxy)
+        index, minutes, dist_m = self._nearest(oxy, dxy, o, d)
+        straight = np.full(n, np.nan)
+        hit = index >= 0
+        straight[hit] = np.hypot(*(oxy[hit] - dxy[index[hit]]).T) / 1000.0
+        return NetworkNearest(
+            index=index,
+            minutes=minutes,
+            distance_km=dist_m / 1000.0,
+            straight_km=straight,
+            origin_snap_m=o.distance_m,
+            destination_snap_m=d.distance_m,
+            warnings=tuple(problems),
+        )
+
+    def _nearest(
+        self, oxy: np.ndarray, dxy: np.ndarray, o: Snap, d: Snap
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fastest destination of each snapped origin: (index or -1, minutes or inf, metres or inf)."""
+        from scipy.sparse.csgraph import dijkstra
+
         n, m = len(oxy), len(dxy)
         index = np.full(n, -1, dtype=np.int64)
         minutes = np.full(n, np.inf)
@@ -1127,18 +1234,39 @@ class NetworkModel:
                 minutes[r] = gap[better] * self._snap_rate
                 index[r] = cols[better]
                 dist_m[r] = gap[better]
-        straight = np.full(n, np.nan)
-        hit = index >= 0
-        straight[hit] = np.hypot(*(oxy[hit] - dxy[index[hit]]).T) / 1000.0
-        return NetworkNearest(
-            index=index,
-            minutes=minutes,
-            distance_km=dist_m / 1000.0,
-            straight_km=straight,
-            origin_snap_m=o.distance_m,
-            destination_snap_m=d.distance_m,
-            warnings=tuple(problems),
-        )
+        return index, minutes, dist_m
+
+    def pair_distance_km(self, origins: Any, destinations: Any) -> np.ndarray:
+        """Road km of the fastest route from ``origins[i]`` to ``destinations[i]`` (element-wise).
+
+        Snapping legs included, as in :meth:`nearest`; ``inf`` where there is no route. One search per
+        distinct destination (used for the few pairs of places that overlap).
+
+        Raises
+        ------
+        NetworkError
+            When the two sides hold different numbers of points.
+        """
+        oxy, dxy = as_xy(origins), as_xy(destinations)
+        if len(oxy) != len(dxy):
+            raise NetworkError(
+                f"pair_distance_km needs equally many origins and destinations, got {len(oxy)} and {len(dxy)}"
+            )
+        out = np.full(len(oxy), np.inf)
+        if not len(oxy):
+            return out
+        with warnings.catch_warnings():  # far-off points were reported by the query that found the pairs
+            warnings.simplefilter("ignore", OffNetworkWarning)
+            o, d = self.snap(oxy), self.snap(dxy)
+        _, first, group = np.unique(dxy, axis=0, return_index=True, return_inverse=True)
+        group = group.ravel()
+        order = np.argsort(group, kind="stable")
+        bounds = np.searchsorted(group[order], np.arange(len(first) + 1))
+        for j, k in enumerate(first):
+            rows = order[bounds[j] : bounds[j + 1]]
+            _, _, metres = self._nearest(oxy[rows], dxy[k : k + 1], _take(o, rows), _take(d, np.array([k])))
+            out[rows] = metres
+        return out / 1000.0
 
     def reach_polygons(self, points: Any, max_minutes: float, *, buffer_m: float = 100.0) -> Any:
         """Network reach area of each point: where the point can be reached from within ``max_minutes``.
@@ -1405,7 +1533,8 @@ class _SnapGrid:
             return out
         per_point = count.sum(axis=1)
         cum = np.cumsum(per_point)
-        bounds = np.unique(np.r_[0, np.searchsorted(cum, np.arange(_SNAP_BATCH, cum[-1], _SNAP_BATCH)) + 1, n])
+        cuts = np.searchsorted(cum, np.arange(_SNAP_BATCH, cum[-1], _SNAP_BATCH)) + 1
+        bounds = np.unique(np.r_[0, cuts, n])
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
             cnt = count[lo:hi].ravel()
             total = int(cnt.sum())
@@ -1467,7 +1596,7 @@ class _SnapGrid:
 
 
 def _near_any(xy: np.ndarray, centres: np.ndarray, radius: float) -> np.ndarray:
-    """Indices of the points ``xy`` that may lie within ``radius`` of some ``centres`` (a superset).
+    """Return the indices of the points ``xy`` that may lie within ``radius`` of a centre (a superset).
 
     Cells of ``radius`` metres: a point can only be that close to a centre in its own or a neighbouring cell.
     """

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from test_fetch import FakeServer
 
@@ -82,3 +85,72 @@ def test_page_in_swedish_and_english(app, lang, header):
     assert not app.exception, app.exception
     assert app.header[0].value == header
     assert {"Fetch", "Hämta"} & {b.label for b in app.button}
+
+
+# --- road network -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::coverage.network.OffNetworkWarning")  # the page names them instead
+def test_road_network_from_an_uploaded_extract(app, projects_dir):
+    pyrosm = pytest.importorskip("pyrosm")
+    from test_network import project_on_extract
+
+    from coverage import network
+
+    data = Path(pyrosm.get_data("test_pbf")).read_bytes()  # a real OSM extract shipped with pyrosm
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "test.osm.pbf"
+        copy.write_bytes(data)
+        project = project_on_extract(network.read_pbf(copy, modes=["car"])["car"])
+    store.save(project, projects_dir / "verkko.gpkg")
+    app.run()  # the project selector lists the new file
+    app.selectbox(key="source").set_value("file:verkko.gpkg").run()
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    assert not [b for b in app.button if b.key == "aineisto_network_use"]  # no extract stored yet
+
+    # choose the .pbf under "Files": it is stored in the projects folder
+    uploader = next(u for u in app.get("file_uploader") if u.key == "aineisto_files")
+    uploader.set_value(("test.osm.pbf", data, "application/octet-stream")).run()
+    _button(app, "aineisto_read").click().run()
+    assert not app.exception, app.exception
+    stored = projects_dir / "osm" / "test.osm.pbf"
+    assert stored.read_bytes() == data
+    assert app.selectbox(key="aineisto_network_pbf").value == str(stored)
+
+    _button(app, "aineisto_network_use").click().run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    done = " ".join(s.value for s in app.success).replace("\\", "")  # markdown escapes shown literally
+    assert "Tieverkko test.osm.pbf on käytössä: rakennettu" in done and "sekunnissa" in done
+    settings = app.session_state["project"].settings
+    assert settings.network == str(stored) and app.session_state["project_dirty"]
+    # the graph is cached in the projects folder, next to the extract: every mode at once
+    cache = projects_dir / "osm" / network.CACHE_DIRNAME
+    assert sorted(p.name.split("-")[1] for p in cache.glob("*.npz")) == ["bike", "car", "walk"]
+    texts = " ".join(m.value for m in app.markdown).replace("\\", "")
+    assert "Liitetty lähimpään tiehen: 4 aluetta ja 3 kohtaamispaikkaa." in texts
+    assert "Pisin matka tielle 2,1 km (alue a9 Kaukana)" in texts
+    warning = " ".join(w.value for w in app.warning).replace("\\", "")
+    assert "Yli 500 m päässä tiestä, jota pitkin pääsee autolla (1 kpl)" in warning
+    assert "alue a9 Kaukana: 2,1 km" in warning
+    assert _button(app, "aineisto_network_use").disabled  # in use already
+
+    # the map's headline reports the road network, in every travel mode of the sidebar
+    app.switch_page("app_pages/kartta.py").run()
+    assert not app.exception, app.exception
+    captions = " ".join(c.value for c in app.caption).replace("\\", "")
+    assert "Malli: tieverkko (test.osm.pbf)" in captions
+    app.radio(key="mode").set_value("walk").run()
+    assert not app.exception, app.exception
+    captions = " ".join(c.value for c in app.caption).replace("\\", "")
+    assert "kävellen" in captions.lower() or "kävely" in captions.lower()
+    assert "Malli: tieverkko (test.osm.pbf)" in captions
+
+    # and back to straight lines
+    app.switch_page(PAGE).run()
+    _button(app, "aineisto_network_off").click().run()
+    assert not app.exception, app.exception
+    assert app.session_state["project"].settings.network is None
+    app.switch_page("app_pages/kartta.py").run()
+    assert "Malli: tieverkko" not in " ".join(c.value for c in app.caption)

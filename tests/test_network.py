@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import warnings
 from collections import defaultdict
 
 import networkx as nx
@@ -278,6 +279,49 @@ def test_snap_distance_is_the_distance_to_the_nearest_usable_road(graphs):
     np.testing.assert_allclose(np.hypot(*(snap.xy - pts).T), snap.distance_m, atol=1e-6)
 
 
+def brute_force_snap(seg, pts):
+    """Distance from each point to its nearest segment, over all segments (reference)."""
+    a, ab = seg[None, :, :2], seg[None, :, 2:] - seg[None, :, :2]
+    ap = pts[:, None, :] - a
+    denom = np.maximum((ab**2).sum(-1), 1e-300)
+    t = np.clip((ap * ab).sum(-1) / denom, 0, 1)
+    return np.hypot(*(ap - t[..., None] * ab).transpose(2, 0, 1)).min(axis=1)
+
+
+@pytest.mark.parametrize("cell_m, max_cells", [(100.0, 1 << 22), (37.0, 1 << 22), (100.0, 64)])
+def test_snapping_grid_is_exact(monkeypatch, cell_m, max_cells):
+    """Points near and far, inside and outside the network's extent, against every segment."""
+    monkeypatch.setattr(network, "SNAP_CELL_M", cell_m)
+    monkeypatch.setattr(network, "MAX_SNAP_CELLS", max_cells)  # 64: coarse cells for a wide extract
+    rng = np.random.default_rng(42)
+    # a road net of long straight roads (many cells each), short wiggly pieces and a lone far-off road
+    long_ = rng.uniform(0, 20_000, (30, 4))
+    starts = rng.uniform(0, 20_000, (400, 2))
+    short = np.column_stack([starts, starts + rng.normal(0, 40, (400, 2))])
+    lone = np.array([[60_000.0, 60_000.0, 60_500.0, 60_100.0]])
+    seg = np.vstack([long_, short, lone]) + np.tile(BASE, 2)
+    node_xy = seg.reshape(-1, 2)
+    g = RoadGraph.from_edges(node_xy, u=np.arange(0, len(node_xy), 2), v=np.arange(1, len(node_xy), 2),
+                             mode="walk")  # fmt: skip
+    model = NetworkModel(g)
+    pts = np.vstack([
+        rng.uniform(-3000, 23_000, (1500, 2)),  # inside and round the extent
+        rng.uniform(25_000, 70_000, (300, 2)),  # far off, towards the lone road
+        seg[:50, :2] + 0.0,  # exactly on segment ends
+        (seg[:50, :2] + seg[:50, 2:]) / 2 - BASE,  # exactly on segments (shifted back below)
+    ]) + BASE  # fmt: skip
+    pts[-50:] -= BASE
+    snap = model.snap(pts)
+    expected = brute_force_snap(seg, pts)
+    np.testing.assert_allclose(snap.distance_m, expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(np.hypot(*(snap.xy - pts).T), expected, atol=1e-6)
+    assert model._grid._tree is not None  # the far-off points went to the KD-tree
+    # the snapped point lies on the reported edge at the reported offset (straight edges here)
+    a, b = g.node_xy[g.edge_u[snap.edge]], g.node_xy[g.edge_v[snap.edge]]
+    along = a + (b - a) * (snap.offset_m / g.edge_length_m[snap.edge])[:, None]
+    np.testing.assert_allclose(along, snap.xy, atol=1e-6)
+
+
 def test_point_far_off_the_network_warns_and_reports_its_snap_leg(graphs):
     g = graphs["walk"]
     model = NetworkModel(g)  # 4 km/h, pram walking
@@ -293,7 +337,10 @@ def test_point_far_off_the_network_warns_and_reports_its_snap_leg(graphs):
     assert res.origin_snap_m[3] == pytest.approx(expected_gap, abs=1e-6)
     assert expected_gap > 2000
     assert len(res.warnings) == 1 and res.warnings[0].row == 4 and res.warnings[0].severity == "warning"
-    assert "m from the nearest road usable by walk" in res.warnings[0].message
+    assert res.warnings[0].message.startswith(
+        f"{network.distance_text(expected_gap)} from the nearest road usable by walk"
+    )
+    assert network.distance_text(expected_gap).endswith(" km")
     # the time is the snap leg at 4 km/h plus the time from the snapped point (which is on the road)
     on_road = model.snap(far[None, :]).xy
     from_road = model.nearest(on_road, near[:2])
@@ -344,6 +391,85 @@ def test_small_disconnected_fragments_are_dropped(tmp_path):
     ways = [(1, [1, 2], {"highway": "residential"}), (2, [3, 4], {"highway": "residential"})]
     g = network.read_pbf(write_pbf(tmp_path / "frag.osm.pbf", nodes, ways), modes=["car"])["car"]
     assert g.n_edges == 1 and g.edge_length_m[0] == pytest.approx(3000, abs=0.1)
+
+
+def test_pair_distance_km_is_the_road_distance_of_the_fastest_route(graphs):
+    # hand-checkable: A -> B straight 3 km at 30 km/h (6 min) or a 5 km detour at 100 km/h (3 min)
+    xy = np.array([[0, 0], [3000, 0], [0, 1000], [3000, 1000]], float) + BASE
+    g = RoadGraph.from_edges(xy, u=[0, 0, 2, 3], v=[1, 2, 3, 1], mode="car", speed_kmh=[30, 100, 100, 100])
+    m = NetworkModel(g)
+    np.testing.assert_allclose(m.pair_distance_km(xy[[0, 1, 0]], xy[[1, 0, 0]]), [5.0, 5.0, 0.0], atol=1e-9)
+    assert m.pair_distance_km(np.empty((0, 2)), np.empty((0, 2))).shape == (0,)
+    with pytest.raises(NetworkError, match="equally many"):
+        m.pair_distance_km(xy[:2], xy[:1])
+    # on the real extract: the same as nearest() pair by pair (which is checked against networkx above)
+    car = NetworkModel(graphs["car"])
+    pts = random_points(graphs["car"], 60, seed=13)
+    o, d = pts[:20], pts[np.r_[20:30, 20:30]]  # each destination twice
+    got = car.pair_distance_km(o, d)
+    want = [car.nearest(o[i : i + 1], d[i : i + 1]).distance_km[0] for i in range(len(o))]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert np.isfinite(got).mean() > 0.8
+
+
+def project_on_extract(graph, *, far_m=2100.0):
+    """Three places and three areas on the extract's roads, and area "a9 Kaukana" ``far_m`` east of them."""
+    import geopandas as gpd
+
+    from coverage.model import Project
+
+    snap = NetworkModel(graph)
+    pts = random_points(graph, 60, seed=21)
+    on_road = snap.snap(pts[:6]).xy
+    east = graph.seg_xy[:, [0, 2]].max()
+    row = graph.seg_xy[np.argmax(np.maximum(graph.seg_xy[:, 0], graph.seg_xy[:, 2]))]
+    far = np.array([east + far_m, row[1] if row[0] >= row[2] else row[3]])
+    places = gpd.GeoDataFrame(
+        {"id": ["p1", "p2", "p3"], "name": ["Perhekahvila", "Kerho", "Leikkipuisto"],
+         "status": ["existing"] * 3, "opening_hours": ["Mo-Fr 09:00-15:00"] * 3},
+        geometry=gpd.points_from_xy(on_road[:3, 0], on_road[:3, 1]), crs="EPSG:3067",
+    )  # fmt: skip
+    xy = np.vstack([on_road[3:], far])
+    areas = gpd.GeoDataFrame(
+        {"id": ["a1", "a2", "a3", "a9"], "name": ["Keskusta", "Kylä", "Mäki", "Kaukana"],
+         "population": [100, 80, 60, 20], "children_0_6": [10.0, 8.0, 6.0, 2.0]},
+        geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs="EPSG:3067",
+    )  # fmt: skip
+    return Project(places=places, areas=areas, settings=Settings(mode="car", threshold_minutes=10.0))
+
+
+def test_analysis_names_areas_far_from_the_roads(graphs, test_pbf, tmp_path, capsys):
+    from coverage import analysis, store
+    from coverage.cli import main
+
+    project = project_on_extract(graphs["car"])
+    model = NetworkModel(graphs["car"])
+    with pytest.warns(OffNetworkWarning):
+        result = analysis.analyze(project, model=model)
+    gap = model.snap(analysis.demand_points(project.areas)[3:]).distance_m[0]
+    assert len(result.warnings) == 1
+    w = result.warnings[0]
+    assert (w.path, w.row, w.field) == ("areas", 4, "geometry")
+    assert w.message.startswith(
+        f"a9 Kaukana: {network.distance_text(gap)} from the nearest road usable by car"
+    )
+    assert str(w).startswith("areas:4: geometry: a9 Kaukana: 2.1 km from the nearest road")
+    # overlaps get road distances from the model
+    far_apart = analysis.overlaps(project, project.settings.replace(threshold_minutes=60.0), model=model)
+    assert len(far_apart) and np.isfinite(far_apart["distance_km"]).all()
+    pairs = far_apart.drop_duplicates(["place_a_id", "place_b_id"])
+    xy = project.places.set_index("id").geometry
+    for _, r in pairs.iterrows():
+        a, b = xy[r["place_a_id"]], xy[r["place_b_id"]]
+        want = model.pair_distance_km(np.array([[a.x, a.y]]), np.array([[b.x, b.y]]))[0]
+        assert r["distance_km"] == pytest.approx(want)
+    # and the command line prints them so
+    store.save(project, tmp_path / "verkko.gpkg")
+    with warnings.catch_warnings():  # the Python warning is the library's; the command prints the rows
+        warnings.simplefilter("ignore", OffNetworkWarning)
+        assert main(["analyze", "--project", str(tmp_path / "verkko.gpkg"), "--network", str(test_pbf)]) == 0
+    err = capsys.readouterr().err
+    assert "areas:4: geometry: a9 Kaukana: 2.1 km from the nearest road usable by car" in err
 
 
 # --- reach areas --------------------------------------------------------------------------------
