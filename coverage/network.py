@@ -1,7 +1,9 @@
 """Travel times on an OpenStreetMap road network (``.osm.pbf``), behind the :mod:`coverage.travel` interface.
 
 The network is read with pyosmium in one streaming pass, turned into a graph per travel mode and cached as
-plain ``.npz`` arrays (no pickle) under ``.katve-cache/`` next to the extract, keyed by the file's SHA-256.
+plain ``.npz`` arrays (no pickle) under ``.katve-cache/`` next to the extract, keyed by the file's SHA-256
+(:func:`cache_file`). The app keeps uploaded extracts in ``<projects>/osm/``, so their graphs are cached in
+the projects folder, ``<projects>/osm/.katve-cache/``; the command line caches next to the file given.
 
 Graph
     Nodes are OSM nodes where ways meet or end; an edge is the stretch of one way between two such nodes and
@@ -19,7 +21,11 @@ Snapping
     their links are not snapped to by cars; walkers and cyclists never see them). The straight leg from the
     point to the road is travelled at ``snap_speed_kmh`` (the mode speed; 20 km/h for cars, a yard or
     unmapped private road) and its length is reported. Points farther than ``max_snap_m`` (500 m) from any
-    usable road raise :class:`OffNetworkWarning` and are listed as warnings on the result. Two points less
+    usable road raise :class:`OffNetworkWarning` and are listed as warnings on the result (which
+    :func:`coverage.analysis.analyze` names as areas / places). Snapping is exact and vectorised: a grid of
+    :data:`SNAP_CELL_M` cells lists the segments passing through each cell, a point measures the segments of
+    the few cells round it that can hold its nearest one, and points far from any road use a KD-tree of
+    segment pieces (see ``_SnapGrid``). The index is built once per model, on first use. Two points less
     than ``max_snap_m`` apart and closer to each other than their two snapping legs together may also go
     straight from one to the other at that speed, whichever is faster (two houses on either side of a
     field are not sent round by the road, but a house by the road does not cut across a lake).
@@ -28,7 +34,9 @@ Shortest paths
     search (``min_only=True``) from all destinations on the reversed graph, so its cost hardly depends on
     the number of destinations. Snapped points become virtual nodes joined to both ends of their edge, and two
     points on the same edge also get the direct route along it, so results are exact for the graph.
-    Unreachable pairs get ``inf`` minutes and index ``-1``.
+    Unreachable pairs get ``inf`` minutes and index ``-1``. Road distances (``distance_km``) are summed
+    along the search's shortest-path tree (pointer jumping); :meth:`NetworkModel.pair_distance_km` gives
+    them for given pairs.
 Reach areas
     :meth:`NetworkModel.reach_polygons` returns, per point, the roads (partial edges included) from which the
     point is reachable in the time limit (plus its snapping leg), buffered by ``buffer_m`` (default 100 m);
@@ -113,6 +121,9 @@ _SNAP_BATCH = 1 << 20
 
 _DX, _DY = np.array([-1, 0, 1] * 3), np.repeat([-1, 0, 1], 3)
 """Offsets of the 3 x 3 block of cells round a cell."""
+_IN_SLOTS = 6
+"""Incoming arcs per node kept in the table that finds the arcs of a shortest-path tree (more are rare)."""
+
 _DX2, _DY2 = np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1])
 """Offsets of a 2 x 2 block of cells from its lower-left cell."""
 
@@ -838,7 +849,7 @@ class NetworkModel:
         self._snap_rate = 60.0 / (1000.0 * self.snap_speed_kmh)
         self._arcs = self._make_arcs()
         self._csr_cache: dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._in_cache: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
+        self._in_cache: dict[bool, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._seg_ptr: np.ndarray | None = None
         self._grid: _SnapGrid | None = None
 
@@ -869,10 +880,11 @@ class NetworkModel:
             self._csr_cache[reverse] = (indptr, cols[order], cost[order], length[order])
         return self._csr_cache[reverse]
 
-    def _in_arcs(self, reverse: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Incoming arcs of each node of the (reversed) graph as a padded table: (tails, metres), (N, K).
+    def _in_arcs(self, reverse: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Incoming arcs of each node of the (reversed) graph as a padded table: (tails, metres), (K, N).
 
-        ``K`` is the largest in-degree; unused slots hold tail -2.
+        ``K`` is the largest in-degree, at most :data:`_IN_SLOTS`; unused slots hold tail -2. The third array
+        lists the nodes with more incoming arcs than that.
         """
         if reverse not in self._in_cache:
             n = self.graph.n_nodes
@@ -882,11 +894,12 @@ class NetworkModel:
             head, tail, length = indices[order], tail[order], length[order]
             deg = np.bincount(head, minlength=n)
             slot = np.arange(len(head)) - np.repeat(np.cumsum(deg) - deg, deg)
-            k = max(int(deg.max()) if n else 0, 1)
-            tails = np.full((n, k), -2, dtype=np.int32 if n < 2**31 else np.int64)
-            lengths = np.zeros((n, k))
-            tails[head, slot], lengths[head, slot] = tail, length
-            self._in_cache[reverse] = (tails, lengths)
+            k = min(max(int(deg.max()) if n else 0, 1), _IN_SLOTS)
+            keep = slot < k
+            tails = np.full((k, n), -2, dtype=np.int32 if n < 2**31 else np.int64)
+            lengths = np.zeros((k, n))
+            tails[slot[keep], head[keep]], lengths[slot[keep], head[keep]] = tail[keep], length[keep]
+            self._in_cache[reverse] = (tails, lengths, np.flatnonzero(deg > k))
         return self._in_cache[reverse]
 
     def _augmented(self, reverse: bool, ends: np.ndarray, weights: np.ndarray) -> Any:
@@ -913,14 +926,29 @@ class NetworkModel:
     ) -> np.ndarray:
         """Metres of the arc ``pred[x] -> x`` of a search on :meth:`_augmented` (0 where there is none)."""
         n = self.graph.n_nodes
-        tails, lengths_in = self._in_arcs(reverse)
+        tails, lengths_in, more = self._in_arcs(reverse)
+        pn = pred[:n]
+        step = np.zeros(len(pred))
+        head_step = step[:n]
+        # The tree arc into x: x's incoming arc whose tail is pred[x] (parallel arcs were merged). One pass
+        # per slot of the table of incoming arcs; the few nodes with more incoming arcs than slots after.
+        found = np.zeros(n, dtype=bool) if len(more) else None
+        for k in range(len(tails)):
+            hit = tails[k] == pn
+            np.copyto(head_step, lengths_in[k], where=hit)
+            if found is not None:
+                found |= hit
+        if found is not None:
+            x = more[~found[more] & (pn[more] >= 0) & (pn[more] < n)]  # virtual tails: below
+            indptr, indices, _, length = self._base_csr(reverse)
+            pos, end = indptr[pn[x]], indptr[pn[x] + 1]
+            while len(x):  # scan the rows of their tails side by side
+                hit = indices[pos] == x
+                head_step[x[hit]] = length[pos[hit]]
+                pos = pos + 1
+                keep = ~hit & (pos < end)
+                x, pos, end = x[keep], pos[keep], end[keep]
         p = pred.astype(np.int64)
-        step = np.zeros(len(p))
-        # The tree arc into x: x's incoming arc whose tail is pred[x] (parallel arcs were merged).
-        match = tails == np.where(p[:n] >= 0, p[:n], -3)[:, None]
-        col = match.argmax(axis=1)
-        x = np.flatnonzero(match[np.arange(n), col])
-        step[x] = lengths_in[x, col[x]]
         x = np.flatnonzero(p >= n)
         j = p[x] - n
         loop = ends[j, 0] == ends[j, 1]  # only the cheaper of the two arcs was kept (see _augmented)
@@ -928,9 +956,10 @@ class NetworkModel:
         step[x] = lengths[j, col]
         return step
 
-    def _nearest_segment(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _nearest_segment(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Nearest snappable segment of each point and the position along it, 0..1 (exact).
 
+        Returned in the order :meth:`_SnapGrid.query` handled the points: (that order, segment, position).
         See :class:`_SnapGrid`; the grid is built on first use.
         """
         if self._grid is None:
@@ -939,8 +968,8 @@ class NetworkModel:
             if not len(usable):  # e.g. an extract of motorways only: snap to anything
                 usable = np.arange(len(g.seg_edge))
             self._grid = _SnapGrid(g.seg_xy, usable)
-        seg, t, _ = self._grid.nearest(xy)
-        return self._grid.ids[seg], t
+        order, seg, t, _ = self._grid.query(xy)
+        return order, np.take(self._grid.ids, seg), t
 
     # -- public --
 
@@ -979,15 +1008,20 @@ class NetworkModel:
         if not np.all(np.isfinite(xy)):
             bad = int(np.flatnonzero(~np.all(np.isfinite(xy), axis=1))[0]) + 1
             raise NetworkError(f"point {bad} has no valid coordinates")
-        seg, t = self._nearest_segment(xy)
+        order, seg, t = self._nearest_segment(xy)
         g = self.graph
-        s = g.seg_xy[seg]
+        take = np.take
+        # In the grid's order (reading the segment arrays nearly in order), then put back in place.
+        s = take(g.seg_xy, seg, axis=0)
         ab = s[:, 2:] - s[:, :2]
         proj = s[:, :2] + t[:, None] * ab
-        edge = g.seg_edge[seg]
-        offset = np.minimum(g.seg_offset_m[seg] + t * np.hypot(ab[:, 0], ab[:, 1]), g.edge_length_m[edge])
-        dist = np.hypot(xy[:, 0] - proj[:, 0], xy[:, 1] - proj[:, 1])
-        return Snap(edge=edge, offset_m=offset, xy=proj, distance_m=dist)
+        edge = take(g.seg_edge, seg)
+        offset = np.minimum(take(g.seg_offset_m, seg) + t * np.hypot(ab[:, 0], ab[:, 1]),
+                            take(g.edge_length_m, edge))  # fmt: skip
+        out = Snap(np.empty_like(edge), np.empty(n), np.empty((n, 2)), np.empty(n))
+        out.edge[order], out.offset_m[order], out.xy[order] = edge, offset, proj
+        out.distance_m[:] = np.hypot(xy[:, 0] - out.xy[:, 0], xy[:, 1] - out.xy[:, 1])
+        return out
 
     def _legs(self, snap: Snap) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Minutes point->u, point->v (leaving) and u->point, v->point (arriving), without the snap leg."""
@@ -1031,14 +1065,16 @@ class NetworkModel:
 
     def _same_edge(self, o: Snap, d: Snap) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Pairs (origin, destination) on the same edge and the minutes of the direct route along it."""
+        empty = np.empty(0, dtype=np.int64)
+        if not len(o.edge) or not len(d.edge):
+            return empty, empty.copy(), np.empty(0)
+        some = np.flatnonzero(np.isin(o.edge, d.edge, kind="table"))  # origins on a destination's edge
         order = np.argsort(d.edge, kind="stable")
         de = d.edge[order]
-        lo = np.searchsorted(de, o.edge, side="left")
-        hi = np.searchsorted(de, o.edge, side="right")
-        cnt = hi - lo
-        rows = np.repeat(np.arange(len(o.edge)), cnt)
+        lo = np.searchsorted(de, o.edge[some], side="left")
+        cnt = np.searchsorted(de, o.edge[some], side="right") - lo
+        rows = np.repeat(some, cnt)
         if len(rows) == 0:
-            empty = np.empty(0, dtype=np.int64)
             return empty, empty.copy(), np.empty(0)
         within = np.arange(len(rows)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
         cols = order[np.repeat(lo, cnt) + within]
@@ -1372,11 +1408,13 @@ class _SnapGrid:
     """Exact nearest segment of many points: a uniform grid over the segments, a KD-tree for the rest.
 
     A segment is listed in every cell of the grid it passes through (pieces no longer than a cell, each with
-    its bounding box). A point looks at the 3 x 3 block of cells around its own. Any segment not listed
-    there lies outside the block, at least ``margin`` away (the distance from the point to the block's edge,
-    infinite on a side where the grid ends); so when the nearest listed segment is no farther than
-    ``margin`` it is the nearest of all. That settles points within a cell (:data:`SNAP_CELL_M`) of a road,
-    in a few vectorised passes over the point-segment pairs.
+    its bounding box). A point looks at a block of cells round it. Any segment not listed there lies outside
+    the block, at least ``margin`` away (the distance from the point to the block's edge, infinite on a side
+    where the grid ends); so when the nearest listed segment is no farther than ``margin`` it is the nearest
+    of all. A point first looks at the 2 x 2 cells nearest it (settled if its best is within half a cell),
+    then, if that best is within a cell, at the other cells that come that close; points farther off look
+    at the 3 x 3 and then the 7 x 7 block round them. That settles the points within a few cells
+    (:data:`SNAP_CELL_M`) of a road in a few vectorised passes over point-segment pairs.
 
     The other points, farther off, go to a KD-tree of the midpoints of pieces of at most ``s`` metres (built
     when first needed). The nearest midpoint, at ``d1``, lies on a road, so the nearest segment is at most
@@ -1440,13 +1478,20 @@ class _SnapGrid:
         n = len(xy)
         if n == 0:
             return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0)
-        px, py = xy[:, 0] - self.origin[0], xy[:, 1] - self.origin[1]
-        # Points taken in the order of their cells: their segments are read from memory nearly in order.
-        order = np.argsort(self._cell_of(px, py))
-        seg, t, d2 = self._nearest_sorted(px[order], py[order])
+        order, seg, t, d2 = self.query(xy)
         out_seg, out_t, out_d2 = np.empty_like(seg), np.empty_like(t), np.empty_like(d2)
         out_seg[order], out_t[order], out_d2[order] = seg, t, d2
         return out_seg, out_t, out_d2
+
+    def query(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`nearest` in the order the points were handled: (that order, segment, position, squared d).
+
+        Points are taken in the order of their cells, so that their segments are read from memory nearly in
+        order; callers reading more per segment do best to keep that order too.
+        """
+        px, py = xy[:, 0] - self.origin[0], xy[:, 1] - self.origin[1]
+        order = np.argsort(self._cell_of(px, py))
+        return (order, *self._nearest_sorted(px[order], py[order]))
 
     def _nearest_sorted(self, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`nearest` of points given relative to the grid's corner."""
@@ -1485,25 +1530,30 @@ class _SnapGrid:
             k = near[better]
             seg[k], d2[k], t[k] = other[better], d2_other[better], t_other[better]
             done[near] = True
-        # 3. The others look at the 3 x 3 block round them: settled if nothing outside it can be nearer.
+        # 3. The others look at the 3 x 3 block round them, then the 7 x 7 one: settled where nothing outside
+        # the block can be nearer. 4. Points still farther from any road go to the KD-tree.
         rest = np.flatnonzero(~done)
-        if len(rest):
+        for r in (1, 3):
+            if not len(rest):
+                break
             x, y = px[rest], py[rest]
-            cx = np.clip(np.floor(x / c), 1, max(nx - 2, 1)).astype(np.int64)
-            cy = np.clip(np.floor(y / c), 1, max(ny - 2, 1)).astype(np.int64)
+            cx = np.clip(np.floor(x / c), r, max(nx - 1 - r, r)).astype(np.int64)
+            cy = np.clip(np.floor(y / c), r, max(ny - 1 - r, r)).astype(np.int64)
             margin = np.minimum.reduce([
-                np.where(cx - 1 <= 0, inf, x - (cx - 1) * c),
-                np.where(cx + 1 >= nx - 1, inf, (cx + 2) * c - x),
-                np.where(cy - 1 <= 0, inf, y - (cy - 1) * c),
-                np.where(cy + 1 >= ny - 1, inf, (cy + 2) * c - y),
+                np.where(cx - r <= 0, inf, x - (cx - r) * c),
+                np.where(cx + r >= nx - 1, inf, (cx + r + 1) * c - x),
+                np.where(cy - r <= 0, inf, y - (cy - r) * c),
+                np.where(cy + r >= ny - 1, inf, (cy + r + 1) * c - y),
             ])  # fmt: skip
-            block, d2_block, t_block = self._cell_pairs(x, y, cx[:, None] + _DX, cy[:, None] + _DY)
+            span = np.arange(-r, r + 1)
+            bx, by = cx[:, None] + np.tile(span, 2 * r + 1), cy[:, None] + np.repeat(span, 2 * r + 1)
+            block, d2_block, t_block = self._cell_pairs(x, y, bx, by)
             ok = (block >= 0) & (np.sqrt(d2_block) <= margin - 1e-6)
             k = rest[ok]
             seg[k], d2[k], t[k] = block[ok], d2_block[ok], t_block[ok]
-            far = rest[~ok]
-            if len(far):  # 4. far from any road: the KD-tree
-                seg[far], d2[far], t[far] = self._tree_nearest(px[far], py[far])
+            rest = rest[~ok]
+        if len(rest):
+            seg[rest], d2[rest], t[rest] = self._tree_nearest(px[rest], py[rest])
         return seg, t, d2
 
     def _cell_pairs(
@@ -1540,7 +1590,9 @@ class _SnapGrid:
             total = int(cnt.sum())
             if total == 0:
                 continue
-            seg = self.listed[np.arange(total) + np.repeat(start[lo:hi].ravel() - np.cumsum(cnt) + cnt, cnt)]
+            seg = np.take(
+                self.listed, np.arange(total) + np.repeat(start[lo:hi].ravel() - np.cumsum(cnt) + cnt, cnt)
+            )
             best = self._closest(px[lo:hi], py[lo:hi], per_point[lo:hi], seg)
             for target, value in zip(out, best, strict=True):
                 target[lo:hi] = value
@@ -1553,10 +1605,11 @@ class _SnapGrid:
 
         Returns (segment or -1, squared distance or inf, position along the segment 0..1) per point.
         """
-        dx = np.repeat(px, per_point) - self.ax[seg]
-        dy = np.repeat(py, per_point) - self.ay[seg]
-        sbx, sby = self.bx[seg], self.by[seg]
-        t = np.clip((dx * sbx + dy * sby) * self.inv_l2[seg], 0.0, 1.0)
+        take = np.take
+        dx = np.repeat(px, per_point) - take(self.ax, seg)
+        dy = np.repeat(py, per_point) - take(self.ay, seg)
+        sbx, sby = take(self.bx, seg), take(self.by, seg)
+        t = np.clip((dx * sbx + dy * sby) * take(self.inv_l2, seg), 0.0, 1.0)
         dx -= t * sbx
         dy -= t * sby
         d2 = dx * dx + dy * dy
@@ -1609,10 +1662,9 @@ def _near_any(xy: np.ndarray, centres: np.ndarray, radius: float) -> np.ndarray:
     for dx in (-1, 0, 1):
         for dy in (-1, 0, 1):
             mark[ci[:, 1] + dy, ci[:, 0] + dx] = True
-    fi = np.floor((xy - lo) / radius)
-    inside = np.flatnonzero((fi >= 0).all(axis=1) & (fi < dims).all(axis=1))
-    pi = fi[inside].astype(np.int64)
-    return inside[mark[pi[:, 1], pi[:, 0]]]
+    fx, fy = np.floor((xy[:, 0] - lo[0]) / radius), np.floor((xy[:, 1] - lo[1]) / radius)
+    inside = np.flatnonzero((fx >= 0) & (fx < dims[0]) & (fy >= 0) & (fy < dims[1]))
+    return inside[mark[fy[inside].astype(np.int64), fx[inside].astype(np.int64)]]
 
 
 def _pieces(length: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1687,13 +1739,14 @@ def _tree_lengths(pred: np.ndarray, step: np.ndarray) -> np.ndarray:
     ``step[x]`` is the length of the tree arc ``pred[x] -> x``; each round doubles the stretch summed.
     """
     p = np.where(pred >= 0, pred, -1).astype(np.int64)
-    length = step.astype(float).copy()
+    length = np.array(step, dtype=float)
     active = np.flatnonzero(p >= 0)
-    while len(active):
-        parent = p[active]
-        length[active] += length[parent]
-        p[active] = p[parent]
-        active = active[p[active] >= 0]
+    while len(active):  # every right-hand side is read before anything is written: one synchronous round
+        parent = np.take(p, active)
+        length[active] = np.take(length, active) + np.take(length, parent)
+        grand = np.take(p, parent)
+        p[active] = grand
+        active = active[grand >= 0]
     length[~np.isfinite(length)] = np.inf
     return length
 

@@ -233,6 +233,28 @@ def test_fastest_route_reports_its_road_distance():
     assert res.straight_km[0] == pytest.approx(3.0)
 
 
+def test_road_distance_through_a_junction_of_many_roads(graphs, monkeypatch):
+    # eight roads of 1, 2, ..., 8 km meet at one node (more than the table of incoming arcs holds)
+    angle = np.arange(8) * np.pi / 4
+    ends = np.column_stack([np.cos(angle), np.sin(angle)]) * np.arange(1, 9)[:, None] * 1000.0
+    xy = np.vstack([[0.0, 0.0], ends]) + BASE
+    g = RoadGraph.from_edges(xy, u=np.zeros(8, int), v=np.arange(1, 9), mode="walk")
+    m = NetworkModel(g, max_snap_m=10)
+    assert m.graph.n_edges == 8 and len(m._in_arcs(True)[2]) == 1  # the junction is past the slots
+    res = m.nearest(xy[1:], xy[[8]])  # every road's end to the end of the 8 km road
+    np.testing.assert_allclose(res.distance_km, [9, 10, 11, 12, 13, 14, 15, 0])
+    # on the real extract: squeezing the table to one slot gives the same routes and distances
+    car = graphs["car"]
+    pts = random_points(car, 120, seed=4)
+    want = NetworkModel(car).nearest(pts[:-5], pts[-5:])
+    monkeypatch.setattr(network, "_IN_SLOTS", 1)
+    squeezed = NetworkModel(car)
+    got = squeezed.nearest(pts[:-5], pts[-5:])
+    assert len(squeezed._in_arcs(True)[2]) > 10
+    np.testing.assert_array_equal(got.index, want.index)
+    np.testing.assert_allclose(got.distance_km, want.distance_km, rtol=1e-12)
+
+
 def test_points_on_the_same_edge_go_directly_and_respect_oneway():
     xy = np.array([[0, 0], [10_000, 0], [10_000, 3_000], [0, 3_000]], float) + BASE
     # a one-way square loop 0 -> 1 -> 2 -> 3 -> 0 at 60 km/h (1 km per minute)
