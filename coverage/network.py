@@ -22,13 +22,13 @@ Snapping
     point to the road is travelled at ``snap_speed_kmh`` (the mode speed; 20 km/h for cars, a yard or
     unmapped private road) and its length is reported. Points farther than ``max_snap_m`` (500 m) from any
     usable road raise :class:`OffNetworkWarning` and are listed as warnings on the result (which
-    :func:`coverage.analysis.analyze` names as areas / places). Snapping is exact and vectorised: a grid of
-    :data:`SNAP_CELL_M` cells lists the segments passing through each cell, a point measures the segments of
-    the few cells round it that can hold its nearest one, and points far from any road use a KD-tree of
-    segment pieces (see ``_SnapGrid``). The index is built once per model, on first use. Two points less
-    than ``max_snap_m`` apart and closer to each other than their two snapping legs together may also go
-    straight from one to the other at that speed, whichever is faster (two houses on either side of a
-    field are not sent round by the road, but a house by the road does not cut across a lake).
+    :func:`coverage.analysis.analyze` names as areas / places). Snapping is exact and vectorised: a grid
+    of cells sized to the network's density lists the segments passing through each cell, a point measures
+    the segments of the few cells round it that can hold its nearest one, and points far from any road use
+    a KD-tree of segment pieces (see ``_SnapGrid``). The index is built once per model, on first use.
+    Two points less than ``max_snap_m`` apart and closer to each other than their two snapping legs together
+    may also go straight from one to the other at that speed, whichever is faster (two houses on either
+    side of a field are not sent round by the road, but a house by the road does not cut across a lake).
 Shortest paths
     ``scipy.sparse.csgraph.dijkstra`` on a CSR matrix. :meth:`NetworkModel.nearest` runs one multi-source
     search (``min_only=True``) from all destinations on the reversed graph, so its cost hardly depends on
@@ -113,8 +113,18 @@ DEFAULT_MAX_SNAP_M = 500.0
 CAR_ACCESS_SPEED_KMH = 20.0
 """Speed of a car's snapping leg (yard, unmapped private road)."""
 
-SNAP_CELL_M = 100.0
-"""Cell size (metres) of the snapping grid; points within about this distance of a road snap fastest."""
+SNAP_CELL_M: float | None = None
+"""Cell size (metres) of the snapping grid; ``None``: chosen from the network (see :data:`SNAP_PER_BLOCK`)."""
+
+SNAP_PER_BLOCK = 8.0
+"""Automatic snapping cells: about this many segments in a 2 x 2 block of cells where there are roads.
+
+Dense town networks get small cells (few candidates per point), sparse rural ones large cells (points far
+from the roads are still settled by the grid); the size is kept within :data:`SNAP_CELL_RANGE_M`.
+"""
+
+SNAP_CELL_RANGE_M = (20.0, 250.0)
+"""Smallest and largest automatic snapping cell (metres)."""
 
 MAX_SNAP_CELLS = 1 << 22
 """Cap on the number of cells of the snapping grid (its cells grow for very large extracts)."""
@@ -124,6 +134,9 @@ _SNAP_BATCH = 1 << 20
 
 _DX, _DY = np.array([-1, 0, 1] * 3), np.repeat([-1, 0, 1], 3)
 """Offsets of the 3 x 3 block of cells round a cell."""
+_KD_CANDIDATES = 16
+"""Pieces the snapping KD-tree hands over per point before falling back to a ball query."""
+
 _IN_SLOTS = 6
 """Incoming arcs per node kept in the table that finds the arcs of a shortest-path tree (more are rare)."""
 
@@ -1416,13 +1429,14 @@ class _SnapGrid:
     where the grid ends); so when the nearest listed segment is no farther than ``margin`` it is the nearest
     of all. A point first looks at the 2 x 2 cells nearest it (settled if its best is within half a cell),
     then, if that best is within a cell, at the other cells that come that close; points farther off look
-    at the 3 x 3 and then the 7 x 7 block round them. That settles the points within a few cells
-    (:data:`SNAP_CELL_M`) of a road in a few vectorised passes over point-segment pairs.
+    at the 3 x 3 block round them. That settles the points within a cell or so of a road in a few
+    vectorised passes over point-segment pairs (cell size: :data:`SNAP_PER_BLOCK`).
 
     The other points, farther off, go to a KD-tree of the midpoints of pieces of at most ``s`` metres (built
     when first needed). The nearest midpoint, at ``d1``, lies on a road, so the nearest segment is at most
     ``d1`` away, and the piece holding that segment's nearest point has its midpoint within ``d1 + s / 2``:
-    all pieces in that ball are measured exactly.
+    all pieces in that ball are measured exactly (the nearest :data:`_KD_CANDIDATES` pieces when they reach
+    past the ball, else a ball query).
     """
 
     def __init__(self, seg_xy: np.ndarray, ids: np.ndarray) -> None:
@@ -1431,7 +1445,9 @@ class _SnapGrid:
         hi = np.maximum(s[:, :2], s[:, 2:]).max(axis=0)
         self.origin = lo
         extent = np.maximum(hi - lo, 1e-6)
-        c = max(SNAP_CELL_M, math.sqrt(float(extent[0] * extent[1]) / MAX_SNAP_CELLS))
+        c = max(
+            SNAP_CELL_M or _auto_cell(s, lo, extent), math.sqrt(float(extent[0] * extent[1]) / MAX_SNAP_CELLS)
+        )
         self.cell = c
         self.nx, self.ny = (int(e // c) + 1 for e in extent)
         # Segments in the order of the cells of their midpoints: neighbours in space are neighbours in memory.
@@ -1533,10 +1549,10 @@ class _SnapGrid:
             k = near[better]
             seg[k], d2[k], t[k] = other[better], d2_other[better], t_other[better]
             done[near] = True
-        # 3. The others look at the 3 x 3 block round them, then the 7 x 7 one: settled where nothing outside
-        # the block can be nearer. 4. Points still farther from any road go to the KD-tree.
+        # 3. The others look at the 3 x 3 block round them: settled where nothing outside it can be nearer.
+        # 4. Points still farther from any road go to the KD-tree.
         rest = np.flatnonzero(~done)
-        for r in (1, 3):
+        for r in (1,):
             if not len(rest):
                 break
             x, y = px[rest], py[rest]
@@ -1644,11 +1660,22 @@ class _SnapGrid:
             self._tree = (cKDTree(mid), owner, half)
         tree, owner, half = self._tree
         pts = np.column_stack([px, py])
-        d1, _ = tree.query(pts, k=1)
-        balls = tree.query_ball_point(pts, d1 + half + 1e-6, return_sorted=False)
-        count = np.fromiter((len(b) for b in balls), dtype=np.int64, count=len(balls))
-        pieces = np.fromiter(itertools.chain.from_iterable(balls), dtype=np.int64, count=int(count.sum()))
-        return self._closest(px, py, count, owner[pieces])
+        k = min(_KD_CANDIDATES, tree.n)
+        dist, idx = tree.query(pts, k=k)
+        dist, idx = dist.reshape(len(pts), k), idx.reshape(len(pts), k)
+        # The k nearest pieces hold every candidate when the k-th is beyond d1 + s / 2 (or all were taken).
+        reach = dist[:, 0] + half + 1e-6
+        proven = (dist[:, -1] > reach) | (k == tree.n)
+        out = self._closest(px, py, np.full(len(pts), k), owner[idx.ravel()])
+        rest = np.flatnonzero(~proven)
+        if len(rest):
+            balls = tree.query_ball_point(pts[rest], reach[rest], return_sorted=False)
+            count = np.fromiter((len(b) for b in balls), dtype=np.int64, count=len(balls))
+            pieces = np.fromiter(itertools.chain.from_iterable(balls), dtype=np.int64, count=int(count.sum()))
+            more = self._closest(px[rest], py[rest], count, owner[pieces])
+            for target, value in zip(out, more, strict=True):
+                target[rest] = value
+        return out
 
 
 def _near_any(xy: np.ndarray, centres: np.ndarray, radius: float) -> np.ndarray:
@@ -1668,6 +1695,24 @@ def _near_any(xy: np.ndarray, centres: np.ndarray, radius: float) -> np.ndarray:
     fx, fy = np.floor((xy[:, 0] - lo[0]) / radius), np.floor((xy[:, 1] - lo[1]) / radius)
     inside = np.flatnonzero((fx >= 0) & (fx < dims[0]) & (fy >= 0) & (fy < dims[1]))
     return inside[mark[fy[inside].astype(np.int64), fx[inside].astype(np.int64)]]
+
+
+def _auto_cell(seg: np.ndarray, lo: np.ndarray, extent: np.ndarray) -> float:
+    """Snapping cell size for segments ``seg`` (k, 4): :data:`SNAP_PER_BLOCK` of them per 2 x 2 block.
+
+    The area with roads is counted in cells of 500 m (coarser for a huge extent), the segments' midpoints
+    marking the cells they are in.
+    """
+    coarse = max(500.0, math.sqrt(float(extent[0] * extent[1]) / MAX_SNAP_CELLS))
+    nx, ny = (int(e // coarse) + 1 for e in extent)
+    mid = (seg[:, :2] + seg[:, 2:]) / 2.0 - lo
+    marked = np.zeros(nx * ny, dtype=bool)
+    ix = np.clip(np.floor(mid[:, 0] / coarse), 0, nx - 1).astype(np.int64)
+    iy = np.clip(np.floor(mid[:, 1] / coarse), 0, ny - 1).astype(np.int64)
+    marked[iy * nx + ix] = True
+    area = float(marked.sum()) * coarse * coarse
+    cell = math.sqrt(SNAP_PER_BLOCK / 4.0 * area / max(len(seg), 1))
+    return min(max(cell, SNAP_CELL_RANGE_M[0]), SNAP_CELL_RANGE_M[1])
 
 
 def _pieces(length: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

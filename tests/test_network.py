@@ -310,11 +310,15 @@ def brute_force_snap(seg, pts):
     return np.hypot(*(ap - t[..., None] * ab).transpose(2, 0, 1)).min(axis=1)
 
 
-@pytest.mark.parametrize("cell_m, max_cells", [(100.0, 1 << 22), (37.0, 1 << 22), (100.0, 64)])
-def test_snapping_grid_is_exact(monkeypatch, cell_m, max_cells):
+@pytest.mark.parametrize(
+    "cell_m, max_cells, kd", [(None, 1 << 22, 16), (37.0, 1 << 22, 16), (100.0, 64, 16), (None, 1 << 22, 1)]
+)
+def test_snapping_grid_is_exact(monkeypatch, cell_m, max_cells, kd):
     """Points near and far, inside and outside the network's extent, against every segment."""
     monkeypatch.setattr(network, "SNAP_CELL_M", cell_m)
+    monkeypatch.setattr(network, "_KD_CANDIDATES", kd)  # 1: every far point takes the ball query
     monkeypatch.setattr(network, "MAX_SNAP_CELLS", max_cells)  # 64: coarse cells for a wide extract
+    # None: sized to the network (here between the range's ends; 37 m splits the long roads in many cells)
     rng = np.random.default_rng(42)
     # a road net of long straight roads (many cells each), short wiggly pieces and a lone far-off road
     long_ = rng.uniform(0, 20_000, (30, 4))
