@@ -1552,21 +1552,17 @@ class _SnapGrid:
         # 3. The others look at the 3 x 3 block round them: settled where nothing outside it can be nearer.
         # 4. Points still farther from any road go to the KD-tree.
         rest = np.flatnonzero(~done)
-        for r in (1,):
-            if not len(rest):
-                break
+        if len(rest):
             x, y = px[rest], py[rest]
-            cx = np.clip(np.floor(x / c), r, max(nx - 1 - r, r)).astype(np.int64)
-            cy = np.clip(np.floor(y / c), r, max(ny - 1 - r, r)).astype(np.int64)
+            cx = np.clip(np.floor(x / c), 1, max(nx - 2, 1)).astype(np.int64)
+            cy = np.clip(np.floor(y / c), 1, max(ny - 2, 1)).astype(np.int64)
             margin = np.minimum.reduce([
-                np.where(cx - r <= 0, inf, x - (cx - r) * c),
-                np.where(cx + r >= nx - 1, inf, (cx + r + 1) * c - x),
-                np.where(cy - r <= 0, inf, y - (cy - r) * c),
-                np.where(cy + r >= ny - 1, inf, (cy + r + 1) * c - y),
+                np.where(cx - 1 <= 0, inf, x - (cx - 1) * c),
+                np.where(cx + 1 >= nx - 1, inf, (cx + 2) * c - x),
+                np.where(cy - 1 <= 0, inf, y - (cy - 1) * c),
+                np.where(cy + 1 >= ny - 1, inf, (cy + 2) * c - y),
             ])  # fmt: skip
-            span = np.arange(-r, r + 1)
-            bx, by = cx[:, None] + np.tile(span, 2 * r + 1), cy[:, None] + np.repeat(span, 2 * r + 1)
-            block, d2_block, t_block = self._cell_pairs(x, y, bx, by)
+            block, d2_block, t_block = self._cell_pairs(x, y, cx[:, None] + _DX, cy[:, None] + _DY)
             ok = (block >= 0) & (np.sqrt(d2_block) <= margin - 1e-6)
             k = rest[ok]
             seg[k], d2[k], t[k] = block[ok], d2_block[ok], t_block[ok]
