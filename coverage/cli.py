@@ -8,11 +8,12 @@ read by :func:`project_from_args` / :func:`settings_from_args`, so every command
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
 import warnings
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from .model import MODES, InputError, KatveError, Problem, Project, Settings
@@ -125,6 +126,14 @@ def output_language(args: argparse.Namespace, settings: Settings, languages: Col
 def print_json(obj: object) -> None:
     """Print ``obj`` as the indented JSON of a ``--json`` answer (UTF-8 text, NaN refused)."""
     print(json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=1))
+
+
+@contextlib.contextmanager
+def recorded_warnings() -> Iterator[list[warnings.WarningMessage]]:
+    """Record every warning raised inside (whatever the filters say) for :func:`print_caught_warnings`."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
 
 
 def print_caught_warnings(caught: Sequence[warnings.WarningMessage]) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import warnings
 from typing import Any
 
 from . import analysis
@@ -27,6 +26,7 @@ from .cli import (
     output_language,
     print_caught_warnings,
     print_json,
+    recorded_warnings,
     project_from_args,
     settings_from_args,
     text_table,
@@ -101,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
     project = project_from_args(args)
     settings = settings_from_args(args, project)
     at = at_from_args(args)
-    with warnings.catch_warnings(record=True) as caught:  # printed below, one line each, no source lines
+    with recorded_warnings() as caught:  # printed below, one line each, no source lines
         result = analysis.analyze(project, settings, at=at, include_planned=args.include_planned)
     for problem in result.warnings:
         print(f"{problem} (warning)", file=sys.stderr)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from typing import Any
 
 from . import planning
@@ -32,6 +31,7 @@ from .cli import (
     positive_number,
     print_caught_warnings,
     print_json,
+    recorded_warnings,
     project_from_args,
     settings_from_args,
     text_table,
@@ -175,7 +175,7 @@ def _run(args: argparse.Namespace) -> int:
         for problem in read.warnings:
             print(f"{problem} (warning)", file=sys.stderr)
         candidates = read.data
-    with warnings.catch_warnings(record=True) as caught:
+    with recorded_warnings() as caught:
         result = planning.plan(
             project,
             settings,
