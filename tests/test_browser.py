@@ -24,6 +24,11 @@ from coverage.model import Settings
 
 pytestmark = pytest.mark.e2e
 
+with contextlib.suppress(ImportError):  # without playwright the tests skip themselves
+    from playwright.sync_api import expect as _expect
+
+    _expect.set_options(timeout=20_000)  # expect() waits up to 20 s, not 5: a loaded 2-core machine is slow
+
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
