@@ -7,16 +7,19 @@ coordinates in metres:
 * :meth:`TravelModel.nearest` - for each origin the nearest destination, its minutes and distances;
 * :meth:`TravelModel.within` - all (origin, destination) pairs within a time limit, sparse.
 
-Models may also offer two optional methods, used by :mod:`coverage.analysis` when present:
+Models may also offer these optional methods, used by :mod:`coverage.analysis` when present:
 
 * ``reach_polygons(points, max_minutes)`` - one polygon per point: the area reached within the limit
   (blind-spot polygons, reach maps);
 * ``pair_distance_km(origins, destinations)`` - element-wise travel km between paired points (overlaps);
 * ``reach_matrix(origins, destinations, max_minutes)`` - the pairs of ``within`` as a sparse 0/1 matrix
-  (a faster path for coverage counts).
+  (a faster path for coverage counts);
+* ``reach_bits(origins, destinations, max_minutes, bits)`` - per origin the bitwise OR of an integer per
+  destination over the destinations within the limit (the weekday x daypart matrix in one pass).
 
 The default :class:`StraightLine` model is straight-line distance x circuity at a mode speed. It never loops
-over pairs in Python: nearest and within-limit queries use a KD-tree.
+over pairs in Python: nearest and within-limit queries use a KD-tree, on all cores for large inputs
+(:mod:`coverage.parallel`).
 
 Examples
 --------
@@ -28,7 +31,9 @@ array([[3.]])
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -36,6 +41,7 @@ import shapely
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.spatial import cKDTree
 
+from . import parallel
 from .model import KatveError, Settings
 
 
@@ -128,7 +134,7 @@ class StraightLine:
         if len(d) == 0:
             nan = np.full(n, np.nan)
             return Nearest(np.full(n, -1, dtype=np.int64), nan, nan.copy(), nan.copy())
-        dist, idx = cKDTree(d).query(o, k=1, workers=-1) if n else (np.empty(0), np.empty(0, dtype=np.int64))
+        dist, idx = cKDTree(d).query(o, k=1, workers=parallel.workers()) if n else (np.empty(0), np.empty(0, dtype=np.int64))
         straight_km = np.asarray(dist, dtype=float) / 1000.0
         return Nearest(
             index=np.asarray(idx, dtype=np.int64),
@@ -138,17 +144,34 @@ class StraightLine:
         )
 
     def _pairs(
-        self, o: np.ndarray, d: np.ndarray, max_minutes: float
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Unsorted ``(rows, cols, metres)`` of all pairs within ``max_minutes`` (dual KD-tree search)."""
+        self, o: np.ndarray, d: np.ndarray, max_minutes: float, reduce: Callable[..., Any] | None = None
+    ) -> Any:
+        """All pairs within ``max_minutes`` as unsorted ``(rows, cols, metres)`` (dual KD-tree search).
+
+        The larger point set is split into compact chunks searched in parallel threads (the KD-tree search
+        releases the GIL). With ``reduce``, each chunk's ``reduce(rows, cols, metres)`` is computed in its
+        thread and the list of those results is returned instead.
+        """
         radius = self.straight_radius_m(max_minutes) * (1 + 1e-12)  # inclusive despite float rounding
         # The smaller set as the outer tree is faster. output_type="ndarray" keeps exact zero distances
         # (co-located points), which the dok/dict outputs would drop.
-        if len(o) >= len(d):
-            found = _tree(d).sparse_distance_matrix(_tree(o), radius, output_type="ndarray")
-            return found["j"], found["i"], found["v"]
-        found = _tree(o).sparse_distance_matrix(_tree(d), radius, output_type="ndarray")
-        return found["i"], found["j"], found["v"]
+        swap = len(o) < len(d)
+        small, big = (o, d) if swap else (d, o)
+        outer = _tree(small)
+
+        def chunk(idx: np.ndarray | None) -> Any:
+            found = outer.sparse_distance_matrix(_tree(big if idx is None else big[idx]), radius,
+                                                 output_type="ndarray")
+            j = found["j"] if idx is None else idx[found["j"]]
+            rows, cols = (found["i"], j) if swap else (j, found["i"])
+            return (rows, cols, found["v"]) if reduce is None else reduce(rows, cols, found["v"])
+
+        results = parallel.run([partial(chunk, idx) for idx in parallel.spatial_chunks(big)])
+        if reduce is not None:
+            return results
+        if len(results) == 1:
+            return results[0]
+        return tuple(np.concatenate(arrays) for arrays in zip(*results, strict=True))
 
     def within(self, origins: np.ndarray, destinations: np.ndarray, max_minutes: float) -> Pairs:
         """All pairs within ``max_minutes`` via a dual KD-tree sparse distance query.
@@ -179,6 +202,32 @@ class StraightLine:
             return coo_matrix(shape, dtype=np.int32)
         rows, cols, _dist = self._pairs(o, d, max_minutes)
         return coo_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=shape)
+
+    def reach_bits(
+        self, origins: np.ndarray, destinations: np.ndarray, max_minutes: float, bits: np.ndarray
+    ) -> np.ndarray:
+        """Per origin, the bitwise OR of ``bits`` over the destinations within ``max_minutes``.
+
+        ``bits`` holds one integer per destination (e.g. the weekday x daypart cells a place is open in,
+        one bit each); the answer is int64, 0 where no destination is within reach. The same pairs as
+        :meth:`within`, reduced in the search threads without building a matrix.
+        """
+        o, d = as_xy(origins), as_xy(destinations)
+        bits = np.asarray(bits, dtype=np.int64)
+        if bits.shape != (len(d),):
+            raise KatveError(f"reach_bits needs one value per destination, got {bits.shape} for {len(d)}")
+        out = np.zeros(len(o), dtype=np.int64)
+        if not len(o) or not len(d) or not max_minutes >= 0:
+            return out
+
+        def combine(rows: np.ndarray, cols: np.ndarray, _metres: np.ndarray) -> np.ndarray:
+            part = np.zeros(len(o), dtype=np.int64)
+            np.bitwise_or.at(part, rows, bits[cols])
+            return part
+
+        for part in self._pairs(o, d, max_minutes, reduce=combine):
+            out |= part
+        return out
 
     def pair_distance_km(self, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
         """Travel km between ``origins[i]`` and ``destinations[i]`` (element-wise, same length)."""
