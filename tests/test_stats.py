@@ -15,9 +15,11 @@ on 1.9.2025, split by home village). Every expected figure below is worked out b
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
+import string
 import uuid
 import subprocess
 import sys
@@ -27,7 +29,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coverage import importers, stats, store
+from coverage import cli_stats, importers, stats, store
 from coverage.cli import main
 from coverage.datasets import load_dataset
 from coverage.model import InputError, KatveError
@@ -339,22 +341,96 @@ def test_cli_json(capsys):
     assert f"{VISITS}:6: home_area: 'Atlantis' matches no area" in err
 
 
-def test_cli_text_and_period(capsys):
-    code = main(["stats", "--visits", str(VISITS), "--from", "1.10.2025", "--to", "2025-10-31"])
+def test_cli_text_in_finnish_by_default(capsys):
+    code = main(["stats", "--visits", str(VISITS), "--outreach", str(OUTREACH), "--today", "2025-10-01"])
+    out, _err = capsys.readouterr()
+    assert code == 0
+    assert out.startswith("Käynnit 1.9.2025 – 16.10.2025 (Vihti): 6 kertaa 3 paikassa, 44 käyntiä "
+                          "(aikuiset 18, lapset 26)\n")
+    # 7 / 41 first-timers and 3 / 36 multicultural, with a decimal comma and a space before %
+    assert "ensikertalaiset: 7 (17,1\u00a0% kävijöistä" in out and "monikulttuuriset: 3 (8,3\u00a0%)" in out
+    assert "kerralla keskimäärin 7,3 kävijää, joista lapsia 4,3" in out
+    header = next(line for line in out.splitlines() if line.startswith("  id   paikka"))
+    assert header.split() == ["id", "paikka", "kertoja", "aikuisia", "lapsia", "käyntejä", "ensikertalaisia",
+                              "kävijöitä", "/", "kerta"]
+    assert "\nTavoittavuus kotialueittain" in out and "ei tunnistettu alueeksi: Atlantis (1)" in out
+    assert "\nJalkautuminen 11.8.2025 – 20.12.2025\n" in out
+    assert "Annantien perhetupa: 2 × neuvolan terveydenhoitaja, perheneuvoja" in out
+    assert "sessions" not in out and "Visits" not in out and "17.1" not in out
+
+
+def test_cli_text_and_period_in_english(capsys):
+    code = main(["stats", "--visits", str(VISITS), "--from", "1.10.2025", "--to", "2025-10-31",
+                 "--lang", "en"])
     out, _err = capsys.readouterr()
     assert code == 0
     assert "2 sessions at 2 places, 6 visits (3 adults, 3 children)" in out
+    assert "  first-timers: 1 (16.7% of the visitors where recorded); multicultural: 0 (0.0%)" in out
+    assert "  per session: 3.0 visitors, 1.5 children" in out  # rows 6 and 7: 6 visitors, 3 children
+    assert "\nPer place\n" in out and "Visits per month (adults + children)" in out
     assert "Outreach 2025-10-01 – 2025-10-31" in out
+
+
+def test_cli_text_in_swedish_and_the_projects_language(capsys, tmp_path):
+    args = ["--visits", str(VISITS), "--outreach", str(OUTREACH), "--today", "2025-10-01"]
+    assert main(["stats", *args, "--lang", "sv"]) == 0
+    sv = capsys.readouterr().out
+    assert sv.startswith("Besök 1.9.2025 – 16.10.2025 (Vihti): 6 träffar på 3 platser, 44 besök "
+                         "(vuxna 18, barn 26)\n")
+    assert "förstagångsbesökare: 7 (17,1\u00a0% av besökarna" in sv and "mångkulturella: 3 (8,3\u00a0%)" in sv
+    assert "\nUppsökande verksamhet 11.8.2025 – 20.12.2025\n" in sv and "inte igenkända som område" in sv
+    project = load_dataset("vihti")
+    project.settings = dataclasses.replace(project.settings, language="sv")
+    store.save(project, tmp_path / "sv.gpkg")
+    assert main(["stats", "--project", str(tmp_path / "sv.gpkg"), *args]) == 0
+    assert capsys.readouterr().out == sv  # the project's language without --lang
+    assert main(["stats", "--project", str(tmp_path / "sv.gpkg"), *args, "--lang", "fi"]) == 0
+    assert capsys.readouterr().out.startswith("Käynnit ")  # --lang overrides it
+
+
+def test_cli_json_is_the_same_in_every_language(capsys):
+    args = ["stats", "--visits", str(VISITS), "--outreach", str(OUTREACH), "--today", "2025-10-01", "--json"]
+    outputs = []
+    for lang in ([], ["--lang", "sv"], ["--lang", "en"]):
+        assert main([*args, *lang]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert json.loads(outputs[0])["totals"]["first_timer_share"] == pytest.approx(7 / 41)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_text_has_every_key_in_every_language_with_the_same_fields():
+    assert set(cli_stats._TEXT) == {"fi", "sv", "en"}
+    keys = set(cli_stats._TEXT["fi"])
+    for lang, texts in cli_stats._TEXT.items():
+        assert set(texts) == keys, lang
+        for key, text in texts.items():
+            en = cli_stats._TEXT["en"][key]
+            if isinstance(text, tuple):  # table headers: one per column
+                assert len(text) == len(en) and all(text), (lang, key)
+            else:
+                assert text.strip() and _fields(text) == _fields(en), (lang, key)
 
 
 def test_cli_no_visits(capsys, tmp_path):
     store.save(_bare("kaksineuvoinen"), tmp_path / "k.gpkg")
     assert main(["stats", "--project", str(tmp_path / "k.gpkg"), "--today", "2025-10-01"]) == 0
     out, _err = capsys.readouterr()
-    assert out.startswith("No visits recorded (Kaksineuvoinen (Kauhava + Evijärvi))")
+    assert out.startswith("Ei kirjattuja käyntejä (Kaksineuvoinen (Kauhava + Evijärvi)): kirjaa ne "
+                          "sovelluksessa (Tilastot)")
+    assert "\n  ei suunniteltuja jalkautumisia\n" in out
+    assert "ei jalkautumisia: Perhekeskus Kaislan kohtaamispaikka" in out
+    assert main(["stats", "--project", str(tmp_path / "k.gpkg"), "--from", "2025-09-01", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("No visits recorded in 2025-09-01 – … (Kaksineuvoinen")
+    t = stats.visit_totals(load_dataset("kaksineuvoinen").visits)
+    assert t["visitors"] >= 1000
     assert main(["stats", "--dataset", "kaksineuvoinen", "--today", "2026-10-01"]) == 0
-    assert capsys.readouterr().out.startswith("Visits 2026-")  # the embedded example visits
-    assert "no outreach: Perhekeskus Kaislan kohtaamispaikka" in out
+    fi = capsys.readouterr().out  # the embedded example visits
+    assert fi.startswith(f"Käynnit {t['first_date'].day}.{t['first_date'].month}.{t['first_date'].year} – ")
+    assert f"{t['visitors']:,} käyntiä (".replace(",", "\u00a0") in fi  # a space between thousands
 
 
 def test_cli_bad_input(capsys):
