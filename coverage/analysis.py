@@ -214,7 +214,7 @@ def counted_places(
     when = _resolve_at(at)
     if when is not None and mask.any():
         sub = places.loc[mask]
-        codes, uniques = pd.factorize(_hours_column(sub), use_na_sentinel=False)
+        codes, uniques = _hours_column(sub)
         _check_hours(sub, codes, uniques)
         open_unique = np.array([schedule.is_open(u, when) for u in uniques], dtype=bool)
         mask[np.flatnonzero(mask)] = open_unique[codes]
@@ -753,13 +753,25 @@ def _status_mask(places: pd.DataFrame, include_planned: bool) -> np.ndarray:
     if "status" not in places:
         raise AnalysisError("places: column 'status' is missing")
     statuses = SCENARIO_STATUSES if include_planned else COUNTED_STATUSES
-    return np.array([_text(v).lower() in statuses for v in places["status"].to_numpy(object)], dtype=bool)
+    codes, uniques = _distinct_texts(places["status"])
+    return np.array([u.lower() in statuses for u in uniques], dtype=bool)[codes]
 
 
-def _hours_column(places: pd.DataFrame) -> np.ndarray:
+def _hours_column(places: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``codes, uniques``: each place's opening_hours as an index into the distinct stripped texts."""
     if "opening_hours" not in places:
         raise AnalysisError("places: column 'opening_hours' is missing")
-    return np.array([_text(v) for v in places["opening_hours"].to_numpy(object)], dtype=object)
+    return _distinct_texts(places["opening_hours"])
+
+
+def _distinct_texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize a column by :func:`_text` (stripped, missing = ``""``): ``codes`` per row, ``uniques``.
+
+    Only the distinct raw values are converted in Python, so long columns of few values are cheap.
+    """
+    raw_codes, raw = pd.factorize(column.to_numpy(object), use_na_sentinel=False)
+    codes, uniques = pd.factorize(np.array([_text(v) for v in raw], dtype=object), use_na_sentinel=False)
+    return np.asarray(codes, dtype=np.int64)[raw_codes], np.asarray(uniques, dtype=object)
 
 
 def _text(value: Any) -> str:
@@ -904,7 +916,7 @@ def _hours_table(places: pd.DataFrame, monday: dt.date) -> tuple[np.ndarray, np.
     grouped by distinct value) and ``lengths`` (intervals per distinct value). Each distinct value is
     parsed and expanded once per week (cached across calls).
     """
-    codes, uniques = pd.factorize(_hours_column(places), use_na_sentinel=False)
+    codes, uniques = _hours_column(places)
     _check_hours(places, codes, uniques)
     per_unique = [_week_intervals(str(u), monday) for u in uniques]
     lengths = np.fromiter((len(iv) for iv in per_unique), dtype=np.int64, count=len(per_unique))
