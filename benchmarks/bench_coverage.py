@@ -19,15 +19,18 @@ the baselines' 64-gon buffers miss the thin rim between polygon and true circle,
 Every round starts as after loading a project (validation has parsed each opening_hours value; no week
 has been expanded yet). Rounds interleave Katve and the baselines; each stage's best round is reported,
 in wall-clock seconds, plus the CPU time of the best round (more robust when other processes load the
-machine; Katve's nearest-place query uses all cores, so its CPU time exceeds its wall time when idle).
+machine). Katve runs its KD-tree searches, GEOS unions and coordinate reads on all cores
+(:mod:`coverage.parallel`), so its CPU time exceeds its wall time; the geopandas baselines run on one core.
+``--threads 1`` (``KATVE_THREADS=1``) shows Katve on one core.
 
-Run: ``.venv/bin/python benchmarks/bench_coverage.py [--points N] [--places M] [--repeat R]``
+Run: ``.venv/bin/python benchmarks/bench_coverage.py [--points N] [--places M] [--repeat R] [--threads T]``
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,7 +42,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coverage import analysis, schedule, validation  # noqa: E402
+from coverage import analysis, parallel, schedule, validation  # noqa: E402
 from coverage.model import CRS, Project, Settings  # noqa: E402
 
 WIDTH_M, HEIGHT_M = 300_000.0, 1_000_000.0  # 300,000 km2
@@ -203,14 +206,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; each stage's best round is reported")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--threads", type=int, help="threads for Katve (default: all cores; 1 = one core)")
     args = parser.parse_args()
+    if args.threads:
+        os.environ[parallel.ENV_VAR] = str(args.threads)
 
     project = synthetic_project(args.points, args.places, args.seed)
     n_existing = int((project.places["status"] == "existing").sum())
     print(f"case: {args.points:,} demand points, {args.places:,} places ({n_existing} existing, "
           f"{project.places['opening_hours'].nunique()} distinct opening hours), "
           f"{WIDTH_M * HEIGHT_M / 1e6:,.0f} km2, car {project.settings.threshold_minutes:g} min "
-          f"(reach {project.settings.reach_km:.2f} km straight), week of {WEEK}")
+          f"(reach {project.settings.reach_km:.2f} km straight), week of {WEEK}; Katve on "
+          f"{parallel.workers()} thread(s)")
 
     # Rounds interleave the contenders so that load from other processes hits them alike. Every run
     # starts as after loading the project: opening hours parsed by validation, no week expanded yet.
