@@ -55,7 +55,7 @@ from scipy.sparse.csgraph import connected_components
 
 from . import parallel, schedule
 from .model import CRS, KatveError, Problem, Project, Settings
-from .travel import StraightLine, TravelModel, as_xy, model_from_settings
+from .travel import StraightLine, TravelModel, as_xy, model_from_settings, or_by_row
 
 COUNTED_STATUSES = ("existing",)
 """Statuses that count by default."""
@@ -723,8 +723,8 @@ def _xy(gdf: gpd.GeoDataFrame, layer: str) -> np.ndarray:
     if not len(geom):
         return np.empty((0, 2))
     # fast path: get_x / get_y are NaN for anything but a non-empty point (two threads: GEOS releases the GIL)
-    x, y = parallel.run([partial(shapely.get_x, geom), partial(shapely.get_y, geom)]) if len(geom) > 20_000 \
-        else (shapely.get_x(geom), shapely.get_y(geom))
+    x, y = parallel.run([partial(shapely.get_x, geom), partial(shapely.get_y, geom)]) \
+        if len(geom) >= parallel.MIN_POINTS else (shapely.get_x(geom), shapely.get_y(geom))
     if not (np.isnan(x).any() or np.isnan(y).any()):
         return np.column_stack([x, y])
     bad = shapely.is_missing(geom) | shapely.is_empty(geom)
@@ -844,9 +844,7 @@ def _reach_bits(
     if hasattr(model, "reach_bits"):
         return model.reach_bits(demand, sites, _limit_minutes(settings), bits)
     reach = _reach_matrix(model, demand, sites, settings).tocoo()
-    out = np.zeros(len(demand), dtype=np.int64)
-    np.bitwise_or.at(out, reach.row, np.asarray(bits, dtype=np.int64)[reach.col])
-    return out
+    return or_by_row(len(demand), reach.row, reach.col, bits)
 
 
 def _cell_bits(cells: np.ndarray) -> np.ndarray:

@@ -35,13 +35,15 @@ T = TypeVar("T")
 
 ENV_VAR = "KATVE_THREADS"
 MAX_WORKERS = 8
+MIN_POINTS = 20_000
+"""Fewer points than this per thread: splitting point-wise work costs more than it saves."""
 
 _inside = threading.local()
 _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
 _pool_lock = threading.Lock()
 
-__all__ = ["ENV_VAR", "run", "spatial_chunks", "workers"]
+__all__ = ["ENV_VAR", "MAX_WORKERS", "MIN_POINTS", "run", "spatial_chunks", "workers"]
 
 
 def workers() -> int:
@@ -105,7 +107,7 @@ def run(tasks: Sequence[Callable[[], T]]) -> list[T]:
     return [first, *(f.result() for f in futures)]
 
 
-def spatial_chunks(xy: np.ndarray, *, min_points: int = 20_000, parts: int | None = None) -> list[Any]:
+def spatial_chunks(xy: np.ndarray, *, min_points: int = MIN_POINTS, parts: int | None = None) -> list[Any]:
     """Split ``(n, 2)`` points into compact groups for parallel work; return index arrays (or ``[None]``).
 
     Points are split at the median of their wider coordinate (x or y), recursively, into up to ``parts``

@@ -134,7 +134,10 @@ class StraightLine:
         if len(d) == 0:
             nan = np.full(n, np.nan)
             return Nearest(np.full(n, -1, dtype=np.int64), nan, nan.copy(), nan.copy())
-        dist, idx = cKDTree(d).query(o, k=1, workers=parallel.workers()) if n else (np.empty(0), np.empty(0, dtype=np.int64))
+        if n:
+            dist, idx = cKDTree(d).query(o, k=1, workers=parallel.workers())
+        else:
+            dist, idx = np.empty(0), np.empty(0, dtype=np.int64)
         straight_km = np.asarray(dist, dtype=float) / 1000.0
         return Nearest(
             index=np.asarray(idx, dtype=np.int64),
@@ -221,9 +224,7 @@ class StraightLine:
             return out
 
         def combine(rows: np.ndarray, cols: np.ndarray, _metres: np.ndarray) -> np.ndarray:
-            part = np.zeros(len(o), dtype=np.int64)
-            np.bitwise_or.at(part, rows, bits[cols])
-            return part
+            return or_by_row(len(o), rows, cols, bits)
 
         for part in self._pairs(o, d, max_minutes, reduce=combine):
             out |= part
@@ -253,6 +254,13 @@ class StraightLine:
         ring = np.column_stack([np.cos(angle), np.sin(angle)])
         ring[-1] = ring[0]  # closed exactly
         return shapely.polygons(xy[:, None, :] + self.straight_radius_m(max_minutes) * ring[None, :, :])
+
+
+def or_by_row(n_rows: int, rows: np.ndarray, cols: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """``(n_rows,)`` int64: per row, the bitwise OR of ``bits[col]`` over its ``(row, col)`` pairs."""
+    out = np.zeros(n_rows, dtype=np.int64)
+    np.bitwise_or.at(out, rows, np.asarray(bits, dtype=np.int64)[cols])
+    return out
 
 
 def _tree(xy: np.ndarray) -> cKDTree:

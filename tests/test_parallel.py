@@ -232,10 +232,12 @@ def test_week_expansion_in_wall_clock_minutes_across_dst(monday, hours):
 
 
 def test_analysis_results_do_not_change_the_project():
-    places = gpd.GeoDataFrame({"id": ["p"], "name": ["P"], "status": ["existing"], "opening_hours": ["Mo 10:00-12:00"]},
+    places = gpd.GeoDataFrame({"id": ["p"], "name": ["P"], "status": ["existing"],
+                               "opening_hours": ["Mo 10:00-12:00"]},
                               geometry=gpd.points_from_xy([0], [0]), crs=CRS)
     areas = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["A", "B"], "population": [10, 20],
-                              "children_0_6": [1.0, 2.0]}, geometry=gpd.points_from_xy([100, 90_000], [0, 0]), crs=CRS)
+                              "children_0_6": [1.0, 2.0]},
+                             geometry=gpd.points_from_xy([100, 90_000], [0, 0]), crs=CRS)
     project = Project(places=places, areas=areas, settings=Settings(mode="car", threshold_minutes=10))
     before = project.areas.copy(), project.places.copy()
     r = analysis.analyze(project)
@@ -254,8 +256,9 @@ def test_weekday_matrix_of_a_large_project_equals_brute_force(two_threads):
     place_xy = _scattered(150, 13)
     days = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
     hours = [f"{days[i % 7]} {8 + i % 10:02d}:00-{10 + i % 10:02d}:30" for i in range(len(place_xy))]
-    places = gpd.GeoDataFrame({"id": [f"p{i}" for i in range(len(place_xy))], "name": "P", "status": "existing",
-                               "opening_hours": hours}, geometry=gpd.points_from_xy(*place_xy.T), crs=CRS)
+    places = gpd.GeoDataFrame({"id": [f"p{i}" for i in range(len(place_xy))], "name": "P",
+                               "status": "existing", "opening_hours": hours},
+                              geometry=gpd.points_from_xy(*place_xy.T), crs=CRS)
     areas = gpd.GeoDataFrame({"id": [f"a{i}" for i in range(len(xy))], "name": "A", "population": 10,
                               "children_0_6": kids}, geometry=gpd.points_from_xy(*xy.T), crs=CRS)
     settings = Settings(mode="car", threshold_minutes=10, speeds_kmh={"car": 60.0}, circuity=1.5)
