@@ -8,8 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import common
-from coverage.i18n import t
+from app_pages.common import frame, state
+from coverage.core.i18n import t
 
 HERE = Path(__file__).resolve().parent
 
@@ -25,7 +25,7 @@ PAGES = [  # (module file, title key, icon); optional pages appear when their mo
 ]
 
 st.set_page_config(page_title="Katve", page_icon=":material/family_restroom:", layout="wide")
-common.init_session()
+state.init_session()
 pages = [
     st.Page(
         f"app_pages/{module}.py", title=t(title), icon=icon, url_path=module, default=(module == "kartta")
@@ -34,5 +34,5 @@ pages = [
     if (HERE / "app_pages" / f"{module}.py").is_file()
 ]
 page = st.navigation(pages)
-common.sidebar()
+frame.sidebar()
 page.run()

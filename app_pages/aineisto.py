@@ -20,10 +20,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
-from coverage import analysis, fetch, i18n, importers, network, sources
-from coverage.i18n import t
-from coverage.model import CRS, KatveError, Project
+from app_pages.common import cache, messages, saving, state
+from coverage.analysis import reach
+from coverage.core import errors, i18n
+from coverage.core.errors import KatveError
+from coverage.core.i18n import t
+from coverage.core.model import CRS, Project
+from coverage.io import files as io_files
+from coverage.io.official import base, fetch, osm, sources
+from coverage.travel import osm_graph, road
 
 STAGED = "aineisto_staged"  # {kind: {"result": ImportResult, "file": str}}
 UPLOADS = "aineisto_files"
@@ -52,7 +57,7 @@ def _boundary_for_reading():
     """The boundary used to filter and check what is read: a staged one, else the project's."""
     if "boundary" in staged():
         return staged()["boundary"]["result"].data
-    boundary = common.current_project().boundary
+    boundary = state.current_project().boundary
     return boundary if len(boundary) else None
 
 
@@ -66,7 +71,7 @@ def _errors(exc: KatveError, *, shown: str | None = None, real: str | None = Non
     lines = [str(p) for p in problems] if problems else [str(exc)]
     if shown and real:
         lines = [line.replace(real, shown) for line in lines]
-    return "\n".join(f"- {common._md(line)}" for line in lines[:25])
+    return "\n".join(f"- {messages._md(line)}" for line in lines[:25])
 
 
 # --- actions (widget callbacks) ----------------------------------------------------------------------------
@@ -76,7 +81,7 @@ def do_fetch() -> None:
     code = str(ss.get(FETCH_CODE, "")).strip()
     what = list(ss.get(FETCH_WHAT) or [])
     if not what:
-        common.flash("warning", t("aineisto.fetch.nothing"))
+        state.flash("warning", t("aineisto.fetch.nothing"))
         return
     bar = st.progress(0.0, text=t("aineisto.fetch.progress", what="…"))
 
@@ -84,7 +89,7 @@ def do_fetch() -> None:
         share = min(received / total, 1.0) if total else 0.0
         bar.progress(share, text=t("aineisto.fetch.progress", what=label))
 
-    folder = common.projects_dir() / "downloads"
+    folder = state.projects_dir() / "downloads"
     try:
         files = fetch.fetch(
             code, what=what, out_dir=folder, base_url=os.environ.get(BASE_URL_ENV) or None, progress=progress
@@ -93,28 +98,28 @@ def do_fetch() -> None:
         results = sources.read_fetched(
             {k: f.path for k, f in files.items()},
             municipality=fetch.municipality_code(code),
-            keywords=sources.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
+            keywords=osm.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
             errors=unusable,
         )
-    except fetch.FetchError as exc:
-        common.flash(
+    except errors.FetchError as exc:
+        state.flash(
             "error", t("aineisto.fetch.failed") + ". " + t("aineisto.fetch.offline") + "\n\n" + _errors(exc)
         )
         return
     except KatveError as exc:
-        common.flash("error", t("aineisto.fetch.failed") + "\n\n" + _errors(exc))
+        state.flash("error", t("aineisto.fetch.failed") + "\n\n" + _errors(exc))
         return
     finally:
         bar.empty()
     for kind, result in results.items():
         staged()[kind] = {"result": result, "file": files[kind].path.name}
     for kind, exc in unusable.items():
-        common.flash(
+        state.flash(
             "error",
-            t("aineisto.files.failed", name=common._md(files[kind].path.name)) + "\n\n" + _errors(exc),
+            t("aineisto.files.failed", name=messages._md(files[kind].path.name)) + "\n\n" + _errors(exc),
         )
     cached = sum(f.from_cache for f in files.values())
-    common.flash("success", t("aineisto.fetch.done", n=len(files), cached=cached))
+    state.flash("success", t("aineisto.fetch.done", n=len(files), cached=cached))
 
 
 def do_read_files() -> None:
@@ -128,18 +133,18 @@ def do_read_files() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "upload"
             try:
-                path = importers.write_upload(tmp, name, upload.getvalue())
+                path = io_files.write_upload(tmp, name, upload.getvalue())
                 kind = None if chosen == "auto" else chosen
                 kind = kind or sources.detect_source(path)
                 if kind is None:
-                    common.flash("error", t("aineisto.files.unknown", name=common._md(name)))
+                    state.flash("error", t("aineisto.files.unknown", name=messages._md(name)))
                     continue
                 options = _options(kind)
                 _kind, result = sources.read_source(path, kind=kind, **options)
             except KatveError as exc:
-                common.flash(
+                state.flash(
                     "error",
-                    t("aineisto.files.failed", name=common._md(name))
+                    t("aineisto.files.failed", name=messages._md(name))
                     + "\n\n"
                     + _errors(exc, shown=name, real=str(path)),
                 )
@@ -150,7 +155,7 @@ def do_read_files() -> None:
         staged()[kind] = {"result": result, "file": name}
         read += 1
     if read:
-        common.flash("success", t("aineisto.files.done", n=read))
+        state.flash("success", t("aineisto.files.done", n=read))
 
 
 def _options(kind: str) -> dict:
@@ -161,7 +166,7 @@ def _options(kind: str) -> dict:
     if kind == "ptv":
         return {
             "boundary": boundary,
-            "keywords": sources.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
+            "keywords": osm.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
         }
     if kind == "osm":
         return {"boundary": boundary}
@@ -175,9 +180,9 @@ def _renamed(result, real: str, shown: str):
 
 
 def _keep_pbf(name: str, data: bytes) -> Path:
-    folder = common.projects_dir() / "osm"
+    folder = state.projects_dir() / "osm"
     folder.mkdir(parents=True, exist_ok=True)
-    return importers.write_upload(folder, name, data)
+    return io_files.write_upload(folder, name, data)
 
 
 def drop(kind: str) -> None:
@@ -188,7 +193,7 @@ def add_to_project() -> None:
     items = staged()
     if not items:
         return
-    current = common.current_project()
+    current = state.current_project()
     updated = sources.merge_into_project(
         current,
         {k: v["result"] for k, v in items.items()},
@@ -196,17 +201,17 @@ def add_to_project() -> None:
         places_how=ss.get(PLACES_HOW, "append"),
         candidates_how=ss.get(CANDIDATES_HOW, "append"),
     )
-    common.set_project(updated)
+    state.set_project(updated)
     ss[STAGED] = {}
     for key in [
         k for k in ss if str(k).startswith("draft_")
     ]:  # the places editor must start from the new data
         del ss[key]
-    common.flash("success", t("aineisto.add.done"))
+    state.flash("success", t("aineisto.add.done"))
 
 
 def save() -> None:
-    common.save_current(ss.get(SAVE_NAME))
+    saving.save_current(ss.get(SAVE_NAME))
 
 
 # --- page parts ---------------------------------------------------------------------------------------------
@@ -255,7 +260,7 @@ NETWORK_CHOICE = "aineisto_network_pbf"  # the stored extract chosen for the roa
 
 def stored_extracts() -> list[Path]:
     """The ``.osm.pbf`` files kept in the projects folder (``<projects>/osm``), newest first."""
-    folder = common.projects_dir() / "osm"
+    folder = state.projects_dir() / "osm"
     if not folder.is_dir():
         return []
     files = [f for f in folder.iterdir() if f.is_file() and f.name.lower().endswith(".pbf")]
@@ -274,31 +279,31 @@ def use_network() -> None:
     if not chosen:
         return
     path = Path(chosen)
-    project = common.current_project()
-    settings = common.current_settings().replace(network=str(path))
+    project = state.current_project()
+    settings = state.current_settings().replace(network=str(path))
     bar = st.progress(0.05, text=t("aineisto.network.step_read", name=path.name))
     start = time.perf_counter()
     try:
-        cached = network.cache_file(path, settings.mode).exists()
-        model = common.travel_model(settings)  # parses the extract once (every mode, cached), then snaps
+        cached = osm_graph.cache_file(path, settings.mode).exists()
+        model = cache.travel_model(settings)  # parses the extract once (every mode, cached), then snaps
         bar.progress(0.7, text=t("aineisto.network.step_snap"))
-        model.snap(analysis.demand_points(project.areas))
+        model.snap(reach.demand_points(project.areas))
         model.snap(_place_xy(project))
     except KatveError as exc:
-        common.flash("error", t("aineisto.network.failed") + "\n\n" + _errors(exc))
+        state.flash("error", t("aineisto.network.failed") + "\n\n" + _errors(exc))
         return
     except OSError as exc:  # e.g. the extract was removed meanwhile
-        common.flash("error", f"{t('aineisto.network.failed')}: {common._md(str(exc))}")
+        state.flash("error", f"{t('aineisto.network.failed')}: {messages._md(str(exc))}")
         return
     finally:
         bar.empty()
     seconds = time.perf_counter() - start
-    common.set_project(dataclasses.replace(project, settings=project.settings.replace(network=str(path))))
-    common.flash(
+    state.set_project(dataclasses.replace(project, settings=project.settings.replace(network=str(path))))
+    state.flash(
         "success",
         t(
             "aineisto.network.built",
-            name=common._md(path.name),
+            name=messages._md(path.name),
             seconds=i18n.fmt_number(seconds, 1),
             cached=t("aineisto.network.from_cache") if cached else "",
         ),  # fmt: skip
@@ -307,9 +312,9 @@ def use_network() -> None:
 
 def use_straight_lines() -> None:
     """Callback: back to the straight-line model (the extract and its cache stay in the projects folder)."""
-    project = common.current_project()
-    common.set_project(dataclasses.replace(project, settings=project.settings.replace(network=None)))
-    common.flash("success", t("aineisto.network.off"))
+    project = state.current_project()
+    state.set_project(dataclasses.replace(project, settings=project.settings.replace(network=None)))
+    state.flash("success", t("aineisto.network.off"))
 
 
 def _place_xy(project: Project):
@@ -326,24 +331,24 @@ def _labels(gdf) -> list[str]:
 
 def network_summary(project: Project, settings) -> None:
     """The graph of the sidebar's mode and how the project's areas and places were snapped to it."""
-    model = common.travel_model(settings)
+    model = cache.travel_model(settings)
     graph = model.graph
     st.write(t("aineisto.network.graph", mode=i18n.label("mode", settings.mode),
                nodes=i18n.fmt_number(graph.n_nodes), edges=i18n.fmt_number(graph.n_edges)))  # fmt: skip
     area_kind, place_kind = t("aineisto.network.area"), t("aineisto.network.place")
-    areas = network.snap_summary(model, analysis.demand_points(project.areas), _labels(project.areas))
-    places = network.snap_summary(model, _place_xy(project), _labels(project.places))
+    areas = road.snap_summary(model, reach.demand_points(project.areas), _labels(project.areas))
+    places = road.snap_summary(model, _place_xy(project), _labels(project.places))
     if not areas.count and not places.count:
         return
     worst, kind = max(
         (areas, area_kind), (places, place_kind), key=lambda x: x[0].max_m if x[0].count else -1
     )
     st.write(t("aineisto.network.snapped", areas=areas.count, places=places.count,
-               distance=_distance(worst.max_m), name=f"{kind} {common._md(worst.farthest)}"))  # fmt: skip
+               distance=_distance(worst.max_m), name=f"{kind} {messages._md(worst.farthest)}"))  # fmt: skip
     far = [(area_kind, name, m) for name, m in areas.far] + [(place_kind, name, m) for name, m in places.far]
     if far:
         far.sort(key=lambda x: -x[2])
-        lines = [f"- {kind} {common._md(name)}: {_distance(m)}" for kind, name, m in far[:40]]
+        lines = [f"- {kind} {messages._md(name)}: {_distance(m)}" for kind, name, m in far[:40]]
         st.warning(t("aineisto.network.far", n=len(far), limit=_distance(model.max_snap_m),
                      mode=i18n.label("mode", settings.mode)) + "\n" + "\n".join(lines))  # fmt: skip
 
@@ -352,19 +357,19 @@ def road_network_section(project: Project, pbf_path: str | None) -> None:
     """Road network: choose a stored OpenStreetMap extract for travel times, see the snapping, or go back.
 
     The extract was stored under ``<projects>/osm`` when it was chosen under "Files"; its graph is cached
-    next to it (``<projects>/osm/.katve-cache``, see :func:`coverage.network.load_graph`), so the road
+    next to it (``<projects>/osm/.katve-cache``, see :func:`coverage.travel.osm_graph.load_graph`), so the road
     network lives in the projects folder and opens quickly the next time.
     """
     st.subheader(t("aineisto.network.header"))
-    settings = common.current_settings()
+    settings = state.current_settings()
     extracts = stored_extracts()
     if settings.network:
         name = Path(settings.network).name
-        st.caption(t("aineisto.network.in_use", name=common._md(name)))
+        st.caption(t("aineisto.network.in_use", name=messages._md(name)))
         if Path(settings.network).is_file():
-            common.guarded(lambda: network_summary(project, settings))
+            messages.guarded(lambda: network_summary(project, settings))
         else:
-            st.warning(t("aineisto.network.missing", name=common._md(name)))
+            st.warning(t("aineisto.network.missing", name=messages._md(name)))
     else:
         st.caption(t("aineisto.network.hint"))
     if extracts:
@@ -385,18 +390,18 @@ def road_network_section(project: Project, pbf_path: str | None) -> None:
                   disabled=not settings.network)  # fmt: skip
     elif settings.network:
         st.button(t("aineisto.network.straight"), on_click=use_straight_lines, key="aineisto_network_off")
-    st.caption(t("aineisto.network.cache", folder=common._md(str(common.projects_dir() / "osm"))))
+    st.caption(t("aineisto.network.cache", folder=messages._md(str(state.projects_dir() / "osm"))))
 
 
 # --- page ---------------------------------------------------------------------------------------------------
-view = common.current_view()
+view = state.current_view()
 project = view.project
 st.header(t("aineisto.header"))
-common.show_flash()
+state.show_flash()
 st.markdown(t("aineisto.intro"))
 
 st.subheader(
-    t("aineisto.now.header", name=common._md(project.municipality_name or common.source_label(view.source)))
+    t("aineisto.now.header", name=messages._md(project.municipality_name or state.source_label(view.source)))
 )
 st.dataframe(layer_summary(project), hide_index=True, width="stretch")
 
@@ -434,7 +439,7 @@ with files_tab:
     )
     st.selectbox(
         t("aineisto.files.kind"),
-        ["auto", *sources.SOURCE_KINDS],
+        ["auto", *base.SOURCE_KINDS],
         key=UPLOAD_KIND,
         format_func=lambda k: t(f"aineisto.kind.{k}"),
     )
@@ -449,12 +454,12 @@ if items:
         result, file = items[kind]["result"], items[kind]["file"]
         with st.container(border=True):
             left, right = st.columns([5, 1])
-            left.markdown(f"**{t(f'aineisto.kind.{kind}')}** · {common._md(file)}")
+            left.markdown(f"**{t(f'aineisto.kind.{kind}')}** · {messages._md(file)}")
             left.write(staged_line(kind, result))
             right.button(t("aineisto.staged.drop"), on_click=drop, args=(kind,), key=f"aineisto_drop_{kind}")
             if result.warnings:
                 with st.expander(t("aineisto.staged.warnings", n=len(result.warnings))):
-                    st.markdown("\n".join(f"- {common._md(str(w))}" for w in result.warnings[:60]))
+                    st.markdown("\n".join(f"- {messages._md(str(w))}" for w in result.warnings[:60]))
     area_kinds = [k for k in ("grid", "paavo") if k in items]
     if len(area_kinds) > 1:
         st.radio(
@@ -486,11 +491,11 @@ if items:
     st.button(t("aineisto.add.button"), on_click=add_to_project, type="primary", key="aineisto_add")
 
 st.subheader(t("aineisto.save.header"))
-ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else common.download_name(project))
+ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else saving.download_name(project))
 st.text_input(t("aineisto.save.filename"), key=SAVE_NAME)
-st.button(t("aineisto.save.button"), on_click=save, key="aineisto_save", disabled=not common.is_dirty())
+st.button(t("aineisto.save.button"), on_click=save, key="aineisto_save", disabled=not state.is_dirty())
 if ss.get("save_conflict"):
-    st.warning(common._md(ss["save_conflict"]["message"]))
+    st.warning(messages._md(ss["save_conflict"]["message"]))
 
 road_network_section(project, ss.get(PBF_PATH))
 st.caption(t("aineisto.sources_note"))

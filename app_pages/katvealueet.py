@@ -5,15 +5,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
-from coverage import i18n, schedule
-from coverage.i18n import t
+from app_pages.common import cache, frame, messages, state
+from coverage.core import i18n, schedule
+from coverage.core.i18n import t
 
-view = common.current_view()
-common.page_header(t("kat.header"), view)
+view = state.current_view()
+frame.page_header(t("kat.header"), view)
 
 # --- ranked blind spots -------------------------------------------------------------------------------------
-result = common.guarded(lambda: common.analysis(view))
+result = messages.guarded(lambda: cache.analysis(view))
 if result is not None:
     st.subheader(t("kat.ranked"))
     ranked = result.blind_spots()
@@ -51,7 +51,7 @@ if result is not None:
                 ),
             )
         )
-        polygons = common.guarded(lambda: common.blind_polygons(view))
+        polygons = messages.guarded(lambda: cache.blind_polygons(view))
         if polygons is not None and len(polygons):
             with st.expander(t("kat.polygons")):
                 st.dataframe(
@@ -69,7 +69,7 @@ if result is not None:
 
 # --- weekday x daypart matrix -------------------------------------------------------------------------------
 st.subheader(t("kat.matrix"))
-matrix = common.guarded(lambda: common.matrix(view))
+matrix = messages.guarded(lambda: cache.matrix(view))
 if matrix is not None:
     total = float(matrix.attrs.get("total") or 0.0)
     as_share = st.toggle(t("kat.matrix_share"), key="kat_matrix_share")
@@ -89,8 +89,8 @@ if matrix is not None:
         t(
             "kat.matrix_caption",
             minutes=i18n.fmt_number(matrix.attrs.get("min_open_minutes", 30)),
-            monday=common.date_text(monday),
-            sunday=common.date_text(monday + dt.timedelta(days=6)),
+            monday=messages.date_text(monday),
+            sunday=messages.date_text(monday + dt.timedelta(days=6)),
             total=i18n.fmt_number(total),
         )
     )
@@ -98,7 +98,7 @@ if matrix is not None:
 # --- overlaps -----------------------------------------------------------------------------------------------
 st.subheader(t("kat.overlaps"))
 st.caption(t("kat.overlaps_caption"))
-overlaps = common.guarded(lambda: common.overlap_list(view))
+overlaps = messages.guarded(lambda: cache.overlap_list(view))
 if overlaps is not None:
     if not len(overlaps):
         st.info(t("kat.overlaps_none"))

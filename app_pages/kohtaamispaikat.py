@@ -8,10 +8,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import common
-from coverage import i18n, maps, validation
-from coverage.i18n import t
-from coverage.model import KatveError
+from app_pages.common import messages, places, saving, state
+from coverage.core import i18n, validation
+from coverage.core.errors import KatveError
+from coverage.core.i18n import t
+from coverage.io import files, importers
+from coverage.outputs import webmap
 
 DRAFT = "draft_places"  # the table being edited (may hold invalid rows)
 GEN = "places_editor_gen"  # editor generation (monotonic): bumped to remount the editor on a new draft
@@ -24,25 +26,25 @@ def set_draft(table: pd.DataFrame) -> list:
     """Take a new draft; when it is valid it becomes the project's places. Returns its problems."""
     ss[DRAFT] = table.reset_index(drop=True)
     ss[GEN] = ss.get(GEN, 0) + 1
-    project = common.current_project()
-    problems = common.table_problems(ss[DRAFT], boundary=project.boundary)
+    project = state.current_project()
+    problems = places.table_problems(ss[DRAFT], boundary=project.boundary)
     if not any(p.severity == "error" for p in problems):
         updated = project.copy()
         updated.path, updated.version = project.path, project.version
-        updated.places = validation.normalise_layer("places", common.places_from_table(ss[DRAFT]))
-        common.set_project(updated)
+        updated.places = validation.normalise_layer("places", places.places_from_table(ss[DRAFT]))
+        state.set_project(updated)
     return problems
 
 
 def commit_edits(key: str) -> None:
-    set_draft(common.apply_editor_changes(ss[DRAFT], ss.get(key)))
+    set_draft(places.apply_editor_changes(ss[DRAFT], ss.get(key)))
 
 
 def add_place() -> None:
     table = ss[DRAFT]
     row = {c: "" for c in table.columns if c not in ("lat", "lon", "_x", "_y")}
     row.update(
-        id=common.next_place_id(table["id"]),
+        id=places.next_place_id(table["id"]),
         name=ss["add_name"].strip(),
         organiser=ss["add_organiser"].strip(),
         organiser_type=ss["add_organiser_type"],
@@ -55,48 +57,47 @@ def add_place() -> None:
         lon=float(ss["add_lon"]),
     )
     new = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-    project = common.current_project()
+    project = state.current_project()
     mine = [
         p
-        for p in common.table_problems(new, boundary=project.boundary)
+        for p in places.table_problems(new, boundary=project.boundary)
         if p.row == len(new) and p.severity == "error"
     ]
     if mine:
-        common.flash(
+        state.flash(
             "error",
             t("kp.add.rejected")
             + "\n\n"
-            + "\n".join(f"- {common._md(p.field)}: {common._md(p.message)}" for p in mine),
+            + "\n".join(f"- {messages._md(p.field)}: {messages._md(p.message)}" for p in mine),
         )
         return
     set_draft(new)
-    common.flash("success", t("kp.add.added", name=common._md(row["name"])))
+    state.flash("success", t("kp.add.added", name=messages._md(row["name"])))
 
 
 def save(*, force: bool = False) -> None:
-    common.save_current(ss.get(SAVE_NAME), force=force)
+    saving.save_current(ss.get(SAVE_NAME), force=force)
 
 
 def import_places() -> None:
-    from coverage import importers
 
     upload = ss.get(IMPORT_FILE)
     if upload is None:
         return
-    project = common.current_project()
+    project = state.current_project()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload"
         try:
-            path = importers.write_upload(tmp, upload.name, upload.getvalue())
+            path = files.write_upload(tmp, upload.name, upload.getvalue())
             result = importers.read_places(path, boundary=project.boundary if len(project.boundary) else None)
         except KatveError as exc:
             problems = getattr(exc, "problems", None)
             lines = [str(p).replace(str(path), upload.name) for p in problems] if problems else [str(exc)]
-            common.flash(
-                "error", t("kp.import.failed") + "\n\n" + "\n".join(f"- {common._md(x)}" for x in lines[:25])
+            state.flash(
+                "error", t("kp.import.failed") + "\n\n" + "\n".join(f"- {messages._md(x)}" for x in lines[:25])
             )
             return
-    imported = common.places_table(result.data)
+    imported = places.places_table(result.data)
     base = ss[DRAFT]
     new = imported if ss.get(IMPORT_HOW) == "replace" else pd.concat([base, imported], ignore_index=True)
     new = new[
@@ -104,36 +105,36 @@ def import_places() -> None:
     ]
     set_draft(new)
     if result.warnings:
-        common.flash(
+        state.flash(
             "warning",
             t("kp.import.warnings")
             + "\n\n"
             + "\n".join(
-                f"- {common._md(str(w).replace(str(path), upload.name))}" for w in result.warnings[:25]
+                f"- {messages._md(str(w).replace(str(path), upload.name))}" for w in result.warnings[:25]
             ),
         )
-    common.flash("success", t("kp.import.done", n=len(imported)))
+    state.flash("success", t("kp.import.done", n=len(imported)))
 
 
 # --- page ---------------------------------------------------------------------------------------------------
-view = common.current_view()
+view = state.current_view()
 project = view.project
 if DRAFT not in ss:
-    ss[DRAFT] = common.places_table(project.places)
+    ss[DRAFT] = places.places_table(project.places)
     ss[GEN] = ss.get(GEN, 0) + 1
 draft = ss[DRAFT]
-problems = common.table_problems(draft, boundary=project.boundary)
+problems = places.table_problems(draft, boundary=project.boundary)
 errors = [p for p in problems if p.severity == "error"]
 
 st.header(t("kp.header"))
-common.show_flash()
+state.show_flash()
 st.markdown(t("kp.intro"))
 
 shown = draft.copy()
-shown.insert(0, "check", common.row_checks(len(draft), problems))
+shown.insert(0, "check", places.row_checks(len(draft), problems))
 choice = {
     name: [""] + list(values) if name != "status" else list(values)
-    for name, values in common.CHOICE_OPTIONS.items()
+    for name, values in places.CHOICE_OPTIONS.items()
 }
 config = {
     "check": st.column_config.TextColumn(t("kp.col.check"), disabled=True, width="large"),
@@ -150,7 +151,7 @@ config = {
     },
     **{
         name: st.column_config.TextColumn(t(f"kp.col.{name}"))
-        for name in common.TABLE_COLUMNS
+        for name in places.TABLE_COLUMNS
         if name not in ("lat", "lon", *choice)
     },
 }
@@ -161,7 +162,7 @@ st.data_editor(
     num_rows="dynamic",
     hide_index=True,
     column_config=config,
-    column_order=["check", *common.TABLE_COLUMNS],
+    column_order=["check", *places.TABLE_COLUMNS],
     disabled=["check"],
     on_change=commit_edits,
     args=(editor_key,),
@@ -174,7 +175,7 @@ if errors:
         + "\n\n"
         + "\n".join(
             "- "
-            + common._md(
+            + messages._md(
                 t(
                     "kp.problem_line",
                     row=p.row or "-",
@@ -205,11 +206,11 @@ def apply_click(value: dict | None) -> None:
 
 apply_click(ss.get("kp_map"))  # the click that triggered this rerun, so the marker is drawn there now
 if "add_lat" not in ss:
-    ss["add_lat"], ss["add_lon"] = common.project_centre(project)
+    ss["add_lat"], ss["add_lon"] = places.project_centre(project)
 with left:
-    m = maps.base_map(project)
-    maps.add_boundary(m, project.boundary)
-    maps.add_places(m, project.places, lang=view.lang)
+    m = webmap.base_map(project)
+    webmap.add_boundary(m, project.boundary)
+    webmap.add_places(m, project.places, lang=view.lang)
     picked = folium.FeatureGroup(name="picked")
     folium.CircleMarker([ss["add_lat"], ss["add_lon"]], radius=9, color="#000", weight=3, fill=False).add_to(
         picked
@@ -228,13 +229,13 @@ with right, st.form("add_place", clear_on_submit=False):
     st.text_input(t("kp.col.organiser"), key="add_organiser")
     st.selectbox(
         t("kp.col.organiser_type"),
-        common.CHOICE_OPTIONS["organiser_type"],
+        places.CHOICE_OPTIONS["organiser_type"],
         key="add_organiser_type",
         format_func=lambda v: i18n.label("organiser_type", v, view.lang),
     )
     st.selectbox(
         t("kp.col.kind"),
-        common.CHOICE_OPTIONS["kind"],
+        places.CHOICE_OPTIONS["kind"],
         key="add_kind",
         format_func=lambda v: i18n.label("kind", v, view.lang),
     )
@@ -242,7 +243,7 @@ with right, st.form("add_place", clear_on_submit=False):
     st.text_input(t("kp.col.opening_hours"), value=t("kp.add.default_hours"), key="add_hours")
     st.selectbox(
         t("kp.col.status"),
-        common.CHOICE_OPTIONS["status"],
+        places.CHOICE_OPTIONS["status"],
         key="add_status",
         format_func=lambda v: i18n.label("status", v, view.lang),
     )
@@ -257,14 +258,14 @@ with right, st.form("add_place", clear_on_submit=False):
 
 # --- save and download --------------------------------------------------------------------------------------
 st.subheader(t("kp.save.header"))
-ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else common.download_name(project))
+ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else saving.download_name(project))
 st.text_input(t("kp.save.filename"), key=SAVE_NAME)
 cols = st.columns(2)
 cols[0].button(t("kp.save.button"), on_click=save, disabled=bool(errors), type="primary", key="save_button")
 cols[1].download_button(
     t("kp.download"),
-    data=lambda snapshot=project: common.project_bytes(snapshot),  # written on click, outside this run
-    file_name=common.download_name(project),
+    data=lambda snapshot=project: saving.project_bytes(snapshot),  # written on click, outside this run
+    file_name=saving.download_name(project),
     mime="application/geopackage+sqlite3",
     disabled=bool(errors),
     key="download_button",
@@ -272,7 +273,7 @@ cols[1].download_button(
 )
 if errors:
     st.caption(t("kp.save.invalid"))
-common.show_save_conflict(save, key="save")
+saving.show_save_conflict(save, key="save")
 
 # --- import -------------------------------------------------------------------------------------------------
 st.subheader(t("kp.import.header"))

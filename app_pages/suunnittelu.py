@@ -13,12 +13,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import common
-from coverage import i18n, maps, planning, schedule
-from coverage.i18n import t
+from app_pages.common import cache, frame, messages, state
+from coverage.core import errors, i18n, schedule
+from coverage.core.i18n import t
+from coverage.outputs import webmap
+from coverage.planning import core
+from coverage.planning import plan as planning_plan
 
-OBJECTIVES = list(planning.OBJECTIVES)  # cover, set_cover, median
-METHODS = list(planning.METHODS)  # auto, exact, greedy
+OBJECTIVES = list(planning_plan.OBJECTIVES)  # cover, set_cover, median
+METHODS = list(core.METHODS)  # auto, exact, greedy
 SPACINGS = [500, 1000, 2000, 3000, 5000]
 K_RANGE = (1, 20)
 WIDGETS = {  # widget key -> option name (see common.PLAN_DEFAULTS)
@@ -32,11 +35,11 @@ WIDGETS = {  # widget key -> option name (see common.PLAN_DEFAULTS)
 }
 
 ss = st.session_state
-view = common.current_view()
+view = state.current_view()
 lang = view.lang
 project = view.project
-common.page_header(
-    t("suunnittelu.header", name=common._md(project.municipality_name or common.source_label(view.source))),
+frame.page_header(
+    t("suunnittelu.header", name=messages._md(project.municipality_name or state.source_label(view.source))),
     view,
 )
 st.write(t("suunnittelu.intro"))
@@ -54,7 +57,7 @@ def _widget_value(option: str, value: Any) -> Any:
 
 
 # the form shows the options of the plan on display (widget state is dropped while another page runs)
-shown = common.plan_options(ss.get(common.K_PLAN_OPTIONS))
+shown = cache.plan_options(ss.get(state.K_PLAN_OPTIONS))
 for key, option in WIDGETS.items():
     if key not in ss:
         ss[key] = _widget_value(option, shown[option])
@@ -102,7 +105,7 @@ with st.form("plan_form"):
     submitted = st.form_submit_button(t("suunnittelu.run"), type="primary", icon=":material/calculate:")
 
 if submitted:
-    ss[common.K_PLAN_OPTIONS] = {
+    ss[state.K_PLAN_OPTIONS] = {
         "objective": ss["plan_objective"],
         "k": int(ss["plan_k"]),
         "target_share": ss["plan_target"] / 100,
@@ -204,24 +207,24 @@ def _accept(sites: pd.DataFrame) -> None:
     if not len(picked):
         return
     try:
-        common.accept_sites(picked.drop(columns=["label"]))
-    except common.KatveError as exc:
-        common.flash("error", t("suunnittelu.error", message=common._md(common._first_lines(exc))))
+        cache.accept_sites(picked.drop(columns=["label"]))
+    except errors.KatveError as exc:
+        state.flash("error", t("suunnittelu.error", message=messages._md(messages._first_lines(exc))))
         return
-    ss[common.K_PLAN_OPTIONS] = None  # the proposal is in the project now; a new plan starts from the form
+    ss[state.K_PLAN_OPTIONS] = None  # the proposal is in the project now; a new plan starts from the form
     names = ", ".join(f"{a}: {n}" for a, n in zip(picked["label"], picked["name"], strict=True))
-    common.flash("success", t("suunnittelu.accepted", n=len(picked), names=common._md(names)))
+    state.flash("success", t("suunnittelu.accepted", n=len(picked), names=messages._md(names)))
 
 
-options = ss.get(common.K_PLAN_OPTIONS)
+options = ss.get(state.K_PLAN_OPTIONS)
 plan = None
 if options is None:
     st.info(t("suunnittelu.start"))
 else:
     try:
         with st.spinner(t("suunnittelu.running")):
-            plan = common.plan_result(view, options)
-    except planning.UnreachableTargetError as exc:
+            plan = cache.plan_result(view, options)
+    except errors.UnreachableTargetError as exc:
         st.error(
             t(
                 "suunnittelu.unreachable",
@@ -231,8 +234,8 @@ else:
                 now=i18n.fmt_share(exc.current_share, lang=lang),
             )
         )
-    except common.KatveError as exc:
-        st.error(t("suunnittelu.error", message=common._md(common._first_lines(exc))))
+    except errors.KatveError as exc:
+        st.error(t("suunnittelu.error", message=messages._md(messages._first_lines(exc))))
 
 if plan is not None:
     sol = plan.solution
@@ -263,7 +266,7 @@ if plan is not None:
 
     before, after = plan.before, plan.after
     sites = plan.new_sites.copy()
-    sites.insert(0, "label", maps.proposal_labels(len(sites)))
+    sites.insert(0, "label", webmap.proposal_labels(len(sites)))
     metrics = st.columns(4 if plan.objective == "median" else 3)
     metrics[0].metric(
         t("suunnittelu.metric.children"),
@@ -290,8 +293,8 @@ if plan is not None:
     elif plan.k is not None and len(sites) < plan.k:
         st.info(t("suunnittelu.fewer_sites", n=len(sites), k=plan.k))
 
-    result = common.guarded(lambda: common.analysis(view))
-    m = maps.plan_map(project, plan, result, lang=lang)
+    result = messages.guarded(lambda: cache.analysis(view))
+    m = webmap.plan_map(project, plan, result, lang=lang)
     st_folium(
         m, key="suunnittelu_map", height=560, use_container_width=True, returned_objects=[], render=False
     )
@@ -364,8 +367,8 @@ planned = places[places["status"].astype(str) == "planned"] if len(places) else 
 if not len(planned):
     st.info(t("suunnittelu.scenario_none"))
 else:
-    st.write(t("suunnittelu.scenario_intro", names=common._md(", ".join(planned["name"].astype(str)))))
-    comparison = common.guarded(lambda: common.scenario_comparison(view))
+    st.write(t("suunnittelu.scenario_intro", names=messages._md(", ".join(planned["name"].astype(str)))))
+    comparison = messages.guarded(lambda: cache.scenario_comparison(view))
     if comparison is not None:
         st.table(summary_table(comparison.before, comparison.after, t("suunnittelu.col.after_planned")))
         if len(comparison.changed):

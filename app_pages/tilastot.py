@@ -12,10 +12,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
-from coverage import i18n, importers, stats
-from coverage.i18n import t
-from coverage.model import InputError, KatveError
+from app_pages.common import messages, saving, state
+from coverage.analysis import stats
+from coverage.core import i18n
+from coverage.core.errors import InputError, KatveError
+from coverage.core.i18n import t
+from coverage.io import datasets, files, importers
 
 ss = st.session_state
 SAVE_NAME = "draft_tilastot_save_name"  # "draft_" keys are reset when another project is opened
@@ -43,48 +45,48 @@ def _outreach(_project, token: str, start: dt.date, end: dt.date) -> tuple:
 def _lines(problems, upload_path: str = "", upload_name: str = "") -> str:
     texts = [str(p).replace(upload_path, upload_name) if upload_path else str(p) for p in problems]
     more = len(texts) - 25
-    return "\n".join(f"- {common._md(x)}" for x in texts[:25]) + (f"\n- {t('error.more', n=more)}" if more > 0 else "")
+    return "\n".join(f"- {messages._md(x)}" for x in texts[:25]) + (f"\n- {t('error.more', n=more)}" if more > 0 else "")
 
 
 def _updated(**layers):
-    project = common.current_project()
+    project = state.current_project()
     updated = project.copy()
     updated.path, updated.version = project.path, project.version
     for name, table in layers.items():
         setattr(updated, name, table)
-    common.set_project(updated)
+    state.set_project(updated)
 
 
 # --- callbacks ---------------------------------------------------------------------------------------------
 
 def load_examples(dataset: str) -> None:
-    tables = stats.example_tables(dataset)
+    tables = datasets.example_tables(dataset)
     if tables is None:
         return
     visits, outreach = tables
     _updated(visits=visits, outreach=outreach)
     ss.pop(PERIOD, None)
-    common.flash("info", t("tilastot.example.loaded", visits=len(visits), outreach=len(outreach)))
+    state.flash("info", t("tilastot.example.loaded", visits=len(visits), outreach=len(outreach)))
 
 
 def record_visit() -> None:
-    project = common.current_project()
+    project = state.current_project()
     try:
         visits = stats.add_visit(
             project.visits, place_id=ss[ENTRY["place"]], date=ss[ENTRY["date"]], adults=ss[ENTRY["adults"]],
             children=ss[ENTRY["children"]], first_timers=ss[ENTRY["first_timers"]],
             multicultural=ss[ENTRY["multicultural"]], home_area=ss[ENTRY["home_area"]] or "")
     except InputError as exc:
-        common.flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
+        state.flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
         return
     except KatveError as exc:
-        common.flash("error", t("tilastot.entry.rejected") + " " + common._md(str(exc)))
+        state.flash("error", t("tilastot.entry.rejected") + " " + messages._md(str(exc)))
         return
     _updated(visits=visits)
     ss.pop(PERIOD, None)  # the period grows to include the new session
     names = dict(zip(project.places["id"].astype(str), project.places["name"].astype(str), strict=True))
-    common.flash("success", t("tilastot.entry.done", place=common._md(names.get(ss[ENTRY["place"]], "")),
-                              date=common.date_text(ss[ENTRY["date"]]),
+    state.flash("success", t("tilastot.entry.done", place=messages._md(names.get(ss[ENTRY["place"]], "")),
+                              date=messages.date_text(ss[ENTRY["date"]]),
                               visitors=int(ss[ENTRY["adults"]]) + int(ss[ENTRY["children"]])))
     for name in ("adults", "children"):
         ss[ENTRY[name]] = 0
@@ -93,7 +95,7 @@ def record_visit() -> None:
 
 
 def add_outreach_visit() -> None:
-    project = common.current_project()
+    project = state.current_project()
     start = dt.datetime.combine(ss[OENTRY["date"]], ss[OENTRY["time"]])
     try:
         outreach = stats.add_outreach(
@@ -101,13 +103,13 @@ def add_outreach_visit() -> None:
             end=start + dt.timedelta(minutes=int(ss[OENTRY["minutes"]])), profession=ss[OENTRY["profession"]].strip(),
             organisation=ss[OENTRY["organisation"]].strip(), notes=ss[OENTRY["notes"]].strip())
     except InputError as exc:
-        common.flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
+        state.flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
         return
     _updated(outreach=outreach)
     names = dict(zip(project.places["id"].astype(str), project.places["name"].astype(str), strict=True))
-    common.flash("success", t("tilastot.oentry.done", profession=common._md(ss[OENTRY["profession"]].strip()),
-                              place=common._md(names.get(ss[OENTRY["place"]], "")),
-                              when=f"{common.date_text(start.date())} {start:%H:%M}"))
+    state.flash("success", t("tilastot.oentry.done", profession=messages._md(ss[OENTRY["profession"]].strip()),
+                              place=messages._md(names.get(ss[OENTRY["place"]], "")),
+                              when=f"{messages.date_text(start.date())} {start:%H:%M}"))
     ss[OENTRY["profession"]] = ss[OENTRY["notes"]] = ""
 
 
@@ -116,47 +118,47 @@ def import_table() -> None:
     if upload is None:
         return
     layer = ss.get(IMPORT_WHAT, "visits")
-    project = common.current_project()
+    project = state.current_project()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload"
         try:
-            path = importers.write_upload(tmp, upload.name, upload.getvalue())
+            path = files.write_upload(tmp, upload.name, upload.getvalue())
             result = importers.read_visits(path) if layer == "visits" else importers.read_outreach(path)
             table, dropped = stats.merge_table(layer, project.layer(layer), result.data,
                                                replace=ss.get(IMPORT_HOW) == "replace")
         except KatveError as exc:
             problems = getattr(exc, "problems", None)
-            body = _lines(problems, str(path), upload.name) if problems else common._md(str(exc))
-            common.flash("error", t("tilastot.import.failed") + "\n\n" + body)
+            body = _lines(problems, str(path), upload.name) if problems else messages._md(str(exc))
+            state.flash("error", t("tilastot.import.failed") + "\n\n" + body)
             return
     _updated(**{layer: table})
     ss.pop(PERIOD, None)
     if result.warnings:
-        common.flash("warning", t("tilastot.import.warnings") + "\n\n" + _lines(result.warnings, str(path), upload.name))
-    common.flash("success", t("tilastot.import.done", n=len(result.data), dropped=dropped))
+        state.flash("warning", t("tilastot.import.warnings") + "\n\n" + _lines(result.warnings, str(path), upload.name))
+    state.flash("success", t("tilastot.import.done", n=len(result.data), dropped=dropped))
 
 
 def save(*, force: bool = False) -> None:
-    common.save_current(ss.get(SAVE_NAME), force=force)
+    saving.save_current(ss.get(SAVE_NAME), force=force)
 
 
 # --- page --------------------------------------------------------------------------------------------------------
-view = common.current_view()
+view = state.current_view()
 project = view.project
 lang = view.lang
-st.header(t("tilastot.header", name=common._md(project.municipality_name)))
-common.show_flash()
+st.header(t("tilastot.header", name=messages._md(project.municipality_name)))
+state.show_flash()
 st.caption(t("tilastot.intro"))
 
 places = project.places
 place_ids = [str(i) for i, s in zip(places["id"], places["status"], strict=True) if str(s) != "candidate"]
 place_names = dict(zip(places["id"].astype(str), places["name"].astype(str), strict=True))
 
-everything = common.guarded(lambda: _compute(project, view.token, None, None))
+everything = messages.guarded(lambda: _compute(project, view.token, None, None))
 if everything is not None and not everything.has_visits:
     st.info(t("tilastot.none"))
     dataset = view.source.partition(":")[2] if view.source.startswith("dataset:") else ""
-    if dataset and stats.example_tables(dataset) is not None:
+    if dataset and datasets.example_tables(dataset) is not None:
         st.button(t("tilastot.example.button"), on_click=load_examples, args=(dataset,), key="tilastot_examples")
 
 result = None
@@ -164,7 +166,7 @@ if everything is not None and everything.has_visits:
     first, last = everything.totals["first_date"], everything.totals["last_date"]
     period = st.date_input(t("tilastot.period"), value=(first, last), format="DD.MM.YYYY", key=PERIOD)
     start, end = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, None)
-    result = common.guarded(lambda: _compute(project, view.token, start, end or start))
+    result = messages.guarded(lambda: _compute(project, view.token, start, end or start))
 
 if result is not None and not result.has_visits:
     st.info(t("tilastot.none_in_period"))
@@ -206,7 +208,7 @@ elif result is not None:
         t("tilastot.col.first_share"): (result.places["first_timer_share"] * 100).round(1),
         t("tilastot.col.multicultural"): result.places["multicultural"],
         t("tilastot.col.per_session"): result.places["mean_visitors"].round(1),
-        t("tilastot.col.last_date"): [common.date_text(d) if isinstance(d, dt.date) else ""
+        t("tilastot.col.last_date"): [messages.date_text(d) if isinstance(d, dt.date) else ""
                                       for d in result.places["last_date"]],
     })
     st.dataframe(table, hide_index=True, width="stretch")
@@ -225,7 +227,7 @@ elif result is not None:
         }), hide_index=True, width="stretch")
         if len(result.unmatched_home_areas):
             st.caption(t("tilastot.reach.unmatched", names=", ".join(
-                f"{common._md(k)} ({v})" for k, v in result.unmatched_home_areas.items())))
+                f"{messages._md(k)} ({v})" for k, v in result.unmatched_home_areas.items())))
     else:
         st.caption(t("tilastot.reach.none"))
     place_warnings = [w for w in result.warnings if w.field == "place_id"]
@@ -267,8 +269,8 @@ st.subheader(t("tilastot.outreach.header"))
 st.radio(t("tilastot.outreach.term"), list(TERMS), index=1, horizontal=True, key=TERM,
          format_func=lambda k: t(f"tilastot.outreach.term.{k}", lang))
 term_start, term_end = stats.term_bounds(dt.date.today(), offset=TERMS[ss.get(TERM, "this")])
-st.caption(t("tilastot.outreach.caption", start=common.date_text(term_start), end=common.date_text(term_end)))
-found = common.guarded(lambda: _outreach(project, view.token, term_start, term_end))
+st.caption(t("tilastot.outreach.caption", start=messages.date_text(term_start), end=messages.date_text(term_end)))
+found = messages.guarded(lambda: _outreach(project, view.token, term_start, term_end))
 if found is not None:
     by_place, matrix = found
     has = by_place[by_place["has_outreach"]]
@@ -278,13 +280,13 @@ if found is not None:
             t("tilastot.col.outreach_visits"): has["outreach_visits"],
             t("tilastot.col.professions"): [", ".join(p) for p in has["professions"]],
             t("tilastot.col.organisations"): [", ".join(o) for o in has["organisations"]],
-            t("tilastot.col.first"): [f"{common.date_text(x.date())} {x:%H:%M}" for x in has["first"]],
+            t("tilastot.col.first"): [f"{messages.date_text(x.date())} {x:%H:%M}" for x in has["first"]],
         }), hide_index=True, width="stretch")
     else:
         st.info(t("tilastot.outreach.none_planned"))
     without = by_place[~by_place["has_outreach"] & by_place["known"]]
     if len(without):
-        st.warning(t("tilastot.outreach.without", names="; ".join(common._md(n) for n in without["name"])))
+        st.warning(t("tilastot.outreach.without", names="; ".join(messages._md(n) for n in without["name"])))
     elif len(has):
         st.success(t("tilastot.outreach.all_have"))
     if matrix.shape[1]:
@@ -309,11 +311,11 @@ with st.form("tilastot_outreach_entry"):
 
 # --- save -----------------------------------------------------------------------------------------------------------------
 st.subheader(t("tilastot.save.header"))
-ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else common.download_name(project))
+ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else saving.download_name(project))
 st.text_input(t("kp.save.filename"), key=SAVE_NAME)
 cols = st.columns(2)
 cols[0].button(t("kp.save.button"), on_click=save, type="primary", key="tilastot_save")
-cols[1].download_button(t("kp.download"), data=lambda: common.project_bytes(common.current_project()),
-                        file_name=common.download_name(project), mime="application/geopackage+sqlite3",
+cols[1].download_button(t("kp.download"), data=lambda: saving.project_bytes(state.current_project()),
+                        file_name=saving.download_name(project), mime="application/geopackage+sqlite3",
                         key="tilastot_download", on_click="ignore")
-common.show_save_conflict(save, key="tilastot_save")
+saving.show_save_conflict(save, key="tilastot_save")

@@ -8,12 +8,14 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages import common
-from coverage import export, i18n
-from coverage.i18n import t
+from app_pages.common import cache, frame, messages, state
+from coverage.analysis import study
+from coverage.core import i18n
+from coverage.core.i18n import t
+from coverage.outputs import calendar, document, export, leaflet
 
-view = common.current_view()
-common.page_header(t("vienti.header"), view)
+view = state.current_view()
+frame.page_header(t("vienti.header"), view)
 st.write(t("vienti.intro"))
 
 languages = list(i18n.LANGUAGES)
@@ -25,18 +27,17 @@ doc_lang = st.selectbox(
     key="vienti_lang",
 )
 
-# proposals of the planning page, when it offers them (common.current_plan returns a PlanResult or None)
-current_plan = getattr(common, "current_plan", None)
-plan = current_plan() if callable(current_plan) else None
+# proposals of the planning page (a PlanResult, or None before a plan)
+plan = cache.current_plan()
 
-result = common.guarded(lambda: common.analysis(view))
+result = messages.guarded(lambda: cache.analysis(view))
 if result is not None:
     today = dt.date.today()
-    data = export.ExportData.from_parts(
+    data = study.ExportData.from_parts(
         view.project,
         result,
-        reach=common.guarded(lambda: common.reach(view)),
-        blind=common.guarded(lambda: common.blind_polygons(view)),
+        reach=messages.guarded(lambda: cache.reach(view)),
+        blind=messages.guarded(lambda: cache.blind_polygons(view)),
         include_planned=view.include_planned,
         plan=plan,
         lang=doc_lang,
@@ -46,12 +47,12 @@ if result is not None:
     if plan is not None and len(data.proposals):
         st.info(t("vienti.with_plan", n=len(data.proposals)))
 
-    term_start, term_end = export.term_period(today)
+    term_start, term_end = calendar.term_period(today)
     period = st.date_input(
         t("vienti.calendar_period"), value=(term_start, term_end), format="DD.MM.YYYY", key="vienti_period"
     )
     cal_start, cal_end = period if isinstance(period, tuple) and len(period) == 2 else (term_start, term_end)
-    leaflet_ok = (export.LEAFLET_DIR / "leaflet.js").is_file()
+    leaflet_ok = (leaflet.LEAFLET_DIR / "leaflet.js").is_file()
 
     items = [  # (key, format, options)
         ("report", "report", {}),
@@ -73,7 +74,7 @@ if result is not None:
         with columns[k % 3].container(border=True):
             st.markdown(f"**{t(f'vienti.fmt.{key}')}**")
             st.caption(
-                t(f"vienti.help.{key}", start=common.date_text(cal_start), end=common.date_text(cal_end))
+                t(f"vienti.help.{key}", start=messages.date_text(cal_start), end=messages.date_text(cal_end))
             )
             disabled = fmt == "html" and not leaflet_ok
             if disabled:
@@ -88,4 +89,4 @@ if result is not None:
                 icon=":material/download:",
                 on_click="ignore",
             )
-    st.caption(export.ATTRIBUTION)
+    st.caption(document.ATTRIBUTION)

@@ -3,7 +3,7 @@
 Synthetic case (issue 3 item 7): 100,000 demand points, 1,000 meeting places with realistic opening hours,
 300,000 km2 extent (a 300 km x 1,000 km strip, roughly the size and shape of Finland), car 10 min.
 
-Timed, for Katve (coverage.analysis) and for the baseline in the same run:
+Timed, for Katve (coverage.analysis.reach) and for the baseline in the same run:
 
 * coverage    - nearest counted place, minutes and covered flag per demand point;
 * blind spots - boundary minus the reach circles, with the children inside each polygon;
@@ -20,7 +20,7 @@ Every round starts as after loading a project (validation has parsed each openin
 has been expanded yet). Rounds interleave Katve and the baselines; each stage's best round is reported,
 in wall-clock seconds, plus the CPU time of the best round (more robust when other processes load the
 machine). Katve runs its KD-tree searches, GEOS unions and coordinate reads on all cores
-(:mod:`coverage.parallel`), so its CPU time exceeds its wall time; the geopandas baselines run on one core.
+(:mod:`coverage.core.parallel`), so its CPU time exceeds its wall time; the geopandas baselines run on one core.
 ``--threads 1`` (``KATVE_THREADS=1``) shows Katve on one core.
 
 Run: ``.venv/bin/python benchmarks/bench_coverage.py [--points N] [--places M] [--repeat R] [--threads T]``
@@ -40,10 +40,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from coverage.analysis import reach, week
+from coverage.core import parallel, schedule, validation
+from coverage.core.model import CRS, Project, Settings
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coverage import analysis, parallel, schedule, validation  # noqa: E402
-from coverage.model import CRS, Project, Settings  # noqa: E402
+  # noqa: E402
+  # noqa: E402
 
 WIDTH_M, HEIGHT_M = 300_000.0, 1_000_000.0  # 300,000 km2
 ORIGIN = np.array([200_000.0, 6_750_000.0])  # EPSG:3067: the strip lies over Finland
@@ -102,13 +106,13 @@ def run_katve(project: Project) -> dict:
     t = {}
     c0 = time.process_time()
     t0 = time.perf_counter()
-    result = analysis.analyze(project)
+    result = reach.analyze(project)
     t["coverage"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    blind = analysis.blind_spot_polygons(project, result=result)
+    blind = reach.blind_spot_polygons(project, result=result)
     t["blind spots"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    matrix = analysis.weekday_matrix(project, week=WEEK, result=result)
+    matrix = week.weekday_matrix(project, week=WEEK, result=result)
     t["weekday"] = time.perf_counter() - t0
     return {"times": t, "cpu": time.process_time() - c0, "covered": result.summary["children_covered"],
             "blind": blind, "matrix": matrix}
@@ -121,7 +125,7 @@ def _open_in_cell(hours: pd.Series, day: int, h0: int, h1: int) -> np.ndarray:
     monday = dt.datetime.combine(WEEK, dt.time(0), tzinfo=schedule.TZ)
     a = monday + dt.timedelta(days=day, hours=h0)
     b = monday + dt.timedelta(days=day, hours=h1)
-    limit = analysis.DEFAULT_MIN_OPEN_MINUTES
+    limit = week.DEFAULT_MIN_OPEN_MINUTES
     return np.array([schedule.open_minutes_between(h, a, b) >= limit for h in hours], dtype=bool)
 
 
@@ -184,7 +188,7 @@ def _clear_caches(*, parsed: bool = True) -> None:
     """Empty the schedule caches; ``parsed=True`` keeps the opening hours parsed as loading left them."""
     if not parsed:
         schedule.parse.cache_clear()
-    analysis._week_intervals.cache_clear()
+    week._week_intervals.cache_clear()
 
 
 def _load(project: Project) -> None:

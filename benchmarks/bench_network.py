@@ -1,4 +1,4 @@
-"""Nearest-place travel times on a ~500,000-node road graph: coverage.network against networkx.
+"""Nearest-place travel times on a ~500,000-node road graph: coverage.travel.road against networkx.
 
 Run: ``.venv/bin/python benchmarks/bench_network.py [--side 708] [--origins 100000] [--places 50]``
 
@@ -8,7 +8,7 @@ cells' homes), places random too.
 
 What each figure includes:
 
-* ``coverage.network end to end``: one ``NetworkModel.nearest(origins, places)`` call, warm (the snapping
+* ``coverage.travel.road end to end``: one ``NetworkModel.nearest(origins, places)`` call, warm (the snapping
   grid is built once per model and timed separately): snapping all origins and places to the road segments
   (exact), one multi-source Dijkstra from the places, the fastest place, minutes and road distance of every
   origin (distances along the shortest-path tree), same-edge routes and straight off-road cuts.
@@ -20,11 +20,11 @@ What each figure includes:
   only: no nearest place, no road distance.
 * ``networkx on the same graph``: the very graph scipy searches (reversed roads plus the places as virtual
   nodes) and the same multi-source search, minutes at every node (a search-to-search comparison; answering
-  for the origins from those node minutes is then numpy work, as in coverage.network).
+  for the origins from those node minutes is then numpy work, as in coverage.travel.road).
 * ``networkx per origin``: ``multi_source_dijkstra(..., target=origin)`` for a sample of origins,
   extrapolated to all (how networkx / osmnx are often queried: one search per origin).
 
-Both networkx runs are checked to give the same minutes as coverage.network. Timings are the best of
+Both networkx runs are checked to give the same minutes as coverage.travel.road. Timings are the best of
 ``--repeat`` runs; all runs are printed (the machine may be shared).
 """
 
@@ -40,11 +40,15 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
+from coverage.core.errors import OffNetworkWarning
+from coverage.travel.osm_graph import RoadGraph
+from coverage.travel.road import NetworkModel
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scipy.sparse.csgraph import dijkstra  # noqa: E402
 
-from coverage.network import NetworkModel, OffNetworkWarning, RoadGraph  # noqa: E402
+  # noqa: E402
 
 
 def synthetic_graph(side: int, *, seed: int = 0) -> RoadGraph:
@@ -130,7 +134,7 @@ def main() -> None:
     parser.add_argument("--origins", type=int, default=100_000)
     parser.add_argument("--places", type=int, default=50)
     parser.add_argument("--sample", type=int, default=20, help="origins for the per-origin networkx run")
-    parser.add_argument("--repeat", type=int, default=5, help="runs of coverage.network (best is reported)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of coverage.travel.road (best is reported)")
     parser.add_argument("--nx-repeat", type=int, default=2, help="runs of the networkx multi-source search")
     parser.add_argument("--nx-paths", action="store_true", help="also time nx.multi_source_dijkstra (paths)")
     args = parser.parse_args()
@@ -155,7 +159,7 @@ def main() -> None:
         t_snap, snap_times, o = _best(lambda: model.snap(oxy), args.repeat)
         d = model.snap(dxy)
         t_ours, our_times, res = _best(lambda: model.nearest(oxy, dxy), args.repeat)
-    print("coverage.network")
+    print("coverage.travel.road")
     print(f"  snapping index, once per model: {t_cold - t_snap:.2f} s (first snap {t_cold:.2f} s)")
     print(f"  end to end, nearest(): best {t_ours:.3f} s ({_fmt(our_times, 3)})")
     share, median_min, median_km = (

@@ -14,7 +14,7 @@ discs could cover half the square, so sites compete for demand). Sizes: 2,000 x 
 spopt is never installed into the project: it lives in its own virtual environment (default
 ``/tmp/spopt-venv``), created here with ``python -m venv`` + ``pip install spopt`` when missing, and runs in a
 subprocess. Its time includes building the model (``MCLP.from_cost_matrix`` on the dense distance matrix, as
-spopt requires) and solving; Katve's time is :func:`coverage.planning.solve_cover` from the sparse pairs
+spopt requires) and solving; Katve's time is :func:`coverage.planning.cover.solve_cover` from the sparse pairs
 (KD-tree pairs are built outside the timing, as ``travel.within`` does before planning). Both objectives are
 recomputed here from the chosen sites, so neither solver's own bookkeeping is trusted.
 
@@ -36,10 +36,12 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial import cKDTree
 
+from coverage.planning.cover import solve_cover
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coverage.planning import solve_cover  # noqa: E402
+  # noqa: E402
 
 SIZES = [(2_000, 200, 20), (5_000, 500, 20), (20_000, 1_000, 50)]
 

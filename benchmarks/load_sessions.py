@@ -42,6 +42,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coverage.analysis.reach import analyze
+from coverage.core import i18n
+from coverage.core.model import Settings
+from coverage.io.datasets import load_dataset
+from coverage.outputs import webmap
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # appserver: the app start shared with the browser tests
@@ -49,10 +55,10 @@ sys.path.insert(0, str(ROOT / "tests"))  # appserver: the app start shared with 
 import appserver  # noqa: E402
 from appserver import CHROMIUM, start_app, stop_app  # noqa: E402
 
-from coverage import i18n, maps  # noqa: E402
-from coverage.analysis import analyze  # noqa: E402
-from coverage.datasets import load_dataset  # noqa: E402
-from coverage.model import Settings  # noqa: E402
+  # noqa: E402
+  # noqa: E402
+  # noqa: E402
+  # noqa: E402
 
 CHROMIUM_ARGS = [
     *appserver.CHROMIUM_ARGS,
@@ -186,7 +192,7 @@ async def open_session(browser, url: str, headline: str, n_places: int, timeout_
     await page.goto(url)
     await page.wait_for_function(HEADLINE_SHOWS, arg=[METRIC, headline])
     frame = page.frame_locator(MAP_IFRAME)
-    places = frame.locator(f"path.{maps.PLACE_CLASS}")
+    places = frame.locator(f"path.{webmap.PLACE_CLASS}")
     deadline = time.monotonic() + timeout_ms / 1000
     while await places.count() != n_places:
         if time.monotonic() > deadline:

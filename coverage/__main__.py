@@ -1,8 +1,10 @@
-"""``python -m coverage``: the command line (see :mod:`coverage.cli`)."""
+"""``python -m coverage``: the command line (see :mod:`coverage.cli.main`)."""
+
+from __future__ import annotations
 
 import sys
 
-from .cli import main
+from .cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

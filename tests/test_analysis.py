@@ -13,11 +13,12 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon, box
 
-from coverage import analysis
-from coverage.analysis import AnalysisError
-from coverage.model import Project, Settings
-from coverage.schedule import TZ
-from coverage.travel import StraightLine
+from coverage.analysis import reach as analysis_reach
+from coverage.analysis import week as analysis_week
+from coverage.core.errors import AnalysisError
+from coverage.core.model import Project, Settings
+from coverage.core.schedule import TZ
+from coverage.travel.straight import StraightLine
 
 CRS = "EPSG:3067"
 # 60 km/h and circuity 1.5: one straight km = 1.5 travel km = 1.5 minutes; 6 min reach 4 straight km
@@ -59,7 +60,7 @@ def line_project(**kw):
 # --- coverage ---------------------------------------------------------------------------------------------
 
 def test_three_points_on_a_line():
-    r = analysis.analyze(line_project())
+    r = analysis_reach.analyze(line_project())
     a = r.areas.set_index("id")
     assert a["nearest_place_id"].tolist() == ["p0", "p0", "p0"]
     np.testing.assert_allclose(a["straight_km"], [3, 7, 20])
@@ -76,7 +77,7 @@ def test_three_points_on_a_line():
 
 
 def test_planned_places_count_in_a_scenario():
-    r = analysis.analyze(line_project(), include_planned=True)
+    r = analysis_reach.analyze(line_project(), include_planned=True)
     a = r.areas.set_index("id")
     assert a["nearest_place_id"].tolist() == ["p0", "p1", "p1"]
     np.testing.assert_allclose(a["minutes"], [4.5, 4.5, 15])
@@ -87,14 +88,14 @@ def test_planned_places_count_in_a_scenario():
 def test_threshold_in_km_bounds_travel_distance_not_straight_distance():
     project = line_project()
     # 4 straight km = 6 travel km: exactly on a 6 km limit (inclusive); 7 km = 10.5 travel km
-    by_km = analysis.analyze(project, SETTINGS.replace(threshold_km=6.0))
-    by_min = analysis.analyze(project, SETTINGS.replace(threshold_minutes=6.0))
+    by_km = analysis_reach.analyze(project, SETTINGS.replace(threshold_km=6.0))
+    by_min = analysis_reach.analyze(project, SETTINGS.replace(threshold_minutes=6.0))
     assert by_km.areas["covered"].tolist() == by_min.areas["covered"].tolist() == [True, False, False]
     # 7 straight km = 10.5 travel km: within an 11 km limit
-    assert analysis.analyze(project, SETTINGS.replace(threshold_km=11.0)).areas["covered"].tolist() == [
+    assert analysis_reach.analyze(project, SETTINGS.replace(threshold_km=11.0)).areas["covered"].tolist() == [
         True, True, False]
     # a limit of 7 km (travel) excludes the area 7 straight km away (10.5 travel km)
-    assert analysis.analyze(project, SETTINGS.replace(threshold_km=7.0)).areas["covered"].tolist() == [
+    assert analysis_reach.analyze(project, SETTINGS.replace(threshold_km=7.0)).areas["covered"].tolist() == [
         True, False, False]
     assert by_km.to_json()["settings"]["threshold_km"] == 6.0
     assert by_km.to_json()["settings"]["threshold_minutes"] is None
@@ -103,7 +104,7 @@ def test_threshold_in_km_bounds_travel_distance_not_straight_distance():
 def test_area_exactly_on_the_minutes_threshold_is_covered():
     project = line_project()
     project.areas = areas_gdf([("edge", (4, 0), 10, 1), ("beyond", (4.01, 0), 10, 1)])
-    assert analysis.analyze(project).areas["covered"].tolist() == [True, False]
+    assert analysis_reach.analyze(project).areas["covered"].tolist() == [True, False]
 
 
 def test_polygon_area_is_measured_from_a_point_inside_it():
@@ -113,8 +114,8 @@ def test_polygon_area_is_measured_from_a_point_inside_it():
     assert not u.contains(u.centroid)
     project = line_project()
     project.areas = areas_gdf([("u", u, 10, 1)])
-    r = analysis.analyze(project)
-    rep = analysis.demand_points(project.areas)[0]
+    r = analysis_reach.analyze(project)
+    rep = analysis_reach.demand_points(project.areas)[0]
     assert u.contains(Point(rep))
     assert r.areas["straight_km"].iloc[0] == pytest.approx(math.hypot(*rep) / KM)
 
@@ -123,14 +124,14 @@ def test_layers_in_wgs84_are_reprojected():
     project = line_project()
     project.places = project.places.to_crs("EPSG:4326")
     project.areas = project.areas.to_crs("EPSG:4326")
-    r = analysis.analyze(project)
+    r = analysis_reach.analyze(project)
     np.testing.assert_allclose(r.areas["straight_km"], [3, 7, 20], rtol=1e-6)
 
 
 def test_no_counted_place_leaves_everything_uncovered_and_json_has_no_nan():
     project = line_project()
     project.places["status"] = "candidate"
-    r = analysis.analyze(project)
+    r = analysis_reach.analyze(project)
     assert not r.areas["covered"].any()
     assert r.areas["nearest_place_id"].isna().all()
     doc = r.to_json()
@@ -144,21 +145,21 @@ def test_layers_with_a_repeated_index_work():
     project = line_project()
     project.areas.index = [7, 7, 7]
     project.places.index = [1, 1, 1]
-    r = analysis.analyze(project)
+    r = analysis_reach.analyze(project)
     assert r.areas["covered"].tolist() == [True, False, False]
     assert r.to_json()["areas"][0]["nearest_place_id"] == "p0"
-    assert analysis.weekday_matrix(project, week=dt.date(2026, 1, 12)).loc["Tu", "morning"] == 10
+    assert analysis_week.weekday_matrix(project, week=dt.date(2026, 1, 12)).loc["Tu", "morning"] == 10
 
 
 def test_missing_location_is_reported_by_id():
     project = line_project()
     project.areas.loc[1, "geometry"] = None
     with pytest.raises(AnalysisError, match=r"areas: 1 row\(s\) without a location \(id a7\)"):
-        analysis.analyze(project)
+        analysis_reach.analyze(project)
 
 
 def test_to_json_follows_the_contract():
-    r = analysis.analyze(line_project(), at=dt.datetime(2026, 1, 13, 10, 0))
+    r = analysis_reach.analyze(line_project(), at=dt.datetime(2026, 1, 13, 10, 0))
     doc = r.to_json()
     assert set(doc) == {"settings", "places", "areas", "summary", "blind_spots"}
     assert set(doc["settings"]) == {"mode", "model", "speed_kmh", "circuity", "threshold_minutes",
@@ -194,9 +195,9 @@ def test_to_json_follows_the_contract():
     ],
 )
 def test_time_filter_respects_holidays_and_seasons(when, counted):
-    mask = analysis.counted_places(line_project(), at=when)
+    mask = analysis_reach.counted_places(line_project(), at=when)
     assert mask.tolist() == [counted, False, False]
-    r = analysis.analyze(line_project(), at=when)
+    r = analysis_reach.analyze(line_project(), at=when)
     assert r.summary["children_covered"] == (10.0 if counted else 0.0)
     assert r.at == when.replace(tzinfo=TZ)
 
@@ -204,21 +205,21 @@ def test_time_filter_respects_holidays_and_seasons(when, counted):
 def test_independence_day_closes_a_monday_session():
     project = line_project()
     project.places.loc[0, "opening_hours"] = "Mo 09:00-12:00; PH off"
-    assert not analysis.counted_places(project, at=dt.datetime(2027, 12, 6, 10, 0)).iloc[0]  # Mon Dec 6
-    assert analysis.counted_places(project, at=dt.datetime(2027, 12, 13, 10, 0)).iloc[0]
+    assert not analysis_reach.counted_places(project, at=dt.datetime(2027, 12, 6, 10, 0)).iloc[0]  # Mon Dec 6
+    assert analysis_reach.counted_places(project, at=dt.datetime(2027, 12, 13, 10, 0)).iloc[0]
 
 
 def test_time_filter_accepts_weekday_text_and_counts_planned_when_asked():
-    mask = analysis.counted_places(line_project(), at="Mo 10:00", include_planned=True)
+    mask = analysis_reach.counted_places(line_project(), at="Mo 10:00", include_planned=True)
     assert mask.tolist() == [False, True, False]
 
 
 def test_unreadable_opening_hours_name_the_place_when_time_matters():
     project = line_project()
     project.places.loc[0, "opening_hours"] = "Tu 9-11x"
-    assert analysis.analyze(project).summary["places_counted"] == 1  # no time filter: hours not needed
+    assert analysis_reach.analyze(project).summary["places_counted"] == 1  # no time filter: hours not needed
     with pytest.raises(AnalysisError, match=r"place p0 \(Paikka p0\): invalid opening_hours"):
-        analysis.analyze(project, at="Tu 10:00")
+        analysis_reach.analyze(project, at="Tu 10:00")
 
 
 # --- weekday x daypart ------------------------------------------------------------------------------------
@@ -236,7 +237,7 @@ def weekday_project():
 
 
 def test_weekday_matrix_by_hand():
-    m = analysis.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 14))  # a Wednesday: week of Jan 12
+    m = analysis_week.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 14))  # a Wednesday: week of Jan 12
     assert m.attrs["week"] == dt.date(2026, 1, 12)
     assert list(m.index) == ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
     assert list(m.columns) == ["morning", "afternoon", "evening"]
@@ -251,43 +252,43 @@ def test_weekday_matrix_by_hand():
 
 def test_weekday_matrix_reusing_an_analysis_gives_the_same_figures():
     project, week = weekday_project(), dt.date(2026, 1, 12)
-    r = analysis.analyze(project, include_planned=True)
-    direct = analysis.weekday_matrix(project, week=week, include_planned=True)
-    reused = analysis.weekday_matrix(project, week=week, include_planned=True, result=r)
+    r = analysis_reach.analyze(project, include_planned=True)
+    direct = analysis_week.weekday_matrix(project, week=week, include_planned=True)
+    reused = analysis_week.weekday_matrix(project, week=week, include_planned=True, result=r)
     pd.testing.assert_frame_equal(direct, reused)
     assert r.demand_xy.shape == (5, 2) and not r.demand_xy.flags.writeable
     with pytest.raises(AnalysisError, match="include_planned"):
-        analysis.weekday_matrix(project, week=week, result=r)
+        analysis_week.weekday_matrix(project, week=week, result=r)
     with pytest.raises(AnalysisError, match="one moment"):
-        analysis.weekday_matrix(project, week=week, result=analysis.analyze(project, at="Tu 10:00"))
+        analysis_week.weekday_matrix(project, week=week, result=analysis_reach.analyze(project, at="Tu 10:00"))
 
 
 def test_weekday_matrix_any_opening_and_planned_places():
-    m = analysis.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 12), min_open_minutes=0,
+    m = analysis_week.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 12), min_open_minutes=0,
                                 include_planned=True)
     assert m.loc["We", "morning"] == 40 and m.loc["We", "afternoon"] == 40
     assert m.loc["Sa", "morning"] == 80
-    places = analysis.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 12), value="places")
+    places = analysis_week.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 12), value="places")
     assert places.loc["Tu", "morning"] == 2 and places.loc["Tu", "afternoon"] == 1
 
 
 def test_weekday_matrix_in_a_holiday_week_and_out_of_season():
     # Epiphany (Tu Jan 6 2026): A is closed (PH off) but B has no holiday rule
-    m = analysis.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 5))
+    m = analysis_week.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 5))
     assert m.loc["Tu", "morning"] == 20
     # June: A's Sep-May season is over
-    m = analysis.weekday_matrix(weekday_project(), week=dt.date(2026, 6, 1))
+    m = analysis_week.weekday_matrix(weekday_project(), week=dt.date(2026, 6, 1))
     assert m.loc["Tu", "morning"] == 20
 
 
 def test_weekday_gain_prefers_the_cells_without_a_session_nearby():
-    gain = analysis.weekday_gain(weekday_project(), (2 * KM, 0), week=dt.date(2026, 1, 12))
+    gain = analysis_week.weekday_gain(weekday_project(), (2 * KM, 0), week=dt.date(2026, 1, 12))
     # the new site reaches nearA (1 km away) only; nearA is covered on Tuesday morning by A
     assert gain.loc["Tu", "morning"] == 0
     assert gain.loc["Mo", "morning"] == 10 and gain.loc["Tu", "afternoon"] == 10
-    far = analysis.weekday_gain(weekday_project(), Point(100 * KM, 0), week=dt.date(2026, 1, 12))
+    far = analysis_week.weekday_gain(weekday_project(), Point(100 * KM, 0), week=dt.date(2026, 1, 12))
     assert (far.to_numpy() == 160).all()
-    many = analysis.weekday_gains(weekday_project(), np.array([[2 * KM, 0], [100 * KM, 0], [500 * KM, 0]]),
+    many = analysis_week.weekday_gains(weekday_project(), np.array([[2 * KM, 0], [100 * KM, 0], [500 * KM, 0]]),
                                   week=dt.date(2026, 1, 12))
     assert many.shape == (3, 7, 3)
     np.testing.assert_array_equal(many[0], gain.to_numpy())
@@ -308,7 +309,7 @@ def overlap_project():
 
 
 def test_overlaps_by_hand():
-    o = analysis.overlaps(overlap_project(), week=dt.date(2026, 1, 12))
+    o = analysis_week.overlaps(overlap_project(), week=dt.date(2026, 1, 12))
     assert o[["place_a_id", "place_b_id", "weekday"]].values.tolist() == [["A", "B", "Tu"], ["A", "B", "We"]]
     def at(day, h, m=0):
         return dt.datetime(2026, 1, day, h, m, tzinfo=TZ)
@@ -323,18 +324,18 @@ def test_overlaps_by_hand():
 
 
 def test_overlaps_with_planned_places_and_over_a_holiday():
-    o = analysis.overlaps(overlap_project(), week=dt.date(2026, 1, 12), include_planned=True)
+    o = analysis_week.overlaps(overlap_project(), week=dt.date(2026, 1, 12), include_planned=True)
     pairs = set(map(tuple, o[["place_a_id", "place_b_id", "weekday"]].values.tolist()))
     assert ("A", "D", "Tu") in pairs  # 10:00-10:45 inside A's 09:30-11:30
     assert ("B", "D", "Tu") not in pairs  # B opens at 11:00
     # Epiphany week: A is closed on Tuesday (PH off), only Wednesday remains
-    o = analysis.overlaps(overlap_project(), week=dt.date(2026, 1, 5))
+    o = analysis_week.overlaps(overlap_project(), week=dt.date(2026, 1, 5))
     assert o["weekday"].tolist() == ["We"]
 
 
 def test_overlaps_respect_a_km_threshold():
     # 2 straight km = 3 travel km; a 2.9 km threshold separates A and B
-    o = analysis.overlaps(overlap_project(), SETTINGS.replace(threshold_km=2.9), week=dt.date(2026, 1, 12))
+    o = analysis_week.overlaps(overlap_project(), SETTINGS.replace(threshold_km=2.9), week=dt.date(2026, 1, 12))
     assert o.empty and list(o.columns)[:4] == ["place_a_id", "place_a", "place_b_id", "place_b"]
 
 
@@ -358,7 +359,7 @@ def _end_area_km2(r_km=4.0, half_km=10.0):
 
 
 def test_blind_spot_polygons_of_a_strip():
-    b = analysis.blind_spot_polygons(strip_project())
+    b = analysis_reach.blind_spot_polygons(strip_project())
     assert b["id"].tolist() == ["B1", "B2"]
     assert b.crs == CRS
     # B1 = the east end (20 children), B2 = the west end (7); centre is covered; outside is off the map
@@ -369,7 +370,7 @@ def test_blind_spot_polygons_of_a_strip():
     np.testing.assert_allclose(b["area_km2"], _end_area_km2(), rtol=2e-3)
     assert b.attrs["extent"] == "boundary" and b.attrs["method"] == "reach_polygons"
     assert b.attrs["unassigned"] == {"areas": 1, "population": 10.0, "children_0_6": 1.0}  # 'outside'
-    r = analysis.analyze(strip_project())
+    r = analysis_reach.analyze(strip_project())
     outside = b.attrs["unassigned"]["children_0_6"]
     assert b["children_0_6"].sum() + outside == r.summary["children_uncovered"]
 
@@ -382,17 +383,17 @@ def test_blind_spot_inside_a_ring_of_places_is_its_own_polygon():
     areas = areas_gdf([("pocket", (0, 0), 50, 5), ("outside", (25, 0), 90, 9), ("ring", (10, 2), 10, 1)])
     boundary = gpd.GeoDataFrame(geometry=[box(-30 * KM, -30 * KM, 30 * KM, 30 * KM)], crs=CRS)
     project = Project(places=places, areas=areas, boundary=boundary, settings=SETTINGS)
-    b = analysis.blind_spot_polygons(project)
+    b = analysis_reach.blind_spot_polygons(project)
     assert len(b) == 2 and b["children_0_6"].tolist() == [9.0, 5.0]
     pocket = b.geometry.iloc[1]
     assert pocket.contains(Point(0, 0)) and pocket.area < math.pi * (7 * KM) ** 2
     assert b.geometry.iloc[0].interiors  # the outer part has the ring (and the pocket) as a hole
     # the fast outer-ring test agrees with the exact one
     parts = b.geometry.to_numpy()
-    xy = analysis.demand_points(areas)
+    xy = analysis_reach.demand_points(areas)
     mask = np.array([True, True, False])
-    exact = analysis._point_in_parts(parts, xy, mask)
-    fast = analysis._point_in_parts(parts, xy, mask, extent=boundary.geometry.iloc[0])
+    exact = analysis_reach._point_in_parts(parts, xy, mask)
+    fast = analysis_reach._point_in_parts(parts, xy, mask, extent=boundary.geometry.iloc[0])
     assert exact.tolist() == fast.tolist() == [1, 0, -1]
 
 
@@ -404,30 +405,30 @@ def test_fast_point_in_blind_spot_matches_the_exact_test_on_random_data():
     notched = Polygon([(0, 0), (60 * KM, 0), (60 * KM, 60 * KM), (30 * KM, 40 * KM), (0, 60 * KM)])
     boundary = gpd.GeoDataFrame(geometry=[notched], crs=CRS)
     project = Project(places=places, areas=areas, boundary=boundary, settings=SETTINGS)
-    r = analysis.analyze(project)
-    b = analysis.blind_spot_polygons(project, result=r)
+    r = analysis_reach.analyze(project)
+    b = analysis_reach.blind_spot_polygons(project, result=r)
     assert len(b) > 3
     parts, xy = b.geometry.to_numpy(), r.demand_xy
     unc = ~r.areas["covered"].to_numpy(bool)
-    exact = analysis._point_in_parts(parts, xy, unc)
-    fast = analysis._point_in_parts(parts, xy, unc, extent=boundary.geometry.iloc[0])
+    exact = analysis_reach._point_in_parts(parts, xy, unc)
+    fast = analysis_reach._point_in_parts(parts, xy, unc, extent=boundary.geometry.iloc[0])
     np.testing.assert_array_equal(exact, fast)
     assert (exact[unc] >= 0).sum() == b["areas"].sum() and (exact[~unc] == -1).all()
 
 
 def test_blind_spot_polygons_reuse_an_analyze_result():
     project = strip_project()
-    r = analysis.analyze(project, SETTINGS.replace(threshold_minutes=30))  # 20 km: everything covered
-    b = analysis.blind_spot_polygons(project, result=r)
+    r = analysis_reach.analyze(project, SETTINGS.replace(threshold_minutes=30))  # 20 km: everything covered
+    b = analysis_reach.blind_spot_polygons(project, result=r)
     assert b.empty and b.attrs["unassigned"]["children_0_6"] == 0.0
     with pytest.raises(AnalysisError, match="does not belong"):
-        analysis.blind_spot_polygons(line_project(), result=r)
+        analysis_reach.blind_spot_polygons(line_project(), result=r)
 
 
 def test_blind_spot_polygons_without_boundary_use_the_demand_hull():
     project = strip_project()
     project.boundary = project.boundary.iloc[0:0]
-    b = analysis.blind_spot_polygons(project)
+    b = analysis_reach.blind_spot_polygons(project)
     assert b.attrs["extent"] == "demand_hull"
     assert b["children_0_6"].sum() == pytest.approx(20 + 7 + 1)  # the far area is inside the hull now
 
@@ -454,13 +455,13 @@ class _NoPolygons:
 def test_blind_spot_fallback_without_reach_polygons_uses_voronoi_cells():
     project = strip_project()
     model = _NoPolygons(StraightLine(speed_kmh=60.0, circuity=1.5))
-    b = analysis.blind_spot_polygons(project, model=model)
+    b = analysis_reach.blind_spot_polygons(project, model=model)
     assert set(b["method"]) == {"uncovered_cells"} and b.attrs["method"] == "uncovered_cells"
     # Voronoi cells of the demand points: west end up to midway to the centre point, east end likewise
     assert b["children_0_6"].tolist() == [20.0, 7.0]
     assert b.geometry.iloc[0].contains(Point(19 * KM, 1 * KM))
     assert not b.geometry.union_all().contains(Point(10 * KM, 1.5 * KM))
-    reach = analysis.reach_areas(project, model=model)
+    reach = analysis_reach.reach_areas(project, model=model)
     assert reach["method"].tolist() == ["demand_hull"]
     assert reach.geometry.iloc[0].contains(Point(10 * KM, 1.25 * KM))  # hull of the place and 'centre'
 
@@ -482,19 +483,19 @@ def test_apportion_by_area_splits_polygon_demand():
     boundary = gpd.GeoDataFrame(geometry=[box(-10 * KM, -10 * KM, 10 * KM, 10 * KM)], crs=CRS)
     project = Project(places=places, areas=areas, boundary=boundary, settings=SETTINGS)
     model = _SquareReach(speed_kmh=60.0, circuity=1.5)
-    by_point = analysis.blind_spot_polygons(project, model=model)
-    by_area = analysis.blind_spot_polygons(project, model=model, apportion="area")
-    assert analysis.analyze(project, model=model).areas["covered"].tolist() == [True, False]
+    by_point = analysis_reach.blind_spot_polygons(project, model=model)
+    by_area = analysis_reach.blind_spot_polygons(project, model=model, apportion="area")
+    assert analysis_reach.analyze(project, model=model).areas["covered"].tolist() == [True, False]
     assert by_point["children_0_6"].sum() == 4.0  # 'half' is covered at its demand point
     assert by_area["children_0_6"].sum() == pytest.approx(4.0 + 5.0)
     assert by_area.attrs["apportion"] == "area"
     assert by_area["area_km2"].sum() == pytest.approx(20 * 20 - 8 * 8)
     with pytest.raises(AnalysisError, match="apportion"):
-        analysis.blind_spot_polygons(project, apportion="people")
+        analysis_reach.blind_spot_polygons(project, apportion="people")
 
 
 def test_reach_areas_are_circles_of_threshold_over_circuity():
-    reach = analysis.reach_areas(line_project(), include_planned=True)
+    reach = analysis_reach.reach_areas(line_project(), include_planned=True)
     assert reach["place_id"].tolist() == ["p0", "p1"]
     assert reach.geometry.area.tolist() == pytest.approx([math.pi * 4000**2] * 2, rel=2e-3)
     assert reach.crs == CRS

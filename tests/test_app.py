@@ -1,6 +1,6 @@
 """The Streamlit app in AppTest: every page renders, widgets drive the figures, editing, saving, importing.
 
-The map itself is an opaque component here; its content is tested through coverage.maps (test_maps.py) and
+The map itself is an opaque component here; its content is tested through coverage.outputs.webmap (test_maps.py) and
 in a real browser (test_browser.py).
 """
 
@@ -15,11 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app_pages import common
-from coverage import i18n, schedule, store
-from coverage.analysis import analyze
-from coverage.datasets import load_dataset
-from coverage.model import Settings
+from app_pages.common import frame as common_frame
+from app_pages.common import places as common_places
+from app_pages.common import state
+from coverage.analysis import week
+from coverage.analysis.reach import analyze
+from coverage.core import errors, i18n, schedule
+from coverage.core.model import Settings
+from coverage.io import store
+from coverage.io.datasets import load_dataset
 
 KARTTA, KP, KAT, VO = (
     f"app_pages/{p}.py" for p in ("kartta", "kohtaamispaikat", "katvealueet", "viikko_ohjelma")
@@ -143,7 +147,7 @@ def test_kohtaamispaikat_shows_the_inventory(app):
 def test_add_place_by_coordinates_then_count_it_as_planned(app):
     _open_kp(app)
     # Jokikunta is the blind spot at 10 min by car; put a planned place there
-    lon, lat = common._to_lonlat(np.array([344_973.0]), np.array([6_702_018.0]))
+    lon, lat = common_places._to_lonlat(np.array([344_973.0]), np.array([6_702_018.0]))
     app.text_input(key="add_name").input("Jokikunnan <b>kylätalo</b>")
     app.selectbox(key="add_status").set_value("planned")
     app.number_input(key="add_lat").set_value(round(float(lat[0]), 6))
@@ -324,32 +328,32 @@ def test_viikko_ohjelma_grid(app):
 
 def test_programme_respects_holidays_and_seasons():
     places = load_dataset("vihti").places
-    autumn, _bad = common.programme(places, dt.date(2026, 10, 5))
+    autumn, _bad = week.programme(places, dt.date(2026, 10, 5))
     assert len(autumn) == 9  # V01 three mornings + six weekly groups
-    epiphany, _bad = common.programme(places, dt.date(2027, 1, 4))  # Wed 6.1. is a public holiday
+    epiphany, _bad = week.programme(places, dt.date(2027, 1, 4))  # Wed 6.1. is a public holiday
     assert len(epiphany) == 6 and 2 not in set(epiphany["weekday"])
-    summer, _bad = common.programme(places, dt.date(2026, 7, 6))
+    summer, _bad = week.programme(places, dt.date(2026, 7, 6))
     assert len(summer) == 0
     broken = places.copy()
     broken.loc[0, "opening_hours"] = "Mo 9-11x"
-    rows, bad = common.programme(broken, dt.date(2026, 10, 5))
+    rows, bad = week.programme(broken, dt.date(2026, 10, 5))
     assert bad == ["Annantien perhetupa"] and len(rows) == 6
 
 
 def test_places_table_roundtrip_keeps_exact_geometry():
     places = load_dataset("vihti").places
-    table = common.places_table(places)
-    back = common.places_from_table(table)
+    table = common_places.places_table(places)
+    back = common_places.places_from_table(table)
     assert back.geometry.geom_equals_exact(places.geometry.reset_index(drop=True), tolerance=0).all()
     edited = table.copy()
     edited.loc[0, "lat"] = 60.5
-    moved = common.places_from_table(edited).to_crs(4326).geometry.iloc[0]
+    moved = common_places.places_from_table(edited).to_crs(4326).geometry.iloc[0]
     assert moved.y == pytest.approx(60.5, abs=1e-9)
-    assert common.places_from_table(edited).geometry.iloc[1] == places.geometry.iloc[1]
+    assert common_places.places_from_table(edited).geometry.iloc[1] == places.geometry.iloc[1]
 
 
 def test_apply_editor_changes():
-    table = common.places_table(load_dataset("vihti").places)
+    table = common_places.places_table(load_dataset("vihti").places)
     changes = {
         "edited_rows": {1: {"name": "Uusi nimi"}},
         "deleted_rows": [0],
@@ -365,40 +369,40 @@ def test_apply_editor_changes():
             {},
         ],
     }
-    out = common.apply_editor_changes(table, changes)
+    out = common_places.apply_editor_changes(table, changes)
     assert len(out) == 7  # 7 - 1 deleted + 1 added (the empty added row is ignored)
     assert out["name"].iloc[0] == "Uusi nimi" and out["id"].iloc[-1] == "V99"
-    problems = common.table_problems(out)
+    problems = common_places.table_problems(out)
     assert not [p for p in problems if p.severity == "error"]
-    checks = common.row_checks(len(out), problems)
+    checks = common_places.row_checks(len(out), problems)
     assert checks == ["✓"] * 7
 
 
 def test_row_checks_name_bad_opening_hours():
-    table = common.places_table(load_dataset("vihti").places)
+    table = common_places.places_table(load_dataset("vihti").places)
     table.loc[2, "opening_hours"] = "Tu 9-11x"
     table.loc[4, "lat"] = np.nan
-    checks = common.row_checks(len(table), common.table_problems(table))
+    checks = common_places.row_checks(len(table), common_places.table_problems(table))
     assert checks[2].startswith("⚠ opening_hours: invalid opening_hours 'Tu 9-11x'")
     assert "geometry" in checks[4]
     assert checks[0] == "✓"
 
 
 def test_next_place_id():
-    assert common.next_place_id(["V01", "V07", "V03"]) == "V08"
-    assert common.next_place_id([]) == "P1"
-    assert common.next_place_id(["a", "b"]) == "P1"
-    assert common.next_place_id(["K9", "K10"]) == "K11"
+    assert common_places.next_place_id(["V01", "V07", "V03"]) == "V08"
+    assert common_places.next_place_id([]) == "P1"
+    assert common_places.next_place_id(["a", "b"]) == "P1"
+    assert common_places.next_place_id(["K9", "K10"]) == "K11"
 
 
 def test_uploaded_project_names_are_sanitised(projects_dir, tmp_path):
     path = tmp_path / "x.gpkg"
     store.save(load_dataset("vihti"), path)
-    assert common.open_uploaded_project("../../etc/Oma kunta!.gpkg", path.read_bytes()) == "Oma_kunta.gpkg"
-    assert common.open_uploaded_project("Oma kunta!.gpkg", path.read_bytes()) == "Oma_kunta-2.gpkg"
+    assert common_frame.open_uploaded_project("../../etc/Oma kunta!.gpkg", path.read_bytes()) == "Oma_kunta.gpkg"
+    assert common_frame.open_uploaded_project("Oma kunta!.gpkg", path.read_bytes()) == "Oma_kunta-2.gpkg"
     assert sorted(p.name for p in projects_dir.iterdir()) == ["Oma_kunta-2.gpkg", "Oma_kunta.gpkg"]
-    with pytest.raises(common.KatveError, match="not a project file name"):
-        common._project_path("../x.gpkg")
+    with pytest.raises(errors.KatveError, match="not a project file name"):
+        state._project_path("../x.gpkg")
 
 
 # --- performance --------------------------------------------------------------------------------------------
@@ -431,7 +435,7 @@ def test_rerender_after_threshold_or_time_change_is_fast(app):
 def test_all_pages_render_in_every_language(app):
     """Every page module in app_pages/ (also those other parts add) renders without an error in fi/sv/en."""
     pages = sorted(
-        p.name for p in common.ROOT.joinpath("app_pages").glob("*.py") if p.stem not in ("__init__", "common")
+        p.name for p in state.ROOT.joinpath("app_pages").glob("*.py") if p.stem not in ("__init__", "common")
     )
     assert {"kartta.py", "kohtaamispaikat.py", "katvealueet.py", "viikko_ohjelma.py"} <= set(pages)
     try:

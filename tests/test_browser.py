@@ -17,10 +17,13 @@ import urllib.request
 import pytest
 from appserver import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 
-from coverage import i18n, maps
-from coverage.analysis import analyze, blind_spot_polygons
-from coverage.datasets import load_dataset
-from coverage.model import Settings
+from coverage.analysis.reach import analyze, blind_spot_polygons
+from coverage.core import i18n
+from coverage.core.model import Settings
+from coverage.io import store
+from coverage.io.datasets import load_dataset
+from coverage.outputs import leaflet, webmap
+from coverage.planning import plan as planning_plan
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +51,7 @@ def require_browser() -> None:
         f"no {CHROMIUM}: install it with `apt-get install chromium` to run the browser test",
     )
     _require(
-        (maps.LEAFLET_DIR / "leaflet.js").is_file(),
+        (leaflet.LEAFLET_DIR / "leaflet.js").is_file(),
         "Leaflet not fetched: run `make static/leaflet/leaflet.js` (the map is served offline from static/)",
     )
     _require(
@@ -94,7 +97,7 @@ def server(tmp_path_factory):
     require_browser()
     with running_app(tmp_path_factory) as url:
         # Leaflet is served by streamlit's static file serving
-        with urllib.request.urlopen(f"{url}{maps.APP_LEAFLET_JS}", timeout=10) as r:
+        with urllib.request.urlopen(f"{url}{leaflet.APP_LEAFLET_JS}", timeout=10) as r:
             assert r.status == 200 and b"Leaflet" in r.read(4000)
         yield url
 
@@ -143,12 +146,12 @@ def test_map_renders_offline_and_threshold_changes_headline(page, server, tmp_pa
     page.wait_for_selector(MAP_IFRAME, state="attached")
     frame = page.frame_locator(MAP_IFRAME)
     expect(frame.locator(".leaflet-container")).to_be_visible()
-    places = frame.locator(f"path.{maps.PLACE_CLASS}")
+    places = frame.locator(f"path.{webmap.PLACE_CLASS}")
     expect(places).to_have_count(len(load_dataset("vihti").places))
-    expect(frame.locator(f"path.{maps.AREA_CLASS}")).to_have_count(len(load_dataset("vihti").areas))
+    expect(frame.locator(f"path.{webmap.AREA_CLASS}")).to_have_count(len(load_dataset("vihti").areas))
     expect(frame.locator(".katve-legend")).to_contain_text("Selite")
     expect(frame.locator(".leaflet-control-attribution")).to_contain_text("Maanmittauslaitos")
-    expect(frame.locator(f"path.{maps.BLIND_CLASS}")).to_have_count(_blind_polygons(10))
+    expect(frame.locator(f"path.{webmap.BLIND_CLASS}")).to_have_count(_blind_polygons(10))
 
     # a popup opens with the place's details
     places.last.dispatch_event("click")
@@ -171,7 +174,7 @@ def test_map_renders_offline_and_threshold_changes_headline(page, server, tmp_pa
     assert _headline(page) != before
     page.wait_for_selector(IDLE)
     # the map was rebuilt for 5 minutes: new blind-spot polygons, all markers again, the popup gone
-    expect(frame.locator(f"path.{maps.BLIND_CLASS}")).to_have_count(_blind_polygons(5))
+    expect(frame.locator(f"path.{webmap.BLIND_CLASS}")).to_have_count(_blind_polygons(5))
     expect(places).to_have_count(len(load_dataset("vihti").places))
     expect(frame.locator(".leaflet-popup-content")).to_have_count(0)
 
@@ -186,7 +189,6 @@ def test_map_renders_offline_and_threshold_changes_headline(page, server, tmp_pa
 
 def test_download_project_file(page, server, tmp_path):
     """The Kohtaamispaikat page's download button writes the project on click (deferred) as a valid file."""
-    from coverage import store
 
     page.goto(f"{server}/kohtaamispaikat")
     button = page.get_by_role("button", name="Lataa projektitiedosto (.gpkg)")
@@ -204,19 +206,18 @@ def test_planning_page_draws_lettered_proposals(page, server):
     """Suunnittelu: computing a plan draws the proposals as lettered stars (Leaflet divIcons) with popups."""
     from playwright.sync_api import expect
 
-    from coverage import planning
 
     project = load_dataset("vihti")
-    plan = planning.plan(project, Settings(mode="car", threshold_minutes=10), k=3)
+    plan = planning_plan.plan(project, Settings(mode="car", threshold_minutes=10), k=3)
     page.goto(f"{server}/suunnittelu")
     page.get_by_role("button", name="Laske ehdotus").click()
     page.wait_for_selector(MAP_IFRAME, state="attached")
     frame = page.frame_locator(MAP_IFRAME)
-    stars = frame.locator(f".{maps.PROPOSAL_CLASS}")
+    stars = frame.locator(f".{webmap.PROPOSAL_CLASS}")
     expect(stars).to_have_count(len(plan.new_sites))
     assert len(plan.new_sites) >= 1
     expect(stars.first).to_contain_text("A")
-    expect(frame.locator(f"path.{maps.PLACE_CLASS}")).to_have_count(len(project.places))
+    expect(frame.locator(f"path.{webmap.PLACE_CLASS}")).to_have_count(len(project.places))
     # one metric scale line: no miles
     expect(frame.locator(".leaflet-control-scale-line")).to_have_count(1)
     expect(frame.locator(".leaflet-control-scale-line")).to_contain_text(re.compile(r"\d+ (k?m)$"))

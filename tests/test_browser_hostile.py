@@ -13,7 +13,9 @@ import pytest
 from test_browser import IDLE, MAP_IFRAME, chromium_page, require_browser, running_app
 from test_hostile_text import PAYLOADS, PROJECT_NAME, hostile_project
 
-from coverage import maps, store
+from coverage.io import store
+from coverage.io.datasets import load_dataset
+from coverage.outputs import webmap
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +59,7 @@ def test_hostile_place_names_show_as_text_in_the_browser(browser_page, server, t
 
     page.wait_for_selector(MAP_IFRAME, state="attached")
     frame = page.frame_locator(MAP_IFRAME)
-    places = frame.locator(f"path.{maps.PLACE_CLASS}")
+    places = frame.locator(f"path.{webmap.PLACE_CLASS}")
     expect(places).to_have_count(len(project.places))
     inline_scripts = frame.locator("script:not([src])").count()
 
@@ -89,7 +91,6 @@ def test_rejected_upload_lists_bad_values_as_text(browser_page, server, tmp_path
     """The error for an invalid upload quotes the file's values: they must not become an image or a link."""
     from playwright.sync_api import expect
 
-    from coverage.datasets import load_dataset
 
     page = browser_page
     requests: list[str] = []

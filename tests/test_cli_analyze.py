@@ -11,7 +11,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from coverage.cli import main
+from coverage.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 KM = 1000.0

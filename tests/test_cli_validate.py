@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from coverage import store
-from coverage.cli import main
-from coverage.datasets import GEODATA, load_dataset
+from coverage.cli.main import main
+from coverage.io import store
+from coverage.io.datasets import GEODATA, load_dataset
 
 LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+|-): (?P<field>[^:]+): (?P<message>.+)$")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from coverage.datasets import GEODATA, load_dataset
-from coverage.model import KatveError
-from coverage.schedule import check
+from coverage.core.errors import KatveError
+from coverage.core.schedule import check
+from coverage.io.datasets import GEODATA, load_dataset
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 

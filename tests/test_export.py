@@ -23,9 +23,15 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from coverage import export, printmap, report
-from coverage.cli import main
-from coverage.model import KatveError, Project, Settings
+from coverage.analysis import study
+from coverage.analysis.reach import analyze
+from coverage.cli.main import main
+from coverage.core import errors
+from coverage.core.errors import KatveError
+from coverage.core.model import Project, Settings
+from coverage.io.datasets import load_dataset
+from coverage.outputs import calendar, document, export, gpkg, leaflet, printmap, report, tables, webmap
+from coverage.planning import plan as planning_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 X0, Y0 = 350_000.0, 6_690_000.0  # southern Finland, EPSG:3067
@@ -92,8 +98,8 @@ def _project(*, visits: bool = False) -> Project:
 
 
 @pytest.fixture(scope="module")
-def data() -> export.ExportData:
-    return export.prepare(_project(), today=TODAY)
+def data() -> study.ExportData:
+    return study.prepare(_project(), today=TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +107,7 @@ def report_fi(data) -> bytes:
     return export.export_bytes(data, "report")
 
 
-def _plan(data: export.ExportData) -> types.SimpleNamespace:
+def _plan(data: study.ExportData) -> types.SimpleNamespace:
     sites = gpd.GeoDataFrame(
         {"id": ["N1"], "name": ["Erämaan kylätalo"], "children_gained": [15.0]},
         geometry=[Point(X0 + 20_000, Y0 + 1000)],
@@ -139,8 +145,8 @@ def test_hand_checked_coverage(data):
 
 
 def test_area_table_matches_analysis(data):
-    table = export.area_table(data)
-    assert list(table.columns) == [c for c in export.AREA_COLUMNS if c in table.columns]
+    table = tables.area_table(data)
+    assert list(table.columns) == [c for c in tables.AREA_COLUMNS if c in table.columns]
     assert table["covered"].tolist() == data.result.areas["covered"].tolist()
     row = table.set_index("id").loc["B"]
     assert row["nearest_place"] == "Kirkonkylän perhekerho"
@@ -150,7 +156,7 @@ def test_area_table_matches_analysis(data):
 
 
 def test_place_table_reach_and_hours(data):
-    table = export.place_table(data).set_index("id")
+    table = tables.place_table(data).set_index("id")
     # P1 reaches A (0 km) and B (5 km straight < 6.41); P2 reaches A (3 km) and B (2 km); P4 (planned) only D
     assert table.loc["P1", "children_within"] == pytest.approx(120.0)
     assert table.loc["P2", "children_within"] == pytest.approx(120.0)
@@ -164,10 +170,10 @@ def test_place_table_reach_and_hours(data):
 
 
 def test_place_table_visits_as_the_stats_count_them():
-    table = export.place_table(export.prepare(_project(visits=True), today=TODAY)).set_index("id")
+    table = tables.place_table(study.prepare(_project(visits=True), today=TODAY)).set_index("id")
     assert table.loc["P1", ["sessions", "visitors_children", "visitors_adults"]].tolist() == [2, 11, 7]
     assert table.loc["P3", "sessions"] == 0
-    assert "sessions" not in export.place_table(export.prepare(_project(), today=TODAY))
+    assert "sessions" not in tables.place_table(study.prepare(_project(), today=TODAY))
 
 
 # --- csv / xlsx -------------------------------------------------------------------------------------------
@@ -187,7 +193,7 @@ def test_csv_is_what_finnish_excel_reads(data):
 
 
 def test_csv_places_in_english(data):
-    raw = export.export_bytes(export.prepare(_project(), today=TODAY, lang="en"), "csv", table="places")
+    raw = export.export_bytes(study.prepare(_project(), today=TODAY, lang="en"), "csv", table="places")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0]["Name"] == "Keskustan perhekahvila"
     assert rows[3]["Status"] == "planned" and rows[3]["Counted"] == "no"
@@ -224,10 +230,10 @@ def test_gpkg_layers_for_qgis(data, tmp_path):
     import pyogrio
 
     path = export.export(
-        export.prepare(_project(), today=TODAY, plan=_plan(data)), "gpkg", tmp_path / "k.gpkg"
+        study.prepare(_project(), today=TODAY, plan=_plan(data)), "gpkg", tmp_path / "k.gpkg"
     )
     layers = {name: geom for name, geom in pyogrio.list_layers(path)}
-    assert set(layers) == set(export.GPKG_LAYERS.values())
+    assert set(layers) == set(gpkg.GPKG_LAYERS.values())
     assert layers["yhteenveto"] is None  # attribute table
     areas = pyogrio.read_dataframe(path, layer="alueet_kattavuus")
     assert areas.crs.to_epsg() == 3067
@@ -250,7 +256,7 @@ def test_gpkg_layers_for_qgis(data, tmp_path):
 def test_gpkg_without_plan_has_no_proposals(data, tmp_path):
     import pyogrio
 
-    names = export.write_gpkg(data, tmp_path / "a.gpkg")
+    names = gpkg.write_gpkg(data, tmp_path / "a.gpkg")
     assert "ehdotukset" not in names
     assert "ehdotukset" not in [n for n, _ in pyogrio.list_layers(tmp_path / "a.gpkg")]
     assert not list(tmp_path.glob("*.tmp*"))  # written atomically, nothing left behind
@@ -294,8 +300,8 @@ def test_ics_public_holiday_and_stable_uids():
     project = _project()
     project.places.loc[0, "opening_hours"] = "Th 10:00-12:00; PH off"
     kw = dict(start=dt.date(2026, 5, 4), end=dt.date(2026, 5, 24))
-    one = export.family_calendar(project, now=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), **kw)
-    two = export.family_calendar(project, now=dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc), **kw)
+    one = calendar.family_calendar(project, now=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), **kw)
+    two = calendar.family_calendar(project, now=dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc), **kw)
     days = sorted(
         e["DTSTART"].dt.date() for e in one.walk("VEVENT") if str(e["SUMMARY"]) == "Keskustan perhekahvila"
     )
@@ -306,18 +312,18 @@ def test_ics_public_holiday_and_stable_uids():
 
 
 def test_ics_default_period_is_the_rest_of_the_term():
-    assert export.term_period(dt.date(2026, 10, 5)) == (dt.date(2026, 10, 5), dt.date(2026, 12, 20))
-    assert export.term_period(dt.date(2026, 7, 1)) == (dt.date(2026, 8, 11), dt.date(2026, 12, 20))
-    assert export.term_period(dt.date(2026, 12, 28)) == (dt.date(2027, 1, 7), dt.date(2027, 5, 31))
-    with pytest.raises(export.ExportError, match="before it starts"):
-        export.family_calendar(_project(), start=dt.date(2026, 5, 1), end=dt.date(2026, 4, 1))
+    assert calendar.term_period(dt.date(2026, 10, 5)) == (dt.date(2026, 10, 5), dt.date(2026, 12, 20))
+    assert calendar.term_period(dt.date(2026, 7, 1)) == (dt.date(2026, 8, 11), dt.date(2026, 12, 20))
+    assert calendar.term_period(dt.date(2026, 12, 28)) == (dt.date(2027, 1, 7), dt.date(2027, 5, 31))
+    with pytest.raises(errors.ExportError, match="before it starts"):
+        calendar.family_calendar(_project(), start=dt.date(2026, 5, 1), end=dt.date(2026, 4, 1))
 
 
 # --- HTML ---------------------------------------------------------------------------------------------------
 
 
 def test_html_is_offline_and_escaped(data):
-    page = export.export_bytes(export.prepare(_project(), today=TODAY, plan=_plan(data)), "html").decode(
+    page = export.export_bytes(study.prepare(_project(), today=TODAY, plan=_plan(data)), "html").decode(
         "utf-8"
     )
     assert NASTY not in page and "<b>ei</b>" not in page
@@ -393,8 +399,8 @@ def test_report_figures_match_the_analysis(data, report_fi):
     text = " ".join(pages)
     s = data.result.summary
     assert "Kohtaamispaikkojen saavutettavuus" in pages[0]
-    assert _norm(export.fmt_number(s["children_covered"])) in pages[0]  # 145
-    assert _norm(export.fmt_share(s["children_covered_share"])) in pages[0]  # 91 %
+    assert _norm(document.fmt_number(s["children_covered"])) in pages[0]  # 145
+    assert _norm(document.fmt_share(s["children_covered_share"])) in pages[0]  # 91 %
     assert "Erämaa" in pages[1]  # the blind-spot village
     assert (
         "Keskustan perhekahvila" in pages[1] and "Kirkonkylän perhekerho" in pages[1]
@@ -409,7 +415,7 @@ def test_report_figures_match_the_analysis(data, report_fi):
 @pytest.mark.slow
 def test_report_with_plan_and_visits_in_swedish(data):
     project = _project(visits=True)
-    prepared = export.prepare(project, today=TODAY, plan=_plan(data), lang="sv")
+    prepared = study.prepare(project, today=TODAY, plan=_plan(data), lang="sv")
     raw = export.export_bytes(prepared, "report")
     text = _norm(" ".join(_pdf_text(raw)))
     assert "Mötesplatsernas tillgänglighet" in text
@@ -420,18 +426,17 @@ def test_report_with_plan_and_visits_in_swedish(data):
 
 @pytest.mark.slow
 def test_report_with_the_real_planner(data):
-    from coverage import planning
 
-    plan = planning.plan(_project(), k=1)
-    raw = export.export_bytes(export.prepare(_project(), today=TODAY, plan=plan), "report")
+    plan = planning_plan.plan(_project(), k=1)
+    raw = export.export_bytes(study.prepare(_project(), today=TODAY, plan=plan), "report")
     pages = [_norm(p) for p in _pdf_text(raw)]
     page = next(p for p in pages if "Ehdotetut uudet kohtaamispaikat" in p)
     assert "Kartta ehdotusten jälkeen" in page
     assert "A Erämaa 15 ma aamupäivä 8–12" in page  # label, name, children gained, suggested session
     assert "Saavutettaviksi tulevat kylät ja alueet: Erämaa (15)" in page
     before, after = (
-        _norm(export.fmt_number(plan.before["children_covered"])),
-        _norm(export.fmt_number(plan.after["children_covered"])),
+        _norm(document.fmt_number(plan.before["children_covered"])),
+        _norm(document.fmt_number(plan.after["children_covered"])),
     )
     assert f"{before} {after} +15" in page
 
@@ -440,10 +445,10 @@ def test_proposal_labels():
     sites = pd.DataFrame(
         {"id": [f"s{i}" for i in range(28)], "name": ["x"] * 28, "lon": [24.0] * 28, "lat": [60.4] * 28}
     )
-    props = export.proposals_from_plan(sites)
+    props = study.proposals_from_plan(sites)
     assert props["label"].tolist()[:3] == ["A", "B", "C"] and props["label"].tolist()[-2:] == ["AA", "AB"]
     assert props.crs.to_epsg() == 3067 and 6_600_000 < props.geometry.y.iloc[0] < 6_800_000
-    assert len(export.proposals_from_plan(None)) == 0
+    assert len(study.proposals_from_plan(None)) == 0
 
 
 def test_report_pages_are_a4_portrait(report_fi):
@@ -461,21 +466,21 @@ def test_report_pages_are_a4_portrait(report_fi):
 
 
 def test_errors_name_the_fix(data, tmp_path):
-    with pytest.raises(export.ExportError, match="unknown export format 'docx'"):
+    with pytest.raises(errors.ExportError, match="unknown export format 'docx'"):
         export.export(data, "docx", tmp_path / "x.docx")
-    with pytest.raises(export.ExportError, match="is a folder"):
+    with pytest.raises(errors.ExportError, match="is a folder"):
         export.export(data, "csv", tmp_path)
-    with pytest.raises(export.ExportError, match="unknown table"):
+    with pytest.raises(errors.ExportError, match="unknown table"):
         export.export_bytes(data, "csv", table="visits")
-    with pytest.raises(export.ExportError, match="unknown language"):
-        export.prepare(_project(), lang="de")
+    with pytest.raises(errors.ExportError, match="unknown language"):
+        study.prepare(_project(), lang="de")
     with pytest.raises(KatveError, match="make static/leaflet"):
-        old = export.LEAFLET_DIR
+        old = leaflet.LEAFLET_DIR
         try:
-            export.LEAFLET_DIR = tmp_path / "nowhere"
-            export.html_map(data)
+            leaflet.LEAFLET_DIR = tmp_path / "nowhere"
+            webmap.html_map(data)
         finally:
-            export.LEAFLET_DIR = old
+            leaflet.LEAFLET_DIR = old
 
 
 def test_cli_export(tmp_path, capsys):
@@ -538,7 +543,6 @@ def test_cli_subprocess_ics(tmp_path):
                 str(e.get("categories").cats[0]) == "Uppsökande besök"]
     sessions = [e for e in events if e not in outreach]
     assert len(sessions) == 7  # six places, one of them twice a week (Mo, We)
-    from coverage.datasets import load_dataset
 
     visits = load_dataset("kaksineuvoinen").outreach
     in_week = visits["start"].between("2026-09-07", "2026-09-14")
@@ -565,8 +569,6 @@ def downloads(monkeypatch):
 
 
 def test_vienti_page_offers_every_format(app, downloads):
-    from coverage.analysis import analyze
-    from coverage.datasets import load_dataset
 
     app.switch_page("app_pages/vienti.py").run()
     assert not app.exception, app.exception
@@ -612,8 +614,6 @@ def test_calendar_includes_outreach_visits_of_the_period():
     import icalendar
     import pandas as pd
 
-    from coverage import export
-    from coverage.datasets import load_dataset
 
     project = load_dataset("vihti")
     project.outreach = pd.DataFrame({
@@ -622,7 +622,7 @@ def test_calendar_includes_outreach_visits_of_the_period():
         "profession": ["neuvolan terveydenhoitaja", "perheneuvoja"], "organisation": ["Hyvinvointialue", ""],
         "notes": ["", ""],
     })
-    cal = export.family_calendar(project, start=dt.date(2026, 11, 30), end=dt.date(2026, 12, 6))
+    cal = calendar.family_calendar(project, start=dt.date(2026, 11, 30), end=dt.date(2026, 12, 6))
     parsed = icalendar.Calendar.from_ical(cal.to_ical())
     events = [e for e in parsed.walk("VEVENT")]
     outreach = [e for e in events if "Jalkautuminen" in str(e.get("categories").cats[0] if e.get("categories") else "")]

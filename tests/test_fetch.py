@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from coverage import fetch as F
-from coverage.cli import main
+from coverage.cli.main import main
+from coverage.core import errors
+from coverage.io import store
+from coverage.io.official import fetch, ptv
 
 DATA = Path(__file__).parent / "data" / "sources"
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,7 +132,7 @@ def _free_port() -> int:
 
 
 def test_wfs_url_names_layer_filter_and_crs():
-    url = F.wfs_url("https://geo.stat.fi/geoserver/", "postialue:pno_tilasto", cql_filter="kunta='927'")
+    url = fetch.wfs_url("https://geo.stat.fi/geoserver/", "postialue:pno_tilasto", cql_filter="kunta='927'")
     parts = urllib.parse.urlsplit(url)
     query = urllib.parse.parse_qs(parts.query)
     assert parts.path == "/geoserver/postialue/wfs"
@@ -141,7 +143,7 @@ def test_wfs_url_names_layer_filter_and_crs():
 
 
 def test_wfs_url_bbox_in_easting_northing_order():
-    url = F.wfs_url(F.STATFI_BASE_URL, F.GRID_LAYER, bbox=(335000.4, 6680000, 375000, 6720000))
+    url = fetch.wfs_url(fetch.STATFI_BASE_URL, fetch.GRID_LAYER, bbox=(335000.4, 6680000, 375000, 6720000))
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["bbox"] == [
         "335000,6680000,375000,6720000,EPSG:3067"
     ]
@@ -149,18 +151,18 @@ def test_wfs_url_bbox_in_easting_northing_order():
 
 @pytest.mark.parametrize("raw, code", [("927", "927"), (91, "091"), (" 52 ", "052")])
 def test_municipality_code_is_three_digits(raw, code):
-    assert F.municipality_code(raw) == code
+    assert fetch.municipality_code(raw) == code
 
 
 @pytest.mark.parametrize("raw", ["Vihti", "9270", "", "92a"])
 def test_bad_municipality_code_is_refused(raw):
-    with pytest.raises(F.KatveError, match="three digits"):
-        F.municipality_code(raw)
+    with pytest.raises(errors.KatveError, match="three digits"):
+        fetch.municipality_code(raw)
 
 
 def test_unknown_what_is_refused(tmp_path):
-    with pytest.raises(F.KatveError, match="cannot fetch roads"):
-        F.fetch("927", what="grid,roads", out_dir=tmp_path, cache_dir=tmp_path / "c")
+    with pytest.raises(errors.KatveError, match="cannot fetch roads"):
+        fetch.fetch("927", what="grid,roads", out_dir=tmp_path, cache_dir=tmp_path / "c")
 
 
 # --- downloading ------------------------------------------------------------------------------------------
@@ -168,7 +170,7 @@ def test_unknown_what_is_refused(tmp_path):
 
 def test_fetch_everything_then_reuse_the_cache(server, tmp_path):
     cache = tmp_path / "cache"
-    files = F.fetch("927", out_dir=tmp_path / "out", base_url=server.url, cache_dir=cache)
+    files = fetch.fetch("927", out_dir=tmp_path / "out", base_url=server.url, cache_dir=cache)
     assert list(files) == ["boundary", "grid", "paavo", "ptv"]
     assert not any(f.from_cache for f in files.values())
     assert files["grid"].path.read_bytes() == (DATA / "grid_927.geojson").read_bytes()
@@ -178,88 +180,88 @@ def test_fetch_everything_then_reuse_the_cache(server, tmp_path):
     original = json.loads((DATA / "ptv_927.json").read_text(encoding="utf-8"))
     assert [i["id"] for i in combined["itemList"]] == [i["id"] for i in original["itemList"]]
     # the grid is asked for the extent of the boundary (easting first)
-    grid_query = next(q for q in server.queries if q.get("typeNames") == [F.GRID_LAYER])
+    grid_query = next(q for q in server.queries if q.get("typeNames") == [fetch.GRID_LAYER])
     assert grid_query["bbox"] == ["335000,6680000,375000,6720000,EPSG:3067"]
     first = sum(server.requests.values())
     assert first == 5  # boundary, grid, paavo, 2 PTV pages
 
-    again = F.fetch("927", out_dir=tmp_path / "out2", base_url=server.url, cache_dir=cache)
+    again = fetch.fetch("927", out_dir=tmp_path / "out2", base_url=server.url, cache_dir=cache)
     assert sum(server.requests.values()) == first  # nothing downloaded
     assert all(f.from_cache for f in again.values())
     assert again["paavo"].path.read_bytes() == files["paavo"].path.read_bytes()
 
-    F.fetch(
+    fetch.fetch(
         "927", what=["paavo"], out_dir=tmp_path / "out3", base_url=server.url, cache_dir=cache, refresh=True
     )
     assert server.requests["/postialue/wfs"] == 2  # --refresh downloads again
 
 
 def test_fetch_grid_also_writes_the_boundary(server, tmp_path):
-    files = F.fetch("927", what="grid", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
+    files = fetch.fetch("927", what="grid", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
     assert set(files) == {"boundary", "grid"}
     assert (tmp_path / "boundary_927.geojson").exists()
 
 
 def test_unknown_municipality_is_a_clear_error(server, tmp_path):
-    with pytest.raises(F.FetchError, match="no municipality with code 999"):
-        F.fetch("999", what="boundary", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
+    with pytest.raises(errors.FetchError, match="no municipality with code 999"):
+        fetch.fetch("999", what="boundary", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
 
 
 def test_refused_connection_is_one_line(tmp_path):
     url = f"http://127.0.0.1:{_free_port()}"
     with pytest.raises(
-        F.FetchError, match=r"cannot reach 127\.0\.0\.1:\d+ .*check the internet connection"
+        errors.FetchError, match=r"cannot reach 127\.0\.0\.1:\d+ .*check the internet connection"
     ) as err:
-        F.fetch("927", what="paavo", out_dir=tmp_path, base_url=url, cache_dir=tmp_path / "c")
+        fetch.fetch("927", what="paavo", out_dir=tmp_path, base_url=url, cache_dir=tmp_path / "c")
     assert "\n" not in str(err.value)
     assert not list(tmp_path.rglob("*.bin"))  # nothing cached
 
 
 def test_timeout_is_reported(server, tmp_path):
     server.mode = "slow"
-    with pytest.raises(F.FetchError, match="did not answer within 0.3 s"):
-        F.fetch(
+    with pytest.raises(errors.FetchError, match="did not answer within 0.3 s"):
+        fetch.fetch(
             "927", what="paavo", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c", timeout=0.3
         )
 
 
 def test_server_error_is_reported_and_not_cached(server, tmp_path):
     server.mode = "error500"
-    with pytest.raises(F.FetchError, match="answered 500"):
-        F.fetch("927", what="paavo", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
+    with pytest.raises(errors.FetchError, match="answered 500"):
+        fetch.fetch("927", what="paavo", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
     server.mode = "ok"
-    files = F.fetch("927", what="paavo", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
+    files = fetch.fetch("927", what="paavo", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
     assert not files["paavo"].from_cache
 
 
 def test_wfs_exception_report_is_reported(server, tmp_path):
     server.mode = "xml"
-    with pytest.raises(F.FetchError, match="Feature type vaestoruutu:vaki2022_1km unknown"):
-        F.fetch("927", what="paavo", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
+    with pytest.raises(errors.FetchError, match="Feature type vaestoruutu:vaki2022_1km unknown"):
+        fetch.fetch("927", what="paavo", out_dir=tmp_path, base_url=server.url, cache_dir=tmp_path / "c")
 
 
 def test_progress_bar_on_a_stream(server, tmp_path):
     stream = io.StringIO()
-    F.fetch(
+    fetch.fetch(
         "927",
         what="paavo",
         out_dir=tmp_path,
         base_url=server.url,
         cache_dir=tmp_path / "c",
-        progress=F.stderr_progress(stream),
+        progress=fetch.stderr_progress(stream),
     )
     text = stream.getvalue()
     size = (DATA / "paavo_927.geojson").stat().st_size
     assert "paavo" in text and "100%" in text and "#" * 24 in text
     assert text.endswith("\n")
-    assert F._size(size) in text
+    assert fetch._size(size) in text
 
 
 def test_cache_dir_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("KATVE_CACHE", str(tmp_path / "k"))
-    assert F.default_cache_dir() == tmp_path / "k"
-    assert F.cache_path("http://x/y").parent == tmp_path / "k"
-    assert F.cache_path("http://x/y") != F.cache_path("http://x/z")
+    assert fetch.default_cache_dir() == tmp_path / "k"
+    assert fetch.cache_path("http://x/y").parent == tmp_path / "k"
+    assert fetch.cache_path("http://x/y") != fetch.cache_path("http://x/z")
 
 
 # --- command line -----------------------------------------------------------------------------------------
@@ -292,7 +294,6 @@ def test_cli_fetch_prints_a_summary_and_saves_a_project(server, tmp_path, capsys
     assert "3 meeting places" in next(line for line in lines if line.startswith("ptv"))
     assert "warning:" in captured.err and "protected" in captured.err
 
-    from coverage import store
 
     project = store.load(tmp_path / "vihti.gpkg")
     assert project.name == "Vihti"
@@ -363,9 +364,8 @@ def test_python_m_coverage_fetch_subprocess(server, tmp_path):
 
 def test_cli_fetch_unusable_file_is_reported_but_the_rest_is_read(server, tmp_path, capsys, monkeypatch):
     """A municipality without family places in PTV: exit 2 with the reason, the other files still read."""
-    from coverage import sources
 
-    monkeypatch.setattr(sources, "FAMILY_KEYWORDS", ("no such word",))
+    monkeypatch.setattr(ptv, "FAMILY_KEYWORDS", ("no such word",))
     code = main(
         [
             "fetch",

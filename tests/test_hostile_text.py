@@ -1,7 +1,7 @@
 """Hostile text: names, organisers, addresses, notes and opening-hours comments that look like HTML, scripts,
 templates, formulas or math are shown as text everywhere (issue 10, item 3).
 
-Surfaces: the project file, the map's popups and tooltips (coverage.maps), the app's pages (AppTest), and
+Surfaces: the project file, the map's popups and tooltips (coverage.outputs.webmap), the app's pages (AppTest), and
 every export: HTML (the document structure is the same as for a harmless project), GeoPackage (verbatim),
 CSV (formulas defused with a leading ``'``, OWASP "CSV Injection"), XLSX (no formula cells: string cells with
 Excel's quote prefix), ICS (RFC 5545 escaping: no injected properties or events) and the PDFs (drawn as text,
@@ -25,10 +25,13 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from coverage import export, maps, printmap, store
-from coverage.analysis import analyze
-from coverage.datasets import load_dataset
-from coverage.model import Project
+from coverage.analysis import study
+from coverage.analysis.reach import analyze
+from coverage.core import i18n
+from coverage.core.model import Project
+from coverage.io import store
+from coverage.io.datasets import load_dataset
+from coverage.outputs import calendar, document, export, gpkg, leaflet, printmap, tables, webmap
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 10, 5)  # a Monday in the autumn term
@@ -108,8 +111,8 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="module")
-def data(project) -> export.ExportData:
-    return export.prepare(project, today=TODAY)
+def data(project) -> study.ExportData:
+    return study.prepare(project, today=TODAY)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -190,8 +193,8 @@ def test_project_file_keeps_hostile_text_verbatim(project, tmp_path):
 
 def test_map_popups_and_tooltips_show_text(project):
     result = analyze(project)
-    m = maps.coverage_map(project, result, tiles=False)
-    layers = maps.layers(m)
+    m = webmap.coverage_map(project, result, tiles=False)
+    layers = webmap.layers(m)
     places = {f["properties"]["tooltip"]: f for f in layers["places"].features}
     assert len(places) == len(project.places)  # every place drawn, every tooltip distinct
     by_id = project.places.set_index("id")
@@ -218,7 +221,7 @@ def test_map_popups_and_tooltips_show_text(project):
 
 
 def test_map_page_embeds_data_as_json_not_markup(project):
-    page = maps.coverage_map(project, analyze(project), tiles=False).get_root().render()
+    page = webmap.coverage_map(project, analyze(project), tiles=False).get_root().render()
     for raw in (IMG, SCRIPT, "<svg", "</script><script>alert"):
         assert raw not in page
     doc = Doc(page)
@@ -229,15 +232,15 @@ def test_map_page_embeds_data_as_json_not_markup(project):
 # --- exports ------------------------------------------------------------------------------------------------
 
 needs_leaflet = pytest.mark.skipif(
-    not (export.LEAFLET_DIR / "leaflet.js").is_file(),
+    not (leaflet.LEAFLET_DIR / "leaflet.js").is_file(),
     reason="Leaflet not fetched (make static/leaflet/leaflet.js)",
 )
 
 
 @needs_leaflet
 def test_html_export_has_the_structure_of_a_harmless_map(data):
-    page = export.html_map(data)
-    plain = export.html_map(export.prepare(load_dataset("vihti"), today=TODAY))
+    page = webmap.html_map(data)
+    plain = webmap.html_map(study.prepare(load_dataset("vihti"), today=TODAY))
     doc, plain_doc = Doc(page), Doc(plain)
     # hostile data adds no element and no attribute: the tag sequence is that of the harmless export
     assert doc.tags == plain_doc.tags
@@ -246,7 +249,7 @@ def test_html_export_has_the_structure_of_a_harmless_map(data):
     for raw in (IMG, SCRIPT, "</title><script>", "<svg onload"):
         assert raw not in page
     # the title shows the project name as text
-    assert "".join(doc.titles) == f"{export.text('title', 'fi')} – {PROJECT_NAME}"
+    assert "".join(doc.titles) == f"{document.text('title', 'fi')} – {PROJECT_NAME}"
     # the popups inside the page's data carry the payloads escaped, and show them as text
     shown = set()
     for blob in geojson_blobs(page):
@@ -266,7 +269,7 @@ def test_script_json_is_inert_in_a_second_jinja_pass():
     from jinja2 import Template
 
     value = {"a": [TEMPLATE, SCRIPT, "{% if 1 %}x{% endif %} {# c #}", "'\"\\"], "b": {"c": {"d": 1}}}
-    text = maps.script_json(value)
+    text = leaflet.script_json(value)
     assert Template(text).render() == text  # nothing for Jinja to evaluate
     assert "</" not in text and "{{" not in text and "{%" not in text and "{#" not in text
     assert json.loads(text) == value
@@ -283,7 +286,7 @@ def test_map_render_does_not_evaluate_templates(project):
     places.loc[places["id"] == "Himg", "name"] = SSTI
     probe = project.copy()
     probe.places = places
-    page = maps.coverage_map(probe, tiles=False).get_root().render()
+    page = webmap.coverage_map(probe, tiles=False).get_root().render()
     shown = {
         Doc(f["properties"]["tooltip"]).text
         for blob in geojson_blobs(page)
@@ -298,13 +301,13 @@ def test_gpkg_export_stores_text_verbatim(data, tmp_path):
     import pyogrio
 
     path = tmp_path / "vienti.gpkg"
-    export.write_gpkg(data, path)
-    places = pyogrio.read_dataframe(path, layer=export.GPKG_LAYERS["places"]).set_index("id")
+    gpkg.write_gpkg(data, path)
+    places = pyogrio.read_dataframe(path, layer=gpkg.GPKG_LAYERS["places"]).set_index("id")
     for key, payload in PAYLOADS.items():
         assert places.loc[f"H{key}", "name"] == payload
-    areas = pyogrio.read_dataframe(path, layer=export.GPKG_LAYERS["areas"])
+    areas = pyogrio.read_dataframe(path, layer=gpkg.GPKG_LAYERS["areas"])
     assert areas["name"].tolist()[:4] == [FORMULA, IMG, MATH, SVG]
-    summary = pyogrio.read_dataframe(path, layer=export.GPKG_LAYERS["summary"])
+    summary = pyogrio.read_dataframe(path, layer=gpkg.GPKG_LAYERS["summary"])
     assert PROJECT_NAME in summary["value"].tolist()
 
 
@@ -314,7 +317,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 @pytest.mark.parametrize("lang", ["fi", "en"])
 @pytest.mark.parametrize("table", ["places", "areas"])
 def test_csv_defuses_formulas_and_keeps_other_text(data, lang, table):
-    d = export.ExportData.from_parts(data.project, data.result, lang=lang, today=TODAY)
+    d = study.ExportData.from_parts(data.project, data.result, lang=lang, today=TODAY)
     raw = export.export_bytes(d, "csv", table=table).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(raw, newline=""), delimiter="," if lang == "en" else ";"))
     cells = [c for row in rows[1:] for c in row]
@@ -333,13 +336,13 @@ def test_csv_defuses_formulas_and_keeps_other_text(data, lang, table):
 
 
 def test_defuse_formula_only_touches_formula_text():
-    assert export.defuse_formula("=1+1") == "'=1+1"
-    assert export.defuse_formula("\tcmd") == "'\tcmd"
-    assert export.defuse_formula("\uff1dSUM(A1)") == "'\uff1dSUM(A1)"
-    assert export.defuse_formula("Nummela") == "Nummela"
-    assert export.defuse_formula("'=already") == "'=already"
-    assert export.defuse_formula(-1.5) == -1.5
-    assert export.defuse_formula(None) is None
+    assert tables.defuse_formula("=1+1") == "'=1+1"
+    assert tables.defuse_formula("\tcmd") == "'\tcmd"
+    assert tables.defuse_formula("\uff1dSUM(A1)") == "'\uff1dSUM(A1)"
+    assert tables.defuse_formula("Nummela") == "Nummela"
+    assert tables.defuse_formula("'=already") == "'=already"
+    assert tables.defuse_formula(-1.5) == -1.5
+    assert tables.defuse_formula(None) is None
 
 
 def test_xlsx_has_no_formula_cells(data):
@@ -370,8 +373,8 @@ def test_ics_escapes_text_per_rfc5545(project):
     evil = "Kahvila\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Evil;X=1,2\\n"
     places.loc[places["id"] == "Himg", "name"] = evil
     newline.places = places
-    raw = export.family_calendar(newline, start=start, end=end, today=TODAY).to_ical()
-    plain = export.family_calendar(load_dataset("vihti"), start=start, end=end, today=TODAY).to_ical()
+    raw = calendar.family_calendar(newline, start=start, end=end, today=TODAY).to_ical()
+    plain = calendar.family_calendar(load_dataset("vihti"), start=start, end=end, today=TODAY).to_ical()
     cal = icalendar.Calendar.from_ical(raw)
     events = cal.walk("VEVENT")
     # one event per session: 7 Vihti places as usual + each hostile place on Tuesday
@@ -486,7 +489,6 @@ def _check_page(at, page: str) -> list[str]:
 def test_app_pages_show_hostile_text_literally(projects_dir):
     from streamlit.testing.v1 import AppTest
 
-    from coverage import i18n
 
     store.save(hostile_project(), projects_dir / "hostile.gpkg")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)

@@ -18,8 +18,12 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPoint, Point, box
 
-from coverage import importers
-from coverage.importers import (
+from coverage.core import errors as core_errors
+from coverage.core.errors import InputError, KatveError
+from coverage.core.model import AREA_FIELDS, PLACE_FIELDS
+from coverage.core.validation import FAR_OUTSIDE_KM
+from coverage.io import files
+from coverage.io.importers import (
     ImportResult,
     detect_layer,
     read_areas,
@@ -29,8 +33,6 @@ from coverage.importers import (
     read_table,
     read_visits,
 )
-from coverage.model import AREA_FIELDS, PLACE_FIELDS, InputError, KatveError
-from coverage.validation import FAR_OUTSIDE_KM
 
 DATA = Path(__file__).parent / "data"
 TO_3067 = Transformer.from_crs(4326, 3067, always_xy=True)
@@ -571,7 +573,7 @@ def test_missing_file_and_folder(tmp_path):
 
 
 def test_file_size_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
     path = write(tmp_path, "p.csv", "nimi;lat;lon\n" + "A;60,3;24,3\n" * 20)
     with pytest.raises(InputError) as exc:
         read_places(path)
@@ -585,7 +587,7 @@ def test_zip_bomb_refused_before_extracting(tmp_path, monkeypatch):
     with pytest.raises(InputError) as exc:
         read_places(path)
     assert "possible zip bomb" in one(exc, row=None, field="-")
-    monkeypatch.setattr(importers, "MAX_UNZIPPED_BYTES", 1_000_000)
+    monkeypatch.setattr(files, "MAX_UNZIPPED_BYTES", 1_000_000)
     with pytest.raises(InputError) as exc:
         read_places(path)
     assert "expands to 2.9 MB; the limit is 1.0 MB" in one(exc, row=None, field="-")
@@ -702,7 +704,7 @@ def test_visits_xlsx_with_date_cells(tmp_path):
     "name", ["vihti.gpkg", "Vihti 2025 (kopio).gpkg", "Kärkölä–Äänekoski.gpkg", "vuosi/v.gpkg"]
 )
 def test_safe_path_accepts_names_inside_the_folder(tmp_path, name):
-    path = importers.safe_path(tmp_path, name, suffixes=(".gpkg",))
+    path = files.safe_path(tmp_path, name, suffixes=(".gpkg",))
     assert path == tmp_path.resolve() / name
     assert path.is_relative_to(tmp_path.resolve())
 
@@ -734,8 +736,8 @@ def test_safe_path_accepts_names_inside_the_folder(tmp_path, name):
     ],
 )
 def test_safe_path_refuses_names_leaving_the_folder(tmp_path, name, reason):
-    with pytest.raises(importers.UnsafePathError, match=re.escape(reason)) as exc:
-        importers.safe_path(tmp_path, name, suffixes=(".gpkg",))
+    with pytest.raises(core_errors.UnsafePathError, match=re.escape(reason)) as exc:
+        files.safe_path(tmp_path, name, suffixes=(".gpkg",))
     assert isinstance(exc.value, KatveError)
     assert "give a plain file name" in str(exc.value)
 
@@ -749,21 +751,20 @@ def test_safe_path_follows_symbolic_links(tmp_path):
     (folder / "sisalla").mkdir()
     (folder / "oikotie").symlink_to(folder / "sisalla", target_is_directory=True)
     for name in ("ulos/x.gpkg", "ulos.gpkg"):
-        with pytest.raises(importers.UnsafePathError, match="leads out of the folder"):
-            importers.safe_path(folder, name)
-    assert importers.safe_path(folder, "oikotie/x.gpkg") == (folder / "sisalla" / "x.gpkg").resolve()
+        with pytest.raises(core_errors.UnsafePathError, match="leads out of the folder"):
+            files.safe_path(folder, name)
+    assert files.safe_path(folder, "oikotie/x.gpkg") == (folder / "sisalla" / "x.gpkg").resolve()
 
 
 def test_write_upload_keeps_the_file_in_the_folder(tmp_path, monkeypatch):
-    from coverage import importers
 
-    path = importers.write_upload(tmp_path, "paikat.csv", b"id;nimi\n")
+    path = files.write_upload(tmp_path, "paikat.csv", b"id;nimi\n")
     assert path == tmp_path / "paikat.csv" and path.read_bytes() == b"id;nimi\n"
     for bad in ("../paikat.csv", "..", "", "/etc/passwd", "a/../../b.csv"):
-        with pytest.raises(importers.UnsafePathError):
-            importers.write_upload(tmp_path, bad, b"x")
+        with pytest.raises(core_errors.UnsafePathError):
+            files.write_upload(tmp_path, bad, b"x")
     assert not (tmp_path.parent / "paikat.csv").exists()
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 10)
     with pytest.raises(InputError, match="too large"):
-        importers.write_upload(tmp_path, "big.csv", b"x" * 11)
+        files.write_upload(tmp_path, "big.csv", b"x" * 11)
     assert not (tmp_path / "big.csv").exists()

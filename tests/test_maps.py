@@ -1,4 +1,4 @@
-"""coverage.maps (folium builders, offline assets, escaping) and coverage.i18n (the string catalogue)."""
+"""coverage.outputs.webmap (folium builders, offline assets, escaping) and coverage.core.i18n (the string catalogue)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
-from coverage import i18n, maps
-from coverage.analysis import analyze, blind_spot_polygons, reach_areas
-from coverage.datasets import load_dataset
-from coverage.model import Project, Settings
-from coverage.schedule import WEEKDAYS
+from coverage.analysis import stats
+from coverage.analysis.reach import analyze, blind_spot_polygons, reach_areas
+from coverage.core import errors, i18n
+from coverage.core.model import KINDS, MODES, ORGANISER_TYPES, STATUSES, Project, Settings
+from coverage.core.schedule import WEEKDAYS
+from coverage.io.datasets import load_dataset
+from coverage.outputs import document, leaflet, webmap
+from coverage.planning import plan as planning_plan
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -64,7 +67,7 @@ SETTINGS = Settings(mode="car", threshold_minutes=10)  # 10 min at 50 km/h = 8.3
 
 
 def _features(m, name):
-    return maps.layers(m)[name].features
+    return webmap.layers(m)[name].features
 
 
 # --- offline assets --------------------------------------------------------------------------------------
@@ -73,39 +76,39 @@ def _features(m, name):
 def test_map_loads_only_local_leaflet():
     project = _project()
     result = analyze(project, SETTINGS, include_planned=True)
-    m = maps.coverage_map(
+    m = webmap.coverage_map(
         project,
         result,
         reach=reach_areas(project, SETTINGS),
         blind_spots=blind_spot_polygons(project, SETTINGS),
     )
-    assert maps.asset_urls(m) == [maps.APP_LEAFLET_JS, maps.APP_LEAFLET_CSS]
+    assert leaflet.asset_urls(m) == [leaflet.APP_LEAFLET_JS, leaflet.APP_LEAFLET_CSS]
     page = m.get_root().render()
     assert not re.search(r'(src|href)="https?://', page), "a CDN script or stylesheet slipped in"
     assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
 
 
 def test_asset_urls_are_parameters():
-    m = maps.coverage_map(_project(), leaflet_js="/x/l.js", leaflet_css="/x/l.css", tiles=False)
-    assert maps.asset_urls(m) == ["/x/l.js", "/x/l.css"]
+    m = webmap.coverage_map(_project(), leaflet_js="/x/l.js", leaflet_css="/x/l.css", tiles=False)
+    assert leaflet.asset_urls(m) == ["/x/l.js", "/x/l.css"]
     assert "tile.openstreetmap.org" not in m.get_root().render()
 
 
 def test_standalone_html_inlines_leaflet():
-    if not (maps.LEAFLET_DIR / "leaflet.js").is_file():
+    if not (leaflet.LEAFLET_DIR / "leaflet.js").is_file():
         pytest.skip("Leaflet not fetched: run `make static/leaflet/leaflet.js`")
-    m = maps.coverage_map(_project(), tiles=False)
-    page = maps.standalone_html(m)
+    m = webmap.coverage_map(_project(), tiles=False)
+    page = leaflet.standalone_html(m)
     assert "/app/static" not in page
     assert not re.search(r"<script[^>]+src=", page)
     assert "L.version" in page or "Leaflet" in page
     assert "data:image/png;base64," in page  # the layer-control images travel along
-    assert maps.asset_urls(m) == [maps.APP_LEAFLET_JS, maps.APP_LEAFLET_CSS]  # the map itself is unchanged
+    assert leaflet.asset_urls(m) == [leaflet.APP_LEAFLET_JS, leaflet.APP_LEAFLET_CSS]  # the map itself is unchanged
 
 
 def test_standalone_html_without_leaflet_names_the_fix(tmp_path):
-    with pytest.raises(maps.KatveError, match="make static/leaflet/leaflet.js"):
-        maps.standalone_html(maps.coverage_map(_project(), tiles=False), leaflet_dir=tmp_path)
+    with pytest.raises(errors.KatveError, match="make static/leaflet/leaflet.js"):
+        leaflet.standalone_html(webmap.coverage_map(_project(), tiles=False), leaflet_dir=tmp_path)
 
 
 # --- escaping ----------------------------------------------------------------------------------------------
@@ -117,7 +120,7 @@ def test_data_text_is_escaped_in_popups_tooltips_and_page():
         organiser=[XSS, "x"],
         opening_hours=["Tu 09:30-11:30", "We 10:00-12:00"],
     )
-    m = maps.coverage_map(project, analyze(project, SETTINGS))
+    m = webmap.coverage_map(project, analyze(project, SETTINGS))
     feats = _features(m, "places")
     popup, tooltip = feats[0]["properties"]["popup"], feats[0]["properties"]["tooltip"]
     assert "<img" not in popup and "&lt;img src=x onerror=alert(1)&gt;" in popup
@@ -126,7 +129,7 @@ def test_data_text_is_escaped_in_popups_tooltips_and_page():
     assert "<img src=x" not in page
     assert "</script><script>alert(3)" not in page  # JSON in the page escapes '<'
     # all data sit in one script-safe JSON literal (no JS template literal): `${...}` stays inert text
-    assert maps.script_json(maps.layers(m)["places"].data) in page
+    assert leaflet.script_json(webmap.layers(m)["places"].data) in page
     assert "a`${alert(2)}`" in feats[1]["properties"]["tooltip"]
 
 
@@ -138,26 +141,26 @@ def test_jinja_in_data_is_not_evaluated_on_the_server(name):
     import json
 
     project = _project(name=[name, "Kerho"], organiser=[name, "x"])
-    m = maps.coverage_map(project, analyze(project, SETTINGS), tiles=False)
+    m = webmap.coverage_map(project, analyze(project, SETTINGS), tiles=False)
     page = m.get_root().render()
-    layer = maps.layers(m)["places"]
+    layer = webmap.layers(m)["places"]
     assert layer.features[0]["properties"]["tooltip"] == html.escape(name)
     # the page holds exactly the script-safe JSON of the data (so the browser reads the text, not its value)
-    embedded = maps.script_json(layer.data)
+    embedded = leaflet.script_json(layer.data)
     assert embedded in page and json.loads(embedded) == layer.data
     assert "{{" not in page and "{%" not in page and "{#" not in page
-    assert maps.script_json({"a": name}).count("\\u007b") == name.count("{")
-    assert json.loads(maps.script_json({"a": name, "b": {"c": [1, {}]}})) == {"a": name, "b": {"c": [1, {}]}}
+    assert leaflet.script_json({"a": name}).count("\\u007b") == name.count("{")
+    assert json.loads(leaflet.script_json({"a": name, "b": {"c": [1, {}]}})) == {"a": name, "b": {"c": [1, {}]}}
 
 
 def test_place_popup_names_organiser_and_hours():
     row = _project().places.iloc[0]
-    popup = maps.place_popup_html(row, lang="fi")
+    popup = webmap.place_popup_html(row, lang="fi")
     assert "<b>Perhekahvila</b>" in popup
     assert "MLL Testi (MLL)" in popup and "Tu 09:30-11:30" in popup and "perhekahvila" in popup
     assert "ei laskettu" not in popup
-    assert "ei laskettu" in maps.place_popup_html(row, counted=False, lang="fi")
-    assert "Opening hours" in maps.place_popup_html(row, lang="en")
+    assert "ei laskettu" in webmap.place_popup_html(row, counted=False, lang="fi")
+    assert "Opening hours" in webmap.place_popup_html(row, lang="en")
 
 
 # --- content ------------------------------------------------------------------------------------------------
@@ -165,11 +168,11 @@ def test_place_popup_names_organiser_and_hours():
 
 def test_places_coloured_by_organiser_and_reprojected():
     project = _project()
-    m = maps.coverage_map(project, analyze(project, SETTINGS))
+    m = webmap.coverage_map(project, analyze(project, SETTINGS))
     feats = _features(m, "places")
     assert [f["properties"]["style"]["fillColor"] for f in feats] == [
-        maps.ORGANISER_COLOURS["mll"],
-        maps.ORGANISER_COLOURS["parish"],
+        document.ORGANISER_COLORS["mll"],
+        document.ORGANISER_COLORS["parish"],
     ]
     lon, lat = feats[0]["geometry"]["coordinates"]
     assert lon == pytest.approx(27.0, abs=1e-6)  # x = 500 000 is the TM35FIN central meridian
@@ -177,21 +180,21 @@ def test_places_coloured_by_organiser_and_reprojected():
     # the planned place does not count without include_planned: hollow and dashed
     style = feats[1]["properties"]["style"]
     assert style["fillOpacity"] < 0.5 and "dashArray" in style
-    assert all(f["properties"]["style"]["className"] == maps.PLACE_CLASS for f in feats)
+    assert all(f["properties"]["style"]["className"] == webmap.PLACE_CLASS for f in feats)
 
 
 def test_areas_coloured_covered_and_sized_by_children():
     project = _project()
     result = analyze(project, SETTINGS)
     assert result.areas["covered"].tolist() == [True, False, True]
-    m = maps.coverage_map(project, result)
+    m = webmap.coverage_map(project, result)
     by_name = {
         re.search(r"<b>(.*?)</b>", f["properties"]["tooltip"]).group(1): f["properties"]["style"]
         for f in _features(m, "areas")
     }
-    assert by_name["Keskusta"]["fillColor"] == maps.COVERED_COLOUR
-    assert by_name["Korpi"]["fillColor"] == maps.BLIND_COLOUR
-    lo, hi = maps.AREA_RADIUS_PX
+    assert by_name["Keskusta"]["fillColor"] == document.COLORS["covered"]
+    assert by_name["Korpi"]["fillColor"] == document.COLORS["blind"]
+    lo, hi = webmap.AREA_RADIUS_PX
     assert by_name["Keskusta"]["radius"] == pytest.approx(hi)
     assert by_name["Ruutu"]["radius"] == pytest.approx(lo)
     # circle area proportional to children: 25 children -> radius lo + (hi - lo) * sqrt(1/4)
@@ -200,7 +203,7 @@ def test_areas_coloured_covered_and_sized_by_children():
 
 def test_polygon_area_drawn_at_its_representative_point():
     project = _project()
-    m = maps.coverage_map(project)
+    m = webmap.coverage_map(project)
     ruutu = next(f for f in _features(m, "areas") if "Ruutu" in f["properties"]["tooltip"])
     x, y = (
         gpd.GeoSeries([Point(ruutu["geometry"]["coordinates"])], crs="EPSG:4326")
@@ -209,12 +212,12 @@ def test_polygon_area_drawn_at_its_representative_point():
         .coords[0]
     )
     assert box(499_000, 6_655_000, 501_000, 6_657_000).contains(Point(x, y))
-    assert ruutu["properties"]["style"]["fillColor"] == maps.NEUTRAL_COLOUR  # no result: neutral
+    assert ruutu["properties"]["style"]["fillColor"] == document.COLORS["neutral"]  # no result: neutral
 
 
 def test_area_tooltip_gives_minutes_to_nearest_place():
     project = _project()
-    m = maps.coverage_map(project, analyze(project, SETTINGS), lang="en")
+    m = webmap.coverage_map(project, analyze(project, SETTINGS), lang="en")
     korpi = next(f for f in _features(m, "areas") if "Korpi" in f["properties"]["tooltip"])
     # 40 km straight x 1.3 = 52 km at 50 km/h = 62.4 min
     assert "62 min (52.0 km) to the nearest place" in korpi["properties"]["tooltip"]
@@ -225,31 +228,31 @@ def test_reach_and_blind_spot_layers_and_legend():
     project = _project()
     reach = reach_areas(project, SETTINGS)
     blind = blind_spot_polygons(project, SETTINGS)
-    m = maps.coverage_map(project, analyze(project, SETTINGS), reach=reach, blind_spots=blind, lang="sv")
-    names = maps.layers(m)
+    m = webmap.coverage_map(project, analyze(project, SETTINGS), reach=reach, blind_spots=blind, lang="sv")
+    names = webmap.layers(m)
     assert set(names) == {"boundary", "reach", "blind_spots", "areas", "places"}
     assert len(names["reach"].features) == len(reach) == 1
     assert len(names["blind_spots"].features) == len(blind) >= 1
     assert names["blind_spots"].features[0]["properties"]["tooltip"].startswith("Blind fläck B1")
     page = m.get_root().render()
-    legend = next(c for c in m._children.values() if isinstance(c, maps.Legend))
+    legend = next(c for c in m._children.values() if isinstance(c, leaflet.Legend))
     assert "Teckenförklaring" in legend.html and "blind fläck" in legend.html
-    assert maps.script_json(legend.html) in page  # embedded as script-safe JSON
-    assert maps.script_json(html.escape(maps.DATA_ATTRIBUTION)) in page
-    assert "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0" == maps.DATA_ATTRIBUTION
+    assert leaflet.script_json(legend.html) in page  # embedded as script-safe JSON
+    assert leaflet.script_json(html.escape(document.ATTRIBUTION)) in page
+    assert "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0" == document.ATTRIBUTION
 
 
 def test_empty_layers_and_missing_boundary_do_not_fail():
     project = _project()
     empty = Project(places=project.places.iloc[0:0], areas=project.areas, name="x")
-    m = maps.coverage_map(empty, analyze(empty, SETTINGS))
-    assert "places" not in maps.layers(m)
-    assert all(f["properties"]["style"]["fillColor"] == maps.BLIND_COLOUR for f in _features(m, "areas"))
+    m = webmap.coverage_map(empty, analyze(empty, SETTINGS))
+    assert "places" not in webmap.layers(m)
+    assert all(f["properties"]["style"]["fillColor"] == document.COLORS["blind"] for f in _features(m, "areas"))
 
 
 def test_vihti_map_has_every_place_and_area():
     project = load_dataset("vihti")
-    m = maps.coverage_map(project, analyze(project))
+    m = webmap.coverage_map(project, analyze(project))
     assert len(_features(m, "places")) == len(project.places)
     assert len(_features(m, "areas")) == len(project.areas)
     (lon0, lat0, lon1, lat1) = project.boundary.to_crs(4326).total_bounds
@@ -259,9 +262,9 @@ def test_vihti_map_has_every_place_and_area():
 
 
 def test_area_radius_px_edges():
-    assert maps.area_radius_px([]).shape == (0,)
-    assert np.allclose(maps.area_radius_px([0, 0]), maps.AREA_RADIUS_PX[0])
-    assert np.allclose(maps.area_radius_px([np.nan, 4, 1]), [5, 30, 17.5])
+    assert webmap.area_radius_px([]).shape == (0,)
+    assert np.allclose(webmap.area_radius_px([0, 0]), webmap.AREA_RADIUS_PX[0])
+    assert np.allclose(webmap.area_radius_px([np.nan, 4, 1]), [5, 30, 17.5])
 
 
 # --- i18n ---------------------------------------------------------------------------------------------------
@@ -281,7 +284,6 @@ def test_every_key_in_every_language_with_the_same_fields():
 
 
 def test_catalogue_covers_the_choice_values():
-    from coverage.model import KINDS, MODES, ORGANISER_TYPES, STATUSES
 
     for field, values in {
         "organiser_type": ORGANISER_TYPES,
@@ -334,8 +336,8 @@ def test_wgs84_helpers_round_trip_in_any_thread():
     out = {}
 
     def work():
-        out["lonlat"] = maps.to_wgs84_xy(xy)
-        out["back"] = maps.from_wgs84_xy(out["lonlat"])
+        out["lonlat"] = leaflet.to_wgs84_xy(xy)
+        out["back"] = leaflet.from_wgs84_xy(out["lonlat"])
 
     thread = threading.Thread(target=work)
     thread.start()
@@ -344,14 +346,14 @@ def test_wgs84_helpers_round_trip_in_any_thread():
     assert np.allclose(out["back"], xy, atol=1e-6)
     ref = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=3067).to_crs(4326)
     assert np.allclose(out["lonlat"], np.column_stack([ref.x, ref.y]), atol=1e-10)
-    assert maps.to_wgs84_xy(np.empty((0, 2))).shape == (0, 2)
+    assert leaflet.to_wgs84_xy(np.empty((0, 2))).shape == (0, 2)
 
 
 # --- scale, visits, proposals -------------------------------------------------------------------------------
 
 
 def test_scale_bar_is_metric_only():
-    page = maps.coverage_map(_project(), tiles=False).get_root().render()
+    page = webmap.coverage_map(_project(), tiles=False).get_root().render()
     assert "L.control.scale({metric: true, imperial: false" in page
     assert "L.control.scale()" not in page  # folium's own (miles and feet) is off
     assert page.count("L.control.scale(") == 1
@@ -374,50 +376,48 @@ def _with_visits(project: Project, rows: list[tuple[str, int, int]]) -> Project:
 def test_places_sized_by_visitors_when_the_project_has_visits():
     project = _with_visits(_project(), [("p1", 10, 15), ("p1", 5, 6), ("p2", 3, 6), ("nope", 50, 50)])
     # p1: 36 visitors, p2: 9 (a quarter: half the radius); the unknown place id is left out
-    assert maps.place_visits(project).to_dict() == {"p1": 36, "p2": 9}
-    m = maps.coverage_map(project, analyze(project, SETTINGS), lang="fi")
+    assert webmap.place_visits(project).to_dict() == {"p1": 36, "p2": 9}
+    m = webmap.coverage_map(project, analyze(project, SETTINGS), lang="fi")
     radii = [f["properties"]["style"]["radius"] for f in _features(m, "places")]
-    lo, hi = maps.VISIT_RADIUS_PX
+    lo, hi = webmap.VISIT_RADIUS_PX
     assert radii == [pytest.approx(hi), pytest.approx(max(lo, hi / 2))]
     popup = _features(m, "places")[0]["properties"]["popup"]
     assert "Kävijöitä kirjattu: 36" in popup
-    legend = next(c for c in m._children.values() if isinstance(c, maps.Legend))
+    legend = next(c for c in m._children.values() if isinstance(c, leaflet.Legend))
     assert "koko = kirjatut kävijät" in legend.html
 
 
 def test_place_without_visits_gets_the_smallest_marker_and_no_visits_means_no_sizing():
     project = _with_visits(_project(), [("p2", 40, 60)])
-    m = maps.coverage_map(project, lang="en")
+    m = webmap.coverage_map(project, lang="en")
     radii = {f["properties"]["tooltip"]: f["properties"]["style"]["radius"] for f in _features(m, "places")}
-    assert radii == {"Perhekahvila": maps.VISIT_RADIUS_PX[0], "Kerho": maps.VISIT_RADIUS_PX[1]}
+    assert radii == {"Perhekahvila": webmap.VISIT_RADIUS_PX[0], "Kerho": webmap.VISIT_RADIUS_PX[1]}
     assert "Visitors recorded: 0" in _features(m, "places")[0]["properties"]["popup"]
     # no visits layer rows: fixed size, nothing about visitors in the legend or popup
-    plain = maps.coverage_map(_project(), lang="en")
-    assert {f["properties"]["style"]["radius"] for f in _features(plain, "places")} == {maps.PLACE_RADIUS_PX}
-    legend = next(c for c in plain._children.values() if isinstance(c, maps.Legend))
+    plain = webmap.coverage_map(_project(), lang="en")
+    assert {f["properties"]["style"]["radius"] for f in _features(plain, "places")} == {webmap.PLACE_RADIUS_PX}
+    legend = next(c for c in plain._children.values() if isinstance(c, leaflet.Legend))
     assert "visitors recorded" not in legend.html
     assert "Visitors" not in _features(plain, "places")[0]["properties"]["popup"]
     # switched off explicitly
-    off = maps.coverage_map(project, size_by_visits=False)
-    assert {f["properties"]["style"]["radius"] for f in _features(off, "places")} == {maps.PLACE_RADIUS_PX}
+    off = webmap.coverage_map(project, size_by_visits=False)
+    assert {f["properties"]["style"]["radius"] for f in _features(off, "places")} == {webmap.PLACE_RADIUS_PX}
 
 
 def test_vihti_places_sized_by_its_example_visits():
-    from coverage import stats
 
     project = load_dataset("vihti")
     visitors = stats.visits_by_place(project)
-    m = maps.coverage_map(project)
+    m = webmap.coverage_map(project)
     radii = {f["properties"]["tooltip"]: f["properties"]["style"]["radius"] for f in _features(m, "places")}
     names = dict(zip(project.places["id"], project.places["name"], strict=True))
     busiest = names[visitors.idxmax()]
-    assert radii[busiest] == pytest.approx(maps.VISIT_RADIUS_PX[1])
+    assert radii[busiest] == pytest.approx(webmap.VISIT_RADIUS_PX[1])
     assert max(radii.values()) == radii[busiest] and min(radii.values()) < radii[busiest]
 
 
 def _plan_fixture():
     """A blind village 40 km east of the only place; the candidate on it is the obvious proposal."""
-    from coverage import planning
 
     project = _project()
     project.candidates = gpd.GeoDataFrame(
@@ -425,22 +425,22 @@ def _plan_fixture():
         geometry=[Point(540_500, 6_650_000), Point(530_000, 6_642_000)],
         crs="EPSG:3067",
     )
-    return project, planning.plan(project, SETTINGS, k=1, objective="cover")
+    return project, planning_plan.plan(project, SETTINGS, k=1, objective="cover")
 
 
 def test_plan_map_draws_lettered_proposals_with_gain_and_session():
     project, plan = _plan_fixture()
     assert plan.new_sites["id"].tolist() == ["c1"]
-    m = maps.plan_map(project, plan, analyze(project, SETTINGS), lang="fi", tiles=False)
-    layer = maps.layers(m)["proposals"]
-    assert isinstance(layer, maps.LabelLayer)
+    m = webmap.plan_map(project, plan, analyze(project, SETTINGS), lang="fi", tiles=False)
+    layer = webmap.layers(m)["proposals"]
+    assert isinstance(layer, leaflet.LabelLayer)
     (feature,) = layer.features
     lon, lat = feature["geometry"]["coordinates"]
     x, y = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(3067).iloc[0].coords[0]
     assert (x, y) == pytest.approx((540_500, 6_650_000), abs=0.2)
     props = feature["properties"]
-    assert props["className"] == maps.PROPOSAL_CLASS
-    assert ">A</text>" in props["icon"] and maps.PROPOSAL_COLOUR in props["icon"]
+    assert props["className"] == webmap.PROPOSAL_CLASS
+    assert ">A</text>" in props["icon"] and document.COLORS["proposal"] in props["icon"]
     popup = props["popup"]
     assert "Ehdotus A: Korven &lt;b&gt;koulu&lt;/b&gt;" in popup  # escaped
     assert "lapsia 0–6 v uusina saavutettavissa: 25" in popup  # Korpi's 25 children
@@ -453,21 +453,21 @@ def test_plan_map_draws_lettered_proposals_with_gain_and_session():
         re.search(r"<b>(.*?)</b>", f["properties"]["tooltip"]).group(1): f["properties"]
         for f in _features(m, "areas")
     }
-    assert areas["Korpi"]["style"]["fillColor"] == maps.COVERED_COLOUR
-    assert areas["Korpi"]["style"]["color"] == maps.NEWLY_COVERED_COLOUR
+    assert areas["Korpi"]["style"]["fillColor"] == document.COLORS["covered"]
+    assert areas["Korpi"]["style"]["color"] == document.COLORS["newly_covered"]
     assert "ehdotus tuo saavutettavaksi" in areas["Korpi"]["tooltip"]
-    assert areas["Keskusta"]["style"]["color"] == maps.COVERED_COLOUR
-    legend = next(c for c in m._children.values() if isinstance(c, maps.Legend))
+    assert areas["Keskusta"]["style"]["color"] == document.COLORS["covered"]
+    legend = next(c for c in m._children.values() if isinstance(c, leaflet.Legend))
     assert "ehdotettu uusi paikka" in legend.html and "<svg" in legend.html
     page = m.get_root().render()
     assert "L.divIcon(" in page and "imperial: false" in page
     assert "<b>koulu" not in page  # data sit in script-safe JSON; the popup HTML escapes them
-    assert maps.script_json(layer.data) in page
+    assert leaflet.script_json(layer.data) in page
 
 
 def test_proposal_labels_and_popup_for_the_median_objective():
-    assert maps.proposal_labels(0) == []
-    assert maps.proposal_labels(27)[25:] == ["Z", "AA"]
+    assert webmap.proposal_labels(0) == []
+    assert webmap.proposal_labels(27)[25:] == ["Z", "AA"]
     row = {
         "name": "Kylätalo",
         "children_gained": 12.4,
@@ -477,35 +477,34 @@ def test_proposal_labels_and_popup_for_the_median_objective():
         "opening_hours": "We 17:00-19:00",
         "id": "area:9",
     }
-    popup = maps.proposal_popup_html(row, label="C", objective="median", lang="en")
+    popup = webmap.proposal_popup_html(row, label="C", objective="median", lang="en")
     assert "Proposal C: Kylätalo" in popup
     assert "the nearest place for 12 children 0–6" in popup
     assert "best time for a session: Wednesday evening 16–20 (+7 children then)" in popup
     # missing timing is left out, not shown as nan
-    bare = maps.proposal_popup_html({"name": "X", "best_weekday": None}, label="A", lang="en")
+    bare = webmap.proposal_popup_html({"name": "X", "best_weekday": None}, label="A", lang="en")
     assert "best time" not in bare and "nan" not in bare
 
 
 def test_plan_map_without_proposals():
-    from coverage import planning
 
     project = _project()
     project.candidates = gpd.GeoDataFrame(
         {"id": ["c1"], "name": ["Keskellä"]}, geometry=[Point(500_100, 6_650_000)], crs="EPSG:3067"
     )
-    plan = planning.plan(project, SETTINGS, k=1, objective="cover")  # reaches nobody new
+    plan = planning_plan.plan(project, SETTINGS, k=1, objective="cover")  # reaches nobody new
     assert len(plan.new_sites) == 0
-    m = maps.plan_map(project, plan, tiles=False)
-    assert "proposals" not in maps.layers(m)
-    legend = next(c for c in m._children.values() if isinstance(c, maps.Legend))
+    m = webmap.plan_map(project, plan, tiles=False)
+    assert "proposals" not in webmap.layers(m)
+    legend = next(c for c in m._children.values() if isinstance(c, leaflet.Legend))
     assert "<svg" not in legend.html
 
 
 def test_place_visits_follow_the_content_of_the_visits_layer():
     project = _with_visits(_project(), [("p1", 1, 2), ("p2", 3, 4)])
-    assert maps.place_visits(project).to_dict() == {"p1": 3, "p2": 7}
+    assert webmap.place_visits(project).to_dict() == {"p1": 3, "p2": 7}
     project.visits.loc[0, "children"] = 20  # edited in place: not served from the cache
-    assert maps.place_visits(project).to_dict() == {"p1": 21, "p2": 7}
+    assert webmap.place_visits(project).to_dict() == {"p1": 21, "p2": 7}
     project.visits["adults"] = 0
     project.visits["children"] = 0
-    assert maps.place_visits(project) is None  # all zero: nothing to size by
+    assert webmap.place_visits(project) is None  # all zero: nothing to size by

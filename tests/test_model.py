@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coverage.model import DEFAULT_THRESHOLD_MINUTES, KatveError, Problem, Settings
+from coverage.core.errors import KatveError, Problem
+from coverage.core.model import DEFAULT_THRESHOLD_MINUTES, Settings
 
 
 def test_threshold_conversions():

@@ -13,9 +13,15 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from coverage import network, travel
-from coverage.model import KatveError, Settings
-from coverage.network import NetworkError, NetworkModel, OffNetworkWarning, RoadGraph
+from coverage.analysis import reach, week
+from coverage.cli.main import main
+from coverage.core.errors import KatveError, NetworkError, OffNetworkWarning
+from coverage.core.model import Project, Settings
+from coverage.io import store
+from coverage.travel import choose, osm_graph, road
+from coverage.travel import snap as travel_snap
+from coverage.travel.osm_graph import RoadGraph
+from coverage.travel.road import NetworkModel
 
 TO_WGS84 = Transformer.from_crs("EPSG:3067", "EPSG:4326", always_xy=True)
 BASE = np.array([360000.0, 6700000.0])  # near Vihti, EPSG:3067
@@ -32,7 +38,7 @@ def test_pbf(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def graphs(test_pbf):
-    return network.read_pbf(test_pbf)
+    return osm_graph.read_pbf(test_pbf)
 
 
 def write_pbf(path, nodes, ways):
@@ -118,9 +124,9 @@ def test_read_pbf_modes_lengths_and_speeds(graphs):
     assert np.isnan(walk.edge_speed_kmh).all() and walk.edge_forward.all() and walk.edge_backward.all()
     assert np.isfinite(car.edge_speed_kmh).all()
     assert (~car.edge_backward).any()  # motorways / links are one-way
-    motorway = np.array(network.HIGHWAY_CLASSES)[car.edge_class] == "motorway"
+    motorway = np.array(osm_graph.HIGHWAY_CLASSES)[car.edge_class] == "motorway"
     assert motorway.any() and not car.edge_snap[motorway].any()
-    assert not (np.array(network.HIGHWAY_CLASSES)[walk.edge_class] == "motorway").any()
+    assert not (np.array(osm_graph.HIGHWAY_CLASSES)[walk.edge_class] == "motorway").any()
 
 
 def test_pbf_tags_oneway_access_maxspeed_and_clipped_ways(tmp_path):
@@ -134,7 +140,7 @@ def test_pbf_tags_oneway_access_maxspeed_and_clipped_ways(tmp_path):
         (15, [3, 7], {"highway": "unclassified", "maxspeed": "FI:rural", "oneway": "-1"}),
     ]
     pbf = write_pbf(tmp_path / "tiny.osm.pbf", nodes, ways)
-    g = network.read_pbf(pbf)
+    g = osm_graph.read_pbf(pbf)
     car, walk, bike = g["car"], g["walk"], g["bike"]
     assert car.n_nodes == 5 and car.n_edges == 4
     by_len = np.argsort(car.edge_length_m)
@@ -161,13 +167,13 @@ def test_pbf_tags_oneway_access_maxspeed_and_clipped_ways(tmp_path):
 
 
 def test_parse_maxspeed():
-    assert network.parse_maxspeed("60") == 60
-    assert network.parse_maxspeed("FI:urban") == 50
-    assert network.parse_maxspeed("fi:rural") == 80
-    assert network.parse_maxspeed("50;80") == 50
-    assert network.parse_maxspeed("20 mph") == pytest.approx(32.19, abs=0.01)
-    assert math.isnan(network.parse_maxspeed("signals"))
-    assert math.isnan(network.parse_maxspeed(""))
+    assert osm_graph.parse_maxspeed("60") == 60
+    assert osm_graph.parse_maxspeed("FI:urban") == 50
+    assert osm_graph.parse_maxspeed("fi:rural") == 80
+    assert osm_graph.parse_maxspeed("50;80") == 50
+    assert osm_graph.parse_maxspeed("20 mph") == pytest.approx(32.19, abs=0.01)
+    assert math.isnan(osm_graph.parse_maxspeed("signals"))
+    assert math.isnan(osm_graph.parse_maxspeed(""))
 
 
 # --- shortest paths against networkx ----------------------------------------------------------------------
@@ -246,7 +252,7 @@ def test_road_distance_through_a_junction_of_many_roads(graphs, monkeypatch):
     car = graphs["car"]
     pts = random_points(car, 120, seed=4)
     want = NetworkModel(car).nearest(pts[:-5], pts[-5:])
-    monkeypatch.setattr(network, "_IN_SLOTS", 1)
+    monkeypatch.setattr(road, "_IN_SLOTS", 1)
     squeezed = NetworkModel(car)
     got = squeezed.nearest(pts[:-5], pts[-5:])
     assert len(squeezed._in_arcs(True)[2]) > 10
@@ -272,7 +278,7 @@ def test_closed_loop_way_is_one_self_loop_edge(tmp_path, roundabout):
     nodes = {1: (0, 0), 2: (1000, 0), 3: (1000, 1000), 4: (0, 1000), 5: (-1000, 0)}
     ring = {"highway": "residential", **({"junction": "roundabout"} if roundabout else {})}
     ways = [(1, [1, 2, 3, 4, 1], ring), (2, [1, 5], {"highway": "residential"})]
-    g = network.read_pbf(write_pbf(tmp_path / "ring.osm.pbf", nodes, ways), modes=["car"])["car"]
+    g = osm_graph.read_pbf(write_pbf(tmp_path / "ring.osm.pbf", nodes, ways), modes=["car"])["car"]
     assert g.n_edges == 2 and (g.edge_u == g.edge_v).sum() == 1
     m = NetworkModel(g, max_snap_m=100)
     at2, at4, spur_end = BASE + [1000, 0], BASE + [0, 1000], BASE + [-1000, 0]
@@ -314,9 +320,9 @@ def brute_force_snap(seg, pts):
 )
 def test_snapping_grid_is_exact(monkeypatch, cell_m, max_cells, kd):
     """Points near and far, inside and outside the network's extent, against every segment."""
-    monkeypatch.setattr(network, "SNAP_CELL_M", cell_m)
-    monkeypatch.setattr(network, "_KD_CANDIDATES", kd)  # 1: every far point takes the ball query
-    monkeypatch.setattr(network, "MAX_SNAP_CELLS", max_cells)  # 64: coarse cells for a wide extract
+    monkeypatch.setattr(travel_snap, "SNAP_CELL_M", cell_m)
+    monkeypatch.setattr(travel_snap, "_KD_CANDIDATES", kd)  # 1: every far point takes the ball query
+    monkeypatch.setattr(travel_snap, "MAX_SNAP_CELLS", max_cells)  # 64: coarse cells for a wide extract
     # None: sized to the network (here between the range's ends; 37 m splits the long roads in many cells)
     rng = np.random.default_rng(42)
     # a road net of long straight roads (many cells each), short wiggly pieces and a lone far-off road
@@ -363,9 +369,9 @@ def test_point_far_off_the_network_warns_and_reports_its_snap_leg(graphs):
     assert expected_gap > 2000
     assert len(res.warnings) == 1 and res.warnings[0].row == 4 and res.warnings[0].severity == "warning"
     assert res.warnings[0].message.startswith(
-        f"{network.distance_text(expected_gap)} from the nearest road usable by walk"
+        f"{road.distance_text(expected_gap)} from the nearest road usable by walk"
     )
-    assert network.distance_text(expected_gap).endswith(" km")
+    assert road.distance_text(expected_gap).endswith(" km")
     # the time is the snap leg at 4 km/h plus the time from the snapped point (which is on the road)
     on_road = model.snap(far[None, :]).xy
     from_road = model.nearest(on_road, near[:2])
@@ -414,7 +420,7 @@ def test_unreachable_components_give_inf_and_minus_one():
 def test_small_disconnected_fragments_are_dropped(tmp_path):
     nodes = {1: (0, 0), 2: (3000, 0), 3: (0, 500), 4: (200, 500)}
     ways = [(1, [1, 2], {"highway": "residential"}), (2, [3, 4], {"highway": "residential"})]
-    g = network.read_pbf(write_pbf(tmp_path / "frag.osm.pbf", nodes, ways), modes=["car"])["car"]
+    g = osm_graph.read_pbf(write_pbf(tmp_path / "frag.osm.pbf", nodes, ways), modes=["car"])["car"]
     assert g.n_edges == 1 and g.edge_length_m[0] == pytest.approx(3000, abs=0.1)
 
 
@@ -441,7 +447,6 @@ def project_on_extract(graph, *, far_m=2100.0):
     """Three places and three areas on the extract's roads, and area "a9 Kaukana" ``far_m`` east of them."""
     import geopandas as gpd
 
-    from coverage.model import Project
 
     snap = NetworkModel(graph)
     pts = random_points(graph, 60, seed=21)
@@ -464,23 +469,21 @@ def project_on_extract(graph, *, far_m=2100.0):
 
 
 def test_analysis_names_areas_far_from_the_roads(graphs, test_pbf, tmp_path, capsys):
-    from coverage import analysis, store
-    from coverage.cli import main
 
     project = project_on_extract(graphs["car"])
     model = NetworkModel(graphs["car"])
     with pytest.warns(OffNetworkWarning):
-        result = analysis.analyze(project, model=model)
-    gap = model.snap(analysis.demand_points(project.areas)[3:]).distance_m[0]
+        result = reach.analyze(project, model=model)
+    gap = model.snap(reach.demand_points(project.areas)[3:]).distance_m[0]
     assert len(result.warnings) == 1
     w = result.warnings[0]
     assert (w.path, w.row, w.field) == ("areas", 4, "geometry")
     assert w.message.startswith(
-        f"a9 Kaukana: {network.distance_text(gap)} from the nearest road usable by car"
+        f"a9 Kaukana: {road.distance_text(gap)} from the nearest road usable by car"
     )
     assert str(w).startswith("areas:4: geometry: a9 Kaukana: 2.1 km from the nearest road")
     # overlaps get road distances from the model
-    far_apart = analysis.overlaps(project, project.settings.replace(threshold_minutes=60.0), model=model)
+    far_apart = week.overlaps(project, project.settings.replace(threshold_minutes=60.0), model=model)
     assert len(far_apart) and np.isfinite(far_apart["distance_km"]).all()
     pairs = far_apart.drop_duplicates(["place_a_id", "place_b_id"])
     xy = project.places.set_index("id").geometry
@@ -537,20 +540,20 @@ def test_reach_polygons_contain_covered_points(graphs):
 
 
 def test_cache_is_written_once_and_reused(test_pbf, tmp_path, monkeypatch):
-    cache = tmp_path / "proj" / network.CACHE_DIRNAME
-    network._MEMO.clear()
-    g1 = network.load_graph(test_pbf, "walk", cache_dir=cache)
-    sha = network.file_sha256(test_pbf)
+    cache = tmp_path / "proj" / osm_graph.CACHE_DIRNAME
+    osm_graph._MEMO.clear()
+    g1 = osm_graph.load_graph(test_pbf, "walk", cache_dir=cache)
+    sha = osm_graph.file_sha256(test_pbf)
     files = sorted(p.name for p in cache.iterdir())
-    assert files == sorted(f"{sha}-{m}-v{network.CACHE_VERSION}.npz" for m in ("walk", "bike", "car"))
-    network._MEMO.clear()
+    assert files == sorted(f"{sha}-{m}-v{osm_graph.CACHE_VERSION}.npz" for m in ("walk", "bike", "car"))
+    osm_graph._MEMO.clear()
 
     def no_parsing(path):
         raise AssertionError("the cache should have been used")
 
-    monkeypatch.setattr(network, "_read_ways", no_parsing)
-    g2 = network.load_graph(test_pbf, "walk", cache_dir=cache)
-    g3 = network.load_graph(test_pbf, "car", cache_dir=cache)
+    monkeypatch.setattr(osm_graph, "_read_ways", no_parsing)
+    g2 = osm_graph.load_graph(test_pbf, "walk", cache_dir=cache)
+    g3 = osm_graph.load_graph(test_pbf, "car", cache_dir=cache)
     for name in RoadGraph._ARRAYS:
         np.testing.assert_array_equal(getattr(g1, name), getattr(g2, name))
     assert g3.mode == "car" and g2.sha256 == sha and g2.source == "test.osm.pbf"
@@ -561,36 +564,36 @@ def test_cache_is_written_once_and_reused(test_pbf, tmp_path, monkeypatch):
 def test_model_from_settings_caches_next_to_the_extract(test_pbf, tmp_path):
     pbf = tmp_path / "vihti.osm.pbf"
     shutil.copy(test_pbf, pbf)
-    network._MEMO.clear()
+    osm_graph._MEMO.clear()
     settings = Settings(mode="bike", network=str(pbf))
-    model = travel.model_from_settings(settings)
+    model = choose.model_from_settings(settings)
     assert isinstance(model, NetworkModel)
     assert model.speed_kmh == 15.0 and model.describe()["model"] == "road_network"
     assert (tmp_path / ".katve-cache").is_dir() and len(
         list((tmp_path / ".katve-cache").glob("*-bike-v*.npz"))
     ) == 1
-    assert network.cache_dir_for(tmp_path / "project.gpkg") == tmp_path.resolve() / ".katve-cache"
-    assert travel.model_from_settings(settings) is model  # reused: the snapping index is built once
-    assert travel.model_from_settings(settings.replace(mode="walk")).mode == "walk"
+    assert osm_graph.cache_dir_for(tmp_path / "project.gpkg") == tmp_path.resolve() / ".katve-cache"
+    assert choose.model_from_settings(settings) is model  # reused: the snapping index is built once
+    assert choose.model_from_settings(settings.replace(mode="walk")).mode == "walk"
 
 
 def test_errors_are_katve_errors(tmp_path):
     with pytest.raises(NetworkError, match="not found"):
-        network.load_graph(tmp_path / "missing.osm.pbf", "car")
+        osm_graph.load_graph(tmp_path / "missing.osm.pbf", "car")
     text = tmp_path / "roads.osm.pbf"
     text.write_text("<osm></osm>")
     with pytest.raises(NetworkError, match=r"not an OpenStreetMap \.osm\.pbf file"):
-        network.load_graph(text, "car")
+        osm_graph.load_graph(text, "car")
     paths = write_pbf(
         tmp_path / "paths.osm.pbf", {1: (0, 0), 2: (2000, 0)}, [(1, [1, 2], {"highway": "footway"})]
     )
     with pytest.raises(NetworkError, match="no roads usable by car"):
-        network.load_graph(paths, "car", cache_dir=tmp_path / "c")
-    assert network.load_graph(paths, "walk", cache_dir=tmp_path / "c").n_edges == 1
+        osm_graph.load_graph(paths, "car", cache_dir=tmp_path / "c")
+    assert osm_graph.load_graph(paths, "walk", cache_dir=tmp_path / "c").n_edges == 1
     empty = write_pbf(tmp_path / "empty.osm.pbf", {1: (0, 0)}, [])
     with pytest.raises(NetworkError, match=r"no roads \(highway=\*\)"):
-        network.read_pbf(empty)
+        osm_graph.read_pbf(empty)
     with pytest.raises(KatveError, match="unknown travel mode"):
-        network.load_graph(paths, "boat")
+        osm_graph.load_graph(paths, "boat")
     with pytest.raises(NetworkError, match="settings.network is empty"):
-        network.model_from_settings(Settings())
+        road.model_from_settings(Settings())

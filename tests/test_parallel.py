@@ -1,4 +1,4 @@
-"""coverage.parallel: threads for the heavy compiled loops, and the analyses that use them.
+"""coverage.core.parallel: threads for the heavy compiled loops, and the analyses that use them.
 
 Every parallel path is checked against the same computation done another way (one thread, a plain union,
 brute force), on inputs large enough that the parallel path really runs.
@@ -18,9 +18,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from coverage import analysis, parallel, schedule
-from coverage.model import KatveError, Project, Settings
-from coverage.travel import StraightLine
+from coverage.analysis import reach
+from coverage.analysis import week as analysis_week
+from coverage.core import parallel, schedule
+from coverage.core.errors import KatveError
+from coverage.core.model import Project, Settings
+from coverage.travel.straight import StraightLine
 
 CRS = "EPSG:3067"
 MODEL = StraightLine(speed_kmh=60.0, circuity=1.5, mode="car")  # 1 straight km = 1.5 minutes
@@ -183,12 +186,12 @@ def test_union_of_clusters_in_threads_equals_one_union(two_threads):
     centres = np.concatenate([rng.normal(c, 3000, size=(60, 2)) for c in ((0, 0), (80_000, 0), (0, 90_000))]
                              + [rng.uniform(150_000, 400_000, size=(40, 2))])
     circles = MODEL.reach_polygons(centres, 6.0)  # 4 km circles
-    groups = analysis._disjoint_groups(circles, 2)
+    groups = reach._disjoint_groups(circles, 2)
     assert len(groups) == 2
     np.testing.assert_array_equal(np.sort(np.concatenate(groups)), np.arange(len(circles)))
     a, b = (shapely.union_all(circles[g]) for g in groups)
     assert not shapely.intersects(a, b)  # groups never touch
-    got, plain = analysis._union(circles), shapely.union_all(circles)
+    got, plain = reach._union(circles), shapely.union_all(circles)
     assert got.is_valid
     assert shapely.symmetric_difference(got, plain).area < 1e-6 * plain.area
     assert len(shapely.get_parts(got)) == len(shapely.get_parts(plain))
@@ -196,10 +199,10 @@ def test_union_of_clusters_in_threads_equals_one_union(two_threads):
 
 def test_union_of_one_cluster_or_few_polygons_is_a_plain_union(two_threads):
     ring = MODEL.reach_polygons(np.array([[i * 1000.0, 0.0] for i in range(100)]), 3.0)  # one chain
-    assert analysis._disjoint_groups(ring, 2) == []
-    assert shapely.equals(analysis._union(ring), shapely.union_all(ring))
+    assert reach._disjoint_groups(ring, 2) == []
+    assert shapely.equals(reach._union(ring), shapely.union_all(ring))
     apart = MODEL.reach_polygons(np.array([[0.0, 0.0], [50_000.0, 0.0]]), 3.0)
-    assert len(shapely.get_parts(analysis._union(apart))) == 2
+    assert len(shapely.get_parts(reach._union(apart))) == 2
 
 
 @pytest.mark.parametrize("k", [21, 40])
@@ -207,11 +210,11 @@ def test_sum_by_bit_equals_the_unpacked_matrix_product(k):
     rng = np.random.default_rng(k)
     bits = rng.integers(0, 1 << k, 5000, dtype=np.int64)
     weights = rng.uniform(0, 10, 5000)
-    cells = analysis._unpack_cells(bits, k)
-    np.testing.assert_array_equal(analysis._cell_bits(cells), bits)
-    np.testing.assert_allclose(analysis._sum_by_bit(bits, weights, k), weights @ cells, rtol=1e-12)
+    cells = analysis_week._unpack_cells(bits, k)
+    np.testing.assert_array_equal(analysis_week._cell_bits(cells), bits)
+    np.testing.assert_allclose(analysis_week._sum_by_bit(bits, weights, k), weights @ cells, rtol=1e-12)
     manual = [weights[(bits >> j) & 1 == 1].sum() for j in range(k)]
-    np.testing.assert_allclose(analysis._sum_by_bit(bits, weights, k), manual, rtol=1e-12)
+    np.testing.assert_allclose(analysis_week._sum_by_bit(bits, weights, k), manual, rtol=1e-12)
 
 
 @pytest.mark.parametrize("monday", [dt.date(2026, 3, 23), dt.date(2026, 10, 19), dt.date(2026, 12, 7)])
@@ -219,8 +222,8 @@ def test_sum_by_bit_equals_the_unpacked_matrix_product(k):
                                    "Sep-May Mo,We 09:00-11:30; Su 17:00-19:00; PH off"])
 def test_week_expansion_in_wall_clock_minutes_across_dst(monday, hours):
     # Mar 29 and Oct 25 2026 are DST changes; Dec 6 is Independence Day (the week before Dec 7)
-    analysis._week_intervals.cache_clear()
-    got = analysis._week_intervals(hours, monday)
+    analysis_week._week_intervals.cache_clear()
+    got = analysis_week._week_intervals(hours, monday)
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=schedule.TZ)
     expected = []
     for a, b in schedule.open_intervals(hours, start, start + dt.timedelta(days=7)):  # aware expansion
@@ -240,7 +243,7 @@ def test_analysis_results_do_not_change_the_project():
                              geometry=gpd.points_from_xy([100, 90_000], [0, 0]), crs=CRS)
     project = Project(places=places, areas=areas, settings=Settings(mode="car", threshold_minutes=10))
     before = project.areas.copy(), project.places.copy()
-    r = analysis.analyze(project)
+    r = reach.analyze(project)
     r.areas.loc[0, "name"] = "changed"
     r.areas.loc[1, "children_0_6"] = 99.0
     r.places.loc[0, "status"] = "closed"
@@ -264,9 +267,9 @@ def test_weekday_matrix_of_a_large_project_equals_brute_force(two_threads):
     settings = Settings(mode="car", threshold_minutes=10, speeds_kmh={"car": 60.0}, circuity=1.5)
     project = Project(places=places, areas=areas, settings=settings)
     week = dt.date(2026, 12, 7)
-    got = analysis.weekday_matrix(project, week=week, result=analysis.analyze(project))
+    got = analysis_week.weekday_matrix(project, week=week, result=reach.analyze(project))
 
-    cells = analysis._open_cells(places, week, analysis.DEFAULT_MIN_OPEN_MINUTES)  # (150, 21)
+    cells = analysis_week._open_cells(places, week, analysis_week.DEFAULT_MIN_OPEN_MINUTES)  # (150, 21)
     expected = np.zeros(21)
     for start in range(0, len(xy), 4000):
         near = (MODEL.minutes(xy[start:start + 4000], place_xy) <= 10.0).astype(int)  # (rows, 150)

@@ -1,4 +1,4 @@
-"""Location-allocation (coverage.planning): hand-checked optima, brute force, fixed places, projects."""
+"""Location-allocation (coverage.planning.plan): hand-checked optima, brute force, fixed places, projects."""
 
 from __future__ import annotations
 
@@ -12,20 +12,17 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from coverage import analysis
-from coverage.model import Project, Settings
-from coverage.planning import (
-    PlanningError,
-    UnreachableTargetError,
-    add_sites,
-    compare,
-    generate_candidates,
-    plan,
-    solve_cover,
-    solve_median,
-    solve_set_cover,
-)
-from coverage.travel import StraightLine
+from coverage.analysis import reach as analysis_reach
+from coverage.cli.main import main
+from coverage.core.errors import PlanningError, UnreachableTargetError
+from coverage.core.model import Project, Settings
+from coverage.io import store
+from coverage.planning.cover import solve_cover, solve_set_cover
+from coverage.planning.median import solve_median
+from coverage.planning.plan import compare, plan
+from coverage.planning.sites import add_sites, generate_candidates
+from coverage.travel.base import Pairs
+from coverage.travel.straight import StraightLine
 
 CRS = "EPSG:3067"
 X0, Y0 = 350_000.0, 6_700_000.0  # somewhere in Uusimaa; the test strip runs east from here
@@ -83,7 +80,6 @@ def test_cover_stops_when_nothing_more_to_gain():
 
 
 def test_cover_accepts_pairs_and_picks_nearest_site():
-    from coverage.travel import Pairs
 
     pairs = Pairs(
         rows=np.array([0, 0, 1]), cols=np.array([0, 1, 1]), minutes=np.array([9.0, 2.0, 1.0]), shape=(2, 2)
@@ -363,7 +359,7 @@ def test_plan_cover_on_project_matches_analysis():
     # the scenario, analysed independently, gives the same after figures
     scenario = result.scenario(project)
     assert scenario.places["status"].tolist() == ["existing", "planned"]
-    again = analysis.analyze(scenario, include_planned=True)
+    again = analysis_reach.analyze(scenario, include_planned=True)
     assert again.summary["children_covered"] == result.after["children_covered"]
     cmp = compare(project, scenario)
     assert cmp.after["children_covered"] == 68 and sorted(cmp.changed["id"]) == ["v14", "v20"]
@@ -480,7 +476,6 @@ def test_add_sites_keeps_places_and_renames_clashing_ids():
 
 
 def test_cli_plan_json_contract(capsys):
-    from coverage.cli import main
 
     code = main(["plan", "--dataset", "kaksineuvoinen", "--new", "2", "--json"])
     out, err = capsys.readouterr()
@@ -510,11 +505,9 @@ def test_cli_plan_json_contract(capsys):
 
 
 def test_cli_plan_candidates_file_and_errors(capsys, tmp_path):
-    from coverage.cli import main
 
     project = _project()
     path = tmp_path / "project.gpkg"
-    from coverage import store
 
     store.save(project, path)
     cands = tmp_path / "candidates.geojson"
@@ -551,7 +544,6 @@ def test_cli_plan_candidates_file_and_errors(capsys, tmp_path):
 
 
 def test_cli_plan_text_output(capsys):
-    from coverage.cli import main
 
     assert main(["plan", "--dataset", "vihti", "--new", "1", "--lang", "en"]) == 0
     out = capsys.readouterr().out
@@ -563,8 +555,6 @@ def test_grid_sites_are_named_after_the_nearest_village():
     import geopandas as gpd
     from shapely.geometry import Point, box
 
-    from coverage.model import Project
-    from coverage.planning import generate_candidates
 
     areas = gpd.GeoDataFrame({"id": ["a"], "name": ["Kylä"], "population": [10], "children_0_6": [2.0]},
                              geometry=[Point(0, 0)], crs="EPSG:3067")
@@ -585,8 +575,6 @@ def test_tied_session_slots_prefer_a_quiet_weekday_morning():
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from coverage.model import Project, Settings
-    from coverage.planning import plan
 
     places = gpd.GeoDataFrame(
         {"id": ["p1", "p2"], "name": ["A", "B"], "status": ["existing"] * 2,

@@ -23,9 +23,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point
 
-from coverage import importers, schedule, validation
-from coverage.cli import main
-from coverage.model import InputError, KatveError, Problem
+from coverage.cli.main import main
+from coverage.core import schedule, validation
+from coverage.core.errors import InputError, KatveError, Problem
+from coverage.io import importers
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 UTC = dt.timezone.utc

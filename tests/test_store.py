@@ -14,9 +14,11 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from coverage import store
-from coverage.datasets import load_dataset
-from coverage.model import InputError, KatveError, Settings
+from coverage.core import errors
+from coverage.core.errors import InputError, KatveError
+from coverage.core.model import Settings
+from coverage.io import store
+from coverage.io.datasets import load_dataset
 
 
 @pytest.fixture()
@@ -82,7 +84,7 @@ def test_save_refuses_to_overwrite_a_file_changed_by_someone_else(tmp_path, viht
     alice.places = alice.places.iloc[:5]
     store.save(alice)
     bob.places = bob.places.iloc[:2]
-    with pytest.raises(store.ConflictError, match="changed by someone else"):
+    with pytest.raises(errors.ConflictError, match="changed by someone else"):
         store.save(bob)
     assert len(store.load(path).places) == 5  # alice's save survived
     store.save(bob, force=True)
@@ -92,7 +94,7 @@ def test_save_refuses_to_overwrite_a_file_changed_by_someone_else(tmp_path, viht
 def test_save_as_refuses_an_existing_other_file(tmp_path, vihti):
     other = tmp_path / "other.gpkg"
     store.save(load_dataset("kaksineuvoinen"), other)
-    with pytest.raises(store.ConflictError, match="exists already"):
+    with pytest.raises(errors.ConflictError, match="exists already"):
         store.save(vihti, other)
 
 
@@ -108,8 +110,8 @@ def test_crash_during_save_leaves_last_good_file(tmp_path, vihti):
     before = store.file_version(path)
     script = textwrap.dedent(f"""
         import os, signal
-        from coverage import store
-        from coverage.datasets import load_dataset
+        from coverage.io import store
+        from coverage.io.datasets import load_dataset
         p = store.load({str(path)!r})
         real = p.areas.to_file
         calls = []

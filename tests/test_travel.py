@@ -12,8 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point
 
-from coverage.model import KatveError, Settings
-from coverage.travel import Pairs, StraightLine, as_xy, model_from_settings
+from coverage.core.errors import KatveError
+from coverage.core.model import Settings
+from coverage.travel.base import Pairs, as_xy
+from coverage.travel.choose import model_from_settings
+from coverage.travel.straight import StraightLine
 
 # 60 km/h and circuity 1.5: one straight km is 1.5 travel km and 1.5 minutes
 MODEL = StraightLine(speed_kmh=60.0, circuity=1.5, mode="car")

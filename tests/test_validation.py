@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
-from coverage.model import AREA_FIELDS, PLACE_FIELDS, KatveError, Problem
-from coverage.validation import (
+from coverage.core.errors import KatveError, Problem
+from coverage.core.model import AREA_FIELDS, PLACE_FIELDS
+from coverage.core.validation import (
     FAR_OUTSIDE_KM,
     normalise_layer,
     parse_datetime,

@@ -1,0 +1,1 @@
+"""Shared parts of the app's pages: state, frame, cache, saving, messages, places table."""

@@ -1,0 +1,1 @@
+"""Coverage analysis: reach and blind spots, the week, visitor statistics, the Study."""

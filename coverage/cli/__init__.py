@@ -1,0 +1,1 @@
+"""``python -m coverage``: the command line."""

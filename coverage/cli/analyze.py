@@ -1,0 +1,169 @@
+"""``python -m coverage analyze``: coverage of the areas by the meeting places (contract in DESIGN.md).
+
+::
+
+    python -m coverage analyze [--project FILE.gpkg | --dataset NAME] [--mode walk|bike|car]
+                               [--minutes N | --km N] [--at "Tu 10:00"] [--network FILE.osm.pbf]
+                               [--include-planned] [--lang fi|sv|en] [--json]
+
+``--json`` prints the contract's one JSON object (:meth:`coverage.analysis.reach.CoverageResult.to_json`); without
+it a readable table in the project's language (``--lang`` overrides). Bad input exits 2 with one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any
+
+from ..analysis.reach import CoverageResult, analyze
+from ..core.i18n import fmt_number, fmt_share
+from ..core.schedule import format_at
+from .options import (
+    add_source_options,
+    add_travel_options,
+    at_from_args,
+    output_language,
+    print_caught_warnings,
+    print_json,
+    project_from_args,
+    recorded_warnings,
+    settings_from_args,
+    text_table,
+)
+
+_TEXT: dict[str, dict[str, Any]] = {
+    "fi": {
+        "mode": {"walk": "kävellen", "bike": "pyörällä", "car": "autolla"},
+        "any_time": "aukioloajoista riippumatta",
+        "at": "avoinna {at}",
+        "places": "Kohtaamispaikkoja mukana: {counted} / {total}",
+        "children": "Lapset 0–6 v kynnyksen sisällä: {covered} / {total} ({share})",
+        "population": "Väestö kynnyksen sisällä: {covered} / {total} ({share})",
+        "blind": "Katvealueet (eniten lapsia ensin):",
+        "none": "  ei katvealueita",
+        "areas": "Alueet:",
+        "cols": ("id", "alue", "lapset", "lähin paikka", "km", "min", "katettu"),
+        "blind_cols": ("id", "alue", "lapset", "min"),
+        "yes": "kyllä",
+        "no": "ei",
+        "model": {"straight_line": "linnuntie × {circuity} nopeudella {speed} km/h"},
+    },
+    "sv": {
+        "mode": {"walk": "till fots", "bike": "med cykel", "car": "med bil"},
+        "any_time": "oberoende av öppettider",
+        "at": "öppet {at}",
+        "places": "Mötesplatser med: {counted} / {total}",
+        "children": "Barn 0–6 år inom gränsen: {covered} / {total} ({share})",
+        "population": "Befolkning inom gränsen: {covered} / {total} ({share})",
+        "blind": "Skuggområden (flest barn först):",
+        "none": "  inga skuggområden",
+        "areas": "Områden:",
+        "cols": ("id", "område", "barn", "närmaste plats", "km", "min", "täckt"),
+        "blind_cols": ("id", "område", "barn", "min"),
+        "yes": "ja",
+        "no": "nej",
+        "model": {"straight_line": "fågelvägen × {circuity} med {speed} km/h"},
+    },
+    "en": {
+        "mode": {"walk": "walking", "bike": "by bike", "car": "by car"},
+        "any_time": "at any time",
+        "at": "open {at}",
+        "places": "Meeting places counted: {counted} / {total}",
+        "children": "Children 0-6 within the threshold: {covered} / {total} ({share})",
+        "population": "Population within the threshold: {covered} / {total} ({share})",
+        "blind": "Blind spots (most children first):",
+        "none": "  no blind spots",
+        "areas": "Areas:",
+        "cols": ("id", "area", "children", "nearest place", "km", "min", "covered"),
+        "blind_cols": ("id", "area", "children", "min"),
+        "yes": "yes",
+        "no": "no",
+        "model": {"straight_line": "straight line × {circuity} at {speed} km/h"},
+    },
+}
+
+
+def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("analyze", help="coverage: who lives near a meeting place, and blind spots")
+    add_source_options(p)
+    add_travel_options(p)
+    p.add_argument("--include-planned", action="store_true", help="count planned places too (scenario)")
+    p.add_argument("--lang", choices=tuple(_TEXT), help="language of the table (default: the project's)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (the contract in DESIGN.md)")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    project = project_from_args(args)
+    settings = settings_from_args(args, project)
+    at = at_from_args(args)
+    with recorded_warnings() as caught:  # printed below, one line each, no source lines
+        result = analyze(project, settings, at=at, include_planned=args.include_planned)
+    for problem in result.warnings:
+        print(f"{problem} (warning)", file=sys.stderr)
+    if not result.warnings:
+        print_caught_warnings(caught)
+    if args.json:
+        print_json(result.to_json())
+    else:
+        lang = output_language(args, settings, _TEXT)
+        print(format_text(result, name=project.municipality_name, lang=lang))
+    return 0
+
+
+def format_text(result: CoverageResult, *, name: str = "", lang: str = "fi") -> str:
+    """Format the readable report: settings line, totals, blind spots, and a table of all areas."""
+    tx = _TEXT.get(lang, _TEXT["en"])
+    s, summary = result.settings, result.summary
+    if s.threshold_km is not None:
+        thr = f"{fmt_number(s.threshold_km, 1, lang=lang)} km"
+    else:
+        digits = 0 if float(s.threshold_in_minutes).is_integer() else 1
+        thr = f"{fmt_number(s.threshold_in_minutes, digits, lang=lang)} min"
+    model_name = str(result.model.get("model", ""))
+    model_text = tx["model"].get(model_name, model_name).format(
+        circuity=fmt_number(result.model.get("circuity", s.circuity), 2, lang=lang),
+        speed=fmt_number(result.model.get("speed_kmh", s.speed_kmh), 0, lang=lang),
+    )
+    when = tx["any_time"] if result.at is None else tx["at"].format(at=format_at(result.at))
+    lines = [
+        f"{name + ': ' if name else ''}{tx['mode'][s.mode]} {thr} ({model_text}), {when}",
+        tx["places"].format(counted=summary["places_counted"], total=summary["places_total"]),
+        tx["children"].format(
+            covered=fmt_number(summary["children_covered"], lang=lang),
+            total=fmt_number(summary["children_total"], lang=lang),
+            share=fmt_share(summary["children_covered_share"], lang=lang),
+        ),
+        tx["population"].format(
+            covered=fmt_number(summary["population_covered"], lang=lang),
+            total=fmt_number(summary["population_total"], lang=lang),
+            share=fmt_share(summary["population_covered_share"], lang=lang),
+        ),
+        "",
+        tx["blind"],
+    ]
+    blind = result.blind_spots()
+    if len(blind):
+        rows = [[str(r.id), str(r.name), fmt_number(r.children_0_6, 1, lang=lang), _minutes(r.minutes, lang)]
+                for r in blind.itertuples(index=False)]
+        lines += text_table(tx["blind_cols"], rows, right=(2, 3))
+    else:
+        lines.append(tx["none"])
+    lines += ["", tx["areas"]]
+    a = result.areas.sort_values(["covered", "minutes"], ascending=[True, False], kind="stable")
+    rows = [
+        [str(r.id), str(r.name), fmt_number(r.children_0_6, 1, lang=lang),
+         "" if r.nearest_place_id is None else str(r.nearest_place_id),
+         "-" if not math.isfinite(r.distance_km) else fmt_number(r.distance_km, 1, lang=lang),
+         _minutes(r.minutes, lang), tx["yes"] if r.covered else tx["no"]]
+        for r in a[["id", "name", "children_0_6", "nearest_place_id", "distance_km", "minutes", "covered"]]
+        .itertuples(index=False)
+    ]
+    lines += text_table(tx["cols"], rows, right=(2, 4, 5))
+    return "\n".join(lines)
+
+
+def _minutes(value: float, lang: str) -> str:
+    return "-" if value is None or not math.isfinite(value) else fmt_number(value, 1, lang=lang)

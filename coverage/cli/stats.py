@@ -1,0 +1,221 @@
+"""``python -m coverage stats``: visitor statistics and outreach per meeting place.
+
+::
+
+    python -m coverage stats [--project FILE.gpkg | --dataset NAME] [--visits FILE] [--outreach FILE]
+                             [--from DATE] [--to DATE] [--today DATE] [--lang fi|sv|en] [--json]
+
+``--visits`` / ``--outreach`` read a CSV/XLSX file instead of the project's layers. ``--from``/``--to`` limit
+the visits (and then also the outreach) to a period; without them the outreach view covers the current term.
+Without ``--json`` a readable report in the project's language, Finnish if that is not fi, sv or en
+(``--lang`` overrides); ``--json`` is the same in every language. Warnings (e.g. a place id that is not in the
+project) go to stderr; invalid files exit 2 with one line per problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..analysis.stats import VisitStats, compute, parse_day
+from ..core.errors import InputError, Problem
+from ..core.i18n import fmt_number, fmt_share
+from ..io import importers
+from .options import add_source_options, output_language, project_from_args, text_table
+
+_TEXT: dict[str, dict[str, Any]] = {
+    "fi": {
+        "no_visits": "Ei kirjattuja käyntejä{period}{title}: kirjaa ne sovelluksessa (Tilastot) tai anna "
+                     "--visits TIEDOSTO.",
+        "in_period": " ajalla {start} – {end}",
+        "visits": "Käynnit {start} – {end}{title}: {sessions} kertaa {places} paikassa, {visitors} käyntiä "
+                  "(aikuiset {adults}, lapset {children})",
+        "shares": "  ensikertalaiset: {first_timers} ({first_share} kävijöistä, joilta tieto on kirjattu); "
+                  "monikulttuuriset: {multicultural} ({multicultural_share})",
+        "per_session": "  kerralla keskimäärin {visitors} kävijää, joista lapsia {children}",
+        "per_place": "Paikoittain",
+        "place_cols": ("id", "paikka", "kertoja", "aikuisia", "lapsia", "käyntejä", "ensikertalaisia",
+                       "kävijöitä / kerta"),
+        "per_month": "Käynnit kuukausittain (aikuiset + lapset)",
+        "reach": "Tavoittavuus kotialueittain (lasten käyntejä sataa alueella asuvaa 0–6-vuotiasta kohden)",
+        "reach_cols": ("alue", "käyntejä", "lapsia", "/ 100 lasta", "paikat"),
+        "unmatched": "  ei tunnistettu alueeksi: {names}",
+        "outreach": "Jalkautuminen {start} – {end}",
+        "no_outreach_planned": "  ei suunniteltuja jalkautumisia",
+        "without_outreach": "  ei jalkautumisia: {names}",
+    },
+    "sv": {
+        "no_visits": "Inga registrerade besök{period}{title}: registrera dem i appen (Tilastot) eller ange "
+                     "--visits FIL.",
+        "in_period": " under {start} – {end}",
+        "visits": "Besök {start} – {end}{title}: {sessions} träffar på {places} platser, {visitors} besök "
+                  "(vuxna {adults}, barn {children})",
+        "shares": "  förstagångsbesökare: {first_timers} ({first_share} av besökarna där uppgiften har "
+                  "registrerats); mångkulturella: {multicultural} ({multicultural_share})",
+        "per_session": "  per träff i genomsnitt {visitors} besökare, varav {children} barn",
+        "per_place": "Per plats",
+        "place_cols": ("id", "plats", "träffar", "vuxna", "barn", "besök", "förstagångsbesökare",
+                       "besökare / träff"),
+        "per_month": "Besök per månad (vuxna + barn)",
+        "reach": "Räckvidd per hemområde (barnens besök per 100 barn i åldern 0–6 som bor där)",
+        "reach_cols": ("område", "besök", "barn", "per 100", "platser"),
+        "unmatched": "  inte igenkända som område: {names}",
+        "outreach": "Uppsökande verksamhet {start} – {end}",
+        "no_outreach_planned": "  inga planerade uppsökande besök",
+        "without_outreach": "  inga uppsökande besök: {names}",
+    },
+    "en": {
+        "no_visits": "No visits recorded{period}{title}: enter them in the app (Tilastot) or give "
+                     "--visits FILE.",
+        "in_period": " in {start} – {end}",
+        "visits": "Visits {start} – {end}{title}: {sessions} sessions at {places} places, {visitors} visits "
+                  "({adults} adults, {children} children)",
+        "shares": "  first-timers: {first_timers} ({first_share} of the visitors where recorded); "
+                  "multicultural: {multicultural} ({multicultural_share})",
+        "per_session": "  per session: {visitors} visitors, {children} children",
+        "per_place": "Per place",
+        "place_cols": ("id", "place", "sessions", "adults", "children", "visits", "first-timers",
+                       "per session"),
+        "per_month": "Visits per month (adults + children)",
+        "reach": "Reach by home area (child visits per 100 children aged 0-6 living there)",
+        "reach_cols": ("area", "visits", "children", "per 100", "places"),
+        "unmatched": "  not matched to an area: {names}",
+        "outreach": "Outreach {start} – {end}",
+        "no_outreach_planned": "  no outreach visits planned",
+        "without_outreach": "  no outreach: {names}",
+    },
+}
+
+
+def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("stats", help="visitor statistics per place and month, reach per area, outreach per term")
+    add_source_options(p)
+    p.add_argument("--visits", metavar="FILE", help="visits CSV/XLSX to use instead of the project's")
+    p.add_argument("--outreach", metavar="FILE", help="outreach CSV/XLSX to use instead of the project's")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD or D.M.YYYY)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day (inclusive)")
+    p.add_argument("--today", metavar="DATE", help="day whose term the outreach view covers (default: today)")
+    p.add_argument("--lang", choices=tuple(_TEXT), help="language of the report (default: the project's)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def _read(path: str, layer: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read a visits/outreach file through the importers (validated, normalised); warnings returned."""
+    if not Path(path).is_file():
+        raise InputError([Problem(path, None, "-", "file not found")])
+
+    result = getattr(importers, f"read_{layer}")(path)
+    return result.data, list(result.warnings)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = project_from_args(args)
+    today = parse_day(args.today, what="--today date")
+    visits = outreach = None
+    warnings: list[Problem] = []
+    if args.visits:
+        visits, found = _read(args.visits, "visits")
+        warnings += found
+    if args.outreach:
+        outreach, found = _read(args.outreach, "outreach")
+        warnings += found
+    result = compute(project, visits=visits, outreach=outreach, start=args.start, end=args.end,
+                           today=today)
+    source = {"visits": args.visits, "outreach": args.outreach}
+    for p in warnings + result.warnings:
+        if p.path in source and source[p.path]:
+            p = Problem(source[p.path], p.row, p.field, p.message, p.severity)
+        print(f"{p} (warning)", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        lang = output_language(args, project.settings, _TEXT)
+        print(format_text(result, name=project.municipality_name, lang=lang))
+    return 0
+
+
+# --- text output ---------------------------------------------------------------------------------------------
+
+def _day(value: dt.date | None, lang: str) -> str:
+    """A date as D.M.YYYY (fi, sv) or YYYY-MM-DD (en); ``…`` for an open end."""
+    if value is None:
+        return "…"
+    return value.isoformat() if lang == "en" else f"{value.day}.{value.month}.{value.year}"
+
+
+def format_text(result: VisitStats, *, name: str = "", lang: str = "fi") -> str:
+    """The plain-text report printed by ``python -m coverage stats``, in ``lang`` (fi, sv or en)."""
+    tx = _TEXT.get(lang, _TEXT["en"])
+    t = result.totals
+    lines: list[str] = []
+    title = f" ({name})" if name else ""
+    if not result.has_visits:
+        period = "" if result.period == (None, None) else tx["in_period"].format(
+            start=_day(result.period[0], lang), end=_day(result.period[1], lang))
+        lines.append(tx["no_visits"].format(period=period, title=title))
+    else:
+        lines += [
+            tx["visits"].format(
+                start=_day(t["first_date"], lang), end=_day(t["last_date"], lang), title=title,
+                **{k: fmt_number(t[k], lang=lang)
+                   for k in ("sessions", "places", "visitors", "adults", "children")},
+            ),
+            tx["shares"].format(
+                first_timers=fmt_number(t["first_timers"], lang=lang),
+                first_share=fmt_share(t["first_timer_share"], lang=lang),
+                multicultural=fmt_number(t["multicultural"], lang=lang),
+                multicultural_share=fmt_share(t["multicultural_share"], lang=lang),
+            ),
+            tx["per_session"].format(visitors=fmt_number(t["mean_visitors"], 1, lang=lang),
+                                     children=fmt_number(t["mean_children"], 1, lang=lang)),
+            "",
+            tx["per_place"],
+        ]
+        columns = ["place_id", "name", "sessions", "adults", "children", "visitors", "first_timer_share",
+                   "mean_visitors"]
+        rows = [
+            [str(place_id), "" if place is None else str(place)[:40],
+             *(fmt_number(n, lang=lang) for n in counts), fmt_share(first_share, lang=lang),
+             fmt_number(mean, 1, lang=lang)]
+            for place_id, place, *counts, first_share, mean in result.places[columns].itertuples(index=False)
+        ]
+        lines += text_table(tx["place_cols"], rows, right=range(2, 8))
+        grid = result.months.pivot_table(index="place_id", columns="month", values="visitors", aggfunc="sum",
+                                         fill_value=0)
+        lines += ["", tx["per_month"]]
+        lines += text_table(["id", *map(str, grid.columns)],
+                            [[str(i), *(fmt_number(v, lang=lang) for v in row)]
+                             for i, row in zip(grid.index, grid.to_numpy().tolist(), strict=True)],
+                            right=range(1, len(grid.columns) + 1))
+        if result.has_home_areas:
+            reach = result.reach[result.reach["records"] > 0]
+            lines += ["", tx["reach"]]
+            rows = [[str(r.name), fmt_number(r.visitors, lang=lang), fmt_number(r.children, lang=lang),
+                     fmt_number(r.child_visits_per_100, 1, lang=lang), ", ".join(r.places)]
+                    for r in reach[["name", "visitors", "children", "child_visits_per_100", "places"]]
+                    .itertuples(index=False)]
+            lines += text_table(tx["reach_cols"], rows, right=(1, 2, 3))
+            if len(result.unmatched_home_areas):
+                unmatched = ", ".join(f"{k} ({fmt_number(v, lang=lang)})"
+                                      for k, v in result.unmatched_home_areas.items())
+                lines.append(tx["unmatched"].format(names=unmatched))
+    a, b = result.outreach_period
+    o = result.outreach
+    lines += ["", tx["outreach"].format(start=_day(a, lang), end=_day(b, lang))]
+    visited = o[o["has_outreach"]]
+    for row in visited.itertuples(index=False):
+        visits = fmt_number(row.outreach_visits, lang=lang)
+        lines.append(f"  {row.name}: {visits} × {', '.join(row.professions)}")
+    if not len(visited):
+        lines.append(tx["no_outreach_planned"])
+    without = o[~o["has_outreach"] & o["known"]]
+    if len(without):
+        lines.append(tx["without_outreach"].format(names="; ".join(without["name"])))
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The ground floor: data model, errors, opening hours, validation, strings, threads."""

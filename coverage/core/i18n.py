@@ -1,0 +1,1388 @@
+# ruff: noqa: E501 - a string catalogue: one entry per line reads best
+r"""User-interface strings in Finnish (default), Swedish and English.
+
+Every string the app shows goes through :func:`t`. The catalogue is built from *sections*, one per part of
+the UI (common, map, each page). To add a page's strings, append one ``_section({...})`` call at the end of
+this module with keys prefixed by the page's name (``"vienti.title"``, ...): :func:`_section` refuses a key
+that exists already and a key missing a language, so a clash or a forgotten translation fails at import
+(and in ``tests/test_maps.py``), not in front of a user.
+
+The current language is per session and per thread (a :class:`contextvars.ContextVar`): the app sets it at
+the start of each script run with :func:`set_language`; the library never imports streamlit.
+
+Examples
+--------
+>>> t("page.kartta")
+'Kartta'
+>>> t("page.kartta", "sv")
+'Karta'
+>>> t("kartta.caption_places", "en", counted=3, total=7)
+'3 of 7 meeting places counted'
+>>> fmt_number(1304.9, lang="fi"), fmt_number(1304.9, lang="en"), fmt_share(0.8976, lang="fi")
+('1\xa0305', '1,305', '89,8\xa0%')
+"""
+
+from __future__ import annotations
+
+import contextvars
+import math
+from collections.abc import Mapping
+
+from .errors import ExportError
+
+LANGUAGES: dict[str, str] = {"fi": "suomi", "sv": "svenska", "en": "English"}
+"""Language code -> its own name (what the language switch shows)."""
+
+DEFAULT_LANGUAGE = "fi"
+
+CATALOGUE: dict[str, dict[str, str]] = {}
+"""key -> {language: text}. Texts may hold ``str.format`` fields filled from :func:`t`'s keywords."""
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("katve_language", default=DEFAULT_LANGUAGE)
+
+
+def _section(entries: Mapping[str, Mapping[str, str]]) -> None:
+    """Add one section of strings to :data:`CATALOGUE` (every key in every language, no duplicates)."""
+    for key, texts in entries.items():
+        if key in CATALOGUE:
+            raise ValueError(f"i18n: key {key!r} is defined twice")
+        missing = [lang for lang in LANGUAGES if not texts.get(lang)]
+        if missing:
+            raise ValueError(f"i18n: key {key!r} lacks {', '.join(missing)}")
+        CATALOGUE[key] = dict(texts)
+
+
+def set_language(lang: str | None) -> str:
+    """Set the language of this session/thread (unknown or ``None`` -> Finnish); return the one set."""
+    code = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    _current.set(code)
+    return code
+
+
+def get_language() -> str:
+    """Return the current language code."""
+    return _current.get()
+
+
+def t(key: str, lang: str | None = None, **kw: object) -> str:
+    """Return the text for ``key`` in ``lang`` (default: the current language), formatted with ``kw``.
+
+    Raises
+    ------
+    KeyError
+        For a key that is not in the catalogue (a programming error the tests catch).
+    """
+    try:
+        texts = CATALOGUE[key]
+    except KeyError:
+        raise KeyError(f"i18n: no text for key {key!r}; add it to coverage/i18n.py") from None
+    text = texts.get(lang or _current.get()) or texts[DEFAULT_LANGUAGE]
+    return text.format(**kw) if kw else text
+
+
+def has(key: str) -> bool:
+    """Whether ``key`` is in the catalogue."""
+    return key in CATALOGUE
+
+
+def label(field: str, value: object, lang: str | None = None) -> str:
+    """Display name of a choice value, e.g. ``label("organiser_type", "parish")`` -> ``'seurakunta'``.
+
+    Unknown values are shown as they are.
+    """
+    key = f"choice.{field}.{value}"
+    return t(key, lang) if key in CATALOGUE else ("" if value is None else str(value))
+
+
+def _separators(lang: str) -> tuple[str, str]:
+    return (",", ".") if lang == "en" else ("\u00a0", ",")
+
+
+def fmt_number(value: float | int | None, digits: int = 0, *, lang: str | None = None) -> str:
+    """Format a number with the language's separators (fi/sv ``1 305,5``, en ``1,305.5``); ``–`` if missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    thousands, decimal = _separators(lang or _current.get())
+    text = f"{float(value):,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+
+
+def fmt_share(share: float | None, digits: int = 1, *, lang: str | None = None) -> str:
+    """Format a 0-1 share as a percentage (``89,8 %`` / ``89.8%``); ``–`` if missing."""
+    if share is None or not math.isfinite(share):
+        return "–"
+    lang = lang or _current.get()
+    number = fmt_number(share * 100.0, digits, lang=lang)
+    return f"{number}%" if lang == "en" else f"{number}\u00a0%"
+
+
+def weekday_name(index: int, lang: str | None = None, *, short: bool = False) -> str:
+    """Name of weekday ``index`` (0 = Monday)."""
+    return t(f"weekday.{'short.' if short else ''}{index}", lang)
+
+
+# =========================================================================================================
+# Sections. Keys are "<section>.<name>". Add a new page's section at the end of the file.
+# =========================================================================================================
+
+# --- app, navigation ------------------------------------------------------------------------------------
+_section({
+    "app.title": {"fi": "Katve – kohtaamispaikkojen kattavuus", "sv": "Katve – mötesplatsernas täckning",
+                  "en": "Katve – meeting-place coverage"},
+    "app.tagline": {"fi": "Perhekeskuksen kohtaamispaikat kartalla", "sv": "Familjecentrets mötesplatser på kartan",
+                    "en": "Family-centre meeting places on the map"},
+    "page.kartta": {"fi": "Kartta", "sv": "Karta", "en": "Map"},
+    "page.kohtaamispaikat": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "page.katvealueet": {"fi": "Katvealueet", "sv": "Blinda fläckar", "en": "Blind spots"},
+    "page.viikko_ohjelma": {"fi": "Viikko-ohjelma", "sv": "Veckoprogram", "en": "Weekly programme"},
+    "page.suunnittelu": {"fi": "Suunnittelu", "sv": "Planering", "en": "Planning"},
+    "page.vienti": {"fi": "Vienti", "sv": "Export", "en": "Export"},
+    "page.aineisto": {"fi": "Aineisto", "sv": "Data", "en": "Data"},
+    "page.tilastot": {"fi": "Tilastot", "sv": "Statistik", "en": "Statistics"},
+})
+
+# --- shared choices: weekdays, dayparts, modes, organiser types, kinds, statuses ----------------------
+_section({
+    "weekday.0": {"fi": "maanantai", "sv": "måndag", "en": "Monday"},
+    "weekday.1": {"fi": "tiistai", "sv": "tisdag", "en": "Tuesday"},
+    "weekday.2": {"fi": "keskiviikko", "sv": "onsdag", "en": "Wednesday"},
+    "weekday.3": {"fi": "torstai", "sv": "torsdag", "en": "Thursday"},
+    "weekday.4": {"fi": "perjantai", "sv": "fredag", "en": "Friday"},
+    "weekday.5": {"fi": "lauantai", "sv": "lördag", "en": "Saturday"},
+    "weekday.6": {"fi": "sunnuntai", "sv": "söndag", "en": "Sunday"},
+    "weekday.short.0": {"fi": "ma", "sv": "må", "en": "Mon"},
+    "weekday.short.1": {"fi": "ti", "sv": "ti", "en": "Tue"},
+    "weekday.short.2": {"fi": "ke", "sv": "on", "en": "Wed"},
+    "weekday.short.3": {"fi": "to", "sv": "to", "en": "Thu"},
+    "weekday.short.4": {"fi": "pe", "sv": "fr", "en": "Fri"},
+    "weekday.short.5": {"fi": "la", "sv": "lö", "en": "Sat"},
+    "weekday.short.6": {"fi": "su", "sv": "sö", "en": "Sun"},
+    "daypart.morning": {"fi": "aamupäivä 8–12", "sv": "förmiddag 8–12", "en": "morning 8–12"},
+    "daypart.afternoon": {"fi": "iltapäivä 12–16", "sv": "eftermiddag 12–16", "en": "afternoon 12–16"},
+    "daypart.evening": {"fi": "ilta 16–20", "sv": "kväll 16–20", "en": "evening 16–20"},
+    "choice.mode.walk": {"fi": "kävellen (lastenvaunut)", "sv": "till fots (barnvagn)", "en": "walking (pram)"},
+    "choice.mode.bike": {"fi": "pyörällä", "sv": "med cykel", "en": "cycling"},
+    "choice.mode.car": {"fi": "autolla", "sv": "med bil", "en": "by car"},
+    "choice.organiser_type.municipality": {"fi": "kunta", "sv": "kommun", "en": "municipality"},
+    "choice.organiser_type.mll": {"fi": "MLL", "sv": "MLL", "en": "MLL (child welfare NGO)"},
+    "choice.organiser_type.parish": {"fi": "seurakunta", "sv": "församling", "en": "parish"},
+    "choice.organiser_type.other_ngo": {"fi": "muu järjestö", "sv": "annan organisation", "en": "other NGO"},
+    "choice.organiser_type.other": {"fi": "muu", "sv": "annan", "en": "other"},
+    "choice.kind.open_daycare": {"fi": "avoin päiväkoti", "sv": "öppet daghem", "en": "open day-care"},
+    "choice.kind.family_cafe": {"fi": "perhekahvila", "sv": "familjecafé", "en": "family café"},
+    "choice.kind.family_club": {"fi": "perhekerho", "sv": "familjeklubb", "en": "family club"},
+    "choice.kind.other": {"fi": "muu", "sv": "annan", "en": "other"},
+    "choice.status.existing": {"fi": "toiminnassa", "sv": "i gång", "en": "existing"},
+    "choice.status.planned": {"fi": "suunniteltu", "sv": "planerad", "en": "planned"},
+    "choice.status.candidate": {"fi": "ehdokas", "sv": "kandidat", "en": "candidate"},
+    "choice.dataset.vihti": {"fi": "Vihti (esimerkkiaineisto)", "sv": "Vichtis (exempeldata)",
+                             "en": "Vihti (sample data)"},
+    "choice.dataset.kaksineuvoinen": {"fi": "Kauhava + Evijärvi (esimerkkiaineisto)",
+                                      "sv": "Kauhava + Evijärvi (exempeldata)",
+                                      "en": "Kauhava + Evijärvi (sample data)"},
+    "unit.minutes": {"fi": "min", "sv": "min", "en": "min"},
+    "unit.km": {"fi": "km", "sv": "km", "en": "km"},
+    "common.yes": {"fi": "kyllä", "sv": "ja", "en": "yes"},
+    "common.no": {"fi": "ei", "sv": "nej", "en": "no"},
+})
+
+# --- sidebar and shared state (app_pages/common.py) -----------------------------------------------------
+_section({
+    "sidebar.language": {"fi": "Kieli", "sv": "Språk", "en": "Language"},
+    "sidebar.project": {"fi": "Projekti", "sv": "Projekt", "en": "Project"},
+    "sidebar.project_help": {
+        "fi": "Esimerkkiaineisto tai projektikansion GeoPackage-tiedosto",
+        "sv": "Exempeldata eller en GeoPackage-fil i projektmappen",
+        "en": "A sample data set or a GeoPackage file in the projects folder"},
+    "sidebar.open_file": {"fi": "Avaa projektitiedosto (.gpkg)", "sv": "Öppna projektfil (.gpkg)",
+                          "en": "Open a project file (.gpkg)"},
+    "sidebar.opened": {"fi": "Avattu: {name}", "sv": "Öppnad: {name}", "en": "Opened: {name}"},
+    "sidebar.settings": {"fi": "Asetukset", "sv": "Inställningar", "en": "Settings"},
+    "sidebar.mode": {"fi": "Kulkutapa", "sv": "Färdsätt", "en": "Travel mode"},
+    "sidebar.threshold_by": {"fi": "Saavutettavuusraja", "sv": "Gräns för räckvidd", "en": "Reach limit"},
+    "sidebar.by_minutes": {"fi": "matka-aika", "sv": "restid", "en": "travel time"},
+    "sidebar.by_km": {"fi": "matka", "sv": "avstånd", "en": "distance"},
+    "sidebar.threshold_minutes": {"fi": "Matka-aika enintään (min)", "sv": "Restid högst (min)",
+                                  "en": "Travel time at most (min)"},
+    "sidebar.threshold_km": {"fi": "Matka enintään (km)", "sv": "Avstånd högst (km)",
+                             "en": "Distance at most (km)"},
+    "sidebar.when": {"fi": "Aukiolo", "sv": "Öppet", "en": "Open"},
+    "sidebar.when_any": {"fi": "milloin tahansa", "sv": "när som helst", "en": "any time"},
+    "sidebar.when_at": {"fi": "tiettynä hetkenä", "sv": "vid en viss tid", "en": "at a given time"},
+    "sidebar.weekday": {"fi": "Viikonpäivä", "sv": "Veckodag", "en": "Weekday"},
+    "sidebar.time": {"fi": "Kellonaika", "sv": "Klockslag", "en": "Time"},
+    "sidebar.week": {"fi": "Viikko {monday}–{sunday} (seuraava kouluviikko)",
+                     "sv": "Vecka {monday}–{sunday} (nästa skolvecka)",
+                     "en": "Week {monday}–{sunday} (next school-term week)"},
+    "sidebar.include_planned": {"fi": "Laske mukaan suunnitellut paikat", "sv": "Räkna med planerade platser",
+                                "en": "Count planned places"},
+    "sidebar.model_straight": {
+        "fi": "Malli: linnuntie × {circuity} nopeudella {speed} km/h",
+        "sv": "Modell: fågelvägen × {circuity} med {speed} km/h",
+        "en": "Model: straight line × {circuity} at {speed} km/h"},
+    "sidebar.model_network": {"fi": "Malli: tieverkko ({name})", "sv": "Modell: vägnät ({name})",
+                              "en": "Model: road network ({name})"},
+    "sidebar.unsaved": {"fi": "Tallentamattomia muutoksia", "sv": "Osparade ändringar", "en": "Unsaved changes"},
+    "common.when_any": {"fi": "kaikki paikat aukioloajoista riippumatta",
+                        "sv": "alla platser oberoende av öppettider",
+                        "en": "all places, whatever their opening hours"},
+    "common.when_at": {"fi": "auki {weekday} klo {time}", "sv": "öppna {weekday} kl. {time}",
+                       "en": "open on {weekday} at {time}"},
+    "common.threshold_minutes": {"fi": "{value} min {mode}", "sv": "{value} min {mode}",
+                                 "en": "{value} min {mode}"},
+    "common.threshold_km": {"fi": "{value} km {mode}", "sv": "{value} km {mode}", "en": "{value} km {mode}"},
+    "error.load": {"fi": "Projektia ei voitu avata", "sv": "Projektet kunde inte öppnas",
+                   "en": "The project could not be opened"},
+    "error.analysis": {"fi": "Analyysi ei onnistunut: {message}", "sv": "Analysen misslyckades: {message}",
+                       "en": "The analysis failed: {message}"},
+    "error.more": {"fi": "… ja {n} muuta", "sv": "… och {n} till", "en": "… and {n} more"},
+})
+
+# --- map (coverage/maps.py) -------------------------------------------------------------------------------
+_section({
+    "map.legend": {"fi": "Selite", "sv": "Teckenförklaring", "en": "Legend"},
+    "map.legend_places": {"fi": "Kohtaamispaikka (väri = järjestäjä)", "sv": "Mötesplats (färg = arrangör)",
+                          "en": "Meeting place (colour = organiser)"},
+    "map.legend_planned": {"fi": "suunniteltu paikka (katkoviiva)", "sv": "planerad plats (streckad)",
+                           "en": "planned place (dashed)"},
+    "map.legend_not_counted": {"fi": "ei laskettu (esim. kiinni valittuna aikana)",
+                               "sv": "räknas inte (t.ex. stängd vid vald tid)",
+                               "en": "not counted (e.g. closed at the chosen time)"},
+    "map.legend_covered": {"fi": "alue saavutettavissa", "sv": "område inom räckhåll", "en": "area within reach"},
+    "map.legend_blind": {"fi": "alue katveessa", "sv": "område i blind fläck", "en": "area in a blind spot"},
+    "map.legend_areas": {"fi": "Asuinalue (koko = lapsia 0–6 v)", "sv": "Bostadsområde (storlek = barn 0–6 år)",
+                         "en": "Residential area (size = children 0–6)"},
+    "map.legend_reach": {"fi": "paikan saavutettava alue", "sv": "platsens räckvidd", "en": "a place's reach"},
+    "map.legend_blind_polygon": {"fi": "katvealue", "sv": "blind fläck", "en": "blind spot"},
+    "map.legend_boundary": {"fi": "kunnan raja", "sv": "kommungräns", "en": "municipal boundary"},
+    "map.organiser": {"fi": "Järjestäjä", "sv": "Arrangör", "en": "Organiser"},
+    "map.kind": {"fi": "Toiminta", "sv": "Verksamhet", "en": "Activity"},
+    "map.address": {"fi": "Osoite", "sv": "Adress", "en": "Address"},
+    "map.opening_hours": {"fi": "Aukioloajat", "sv": "Öppettider", "en": "Opening hours"},
+    "map.status": {"fi": "Tila", "sv": "Status", "en": "Status"},
+    "map.not_counted": {"fi": "ei laskettu valituilla asetuksilla", "sv": "räknas inte med valda inställningar",
+                        "en": "not counted with the chosen settings"},
+    "map.area_children": {"fi": "lapsia 0–6 v: {children}", "sv": "barn 0–6 år: {children}",
+                          "en": "children 0–6: {children}"},
+    "map.area_population": {"fi": "asukkaita: {population}", "sv": "invånare: {population}",
+                            "en": "residents: {population}"},
+    "map.area_nearest": {"fi": "lähimpään paikkaan {minutes} min ({km} km)",
+                         "sv": "till närmaste plats {minutes} min ({km} km)",
+                         "en": "{minutes} min ({km} km) to the nearest place"},
+    "map.area_no_place": {"fi": "ei yhtään laskettua paikkaa", "sv": "ingen plats räknas",
+                          "en": "no place counted"},
+    "map.area_covered": {"fi": "saavutettavissa", "sv": "inom räckhåll", "en": "within reach"},
+    "map.area_blind": {"fi": "katvealue", "sv": "blind fläck", "en": "blind spot"},
+    "map.blind_polygon": {"fi": "Katvealue {id}: {km2} km², lapsia {children}",
+                          "sv": "Blind fläck {id}: {km2} km², barn {children}",
+                          "en": "Blind spot {id}: {km2} km², children {children}"},
+    "map.reach_of": {"fi": "Saavutettava alue: {name}", "sv": "Räckvidd: {name}", "en": "Reach of {name}"},
+})
+
+# --- Kartta page --------------------------------------------------------------------------------------------
+_section({
+    "kartta.header": {"fi": "Kohtaamispaikkojen kattavuus: {name}", "sv": "Mötesplatsernas täckning: {name}",
+                      "en": "Meeting-place coverage: {name}"},
+    "kartta.children_covered": {"fi": "Lapsia 0–6 v saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
+                                "en": "Children 0–6 within reach"},
+    "kartta.children_of": {"fi": "{covered} / {total}", "sv": "{covered} / {total}", "en": "{covered} / {total}"},
+    "kartta.share": {"fi": "Osuus lapsista", "sv": "Andel av barnen", "en": "Share of children"},
+    "kartta.blind_count": {"fi": "Katvealueita", "sv": "Blinda fläckar", "en": "Blind-spot areas"},
+    "kartta.blind_count_help": {
+        "fi": "Asuinalueet, joilta ei pääse yhteenkään laskettuun kohtaamispaikkaan rajan sisällä",
+        "sv": "Bostadsområden utan någon räknad mötesplats inom gränsen",
+        "en": "Residential areas with no counted meeting place within the limit"},
+    "kartta.caption": {"fi": "{counted}/{total} paikkaa laskettu · raja {threshold} · {when}",
+                       "sv": "{counted}/{total} platser räknas · gräns {threshold} · {when}",
+                       "en": "{counted}/{total} places counted · limit {threshold} · {when}"},
+    "kartta.caption_places": {"fi": "{counted}/{total} kohtaamispaikkaa laskettu",
+                              "sv": "{counted}/{total} mötesplatser räknas",
+                              "en": "{counted} of {total} meeting places counted"},
+    "kartta.no_places": {"fi": "Yksikään paikka ei ole laskettu valituilla asetuksilla (esim. kaikki kiinni).",
+                         "sv": "Ingen plats räknas med valda inställningar (t.ex. alla stängda).",
+                         "en": "No place counts with the chosen settings (e.g. all closed)."},
+    "kartta.show_reach": {"fi": "Näytä paikkojen saavutettavat alueet", "sv": "Visa platsernas räckvidd",
+                          "en": "Show the places' reach"},
+    "kartta.show_blind": {"fi": "Näytä katvealueet", "sv": "Visa blinda fläckar", "en": "Show blind spots"},
+    "kartta.offline_note": {
+        "fi": "Taustakartta tarvitsee verkkoyhteyden; paikat ja alueet näkyvät ilmankin.",
+        "sv": "Bakgrundskartan kräver nätförbindelse; platser och områden syns ändå.",
+        "en": "The background map needs a network connection; places and areas show without it."},
+})
+
+# --- Kohtaamispaikat page --------------------------------------------------------------------------------
+_section({
+    "kp.header": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "kp.intro": {
+        "fi": "Muokkaa taulukkoa suoraan. Aukioloajat OpenStreetMap-muodossa, esim. `Sep-May Tu 09:30-11:30; PH off`.",
+        "sv": "Redigera tabellen direkt. Öppettider i OpenStreetMap-format, t.ex. `Sep-May Tu 09:30-11:30; PH off`.",
+        "en": "Edit the table directly. Opening hours in OpenStreetMap syntax, e.g. `Sep-May Tu 09:30-11:30; PH off`."},
+    "kp.col.check": {"fi": "Tarkistus", "sv": "Kontroll", "en": "Check"},
+    "kp.col.id": {"fi": "Tunnus", "sv": "ID", "en": "ID"},
+    "kp.col.name": {"fi": "Nimi", "sv": "Namn", "en": "Name"},
+    "kp.col.organiser": {"fi": "Järjestäjä", "sv": "Arrangör", "en": "Organiser"},
+    "kp.col.organiser_type": {"fi": "Järjestäjätyyppi", "sv": "Typ av arrangör", "en": "Organiser type"},
+    "kp.col.kind": {"fi": "Toiminta", "sv": "Verksamhet", "en": "Activity"},
+    "kp.col.address": {"fi": "Osoite", "sv": "Adress", "en": "Address"},
+    "kp.col.opening_hours": {"fi": "Aukioloajat", "sv": "Öppettider", "en": "Opening hours"},
+    "kp.col.ages": {"fi": "Ikä", "sv": "Ålder", "en": "Ages"},
+    "kp.col.languages": {"fi": "Kielet", "sv": "Språk", "en": "Languages"},
+    "kp.col.status": {"fi": "Tila", "sv": "Status", "en": "Status"},
+    "kp.col.notes": {"fi": "Huomiot", "sv": "Anteckningar", "en": "Notes"},
+    "kp.col.lat": {"fi": "Leveys (°N)", "sv": "Latitud (°N)", "en": "Latitude (°N)"},
+    "kp.col.lon": {"fi": "Pituus (°E)", "sv": "Longitud (°E)", "en": "Longitude (°E)"},
+    "kp.ok": {"fi": "✓", "sv": "✓", "en": "✓"},
+    "kp.problems": {"fi": "{n} ongelmaa – korjaa ne ennen tallennusta:",
+                    "sv": "{n} problem – rätta dem innan du sparar:",
+                    "en": "{n} problem(s) – fix them before saving:"},
+    "kp.problem_line": {"fi": "Rivi {row} ({name}): {field}: {message}",
+                        "sv": "Rad {row} ({name}): {field}: {message}",
+                        "en": "Row {row} ({name}): {field}: {message}"},
+    "kp.all_valid": {"fi": "Kaikki {n} paikkaa kunnossa.", "sv": "Alla {n} platser är i ordning.",
+                     "en": "All {n} places are valid."},
+    "kp.add.header": {"fi": "Lisää paikka", "sv": "Lägg till en plats", "en": "Add a place"},
+    "kp.add.hint": {"fi": "Klikkaa karttaa valitaksesi sijainnin tai kirjoita koordinaatit (WGS84).",
+                    "sv": "Klicka på kartan för att välja läge eller skriv koordinaterna (WGS84).",
+                    "en": "Click the map to pick the location, or type the coordinates (WGS84)."},
+    "kp.add.picked": {"fi": "Valittu kartalta: {lat}, {lon}", "sv": "Valt på kartan: {lat}, {lon}",
+                      "en": "Picked on the map: {lat}, {lon}"},
+    "kp.add.submit": {"fi": "Lisää paikka", "sv": "Lägg till", "en": "Add the place"},
+    "kp.add.added": {"fi": "Lisätty: {name}. Muista tallentaa.", "sv": "Tillagd: {name}. Kom ihåg att spara.",
+                     "en": "Added: {name}. Remember to save."},
+    "kp.add.rejected": {"fi": "Paikkaa ei lisätty:", "sv": "Platsen lades inte till:", "en": "The place was not added:"},
+    "kp.add.default_hours": {"fi": "Sep-May Tu 09:30-11:30; PH off", "sv": "Sep-May Tu 09:30-11:30; PH off",
+                             "en": "Sep-May Tu 09:30-11:30; PH off"},
+    "kp.save.header": {"fi": "Tallenna ja lataa", "sv": "Spara och ladda ned", "en": "Save and download"},
+    "kp.save.filename": {"fi": "Projektitiedoston nimi", "sv": "Projektfilens namn", "en": "Project file name"},
+    "kp.save.button": {"fi": "Tallenna projektitiedostoon", "sv": "Spara i projektfilen",
+                       "en": "Save to the project file"},
+    "kp.save.done": {"fi": "Tallennettu: {path}", "sv": "Sparat: {path}", "en": "Saved: {path}"},
+    "kp.save.invalid": {"fi": "Korjaa ongelmat ennen tallennusta.", "sv": "Rätta problemen innan du sparar.",
+                        "en": "Fix the problems before saving."},
+    "kp.save.conflict": {
+        "fi": "Tiedostoa on muutettu sen jälkeen, kun avasit sen (joku muu tallensi). Muutoksesi ovat yhä tallessa tällä sivulla.",
+        "sv": "Filen har ändrats efter att du öppnade den (någon annan sparade). Dina ändringar finns kvar på sidan.",
+        "en": "The file was changed after you opened it (someone else saved). Your changes are still on this page."},
+    "kp.save.force": {"fi": "Korvaa silti", "sv": "Skriv över ändå", "en": "Overwrite anyway"},
+    "kp.save.reload": {"fi": "Hylkää muutokseni ja avaa tiedosto uudelleen", "sv": "Släng mina ändringar och öppna filen på nytt",
+                       "en": "Discard my changes and reopen the file"},
+    "kp.save.error": {"fi": "Tallennus ei onnistunut: {message}", "sv": "Det gick inte att spara: {message}",
+                      "en": "Saving failed: {message}"},
+    "kp.download": {"fi": "Lataa projektitiedosto (.gpkg)", "sv": "Ladda ned projektfilen (.gpkg)",
+                    "en": "Download the project file (.gpkg)"},
+    "kp.download_invalid": {"fi": "Korjaa ongelmat, niin voit ladata tiedoston.",
+                            "sv": "Rätta problemen för att kunna ladda ned filen.",
+                            "en": "Fix the problems to download the file."},
+    "kp.import.header": {"fi": "Tuo paikkoja tiedostosta", "sv": "Importera platser från en fil",
+                         "en": "Import places from a file"},
+    "kp.import.file": {"fi": "CSV-, XLSX-, GeoJSON- tai GPKG-tiedosto", "sv": "CSV-, XLSX-, GeoJSON- eller GPKG-fil",
+                       "en": "A CSV, XLSX, GeoJSON or GPKG file"},
+    "kp.import.how": {"fi": "Tuodut paikat", "sv": "Importerade platser", "en": "Imported places"},
+    "kp.import.append": {"fi": "lisätään nykyisiin", "sv": "läggs till de nuvarande", "en": "are added to the current ones"},
+    "kp.import.replace": {"fi": "korvaavat nykyiset", "sv": "ersätter de nuvarande", "en": "replace the current ones"},
+    "kp.import.button": {"fi": "Tuo", "sv": "Importera", "en": "Import"},
+    "kp.import.done": {"fi": "Tuotu {n} paikkaa. Muista tallentaa.", "sv": "{n} platser importerade. Kom ihåg att spara.",
+                       "en": "Imported {n} places. Remember to save."},
+    "kp.import.failed": {"fi": "Tiedostoa ei voitu tuoda:", "sv": "Filen kunde inte importeras:",
+                         "en": "The file could not be imported:"},
+    "kp.import.warnings": {"fi": "Huomautuksia:", "sv": "Anmärkningar:", "en": "Notes:"},
+    "kp.import.unavailable": {"fi": "Tuonti ei ole käytettävissä tässä versiossa.",
+                              "sv": "Import är inte tillgänglig i den här versionen.",
+                              "en": "Import is not available in this version."},
+    "kp.duplicate_ids": {"fi": "Tuonnissa päällekkäisiä tunnuksia: {ids}", "sv": "Dubbletter av ID vid import: {ids}",
+                         "en": "Duplicate ids in the import: {ids}"},
+})
+
+# --- Katvealueet page ---------------------------------------------------------------------------------------
+_section({
+    "kat.header": {"fi": "Katvealueet", "sv": "Blinda fläckar", "en": "Blind spots"},
+    "kat.ranked": {"fi": "Katvealueet lasten määrän mukaan", "sv": "Blinda fläckar efter antal barn",
+                   "en": "Blind-spot areas by number of children"},
+    "kat.none": {"fi": "Ei katvealueita: kaikilta alueilta pääsee laskettuun paikkaan rajan sisällä.",
+                 "sv": "Inga blinda fläckar: från alla områden når man en räknad plats inom gränsen.",
+                 "en": "No blind spots: every area reaches a counted place within the limit."},
+    "kat.col.rank": {"fi": "Sija", "sv": "Plats", "en": "Rank"},
+    "kat.col.id": {"fi": "Tunnus", "sv": "ID", "en": "ID"},
+    "kat.col.name": {"fi": "Alue", "sv": "Område", "en": "Area"},
+    "kat.col.children": {"fi": "Lapsia 0–6 v", "sv": "Barn 0–6 år", "en": "Children 0–6"},
+    "kat.col.minutes": {"fi": "Min lähimpään paikkaan", "sv": "Min till närmaste plats", "en": "Min to nearest place"},
+    "kat.col.nearest": {"fi": "Lähin paikka", "sv": "Närmaste plats", "en": "Nearest place"},
+    "kat.uncovered_total": {"fi": "Katveessa yhteensä {children} lasta ({share} lapsista).",
+                            "sv": "Totalt {children} barn i blinda fläckar ({share} av barnen).",
+                            "en": "{children} children in blind spots in all ({share} of the children)."},
+    "kat.polygons": {"fi": "Katvealueet kartalla", "sv": "Blinda fläckar på kartan", "en": "Blind spots on the map"},
+    "kat.col.area_km2": {"fi": "Pinta-ala km²", "sv": "Yta km²", "en": "Area km²"},
+    "kat.col.areas": {"fi": "Asuinalueita", "sv": "Bostadsområden", "en": "Residential areas"},
+    "kat.matrix": {"fi": "Saavutettavat lapset viikonpäivän ja vuorokaudenajan mukaan",
+                   "sv": "Barn inom räckhåll per veckodag och tid på dygnet",
+                   "en": "Children within reach by weekday and time of day"},
+    "kat.matrix_caption": {
+        "fi": "Paikka lasketaan jaksoon, kun se on auki vähintään {minutes} min. Viikko {monday}–{sunday}; yhteensä {total} lasta.",
+        "sv": "En plats räknas i ett tidsblock när den är öppen minst {minutes} min. Vecka {monday}–{sunday}; totalt {total} barn.",
+        "en": "A place counts in a block when open at least {minutes} min of it. Week {monday}–{sunday}; {total} children in all."},
+    "kat.matrix_share": {"fi": "Näytä osuutena", "sv": "Visa som andel", "en": "Show as a share"},
+    "kat.col.weekday": {"fi": "Viikonpäivä", "sv": "Veckodag", "en": "Weekday"},
+    "kat.overlaps": {"fi": "Päällekkäiset vuorot lähekkäisissä paikoissa",
+                     "sv": "Överlappande pass på närliggande platser",
+                     "en": "Overlapping sessions at nearby places"},
+    "kat.overlaps_caption": {
+        "fi": "Paikat ovat toistensa rajan sisällä ja auki samaan aikaan: toimintaa voisi porrastaa.",
+        "sv": "Platserna ligger inom gränsen från varandra och är öppna samtidigt: verksamheten kunde spridas ut.",
+        "en": "The places are within the limit of each other and open at the same time: consider staggering."},
+    "kat.overlaps_none": {"fi": "Ei päällekkäisiä vuoroja.", "sv": "Inga överlappande pass.",
+                          "en": "No overlapping sessions."},
+    "kat.col.place_a": {"fi": "Paikka A", "sv": "Plats A", "en": "Place A"},
+    "kat.col.place_b": {"fi": "Paikka B", "sv": "Plats B", "en": "Place B"},
+    "kat.col.time": {"fi": "Aika", "sv": "Tid", "en": "Time"},
+    "kat.col.overlap_minutes": {"fi": "Päällekkäin (min)", "sv": "Överlapp (min)", "en": "Overlap (min)"},
+    "kat.col.distance_km": {"fi": "Etäisyys (km)", "sv": "Avstånd (km)", "en": "Distance (km)"},
+})
+
+# --- Viikko-ohjelma page ------------------------------------------------------------------------------------
+_section({
+    "vo.header": {"fi": "Viikko-ohjelma", "sv": "Veckoprogram", "en": "Weekly programme"},
+    "vo.week": {"fi": "Viikko (mikä tahansa viikon päivä)", "sv": "Vecka (vilken dag som helst i veckan)",
+                "en": "Week (any day of it)"},
+    "vo.caption": {"fi": "Kaikkien paikkojen vuorot viikolla {monday}–{sunday}. Arkipyhät ja kauden rajat huomioitu.",
+                   "sv": "Alla platsers pass veckan {monday}–{sunday}. Helgdagar och säsonger beaktas.",
+                   "en": "All places' sessions in the week {monday}–{sunday}. Public holidays and seasons apply."},
+    "vo.empty_day": {"fi": "ei toimintaa", "sv": "ingen verksamhet", "en": "nothing on"},
+    "vo.empty_week": {"fi": "Ei yhtään vuoroa tällä viikolla (esim. kesätauko).",
+                      "sv": "Inga pass den här veckan (t.ex. sommaruppehåll).",
+                      "en": "No sessions this week (e.g. summer break)."},
+    "vo.table": {"fi": "Ohjelma taulukkona", "sv": "Programmet som tabell", "en": "The programme as a table"},
+    "vo.col.weekday": {"fi": "Päivä", "sv": "Dag", "en": "Day"},
+    "vo.col.date": {"fi": "Päivämäärä", "sv": "Datum", "en": "Date"},
+    "vo.col.start": {"fi": "Alkaa", "sv": "Börjar", "en": "Starts"},
+    "vo.col.end": {"fi": "Päättyy", "sv": "Slutar", "en": "Ends"},
+    "vo.col.place": {"fi": "Paikka", "sv": "Plats", "en": "Place"},
+    "vo.col.organiser": {"fi": "Järjestäjä", "sv": "Arrangör", "en": "Organiser"},
+    "vo.col.address": {"fi": "Osoite", "sv": "Adress", "en": "Address"},
+    "vo.col.status": {"fi": "Tila", "sv": "Status", "en": "Status"},
+    "vo.bad_hours": {"fi": "Aukioloaikoja ei voitu lukea: {names}", "sv": "Öppettiderna kunde inte läsas: {names}",
+                     "en": "Opening hours could not be read: {names}"},
+})
+
+# --- exports: documents (print map, report, tables, calendar) and the Vienti page ----------------------------
+_section({
+    "export.title": {"fi": "Kohtaamispaikkojen saavutettavuus", "sv": "Mötesplatsernas tillgänglighet",
+                     "en": "Accessibility of meeting places"},
+    "export.subtitle": {"fi": "Raportti perhekeskuksen verkostotapaamiseen",
+                        "sv": "Rapport till familjecentrets nätverksmöte",
+                        "en": "Report for the family centre network meeting"},
+    "export.calendar": {"fi": "Perhekalenteri", "sv": "Familjekalender", "en": "Family calendar"},
+    "export.outreach": {"fi": "Jalkautuminen", "sv": "Uppsökande besök", "en": "Outreach visit"},
+    "export.printed": {"fi": "Tulostettu {date}", "sv": "Utskriven {date}", "en": "Printed {date}"},
+    "export.north": {"fi": "P", "sv": "N", "en": "N"},
+    "export.travel.minutes": {"fi": "{mode}, enintään {value} min", "sv": "{mode}, högst {value} min",
+                              "en": "{mode}, at most {value} min"},
+    "export.travel.km": {"fi": "{mode}, enintään {value} km", "sv": "{mode}, högst {value} km",
+                         "en": "{mode}, at most {value} km"},
+    "export.model.straight_line": {"fi": "linnuntie × {circuity}, {speed} km/h",
+                                   "sv": "fågelvägen × {circuity}, {speed} km/h",
+                                   "en": "straight line × {circuity}, {speed} km/h"},
+    "export.model.road_network": {"fi": "tieverkko (OpenStreetMap), {speed} km/h",
+                                  "sv": "vägnät (OpenStreetMap), {speed} km/h",
+                                  "en": "road network (OpenStreetMap), {speed} km/h"},
+    "export.model.other": {"fi": "malli {model}", "sv": "modell {model}", "en": "model {model}"},
+    "export.at": {"fi": "vain {when} avoinna olevat paikat", "sv": "endast platser öppna {when}",
+                  "en": "only places open {when}"},
+    "export.planned_counted": {"fi": "suunnitellut paikat mukana", "sv": "planerade platser medräknade",
+                               "en": "planned places counted"},
+    "export.legend.boundary": {"fi": "Kunnan raja", "sv": "Kommungräns", "en": "Municipal boundary"},
+    "export.legend.reach": {"fi": "Saavutettavissa", "sv": "Inom räckhåll", "en": "Within reach"},
+    "export.legend.blind": {"fi": "Katvealue", "sv": "Blind fläck", "en": "Blind spot"},
+    "export.legend.places": {"fi": "Kohtaamispaikka, järjestäjä:", "sv": "Mötesplats, arrangör:",
+                             "en": "Meeting place, organiser:"},
+    "export.legend.place_planned": {"fi": "Suunniteltu paikka", "sv": "Planerad plats", "en": "Planned place"},
+    "export.legend.place_not_counted": {"fi": "Paikka, ei mukana laskennassa", "sv": "Plats, inte medräknad",
+                                        "en": "Place, not counted"},
+    "export.legend.proposal": {"fi": "Ehdotettu uusi paikka", "sv": "Föreslagen ny plats",
+                               "en": "Proposed new place"},
+    "export.legend.area_covered": {"fi": "Kylä/alue, saavutettavissa", "sv": "By/område, inom räckhåll",
+                                   "en": "Village/area, within reach"},
+    "export.legend.area_uncovered": {"fi": "Kylä/alue, katvealueella", "sv": "By/område, i blind fläck",
+                                     "en": "Village/area, in a blind spot"},
+    "export.legend.size": {"fi": "Pisteen koko: lapsia 0–6 v.", "sv": "Punktens storlek: barn 0–6 år",
+                           "en": "Marker size: children aged 0–6"},
+    "export.layer.areas": {"fi": "Kylät ja alueet", "sv": "Byar och områden", "en": "Villages and areas"},
+    "export.places_list": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "export.covered_line": {"fi": "Lapsia 0–6 v. saavutettavissa: {covered} / {total} ({share})",
+                            "sv": "Barn 0–6 år inom räckhåll: {covered} / {total} ({share})",
+                            "en": "Children 0–6 within reach: {covered} / {total} ({share})"},
+    "export.pop_line": {"fi": "Asukkaita saavutettavissa: {covered} / {total} ({share})",
+                        "sv": "Invånare inom räckhåll: {covered} / {total} ({share})",
+                        "en": "Residents within reach: {covered} / {total} ({share})"},
+    "export.places_line": {"fi": "Laskennassa mukana {n} kohtaamispaikkaa", "sv": "{n} mötesplatser medräknade",
+                           "en": "{n} meeting places counted"},
+    "export.sheet.summary": {"fi": "Yhteenveto", "sv": "Sammanfattning", "en": "Summary"},
+    "export.sheet.areas": {"fi": "Alueet", "sv": "Områden", "en": "Areas"},
+    "export.sheet.places": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "export.key": {"fi": "Tieto", "sv": "Uppgift", "en": "Item"},
+    "export.value": {"fi": "Arvo", "sv": "Värde", "en": "Value"},
+    "export.municipality": {"fi": "Kunta", "sv": "Kommun", "en": "Municipality"},
+    "export.created": {"fi": "Laadittu", "sv": "Uppgjord", "en": "Created"},
+    "export.travel": {"fi": "Matka", "sv": "Resa", "en": "Travel"},
+    "export.model": {"fi": "Matkamalli", "sv": "Resmodell", "en": "Travel model"},
+    "export.sources": {"fi": "Aineistolähteet", "sv": "Datakällor", "en": "Data sources"},
+    "export.sum.children_total": {"fi": "Lapsia 0–6 v. yhteensä", "sv": "Barn 0–6 år totalt",
+                                  "en": "Children 0–6 in total"},
+    "export.sum.children_covered": {"fi": "Lapsia 0–6 v. saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
+                                    "en": "Children 0–6 within reach"},
+    "export.sum.children_share": {"fi": "Lapsista saavutettavissa (%)", "sv": "Andel barn inom räckhåll (%)",
+                                  "en": "Share of children within reach (%)"},
+    "export.sum.population_total": {"fi": "Asukkaita yhteensä", "sv": "Invånare totalt",
+                                    "en": "Residents in total"},
+    "export.sum.population_covered": {"fi": "Asukkaita saavutettavissa", "sv": "Invånare inom räckhåll",
+                                      "en": "Residents within reach"},
+    "export.sum.places_counted": {"fi": "Kohtaamispaikkoja laskennassa", "sv": "Mötesplatser medräknade",
+                                  "en": "Meeting places counted"},
+    "export.col.id": {"fi": "Tunnus", "sv": "Kod", "en": "ID"},
+    "export.col.name": {"fi": "Nimi", "sv": "Namn", "en": "Name"},
+    "export.col.municipality": {"fi": "Kunta", "sv": "Kommun", "en": "Municipality"},
+    "export.col.population": {"fi": "Asukkaita", "sv": "Invånare", "en": "Population"},
+    "export.col.children_0_6": {"fi": "Lapsia 0–6 v.", "sv": "Barn 0–6 år", "en": "Children 0–6"},
+    "export.col.children_estimated": {"fi": "Lapsimäärä arvio", "sv": "Antal barn uppskattat",
+                                      "en": "Children estimated"},
+    "export.col.nearest_place_id": {"fi": "Lähimmän paikan tunnus", "sv": "Närmaste platsens kod",
+                                    "en": "Nearest place ID"},
+    "export.col.nearest_place": {"fi": "Lähin kohtaamispaikka", "sv": "Närmaste mötesplats",
+                                 "en": "Nearest meeting place"},
+    "export.col.straight_km": {"fi": "Linnuntie (km)", "sv": "Fågelvägen (km)", "en": "Straight line (km)"},
+    "export.col.distance_km": {"fi": "Matka (km)", "sv": "Resväg (km)", "en": "Travel (km)"},
+    "export.col.minutes": {"fi": "Matka-aika (min)", "sv": "Restid (min)", "en": "Travel time (min)"},
+    "export.col.covered": {"fi": "Saavutettavissa", "sv": "Inom räckhåll", "en": "Within reach"},
+    "export.col.organiser": {"fi": "Järjestäjä", "sv": "Arrangör", "en": "Organiser"},
+    "export.col.organiser_type": {"fi": "Järjestäjätyyppi", "sv": "Typ av arrangör", "en": "Organiser type"},
+    "export.col.kind": {"fi": "Toimintamuoto", "sv": "Verksamhetsform", "en": "Kind"},
+    "export.col.address": {"fi": "Osoite", "sv": "Adress", "en": "Address"},
+    "export.col.opening_hours": {"fi": "Aukioloajat", "sv": "Öppettider", "en": "Opening hours"},
+    "export.col.ages": {"fi": "Ikäryhmä", "sv": "Åldersgrupp", "en": "Ages"},
+    "export.col.languages": {"fi": "Kielet", "sv": "Språk", "en": "Languages"},
+    "export.col.status": {"fi": "Tila", "sv": "Status", "en": "Status"},
+    "export.col.counted": {"fi": "Mukana laskennassa", "sv": "Medräknad", "en": "Counted"},
+    "export.col.hours_per_week": {"fi": "Aukiolotunteja viikossa", "sv": "Öppettimmar per vecka",
+                                  "en": "Open hours per week"},
+    "export.col.children_within": {"fi": "Lapsia 0–6 v. saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
+                                   "en": "Children 0–6 within reach"},
+    "export.col.children_nearest": {"fi": "Lapsia 0–6 v., joille lähin", "sv": "Barn 0–6 år för vilka närmast",
+                                    "en": "Children 0–6 for whom nearest"},
+    "export.col.sessions": {"fi": "Kirjattuja kokoontumisia", "sv": "Registrerade träffar",
+                            "en": "Recorded sessions"},
+    "export.col.visitors_children": {"fi": "Lapsikäyntejä", "sv": "Barnbesök", "en": "Child visits"},
+    "export.col.visitors_adults": {"fi": "Aikuiskäyntejä", "sv": "Vuxenbesök", "en": "Adult visits"},
+    "export.col.notes": {"fi": "Lisätietoja", "sv": "Mer information", "en": "Notes"},
+    "export.col.area_km2": {"fi": "Pinta-ala (km²)", "sv": "Areal (km²)", "en": "Area (km²)"},
+    "export.col.areas": {"fi": "Alueita", "sv": "Områden", "en": "Areas"},
+    "export.col.children_gained": {"fi": "Lisää lapsia saavutettavissa", "sv": "Fler barn inom räckhåll",
+                                   "en": "Children gained"},
+    "export.col.weekday": {"fi": "Päivä", "sv": "Dag", "en": "Day"},
+    "export.col.time": {"fi": "Aika", "sv": "Tid", "en": "Time"},
+    "export.col.place_a": {"fi": "Paikka A", "sv": "Plats A", "en": "Place A"},
+    "export.col.place_b": {"fi": "Paikka B", "sv": "Plats B", "en": "Place B"},
+    "export.col.rank": {"fi": "#", "sv": "#", "en": "#"},
+    "export.col.figure": {"fi": "Tunnusluku", "sv": "Nyckeltal", "en": "Figure"},
+    "export.col.before": {"fi": "Nyt", "sv": "Nu", "en": "Now"},
+    "export.col.after": {"fi": "Ehdotusten jälkeen", "sv": "Efter förslagen", "en": "After the proposals"},
+    "export.col.change": {"fi": "Muutos", "sv": "Förändring", "en": "Change"},
+    "export.col.visitors": {"fi": "Kävijöitä", "sv": "Besökare", "en": "Visitors"},
+    "export.col.mean_visitors": {"fi": "Kävijöitä / kerta", "sv": "Besökare / gång", "en": "Visitors / session"},
+    "export.col.first_timer_share": {"fi": "Uusia kävijöitä", "sv": "Nya besökare", "en": "First-timers"},
+    "export.report.key_figures": {"fi": "Tärkeimmät luvut", "sv": "Nyckeltal", "en": "Key figures"},
+    "export.report.kpi_share": {"fi": "lapsista 0–6 v. asuu enintään {limit} päässä kohtaamispaikasta",
+                                "sv": "av barnen 0–6 år bor högst {limit} från en mötesplats",
+                                "en": "of children aged 0–6 live within {limit} of a meeting place"},
+    "export.report.kpi_covered": {"fi": "lasta 0–6 v. saavutettavissa (yhteensä {total})",
+                                  "sv": "barn 0–6 år inom räckhåll (totalt {total})",
+                                  "en": "children aged 0–6 within reach (of {total})"},
+    "export.report.kpi_blind": {"fi": "lasta 0–6 v. katvealueella", "sv": "barn 0–6 år i blinda fläckar",
+                                "en": "children aged 0–6 in blind spots"},
+    "export.report.kpi_places": {"fi": "kohtaamispaikkaa mukana laskennassa", "sv": "mötesplatser medräknade",
+                                 "en": "meeting places counted"},
+    "export.report.findings": {"fi": "Havainnot", "sv": "Iakttagelser", "en": "Findings"},
+    "export.report.finding_blind": {
+        "fi": "Katvealueella asuu noin {children} lasta 0–6 v. {areas} kylässä tai alueella. Eniten lapsia: {top}.",
+        "sv": "I blinda fläckar bor cirka {children} barn 0–6 år i {areas} byar eller områden. Flest barn: {top}.",
+        "en": "About {children} children aged 0–6 live in blind spots, in {areas} villages or areas. Most "
+              "children: {top}."},
+    "export.report.finding_no_blind": {"fi": "Kaikki kylät ja alueet ovat saavutettavissa.",
+                                       "sv": "Alla byar och områden är inom räckhåll.",
+                                       "en": "Every village and area is within reach."},
+    "export.report.finding_overlaps": {
+        "fi": "Päällekkäisiä aukioloja lähekkäisillä paikoilla viiteviikolla: {n} (ks. taulukko).",
+        "sv": "Överlappande öppettider på närbelägna platser under referensveckan: {n} (se tabellen).",
+        "en": "Overlapping sessions at nearby places in the reference week: {n} (see the table)."},
+    "export.report.finding_no_overlaps": {
+        "fi": "Lähekkäisillä paikoilla ei ole päällekkäisiä aukioloja viiteviikolla.",
+        "sv": "Närbelägna platser har inga överlappande öppettider under referensveckan.",
+        "en": "Nearby places have no overlapping opening hours in the reference week."},
+    "export.report.finding_best": {
+        "fi": "Eniten lapsia tavoitetaan: {cell} ({children} lasta, {share}).",
+        "sv": "Flest barn nås: {cell} ({children} barn, {share}).",
+        "en": "Most children are reached: {cell} ({children} children, {share})."},
+    "export.report.finding_empty": {"fi": "Ei lainkaan toimintaa: {cells}.", "sv": "Ingen verksamhet alls: {cells}.",
+                                    "en": "Nothing open at all: {cells}."},
+    "export.report.finding_estimated": {
+        "fi": "Lapsimäärät ovat osin arvioita (osuus alueen väestöstä).",
+        "sv": "Barnantalen är delvis uppskattningar (andel av områdets befolkning).",
+        "en": "Child counts are partly estimates (a share of the area's population)."},
+    "export.report.map": {"fi": "Kartta", "sv": "Karta", "en": "Map"},
+    "export.report.blind_villages": {"fi": "Katvealueen kylät ja alueet, eniten lapsia ensin",
+                                     "sv": "Byar och områden i blinda fläckar, flest barn först",
+                                     "en": "Villages and areas in blind spots, most children first"},
+    "export.report.blind_polygons": {"fi": "Katvealueet kartalla", "sv": "Blinda fläckar på kartan",
+                                     "en": "Blind spots on the map"},
+    "export.report.blind_polygons_note": {
+        "fi": "Kunnan osat, jotka jäävät kaikkien paikkojen saavutettavuusalueiden ulkopuolelle.",
+        "sv": "Delar av kommunen utanför alla platsers räckvidd.",
+        "en": "Parts of the municipality outside every place's reach."},
+    "export.report.overlaps": {"fi": "Päällekkäiset aukiolot lähekkäisillä paikoilla",
+                               "sv": "Överlappande öppettider på närbelägna platser",
+                               "en": "Overlapping sessions at nearby places"},
+    "export.report.overlaps_note": {
+        "fi": "Paikat enintään {limit} päässä toisistaan ja auki samaan aikaan viikolla {week}.",
+        "sv": "Platser högst {limit} från varandra och öppna samtidigt veckan {week}.",
+        "en": "Places within {limit} of each other that are open at the same time in the week of {week}."},
+    "export.report.matrix": {"fi": "Lapsia 0–6 v. saavutettavissa viikonpäivän ja vuorokaudenajan mukaan",
+                             "sv": "Barn 0–6 år inom räckhåll per veckodag och tid på dygnet",
+                             "en": "Children 0–6 within reach by weekday and time of day"},
+    "export.report.matrix_note": {
+        "fi": "Solussa lapset, joilla on enintään {limit} matka paikkaan, joka on auki vähintään 30 min "
+              "kyseisenä aikana (viikko {week}).",
+        "sv": "Cellen visar barnen med högst {limit} till en plats som är öppen minst 30 min under den tiden "
+              "(veckan {week}).",
+        "en": "Each cell counts the children within {limit} of a place open at least 30 min at that time "
+              "(week of {week})."},
+    "export.report.schedule": {"fi": "Kohtaamispaikat ja aukioloajat", "sv": "Mötesplatser och öppettider",
+                               "en": "Meeting places and opening hours"},
+    "export.report.proposals": {"fi": "Ehdotetut uudet kohtaamispaikat", "sv": "Föreslagna nya mötesplatser",
+                                "en": "Proposed new meeting places"},
+    "export.report.proposals_note": {"fi": "Tavoite: {objective}. Ratkaisu: {quality}.",
+                                     "sv": "Mål: {objective}. Lösning: {quality}.",
+                                     "en": "Objective: {objective}. Solution: {quality}."},
+    "export.report.objective.cover": {"fi": "tavoittaa mahdollisimman monta lasta",
+                                      "sv": "nå så många barn som möjligt",
+                                      "en": "reach as many children as possible"},
+    "export.report.objective.set_cover": {"fi": "tavoitetaso vähimmällä paikkamäärällä",
+                                          "sv": "målnivån med minsta antal platser",
+                                          "en": "the target share with the fewest places"},
+    "export.report.objective.median": {"fi": "lyhyin keskimääräinen matka", "sv": "kortast genomsnittlig resa",
+                                       "en": "shortest average travel"},
+    "export.report.optimal": {"fi": "todistetusti paras", "sv": "bevisat optimal", "en": "proven optimal"},
+    "export.report.not_optimal": {"fi": "paras löydetty (ero optimiin enintään {gap})",
+                                  "sv": "bästa funna (högst {gap} från optimum)",
+                                  "en": "best found (within {gap} of the optimum)"},
+    "export.report.visits": {"fi": "Kävijätilastot", "sv": "Besöksstatistik", "en": "Visitor statistics"},
+    "export.report.visits_note": {"fi": "Kirjatut kokoontumiset {period}: {sessions} kertaa, {visitors} kävijää "
+                                        "({children} lasta, {adults} aikuista).",
+                                  "sv": "Registrerade träffar {period}: {sessions} gånger, {visitors} besökare "
+                                        "({children} barn, {adults} vuxna).",
+                                  "en": "Recorded sessions {period}: {sessions}, {visitors} visitors "
+                                        "({children} children, {adults} adults)."},
+    "export.report.method": {"fi": "Menetelmä ja lähteet", "sv": "Metod och källor", "en": "Method and sources"},
+    "export.report.method_text": {
+        "fi": "Alue on saavutettavissa, kun lähin mukana laskettava kohtaamispaikka on enintään {limit} päässä "
+              "({travel}). Mukana lasketaan toiminnassa olevat paikat{at}. Alueen lapset lasketaan sen "
+              "keskipisteestä. Katvealueet ovat kunnan osia kaikkien paikkojen saavutettavuusalueiden "
+              "ulkopuolella. Väestö ja lapset 0–6 v.: Tilastokeskus; kuntarajat: Maanmittauslaitos "
+              "(CC BY 4.0). Kohtaamispaikkojen tiedot: {project}.",
+        "sv": "Ett område är inom räckhåll när närmaste medräknade mötesplats ligger högst {limit} bort "
+              "({travel}). Platser i bruk räknas{at}. Områdets barn räknas från dess mittpunkt. Blinda fläckar "
+              "är delar av kommunen utanför alla platsers räckvidd. Befolkning och barn 0–6 år: Statistikcentralen; "
+              "kommungränser: Lantmäteriverket (CC BY 4.0). Uppgifter om mötesplatserna: {project}.",
+        "en": "An area is within reach when its nearest counted meeting place is at most {limit} away "
+              "({travel}). Existing places count{at}. An area's children are counted at its centre point. "
+              "Blind spots are the parts of the municipality outside every place's reach. Population and "
+              "children 0–6: Statistics Finland; boundaries: National Land Survey of Finland (CC BY 4.0). "
+              "Meeting-place data: {project}."},
+    "export.report.page": {"fi": "Sivu {n}/{total}", "sv": "Sida {n}/{total}", "en": "Page {n}/{total}"},
+    "export.report.more_rows": {"fi": "… ja {n} muuta", "sv": "… och {n} till", "en": "… and {n} more"},
+    "export.report.none": {"fi": "Ei yhtään.", "sv": "Inga.", "en": "None."},
+    "export.report.minutes": {"fi": "{value} min", "sv": "{value} min", "en": "{value} min"},
+    "export.report.km": {"fi": "{value} km", "sv": "{value} km", "en": "{value} km"},
+    "export.report.pp": {"fi": "%-yks.", "sv": "procentenheter", "en": "pp"},
+    "export.report.newly_covered": {"fi": "Saavutettaviksi tulevat kylät ja alueet: {names}.",
+                                    "sv": "Byar och områden som kommer inom räckhåll: {names}.",
+                                    "en": "Villages and areas brought within reach: {names}."},
+    "export.report.after_map": {"fi": "Kartta ehdotusten jälkeen", "sv": "Kartan efter förslagen",
+                                "en": "The map after the proposals"},
+    "export.col.session": {"fi": "Ehdotettu kokoontumisaika", "sv": "Föreslagen tid", "en": "Suggested session"},
+    "export.report.visits_per_month": {"fi": "Käynnit kuukausittain", "sv": "Besök per månad",
+                                       "en": "Visits per month"},
+})
+
+# --- Aineisto page: official data sources (app_pages/aineisto.py; helper "data sources") -------------------
+_section({
+    "aineisto.header": {"fi": "Aineisto", "sv": "Data", "en": "Data"},
+    "aineisto.intro": {
+        "fi": "Tuo viralliset aineistot: kuntaraja ja Tilastokeskuksen väestöruudut tai Paavo-postinumeroalueet "
+              "(lapset 0–6 v.), Suomi.fi-palvelutietovarannon kohtaamispaikat ja OpenStreetMapin "
+              "ehdokaspaikat (koulut, kirjastot, kylätalot, kirkot). Nouda ne verkosta tai valitse ladatut "
+              "tiedostot, tarkista luvut ja varoitukset, ja lisää ne projektiin.",
+        "sv": "Hämta officiella data: kommungränsen och Statistikcentralens befolkningsrutor eller "
+              "Paavo-postnummerområden (barn 0–6 år), mötesplatser ur Suomi.fi-tjänstedatalagret och "
+              "kandidatplatser ur OpenStreetMap (skolor, bibliotek, byagårdar, kyrkor). Hämta dem från nätet "
+              "eller välj nedladdade filer, granska siffror och varningar och lägg till dem i projektet.",
+        "en": "Bring in official data: the municipal boundary and Statistics Finland's population grid or Paavo "
+              "postal-code areas (children 0–6), meeting places from the Suomi.fi service register and candidate "
+              "sites from OpenStreetMap (schools, libraries, village halls, churches). Fetch them online or choose "
+              "downloaded files, check the figures and warnings, and add them to the project."},
+    "aineisto.now.header": {"fi": "Projektissa nyt: {name}", "sv": "I projektet nu: {name}",
+                            "en": "In the project now: {name}"},
+    "aineisto.col.layer": {"fi": "Taso", "sv": "Lager", "en": "Layer"},
+    "aineisto.col.rows": {"fi": "Rivejä", "sv": "Rader", "en": "Rows"},
+    "aineisto.col.population": {"fi": "Asukkaita", "sv": "Invånare", "en": "Residents"},
+    "aineisto.col.children": {"fi": "Lapsia 0–6 v.", "sv": "Barn 0–6 år", "en": "Children 0–6"},
+    "aineisto.col.estimated": {"fi": "Arvioituja alueita", "sv": "Uppskattade områden", "en": "Estimated areas"},
+    "aineisto.layer.places": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "aineisto.layer.areas": {"fi": "Alueet (väestö)", "sv": "Områden (befolkning)", "en": "Areas (population)"},
+    "aineisto.layer.boundary": {"fi": "Kuntaraja", "sv": "Kommungräns", "en": "Boundary"},
+    "aineisto.layer.candidates": {"fi": "Ehdokaspaikat", "sv": "Kandidatplatser", "en": "Candidate sites"},
+    "aineisto.kind.auto": {"fi": "tunnista automaattisesti", "sv": "känn igen automatiskt",
+                           "en": "detect automatically"},
+    "aineisto.kind.boundary": {"fi": "Kuntaraja (Tilastokeskus)", "sv": "Kommungräns (Statistikcentralen)",
+                               "en": "Boundary (Statistics Finland)"},
+    "aineisto.kind.grid": {"fi": "Väestöruudut 1 km (Tilastokeskus)", "sv": "Befolkningsrutor 1 km "
+                           "(Statistikcentralen)", "en": "Population grid 1 km (Statistics Finland)"},
+    "aineisto.kind.paavo": {"fi": "Postinumeroalueet (Paavo)", "sv": "Postnummerområden (Paavo)",
+                            "en": "Postal-code areas (Paavo)"},
+    "aineisto.kind.ptv": {"fi": "Kohtaamispaikat (Suomi.fi-palvelutietovaranto)",
+                          "sv": "Mötesplatser (Suomi.fi-tjänstedatalagret)",
+                          "en": "Meeting places (Suomi.fi service register)"},
+    "aineisto.kind.osm": {"fi": "Ehdokaspaikat (OpenStreetMap .osm.pbf)", "sv": "Kandidatplatser (OpenStreetMap "
+                          ".osm.pbf)", "en": "Candidate sites (OpenStreetMap .osm.pbf)"},
+    "aineisto.family_only": {"fi": "Vain perhepalvelut palvelutietovarannosta",
+                             "sv": "Endast familjetjänster ur tjänstedatalagret",
+                             "en": "Only family services from the service register"},
+    "aineisto.family_only_help": {
+        "fi": "Kunnan palvelupaikoista otetaan ne, joiden nimessä on esim. ’perhe’, ’avoin päiväkoti’ tai ’MLL’.",
+        "sv": "Av kommunens serviceställen tas de vars namn innehåller t.ex. ’familj’, ’öppen daghem’ eller "
+              "’MLL’.",
+        "en": "Of the municipality's service locations, those whose name has e.g. 'perhe' (family), "
+              "'avoin päiväkoti' (open day care) or 'MLL'."},
+    "aineisto.fetch.tab": {"fi": "Nouda verkosta", "sv": "Hämta från nätet", "en": "Fetch online"},
+    "aineisto.fetch.intro": {
+        "fi": "Noutaa Tilastokeskuksen rajapinnasta (geo.stat.fi) ja palvelutietovarannon avoimesta rajapinnasta. "
+              "Haetut tiedostot säilytetään välimuistissa: toinen nouto ei tarvitse verkkoa.",
+        "sv": "Hämtar från Statistikcentralens gränssnitt (geo.stat.fi) och tjänstedatalagrets öppna gränssnitt. "
+              "Filerna sparas i en cache: en andra hämtning behöver inget nät.",
+        "en": "Fetches from Statistics Finland's interface (geo.stat.fi) and the service register's open API. "
+              "The files are cached: fetching again needs no network."},
+    "aineisto.fetch.code": {"fi": "Kuntanumero", "sv": "Kommunnummer", "en": "Municipality code"},
+    "aineisto.fetch.code_help": {"fi": "Esim. 927 Vihti, 233 Kauhava, 052 Evijärvi",
+                                 "sv": "T.ex. 927 Vichtis, 233 Kauhava, 052 Evijärvi",
+                                 "en": "E.g. 927 Vihti, 233 Kauhava, 052 Evijärvi"},
+    "aineisto.fetch.what": {"fi": "Noudettavat", "sv": "Att hämta", "en": "What to fetch"},
+    "aineisto.fetch.button": {"fi": "Nouda", "sv": "Hämta", "en": "Fetch"},
+    "aineisto.fetch.note": {"fi": "Väestöruudut haetaan kuntarajan alueelta, joten kuntaraja noudetaan aina "
+                                  "niiden mukana.",
+                            "sv": "Befolkningsrutorna hämtas för kommungränsens område, så gränsen hämtas alltid "
+                                  "med dem.",
+                            "en": "The grid is fetched for the boundary's extent, so the boundary always comes "
+                                  "with it."},
+    "aineisto.fetch.nothing": {"fi": "Valitse ainakin yksi noudettava aineisto.",
+                               "sv": "Välj minst en datamängd att hämta.", "en": "Choose at least one data set."},
+    "aineisto.fetch.progress": {"fi": "Noudetaan: {what}", "sv": "Hämtar: {what}", "en": "Fetching: {what}"},
+    "aineisto.fetch.failed": {"fi": "Nouto ei onnistunut", "sv": "Hämtningen misslyckades",
+                              "en": "Fetching failed"},
+    "aineisto.fetch.offline": {
+        "fi": "Palvelimeen ei saatu yhteyttä. Tarkista verkkoyhteys, yritä myöhemmin uudelleen tai valitse aiemmin "
+              "ladatut tiedostot.",
+        "sv": "Ingen kontakt med servern. Kontrollera nätförbindelsen, försök igen senare eller välj filer som "
+              "laddats ned tidigare.",
+        "en": "The server could not be reached. Check the network connection, try again later or choose files "
+              "downloaded earlier."},
+    "aineisto.fetch.done": {"fi": "Noudettu {n} tiedostoa ({cached} välimuistista). Tarkista ne alla.",
+                            "sv": "Hämtade {n} filer ({cached} ur cachen). Granska dem nedan.",
+                            "en": "Fetched {n} files ({cached} from the cache). Check them below."},
+    "aineisto.files.tab": {"fi": "Valitse tiedostot", "sv": "Välj filer", "en": "Choose files"},
+    "aineisto.files.intro": {
+        "fi": "Tilastokeskuksen ruutu- ja Paavo-aineistot (GeoJSON, GeoPackage, CSV), palvelutietovarannon "
+              "JSON ja OpenStreetMapin .osm.pbf-ote. Tiedoston laji tunnistetaan sarakkeista.",
+        "sv": "Statistikcentralens rut- och Paavo-data (GeoJSON, GeoPackage, CSV), tjänstedatalagrets JSON och "
+              "ett OpenStreetMap-utdrag (.osm.pbf). Filens typ känns igen på kolumnerna.",
+        "en": "Statistics Finland's grid and Paavo data (GeoJSON, GeoPackage, CSV), the service register's JSON "
+              "and an OpenStreetMap extract (.osm.pbf). The kind of file is recognised from its columns."},
+    "aineisto.files.choose": {"fi": "Tiedostot", "sv": "Filer", "en": "Files"},
+    "aineisto.files.kind": {"fi": "Aineiston laji", "sv": "Datatyp", "en": "Kind of data"},
+    "aineisto.files.button": {"fi": "Lue tiedostot", "sv": "Läs filerna", "en": "Read the files"},
+    "aineisto.files.unknown": {
+        "fi": "{name}: lajia ei tunnistettu. Valitse laji, tai tuo tiedosto Kohtaamispaikat-sivulla.",
+        "sv": "{name}: typen kändes inte igen. Välj typ, eller importera filen på sidan Mötesplatser.",
+        "en": "{name}: the kind was not recognised. Choose the kind, or import the file on the Meeting places "
+              "page."},
+    "aineisto.files.failed": {"fi": "{name} ei kelpaa", "sv": "{name} duger inte", "en": "{name} cannot be used"},
+    "aineisto.files.done": {"fi": "Luettu {n} tiedostoa. Tarkista ne alla.", "sv": "Läste {n} filer. Granska "
+                            "dem nedan.", "en": "Read {n} files. Check them below."},
+    "aineisto.staged.header": {"fi": "Luettu, ei vielä projektissa", "sv": "Inläst, ännu inte i projektet",
+                               "en": "Read, not yet in the project"},
+    "aineisto.staged.areas": {"fi": "{n} aluetta, {population} asukasta, {children} lasta 0–6 v. "
+                                    "({estimated} alueella arvio)",
+                              "sv": "{n} områden, {population} invånare, {children} barn 0–6 år "
+                                    "(uppskattning i {estimated} områden)",
+                              "en": "{n} areas, {population} residents, {children} children 0–6 "
+                                    "(estimated in {estimated} areas)"},
+    "aineisto.staged.boundary": {"fi": "Kuntaraja: {names}", "sv": "Kommungräns: {names}",
+                                 "en": "Boundary: {names}"},
+    "aineisto.staged.places": {"fi": "{n} kohtaamispaikkaa", "sv": "{n} mötesplatser", "en": "{n} meeting places"},
+    "aineisto.staged.candidates": {"fi": "{n} ehdokaspaikkaa", "sv": "{n} kandidatplatser",
+                                   "en": "{n} candidate sites"},
+    "aineisto.staged.drop": {"fi": "Poista", "sv": "Ta bort", "en": "Remove"},
+    "aineisto.staged.warnings": {"fi": "{n} huomautusta", "sv": "{n} anmärkningar", "en": "{n} notes"},
+    "aineisto.add.areas_from": {"fi": "Alueet projektiin", "sv": "Områden till projektet",
+                                "en": "Areas for the project"},
+    "aineisto.add.areas_help": {"fi": "Projektissa on yksi aluejako: ruudut tai postinumeroalueet.",
+                                "sv": "Projektet har en områdesindelning: rutor eller postnummerområden.",
+                                "en": "A project has one set of areas: grid cells or postal-code areas."},
+    "aineisto.add.areas_replace": {"fi": "Uudet alueet korvaavat projektin nykyiset alueet.",
+                                   "sv": "De nya områdena ersätter projektets nuvarande områden.",
+                                   "en": "The new areas replace the project's current areas."},
+    "aineisto.add.places_how": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
+    "aineisto.add.candidates_how": {"fi": "Ehdokaspaikat", "sv": "Kandidatplatser", "en": "Candidate sites"},
+    "aineisto.add.append": {"fi": "lisää nykyisiin", "sv": "lägg till de nuvarande", "en": "add to the current"},
+    "aineisto.add.replace": {"fi": "korvaa nykyiset", "sv": "ersätt de nuvarande", "en": "replace the current"},
+    "aineisto.add.button": {"fi": "Lisää projektiin", "sv": "Lägg till i projektet", "en": "Add to the project"},
+    "aineisto.add.done": {"fi": "Aineisto lisätty projektiin. Muista tallentaa.",
+                          "sv": "Data har lagts till i projektet. Kom ihåg att spara.",
+                          "en": "The data is in the project. Remember to save."},
+    "aineisto.save.header": {"fi": "Tallenna projekti", "sv": "Spara projektet", "en": "Save the project"},
+    "aineisto.save.filename": {"fi": "Tiedoston nimi", "sv": "Filnamn", "en": "File name"},
+    "aineisto.save.button": {"fi": "Tallenna", "sv": "Spara", "en": "Save"},
+    "aineisto.network.header": {"fi": "Tieverkko", "sv": "Vägnät", "en": "Road network"},
+    "aineisto.network.in_use": {"fi": "Matka-ajat lasketaan tieverkolla ({name}).",
+                                "sv": "Restiderna beräknas längs vägnätet ({name}).",
+                                "en": "Travel times use the road network ({name})."},
+    "aineisto.network.stored": {"fi": "OpenStreetMap-ote {name} on tallessa.",
+                                "sv": "OpenStreetMap-utdraget {name} har sparats.",
+                                "en": "The OpenStreetMap extract {name} is stored."},
+    "aineisto.network.hint": {"fi": "Matka-ajat lasketaan linnuntietä × kiertokerroin. OpenStreetMap-ote "
+                                    "(.osm.pbf) valitaan Valitse tiedostot -välilehdellä.",
+                              "sv": "Restiderna beräknas som fågelvägen × omvägsfaktor. Ett OpenStreetMap-utdrag "
+                                    "(.osm.pbf) väljs under fliken Välj filer.",
+                              "en": "Travel times are the straight line × a detour factor. An OpenStreetMap "
+                                    "extract (.osm.pbf) is chosen on the Choose files tab."},
+    "aineisto.sources_note": {
+        "fi": "Lähteet: Tilastokeskus (väestöruudut, Paavo, kuntarajat; CC BY 4.0), Digi- ja väestötietovirasto "
+              "(Suomi.fi-palvelutietovaranto), © OpenStreetMapin tekijät (ODbL). Alle 10 asukkaan ruutujen ja "
+              "pienten postinumeroalueiden ikätiedot ovat suojattuja: niiden lapsimäärät ovat arvioita.",
+        "sv": "Källor: Statistikcentralen (befolkningsrutor, Paavo, kommungränser; CC BY 4.0), Myndigheten för "
+              "digitalisering och befolkningsdata (Suomi.fi-tjänstedatalagret), © OpenStreetMaps bidragsgivare "
+              "(ODbL). Åldersuppgifterna för rutor med under 10 invånare och små postnummerområden är skyddade: "
+              "deras barnantal är uppskattningar.",
+        "en": "Sources: Statistics Finland (population grid, Paavo, boundaries; CC BY 4.0), Digital and Population "
+              "Data Services Agency (Suomi.fi service register), © OpenStreetMap contributors (ODbL). The age "
+              "groups of cells with fewer than 10 residents and of small postal-code areas are protected: their "
+              "children are estimated."},
+})
+
+# --- Tilastot page: visitor statistics and outreach (app_pages/tilastot.py; helper "statistics") ----------
+_section({
+    "tilastot.header": {"fi": "Kävijätilastot ja jalkautuminen: {name}", "sv": "Besöksstatistik och uppsökande "
+                        "arbete: {name}", "en": "Visitor statistics and outreach: {name}"},
+    "tilastot.intro": {
+        "fi": "Kohtaamispaikkojen kävijät kerroittain: aikuiset ja lapset, ensikertalaiset ja monikulttuuriset "
+              "osallistujat, halutessa kotikylä. Luvut ovat käyntejä, eivät eri henkilöitä.",
+        "sv": "Mötesplatsernas besökare per träff: vuxna och barn, förstagångsbesökare och mångkulturella "
+              "deltagare, hemby om man vill. Siffrorna är besök, inte olika personer.",
+        "en": "Visitors of the meeting places per session: adults and children, first-timers and multicultural "
+              "participants, optionally the home village. The figures are visits, not different persons."},
+    "tilastot.none": {
+        "fi": "Kävijätilastoja ei ole vielä. Kirjaa kerta lomakkeella tai tuo CSV/XLSX-tiedosto.",
+        "sv": "Ingen besöksstatistik ännu. Registrera en träff i formuläret eller importera en CSV/XLSX-fil.",
+        "en": "No visitor statistics yet. Record a session with the form or import a CSV/XLSX file."},
+    "tilastot.none_in_period": {"fi": "Valitulla ajanjaksolla ei ole kertoja.", "sv": "Inga träffar under den "
+                                "valda perioden.", "en": "No sessions in the chosen period."},
+    "tilastot.example.button": {"fi": "Lataa esimerkkitilastot (keksittyjä lukuja)",
+                                "sv": "Ladda exempelstatistik (påhittade siffror)",
+                                "en": "Load example statistics (made-up numbers)"},
+    "tilastot.example.loaded": {
+        "fi": "Esimerkkitilastot ladattu: {visits} riviä kävijöitä, {outreach} jalkautumista. Luvut ovat keksittyjä.",
+        "sv": "Exempelstatistik laddad: {visits} rader besökare, {outreach} uppsökande besök. Siffrorna är påhittade.",
+        "en": "Example statistics loaded: {visits} visit rows, {outreach} outreach visits. The numbers are made up."},
+    "tilastot.period": {"fi": "Ajanjakso", "sv": "Period", "en": "Period"},
+    "tilastot.metric.sessions": {"fi": "Kertoja", "sv": "Träffar", "en": "Sessions"},
+    "tilastot.metric.visits": {"fi": "Käyntejä (aikuiset + lapset)", "sv": "Besök (vuxna + barn)",
+                               "en": "Visits (adults + children)"},
+    "tilastot.metric.children": {"fi": "Lasten käyntejä", "sv": "Barnens besök", "en": "Child visits"},
+    "tilastot.metric.first_share": {"fi": "Ensikertalaisia", "sv": "Förstagångsbesökare", "en": "First-timers"},
+    "tilastot.metric.multicultural_share": {"fi": "Monikulttuurisia", "sv": "Mångkulturella",
+                                            "en": "Multicultural"},
+    "tilastot.metric.per_session": {"fi": "Kävijöitä / kerta", "sv": "Besökare / träff",
+                                    "en": "Visitors / session"},
+    "tilastot.metric.share_help": {
+        "fi": "Osuus kävijöistä niillä kerroilla, joilta luku on kirjattu.",
+        "sv": "Andel av besökarna vid de träffar där siffran har registrerats.",
+        "en": "Share of the visitors at the sessions where the figure was recorded."},
+    "tilastot.chart.month": {"fi": "Käynnit kuukausittain paikoittain", "sv": "Besök per månad och plats",
+                             "en": "Visits per month and place"},
+    "tilastot.chart.first": {"fi": "Ensikertalaisten osuus paikoittain (%)",
+                             "sv": "Andel förstagångsbesökare per plats (%)",
+                             "en": "Share of first-timers per place (%)"},
+    "tilastot.chart.children": {"fi": "Tavoitetut lapset paikoittain (lasten käynnit)",
+                                "sv": "Nådda barn per plats (barnens besök)",
+                                "en": "Children reached per place (child visits)"},
+    "tilastot.table.header": {"fi": "Luvut paikoittain", "sv": "Siffror per plats", "en": "Figures per place"},
+    "tilastot.col.place": {"fi": "Kohtaamispaikka", "sv": "Mötesplats", "en": "Meeting place"},
+    "tilastot.col.month": {"fi": "Kuukausi", "sv": "Månad", "en": "Month"},
+    "tilastot.col.sessions": {"fi": "Kertoja", "sv": "Träffar", "en": "Sessions"},
+    "tilastot.col.adults": {"fi": "Aikuisia", "sv": "Vuxna", "en": "Adults"},
+    "tilastot.col.children": {"fi": "Lapsia", "sv": "Barn", "en": "Children"},
+    "tilastot.col.visitors": {"fi": "Käyntejä", "sv": "Besök", "en": "Visits"},
+    "tilastot.col.first_timers": {"fi": "Ensikertalaisia", "sv": "Förstagångsbesökare", "en": "First-timers"},
+    "tilastot.col.multicultural": {"fi": "Monikulttuurisia", "sv": "Mångkulturella", "en": "Multicultural"},
+    "tilastot.col.first_share": {"fi": "Ensikertalaisia %", "sv": "Förstagångsbesökare %", "en": "First-timers %"},
+    "tilastot.col.per_session": {"fi": "Kävijöitä / kerta", "sv": "Besökare / träff", "en": "Visitors / session"},
+    "tilastot.col.last_date": {"fi": "Viimeisin kerta", "sv": "Senaste träff", "en": "Last session"},
+    "tilastot.col.area": {"fi": "Alue", "sv": "Område", "en": "Area"},
+    "tilastot.col.children_0_6": {"fi": "Lapsia 0–6 v. alueella", "sv": "Barn 0–6 år i området",
+                                  "en": "Children 0–6 living there"},
+    "tilastot.col.per100": {"fi": "Lasten käyntejä / 100 lasta", "sv": "Barnbesök / 100 barn",
+                            "en": "Child visits / 100 children"},
+    "tilastot.col.places": {"fi": "Paikat", "sv": "Platser", "en": "Places"},
+    "tilastot.col.outreach_visits": {"fi": "Käyntejä", "sv": "Besök", "en": "Visits"},
+    "tilastot.col.professions": {"fi": "Ammattilaiset", "sv": "Yrkesgrupper", "en": "Professionals"},
+    "tilastot.col.organisations": {"fi": "Organisaatiot", "sv": "Organisationer", "en": "Organisations"},
+    "tilastot.col.first": {"fi": "Ensimmäinen", "sv": "Första", "en": "First"},
+    "tilastot.reach.header": {"fi": "Mistä kävijät tulevat", "sv": "Varifrån besökarna kommer",
+                              "en": "Where the visitors come from"},
+    "tilastot.reach.caption": {
+        "fi": "Kotikylän kirjaaminen on vapaaehtoista. Lasten käyntejä sataa alueella asuvaa 0–6-vuotiasta kohden "
+              "(käyntejä, ei eri lapsia).",
+        "sv": "Hembyn registreras frivilligt. Barnens besök per hundra barn i åldern 0–6 som bor i området "
+              "(besök, inte olika barn).",
+        "en": "Recording the home village is optional. Child visits per hundred children aged 0–6 living in the "
+              "area (visits, not different children)."},
+    "tilastot.reach.none": {
+        "fi": "Kotikyliä ei ole kirjattu. Kun kirjaat kotikylän (sarake home_area / kotikylä), näet täällä, "
+              "miltä alueilta kävijät tulevat.",
+        "sv": "Inga hembyar har registrerats. När du registrerar hembyn (kolumnen home_area / hemby) ser du här "
+              "varifrån besökarna kommer.",
+        "en": "No home villages are recorded. Record the home village (column home_area) to see here which areas "
+              "the visitors come from."},
+    "tilastot.reach.unmatched": {"fi": "Ei tunnistettu alueeksi: {names}", "sv": "Inte igenkända som område: "
+                                 "{names}", "en": "Not recognised as an area: {names}"},
+    "tilastot.outreach.header": {"fi": "Jalkautuminen: ammattilaiset kohtaamispaikoissa",
+                                 "sv": "Uppsökande arbete: yrkespersoner på mötesplatserna",
+                                 "en": "Outreach: professionals visiting the meeting places"},
+    "tilastot.outreach.caption": {"fi": "Lukukausi {start}–{end}", "sv": "Termin {start}–{end}",
+                                  "en": "Term {start}–{end}"},
+    "tilastot.outreach.term": {"fi": "Lukukausi", "sv": "Termin", "en": "Term"},
+    "tilastot.outreach.term.this": {"fi": "tämä lukukausi", "sv": "denna termin", "en": "this term"},
+    "tilastot.outreach.term.next": {"fi": "seuraava lukukausi", "sv": "nästa termin", "en": "next term"},
+    "tilastot.outreach.term.previous": {"fi": "edellinen lukukausi", "sv": "föregående termin",
+                                        "en": "previous term"},
+    "tilastot.outreach.none_planned": {"fi": "Tälle lukukaudelle ei ole kirjattu jalkautumisia.",
+                                       "sv": "Inga uppsökande besök registrerade för terminen.",
+                                       "en": "No outreach visits recorded for the term."},
+    "tilastot.outreach.without": {"fi": "Ei ammattilaisten käyntejä: {names}",
+                                  "sv": "Inga besök av yrkespersoner: {names}",
+                                  "en": "No professional visits: {names}"},
+    "tilastot.outreach.all_have": {"fi": "Jokaisessa kohtaamispaikassa käy ammattilainen tällä lukukaudella.",
+                                   "sv": "Alla mötesplatser får besök av en yrkesperson denna termin.",
+                                   "en": "Every meeting place gets a professional visit this term."},
+    "tilastot.outreach.matrix": {"fi": "Käynnit ammattiryhmittäin", "sv": "Besök per yrkesgrupp",
+                                 "en": "Visits by profession"},
+    "tilastot.entry.header": {"fi": "Kirjaa kerta", "sv": "Registrera en träff", "en": "Record a session"},
+    "tilastot.entry.caption": {
+        "fi": "Kirjaa kävijät jokaisen kerran jälkeen. Jos kirjaat kotikylät, tee yksi rivi kylää kohden samalle "
+              "päivälle: rivit lasketaan yhdeksi kerraksi.",
+        "sv": "Registrera besökarna efter varje träff. Om du registrerar hembyar, gör en rad per by för samma dag: "
+              "raderna räknas som en träff.",
+        "en": "Record the visitors after each session. If you record home villages, add one row per village for "
+              "the same day: the rows count as one session."},
+    "tilastot.entry.place": {"fi": "Kohtaamispaikka", "sv": "Mötesplats", "en": "Meeting place"},
+    "tilastot.entry.date": {"fi": "Päivä", "sv": "Dag", "en": "Date"},
+    "tilastot.entry.adults": {"fi": "Aikuisia", "sv": "Vuxna", "en": "Adults"},
+    "tilastot.entry.children": {"fi": "Lapsia", "sv": "Barn", "en": "Children"},
+    "tilastot.entry.first_timers": {"fi": "Ensikertalaisia (aikuiset + lapset)",
+                                    "sv": "Förstagångsbesökare (vuxna + barn)",
+                                    "en": "First-timers (adults + children)"},
+    "tilastot.entry.multicultural": {"fi": "Monikulttuurisia osallistujia", "sv": "Mångkulturella deltagare",
+                                     "en": "Multicultural participants"},
+    "tilastot.entry.home_area": {"fi": "Kotikylä (vapaaehtoinen)", "sv": "Hemby (frivilligt)",
+                                 "en": "Home village (optional)"},
+    "tilastot.entry.no_home": {"fi": "– ei kirjata –", "sv": "– registreras inte –", "en": "– not recorded –"},
+    "tilastot.entry.submit": {"fi": "Kirjaa", "sv": "Registrera", "en": "Record"},
+    "tilastot.entry.done": {"fi": "Kirjattu: {place} {date}, {visitors} kävijää. Muista tallentaa projekti.",
+                            "sv": "Registrerat: {place} {date}, {visitors} besökare. Kom ihåg att spara projektet.",
+                            "en": "Recorded: {place} {date}, {visitors} visitors. Remember to save the project."},
+    "tilastot.entry.rejected": {"fi": "Ei kirjattu:", "sv": "Inte registrerat:", "en": "Not recorded:"},
+    "tilastot.oentry.header": {"fi": "Lisää jalkautuminen", "sv": "Lägg till ett uppsökande besök",
+                               "en": "Add an outreach visit"},
+    "tilastot.oentry.time": {"fi": "Kellonaika", "sv": "Klockslag", "en": "Time"},
+    "tilastot.oentry.minutes": {"fi": "Kesto (min)", "sv": "Längd (min)", "en": "Duration (min)"},
+    "tilastot.oentry.profession": {"fi": "Ammattilainen (esim. neuvolan terveydenhoitaja)",
+                                   "sv": "Yrkesperson (t.ex. hälsovårdare på rådgivningen)",
+                                   "en": "Professional (e.g. child-health-clinic nurse)"},
+    "tilastot.oentry.organisation": {"fi": "Organisaatio", "sv": "Organisation", "en": "Organisation"},
+    "tilastot.oentry.notes": {"fi": "Lisätiedot", "sv": "Tilläggsuppgifter", "en": "Notes"},
+    "tilastot.oentry.submit": {"fi": "Lisää", "sv": "Lägg till", "en": "Add"},
+    "tilastot.oentry.done": {"fi": "Lisätty: {profession}, {place} {when}.", "sv": "Tillagt: {profession}, "
+                             "{place} {when}.", "en": "Added: {profession}, {place} {when}."},
+    "tilastot.import.header": {"fi": "Tuo tiedostosta", "sv": "Importera från fil", "en": "Import from a file"},
+    "tilastot.import.file": {"fi": "CSV- tai XLSX-tiedosto", "sv": "CSV- eller XLSX-fil",
+                             "en": "CSV or XLSX file"},
+    "tilastot.import.what": {"fi": "Tiedostossa on", "sv": "Filen innehåller", "en": "The file holds"},
+    "tilastot.import.visits": {"fi": "kävijätilastoja", "sv": "besöksstatistik", "en": "visitor statistics"},
+    "tilastot.import.outreach": {"fi": "jalkautumisia", "sv": "uppsökande besök", "en": "outreach visits"},
+    "tilastot.import.how": {"fi": "Tuonti", "sv": "Import", "en": "Import"},
+    "tilastot.import.update": {"fi": "päivitä (saman paikan ja päivän rivit korvataan)",
+                               "sv": "uppdatera (rader för samma plats och dag ersätts)",
+                               "en": "update (rows of the same place and day are replaced)"},
+    "tilastot.import.replace": {"fi": "korvaa kaikki", "sv": "ersätt allt", "en": "replace all"},
+    "tilastot.import.button": {"fi": "Tuo", "sv": "Importera", "en": "Import"},
+    "tilastot.import.done": {"fi": "Tuotu {n} riviä; {dropped} aiempaa riviä korvattiin.",
+                             "sv": "Importerade {n} rader; {dropped} tidigare rader ersattes.",
+                             "en": "Imported {n} rows; {dropped} earlier rows were replaced."},
+    "tilastot.import.failed": {"fi": "Tiedostoa ei voitu tuoda:", "sv": "Filen kunde inte importeras:",
+                               "en": "The file could not be imported:"},
+    "tilastot.import.warnings": {"fi": "Huomioita tiedostosta:", "sv": "Anmärkningar om filen:",
+                                 "en": "Notes on the file:"},
+    "tilastot.warnings": {"fi": "Huomioita tilastoista:", "sv": "Anmärkningar om statistiken:",
+                          "en": "Notes on the statistics:"},
+    "tilastot.save.header": {"fi": "Tallenna", "sv": "Spara", "en": "Save"},
+})
+
+# --- Vienti page ------------------------------------------------------------------------------------------
+_section({
+    "vienti.header": {"fi": "Vienti", "sv": "Export", "en": "Export"},
+    "vienti.intro": {"fi": "Lataa kattavuustiedot tiedostoina. Kaikki tiedostot noudattavat sivupalkin asetuksia.",
+                     "sv": "Ladda ner täckningen som filer. Alla filer följer inställningarna i sidopanelen.",
+                     "en": "Download the coverage as files. Every file follows the settings in the sidebar."},
+    "vienti.lang": {"fi": "Asiakirjojen kieli", "sv": "Dokumentens språk", "en": "Language of the documents"},
+    "vienti.download": {"fi": "Lataa", "sv": "Ladda ner", "en": "Download"},
+    "vienti.with_plan": {"fi": "Mukana suunnittelun ehdotukset: {n} uutta paikkaa.",
+                         "sv": "Planeringens förslag ingår: {n} nya platser.",
+                         "en": "Includes the planning proposals: {n} new places."},
+    "vienti.no_leaflet": {"fi": "HTML-kartta tarvitsee Leafletin: aja `make static/leaflet/leaflet.js`.",
+                          "sv": "HTML-kartan behöver Leaflet: kör `make static/leaflet/leaflet.js`.",
+                          "en": "The HTML map needs Leaflet: run `make static/leaflet/leaflet.js`."},
+    "vienti.calendar_period": {"fi": "Perhekalenterin ajanjakso", "sv": "Familjekalenderns period",
+                               "en": "Period of the family calendar"},
+    "vienti.fmt.report": {"fi": "Raportti verkostotapaamiseen (PDF)", "sv": "Rapport till nätverksmötet (PDF)",
+                          "en": "Report for the network meeting (PDF)"},
+    "vienti.help.report": {
+        "fi": "Tärkeimmät luvut, kartta, katvealueen kylät, päällekkäiset aukiolot ja viikko-ohjelma.",
+        "sv": "Nyckeltal, karta, byar i blinda fläckar, överlappande öppettider och veckoprogram.",
+        "en": "Key figures, the map, villages in blind spots, overlapping sessions and the weekly programme."},
+    "vienti.fmt.pdf": {"fi": "Tulostettava kartta (PDF, A4 vaaka)", "sv": "Utskriftskarta (PDF, A4 liggande)",
+                       "en": "Print map (PDF, A4 landscape)"},
+    "vienti.help.pdf": {"fi": "Kartta selitteineen, mittakaavoineen ja pohjoisnuolineen.",
+                        "sv": "Karta med teckenförklaring, skala och nordpil.",
+                        "en": "The map with legend, scale bar and north arrow."},
+    "vienti.fmt.png": {"fi": "Tulostettava kartta (PNG)", "sv": "Utskriftskarta (PNG)", "en": "Print map (PNG)"},
+    "vienti.help.png": {"fi": "Sama kartta kuvana esityksiin.", "sv": "Samma karta som bild för presentationer.",
+                        "en": "The same map as an image for slides."},
+    "vienti.fmt.html": {"fi": "Interaktiivinen kartta (HTML)", "sv": "Interaktiv karta (HTML)",
+                        "en": "Interactive map (HTML)"},
+    "vienti.help.html": {"fi": "Yksi tiedosto, avautuu selaimessa myös ilman verkkoyhteyttä.",
+                         "sv": "En fil som öppnas i webbläsaren, även utan nätverk.",
+                         "en": "One file that opens in a browser, also without a network."},
+    "vienti.fmt.gpkg": {"fi": "Paikkatietoaineisto (GeoPackage)", "sv": "Geodata (GeoPackage)",
+                        "en": "GIS data (GeoPackage)"},
+    "vienti.help.gpkg": {
+        "fi": "QGIS-tasot: kohtaamispaikat, alueet kattavuuslukuineen, kuntaraja, saavutettavuus- ja katvealueet.",
+        "sv": "Lager för QGIS: mötesplatser, områden med täckning, kommungräns, räckvidd och blinda fläckar.",
+        "en": "Layers for QGIS: places, areas with coverage figures, boundary, reach areas and blind spots."},
+    "vienti.fmt.xlsx": {"fi": "Taulukot (Excel)", "sv": "Tabeller (Excel)", "en": "Tables (Excel)"},
+    "vienti.help.xlsx": {"fi": "Yhteenveto, alueet ja kohtaamispaikat omilla välilehdillään.",
+                         "sv": "Sammanfattning, områden och mötesplatser på egna flikar.",
+                         "en": "Summary, areas and meeting places on their own sheets."},
+    "vienti.fmt.csv_areas": {"fi": "Alueet (CSV)", "sv": "Områden (CSV)", "en": "Areas (CSV)"},
+    "vienti.help.csv_areas": {"fi": "Puolipiste-eroteltu, desimaalipilkku: avautuu suoraan Exceliin.",
+                              "sv": "Semikolonavgränsad, decimalkomma: öppnas direkt i Excel.",
+                              "en": "Semicolon-separated with decimal commas (English: commas and points)."},
+    "vienti.fmt.csv_places": {"fi": "Kohtaamispaikat (CSV)", "sv": "Mötesplatser (CSV)",
+                              "en": "Meeting places (CSV)"},
+    "vienti.help.csv_places": {"fi": "Järjestäjä, aukioloajat, tunnit viikossa ja saavutettavat lapset.",
+                               "sv": "Arrangör, öppettider, timmar per vecka och barn inom räckhåll.",
+                               "en": "Organiser, opening hours, hours per week and children within reach."},
+    "vienti.fmt.ics": {"fi": "Perhekalenteri (ICS)", "sv": "Familjekalender (ICS)", "en": "Family calendar (ICS)"},
+    "vienti.help.ics": {"fi": "Kaikkien paikkojen kokoontumiset {start}–{end}; tuo kalenterisovellukseen.",
+                        "sv": "Alla platsers träffar {start}–{end}; importera i en kalenderapp.",
+                        "en": "Every place's sessions {start}–{end}; import into a calendar app."},
+})
+
+# --- map: visits, proposals (coverage/maps.py) and the Suunnittelu page (app_pages/suunnittelu.py) ----------
+_section({
+    "map.place_visitors": {"fi": "Kävijöitä kirjattu: {visitors}", "sv": "Registrerade besökare: {visitors}",
+                           "en": "Visitors recorded: {visitors}"},
+    "map.legend_visits": {"fi": "koko = kirjatut kävijät (aikuiset + lapset)",
+                          "sv": "storlek = registrerade besökare (vuxna + barn)",
+                          "en": "size = visitors recorded (adults + children)"},
+    "map.area_nearest_minutes": {"fi": "lähimpään paikkaan {minutes} min", "sv": "till närmaste plats {minutes} min",
+                                 "en": "{minutes} min to the nearest place"},
+    "map.area_newly_covered": {"fi": "ehdotus tuo saavutettavaksi", "sv": "förslaget för inom räckhåll",
+                               "en": "brought within reach by the proposal"},
+    "map.legend_newly_covered": {"fi": "alue, jonka ehdotus tuo saavutettavaksi",
+                                 "sv": "område som förslaget för inom räckhåll",
+                                 "en": "area the proposal brings within reach"},
+    "map.legend_proposal": {"fi": "ehdotettu uusi paikka", "sv": "föreslagen ny plats", "en": "proposed new site"},
+    "map.proposal": {"fi": "Ehdotus", "sv": "Förslag", "en": "Proposal"},
+    "map.proposal_gained": {"fi": "lapsia 0–6 v uusina saavutettavissa: {children}",
+                            "sv": "barn 0–6 år som kommer inom räckhåll: {children}",
+                            "en": "children 0–6 newly within reach: {children}"},
+    "map.proposal_nearest": {"fi": "lähin paikka {children} lapselle 0–6 v",
+                             "sv": "närmaste plats för {children} barn 0–6 år",
+                             "en": "the nearest place for {children} children 0–6"},
+    "map.proposal_best_time": {"fi": "paras kokoontumisaika: {weekday} {daypart} (+{children} lasta silloin)",
+                               "sv": "bästa tid för träffar: {weekday} {daypart} (+{children} barn då)",
+                               "en": "best time for a session: {weekday} {daypart} (+{children} children then)"},
+    "map.proposal_hours": {"fi": "Ehdotettu aukiolo", "sv": "Föreslagna öppettider", "en": "Suggested opening hours"},
+
+    "suunnittelu.header": {"fi": "Uusien kohtaamispaikkojen suunnittelu: {name}",
+                           "sv": "Planering av nya mötesplatser: {name}",
+                           "en": "Planning new meeting places: {name}"},
+    "suunnittelu.intro": {
+        "fi": "Katve valitsee ehdokaspaikoista uudet kohtaamispaikat nykyisten rinnalle. Nykyiset paikat pysyvät "
+              "ennallaan; raja, kulkutapa ja aika tulevat sivupalkista.",
+        "sv": "Katve väljer nya mötesplatser bland kandidatplatserna vid sidan av de nuvarande. De nuvarande "
+              "platserna ligger fast; gräns, färdsätt och tid kommer från sidopanelen.",
+        "en": "Katve chooses new meeting places among the candidate sites, next to the current ones. The current "
+              "places stay as they are; the limit, travel mode and time come from the sidebar."},
+    "suunnittelu.planned_counted": {
+        "fi": "Suunnitellut paikat lasketaan nykyiseen verkkoon (sivupalkin valinta).",
+        "sv": "Planerade platser räknas till det nuvarande nätet (val i sidopanelen).",
+        "en": "Planned places count as part of the current network (sidebar option)."},
+    "suunnittelu.objective": {"fi": "Tavoite", "sv": "Mål", "en": "Objective"},
+    "suunnittelu.objective.cover": {"fi": "eniten lapsia saavutettaviksi K uudella paikalla",
+                                    "sv": "flest barn inom räckhåll med K nya platser",
+                                    "en": "most children within reach with K new sites"},
+    "suunnittelu.objective.set_cover": {"fi": "vähiten uusia paikkoja tavoiteosuuteen",
+                                        "sv": "minst antal nya platser för målandelen",
+                                        "en": "fewest new sites to reach a target share"},
+    "suunnittelu.objective.median": {"fi": "lyhin keskimatka K uudella paikalla",
+                                     "sv": "kortast medelresa med K nya platser",
+                                     "en": "shortest average trip with K new sites"},
+    "suunnittelu.objective_help": {
+        "fi": "Kattavuus: uudet paikat tuovat rajan sisälle mahdollisimman monta lasta. Tavoiteosuus: pienin "
+              "määrä paikkoja, jolla tavoiteltu osuus lapsista on rajan sisällä. Keskimatka: lasten keskimääräinen "
+              "matka lähimpään paikkaan mahdollisimman lyhyeksi.",
+        "sv": "Täckning: de nya platserna för så många barn som möjligt inom gränsen. Målandel: minsta antal "
+              "platser som för målandelen av barnen inom gränsen. Medelresa: barnens genomsnittliga resa till "
+              "närmaste plats så kort som möjligt.",
+        "en": "Coverage: the new sites bring as many children as possible within the limit. Target share: the "
+              "fewest sites that bring the target share of children within the limit. Average trip: the "
+              "children's mean trip to the nearest place as short as possible."},
+    "suunnittelu.k": {"fi": "Uusia paikkoja (K)", "sv": "Nya platser (K)", "en": "New sites (K)"},
+    "suunnittelu.target": {"fi": "Tavoiteosuus lapsista (%)", "sv": "Målandel av barnen (%)",
+                           "en": "Target share of children (%)"},
+    "suunnittelu.target_help": {"fi": "Vain tavoitteelle ”vähiten uusia paikkoja”.",
+                                "sv": "Endast för målet ”minst antal nya platser”.",
+                                "en": "Only for the objective “fewest new sites”."},
+    "suunnittelu.candidates": {"fi": "Ehdokaspaikat", "sv": "Kandidatplatser", "en": "Candidate sites"},
+    "suunnittelu.candidates.layer": {"fi": "projektin ehdokkaat ({n})", "sv": "projektets kandidater ({n})",
+                                     "en": "the project's candidates ({n})"},
+    "suunnittelu.candidates.generated": {"fi": "ruudukko ja asuinalueiden pisteet",
+                                         "sv": "rutnät och områdenas punkter", "en": "grid and area points"},
+    "suunnittelu.candidates_generated_only": {
+        "fi": "Projektissa ei ole ehdokastasoa: ehdokkaat ovat ruudukon pisteet ja asuinalueiden pisteet kunnan "
+              "rajan sisällä.",
+        "sv": "Projektet har inget kandidatlager: kandidaterna är rutnätets punkter och områdenas punkter inom "
+              "kommungränsen.",
+        "en": "The project has no candidates layer: the candidates are grid points and area points inside the "
+              "municipal boundary."},
+    "suunnittelu.spacing": {"fi": "Ruudukon väli", "sv": "Rutnätets avstånd", "en": "Grid spacing"},
+    "suunnittelu.solver": {"fi": "Ratkaisijan asetukset", "sv": "Lösarens inställningar", "en": "Solver settings"},
+    "suunnittelu.time_limit": {"fi": "Aikaraja (s)", "sv": "Tidsgräns (s)", "en": "Time limit (s)"},
+    "suunnittelu.method": {"fi": "Menetelmä", "sv": "Metod", "en": "Method"},
+    "suunnittelu.method.auto": {"fi": "automaattinen", "sv": "automatisk", "en": "automatic"},
+    "suunnittelu.method.exact": {"fi": "tarkka (HiGHS)", "sv": "exakt (HiGHS)", "en": "exact (HiGHS)"},
+    "suunnittelu.method.greedy": {"fi": "nopea (ahne)", "sv": "snabb (girig)", "en": "fast (greedy)"},
+    "suunnittelu.run": {"fi": "Laske ehdotus", "sv": "Beräkna förslag", "en": "Compute a proposal"},
+    "suunnittelu.start": {"fi": "Valitse tavoite ja laske ehdotus.", "sv": "Välj mål och beräkna ett förslag.",
+                          "en": "Choose an objective and compute a proposal."},
+    "suunnittelu.running": {"fi": "Lasketaan ehdotusta…", "sv": "Förslaget beräknas…",
+                            "en": "Computing the proposal…"},
+    "suunnittelu.unreachable": {
+        "fi": "Tavoitetta {target} ei saavuteta näillä ehdokkailla: kaikki {n} ehdokasta avaamalla osuus olisi "
+              "{best} (nyt {now}). Laske tavoitetta, väljennä rajaa tai lisää ehdokkaita.",
+        "sv": "Målet {target} nås inte med dessa kandidater: med alla {n} kandidater öppna vore andelen {best} "
+              "(nu {now}). Sänk målet, vidga gränsen eller lägg till kandidater.",
+        "en": "The target {target} cannot be reached with these candidates: opening all {n} of them would give "
+              "{best} (now {now}). Lower the target, widen the limit or add candidates."},
+    "suunnittelu.error": {"fi": "Suunnittelu ei onnistunut: {message}", "sv": "Planeringen misslyckades: {message}",
+                          "en": "Planning failed: {message}"},
+    "suunnittelu.optimal": {"fi": "Todistetusti paras ratkaisu – menetelmä: {method}.",
+                            "sv": "Bevisat optimal lösning – metod: {method}.",
+                            "en": "Proven optimal – method: {method}."},
+    "suunnittelu.pp": {"fi": "{value} %-yks.", "sv": "{value} procentenheter", "en": "{value} pp"},
+    "suunnittelu.not_optimal": {
+        "fi": "Ei todistetusti paras: tulos on enintään {gap} parhaasta mahdollisesta – menetelmä: {method}, "
+              "ratkaisijan tila: {status}.",
+        "sv": "Inte bevisat optimal: resultatet ligger högst {gap} från det bästa möjliga – metod: {method}, "
+              "lösarens status: {status}.",
+        "en": "Not proven optimal: the result is at most {gap} from the best possible – method: {method}, "
+              "solver status: {status}."},
+    "suunnittelu.solve_time": {
+        "fi": "Ratkaisija {solve} s, koko laskenta {total} s · {n} ehdokaspaikkaa · tavoitteen arvo {value} ({unit})",
+        "sv": "Lösaren {solve} s, hela beräkningen {total} s · {n} kandidatplatser · målvärde {value} ({unit})",
+        "en": "Solver {solve} s, whole computation {total} s · {n} candidate sites · objective value {value} ({unit})"},
+    "suunnittelu.unit.cover": {"fi": "lasta lisää", "sv": "barn till", "en": "more children"},
+    "suunnittelu.unit.set_cover": {"fi": "uutta paikkaa", "sv": "nya platser", "en": "new sites"},
+    "suunnittelu.unit.median": {"fi": "min keskimäärin", "sv": "min i medeltal", "en": "min on average"},
+    "suunnittelu.metric.children": {"fi": "Lapsia 0–6 v saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
+                                    "en": "Children 0–6 within reach"},
+    "suunnittelu.metric.share": {"fi": "Osuus lapsista", "sv": "Andel av barnen", "en": "Share of children"},
+    "suunnittelu.metric.sites": {"fi": "Uusia paikkoja", "sv": "Nya platser", "en": "New sites"},
+    "suunnittelu.metric.minutes": {"fi": "Keskimatka (min)", "sv": "Medelresa (min)", "en": "Mean trip (min)"},
+    "suunnittelu.metric.minutes_help": {
+        "fi": "Lasten määrällä painotettu keskimääräinen matka-aika lähimpään paikkaan",
+        "sv": "Barnviktad genomsnittlig restid till närmaste plats",
+        "en": "Children-weighted mean travel time to the nearest place"},
+    "suunnittelu.proposals": {"fi": "Ehdotetut paikat", "sv": "Föreslagna platser", "en": "Proposed sites"},
+    "suunnittelu.no_sites": {
+        "fi": "Ehdotuksessa ei ole uusia paikkoja: tavoite täyttyy jo nykyisillä paikoilla, tai yksikään ehdokas "
+              "ei toisi uusia lapsia rajan sisälle.",
+        "sv": "Förslaget har inga nya platser: målet nås redan med de nuvarande platserna, eller ingen kandidat "
+              "skulle föra nya barn inom gränsen.",
+        "en": "The proposal has no new sites: the current places already meet the objective, or no candidate "
+              "would bring new children within the limit."},
+    "suunnittelu.fewer_sites": {
+        "fi": "Vain {n} paikkaa {k}:stä tuo lisää lapsia rajan sisälle; muut eivät parantaisi tulosta.",
+        "sv": "Bara {n} av {k} platser för fler barn inom gränsen; fler skulle inte förbättra resultatet.",
+        "en": "Only {n} of {k} sites bring more children within the limit; more would not improve the result."},
+    "suunnittelu.map_caption": {
+        "fi": "Tähdet: ehdotetut paikat. Alueiden väri kertoo tilanteen ehdotuksen jälkeen; keltainen reunus = "
+              "ehdotus tuo saavutettavaksi.",
+        "sv": "Stjärnor: föreslagna platser. Områdenas färg visar läget efter förslaget; gul ring = förslaget "
+              "för inom räckhåll.",
+        "en": "Stars: proposed sites. Area colours show the situation after the proposal; yellow ring = brought "
+              "within reach by the proposal."},
+    "suunnittelu.col.label": {"fi": "Ehdotus", "sv": "Förslag", "en": "Proposal"},
+    "suunnittelu.col.name": {"fi": "Nimi", "sv": "Namn", "en": "Name"},
+    "suunnittelu.col.gained": {"fi": "Lapsia lisää", "sv": "Barn till", "en": "Children gained"},
+    "suunnittelu.col.nearest": {"fi": "Lähin paikka lapsille", "sv": "Närmaste plats för barn",
+                                "en": "Nearest place for children"},
+    "suunnittelu.col.best": {"fi": "Paras aika", "sv": "Bästa tid", "en": "Best time"},
+    "suunnittelu.col.then": {"fi": "Lapsia lisää silloin", "sv": "Barn till då", "en": "Children gained then"},
+    "suunnittelu.col.hours": {"fi": "Ehdotettu aukiolo", "sv": "Föreslagna öppettider",
+                              "en": "Suggested opening hours"},
+    "suunnittelu.col.candidate": {"fi": "Ehdokas", "sv": "Kandidat", "en": "Candidate"},
+    "suunnittelu.before_after": {"fi": "Ennen ja jälkeen", "sv": "Före och efter", "en": "Before and after"},
+    "suunnittelu.col.figure": {"fi": "Luku", "sv": "Tal", "en": "Figure"},
+    "suunnittelu.col.before": {"fi": "Nyt", "sv": "Nu", "en": "Now"},
+    "suunnittelu.col.after": {"fi": "Ehdotuksen jälkeen", "sv": "Efter förslaget", "en": "With the proposal"},
+    "suunnittelu.col.after_planned": {"fi": "Suunnitellut mukana", "sv": "Med planerade", "en": "With planned"},
+    "suunnittelu.col.change": {"fi": "Muutos", "sv": "Förändring", "en": "Change"},
+    "suunnittelu.row.children": {"fi": "Lapsia 0–6 v saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
+                                 "en": "Children 0–6 within reach"},
+    "suunnittelu.row.share": {"fi": "Osuus lapsista", "sv": "Andel av barnen", "en": "Share of children"},
+    "suunnittelu.row.population": {"fi": "Asukkaita saavutettavissa", "sv": "Invånare inom räckhåll",
+                                   "en": "Residents within reach"},
+    "suunnittelu.row.places": {"fi": "Paikkoja laskettu", "sv": "Platser som räknas", "en": "Places counted"},
+    "suunnittelu.row.blind": {"fi": "Katvealueita", "sv": "Blinda fläckar", "en": "Blind-spot areas"},
+    "suunnittelu.changed": {"fi": "Alueet, joiden tilanne muuttuu", "sv": "Områden vars läge ändras",
+                            "en": "Areas whose status changes"},
+    "suunnittelu.changed_none": {"fi": "Yhdenkään alueen tilanne ei muutu.", "sv": "Inget områdes läge ändras.",
+                                 "en": "No area changes status."},
+    "suunnittelu.col.area": {"fi": "Alue", "sv": "Område", "en": "Area"},
+    "suunnittelu.col.children": {"fi": "Lapsia 0–6 v", "sv": "Barn 0–6 år", "en": "Children 0–6"},
+    "suunnittelu.col.min_before": {"fi": "Min nyt", "sv": "Min nu", "en": "Min now"},
+    "suunnittelu.col.min_after": {"fi": "Min jälkeen", "sv": "Min efter", "en": "Min after"},
+    "suunnittelu.col.by": {"fi": "Ehdotuksen ansiosta", "sv": "Tack vare förslag", "en": "Thanks to proposal"},
+    "suunnittelu.col.status": {"fi": "Muutos", "sv": "Förändring", "en": "Change"},
+    "suunnittelu.became_covered": {"fi": "tulee saavutettavaksi", "sv": "kommer inom räckhåll",
+                                   "en": "comes within reach"},
+    "suunnittelu.became_blind": {"fi": "jää katveeseen", "sv": "hamnar i blind fläck", "en": "falls out of reach"},
+    "suunnittelu.accept": {"fi": "Lisää ehdotus kohtaamispaikkoihin", "sv": "Lägg till förslaget bland mötesplatserna",
+                           "en": "Add the proposal to the meeting places"},
+    "suunnittelu.accept_pick": {"fi": "Lisättävät ehdotukset", "sv": "Förslag att lägga till",
+                                "en": "Proposals to add"},
+    "suunnittelu.accept_button": {"fi": "Lisää suunniteltuina paikkoina", "sv": "Lägg till som planerade platser",
+                                  "en": "Add as planned places"},
+    "suunnittelu.accept_help": {
+        "fi": "Paikat lisätään tilassa ”suunniteltu” ehdotetuin aukioloin. Ne eivät muuta nykytilan lukuja; "
+              "tallenna projekti Kohtaamispaikat-sivulla.",
+        "sv": "Platserna läggs till med status ”planerad” och de föreslagna öppettiderna. De ändrar inte dagens "
+              "siffror; spara projektet på sidan Mötesplatser.",
+        "en": "The places are added with status “planned” and the suggested opening hours. They do not change "
+              "today's figures; save the project on the Meeting places page."},
+    "suunnittelu.accepted": {
+        "fi": "Lisätty {n} suunniteltua paikkaa: {names}. Muutokset ovat tallentamatta.",
+        "sv": "{n} planerade platser tillagda: {names}. Ändringarna är osparade.",
+        "en": "Added {n} planned places: {names}. The changes are not saved yet."},
+    "suunnittelu.scenario": {"fi": "Oma skenaario: suunnitellut paikat", "sv": "Eget scenario: planerade platser",
+                             "en": "Your own scenario: planned places"},
+    "suunnittelu.scenario_intro": {
+        "fi": "Nykyiset toiminnassa olevat paikat verrattuna tilanteeseen, jossa myös suunnitellut paikat ovat "
+              "mukana: {names}.",
+        "sv": "De nuvarande platserna i gång jämfört med läget där även de planerade platserna räknas: {names}.",
+        "en": "The current places in operation compared with the planned places counted too: {names}."},
+    "suunnittelu.scenario_none": {
+        "fi": "Projektissa ei ole suunniteltuja paikkoja. Merkitse paikka suunnitelluksi Kohtaamispaikat-sivulla "
+              "tai lisää ehdotus yllä, niin näet tässä sen vaikutuksen.",
+        "sv": "Projektet har inga planerade platser. Markera en plats som planerad på sidan Mötesplatser eller "
+              "lägg till förslaget ovan, så ser du dess effekt här.",
+        "en": "The project has no planned places. Mark a place as planned on the Meeting places page or add the "
+              "proposal above to see its effect here."},
+    "suunnittelu.scenario_map_hint": {
+        "fi": "Kartta-sivulla suunnitellut paikat lasketaan mukaan sivupalkin valinnalla ”Laske mukaan "
+              "suunnitellut paikat”.",
+        "sv": "På sidan Karta räknas de planerade platserna med valet ”Räkna med planerade platser” i "
+              "sidopanelen.",
+        "en": "On the Map page, the sidebar option “Count planned places” counts the planned places."},
+})
+
+# Aineisto: the road network (OpenStreetMap .osm.pbf) for travel times
+_section({
+    "aineisto.network.choose": {"fi": "OpenStreetMap-ote", "sv": "OpenStreetMap-utdrag", "en": "OpenStreetMap extract"},
+    "aineisto.network.use": {"fi": "Käytä tätä tieverkkoa", "sv": "Använd det här vägnätet",
+                             "en": "Use this road network"},
+    "aineisto.network.straight": {"fi": "Palaa linnuntiehen", "sv": "Tillbaka till fågelvägen",
+                                  "en": "Back to straight lines"},
+    "aineisto.network.step_read": {"fi": "Luetaan tieverkkoa otteesta {name}…", "sv": "Vägnätet läses ur {name}…",
+                                   "en": "Reading the road network from {name}…"},
+    "aineisto.network.step_snap": {"fi": "Liitetään alueet ja paikat tieverkkoon…",
+                                   "sv": "Områdena och platserna kopplas till vägnätet…",
+                                   "en": "Snapping the areas and places to the roads…"},
+    "aineisto.network.built": {
+        "fi": "Tieverkko {name} on käytössä: rakennettu {seconds} sekunnissa{cached}. Muutokset ovat tallentamatta.",
+        "sv": "Vägnätet {name} används: byggt på {seconds} sekunder{cached}. Ändringarna är osparade.",
+        "en": "The road network {name} is in use: built in {seconds} seconds{cached}. The changes are not saved yet."},
+    "aineisto.network.from_cache": {"fi": " (välimuistista)", "sv": " (från cacheminnet)", "en": " (from the cache)"},
+    "aineisto.network.failed": {"fi": "Tieverkkoa ei voitu käyttää", "sv": "Vägnätet kunde inte användas",
+                                "en": "The road network could not be used"},
+    "aineisto.network.off": {
+        "fi": "Matka-ajat lasketaan taas linnuntietä × kiertokerroin. Muutokset ovat tallentamatta.",
+        "sv": "Restiderna beräknas åter som fågelvägen × omvägsfaktor. Ändringarna är osparade.",
+        "en": "Travel times are the straight line × a detour factor again. The changes are not saved yet."},
+    "aineisto.network.graph": {"fi": "{mode}: {nodes} risteystä, {edges} tieosuutta.",
+                               "sv": "{mode}: {nodes} korsningar, {edges} vägavsnitt.",
+                               "en": "{mode}: {nodes} junctions, {edges} road stretches."},
+    "aineisto.network.snapped": {
+        "fi": "Liitetty lähimpään tiehen: {areas} aluetta ja {places} kohtaamispaikkaa. Pisin matka tielle "
+              "{distance} ({name}).",
+        "sv": "Kopplade till närmaste väg: {areas} områden och {places} mötesplatser. Längsta avståndet till "
+              "vägen {distance} ({name}).",
+        "en": "Snapped to the nearest road: {areas} areas and {places} meeting places. Longest distance to a "
+              "road {distance} ({name})."},
+    "aineisto.network.far": {
+        "fi": "Yli {limit} päässä tiestä, jota pitkin pääsee {mode} ({n} kpl); niiden matka-aikaan lasketaan "
+              "suora matka tielle:",
+        "sv": "Mer än {limit} från en väg som går att färdas {mode} ({n} st.); deras restid räknar med en rak "
+              "sträcka till vägen:",
+        "en": "More than {limit} from a road for travel {mode} ({n}); their travel times include a straight leg "
+              "to the road:"},
+    "aineisto.network.area": {"fi": "alue", "sv": "område", "en": "area"},
+    "aineisto.network.place": {"fi": "kohtaamispaikka", "sv": "mötesplats", "en": "meeting place"},
+    "aineisto.network.missing": {
+        "fi": "Tieverkkotiedostoa {name} ei löydy enää; valitse ote uudelleen tai palaa linnuntiehen.",
+        "sv": "Vägnätsfilen {name} finns inte längre; välj utdraget på nytt eller gå tillbaka till fågelvägen.",
+        "en": "The road network file {name} is gone; choose the extract again or go back to straight lines."},
+    "aineisto.network.cache": {
+        "fi": "Otteet ja niistä rakennettu tieverkko säilyvät projektikansiossa ({folder}); sama ote avautuu "
+              "seuraavalla kerralla välimuistista.",
+        "sv": "Utdragen och vägnätet som byggs av dem sparas i projektmappen ({folder}); samma utdrag öppnas "
+              "nästa gång från cacheminnet.",
+        "en": "The extracts and the road networks built from them stay in the projects folder ({folder}); the "
+              "same extract opens from the cache next time."},
+})
+
+
+def check_language(lang: str | None) -> str:
+    """Return ``lang`` (default ``"fi"``) or raise :class:`ExportError` naming the choices."""
+    lang = (lang or "fi").lower()
+    if lang not in LANGUAGES:
+        raise ExportError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    return lang

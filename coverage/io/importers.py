@@ -1,0 +1,890 @@
+r"""Read places, areas, candidates, visits and outreach from the files coordinators have.
+
+Formats: CSV (also as Finnish Excel writes it: ``;`` separator, decimal comma, UTF-8 with BOM or
+Windows-1252), XLSX, GeoJSON, GeoPackage and a Shapefile in a ``.zip`` (or a bare ``.shp`` with its side
+files).
+
+Tables locate their rows with ``lat``/``lon`` columns (WGS84 degrees; also ``leveys``/``pituus``,
+``latitude``/``longitude``, ``lat``/``lng``, or one ``koordinaatit`` column as Google Maps copies it:
+``60.31, 24.39``) or ``x``/``y`` columns (also ``itä``/``pohjoinen``, ``E``/``N``) in EPSG:3067 or an
+ETRS-GK zone such as EPSG:3879, detected from the magnitudes unless a ``crs`` is given. Headers may be
+Finnish, Swedish or English, in any case and with stray spaces (see :data:`HEADER_ALIASES`).
+
+Every reader returns an :class:`ImportResult` (data in EPSG:3067, conformed to the schema of
+:mod:`coverage.core.model`) or raises :class:`~coverage.core.errors.InputError` listing *every* problem, each naming the
+file, the 1-based data row (the header is not counted) and the column as the user wrote it.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> csv = folder / "paikat.csv"
+>>> _ = csv.write_text("nimi;aukioloajat;tila;lat;lon\n"
+...                    "Perhetupa;Tu 09:30-11:30;olemassa;60,417;24,322\n", encoding="utf-8-sig")
+>>> result = read_places(csv)
+>>> result.data.loc[0, ["id", "name", "status"]].tolist(), result.data.crs.to_epsg()
+(['1', 'Perhetupa', 'existing'], 3067)
+>>> [str(w) for w in result.warnings]  # doctest: +ELLIPSIS
+['...paikat.csv:-: id: no id column: ids are the row numbers (1, 2, ...)']
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..core.errors import InputError, KatveError, Problem
+from ..core.model import CRS, SPATIAL_LAYERS, TABLE_LAYERS, conform
+from ..core.validation import (
+    FINLAND_LAT,
+    FINLAND_LON,
+    is_missing,
+    normalise_layer,
+    swapped_lat_lon,
+    to_numbers,
+    validate_layer,
+)
+from .files import FILE_NAME_HINTS, LAYERS, _key, _read_raw
+
+_COMMON_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("tunnus", "tunniste", "nro", "numero", "fid_id", "identifier", "nummer", "kod"),
+    "name": ("nimi", "namn", "nimike"),
+    "municipality": ("kunta", "kommun", "kunnan nimi"),
+    "source": ("lähde", "källa", "tietolähde"),
+    "notes": (
+        "huomiot",
+        "huomautukset",
+        "lisätiedot",
+        "lisätietoja",
+        "muistiinpanot",
+        "anteckningar",
+        "kommentit",
+        "note",
+        "comments",
+    ),
+    "kind": ("tyyppi", "laji", "typ", "type"),
+}
+HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "places": {
+        **_COMMON_ALIASES,
+        "name": ("nimi", "namn", "paikka", "kohtaamispaikka", "paikan nimi", "mötesplats", "place"),
+        "organiser": ("järjestäjä", "ylläpitäjä", "toimija", "arrangör", "organizer", "organisation"),
+        "organiser_type": (
+            "järjestäjätyyppi",
+            "järjestäjän tyyppi",
+            "toimijatyyppi",
+            "ylläpitäjätyyppi",
+            "arrangörstyp",
+            "organizer type",
+            "organizer_type",
+        ),
+        "kind": ("tyyppi", "laji", "paikan tyyppi", "toimintamuoto", "typ", "type"),
+        "address": ("osoite", "katuosoite", "adress", "käyntiosoite"),
+        "opening_hours": (
+            "aukioloajat",
+            "aukioloaika",
+            "aukiolo",
+            "avoinna",
+            "öppettider",
+            "opening hours",
+            "hours",
+            "aukiolot",
+        ),
+        "ages": ("ikäryhmä", "ikäryhmät", "ikä", "åldrar", "ålder", "age group", "age"),
+        "languages": ("kielet", "kieli", "språk", "language"),
+        "status": ("tila", "tilanne"),
+        "thl_criteria": ("thl kriteerit", "thl kriteeri", "kriteerit", "thl"),
+    },
+    "areas": {
+        **_COMMON_ALIASES,
+        "id": (
+            "tunnus",
+            "tunniste",
+            "nro",
+            "numero",
+            "postinumero",
+            "postinro",
+            "postnummer",
+            "alue id",
+            "identifier",
+            "kod",
+        ),
+        "name": ("nimi", "namn", "alue", "alueen nimi", "kylä", "taajama", "område", "by", "area", "village"),
+        "population": (
+            "väestö",
+            "asukkaat",
+            "asukasluku",
+            "väkiluku",
+            "asukkaita",
+            "asukasmäärä",
+            "väestö yhteensä",
+            "befolkning",
+            "invånare",
+            "pop",
+            "inhabitants",
+            "asukkaat yhteensä",
+        ),
+        "children_0_6": (
+            "lapset_0_6",
+            "lapset 0 6 v",
+            "lapsia 0 6",
+            "0 6 vuotiaat",
+            "alle kouluikäiset",
+            "barn 0 6",
+            "children 0 6",
+            "lapset",
+            "lapsia",
+            "children",
+        ),
+        "children_estimated": (
+            "lapset arvioitu",
+            "lapset arvio",
+            "arvioitu",
+            "arvio",
+            "uppskattad",
+            "estimated",
+        ),
+        "families_with_children": (
+            "lapsiperheet",
+            "lapsiperheitä",
+            "lapsiperheiden määrä",
+            "barnfamiljer",
+            "families",
+        ),
+    },
+    "candidates": {
+        **_COMMON_ALIASES,
+        "name": ("nimi", "namn", "paikka", "kohde", "rakennus", "place", "site"),
+    },
+    "boundary": {
+        "code": ("kuntakoodi", "kuntanumero", "koodi", "kommunkod", "kuntanro", "natcode", "kunta id"),
+        "name": ("nimi", "kunta", "kunnan nimi", "namn", "kommun", "nimi fi", "namefin"),
+    },
+    "visits": {
+        "place_id": (
+            "paikka id",
+            "paikan id",
+            "paikka",
+            "kohtaamispaikka",
+            "paikan tunnus",
+            "place",
+            "mötesplats",
+        ),
+        "date": ("päivämäärä", "pvm", "päivä", "datum", "day"),
+        "adults": ("aikuiset", "aikuisia", "aikuisten määrä", "vuxna", "aikuiset lkm"),
+        "children": ("lapset", "lapsia", "lasten määrä", "barn", "lapset lkm"),
+        "first_timers": (
+            "ensikertalaiset",
+            "ensikertalaisia",
+            "uudet",
+            "uusia",
+            "uudet kävijät",
+            "första gången",
+            "new",
+        ),
+        "multicultural": ("monikulttuuriset", "monikulttuurisia", "maahanmuuttajat", "mångkulturella"),
+        "home_area": ("kotialue", "asuinalue", "kotikylä", "hemområde"),
+    },
+    "outreach": {
+        "place_id": ("paikka id", "paikan id", "paikka", "kohtaamispaikka", "paikan tunnus", "place"),
+        "start": ("alkaa", "alku", "aloitus", "alkuaika", "alkamisaika", "börjar", "starts", "from"),
+        "end": ("loppuu", "loppu", "päättyy", "loppuaika", "päättymisaika", "slutar", "ends", "to", "until"),
+        "profession": ("ammatti", "ammattilainen", "ammattiryhmä", "työntekijä", "yrke", "professional"),
+        "organisation": ("organisaatio", "työnantaja", "yksikkö", "organization", "organisation"),
+        "notes": _COMMON_ALIASES["notes"],
+    },
+}
+"""Accepted headers per layer and field (besides the field's own English name), Finnish / Swedish /
+English. Matching ignores case, surrounding spaces, and treats spaces, ``-``, ``–`` and ``_`` alike;
+Shapefile's 10-character truncations of the English names are accepted too."""
+
+COORDINATE_ALIASES: dict[str, tuple[str, ...]] = {
+    "lat": ("lat", "latitude", "leveys", "leveysaste", "lat wgs84", "wgs84 lat", "latitud", "breddgrad"),
+    "lon": (
+        "lon",
+        "lng",
+        "long",
+        "longitude",
+        "pituus",
+        "pituusaste",
+        "lon wgs84",
+        "wgs84 lon",
+        "longitud",
+        "längdgrad",
+    ),
+    "x": (
+        "x",
+        "itä",
+        "ita",
+        "e",
+        "easting",
+        "east",
+        "itäkoordinaatti",
+        "x koordinaatti",
+        "e koordinaatti",
+        "x 3067",
+        "e 3067",
+        "x 3879",
+        "etrs e",
+        "öst",
+        "ost",
+    ),
+    "y": (
+        "y",
+        "pohjoinen",
+        "n",
+        "northing",
+        "north",
+        "pohjoiskoordinaatti",
+        "y koordinaatti",
+        "n koordinaatti",
+        "y 3067",
+        "n 3067",
+        "y 3879",
+        "etrs n",
+        "nord",
+    ),
+    "coordinates": (
+        "koordinaatit",
+        "coordinates",
+        "koordinater",
+        "lat lon",
+        "latlon",
+        "lat lng",
+        "sijainti",
+        "location",
+    ),
+}
+"""Headers of coordinate columns in tables (``coordinates``: one ``"lat, lon"`` text column)."""
+
+
+_DISTINGUISHING: dict[str, tuple[frozenset[str], ...]] = {
+    "visits": (frozenset({"date", "adults"}), frozenset({"date", "children"})),
+    "outreach": (frozenset({"start", "profession"}),),
+    "places": (frozenset({"opening_hours"}), frozenset({"organiser"}), frozenset({"organiser_type"})),
+    "areas": (frozenset({"population"}), frozenset({"children_0_6"})),
+}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a reader returns.
+
+    Attributes
+    ----------
+    data : GeoDataFrame or DataFrame
+        The layer, schema-conformed (:func:`coverage.core.model.conform`); spatial layers in EPSG:3067.
+    warnings : list of Problem
+        Things worth telling the user that did not stop the import (encoding guessed, ids generated, ...).
+    source : str
+        The file read.
+    layer : str
+        The layer the data is for (``"places"``, ``"areas"``, ...).
+    """
+
+    data: pd.DataFrame
+    warnings: list[Problem] = field(default_factory=list)
+    source: str = ""
+    layer: str = ""
+
+
+# --- public readers ---------------------------------------------------------------------------------------
+
+
+def read_places(path: str | os.PathLike, *, boundary: Any = None, crs: Any = None) -> ImportResult:
+    """Read meeting places (points) from a CSV, XLSX, GeoJSON, GeoPackage or zipped Shapefile.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    boundary : GeoDataFrame, GeoSeries or shapely geometry, optional
+        The municipality; points farther than :data:`coverage.core.validation.FAR_OUTSIDE_KM` are errors.
+    crs : str or int, optional
+        CRS of ``x``/``y`` columns (or of a spatial file that has none); detected when not given.
+
+    Returns
+    -------
+    ImportResult
+        ``data`` is a GeoDataFrame in EPSG:3067 with the places schema.
+
+    Raises
+    ------
+    InputError
+        Listing every problem (``PATH:ROW: field: message``).
+    """
+    return _read_layer("places", path, boundary=boundary, crs=crs)
+
+
+def read_areas(path: str | os.PathLike, *, boundary: Any = None, crs: Any = None) -> ImportResult:
+    """Read demand areas (village points or postal-area / grid polygons) with population and children.
+
+    Parameters and errors as :func:`read_places`; ``data`` has the areas schema.
+    """
+    return _read_layer("areas", path, boundary=boundary, crs=crs)
+
+
+def read_candidates(path: str | os.PathLike, *, boundary: Any = None, crs: Any = None) -> ImportResult:
+    """Read candidate sites for new meeting places (village halls, schools, libraries ...).
+
+    Parameters and errors as :func:`read_places`; ``data`` has the candidates schema.
+    """
+    return _read_layer("candidates", path, boundary=boundary, crs=crs)
+
+
+def read_boundary(path: str | os.PathLike, *, crs: Any = None) -> ImportResult:
+    """Read a municipality boundary (polygons). Parameters and errors as :func:`read_places`."""
+    return _read_layer("boundary", path, boundary=None, crs=crs)
+
+
+def read_visits(path: str | os.PathLike) -> ImportResult:
+    """Read visitor statistics: place_id, date, adults, children (+ first_timers, multicultural, home_area).
+
+    Raises
+    ------
+    InputError
+        Listing every problem.
+    """
+    return _read_layer("visits", path)
+
+
+def read_outreach(path: str | os.PathLike) -> ImportResult:
+    """Read professionals' outreach visits: place_id, start, end, profession (+ organisation, notes).
+
+    Raises
+    ------
+    InputError
+        Listing every problem.
+    """
+    return _read_layer("outreach", path)
+
+
+def read_table(path: str | os.PathLike, *, layer: str | None = None) -> pd.DataFrame:
+    """Read a file as it is: no validation, no value conversion, no coordinates turned into geometry.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any supported file.
+    layer : str, optional
+        When given, headers are mapped to that layer's field names (``nimi`` -> ``name``, ...) and, in a
+        GeoPackage with several layers, the layer of that name is read.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        Cells of CSV files as text (``""`` when empty), of XLSX files as Excel holds them. Spatial files
+        give a GeoDataFrame in the file's own CRS.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read at all (missing, empty, too large, unknown format, corrupt).
+    """
+    raw = _read_raw(Path(path), layer=layer)
+    return _map_headers(raw.df, layer)[0] if layer else raw.df
+
+
+def detect_layer(path: str | os.PathLike) -> str:
+    """Guess which layer a file holds from its columns (then its geometry and its name).
+
+    Returns
+    -------
+    str
+        One of ``"places"``, ``"areas"``, ``"candidates"``, ``"boundary"``, ``"visits"``, ``"outreach"``.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read.
+    KatveError
+        When nothing tells what the file holds; the message asks for ``--layer``.
+    """
+    p = Path(path)
+    raw = _read_raw(p, layer=None)
+    for layer, keys in _DISTINGUISHING.items():
+        mapped = set(_map_headers(raw.df, layer)[0].columns)
+        if any(key <= mapped for key in keys):
+            return layer
+    stem = _key(p.stem)
+    words = set(stem.split("_")) | {stem}
+    for layer, hints in FILE_NAME_HINTS.items():
+        if words & set(hints) or any(stem.startswith(h) for h in hints):
+            return layer
+    if isinstance(raw.df, gpd.GeoDataFrame) and len(raw.df):
+        types = set(raw.df.geometry.dropna().geom_type)
+        mapped = set(_map_headers(raw.df, "candidates")[0].columns)
+        if types and types <= {"Polygon", "MultiPolygon"} and "id" not in mapped:
+            return "boundary"
+        if types and types <= {"Point", "MultiPoint"} and {"id", "name"} <= mapped:
+            return "candidates"
+    raise KatveError(
+        f"{p}: cannot tell what the file holds from its columns ({', '.join(map(str, raw.df.columns))}); "
+        f"name the layer (--layer {'|'.join(LAYERS)})"
+    )
+
+
+def _alias_table(layer: str) -> dict[str, str]:
+    fields = {**SPATIAL_LAYERS, **TABLE_LAYERS}[layer]
+    table: dict[str, str] = {}
+    for name in fields:
+        table.setdefault(_key(name), name)
+        if len(name) > 10:
+            table.setdefault(_key(name[:10]), name)  # Shapefile truncates field names to 10 characters
+    for name, aliases in HEADER_ALIASES.get(layer, {}).items():
+        if name in fields:
+            for alias in aliases:
+                table.setdefault(_key(alias), name)
+    return table
+
+
+def _map_headers(df: pd.DataFrame, layer: str | None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename columns to the layer's field names; return the frame and {field: the user's header}."""
+    if layer is None:
+        return df, {}
+    table = _alias_table(layer)
+    geometry_name = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
+    renames: dict[str, str] = {}
+    original: dict[str, str] = {}
+    columns = [c for c in df.columns if c != geometry_name]
+    # exact English names win over aliases
+    for column in columns:
+        if _key(column) in {_key(f) for f in table.values()} and table[_key(column)] not in original:
+            target = table[_key(column)]
+            renames[column], original[target] = target, str(column)
+    for column in columns:
+        if column in renames:
+            continue
+        alias_of = table.get(_key(column))
+        if alias_of and alias_of not in original:
+            renames[column], original[alias_of] = alias_of, str(column)
+    # then headers with a suffix such as a year or a source: "asukkaat_2022", "väestö (Paavo)"
+    coordinate_keys = {_key(a) for aliases in COORDINATE_ALIASES.values() for a in aliases}
+    for column in columns:
+        key = _key(column)
+        if column in renames or key in coordinate_keys or key in table:
+            continue
+        for alias, target in table.items():
+            if len(alias) >= 5 and key.startswith(alias + "_") and target not in original:
+                renames[column], original[target] = target, str(column)
+                break
+    out = df.rename(columns=renames)
+    return out, original
+
+
+def _find_coordinate_columns(df: pd.DataFrame) -> dict[str, str]:
+    """Coordinate columns by role (lat, lon, x, y, coordinates); exact headers first, then ``*_lat`` forms."""
+    found: dict[str, str] = {}
+    keys = {str(c): _key(c) for c in df.columns}
+    for role, aliases in COORDINATE_ALIASES.items():
+        wanted = {_key(a) for a in aliases}
+        hits = [c for c, k in keys.items() if k in wanted]
+        if hits:
+            found[role] = hits[0]
+    suffixes = {
+        "lat": {"lat", "latitude", "leveys", "leveysaste"},
+        "lon": {"lon", "lng", "longitude", "pituus", "pituusaste"},
+    }
+    for role, wanted in suffixes.items():  # "centroid_lat", "wgs84_lon", "keskipiste_leveys"
+        if role not in found:
+            hits = [c for c, k in keys.items() if k.rsplit("_", 1)[-1] in wanted and "_" in k]
+            if len(hits) == 1:
+                found[role] = hits[0]
+    return found
+
+
+# --- coordinates ------------------------------------------------------------------------------------------
+
+_N_RANGE = (6_570_000.0, 7_830_000.0)
+_E_RANGE_3067 = (20_000.0, 790_000.0)
+
+
+def _gk_zone(easting: np.ndarray) -> np.ndarray:
+    """ETRS-GK zone (19..31) from an easting with the zone prefix (25 496 000 -> 25), else 0."""
+    zone = np.floor(easting / 1_000_000.0)
+    with np.errstate(invalid="ignore"):
+        ok = (
+            (zone >= 19)
+            & (zone <= 31)
+            & (easting - zone * 1_000_000 >= 150_000)
+            & (easting - zone * 1_000_000 <= 850_000)
+        )
+    return np.where(ok, zone, 0).astype(int)
+
+
+def _classify_xy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per point: the EPSG code its magnitudes fit (3067, GK 3873-3885); negative if swapped; 0: none."""
+    with np.errstate(invalid="ignore"):
+        north_y = (y >= _N_RANGE[0]) & (y <= _N_RANGE[1])
+        north_x = (x >= _N_RANGE[0]) & (x <= _N_RANGE[1])
+        tm_x = (x >= _E_RANGE_3067[0]) & (x <= _E_RANGE_3067[1])
+        tm_y = (y >= _E_RANGE_3067[0]) & (y <= _E_RANGE_3067[1])
+    gk_x, gk_y = _gk_zone(x), _gk_zone(y)
+    code = np.zeros(len(x), dtype=int)
+    code = np.where(north_y & tm_x, 3067, code)
+    code = np.where(north_y & (gk_x > 0), 3873 + gk_x - 19, code)
+    code = np.where((code == 0) & north_x & tm_y, -3067, code)
+    code = np.where((code == 0) & north_x & (gk_y > 0), -(3873 + gk_y - 19), code)
+    return code
+
+
+def _coerce_crs(crs: Any) -> Any:
+    import pyproj
+
+    try:
+        return pyproj.CRS.from_user_input(crs)
+    except Exception as exc:  # noqa: BLE001 - pyproj.exceptions.CRSError
+        raise KatveError(
+            f"unknown coordinate system {crs!r} ({exc}); use e.g. EPSG:3067 or EPSG:3879"
+        ) from None
+
+
+def _geometry_from_columns(
+    df: pd.DataFrame, *, path: str, rows: np.ndarray, crs: Any, problems: list[Problem]
+) -> tuple[gpd.GeoSeries | None, str, list[str]]:
+    """Point geometry from coordinate columns: (GeoSeries or None, field name for problems, columns used)."""
+    cols = _find_coordinate_columns(df)
+    n = len(df)
+
+    def add(pos: int | None, fld: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(path, None if pos is None else int(rows[pos]), fld, message, severity))
+
+    def numbers(column: str) -> tuple[np.ndarray, np.ndarray]:
+        values, bad = to_numbers(df[column])
+        raw = df[column].astype(object).to_numpy()
+        for pos in np.flatnonzero(bad):
+            add(int(pos), column, f"{str(raw[pos])!r} is not a number")
+        return values, bad
+
+    if "lat" in cols and "lon" in cols:
+        fld = f"{cols['lat']}/{cols['lon']}"
+        (lat, bad_lat), (lon, bad_lon) = numbers(cols["lat"]), numbers(cols["lon"])
+        geoms = _points_from_lat_lon(lat, lon, bad_lat | bad_lon, fld=fld, add=add, crs=crs)
+        return geoms, fld, [cols["lat"], cols["lon"]]
+    if "x" in cols and "y" in cols:
+        fld = f"{cols['x']}/{cols['y']}"
+        (x, bad_x), (y, bad_y) = numbers(cols["x"]), numbers(cols["y"])
+        for pos in np.flatnonzero((np.isnan(x) | np.isnan(y)) & ~bad_x & ~bad_y):
+            add(int(pos), fld, "coordinates are missing")
+        return _xy_to_points(x, y, fld=fld, add=add, crs=crs), fld, [cols["x"], cols["y"]]
+    if "coordinates" in cols:
+        fld = cols["coordinates"]
+        lat, lon = np.full(n, np.nan), np.full(n, np.nan)
+        bad = np.zeros(n, dtype=bool)
+        for i, value in enumerate(df[fld].astype(object)):
+            if is_missing(value):
+                continue
+            parts = re.findall(r"[-\u2212]?\d+(?:[.,]\d+)?", re.sub(r",\s+", " ", str(value)))
+            if len(parts) != 2:
+                bad[i] = True
+                add(
+                    i,
+                    fld,
+                    f"cannot read the coordinates {str(value)!r}: write 'lat, lon', e.g. '60.4170, 24.3220'",
+                )
+                continue
+            lat[i], lon[i] = (float(p.replace(",", ".").replace("\u2212", "-")) for p in parts)
+        return _points_from_lat_lon(lat, lon, bad, fld=fld, add=add, crs=crs), fld, [fld]
+    return None, "lat/lon", []
+
+
+def _points_from_lat_lon(
+    lat: np.ndarray, lon: np.ndarray, bad: np.ndarray, *, fld: str, add: Any, crs: Any
+) -> gpd.GeoSeries:
+    both = ~np.isnan(lat) & ~np.isnan(lon)
+    for pos in np.flatnonzero(~both & ~bad):
+        add(int(pos), fld, "coordinates are missing")
+    with np.errstate(invalid="ignore"):
+        metres = both & (np.abs(lat) > 1000) & (np.abs(lon) > 1000)
+    if both.any() and metres[both].all():
+        add(
+            None,
+            fld,
+            f"the {fld} columns hold metres, not degrees: read as north/east coordinates",
+            "warning",
+        )
+        return _xy_to_points(lon, lat, fld=fld, add=add, crs=crs)
+    swapped = both & swapped_lat_lon(lon, lat)
+    for pos in np.flatnonzero(swapped):
+        add(
+            int(pos),
+            fld,
+            f"latitude and longitude appear swapped (lat {lat[pos]:g}, lon {lon[pos]:g}): in "
+            f"Finland the latitude is {FINLAND_LAT[0]:g}-{FINLAND_LAT[1]:g} "
+            f"and the longitude {FINLAND_LON[0]:g}-{FINLAND_LON[1]:g}",
+        )
+    with np.errstate(invalid="ignore"):
+        out_of_range = both & ~swapped & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
+    for pos in np.flatnonzero(out_of_range):
+        add(
+            int(pos),
+            fld,
+            f"lat {lat[pos]:g}, lon {lon[pos]:g} are not degrees (latitude -90..90, longitude "
+            "-180..180); metre coordinates go in columns x and y",
+        )
+    ok = both & ~swapped & ~out_of_range
+    geoms = np.full(len(lat), None, dtype=object)
+    geoms[ok] = shapely.points(lon[ok], lat[ok])
+    return gpd.GeoSeries(list(geoms), crs="EPSG:4326")
+
+
+def _c(value: float) -> str:
+    """Format a coordinate for a message: whole metres, or ``1e+300`` for absurd values."""
+    return f"{value:.0f}" if abs(value) < 1e12 else f"{value:.3g}"
+
+
+def _xy_to_points(x: np.ndarray, y: np.ndarray, *, fld: str, add: Any, crs: Any) -> gpd.GeoSeries:
+    both = ~np.isnan(x) & ~np.isnan(y)
+    geoms = np.full(len(x), None, dtype=object)
+    if crs is not None:
+        geoms[both] = shapely.points(x[both], y[both])
+        return gpd.GeoSeries(list(geoms), crs=_coerce_crs(crs))
+    code = _classify_xy(x, y)
+    fits = both & (code != 0)
+    if not fits.any():
+        if both.any():
+            add(
+                None,
+                fld,
+                "the coordinates fit no Finnish coordinate system (EPSG:3067: east 50 000-760 000, "
+                "north 6 600 000-7 800 000; EPSG:3879: east 25 400 000-25 600 000): check them or "
+                "give the coordinate system (CRS)",
+            )
+        return gpd.GeoSeries(list(geoms), crs=CRS)
+    counts = Counter(abs(int(c)) for c in code[fits])
+    epsg = counts.most_common(1)[0][0]
+    all_swapped = bool((code[fits] == -epsg).all())
+    if all_swapped:
+        add(
+            None,
+            fld,
+            f"the {fld.split('/')[0]} column holds northings (the Finnish geodetic convention): "
+            f"read it as north and {fld.split('/')[1]} as east",
+            "warning",
+        )
+        x, y = y, x
+        code = -code
+    for pos in np.flatnonzero(both):
+        c = int(code[pos])
+        if c == epsg:
+            continue
+        if c == -epsg:
+            add(
+                int(pos),
+                fld,
+                f"x and y appear swapped ({_c(x[pos])}, {_c(y[pos])}) compared with the other rows",
+            )
+        elif c != 0:
+            add(
+                int(pos),
+                fld,
+                f"these coordinates look like EPSG:{abs(c)} but the rest of the file is EPSG:{epsg}",
+            )
+        else:
+            add(int(pos), fld, f"({_c(x[pos])}, {_c(y[pos])}) is not in Finland in EPSG:{epsg}")
+    keep = both & (code == epsg)
+    geoms[keep] = shapely.points(x[keep], y[keep])
+    return gpd.GeoSeries(list(geoms), crs=f"EPSG:{epsg}")
+
+
+def _spatial_frame_crs(
+    gdf: gpd.GeoDataFrame, *, crs: Any, path: str, problems: list[Problem]
+) -> gpd.GeoDataFrame:
+    """Give a spatial file without a CRS one: the ``crs`` argument, else guessed from the magnitudes."""
+    if gdf.crs is not None:
+        return gdf
+    if crs is not None:
+        return gdf.set_crs(_coerce_crs(crs))
+    geoms = gdf.geometry
+    ok = ~(geoms.isna() | geoms.is_empty)
+    if not ok.any():
+        return gdf.set_crs(CRS)
+    pts = geoms[ok].representative_point()
+    x, y = pts.x.to_numpy(), pts.y.to_numpy()
+    if (np.abs(x) <= 180).all() and (np.abs(y) <= 90).all():
+        guess = "EPSG:4326"
+    else:
+        codes = _classify_xy(x, y)
+        fitting = [abs(int(c)) for c in codes if c > 0]
+        guess = f"EPSG:{Counter(fitting).most_common(1)[0][0]}" if fitting else CRS
+    problems.append(
+        Problem(
+            path,
+            None,
+            "geometry",
+            f"the file has no coordinate system (no .prj?): read it as {guess} from the coordinates",
+            "warning",
+        )
+    )
+    return gdf.set_crs(guess)
+
+
+# --- the common pipeline ----------------------------------------------------------------------------------
+
+
+def _read_layer(
+    layer: str, path: str | os.PathLike, *, boundary: Any = None, crs: Any = None
+) -> ImportResult:
+    p = Path(path)
+    spath = str(p)
+    if crs is not None:
+        _coerce_crs(crs)  # an unknown CRS is the caller's mistake: say so before reading
+    raw = _read_raw(p, layer=layer)
+    spath = raw.shown or spath
+    problems = list(raw.problems)
+    spatial = layer in SPATIAL_LAYERS
+    fields = SPATIAL_LAYERS.get(layer) or TABLE_LAYERS[layer]
+    df, original = _map_headers(raw.df, layer)
+    rows = raw.rows
+
+    if len(df) == 0:
+        problems.append(Problem(spath, None, "-", "the file holds no data rows"))
+        raise InputError(problems)
+    required = [name for name, (_kind, needed) in fields.items() if needed]
+    columns = [c for c in df.columns if not (isinstance(df, gpd.GeoDataFrame) and c == df.geometry.name)]
+    if len(columns) == 1 and len(required) > 1 and columns[0] not in fields:
+        problems.append(
+            Problem(
+                spath,
+                None,
+                "-",
+                f"the file has only one column ({_shorten(columns[0])!r}): separate the columns with ';' "
+                "(Finnish Excel's 'CSV (semicolon separated)'), ',' or a tab",
+            )
+        )
+        raise InputError(problems)
+
+    geometry_field = "geometry"
+    coordinate_rows: set[int | None] = set()  # rows (file-level: None) whose coordinates were reported
+    if spatial:
+        if isinstance(df, gpd.GeoDataFrame):
+            df = _spatial_frame_crs(df, crs=crs, path=spath, problems=problems)
+            df = _single_parts(df)
+            if df.geometry.name != "geometry":
+                df = df.rename_geometry("geometry")
+        else:
+            n_before = len(problems)
+            geoms, geometry_field, used = _geometry_from_columns(
+                df, path=spath, rows=rows, crs=crs, problems=problems
+            )
+            if geoms is None:
+                problems.append(
+                    Problem(
+                        spath,
+                        None,
+                        "lat/lon",
+                        "no coordinates: add columns lat and lon (WGS84 degrees, e.g. from a web "
+                        "map) or x and y (EPSG:3067 or EPSG:3879 metres)",
+                    )
+                )
+                geoms = gpd.GeoSeries([None] * len(df), crs=CRS)
+            df = gpd.GeoDataFrame(df.drop(columns=used), geometry=list(geoms.to_numpy()), crs=geoms.crs)
+            coordinate_rows = {pr.row for pr in problems[n_before:] if pr.severity == "error"}
+        if "id" in fields and "id" not in df.columns and layer != "boundary":
+            df = df.copy()
+            df.insert(0, "id", [str(r) for r in rows])
+            problems.append(
+                Problem(spath, None, "id", "no id column: ids are the row numbers (1, 2, ...)", "warning")
+            )
+        if layer == "areas":
+            types = set(df.geometry.dropna().geom_type)
+            if "Point" in types and types & {"Polygon", "MultiPolygon"}:
+                problems.append(
+                    Problem(
+                        spath,
+                        None,
+                        "geometry",
+                        "the file mixes points and polygons: polygon demand is taken at its "
+                        "representative point",
+                        "warning",
+                    )
+                )
+    else:
+        if isinstance(df, gpd.GeoDataFrame):
+            df = pd.DataFrame(df.drop(columns=df.geometry.name))
+
+    found = validate_layer(layer, df, path=spath, boundary=boundary)
+    if coordinate_rows:
+        # coordinates already reported (per row, or for the whole file): do not report them twice
+        found = [
+            pr
+            for pr in found
+            if not (
+                pr.field == "geometry"
+                and (
+                    None in coordinate_rows
+                    or (pr.row is not None and int(rows[pr.row - 1]) in coordinate_rows)
+                )
+            )
+        ]
+    problems += [
+        _to_user(pr, rows=rows, original=original, geometry_field=geometry_field, layer=layer) for pr in found
+    ]
+    problems = _sorted(problems)
+    if any(pr.severity == "error" for pr in problems):
+        raise InputError(problems)
+
+    data = normalise_layer(layer, df)
+    if spatial:
+        data = data.to_crs(CRS)
+        invalid = ~data.geometry.is_valid
+        if invalid.any():
+            data.loc[invalid, "geometry"] = data.geometry[invalid].make_valid()
+    warnings = [pr for pr in problems if pr.severity != "error"]
+    return ImportResult(
+        data=conform(data, fields, spatial=spatial), warnings=warnings, source=spath, layer=layer
+    )
+
+
+def _shorten(text: Any, limit: int = 60) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _single_parts(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Drop Z and turn one-part MultiPoints into Points (QGIS and Shapefiles often store points as multi)."""
+    geoms = gdf.geometry.to_numpy()
+    present = np.array([g is not None for g in geoms], dtype=bool)
+    if present.any() and shapely.has_z(geoms[present]).any():
+        geoms = geoms.copy()
+        geoms[present] = shapely.force_2d(geoms[present])
+    types = np.array([g.geom_type if g is not None else "" for g in geoms], dtype=object)
+    multi = types == "MultiPoint"
+    if multi.any():
+        geoms = geoms.copy()
+        for pos in np.flatnonzero(multi):
+            if shapely.get_num_geometries(geoms[pos]) == 1:
+                geoms[pos] = shapely.get_geometry(geoms[pos], 0)
+    out = gdf.copy()
+    out[gdf.geometry.name] = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
+    return out
+
+
+def _to_user(
+    pr: Problem, *, rows: np.ndarray, original: dict[str, str], geometry_field: str, layer: str
+) -> Problem:
+    """Map a validation problem to the user's file: original row numbers and headers."""
+    row = None if pr.row is None else int(rows[pr.row - 1])
+    fld, message = pr.field, pr.message
+    if fld == "geometry":
+        fld = geometry_field
+    elif fld in original:
+        fld = original[fld]
+    elif message.startswith("required column"):
+        aliases = HEADER_ALIASES.get(layer, {}).get(fld, ())
+        if aliases:
+            message = f"{message} (in Finnish: '{aliases[0]}')"
+    return Problem(pr.path, row, fld, message, pr.severity)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.row or 0)

@@ -1,0 +1,1 @@
+"""Official open data: Statistics Finland (population grid, Paavo, boundaries), Suomi.fi PTV, OSM."""

@@ -1,0 +1,1 @@
+"""Outputs: maps, print maps, tables, calendar, GeoPackage, report, and the export dispatcher."""

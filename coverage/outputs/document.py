@@ -1,0 +1,155 @@
+"""The shared vocabulary of every output: colours, attribution, texts, number and date formats, writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..analysis.reach import CoverageResult
+from ..core import i18n
+from ..core.errors import ExportError
+from ..core.i18n import has, label, t, weekday_name
+from ..core.model import Settings
+
+ATTRIBUTION = "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0"
+"""Data attribution printed on every map (boundaries: NLS; population: Statistics Finland)."""
+
+
+def text(key: str, lang: str = "fi", **values: Any) -> str:
+    """Return the document string ``export.<key>`` of :mod:`coverage.core.i18n` in ``lang``, filled in."""
+    return t(f"export.{key}", lang, **values)
+
+
+def header(column: str, lang: str = "fi") -> str:
+    """Printable header of a table column (``export.col.<column>``; the column name itself if unknown)."""
+    key = f"export.col.{column}"
+    return t(key, lang) if has(key) else column
+
+
+def yes_no(value: Any, lang: str = "fi") -> str:
+    """``kyllä`` / ``ei`` (``""`` for a missing value)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return t("common.yes" if bool(value) else "common.no", lang)
+
+
+def fmt_number(value: Any, lang: str = "fi", digits: int = 0) -> str:
+    """Format ``1234.5`` as ``"1 234,5"`` (fi/sv) or ``"1,234.5"`` (en); ``–`` if missing."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return i18n.fmt_number(f, digits, lang=lang)
+
+
+def fmt_share(share: Any, lang: str = "fi", digits: int = 0) -> str:
+    """``0.873`` -> ``"87 %"`` (fi/sv) or ``"87%"`` (en); ``None`` -> ``"–"``."""
+    try:
+        f = float(share)
+    except (TypeError, ValueError):
+        return "–"
+    return i18n.fmt_share(f, digits, lang=lang)
+
+
+def fmt_date(day: dt.date, lang: str = "fi") -> str:
+    """Format a date as people write it in ``lang`` (``14.5.2026``)."""
+    return f"{day.day}.{day.month}.{day.year}" if lang in ("fi", "sv") else day.strftime("%-d %b %Y")
+
+
+def describe_settings(
+    result: CoverageResult, lang: str = "fi", *, include_planned: bool = False
+) -> str:
+    """One line: mode, threshold, travel model (and the moment, with ``at``)."""
+    s = result.settings
+    mode = label("mode", s.mode, lang)
+    line = text(
+        "travel.km" if s.threshold_km is not None else "travel.minutes",
+        lang,
+        mode=mode,
+        value=threshold_text(s, lang, unit=False),
+    )
+    model = result.model or {}
+    name = str(model.get("model", ""))
+    speed = float(model.get("speed_kmh", s.speed_kmh))
+    circuity = fmt_number(model.get("circuity", s.circuity), lang, 2).rstrip("0").rstrip(",.")
+    key = name if has(f"export.model.{name}") else "other"
+    speed_text = fmt_number(speed, lang, _digits(speed))
+    line += f" ({text(f'model.{key}', lang, circuity=circuity, speed=speed_text, model=name)})"
+    if result.at is not None:
+        line += "; " + text("at", lang, when=weekday_time(result.at, lang))
+    if include_planned:
+        line += "; " + text("planned_counted", lang)
+    return line
+
+
+def threshold_text(settings: Settings, lang: str = "fi", *, unit: bool = True) -> str:
+    """Format the threshold as ``"10 min"`` or ``"8,5 km"`` (without the unit: ``"10"``)."""
+    value = settings.threshold_km if settings.threshold_km is not None else settings.threshold_in_minutes
+    number = fmt_number(value, lang, _digits(value))
+    if not unit:
+        return number
+    return text("report.km" if settings.threshold_km is not None else "report.minutes", lang, value=number)
+
+
+def weekday_time(when: dt.datetime, lang: str = "fi") -> str:
+    """``"ti 10.00"`` (fi/sv) / ``"Tue 10:00"`` (en)."""
+    day = weekday_name(when.weekday(), lang, short=True)
+    return f"{day} {when:%H:%M}" if lang == "en" else f"{day} {when:%H.%M}"
+
+
+def _digits(value: float) -> int:
+    return 0 if float(value).is_integer() else 1
+
+
+def _s(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+# --- HTML map ----------------------------------------------------------------------------------------------
+
+COLORS = {
+    "boundary": "#333333",
+    "reach": "#1f78b4",
+    "blind": "#e31a1c",
+    "covered": "#33a02c",
+    "uncovered": "#e31a1c",
+    "neutral": "#7f7f7f",  # areas on a map without an analysis
+    "newly_covered": "#ffd92f",  # outline of the areas a proposal would cover (the proposals' yellow)
+    "text": "#1a1a1a",
+    "accent": "#1f4e79",
+    "proposal": "#ffd92f",
+}
+"""The one colour table of every map and document: the app's map, the HTML map, print maps and the report."""
+
+ORGANISER_COLORS = {
+    "municipality": "#1f78b4",
+    "mll": "#ff7f00",
+    "parish": "#6a3d9a",
+    "other_ngo": "#b15928",
+    "other": "#555555",
+}
+"""Place marker colour by ``organiser_type`` (unknown types get ``other``'s colour)."""
+
+
+def _write_bytes(out: Any, raw: bytes) -> None:
+    if hasattr(out, "write"):
+        out.write(raw)
+    else:
+        _atomic_write(Path(out), raw)
+
+
+def _atomic_write(path: Path, raw: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(raw)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{path}: cannot write the file ({exc.strerror or exc})") from None

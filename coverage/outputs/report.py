@@ -1,0 +1,819 @@
+"""The meeting report: a multi-page A4 PDF for the family-centre network meeting (fi, sv or en).
+
+Pages, in order (a page is left out when it would be empty):
+
+1. Title, travel settings, four key figures, findings in plain sentences and the map.
+2. Blind spots: the uncovered villages/areas ranked by children, the blind-spot polygons, and the overlapping
+   sessions of nearby places.
+3. The week: children within reach per weekday x time of day (heat map) and every place's opening hours.
+4. Proposals (with a plan): the proposed sites, the key figures before and after, and the map with them.
+5. Visitor statistics (when the project has visits, via :mod:`coverage.analysis.stats`).
+
+The last page ends with the method and the data sources; every page has the municipality, the date, the
+page number and the attribution in its footer. Drawn with matplotlib (``PdfPages``) in DejaVu Sans with
+TrueType fonts, so the text is selectable and extractable (the tests read it back with pypdf).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+
+from ..analysis.stats import compute
+from ..analysis.study import ExportData, prepare
+from ..core import i18n
+from ..core.i18n import has, weekday_name
+from ..core.schedule import WEEKDAYS
+from .document import (
+    ATTRIBUTION,
+    COLORS,
+    describe_settings,
+    fmt_date,
+    fmt_number,
+    fmt_share,
+    header,
+    text,
+    threshold_text,
+)
+from .printmap import draw_map, extent_in, flow, legend_handles, new_figure, style, text_width, wrap_text
+from .tables import place_table
+
+A4_PORTRAIT = (8.27, 11.69)
+_MARGIN = (0.08, 0.06, 0.84, 0.885)  # page axes: left, bottom, width, height (figure fraction)
+_MAX_TABLE_ROWS = 25
+_PAD = 0.018  # horizontal room left free in each table cell (page fraction)
+
+
+def meeting_report(data: ExportData, out: Any) -> int:
+    """Write the meeting report of ``data`` (in ``data.lang``) as PDF to ``out`` (path or binary file).
+
+    Returns
+    -------
+    int
+        The number of pages.
+    """
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    with style():
+        doc = _Document(data)
+        _front_page(doc)
+        _blind_spot_page(doc)
+        _week_page(doc)
+        _method(doc)
+        if data.plan is not None:
+            _proposal_page(doc)
+        _visits_page(doc)
+        doc.footers()
+        meta = {
+            "Title": f"{text('title', data.lang)} – {data.name}",
+            "Subject": text("subtitle", data.lang),
+            "Creator": "Katve",
+        }
+        with PdfPages(out, metadata=meta) as pdf:
+            for fig in doc.pages:
+                pdf.savefig(fig)
+        return len(doc.pages)
+
+
+# --- a tiny page-layout engine ------------------------------------------------------------------------------
+
+
+class _Document:
+    """Pages of text, tables and figures laid out top-down with a cursor ``y`` (0..1 in the page axes)."""
+
+    def __init__(self, data: ExportData):
+        self.data = data
+        self.lang = data.lang
+        self.pages: list[Any] = []
+        self.ax: Any = None
+        self.y = 0.0
+        self.new_page()
+
+    # one typographic point in page-axes units (vertical)
+    @property
+    def pt(self) -> float:
+        return 1.0 / (A4_PORTRAIT[1] * _MARGIN[3] * 72.0)
+
+    def new_page(self) -> None:
+        fig = new_figure(A4_PORTRAIT)
+        ax = fig.add_axes(_MARGIN)
+        ax.set_axis_off()
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_autoscale_on(False)
+        self.pages.append(fig)
+        self.ax = ax
+        self.y = 1.0
+
+    def need(self, height: float) -> None:
+        """Start a new page unless ``height`` fits below the cursor."""
+        if self.y - height < 0.0 and self.y < 0.999:
+            self.new_page()
+
+    def heading(self, string: str, *, size: float = 13.0) -> None:
+        self.need(size * 5 * self.pt)
+        self.y = (
+            flow(
+                self.ax,
+                self.y - 0.3 * size * self.pt,
+                string,
+                fontsize=size,
+                weight="bold",
+                color=COLORS["accent"],
+            )
+            - 0.4 * size * self.pt
+        )
+
+    def paragraph(self, string: str, *, size: float = 9.5, color: str = "#1a1a1a", x: float = 0.0) -> None:
+        lines = max(1, math.ceil(len(string) / 100))
+        self.need(lines * size * 1.4 * self.pt)
+        self.y = flow(self.ax, self.y, string, fontsize=size, color=color, x=x, gap=0.5 * size * self.pt)
+
+    def bullets(self, items: list[str], *, size: float = 9.5) -> None:
+        for item in items:
+            self.need(2 * size * 1.4 * self.pt)
+            self.ax.text(0.0, self.y, "•", fontsize=size, va="top")
+            self.y = flow(self.ax, self.y, item, fontsize=size, x=0.025, gap=0.45 * size * self.pt)
+
+    def table(
+        self,
+        columns: list[tuple[str, float, str]],
+        rows: list[list[str]],
+        *,
+        size: float = 8.5,
+        total: int | None = None,
+    ) -> None:
+        """Draw a table: ``columns`` are (header, width as page fraction, "left"|"right"); long cells get "…".
+
+        Rows that do not fit continue on the next page under a repeated header. ``total`` (more rows than
+        given) adds a "... and N more" line.
+        """
+        row_h = size * 1.55 * self.pt
+        if not rows:
+            self.paragraph(text("report.none", self.lang), size=size, color="#555555")
+            return
+        k = 0
+        while k < len(rows):
+            self.need(3 * row_h)
+            self._table_header(columns, size, row_h)
+            while k < len(rows) and self.y - row_h >= 0.0:
+                if k % 2 == 1:
+                    self.ax.add_patch(
+                        _rect(0.0, self.y - row_h, sum(w for _h, w, _a in columns), row_h, color="#f0f4f7")
+                    )
+                self._table_row(columns, rows[k], size, row_h)
+                k += 1
+            if k < len(rows):
+                self.new_page()
+        if total is not None and total > len(rows):
+            self.paragraph(
+                text("report.more_rows", self.lang, n=total - len(rows)), size=size, color="#555555"
+            )
+        self.y -= 0.6 * row_h
+
+    def _table_header(self, columns: list[tuple[str, float, str]], size: float, row_h: float) -> None:
+        x = 0.0
+        lines = max(_fit_lines(self.ax, h, w - _PAD, size, "bold") for h, w, _a in columns)
+        height = row_h * (1 + 0.85 * (lines - 1))
+        self.ax.add_patch(
+            _rect(0.0, self.y - height, sum(w for _h, w, _a in columns), height, color="#2f5d62")
+        )
+        for head, width, align in columns:
+            wrapped, hsize = wrap_text(self.ax, head, width - _PAD, size, weight="bold"), size
+            while (
+                hsize > 6
+                and max(text_width(self.ax, h, hsize, weight="bold") for h in wrapped.split("\n"))
+                > width - _PAD
+            ):
+                hsize -= 0.5  # a single long word: shrink rather than spill into the next column
+            tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
+            self.ax.text(
+                tx,
+                self.y - height / 2,
+                wrapped,
+                fontsize=hsize,
+                weight="bold",
+                color="white",
+                ha=align,
+                va="center",
+                linespacing=1.05,
+            )
+            x += width
+        self.y -= height
+
+    def _table_row(
+        self, columns: list[tuple[str, float, str]], row: list[str], size: float, row_h: float
+    ) -> None:
+        x = 0.0
+        for (_head, width, align), value in zip(columns, row, strict=True):
+            shown = _ellipsize(self.ax, str(value), width - _PAD, size)
+            tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
+            self.ax.text(tx, self.y - row_h / 2, shown, fontsize=size, ha=align, va="center")
+            x += width
+        self.y -= row_h
+
+    def figure_axes(self, height: float, *, width: float = 1.0, left: float = 0.0) -> Any:
+        """Add an axes of ``height`` (page-axes units) at the cursor and move the cursor below it."""
+        self.need(height)
+        fig = self.pages[-1]
+        x0, y0, w, h = _MARGIN
+        ax = fig.add_axes((x0 + left * w, y0 + (self.y - height) * h, width * w, height * h))
+        self.y -= height
+        return ax
+
+    def map_with_legend(self, data: ExportData, *, room: float) -> None:
+        """Draw the map of ``data`` with its compact legend below it, filling the rest of the page.
+
+        The map reaches down to ``room`` above the page bottom (it is at least 0.3 high); the legend takes that
+        room. The page is then full.
+        """
+        draw_map(self.figure_axes(max(self.y - room, 0.3)), data)
+        self.ax.legend(
+            handles=legend_handles(data, compact=True),
+            loc="upper left",
+            bbox_to_anchor=(0.0, self.y - 0.005),
+            ncol=3,
+            frameon=False,
+            fontsize=7.5,
+            handlelength=1.5,
+            columnspacing=1.2,
+            borderaxespad=0.0,
+        )
+        self.y = 0.0
+
+    def footers(self) -> None:
+        total = len(self.pages)
+        stamp = f"{self.data.name} · {fmt_date(self.data.today, self.lang)}"
+        for n, fig in enumerate(self.pages, start=1):
+            fig.text(0.08, 0.03, f"{stamp} · {ATTRIBUTION}", fontsize=7, color="#555555", va="center")
+            fig.text(
+                0.92,
+                0.03,
+                text("report.page", self.lang, n=n, total=total),
+                fontsize=7,
+                color="#555555",
+                va="center",
+                ha="right",
+            )
+
+
+def _rect(x: float, y: float, w: float, h: float, *, color: str) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), w, h, facecolor=color, edgecolor="none", zorder=0)
+
+
+def _ellipsize(ax: Any, string: str, width: float, size: float) -> str:
+    if text_width(ax, string, size) <= width:
+        return string
+    lo, hi = 0, len(string)
+    while lo < hi:  # longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if text_width(ax, string[:mid].rstrip() + "…", size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return string[:lo].rstrip() + "…"
+
+
+def _fit_lines(ax: Any, string: str, width: float, size: float, weight: str = "normal") -> int:
+    return wrap_text(ax, string, width, size, weight=weight).count("\n") + 1
+
+
+# --- pages --------------------------------------------------------------------------------------------------
+
+
+def _front_page(doc: _Document) -> None:
+    data, lang = doc.data, doc.lang
+    s = data.result.summary
+    ax = doc.ax
+    doc.y = flow(ax, 1.0, text("title", lang), fontsize=20, weight="bold", color=COLORS["accent"])
+    doc.y = flow(ax, doc.y, f"{data.name} – {text('subtitle', lang)}", fontsize=12)
+    doc.y = flow(
+        ax,
+        doc.y - 0.004,
+        f"{fmt_date(data.today, lang)} · "
+        + describe_settings(data.result, lang, include_planned=data.include_planned),
+        fontsize=9,
+        color="#444444",
+    )
+    doc.y -= 0.01
+    doc.heading(text("report.key_figures", lang))
+    limit = threshold_text(data.settings, lang)
+    kpis = [
+        (fmt_share(s["children_covered_share"], lang), text("report.kpi_share", lang, limit=limit)),
+        (
+            fmt_number(s["children_covered"], lang),
+            text("report.kpi_covered", lang, total=fmt_number(s["children_total"], lang)),
+        ),
+        (fmt_number(s["children_uncovered"], lang), text("report.kpi_blind", lang)),
+        (fmt_number(s["places_counted"], lang), text("report.kpi_places", lang)),
+    ]
+    top = doc.y
+    bottom = top
+    for k, (big, caption) in enumerate(kpis):
+        x = k * 0.25
+        ax.add_patch(_rect(x + 0.005, top - 0.115, 0.23, 0.115, color="#eef3f6"))
+        t = ax.text(
+            x + 0.02,
+            top - 0.012,
+            big,
+            fontsize=20,
+            weight="bold",
+            va="top",
+            color=COLORS["blind"] if k == 2 and s["children_uncovered"] > 0 else COLORS["accent"],
+        )
+        y = extent_in(ax, t).y0
+        bottom = min(bottom, flow(ax, y - 0.006, caption, fontsize=8, x=x + 0.02, width=0.2))
+    doc.y = min(bottom, top - 0.115) - 0.02
+    doc.heading(text("report.findings", lang))
+    doc.bullets(_findings(data))
+    doc.y -= 0.01
+    doc.heading(text("report.map", lang), size=11)
+    doc.map_with_legend(data, room=0.085)
+
+
+def _findings(data: ExportData) -> list[str]:
+    lang = data.lang
+    s = data.result.summary
+    out = []
+    blind = data.result.blind_spots()
+    if len(blind):
+        top = ", ".join(
+            f"{name} ({fmt_number(ch, lang)})"
+            for name, ch in zip(blind["name"].head(3), blind["children_0_6"].head(3), strict=True)
+        )
+        out.append(
+            text(
+                "report.finding_blind",
+                lang,
+                children=fmt_number(s["children_uncovered"], lang),
+                areas=len(blind),
+                top=top,
+            )
+        )
+    else:
+        out.append(text("report.finding_no_blind", lang))
+    matrix = data.matrix
+    values = matrix.to_numpy(float)
+    total = float(matrix.attrs.get("total") or s["children_total"] or 0.0)
+    if values.size and values.max() > 0:
+        d, p = np.unravel_index(int(np.argmax(values)), values.shape)
+        cell = f"{weekday_name(int(d), lang)} {i18n.t(f'daypart.{matrix.columns[p]}', lang)}"
+        out.append(
+            text(
+                "report.finding_best",
+                lang,
+                cell=cell,
+                children=fmt_number(values[d, p], lang),
+                share=fmt_share(values[d, p] / total if total else None, lang),
+            )
+        )
+    empty_days = [weekday_name(d, lang, short=True) for d in range(len(values)) if not values[d].any()]
+    if empty_days:
+        out.append(text("report.finding_empty", lang, cells=", ".join(empty_days)))
+    n_over = len(data.overlaps)
+    out.append(
+        text("report.finding_overlaps", lang, n=n_over)
+        if n_over
+        else text("report.finding_no_overlaps", lang)
+    )
+    estimated = data.result.areas.get("children_estimated")
+    if estimated is not None and estimated.astype("boolean").fillna(False).any():
+        out.append(text("report.finding_estimated", lang))
+    return out
+
+
+def _blind_spot_page(doc: _Document) -> None:
+    data, lang = doc.data, doc.lang
+    doc.new_page()
+    doc.heading(text("report.blind_villages", lang))
+    blind = data.result.blind_spots()
+    areas = data.result.areas.set_index(data.result.areas["id"].astype(str))
+    places = data.result.places
+    names = dict(zip(places["id"].astype(str), places["name"].astype(str), strict=True))
+    rows = []
+    for rank, row in enumerate(blind.head(_MAX_TABLE_ROWS).itertuples(index=False), start=1):
+        nearest = areas.loc[str(row.id), "nearest_place_id"] if str(row.id) in areas.index else None
+        if isinstance(nearest, pd.Series):
+            nearest = nearest.iloc[0]
+        rows.append(
+            [
+                str(rank),
+                str(row.name),
+                fmt_number(row.children_0_6, lang),
+                fmt_number(row.minutes, lang),
+                names.get(str(nearest), "–") if nearest is not None else "–",
+            ]
+        )
+    doc.table(
+        [
+            (header("rank", lang), 0.05, "right"),
+            (header("name", lang), 0.3, "left"),
+            (header("children_0_6", lang), 0.13, "right"),
+            (header("minutes", lang), 0.14, "right"),
+            (header("nearest_place", lang), 0.38, "left"),
+        ],
+        rows,
+        total=len(blind),
+    )
+    polygons = data.blind
+    doc.heading(text("report.blind_polygons", lang), size=11)
+    doc.paragraph(text("report.blind_polygons_note", lang), size=8.5, color="#444444")
+    rows = [
+        [
+            str(r.id),
+            fmt_number(r.area_km2, lang, 1),
+            fmt_number(r.population, lang),
+            fmt_number(r.children_0_6, lang),
+            fmt_number(r.areas, lang),
+        ]
+        for r in polygons.head(_MAX_TABLE_ROWS).itertuples(index=False)
+    ]
+    doc.table(
+        [
+            (header("id", lang), 0.12, "left"),
+            (header("area_km2", lang), 0.18, "right"),
+            (header("population", lang), 0.18, "right"),
+            (header("children_0_6", lang), 0.18, "right"),
+            (header("areas", lang), 0.14, "right"),
+        ],
+        rows,
+        total=len(polygons),
+    )
+    doc.heading(text("report.overlaps", lang), size=11)
+    over = data.overlaps
+    week = over.attrs.get("week") or data.matrix.attrs.get("week")
+    doc.paragraph(
+        text(
+            "report.overlaps_note",
+            lang,
+            limit=threshold_text(data.settings, lang),
+            week=fmt_date(week, lang) if week else "–",
+        ),
+        size=8.5,
+        color="#444444",
+    )
+    rows = []
+    for r in over.head(_MAX_TABLE_ROWS).itertuples(index=False):
+        day = weekday_name(WEEKDAYS.index(r.weekday), lang, short=True)
+        rows.append(
+            [
+                day,
+                f"{_clock(r.start, lang)}–{_clock(r.end, lang)}",
+                str(r.place_a),
+                str(r.place_b),
+                fmt_number(r.distance_km, lang, 1),
+            ]
+        )
+    doc.table(
+        [
+            (header("weekday", lang), 0.07, "left"),
+            (header("time", lang), 0.15, "left"),
+            (header("place_a", lang), 0.32, "left"),
+            (header("place_b", lang), 0.32, "left"),
+            (header("distance_km", lang), 0.14, "right"),
+        ],
+        rows,
+        total=len(over),
+    )
+
+
+def _week_page(doc: _Document) -> None:
+    data, lang = doc.data, doc.lang
+    doc.new_page()
+    doc.heading(text("report.matrix", lang))
+    matrix = data.matrix
+    week = matrix.attrs.get("week")
+    doc.paragraph(
+        text(
+            "report.matrix_note",
+            lang,
+            limit=threshold_text(data.settings, lang),
+            week=fmt_date(week, lang) if week else "–",
+        ),
+        size=8.5,
+        color="#444444",
+    )
+    doc.y -= 0.03  # room for the daypart labels above the heat map
+    ax = doc.figure_axes(0.36, width=0.8, left=0.17)
+    _heatmap(ax, matrix, data)
+    doc.y -= 0.03
+    doc.heading(text("report.schedule", lang), size=11)
+    table = place_table(data)
+    rows = [
+        [
+            str(k),
+            str(r["name"]),
+            str(r.get("organiser") or ""),
+            str(r["opening_hours"]),
+            fmt_number(r["hours_per_week"], lang, 1),
+            fmt_number(r["children_within"], lang),
+        ]
+        for k, (_, r) in enumerate(table.iterrows(), start=1)
+    ]
+    doc.table(
+        [
+            (header("rank", lang), 0.04, "right"),
+            (header("name", lang), 0.27, "left"),
+            (header("organiser", lang), 0.17, "left"),
+            (header("opening_hours", lang), 0.3, "left"),
+            (header("hours_per_week", lang), 0.11, "right"),
+            (header("children_within", lang), 0.11, "right"),
+        ],
+        rows,
+        size=7.5,
+    )
+
+
+def _heatmap(ax: Any, matrix: pd.DataFrame, data: ExportData) -> None:
+    lang = data.lang
+    values = matrix.to_numpy(float)
+    total = float(matrix.attrs.get("total") or data.result.summary["children_total"] or 1.0)
+    share = values / total if total else values * 0
+    ax.imshow(share, cmap="Greens", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(
+        range(values.shape[1]), [i18n.t(f"daypart.{c}", lang) for c in matrix.columns], fontsize=8.5
+    )
+    ax.set_yticks(
+        range(values.shape[0]), [weekday_name(d, lang) for d in range(values.shape[0])], fontsize=8.5
+    )
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    for d in range(values.shape[0]):
+        for p in range(values.shape[1]):
+            label = (
+                f"{fmt_number(values[d, p], lang)}\n{fmt_share(share[d, p], lang)}" if values[d, p] else "–"
+            )
+            ax.text(
+                p,
+                d,
+                label,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if share[d, p] > 0.55 else "#1a1a1a",
+            )
+    ax.set_xticks(np.arange(values.shape[1] + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(values.shape[0] + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
+
+
+def _proposal_page(doc: _Document) -> None:
+    data, lang = doc.data, doc.lang
+    plan = data.plan
+    doc.new_page()
+    doc.heading(text("report.proposals", lang))
+    objective = str(getattr(plan, "objective", "") or "")
+    key = f"export.report.objective.{objective}"
+    gap = getattr(plan, "gap", None)
+    optimal = getattr(plan, "optimal", None)
+    if objective:
+        quality = (
+            text("report.optimal", lang)
+            if optimal
+            else text("report.not_optimal", lang, gap=fmt_share(gap, lang, 1) if gap is not None else "–")
+        )
+        doc.paragraph(
+            text(
+                "report.proposals_note",
+                lang,
+                objective=i18n.t(key, lang) if has(key) else objective,
+                quality=quality,
+            ),
+            size=9,
+            color="#444444",
+        )
+    props = data.proposals
+    rows = [
+        [str(r["label"]), str(r["name"]), fmt_number(r["children_gained"], lang), _session(r, lang)]
+        for _, r in props.iterrows()
+    ]
+    doc.table(
+        [
+            (header("rank", lang), 0.05, "left"),
+            (header("name", lang), 0.42, "left"),
+            (header("children_gained", lang), 0.22, "right"),
+            (header("session", lang), 0.31, "left"),
+        ],
+        rows,
+    )
+    changed = getattr(plan, "changed", None)
+    if isinstance(changed, pd.DataFrame) and len(changed) and "name" in changed:
+        order = changed.sort_values("children_0_6", ascending=False) if "children_0_6" in changed else changed
+        names = ", ".join(
+            f"{n} ({fmt_number(c, lang)})" if "children_0_6" in order else str(n)
+            for n, c in zip(order["name"], order.get("children_0_6", order["name"]), strict=True)
+        )
+        doc.paragraph(text("report.newly_covered", lang, names=names), size=9)
+    before = _summary_of(getattr(plan, "before", None)) or data.result.summary
+    after = _summary_of(getattr(plan, "after", None))
+    if after:
+        rows = []
+        for key_, label, digits, is_share in (
+            ("children_covered", text("sum.children_covered", lang), 0, False),
+            ("children_covered_share", text("sum.children_share", lang), 1, True),
+            ("population_covered", text("sum.population_covered", lang), 0, False),
+            ("places_counted", text("sum.places_counted", lang), 0, False),
+        ):
+            a, b = before.get(key_), after.get(key_)
+            if a is None or b is None:
+                continue
+            rows.append([label, *_before_after(float(a), float(b), lang, digits=digits, share=is_share)])
+        doc.y -= 0.01
+        doc.table(
+            [
+                (header("figure", lang), 0.4, "left"),
+                (header("before", lang), 0.18, "right"),
+                (header("after", lang), 0.22, "right"),
+                (header("change", lang), 0.2, "right"),
+            ],
+            rows,
+        )
+    doc.y -= 0.01
+    after_data = _scenario_data(data)
+    doc.heading(text("report.after_map", lang), size=11)
+    doc.map_with_legend(after_data, room=0.07)
+
+
+def _session(row: pd.Series, lang: str) -> str:
+    """Format the suggested session of a proposed site, e.g. ``ma aamupäivä 8–12`` (empty if not given)."""
+    day, part = str(row.get("best_weekday") or ""), str(row.get("best_daypart") or "")
+    if day not in WEEKDAYS or not has(f"daypart.{part}"):
+        return ""
+    weekday = weekday_name(WEEKDAYS.index(day), lang, short=True)
+    return f"{weekday} {i18n.t(f'daypart.{part}', lang)}"
+
+
+def _scenario_data(data: ExportData) -> ExportData:
+    """Build the export data of the plan's scenario (the proposals added as places) for the after map.
+
+    Falls back to ``data`` itself when the plan cannot build a scenario (e.g. a bare table of sites).
+    """
+    scenario = getattr(data.plan, "scenario", None)
+    if not callable(scenario):
+        return data
+    try:  # the proposals as existing places: the map then shows what plan.after counts
+        after = scenario(data.project, status="existing")
+    except TypeError:
+        after = scenario(data.project)
+    return prepare(
+        after,
+        data.settings,
+        at=data.result.at,
+        include_planned=data.include_planned,
+        plan=data.plan,
+        lang=data.lang,
+        today=data.today,
+        week=data.week,
+    )
+
+
+def _before_after(a: float, b: float, lang: str, *, digits: int, share: bool) -> list[str]:
+    """Format before, after and the signed change (percentage points for shares)."""
+    sign = "+" if b - a > 0 else ""
+    if share:
+        change = f"{sign}{fmt_number(100.0 * (b - a), lang, 1)} {text('report.pp', lang)}"
+        return [fmt_share(a, lang, 1), fmt_share(b, lang, 1), change]
+    return [fmt_number(a, lang, digits), fmt_number(b, lang, digits), sign + fmt_number(b - a, lang, digits)]
+
+
+def _summary_of(value: Any) -> dict | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return value
+    if hasattr(value, "summary"):
+        return dict(value.summary)
+    return None
+
+
+def _visits_page(doc: _Document) -> None:
+    data, lang = doc.data, doc.lang
+    visits = data.project.visits
+    if visits is None or not len(visits):
+        return
+    try:
+        pass  # katve-move: import removed
+    except ImportError:  # pragma: no cover - the stats module is part of the package
+        return
+    figures = compute(data.project, today=data.today)
+    if not figures.has_visits:
+        return
+    doc.new_page()
+    doc.heading(text("report.visits", lang))
+    t = figures.totals
+    first, last = t.get("first_date"), t.get("last_date")
+    period = f"{fmt_date(first, lang)}–{fmt_date(last, lang)}" if first and last else ""
+    doc.paragraph(
+        text(
+            "report.visits_note",
+            lang,
+            period=period,
+            sessions=fmt_number(t["sessions"], lang),
+            visitors=fmt_number(t["visitors"], lang),
+            children=fmt_number(t["children"], lang),
+            adults=fmt_number(t["adults"], lang),
+        ),
+        size=9,
+    )
+    rows = []
+    for r in figures.places.itertuples(index=False):
+        rows.append(
+            [
+                str(r.name),
+                fmt_number(r.sessions, lang),
+                fmt_number(r.visitors, lang),
+                fmt_number(r.children, lang),
+                fmt_number(r.mean_visitors, lang, 1),
+                fmt_share(r.first_timer_share, lang) if pd.notna(r.first_timer_share) else "–",
+            ]
+        )
+    doc.table(
+        [
+            (header("name", lang), 0.32, "left"),
+            (header("sessions", lang), 0.14, "right"),
+            (header("visitors", lang), 0.12, "right"),
+            (header("visitors_children", lang), 0.15, "right"),
+            (header("mean_visitors", lang), 0.13, "right"),
+            (header("first_timer_share", lang), 0.14, "right"),
+        ],
+        rows[:_MAX_TABLE_ROWS],
+        total=len(rows),
+    )
+    months = figures.months
+    if len(months):
+        per_month = months.groupby("month")[["children", "adults"]].sum().sort_index()
+        doc.y -= 0.01
+        doc.heading(text("report.visits_per_month", lang), size=11)
+        ax = doc.figure_axes(0.25, width=0.92, left=0.06)
+        _month_bars(ax, per_month, lang)
+        doc.y -= 0.04
+
+
+def _month_bars(ax: Any, per_month: pd.DataFrame, lang: str) -> None:
+    """Stacked bars of child and adult visits per month (``per_month`` indexed by ``YYYY-MM``)."""
+    x = np.arange(len(per_month))
+    kids = per_month["children"].to_numpy(float)
+    adults = per_month["adults"].to_numpy(float)
+    ax.bar(x, kids, color=COLORS["covered"], label=header("visitors_children", lang))
+    ax.bar(x, adults, bottom=kids, color="#a6cee3", label=header("visitors_adults", lang))
+    labels = [f"{int(m[5:7])}/{m[:4]}" for m in per_month.index.astype(str)]
+    ax.set_xticks(x, labels, fontsize=7.5, rotation=45 if len(x) > 10 else 0)
+    ax.tick_params(axis="y", labelsize=7.5)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: fmt_number(v, lang)))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(
+        fontsize=7.5, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, borderaxespad=0.2
+    )
+
+
+def _method(doc: _Document) -> None:
+    data, lang = doc.data, doc.lang
+    doc.y -= 0.01
+    doc.need(0.16)
+    doc.heading(text("report.method", lang), size=11)
+    at = ""
+    if data.result.at is not None:
+        at = f" ({text('at', lang, when=_weekday_clock(data.result.at, lang))})"
+    if data.include_planned:
+        at += f" ({text('planned_counted', lang)})"
+    sources = sorted(
+        {
+            str(v).strip()
+            for v in data.project.places.get("source", pd.Series(dtype=object)).dropna()
+            if str(v).strip()
+        }
+    )
+    project = ", ".join(sources) or (data.project.path and Path(data.project.path).name) or data.name
+    doc.paragraph(
+        text(
+            "report.method_text",
+            lang,
+            limit=threshold_text(data.settings, lang),
+            travel=describe_settings(data.result, lang).split(" (", 1)[-1].rstrip(")"),
+            at=at,
+            project=str(project),
+        ),
+        size=8.5,
+        color="#333333",
+    )
+
+
+def _clock(value: Any, lang: str) -> str:
+    when = pd.Timestamp(value).to_pydatetime() if not isinstance(value, dt.datetime) else value
+    return f"{when:%H:%M}" if lang == "en" else f"{when:%H.%M}"
+
+
+def _weekday_clock(when: dt.datetime, lang: str) -> str:
+    return f"{weekday_name(when.weekday(), lang, short=True)} {_clock(when, lang)}"

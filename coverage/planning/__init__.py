@@ -1,0 +1,1 @@
+"""Planning new meeting places: covering and median models, candidate sites, plans."""

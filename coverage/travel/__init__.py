@@ -1,0 +1,1 @@
+"""Travel-cost models behind one interface: straight line and road network."""
