@@ -26,11 +26,11 @@ from shapely.geometry import Point, box
 from coverage.analysis import study
 from coverage.analysis.reach import analyze
 from coverage.cli.main import main
-from coverage.core import errors
+from coverage.core import errors, i18n
 from coverage.core.errors import KatveError
 from coverage.core.model import Project, Settings
 from coverage.io.datasets import load_dataset
-from coverage.outputs import calendar, document, export, gpkg, leaflet, printmap, report, tables, webmap
+from coverage.outputs import calendar, export, gpkg, leaflet, printmap, report, tables, webmap
 from coverage.planning import plan as planning_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -399,8 +399,8 @@ def test_report_figures_match_the_analysis(data, report_fi):
     text = " ".join(pages)
     s = data.result.summary
     assert "Kohtaamispaikkojen saavutettavuus" in pages[0]
-    assert _norm(document.fmt_number(s["children_covered"])) in pages[0]  # 145
-    assert _norm(document.fmt_share(s["children_covered_share"])) in pages[0]  # 91 %
+    assert _norm(i18n.fmt_number(s["children_covered"], 0, lang="fi")) in pages[0]  # 145
+    assert _norm(i18n.fmt_share(s["children_covered_share"], 0, lang="fi")) in pages[0]  # 91 %
     assert "Erämaa" in pages[1]  # the blind-spot village
     assert (
         "Keskustan perhekahvila" in pages[1] and "Kirkonkylän perhekerho" in pages[1]
@@ -435,8 +435,8 @@ def test_report_with_the_real_planner(data):
     assert "A Erämaa 15 ma aamupäivä 8–12" in page  # label, name, children gained, suggested session
     assert "Saavutettaviksi tulevat kylät ja alueet: Erämaa (15)" in page
     before, after = (
-        _norm(document.fmt_number(plan.before["children_covered"])),
-        _norm(document.fmt_number(plan.after["children_covered"])),
+        _norm(i18n.fmt_number(plan.before["children_covered"], 0, lang="fi")),
+        _norm(i18n.fmt_number(plan.after["children_covered"], 0, lang="fi")),
     )
     assert f"{before} {after} +15" in page
 

@@ -98,21 +98,36 @@ def _separators(lang: str) -> tuple[str, str]:
     return (",", ".") if lang == "en" else ("\u00a0", ",")
 
 
-def fmt_number(value: float | int | None, digits: int = 0, *, lang: str | None = None) -> str:
-    """Format a number with the language's separators (fi/sv ``1 305,5``, en ``1,305.5``); ``–`` if missing."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+def _finite(value: object) -> float | None:
+    """``value`` as a finite float, or ``None`` (missing, NaN, infinite, not a number)."""
+    try:
+        f = float(value)  # type: ignore[arg-type]  # anything float() reads: str, numpy, Decimal, ...
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def fmt_number(value: object, digits: int = 0, *, lang: str | None = None) -> str:
+    """Format a number with the language's separators (fi/sv ``1 305,5``, en ``1,305.5``); ``–`` if missing.
+
+    ``value`` may be anything :func:`float` reads; ``None``, ``pd.NA``, NaN and text that is no number give
+    ``–``. ``lang`` defaults to the current language (:func:`set_language`).
+    """
+    f = _finite(value)
+    if f is None:
         return "–"
     thousands, decimal = _separators(lang or _current.get())
-    text = f"{float(value):,.{digits}f}"
+    text = f"{f:,.{digits}f}"
     return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 
-def fmt_share(share: float | None, digits: int = 1, *, lang: str | None = None) -> str:
-    """Format a 0-1 share as a percentage (``89,8 %`` / ``89.8%``); ``–`` if missing."""
-    if share is None or not math.isfinite(share):
+def fmt_share(share: object, digits: int = 1, *, lang: str | None = None) -> str:
+    """Format a 0-1 share as a percentage (``89,8 %`` / ``89.8%``); ``–`` if missing (as :func:`fmt_number`)."""
+    f = _finite(share)
+    if f is None:
         return "–"
     lang = lang or _current.get()
-    number = fmt_number(share * 100.0, digits, lang=lang)
+    number = fmt_number(f * 100.0, digits, lang=lang)
     return f"{number}%" if lang == "en" else f"{number}\u00a0%"
 
 

@@ -11,9 +11,8 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.reach import CoverageResult
-from ..core import i18n
 from ..core.errors import ExportError
-from ..core.i18n import has, label, t, weekday_name
+from ..core.i18n import fmt_number, has, label, t, weekday_name
 from ..core.model import Settings
 
 ATTRIBUTION = "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0"
@@ -38,24 +37,6 @@ def yes_no(value: Any, lang: str = "fi") -> str:
     return t("common.yes" if bool(value) else "common.no", lang)
 
 
-def fmt_number(value: Any, lang: str = "fi", digits: int = 0) -> str:
-    """Format ``1234.5`` as ``"1 234,5"`` (fi/sv) or ``"1,234.5"`` (en); ``–`` if missing."""
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    return i18n.fmt_number(f, digits, lang=lang)
-
-
-def fmt_share(share: Any, lang: str = "fi", digits: int = 0) -> str:
-    """``0.873`` -> ``"87 %"`` (fi/sv) or ``"87%"`` (en); ``None`` -> ``"–"``."""
-    try:
-        f = float(share)
-    except (TypeError, ValueError):
-        return "–"
-    return i18n.fmt_share(f, digits, lang=lang)
-
-
 def fmt_date(day: dt.date, lang: str = "fi") -> str:
     """Format a date as people write it in ``lang`` (``14.5.2026``)."""
     return f"{day.day}.{day.month}.{day.year}" if lang in ("fi", "sv") else day.strftime("%-d %b %Y")
@@ -76,9 +57,9 @@ def describe_settings(
     model = result.model or {}
     name = str(model.get("model", ""))
     speed = float(model.get("speed_kmh", s.speed_kmh))
-    circuity = fmt_number(model.get("circuity", s.circuity), lang, 2).rstrip("0").rstrip(",.")
+    circuity = fmt_number(model.get("circuity", s.circuity), 2, lang=lang).rstrip("0").rstrip(",.")
     key = name if has(f"export.model.{name}") else "other"
-    speed_text = fmt_number(speed, lang, _digits(speed))
+    speed_text = fmt_number(speed, _digits(speed), lang=lang)
     line += f" ({text(f'model.{key}', lang, circuity=circuity, speed=speed_text, model=name)})"
     if result.at is not None:
         line += "; " + text("at", lang, when=weekday_time(result.at, lang))
@@ -90,7 +71,7 @@ def describe_settings(
 def threshold_text(settings: Settings, lang: str = "fi", *, unit: bool = True) -> str:
     """Format the threshold as ``"10 min"`` or ``"8,5 km"`` (without the unit: ``"10"``)."""
     value = settings.threshold_km if settings.threshold_km is not None else settings.threshold_in_minutes
-    number = fmt_number(value, lang, _digits(value))
+    number = fmt_number(value, _digits(value), lang=lang)
     if not unit:
         return number
     return text("report.km" if settings.threshold_km is not None else "report.minutes", lang, value=number)

@@ -39,17 +39,9 @@ from ..analysis.reach import demand_points
 from ..analysis.study import ExportData
 from ..core import i18n
 from ..core.errors import ExportError
+from ..core.i18n import fmt_number, fmt_share
 from ..core.model import CRS
-from .document import (
-    ATTRIBUTION,
-    COLORS,
-    ORGANISER_COLORS,
-    describe_settings,
-    fmt_date,
-    fmt_number,
-    fmt_share,
-    text,
-)
+from .document import ATTRIBUTION, COLORS, ORGANISER_COLORS, describe_settings, fmt_date, text
 
 A4_LANDSCAPE = (11.69, 8.27)
 """Figure size in inches."""
@@ -149,14 +141,14 @@ def _panel_header(panel: Any, data: ExportData) -> float:
     y = flow(panel, 1.0, text("title", lang), fontsize=14, weight="bold")
     y = flow(panel, y - 0.004, data.name, fontsize=12.5)
     y = flow(panel, y - 0.01, describe_settings(data.result, lang), fontsize=8.5, color="#333333")
-    big = fmt_share(s["children_covered_share"], lang)
+    big = fmt_share(s["children_covered_share"], 0, lang=lang)
     t = panel.text(0.0, y - 0.015, big, fontsize=24, weight="bold", va="top", color=COLORS["accent"])
     box = extent_in(panel, t)
     covered_line = text(
         "covered_line",
         lang,
-        covered=fmt_number(s["children_covered"], lang),
-        total=fmt_number(s["children_total"], lang),
+        covered=fmt_number(s["children_covered"], 0, lang=lang),
+        total=fmt_number(s["children_total"], 0, lang=lang),
         share=big,
     )
     label, _, numbers = covered_line.partition(":")
@@ -167,9 +159,9 @@ def _panel_header(panel: Any, data: ExportData) -> float:
     pop = text(
         "pop_line",
         lang,
-        covered=fmt_number(s["population_covered"], lang),
-        total=fmt_number(s["population_total"], lang),
-        share=fmt_share(s.get("population_covered_share"), lang),
+        covered=fmt_number(s["population_covered"], 0, lang=lang),
+        total=fmt_number(s["population_total"], 0, lang=lang),
+        share=fmt_share(s.get("population_covered_share"), 0, lang=lang),
     )
     y = flow(panel, y, pop, fontsize=8.5)
     y = flow(panel, y, text("places_line", lang, n=s["places_counted"]), fontsize=8.5)
@@ -383,7 +375,7 @@ def _size_legend(panel: Any, data: ExportData, top: float) -> float:
             clip_on=False,
         )
         radius_axes = math.sqrt(size) / 2 / 72 / (panel.get_position().width * A4_LANDSCAPE[0])
-        panel.text(x + radius_axes + 0.012, y, fmt_number(value, data.lang), fontsize=8, va="center")
+        panel.text(x + radius_axes + 0.012, y, fmt_number(value, 0, lang=data.lang), fontsize=8, va="center")
         x += 2 * radius_axes + 0.16
     return y - 0.035
 
@@ -777,7 +769,7 @@ def add_scale_bar(ax: Any, *, lang: str = "fi") -> None:
         ax.text(
             left + value,
             bottom + height * 1.6,
-            fmt_number(value / 1000.0, lang, 0 if value % 1000 == 0 else 1),
+            fmt_number(value / 1000.0, 0 if value % 1000 == 0 else 1, lang=lang),
             ha="center",
             va="bottom",
             fontsize=7.5,

@@ -28,19 +28,9 @@ import pandas as pd
 from ..analysis.stats import compute
 from ..analysis.study import ExportData, prepare
 from ..core import i18n
-from ..core.i18n import has, weekday_name
+from ..core.i18n import fmt_number, fmt_share, has, weekday_name
 from ..core.schedule import WEEKDAYS
-from .document import (
-    ATTRIBUTION,
-    COLORS,
-    describe_settings,
-    fmt_date,
-    fmt_number,
-    fmt_share,
-    header,
-    text,
-    threshold_text,
-)
+from .document import ATTRIBUTION, COLORS, describe_settings, fmt_date, header, text, threshold_text
 from .printmap import draw_map, extent_in, flow, legend_handles, new_figure, style, text_width, wrap_text
 from .tables import place_table
 
@@ -307,13 +297,13 @@ def _front_page(doc: _Document) -> None:
     doc.heading(text("report.key_figures", lang))
     limit = threshold_text(data.settings, lang)
     kpis = [
-        (fmt_share(s["children_covered_share"], lang), text("report.kpi_share", lang, limit=limit)),
+        (fmt_share(s["children_covered_share"], 0, lang=lang), text("report.kpi_share", lang, limit=limit)),
         (
-            fmt_number(s["children_covered"], lang),
-            text("report.kpi_covered", lang, total=fmt_number(s["children_total"], lang)),
+            fmt_number(s["children_covered"], 0, lang=lang),
+            text("report.kpi_covered", lang, total=fmt_number(s["children_total"], 0, lang=lang)),
         ),
-        (fmt_number(s["children_uncovered"], lang), text("report.kpi_blind", lang)),
-        (fmt_number(s["places_counted"], lang), text("report.kpi_places", lang)),
+        (fmt_number(s["children_uncovered"], 0, lang=lang), text("report.kpi_blind", lang)),
+        (fmt_number(s["places_counted"], 0, lang=lang), text("report.kpi_places", lang)),
     ]
     top = doc.y
     bottom = top
@@ -346,14 +336,14 @@ def _findings(data: ExportData) -> list[str]:
     blind = data.result.blind_spots()
     if len(blind):
         top = ", ".join(
-            f"{name} ({fmt_number(ch, lang)})"
+            f"{name} ({fmt_number(ch, 0, lang=lang)})"
             for name, ch in zip(blind["name"].head(3), blind["children_0_6"].head(3), strict=True)
         )
         out.append(
             text(
                 "report.finding_blind",
                 lang,
-                children=fmt_number(s["children_uncovered"], lang),
+                children=fmt_number(s["children_uncovered"], 0, lang=lang),
                 areas=len(blind),
                 top=top,
             )
@@ -371,8 +361,8 @@ def _findings(data: ExportData) -> list[str]:
                 "report.finding_best",
                 lang,
                 cell=cell,
-                children=fmt_number(values[d, p], lang),
-                share=fmt_share(values[d, p] / total if total else None, lang),
+                children=fmt_number(values[d, p], 0, lang=lang),
+                share=fmt_share(values[d, p] / total if total else None, 0, lang=lang),
             )
         )
     empty_days = [weekday_name(d, lang, short=True) for d in range(len(values)) if not values[d].any()]
@@ -407,8 +397,8 @@ def _blind_spot_page(doc: _Document) -> None:
             [
                 str(rank),
                 str(row.name),
-                fmt_number(row.children_0_6, lang),
-                fmt_number(row.minutes, lang),
+                fmt_number(row.children_0_6, 0, lang=lang),
+                fmt_number(row.minutes, 0, lang=lang),
                 names.get(str(nearest), "–") if nearest is not None else "–",
             ]
         )
@@ -429,10 +419,10 @@ def _blind_spot_page(doc: _Document) -> None:
     rows = [
         [
             str(r.id),
-            fmt_number(r.area_km2, lang, 1),
-            fmt_number(r.population, lang),
-            fmt_number(r.children_0_6, lang),
-            fmt_number(r.areas, lang),
+            fmt_number(r.area_km2, 1, lang=lang),
+            fmt_number(r.population, 0, lang=lang),
+            fmt_number(r.children_0_6, 0, lang=lang),
+            fmt_number(r.areas, 0, lang=lang),
         ]
         for r in polygons.head(_MAX_TABLE_ROWS).itertuples(index=False)
     ]
@@ -469,7 +459,7 @@ def _blind_spot_page(doc: _Document) -> None:
                 f"{_clock(r.start, lang)}–{_clock(r.end, lang)}",
                 str(r.place_a),
                 str(r.place_b),
-                fmt_number(r.distance_km, lang, 1),
+                fmt_number(r.distance_km, 1, lang=lang),
             ]
         )
     doc.table(
@@ -513,8 +503,8 @@ def _week_page(doc: _Document) -> None:
             str(r["name"]),
             str(r.get("organiser") or ""),
             str(r["opening_hours"]),
-            fmt_number(r["hours_per_week"], lang, 1),
-            fmt_number(r["children_within"], lang),
+            fmt_number(r["hours_per_week"], 1, lang=lang),
+            fmt_number(r["children_within"], 0, lang=lang),
         ]
         for k, (_, r) in enumerate(table.iterrows(), start=1)
     ]
@@ -551,7 +541,7 @@ def _heatmap(ax: Any, matrix: pd.DataFrame, data: ExportData) -> None:
     for d in range(values.shape[0]):
         for p in range(values.shape[1]):
             label = (
-                f"{fmt_number(values[d, p], lang)}\n{fmt_share(share[d, p], lang)}" if values[d, p] else "–"
+                f"{fmt_number(values[d, p], 0, lang=lang)}\n{fmt_share(share[d, p], 0, lang=lang)}" if values[d, p] else "–"
             )
             ax.text(
                 p,
@@ -581,7 +571,7 @@ def _proposal_page(doc: _Document) -> None:
         quality = (
             text("report.optimal", lang)
             if optimal
-            else text("report.not_optimal", lang, gap=fmt_share(gap, lang, 1) if gap is not None else "–")
+            else text("report.not_optimal", lang, gap=fmt_share(gap, 1, lang=lang) if gap is not None else "–")
         )
         doc.paragraph(
             text(
@@ -595,7 +585,7 @@ def _proposal_page(doc: _Document) -> None:
         )
     props = data.proposals
     rows = [
-        [str(r["label"]), str(r["name"]), fmt_number(r["children_gained"], lang), _session(r, lang)]
+        [str(r["label"]), str(r["name"]), fmt_number(r["children_gained"], 0, lang=lang), _session(r, lang)]
         for _, r in props.iterrows()
     ]
     doc.table(
@@ -611,7 +601,7 @@ def _proposal_page(doc: _Document) -> None:
     if isinstance(changed, pd.DataFrame) and len(changed) and "name" in changed:
         order = changed.sort_values("children_0_6", ascending=False) if "children_0_6" in changed else changed
         names = ", ".join(
-            f"{n} ({fmt_number(c, lang)})" if "children_0_6" in order else str(n)
+            f"{n} ({fmt_number(c, 0, lang=lang)})" if "children_0_6" in order else str(n)
             for n, c in zip(order["name"], order.get("children_0_6", order["name"]), strict=True)
         )
         doc.paragraph(text("report.newly_covered", lang, names=names), size=9)
@@ -682,9 +672,9 @@ def _before_after(a: float, b: float, lang: str, *, digits: int, share: bool) ->
     """Format before, after and the signed change (percentage points for shares)."""
     sign = "+" if b - a > 0 else ""
     if share:
-        change = f"{sign}{fmt_number(100.0 * (b - a), lang, 1)} {text('report.pp', lang)}"
-        return [fmt_share(a, lang, 1), fmt_share(b, lang, 1), change]
-    return [fmt_number(a, lang, digits), fmt_number(b, lang, digits), sign + fmt_number(b - a, lang, digits)]
+        change = f"{sign}{fmt_number(100.0 * (b - a), 1, lang=lang)} {text('report.pp', lang)}"
+        return [fmt_share(a, 1, lang=lang), fmt_share(b, 1, lang=lang), change]
+    return [fmt_number(a, digits, lang=lang), fmt_number(b, digits, lang=lang), sign + fmt_number(b - a, digits, lang=lang)]
 
 
 def _summary_of(value: Any) -> dict | None:
@@ -719,10 +709,10 @@ def _visits_page(doc: _Document) -> None:
             "report.visits_note",
             lang,
             period=period,
-            sessions=fmt_number(t["sessions"], lang),
-            visitors=fmt_number(t["visitors"], lang),
-            children=fmt_number(t["children"], lang),
-            adults=fmt_number(t["adults"], lang),
+            sessions=fmt_number(t["sessions"], 0, lang=lang),
+            visitors=fmt_number(t["visitors"], 0, lang=lang),
+            children=fmt_number(t["children"], 0, lang=lang),
+            adults=fmt_number(t["adults"], 0, lang=lang),
         ),
         size=9,
     )
@@ -731,11 +721,11 @@ def _visits_page(doc: _Document) -> None:
         rows.append(
             [
                 str(r.name),
-                fmt_number(r.sessions, lang),
-                fmt_number(r.visitors, lang),
-                fmt_number(r.children, lang),
-                fmt_number(r.mean_visitors, lang, 1),
-                fmt_share(r.first_timer_share, lang) if pd.notna(r.first_timer_share) else "–",
+                fmt_number(r.sessions, 0, lang=lang),
+                fmt_number(r.visitors, 0, lang=lang),
+                fmt_number(r.children, 0, lang=lang),
+                fmt_number(r.mean_visitors, 1, lang=lang),
+                fmt_share(r.first_timer_share, 0, lang=lang) if pd.notna(r.first_timer_share) else "–",
             ]
         )
     doc.table(
@@ -770,7 +760,7 @@ def _month_bars(ax: Any, per_month: pd.DataFrame, lang: str) -> None:
     labels = [f"{int(m[5:7])}/{m[:4]}" for m in per_month.index.astype(str)]
     ax.set_xticks(x, labels, fontsize=7.5, rotation=45 if len(x) > 10 else 0)
     ax.tick_params(axis="y", labelsize=7.5)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: fmt_number(v, lang)))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: fmt_number(v, 0, lang=lang)))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(

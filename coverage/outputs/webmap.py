@@ -44,19 +44,17 @@ from ..analysis.stats import marker_radii, visits_by_place
 from ..analysis.study import ExportData
 from ..core import i18n
 from ..core.errors import KatveError
-from ..core.i18n import has, weekday_name
+from ..core.i18n import fmt_number, fmt_share, has, weekday_name
 from ..core.model import Project
 from ..core.schedule import WEEKDAYS
 from . import leaflet
-from .document import ATTRIBUTION as DATA_ATTRIBUTION
 from .document import (
+    ATTRIBUTION,
     COLORS,
     ORGANISER_COLORS,
     _s,
     describe_settings,
     fmt_date,
-    fmt_number,
-    fmt_share,
     header,
     text,
 )
@@ -156,7 +154,7 @@ def base_map(
         )
         folium.TileLayer(tiles=provider, name="OpenStreetMap").add_to(m)
     m.add_child(ScaleControl())
-    m.add_child(Attribution(DATA_ATTRIBUTION))
+    m.add_child(Attribution(ATTRIBUTION))
     m.fit_bounds([[south, west], [north, east]])
     return m
 
@@ -803,7 +801,7 @@ def html_map(data: ExportData) -> str:
         for (_, row), point in zip(wgs.iterrows(), wgs.geometry, strict=True):
             tip = (
                 f"<b>{html.escape(text('legend.proposal', lang))}: {html.escape(_s(row['name']))}</b><br>"
-                f"{html.escape(header('children_gained', lang))}: {fmt_number(row['children_gained'], lang)}"
+                f"{html.escape(header('children_gained', lang))}: {fmt_number(row['children_gained'], 0, lang=lang)}"
             )
             features.append(
                 {
@@ -857,9 +855,9 @@ def _title_html(data: ExportData) -> str:
     line = text(
         "covered_line",
         lang,
-        covered=fmt_number(s["children_covered"], lang),
-        total=fmt_number(s["children_total"], lang),
-        share=fmt_share(s["children_covered_share"], lang),
+        covered=fmt_number(s["children_covered"], 0, lang=lang),
+        total=fmt_number(s["children_total"], 0, lang=lang),
+        share=fmt_share(s["children_covered_share"], 0, lang=lang),
     )
     parts = [
         f"<b style='font-size:14px'>{html.escape(text('title', lang))} – {html.escape(data.name)}</b>",
