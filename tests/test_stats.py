@@ -30,8 +30,8 @@ import pandas as pd
 import pytest
 
 from coverage.analysis import stats
-from coverage.cli import stats as cli_stats
 from coverage.cli.main import main
+from coverage.core import i18n
 from coverage.core.errors import InputError, KatveError
 from coverage.core.schedule import TZ
 from coverage.io import datasets, importers, store
@@ -406,12 +406,14 @@ def _fields(text: str) -> set[str]:
 
 
 def test_text_has_every_key_in_every_language_with_the_same_fields():
-    assert set(cli_stats._TEXT) == {"fi", "sv", "en"}
-    keys = set(cli_stats._TEXT["fi"])
-    for lang, texts in cli_stats._TEXT.items():
-        assert set(texts) == keys, lang
-        for key, text in texts.items():
-            en = cli_stats._TEXT["en"][key]
+    """The report's strings live in the one catalogue (cli.stats.*): every key in every language."""
+    texts = {lang: i18n.Texts("cli.stats", lang) for lang in ("fi", "sv", "en")}
+    keys = set(texts["fi"])
+    assert {"no_visits", "visits", "place_cols", "reach_cols", "outreach"} <= keys
+    for lang, tx in texts.items():
+        assert set(tx) == keys, lang
+        for key in keys:
+            text, en = tx[key], texts["en"][key]
             if isinstance(text, tuple):  # table headers: one per column
                 assert len(text) == len(en) and all(text), (lang, key)
             else:

@@ -15,10 +15,9 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from typing import Any
 
 from ..analysis.reach import CoverageResult, analyze
-from ..core.i18n import fmt_number, fmt_share
+from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_share
 from ..core.schedule import format_at
 from .options import (
     add_source_options,
@@ -33,64 +32,13 @@ from .options import (
     text_table,
 )
 
-_TEXT: dict[str, dict[str, Any]] = {
-    "fi": {
-        "mode": {"walk": "kävellen", "bike": "pyörällä", "car": "autolla"},
-        "any_time": "aukioloajoista riippumatta",
-        "at": "avoinna {at}",
-        "places": "Kohtaamispaikkoja mukana: {counted} / {total}",
-        "children": "Lapset 0–6 v kynnyksen sisällä: {covered} / {total} ({share})",
-        "population": "Väestö kynnyksen sisällä: {covered} / {total} ({share})",
-        "blind": "Katvealueet (eniten lapsia ensin):",
-        "none": "  ei katvealueita",
-        "areas": "Alueet:",
-        "cols": ("id", "alue", "lapset", "lähin paikka", "km", "min", "katettu"),
-        "blind_cols": ("id", "alue", "lapset", "min"),
-        "yes": "kyllä",
-        "no": "ei",
-        "model": {"straight_line": "linnuntie × {circuity} nopeudella {speed} km/h"},
-    },
-    "sv": {
-        "mode": {"walk": "till fots", "bike": "med cykel", "car": "med bil"},
-        "any_time": "oberoende av öppettider",
-        "at": "öppet {at}",
-        "places": "Mötesplatser med: {counted} / {total}",
-        "children": "Barn 0–6 år inom gränsen: {covered} / {total} ({share})",
-        "population": "Befolkning inom gränsen: {covered} / {total} ({share})",
-        "blind": "Skuggområden (flest barn först):",
-        "none": "  inga skuggområden",
-        "areas": "Områden:",
-        "cols": ("id", "område", "barn", "närmaste plats", "km", "min", "täckt"),
-        "blind_cols": ("id", "område", "barn", "min"),
-        "yes": "ja",
-        "no": "nej",
-        "model": {"straight_line": "fågelvägen × {circuity} med {speed} km/h"},
-    },
-    "en": {
-        "mode": {"walk": "walking", "bike": "by bike", "car": "by car"},
-        "any_time": "at any time",
-        "at": "open {at}",
-        "places": "Meeting places counted: {counted} / {total}",
-        "children": "Children 0-6 within the threshold: {covered} / {total} ({share})",
-        "population": "Population within the threshold: {covered} / {total} ({share})",
-        "blind": "Blind spots (most children first):",
-        "none": "  no blind spots",
-        "areas": "Areas:",
-        "cols": ("id", "area", "children", "nearest place", "km", "min", "covered"),
-        "blind_cols": ("id", "area", "children", "min"),
-        "yes": "yes",
-        "no": "no",
-        "model": {"straight_line": "straight line × {circuity} at {speed} km/h"},
-    },
-}
-
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="coverage: who lives near a meeting place, and blind spots")
     add_source_options(p)
     add_travel_options(p)
     p.add_argument("--include-planned", action="store_true", help="count planned places too (scenario)")
-    p.add_argument("--lang", choices=tuple(_TEXT), help="language of the table (default: the project's)")
+    p.add_argument("--lang", choices=tuple(LANGUAGES), help="language of the table (default: the project's)")
     p.add_argument("--json", action="store_true", help="print one JSON object (the contract in DESIGN.md)")
     return p
 
@@ -108,14 +56,14 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
     else:
-        lang = output_language(args, settings, _TEXT)
+        lang = output_language(args, settings)
         print(format_text(result, name=project.municipality_name, lang=lang))
     return 0
 
 
 def format_text(result: CoverageResult, *, name: str = "", lang: str = "fi") -> str:
     """Format the readable report: settings line, totals, blind spots, and a table of all areas."""
-    tx = _TEXT.get(lang, _TEXT["en"])
+    tx = Texts("cli.analyze", lang)
     s, summary = result.settings, result.summary
     if s.threshold_km is not None:
         thr = f"{fmt_number(s.threshold_km, 1, lang=lang)} km"

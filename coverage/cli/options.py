@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from ..core.errors import KatveError
+from ..core.i18n import LANGUAGES
 from ..core.model import MODES, Project, Settings
 from ..core.schedule import parse_at
 from ..io.datasets import DATASETS, DEFAULT_DATASET, load_dataset
@@ -103,9 +104,10 @@ def at_from_args(args: argparse.Namespace):  # noqa: ANN201 - datetime | None
 
 # --- shared output -----------------------------------------------------------------------------------------
 
-def output_language(args: argparse.Namespace, settings: Settings, languages: Collection[str]) -> str:
-    """``--lang``, else the project's language when ``languages`` has it, else Finnish."""
-    return args.lang or (settings.language if settings.language in languages else "fi")
+def output_language(args: argparse.Namespace, settings: Settings) -> str:
+    """``--lang``, else the project's language when it is one of :data:`~coverage.core.i18n.LANGUAGES`, else
+    Finnish."""
+    return args.lang or (settings.language if settings.language in LANGUAGES else "fi")
 
 
 def print_json(obj: object) -> None:

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from ..core.errors import KatveError
-from ..core.i18n import fmt_number, fmt_share, weekday_name
+from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_share, weekday_name
 from ..core.schedule import WEEKDAYS
 from ..io.importers import read_candidates
 from ..planning.core import METHODS
@@ -41,54 +40,6 @@ from .options import (
     settings_from_args,
     text_table,
 )
-
-_TEXT: dict[str, dict[str, Any]] = {
-    "fi": {
-        "title": {
-            "cover": "Uudet paikat, jotka tavoittavat eniten lapsia ({k})",
-            "median": "Uudet paikat, jotka lyhentävät matkoja eniten ({k})",
-            "set_cover": "Vähiten uusia paikkoja tavoitteeseen {target}",
-        },
-        "none": "  Uusia paikkoja ei tarvita tai mikään ehdokas ei lisää kattavuutta.",
-        "cols": ("id", "paikka", "lisää lapsia", "paras aika", "lapsia silloin"),
-        "before": "Lapset 0–6 v kynnyksen sisällä nyt: {covered} / {total} ({share})",
-        "after": "Ehdotuksen jälkeen: {covered} / {total} ({share})",
-        "optimal": "Ratkaisu on todistetusti optimaalinen ({method}, {seconds} s).",
-        "gap": "Ratkaisu voi olla enintään {gap} optimista ({method}, {seconds} s).",
-        "changed": "Katvealueista katetuiksi:",
-        "dayparts": {"morning": "aamupäivä", "afternoon": "iltapäivä", "evening": "ilta"},
-    },
-    "sv": {
-        "title": {
-            "cover": "Nya platser som når flest barn ({k})",
-            "median": "Nya platser som förkortar resorna mest ({k})",
-            "set_cover": "Minst antal nya platser för målet {target}",
-        },
-        "none": "  Inga nya platser behövs eller ingen kandidat ökar täckningen.",
-        "cols": ("id", "plats", "fler barn", "bästa tid", "barn då"),
-        "before": "Barn 0–6 år inom gränsen nu: {covered} / {total} ({share})",
-        "after": "Efter förslaget: {covered} / {total} ({share})",
-        "optimal": "Lösningen är bevisat optimal ({method}, {seconds} s).",
-        "gap": "Lösningen kan ligga högst {gap} från optimum ({method}, {seconds} s).",
-        "changed": "Skuggområden som blir täckta:",
-        "dayparts": {"morning": "förmiddag", "afternoon": "eftermiddag", "evening": "kväll"},
-    },
-    "en": {
-        "title": {
-            "cover": "New sites reaching the most children ({k})",
-            "median": "New sites shortening trips the most ({k})",
-            "set_cover": "Fewest new sites for the target {target}",
-        },
-        "none": "  No new site is needed, or no candidate adds coverage.",
-        "cols": ("id", "site", "children gained", "best time", "children then"),
-        "before": "Children 0-6 within the threshold now: {covered} / {total} ({share})",
-        "after": "With the proposal: {covered} / {total} ({share})",
-        "optimal": "The solution is proven optimal ({method}, {seconds} s).",
-        "gap": "The solution is at most {gap} from the optimum ({method}, {seconds} s).",
-        "changed": "Blind spots that become covered:",
-        "dayparts": {"morning": "morning", "afternoon": "afternoon", "evening": "evening"},
-    },
-}
 
 
 def _share(text: str) -> float:
@@ -157,7 +108,7 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="seconds for the exact solver (default 60)",
     )
     p.add_argument("--include-planned", action="store_true", help="count planned places as existing")
-    p.add_argument("--lang", choices=tuple(_TEXT), help="language of the summary (default: the project's)")
+    p.add_argument("--lang", choices=tuple(LANGUAGES), help="language of the summary (default: the project's)")
     p.add_argument("--json", action="store_true", help="print one JSON object (the contract in DESIGN.md)")
     return p
 
@@ -200,14 +151,14 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
     else:
-        lang = output_language(args, settings, _TEXT)
+        lang = output_language(args, settings)
         print(format_text(result, name=project.municipality_name, lang=lang))
     return 0
 
 
 def format_text(result: PlanResult, *, name: str = "", lang: str = "fi") -> str:
     """Format the readable summary: the proposed sites, before/after figures and the solver's guarantee."""
-    tx = _TEXT.get(lang, _TEXT["en"])
+    tx = Texts("cli.plan", lang)
     title = tx["title"][result.objective].format(k=result.k, target=fmt_share(result.target_share, lang=lang))
     lines = [f"{name + ': ' if name else ''}{title}"]
     sites = result.new_sites

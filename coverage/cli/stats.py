@@ -19,78 +19,14 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from ..analysis.stats import VisitStats, compute, parse_day
 from ..core.errors import InputError, Problem
-from ..core.i18n import fmt_number, fmt_share
+from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_share
 from ..io import importers
 from .options import add_source_options, output_language, project_from_args, text_table
-
-_TEXT: dict[str, dict[str, Any]] = {
-    "fi": {
-        "no_visits": "Ei kirjattuja käyntejä{period}{title}: kirjaa ne sovelluksessa (Tilastot) tai anna "
-                     "--visits TIEDOSTO.",
-        "in_period": " ajalla {start} – {end}",
-        "visits": "Käynnit {start} – {end}{title}: {sessions} kertaa {places} paikassa, {visitors} käyntiä "
-                  "(aikuiset {adults}, lapset {children})",
-        "shares": "  ensikertalaiset: {first_timers} ({first_share} kävijöistä, joilta tieto on kirjattu); "
-                  "monikulttuuriset: {multicultural} ({multicultural_share})",
-        "per_session": "  kerralla keskimäärin {visitors} kävijää, joista lapsia {children}",
-        "per_place": "Paikoittain",
-        "place_cols": ("id", "paikka", "kertoja", "aikuisia", "lapsia", "käyntejä", "ensikertalaisia",
-                       "kävijöitä / kerta"),
-        "per_month": "Käynnit kuukausittain (aikuiset + lapset)",
-        "reach": "Tavoittavuus kotialueittain (lasten käyntejä sataa alueella asuvaa 0–6-vuotiasta kohden)",
-        "reach_cols": ("alue", "käyntejä", "lapsia", "/ 100 lasta", "paikat"),
-        "unmatched": "  ei tunnistettu alueeksi: {names}",
-        "outreach": "Jalkautuminen {start} – {end}",
-        "no_outreach_planned": "  ei suunniteltuja jalkautumisia",
-        "without_outreach": "  ei jalkautumisia: {names}",
-    },
-    "sv": {
-        "no_visits": "Inga registrerade besök{period}{title}: registrera dem i appen (Tilastot) eller ange "
-                     "--visits FIL.",
-        "in_period": " under {start} – {end}",
-        "visits": "Besök {start} – {end}{title}: {sessions} träffar på {places} platser, {visitors} besök "
-                  "(vuxna {adults}, barn {children})",
-        "shares": "  förstagångsbesökare: {first_timers} ({first_share} av besökarna där uppgiften har "
-                  "registrerats); mångkulturella: {multicultural} ({multicultural_share})",
-        "per_session": "  per träff i genomsnitt {visitors} besökare, varav {children} barn",
-        "per_place": "Per plats",
-        "place_cols": ("id", "plats", "träffar", "vuxna", "barn", "besök", "förstagångsbesökare",
-                       "besökare / träff"),
-        "per_month": "Besök per månad (vuxna + barn)",
-        "reach": "Räckvidd per hemområde (barnens besök per 100 barn i åldern 0–6 som bor där)",
-        "reach_cols": ("område", "besök", "barn", "per 100", "platser"),
-        "unmatched": "  inte igenkända som område: {names}",
-        "outreach": "Uppsökande verksamhet {start} – {end}",
-        "no_outreach_planned": "  inga planerade uppsökande besök",
-        "without_outreach": "  inga uppsökande besök: {names}",
-    },
-    "en": {
-        "no_visits": "No visits recorded{period}{title}: enter them in the app (Tilastot) or give "
-                     "--visits FILE.",
-        "in_period": " in {start} – {end}",
-        "visits": "Visits {start} – {end}{title}: {sessions} sessions at {places} places, {visitors} visits "
-                  "({adults} adults, {children} children)",
-        "shares": "  first-timers: {first_timers} ({first_share} of the visitors where recorded); "
-                  "multicultural: {multicultural} ({multicultural_share})",
-        "per_session": "  per session: {visitors} visitors, {children} children",
-        "per_place": "Per place",
-        "place_cols": ("id", "place", "sessions", "adults", "children", "visits", "first-timers",
-                       "per session"),
-        "per_month": "Visits per month (adults + children)",
-        "reach": "Reach by home area (child visits per 100 children aged 0-6 living there)",
-        "reach_cols": ("area", "visits", "children", "per 100", "places"),
-        "unmatched": "  not matched to an area: {names}",
-        "outreach": "Outreach {start} – {end}",
-        "no_outreach_planned": "  no outreach visits planned",
-        "without_outreach": "  no outreach: {names}",
-    },
-}
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -101,7 +37,7 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD or D.M.YYYY)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last day (inclusive)")
     p.add_argument("--today", metavar="DATE", help="day whose term the outreach view covers (default: today)")
-    p.add_argument("--lang", choices=tuple(_TEXT), help="language of the report (default: the project's)")
+    p.add_argument("--lang", choices=tuple(LANGUAGES), help="language of the report (default: the project's)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
@@ -136,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
-        lang = output_language(args, project.settings, _TEXT)
+        lang = output_language(args, project.settings)
         print(format_text(result, name=project.municipality_name, lang=lang))
     return 0
 
@@ -152,7 +88,7 @@ def _day(value: dt.date | None, lang: str) -> str:
 
 def format_text(result: VisitStats, *, name: str = "", lang: str = "fi") -> str:
     """The plain-text report printed by ``python -m coverage stats``, in ``lang`` (fi, sv or en)."""
-    tx = _TEXT.get(lang, _TEXT["en"])
+    tx = Texts("cli.stats", lang)
     t = result.totals
     lines: list[str] = []
     title = f" ({name})" if name else ""

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import contextvars
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from .errors import ExportError
 
@@ -129,6 +130,45 @@ def fmt_share(share: object, digits: int = 1, *, lang: str | None = None) -> str
     lang = lang or _current.get()
     number = fmt_number(f * 100.0, digits, lang=lang)
     return f"{number}%" if lang == "en" else f"{number}\u00a0%"
+
+
+class Texts(Mapping[str, Any]):
+    """The strings under one key prefix in one language, read like the nested dict they were written as.
+
+    ``Texts("cli.analyze", "sv")["mode"]["walk"]`` is ``t("cli.analyze.mode.walk", "sv")``; keys ending in
+    ``.0``, ``.1``, ... read as one tuple (table headers). The strings are returned unformatted (their
+    ``{fields}`` are filled by the caller), so text reports keep their shape while every string lives in the
+    one catalogue (and is checked like the rest).
+
+    >>> Texts("cli.analyze", "en")["mode"]["bike"], Texts("cli.analyze", "fi")["blind_cols"][:2]
+    ('by bike', ('id', 'alue'))
+    """
+
+    def __init__(self, prefix: str, lang: str | None = None) -> None:
+        self._prefix, self._lang = prefix, lang
+
+    def __getitem__(self, key: str) -> Any:
+        full = f"{self._prefix}.{key}"
+        if full in CATALOGUE:
+            return t(full, self._lang)
+        children = _children(full)
+        if not children:
+            raise KeyError(key)
+        if all(c.isdigit() for c in children):
+            return tuple(t(f"{full}.{i}", self._lang) for i in range(len(children)))
+        return Texts(full, self._lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_children(self._prefix))
+
+    def __len__(self) -> int:
+        return len(_children(self._prefix))
+
+
+def _children(prefix: str) -> list[str]:
+    """The next key parts below ``prefix`` in catalogue order (``"cli.analyze"`` -> ``["mode", ...]``)."""
+    start = prefix + "."
+    return list(dict.fromkeys(key[len(start):].split(".", 1)[0] for key in CATALOGUE if key.startswith(start)))
 
 
 def weekday_name(index: int, lang: str | None = None, *, short: bool = False) -> str:
@@ -1401,3 +1441,79 @@ def check_language(lang: str | None) -> str:
     if lang not in LANGUAGES:
         raise ExportError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
     return lang
+
+
+# --- the command line: python -m coverage analyze / plan / stats (their text reports) -----------------
+_section({
+    "cli.analyze.mode.walk": {"fi": "kävellen", "sv": "till fots", "en": "walking"},
+    "cli.analyze.mode.bike": {"fi": "pyörällä", "sv": "med cykel", "en": "by bike"},
+    "cli.analyze.mode.car": {"fi": "autolla", "sv": "med bil", "en": "by car"},
+    "cli.analyze.any_time": {"fi": "aukioloajoista riippumatta", "sv": "oberoende av öppettider", "en": "at any time"},
+    "cli.analyze.at": {"fi": "avoinna {at}", "sv": "öppet {at}", "en": "open {at}"},
+    "cli.analyze.places": {"fi": "Kohtaamispaikkoja mukana: {counted} / {total}", "sv": "Mötesplatser med: {counted} / {total}", "en": "Meeting places counted: {counted} / {total}"},
+    "cli.analyze.children": {"fi": "Lapset 0–6 v kynnyksen sisällä: {covered} / {total} ({share})", "sv": "Barn 0–6 år inom gränsen: {covered} / {total} ({share})", "en": "Children 0-6 within the threshold: {covered} / {total} ({share})"},
+    "cli.analyze.population": {"fi": "Väestö kynnyksen sisällä: {covered} / {total} ({share})", "sv": "Befolkning inom gränsen: {covered} / {total} ({share})", "en": "Population within the threshold: {covered} / {total} ({share})"},
+    "cli.analyze.blind": {"fi": "Katvealueet (eniten lapsia ensin):", "sv": "Skuggområden (flest barn först):", "en": "Blind spots (most children first):"},
+    "cli.analyze.none": {"fi": "  ei katvealueita", "sv": "  inga skuggområden", "en": "  no blind spots"},
+    "cli.analyze.areas": {"fi": "Alueet:", "sv": "Områden:", "en": "Areas:"},
+    "cli.analyze.cols.0": {"fi": "id", "sv": "id", "en": "id"},
+    "cli.analyze.cols.1": {"fi": "alue", "sv": "område", "en": "area"},
+    "cli.analyze.cols.2": {"fi": "lapset", "sv": "barn", "en": "children"},
+    "cli.analyze.cols.3": {"fi": "lähin paikka", "sv": "närmaste plats", "en": "nearest place"},
+    "cli.analyze.cols.4": {"fi": "km", "sv": "km", "en": "km"},
+    "cli.analyze.cols.5": {"fi": "min", "sv": "min", "en": "min"},
+    "cli.analyze.cols.6": {"fi": "katettu", "sv": "täckt", "en": "covered"},
+    "cli.analyze.blind_cols.0": {"fi": "id", "sv": "id", "en": "id"},
+    "cli.analyze.blind_cols.1": {"fi": "alue", "sv": "område", "en": "area"},
+    "cli.analyze.blind_cols.2": {"fi": "lapset", "sv": "barn", "en": "children"},
+    "cli.analyze.blind_cols.3": {"fi": "min", "sv": "min", "en": "min"},
+    "cli.analyze.yes": {"fi": "kyllä", "sv": "ja", "en": "yes"},
+    "cli.analyze.no": {"fi": "ei", "sv": "nej", "en": "no"},
+    "cli.analyze.model.straight_line": {"fi": "linnuntie × {circuity} nopeudella {speed} km/h", "sv": "fågelvägen × {circuity} med {speed} km/h", "en": "straight line × {circuity} at {speed} km/h"},
+})
+_section({
+    "cli.plan.title.cover": {"fi": "Uudet paikat, jotka tavoittavat eniten lapsia ({k})", "sv": "Nya platser som når flest barn ({k})", "en": "New sites reaching the most children ({k})"},
+    "cli.plan.title.median": {"fi": "Uudet paikat, jotka lyhentävät matkoja eniten ({k})", "sv": "Nya platser som förkortar resorna mest ({k})", "en": "New sites shortening trips the most ({k})"},
+    "cli.plan.title.set_cover": {"fi": "Vähiten uusia paikkoja tavoitteeseen {target}", "sv": "Minst antal nya platser för målet {target}", "en": "Fewest new sites for the target {target}"},
+    "cli.plan.none": {"fi": "  Uusia paikkoja ei tarvita tai mikään ehdokas ei lisää kattavuutta.", "sv": "  Inga nya platser behövs eller ingen kandidat ökar täckningen.", "en": "  No new site is needed, or no candidate adds coverage."},
+    "cli.plan.cols.0": {"fi": "id", "sv": "id", "en": "id"},
+    "cli.plan.cols.1": {"fi": "paikka", "sv": "plats", "en": "site"},
+    "cli.plan.cols.2": {"fi": "lisää lapsia", "sv": "fler barn", "en": "children gained"},
+    "cli.plan.cols.3": {"fi": "paras aika", "sv": "bästa tid", "en": "best time"},
+    "cli.plan.cols.4": {"fi": "lapsia silloin", "sv": "barn då", "en": "children then"},
+    "cli.plan.before": {"fi": "Lapset 0–6 v kynnyksen sisällä nyt: {covered} / {total} ({share})", "sv": "Barn 0–6 år inom gränsen nu: {covered} / {total} ({share})", "en": "Children 0-6 within the threshold now: {covered} / {total} ({share})"},
+    "cli.plan.after": {"fi": "Ehdotuksen jälkeen: {covered} / {total} ({share})", "sv": "Efter förslaget: {covered} / {total} ({share})", "en": "With the proposal: {covered} / {total} ({share})"},
+    "cli.plan.optimal": {"fi": "Ratkaisu on todistetusti optimaalinen ({method}, {seconds} s).", "sv": "Lösningen är bevisat optimal ({method}, {seconds} s).", "en": "The solution is proven optimal ({method}, {seconds} s)."},
+    "cli.plan.gap": {"fi": "Ratkaisu voi olla enintään {gap} optimista ({method}, {seconds} s).", "sv": "Lösningen kan ligga högst {gap} från optimum ({method}, {seconds} s).", "en": "The solution is at most {gap} from the optimum ({method}, {seconds} s)."},
+    "cli.plan.changed": {"fi": "Katvealueista katetuiksi:", "sv": "Skuggområden som blir täckta:", "en": "Blind spots that become covered:"},
+    "cli.plan.dayparts.morning": {"fi": "aamupäivä", "sv": "förmiddag", "en": "morning"},
+    "cli.plan.dayparts.afternoon": {"fi": "iltapäivä", "sv": "eftermiddag", "en": "afternoon"},
+    "cli.plan.dayparts.evening": {"fi": "ilta", "sv": "kväll", "en": "evening"},
+})
+_section({
+    "cli.stats.no_visits": {"fi": "Ei kirjattuja käyntejä{period}{title}: kirjaa ne sovelluksessa (Tilastot) tai anna --visits TIEDOSTO.", "sv": "Inga registrerade besök{period}{title}: registrera dem i appen (Tilastot) eller ange --visits FIL.", "en": "No visits recorded{period}{title}: enter them in the app (Tilastot) or give --visits FILE."},
+    "cli.stats.in_period": {"fi": " ajalla {start} – {end}", "sv": " under {start} – {end}", "en": " in {start} – {end}"},
+    "cli.stats.visits": {"fi": "Käynnit {start} – {end}{title}: {sessions} kertaa {places} paikassa, {visitors} käyntiä (aikuiset {adults}, lapset {children})", "sv": "Besök {start} – {end}{title}: {sessions} träffar på {places} platser, {visitors} besök (vuxna {adults}, barn {children})", "en": "Visits {start} – {end}{title}: {sessions} sessions at {places} places, {visitors} visits ({adults} adults, {children} children)"},
+    "cli.stats.shares": {"fi": "  ensikertalaiset: {first_timers} ({first_share} kävijöistä, joilta tieto on kirjattu); monikulttuuriset: {multicultural} ({multicultural_share})", "sv": "  förstagångsbesökare: {first_timers} ({first_share} av besökarna där uppgiften har registrerats); mångkulturella: {multicultural} ({multicultural_share})", "en": "  first-timers: {first_timers} ({first_share} of the visitors where recorded); multicultural: {multicultural} ({multicultural_share})"},
+    "cli.stats.per_session": {"fi": "  kerralla keskimäärin {visitors} kävijää, joista lapsia {children}", "sv": "  per träff i genomsnitt {visitors} besökare, varav {children} barn", "en": "  per session: {visitors} visitors, {children} children"},
+    "cli.stats.per_place": {"fi": "Paikoittain", "sv": "Per plats", "en": "Per place"},
+    "cli.stats.place_cols.0": {"fi": "id", "sv": "id", "en": "id"},
+    "cli.stats.place_cols.1": {"fi": "paikka", "sv": "plats", "en": "place"},
+    "cli.stats.place_cols.2": {"fi": "kertoja", "sv": "träffar", "en": "sessions"},
+    "cli.stats.place_cols.3": {"fi": "aikuisia", "sv": "vuxna", "en": "adults"},
+    "cli.stats.place_cols.4": {"fi": "lapsia", "sv": "barn", "en": "children"},
+    "cli.stats.place_cols.5": {"fi": "käyntejä", "sv": "besök", "en": "visits"},
+    "cli.stats.place_cols.6": {"fi": "ensikertalaisia", "sv": "förstagångsbesökare", "en": "first-timers"},
+    "cli.stats.place_cols.7": {"fi": "kävijöitä / kerta", "sv": "besökare / träff", "en": "per session"},
+    "cli.stats.per_month": {"fi": "Käynnit kuukausittain (aikuiset + lapset)", "sv": "Besök per månad (vuxna + barn)", "en": "Visits per month (adults + children)"},
+    "cli.stats.reach": {"fi": "Tavoittavuus kotialueittain (lasten käyntejä sataa alueella asuvaa 0–6-vuotiasta kohden)", "sv": "Räckvidd per hemområde (barnens besök per 100 barn i åldern 0–6 som bor där)", "en": "Reach by home area (child visits per 100 children aged 0-6 living there)"},
+    "cli.stats.reach_cols.0": {"fi": "alue", "sv": "område", "en": "area"},
+    "cli.stats.reach_cols.1": {"fi": "käyntejä", "sv": "besök", "en": "visits"},
+    "cli.stats.reach_cols.2": {"fi": "lapsia", "sv": "barn", "en": "children"},
+    "cli.stats.reach_cols.3": {"fi": "/ 100 lasta", "sv": "per 100", "en": "per 100"},
+    "cli.stats.reach_cols.4": {"fi": "paikat", "sv": "platser", "en": "places"},
+    "cli.stats.unmatched": {"fi": "  ei tunnistettu alueeksi: {names}", "sv": "  inte igenkända som område: {names}", "en": "  not matched to an area: {names}"},
+    "cli.stats.outreach": {"fi": "Jalkautuminen {start} – {end}", "sv": "Uppsökande verksamhet {start} – {end}", "en": "Outreach {start} – {end}"},
+    "cli.stats.no_outreach_planned": {"fi": "  ei suunniteltuja jalkautumisia", "sv": "  inga planerade uppsökande besök", "en": "  no outreach visits planned"},
+    "cli.stats.without_outreach": {"fi": "  ei jalkautumisia: {names}", "sv": "  inga uppsökande besök: {names}", "en": "  no outreach: {names}"},
+})
