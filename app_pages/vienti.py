@@ -33,7 +33,7 @@ plan = cache.current_plan()
 result = messages.guarded(lambda: cache.analysis(view))
 if result is not None:
     today = dt.date.today()
-    data = study.ExportData.from_parts(
+    data = study.Study.from_parts(
         view.project,
         result,
         reach=messages.guarded(lambda: cache.reach(view)),

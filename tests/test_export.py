@@ -98,7 +98,7 @@ def _project(*, visits: bool = False) -> Project:
 
 
 @pytest.fixture(scope="module")
-def data() -> study.ExportData:
+def data() -> study.Study:
     return study.prepare(_project(), today=TODAY)
 
 
@@ -107,7 +107,7 @@ def report_fi(data) -> bytes:
     return export.export_bytes(data, "report")
 
 
-def _plan(data: study.ExportData) -> types.SimpleNamespace:
+def _plan(data: study.Study) -> types.SimpleNamespace:
     sites = gpd.GeoDataFrame(
         {"id": ["N1"], "name": ["Erämaan kylätalo"], "children_gained": [15.0]},
         geometry=[Point(X0 + 20_000, Y0 + 1000)],

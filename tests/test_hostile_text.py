@@ -111,7 +111,7 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="module")
-def data(project) -> study.ExportData:
+def data(project) -> study.Study:
     return study.prepare(project, today=TODAY)
 
 
@@ -317,7 +317,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 @pytest.mark.parametrize("lang", ["fi", "en"])
 @pytest.mark.parametrize("table", ["places", "areas"])
 def test_csv_defuses_formulas_and_keeps_other_text(data, lang, table):
-    d = study.ExportData.from_parts(data.project, data.result, lang=lang, today=TODAY)
+    d = study.Study.from_parts(data.project, data.result, lang=lang, today=TODAY)
     raw = export.export_bytes(d, "csv", table=table).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(raw, newline=""), delimiter="," if lang == "en" else ";"))
     cells = [c for row in rows[1:] for c in row]

@@ -12,23 +12,27 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..core.errors import ExportError
+from ..core.errors import ExportError, KatveError
 from ..core.i18n import check_language
 from ..core.model import CRS, Project, Settings
+from ..core.schedule import reference_week
+from ..travel.base import TravelModel
 from ..travel.choose import model_from_settings
-from . import week as analysis_week
-from .reach import CoverageResult, analyze, blind_spot_polygons, reach_areas
-from .week import weekday_matrix
-
-# --- the data behind every export ------------------------------------------------------------------------
+from .reach import CoverageResult, analyze, blind_spot_polygons, demand_points, reach_areas
+from .stats import VisitStats, compute, visits_per_place
+from .week import overlaps as find_overlaps
+from .week import week_hours, weekday_matrix
 
 
 @dataclass
-class ExportData:
-    """A project and its analysis, computed once and shared by every format.
+class Study:
+    """One project and its settings, analysed once: every result the outputs need, computed lazily.
 
-    Build it with :func:`prepare`. The heavier parts (reach areas, blind-spot polygons, weekday matrix,
-    overlaps) are computed on first use.
+    The app's pages, every export format and the meeting report read their figures from a Study, so a number
+    shown in one place is the number shown in all the others (and is computed once). Build it with
+    :func:`prepare` (or :meth:`from_parts` from results computed elsewhere). The heavier parts (reach areas,
+    blind-spot polygons, weekday matrix, overlaps, the plan's scenario) are computed on first use, all with
+    the same travel model (:attr:`model`).
     """
 
     project: Project
@@ -49,15 +53,16 @@ class ExportData:
         blind: gpd.GeoDataFrame | None = None,
         matrix: pd.DataFrame | None = None,
         overlaps: pd.DataFrame | None = None,
+        model: TravelModel | None = None,
         **options: Any,
-    ) -> ExportData:
+    ) -> Study:
         """Assemble from results computed elsewhere (the app's cache); the missing parts are computed lazily.
 
         ``options`` are the other fields (``include_planned``, ``plan``, ``lang``, ``today``, ``week``).
         """
         data = cls(project=project, result=result, **options)
         data.lang = check_language(data.lang)
-        parts = {"reach": reach, "blind": blind, "matrix": matrix, "overlaps": overlaps}
+        parts = {"reach": reach, "blind": blind, "matrix": matrix, "overlaps": overlaps, "model": model}
         data.__dict__.update({k: v for k, v in parts.items() if v is not None})  # fills the cached properties
         return data
 
@@ -71,38 +76,96 @@ class ExportData:
         """The municipality (project) name."""
         return self.project.municipality_name or "Katve"
 
+    @property
+    def monday(self) -> dt.date:
+        """Monday of the reference week (``week``, else the next full term week after ``today``)."""
+        day = self.week or reference_week(self.today)
+        return day - dt.timedelta(days=day.weekday())
+
+    @cached_property
+    def model(self) -> TravelModel:
+        """The travel model of the settings, built once for every part of the study."""
+        return model_from_settings(self.settings)
+
     @cached_property
     def reach(self) -> gpd.GeoDataFrame:
         """Reach area of each counted place (:func:`coverage.analysis.reach.reach_areas`)."""
-        return reach_areas(
-            self.project, self.settings, at=self.result.at, include_planned=self.include_planned
-        )
+        return reach_areas(self.project, self.settings, at=self.result.at, include_planned=self.include_planned,
+                           model=self.model)
 
     @cached_property
     def blind(self) -> gpd.GeoDataFrame:
         """Blind-spot polygons (:func:`coverage.analysis.reach.blind_spot_polygons`)."""
-        return blind_spot_polygons(
-            self.project, self.settings, at=self.result.at, include_planned=self.include_planned
-        )
+        return blind_spot_polygons(self.project, model=self.model, result=self.result)
 
     @cached_property
     def matrix(self) -> pd.DataFrame:
         """Children covered per weekday x daypart (:func:`coverage.analysis.week.weekday_matrix`)."""
-        return weekday_matrix(
-            self.project, self.settings, week=self.week, include_planned=self.include_planned
-        )
+        return weekday_matrix(self.project, self.settings, week=self.week, include_planned=self.include_planned,
+                              model=self.model)
 
     @cached_property
     def overlaps(self) -> pd.DataFrame:
         """Simultaneous sessions of nearby places (:func:`coverage.analysis.week.overlaps`)."""
-        return analysis_week.overlaps(
-            self.project, self.settings, week=self.week, include_planned=self.include_planned
-        )
+        return find_overlaps(self.project, self.settings, week=self.week, include_planned=self.include_planned,
+                             model=self.model)
+
+    @cached_property
+    def hours_per_week(self) -> np.ndarray:
+        """Hours each place (in project order) is open in the reference week; NaN for unreadable hours."""
+        return week_hours(self.result.places, self.monday)
+
+    @cached_property
+    def children_within(self) -> np.ndarray:
+        """Children 0-6 whose area is within the threshold of each place (counted or not), in project order."""
+        places, areas = self.result.places, self.result.areas
+        kids = pd.to_numeric(areas["children_0_6"], errors="coerce").fillna(0.0).to_numpy(float)
+        if not len(places) or not len(areas):
+            return np.zeros(len(places))
+        demand = self.result.demand_xy if self.result.demand_xy is not None else demand_points(areas)
+        sites = demand_points(places)
+        pairs = self.model.within(demand, sites, self.settings.threshold_in_minutes * (1 + 1e-9))
+        ok = np.ones(len(pairs.rows), bool)
+        if self.settings.threshold_km is not None and hasattr(self.model, "pair_distance_km"):
+            km = self.model.pair_distance_km(demand[pairs.rows], sites[pairs.cols])
+            ok = km <= self.settings.threshold_km * (1 + 1e-9)
+        return np.bincount(pairs.cols[ok], weights=kids[pairs.rows[ok]], minlength=len(places))
+
+    @cached_property
+    def visits_per_place(self) -> pd.DataFrame | None:
+        """Sessions and visitors per place (:func:`coverage.analysis.stats.visits_per_place`), indexed by
+        ``place_id``; ``None`` without visits or when they cannot be read (the statistics page says why)."""
+        visits = self.project.visits
+        if visits is None or not len(visits):
+            return None
+        try:  # the same figures as the statistics page: a session is a distinct (place, date)
+            return visits_per_place(self.project).set_index("place_id")
+        except KatveError:
+            return None
+
+    @cached_property
+    def visit_stats(self) -> VisitStats:
+        """The visitor statistics of the current term (:func:`coverage.analysis.stats.compute`)."""
+        return compute(self.project, today=self.today)
 
     @cached_property
     def proposals(self) -> gpd.GeoDataFrame:
-        """Proposed new sites of ``plan`` (``id, name, children_gained, geometry``); empty without a plan."""
+        """Proposed new sites of ``plan`` (:func:`proposals_from_plan`); empty without a plan."""
         return proposals_from_plan(self.plan)
+
+    @cached_property
+    def after(self) -> Study:
+        """The plan's scenario (its proposals added as existing places) as a study of its own; the study itself
+        when the plan cannot build one (e.g. a bare table of sites) or there is no plan."""
+        scenario = getattr(self.plan, "scenario", None)
+        if not callable(scenario):
+            return self
+        try:  # the proposals as existing places: the maps then show what plan.after counts
+            project = scenario(self.project, status="existing")
+        except TypeError:
+            project = scenario(self.project)
+        return prepare(project, self.settings, at=self.result.at, include_planned=self.include_planned,
+                       plan=self.plan, lang=self.lang, today=self.today, week=self.week)
 
 
 def prepare(
@@ -115,8 +178,8 @@ def prepare(
     lang: str | None = None,
     today: dt.date | None = None,
     week: dt.date | None = None,
-) -> ExportData:
-    """Analyse ``project`` once for all exports.
+) -> Study:
+    """Analyse ``project`` once for all outputs.
 
     Parameters
     ----------
@@ -128,8 +191,8 @@ def prepare(
     include_planned : bool
         Count planned places too.
     plan : PlanResult, optional
-        A :func:`coverage.planning.plan` result: its proposed sites go to the map, the GeoPackage and the
-        report's before/after page.
+        A :func:`coverage.planning.plan.plan` result: its proposed sites go to the map, the GeoPackage and
+        the report's before/after page.
     lang : {"fi", "sv", "en"}, optional
         Language of headers, legends and the report. Default: the settings' language, else Finnish.
     today : date, optional
@@ -139,21 +202,10 @@ def prepare(
     """
     settings = settings or project.settings
     lang = check_language(lang or getattr(settings, "language", None))
-    result = analyze(project, settings, at=at, include_planned=include_planned)
-    return ExportData(
-        project=project,
-        result=result,
-        include_planned=include_planned,
-        plan=plan,
-        lang=lang,
-        today=today or dt.date.today(),
-        week=week,
-    )
-
-
-def _model(data: ExportData):  # noqa: ANN202 - a TravelModel
-
-    return model_from_settings(data.settings)
+    model = model_from_settings(settings)
+    result = analyze(project, settings, at=at, include_planned=include_planned, model=model)
+    return Study.from_parts(project, result, model=model, include_planned=include_planned, plan=plan,
+                            lang=lang, today=today or dt.date.today(), week=week)
 
 
 def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:

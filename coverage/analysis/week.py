@@ -17,9 +17,9 @@ import shapely
 from opening_hours import State
 from scipy import sparse
 
-from ..core.errors import AnalysisError, KatveError
+from ..core.errors import AnalysisError
 from ..core.model import Project, Settings
-from ..core.schedule import DAYPARTS, TZ, WEEKDAYS, open_intervals, parse, reference_week
+from ..core.schedule import DAYPARTS, TZ, WEEKDAYS, check, parse, reference_week
 from ..travel.base import TravelModel, as_xy, or_by_row
 from ..travel.choose import model_from_settings
 from .reach import (
@@ -328,24 +328,35 @@ def _week_intervals(opening_hours: str, monday: dt.date) -> tuple[tuple[float, f
     return tuple(out)
 
 
-def _hours_table(places: pd.DataFrame, monday: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _hours_table(
+    places: pd.DataFrame, monday: dt.date, *, skip: Iterable[int] = ()
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Open intervals of each *distinct* opening_hours value of ``places`` in the week.
 
     Returns ``codes`` (per place: index of its distinct value), ``table`` (``(k, 2)`` start/end minutes,
     grouped by distinct value) and ``lengths`` (intervals per distinct value). Each distinct value is
-    parsed and expanded once per week (cached across calls).
+    parsed and expanded once per week (cached across calls). Unreadable values raise
+    :class:`~coverage.core.errors.AnalysisError`, except the distinct values listed in ``skip`` (their
+    places get no intervals).
     """
     codes, uniques = _hours_column(places)
-    _check_hours(places, codes, uniques)
-    per_unique = [_week_intervals(str(u), monday) for u in uniques]
+    skipped = set(skip)
+    if not skipped:
+        _check_hours(places, codes, uniques)
+    per_unique = [() if k in skipped else _week_intervals(str(u), monday) for k, u in enumerate(uniques)]
     lengths = np.fromiter((len(iv) for iv in per_unique), dtype=np.int64, count=len(per_unique))
     table = np.array([pair for iv in per_unique for pair in iv], dtype=float).reshape(-1, 2)
     return np.asarray(codes, dtype=np.int64), table, lengths
 
 
-def _week_table(places: pd.DataFrame, monday: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All open intervals of ``places`` in the week: ``starts, ends, owner`` (row number), sorted by owner."""
-    codes, table, lengths = _hours_table(places, monday)
+def _week_table(
+    places: pd.DataFrame, monday: dt.date, *, skip: Iterable[int] = ()
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All open intervals of ``places`` in the week: ``starts, ends, owner`` (row number), sorted by owner.
+
+    ``skip``: distinct opening_hours values left out (see :func:`_hours_table`).
+    """
+    codes, table, lengths = _hours_table(places, monday, skip=skip)
     if not len(codes) or not lengths.sum():
         empty = np.empty(0)
         return empty, empty.copy(), np.empty(0, dtype=np.int64)
@@ -410,13 +421,71 @@ def _wall_datetime(base: dt.datetime, minutes: float) -> dt.datetime:
     return (base + dt.timedelta(minutes=float(minutes))).replace(tzinfo=TZ)
 
 
-# --- the weekly programme (Viikko-ohjelma) ------------------------------------------------------------------
+# --- sessions: the week expansion read by the programme, the calendar and the place table ---------------
+
+
+def sessions(places: pd.DataFrame, first: dt.date, last: dt.date) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Every session (open interval) of ``places`` from ``first`` to ``last`` (inclusive), Helsinki time.
+
+    The one week expansion of Katve: the weekday matrix, the overlaps, the weekly programme, the family
+    calendar and the hours per week all read opening hours through the same per-week expansion (each
+    distinct value parsed and expanded once per week, cached), so Finnish public holidays and seasons
+    apply alike everywhere. Sessions are cut at the start of each week (Monday 00:00) and at the period's
+    ends.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        Columns ``row`` (position in ``places``), ``start``, ``end`` (aware datetimes), sorted by row, then
+        start; and per row whose opening_hours cannot be read the reason (such rows have no sessions).
+
+    Examples
+    --------
+    >>> places = pd.DataFrame({"opening_hours": ["Tu 09:30-11:30", "tiistaisin"]})
+    >>> found, bad = sessions(places, dt.date(2026, 12, 1), dt.date(2026, 12, 8))
+    >>> [f"{s:%d.%m. %H:%M}-{e:%H:%M}" for s, e in zip(found["start"], found["end"])], sorted(bad)
+    (['01.12. 09:30-11:30', '08.12. 09:30-11:30'], [1])
+    """
+    codes, uniques = _hours_column(places)
+    reasons = {k: reason for k, u in enumerate(uniques) if (reason := check(str(u))) is not None}
+    begin = dt.datetime.combine(first, dt.time(0))
+    finish = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0))
+    parts = []
+    monday = first - dt.timedelta(days=first.weekday())
+    while monday <= last:
+        starts, ends, owner = _week_table(places, monday, skip=reasons)
+        base = dt.datetime.combine(monday, dt.time(0))
+        lo = max((begin - base).total_seconds() / 60.0, 0.0)
+        hi = min((finish - base).total_seconds() / 60.0, 7 * 1440.0)
+        a, b = np.maximum(starts, lo), np.minimum(ends, hi)
+        keep = b > a
+        parts.append(pd.DataFrame({
+            "row": owner[keep],
+            "start": [_wall_datetime(base, m) for m in a[keep]],
+            "end": [_wall_datetime(base, m) for m in b[keep]],
+        }))
+        monday += dt.timedelta(days=7)
+    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"row": [], "start": [], "end": []})
+    found = found.sort_values(["row", "start"], kind="stable").reset_index(drop=True)
+    found["row"] = found["row"].astype(np.int64)
+    bad_rows = {int(r): reasons[int(c)] for r, c in enumerate(codes) if int(c) in reasons}
+    return found, bad_rows
+
+
+def week_hours(places: pd.DataFrame, week: dt.date) -> np.ndarray:
+    """Hours open per place in the week of ``week`` (NaN where the opening hours cannot be read)."""
+    monday = week - dt.timedelta(days=week.weekday())
+    codes, uniques = _hours_column(places)
+    reasons = {k for k, u in enumerate(uniques) if check(str(u)) is not None}
+    per_unique = np.array([np.nan if k in reasons else sum(b - a for a, b in _week_intervals(str(u), monday))
+                           / 60.0 for k, u in enumerate(uniques)], dtype=float)
+    return per_unique[codes] if len(codes) else np.empty(0)
 
 
 def programme(
     places: pd.DataFrame, week: dt.date, *, statuses: Iterable[str] = ("existing", "planned")
 ) -> tuple[pd.DataFrame, list[str]]:
-    """All sessions of ``places`` in the week of ``week``: one row per opening interval.
+    """All sessions of ``places`` in the week of ``week``: one row per opening interval (:func:`sessions`).
 
     Returns
     -------
@@ -426,47 +495,29 @@ def programme(
         places whose opening hours cannot be read (they are left out).
     """
     monday = week - dt.timedelta(days=week.weekday())
-    start = dt.datetime.combine(monday, dt.time(0), tzinfo=TZ)
-    end = start + dt.timedelta(days=7)
-    wanted = set(statuses)
-    rows, bad = [], []
-    for _i, place in places.iterrows():
-        if str(place.get("status", "")) not in wanted:
-            continue
-        hours = str(place.get("opening_hours", "") or "")
-        try:
-            intervals = open_intervals(hours, start, end)
-        except KatveError:
-            bad.append(str(place.get("name", "")))
-            continue
-        for a, b in intervals:
-            rows.append(
-                {
-                    "weekday": a.weekday(),
-                    "date": a.date(),
-                    "start": a,
-                    "end": b,
-                    "place_id": str(place.get("id", "")),
-                    "name": str(place.get("name", "")),
-                    "organiser": str(place.get("organiser", "") or ""),
-                    "organiser_type": str(place.get("organiser_type", "") or ""),
-                    "address": str(place.get("address", "") or ""),
-                    "status": str(place.get("status", "")),
-                }
-            )
-    columns = [
-        "weekday",
-        "date",
-        "start",
-        "end",
-        "place_id",
-        "name",
-        "organiser",
-        "organiser_type",
-        "address",
-        "status",
-    ]
-    out = pd.DataFrame(rows, columns=columns)
+    status = places["status"] if "status" in places else pd.Series("", index=places.index)
+    sub = places.loc[status.astype(str).isin(set(statuses)).to_numpy(bool)]
+    found, bad = sessions(sub, monday, monday + dt.timedelta(days=6))
+
+    def column(name: str, *, or_blank: bool = False) -> np.ndarray:  # as the table shows the value
+        values = sub[name] if name in sub else pd.Series("", index=sub.index)
+        return np.array([str((v or "") if or_blank else v) for v in values.to_numpy(object)], dtype=object)
+
+    rows = found["row"].to_numpy(np.int64)
+    out = pd.DataFrame(
+        {
+            "weekday": [a.weekday() for a in found["start"]],
+            "date": [a.date() for a in found["start"]],
+            "start": found["start"].to_list(),
+            "end": found["end"].to_list(),
+            "place_id": column("id")[rows],
+            "name": column("name")[rows],
+            **{key: column(key, or_blank=True)[rows] for key in ("organiser", "organiser_type", "address")},
+            "status": column("status")[rows],
+        },
+        columns=["weekday", "date", "start", "end", "place_id", "name", "organiser", "organiser_type",
+                 "address", "status"],
+    )
     if len(out):
         out = out.sort_values(["start", "name"], kind="stable").reset_index(drop=True)
-    return out, bad
+    return out, [column("name")[r] for r in sorted(bad)]

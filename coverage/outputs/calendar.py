@@ -7,13 +7,15 @@ import hashlib
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..analysis.stats import outreach_events
-from ..core.errors import ExportError, ScheduleError
+from ..analysis.week import sessions
+from ..core.errors import ExportError
 from ..core.i18n import check_language, label
 from ..core.model import Project
-from ..core.schedule import TZ, in_term_time, open_intervals
+from ..core.schedule import TZ, in_term_time
 from .document import _s, _write_bytes, header, text
 
 # --- family calendar (ICS) ---------------------------------------------------------------------------------
@@ -65,8 +67,6 @@ def family_calendar(
         start, end = start or t_start, end or t_end
     if end < start:
         raise ExportError(f"the calendar period ends ({end}) before it starts ({start})")
-    begin = dt.datetime.combine(start, dt.time(0), tzinfo=TZ)
-    finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
     stamp = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     name = project.municipality_name or "Katve"
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "katve"
@@ -84,16 +84,15 @@ def family_calendar(
     keep = places["status"].astype(str).str.strip().str.lower().isin(statuses).to_numpy(bool)
     places = places.loc[keep]
     lonlat = places.geometry.to_crs("EPSG:4326") if len(places) else places.geometry
-    intervals: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
-    for (_, row), point in zip(places.iterrows(), lonlat, strict=True):
-        oh = str(row.get("opening_hours") or "")
-        if oh not in intervals:
-            try:
-                intervals[oh] = open_intervals(oh, begin, finish)
-            except ScheduleError as exc:
-                raise ExportError(f"place {row['id']} ({row['name']}): {exc}") from None
+    found, bad = sessions(places, start, end)
+    if bad:
+        row = places.iloc[min(bad)]
+        raise ExportError(f"place {row['id']} ({row['name']}): {bad[min(bad)]}")
+    bounds = np.searchsorted(found["row"].to_numpy(np.int64), np.arange(len(places) + 1))  # sorted by row
+    starts, ends = found["start"].to_list(), found["end"].to_list()
+    for k, ((_, row), point) in enumerate(zip(places.iterrows(), lonlat, strict=True)):
         description = _event_description(row, lang)
-        for a, b in intervals[oh]:
+        for a, b in zip(starts[bounds[k]:bounds[k + 1]], ends[bounds[k]:bounds[k + 1]], strict=True):
             ev = icalendar.Event()
             ev.add("uid", f"{slug}-{_uid_part(row['id'])}-{a:%Y%m%dT%H%M}@katve")
             ev.add("dtstamp", stamp)

@@ -2,8 +2,8 @@
 
 One entry point, :func:`export` (``python -m coverage export`` and the app's "Vienti" page use it), writes one
 of :data:`FORMATS`; :func:`export_bytes` returns the same content as bytes (download buttons). The analysis
-behind every format is computed once by :func:`prepare` into an :class:`ExportData` (or assembled from
-cached results with :meth:`ExportData.from_parts`). Headers, legends and the report are in Finnish, Swedish
+behind every format is computed once by :func:`prepare` into an :class:`Study` (or assembled from
+cached results with :meth:`Study.from_parts`). Headers, legends and the report are in Finnish, Swedish
 or English (``lang``; the strings are the ``export.`` section of :mod:`coverage.core.i18n`).
 
 Formats and their choices
@@ -62,7 +62,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..analysis.study import ExportData, prepare
+from ..analysis.study import Study, prepare
 from ..core.errors import ExportError
 from ..core.model import Project
 from .calendar import write_ics
@@ -99,7 +99,7 @@ MEDIA_TYPES = {
 
 
 def export(
-    source: ExportData | Project,
+    source: Study | Project,
     fmt: str,
     out: str | os.PathLike,
     *,
@@ -112,7 +112,7 @@ def export(
 
     Parameters
     ----------
-    source : ExportData or Project
+    source : Study or Project
         A prepared export (:func:`prepare`) or a project (prepared here with ``prepare_options``).
     fmt : str
         One of :data:`FORMATS`.
@@ -137,7 +137,7 @@ def export(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"{path.parent}: cannot create the folder ({exc.strerror or exc})") from None
-    data = source if isinstance(source, ExportData) else prepare(source, **prepare_options)
+    data = source if isinstance(source, Study) else prepare(source, **prepare_options)
     if fmt == "gpkg":
         write_gpkg(data, path)
         return path
@@ -147,7 +147,7 @@ def export(
 
 
 def export_bytes(
-    source: ExportData | Project,
+    source: Study | Project,
     fmt: str,
     *,
     table: str = "areas",
@@ -157,7 +157,7 @@ def export_bytes(
 ) -> bytes:
     """Return the content :func:`export` would write, as bytes (for download buttons)."""
     fmt = _check_format(fmt)
-    data = source if isinstance(source, ExportData) else prepare(source, **prepare_options)
+    data = source if isinstance(source, Study) else prepare(source, **prepare_options)
     if fmt == "gpkg":
         with tempfile.TemporaryDirectory(prefix="katve-") as tmp:
             path = Path(tmp) / "katve.gpkg"
@@ -166,7 +166,7 @@ def export_bytes(
     return _render(data, fmt, table=table, calendar_start=calendar_start, calendar_end=calendar_end)
 
 
-def file_name(data: ExportData, fmt: str, *, table: str = "areas") -> str:
+def file_name(data: Study, fmt: str, *, table: str = "areas") -> str:
     """Suggest a download file name, e.g. ``katve-vihti-alueet.csv``."""
     fmt = _check_format(fmt)
     slug = re.sub(r"[^a-z0-9åäö]+", "-", data.name.lower()).strip("-") or "katve"
@@ -184,7 +184,7 @@ def file_name(data: ExportData, fmt: str, *, table: str = "areas") -> str:
 
 
 def _render(
-    data: ExportData, fmt: str, *, table: str, calendar_start: dt.date | None, calendar_end: dt.date | None
+    data: Study, fmt: str, *, table: str, calendar_start: dt.date | None, calendar_end: dt.date | None
 ) -> bytes:
     buf = io.BytesIO()
     if fmt == "csv":

@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ..analysis.study import ExportData
+from ..analysis.study import Study
 from ..core.errors import ExportError
 from ..core.model import CRS
 from .tables import area_table, place_table, summary_rows
@@ -29,7 +29,7 @@ GPKG_LAYERS = {
 # --- GeoPackage ---------------------------------------------------------------------------------------------
 
 
-def write_gpkg(data: ExportData, path: str | os.PathLike) -> list[str]:
+def write_gpkg(data: Study, path: str | os.PathLike) -> list[str]:
     """Write the GeoPackage of :data:`GPKG_LAYERS` to ``path`` (replaced if it exists); return the layers."""
     import pyogrio
 

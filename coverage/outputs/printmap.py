@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 
 from ..analysis.reach import demand_points
-from ..analysis.study import ExportData
+from ..analysis.study import Study
 from ..core import i18n
 from ..core.errors import ExportError
 from ..core.i18n import fmt_number, fmt_share
@@ -95,7 +95,7 @@ def new_figure(size: tuple[float, float] = A4_LANDSCAPE) -> Any:
     return fig
 
 
-def print_map(data: ExportData, out: Any, *, fmt: str = "png", dpi: int = 200) -> None:
+def print_map(data: Study, out: Any, *, fmt: str = "png", dpi: int = 200) -> None:
     """Draw the A4 landscape print map and save it as ``fmt`` (``png``/``pdf``) to ``out`` (path or file)."""
     if fmt not in ("png", "pdf"):
         raise ExportError(f"the print map is png or pdf, not {fmt!r}")
@@ -110,7 +110,7 @@ def print_map(data: ExportData, out: Any, *, fmt: str = "png", dpi: int = 200) -
         fig.savefig(out, format=fmt, dpi=dpi, metadata=meta)
 
 
-def map_page(fig: Any, data: ExportData) -> None:
+def map_page(fig: Any, data: Study) -> None:
     """Lay out the print map on ``fig``: map on the left; title, figures, legend and places on the right."""
     lang = data.lang
     ax = fig.add_axes((0.015, 0.06, 0.64, 0.92))
@@ -135,7 +135,7 @@ def map_page(fig: Any, data: ExportData) -> None:
     )
 
 
-def _panel_header(panel: Any, data: ExportData) -> float:
+def _panel_header(panel: Any, data: Study) -> float:
     lang = data.lang
     s = data.result.summary
     y = flow(panel, 1.0, text("title", lang), fontsize=14, weight="bold")
@@ -222,7 +222,7 @@ def extent_in(ax: Any, artist: Any) -> Any:
     return artist.get_window_extent(renderer).transformed(ax.transData.inverted())
 
 
-def _legend(panel: Any, data: ExportData, top: float) -> float:
+def _legend(panel: Any, data: Study, top: float) -> float:
     handles = legend_handles(data)
     leg = panel.legend(
         handles=handles,
@@ -244,7 +244,7 @@ def _legend(panel: Any, data: ExportData, top: float) -> float:
     return y
 
 
-def legend_handles(data: ExportData, *, compact: bool = False) -> list:
+def legend_handles(data: Study, *, compact: bool = False) -> list:
     """Return the legend entries of :func:`draw_map` (``compact``: no heading row, for narrow legends)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -355,7 +355,7 @@ def legend_handles(data: ExportData, *, compact: bool = False) -> list:
     return handles
 
 
-def _size_legend(panel: Any, data: ExportData, top: float) -> float:
+def _size_legend(panel: Any, data: Study, top: float) -> float:
     kids = _kids(data.result.areas)
     kmax = float(kids.max()) if len(kids) and kids.max() > 0 else 1.0
     y = flow(panel, top, text("legend.size", data.lang), fontsize=8.5)
@@ -380,7 +380,7 @@ def _size_legend(panel: Any, data: ExportData, top: float) -> float:
     return y - 0.035
 
 
-def _place_list(panel: Any, data: ExportData, numbers: list[tuple[int, str, str]], top: float) -> None:
+def _place_list(panel: Any, data: Study, numbers: list[tuple[int, str, str]], top: float) -> None:
     """List the numbered places (and the lettered proposals) under the legend, in two columns if long."""
     entries = [(str(num), name, False) for num, name, _kind in numbers]
     if data.plan is not None and len(data.proposals):
@@ -412,7 +412,7 @@ def _place_list(panel: Any, data: ExportData, numbers: list[tuple[int, str, str]
 
 def draw_map(
     ax: Any,
-    data: ExportData,
+    data: Study,
     *,
     proposals: bool = True,
     north_arrow: bool = True,
@@ -566,7 +566,7 @@ def draw_map(
     return numbers
 
 
-def _set_extent(ax: Any, data: ExportData, xy_areas: np.ndarray, xy_places: np.ndarray) -> None:
+def _set_extent(ax: Any, data: Study, xy_areas: np.ndarray, xy_places: np.ndarray) -> None:
     frames = []
     if len(data.project.boundary):
         frames.append(data.project.boundary.to_crs(CRS).total_bounds)
@@ -599,7 +599,7 @@ def _set_extent(ax: Any, data: ExportData, xy_areas: np.ndarray, xy_places: np.n
 
 def _labels(
     ax: Any,
-    data: ExportData,
+    data: Study,
     xy_areas: np.ndarray,
     kids: np.ndarray,
     kmax: float,

@@ -25,8 +25,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from ..analysis.stats import compute
-from ..analysis.study import ExportData, prepare
+from ..analysis.study import Study
 from ..core import i18n
 from ..core.i18n import fmt_number, fmt_share, has, weekday_name
 from ..core.schedule import WEEKDAYS
@@ -40,7 +39,7 @@ _MAX_TABLE_ROWS = 25
 _PAD = 0.018  # horizontal room left free in each table cell (page fraction)
 
 
-def meeting_report(data: ExportData, out: Any) -> int:
+def meeting_report(data: Study, out: Any) -> int:
     """Write the meeting report of ``data`` (in ``data.lang``) as PDF to ``out`` (path or binary file).
 
     Returns
@@ -77,7 +76,7 @@ def meeting_report(data: ExportData, out: Any) -> int:
 class _Document:
     """Pages of text, tables and figures laid out top-down with a cursor ``y`` (0..1 in the page axes)."""
 
-    def __init__(self, data: ExportData):
+    def __init__(self, data: Study):
         self.data = data
         self.lang = data.lang
         self.pages: list[Any] = []
@@ -217,7 +216,7 @@ class _Document:
         self.y -= height
         return ax
 
-    def map_with_legend(self, data: ExportData, *, room: float) -> None:
+    def map_with_legend(self, data: Study, *, room: float) -> None:
         """Draw the map of ``data`` with its compact legend below it, filling the rest of the page.
 
         The map reaches down to ``room`` above the page bottom (it is at least 0.3 high); the legend takes that
@@ -329,7 +328,7 @@ def _front_page(doc: _Document) -> None:
     doc.map_with_legend(data, room=0.085)
 
 
-def _findings(data: ExportData) -> list[str]:
+def _findings(data: Study) -> list[str]:
     lang = data.lang
     s = data.result.summary
     out = []
@@ -522,7 +521,7 @@ def _week_page(doc: _Document) -> None:
     )
 
 
-def _heatmap(ax: Any, matrix: pd.DataFrame, data: ExportData) -> None:
+def _heatmap(ax: Any, matrix: pd.DataFrame, data: Study) -> None:
     lang = data.lang
     values = matrix.to_numpy(float)
     total = float(matrix.attrs.get("total") or data.result.summary["children_total"] or 1.0)
@@ -630,7 +629,7 @@ def _proposal_page(doc: _Document) -> None:
             rows,
         )
     doc.y -= 0.01
-    after_data = _scenario_data(data)
+    after_data = data.after
     doc.heading(text("report.after_map", lang), size=11)
     doc.map_with_legend(after_data, room=0.07)
 
@@ -642,30 +641,6 @@ def _session(row: pd.Series, lang: str) -> str:
         return ""
     weekday = weekday_name(WEEKDAYS.index(day), lang, short=True)
     return f"{weekday} {i18n.t(f'daypart.{part}', lang)}"
-
-
-def _scenario_data(data: ExportData) -> ExportData:
-    """Build the export data of the plan's scenario (the proposals added as places) for the after map.
-
-    Falls back to ``data`` itself when the plan cannot build a scenario (e.g. a bare table of sites).
-    """
-    scenario = getattr(data.plan, "scenario", None)
-    if not callable(scenario):
-        return data
-    try:  # the proposals as existing places: the map then shows what plan.after counts
-        after = scenario(data.project, status="existing")
-    except TypeError:
-        after = scenario(data.project)
-    return prepare(
-        after,
-        data.settings,
-        at=data.result.at,
-        include_planned=data.include_planned,
-        plan=data.plan,
-        lang=data.lang,
-        today=data.today,
-        week=data.week,
-    )
 
 
 def _before_after(a: float, b: float, lang: str, *, digits: int, share: bool) -> list[str]:
@@ -696,7 +671,7 @@ def _visits_page(doc: _Document) -> None:
         pass  # katve-move: import removed
     except ImportError:  # pragma: no cover - the stats module is part of the package
         return
-    figures = compute(data.project, today=data.today)
+    figures = data.visit_stats
     if not figures.has_visits:
         return
     doc.new_page()

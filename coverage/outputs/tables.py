@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import math
@@ -11,12 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analysis.reach import demand_points
-from ..analysis.stats import visits_per_place
-from ..analysis.study import ExportData, _model
-from ..core.errors import KatveError, ScheduleError
+from ..analysis.study import Study
 from ..core.i18n import check_language, label
-from ..core.schedule import TZ, open_minutes_between, reference_week
 from .document import ATTRIBUTION, _write_bytes, describe_settings, fmt_date, header, text, yes_no
 
 TABLES = ("areas", "places")
@@ -73,7 +68,7 @@ _DECIMALS = {
 # --- tables ------------------------------------------------------------------------------------------------
 
 
-def area_table(data: ExportData) -> pd.DataFrame:
+def area_table(data: Study) -> pd.DataFrame:
     """One row per area: demand, nearest counted place, distances and whether it is covered.
 
     Columns :data:`AREA_COLUMNS` (English keys; see :func:`localise` for printable headers).
@@ -94,7 +89,7 @@ def area_table(data: ExportData) -> pd.DataFrame:
     return _rounded(out)
 
 
-def place_table(data: ExportData) -> pd.DataFrame:
+def place_table(data: Study) -> pd.DataFrame:
     """One row per place: who runs it, when it is open, whether it counts and whom it reaches.
 
     ``hours_per_week`` is in the reference week; ``children_within`` the children 0-6 whose area is within
@@ -106,58 +101,27 @@ def place_table(data: ExportData) -> pd.DataFrame:
     areas = data.result.areas
     out = pd.DataFrame({col: p[col].to_numpy() for col in PLACE_COLUMNS if col in p})
     out["counted"] = p["counted"].to_numpy(bool)
-    monday = data.week or reference_week(data.today)
-    monday = monday - dt.timedelta(days=monday.weekday())
-    start = dt.datetime.combine(monday, dt.time(0), tzinfo=TZ)
-    hours = {}
-    for value in pd.unique(p["opening_hours"].astype(str)):
-        try:
-            hours[value] = open_minutes_between(value, start, start + dt.timedelta(days=7)) / 60.0
-        except ScheduleError:
-            hours[value] = np.nan
-    out["hours_per_week"] = [hours[v] for v in p["opening_hours"].astype(str)]
+    out["hours_per_week"] = data.hours_per_week
+    out["children_within"] = data.children_within
     kids = pd.to_numeric(areas["children_0_6"], errors="coerce").fillna(0.0).to_numpy(float)
-    model_ = _model(data)
-    if len(p) and len(areas):
-        pairs = model_.within(
-            demand_points(areas),
-            demand_points(p),
-            data.settings.threshold_in_minutes * (1 + 1e-9),
-        )
-        dist_ok = np.ones(len(pairs.rows), bool)
-        if data.settings.threshold_km is not None and hasattr(model_, "pair_distance_km"):
-            d = model_.pair_distance_km(
-                demand_points(areas)[pairs.rows], demand_points(p)[pairs.cols]
-            )
-            dist_ok = d <= data.settings.threshold_km * (1 + 1e-9)
-        within = np.bincount(pairs.cols[dist_ok], weights=kids[pairs.rows[dist_ok]], minlength=len(p))
-    else:
-        within = np.zeros(len(p))
-    out["children_within"] = within
     nearest = (
         pd.Series(kids, index=areas["nearest_place_id"].astype(object).to_numpy()).groupby(level=0).sum()
     )
     out["children_nearest"] = [float(nearest.get(str(i), 0.0)) for i in p["id"].astype(str)]
-    visits = data.project.visits
-    if visits is not None and len(visits):
-
-        try:  # the same figures as the statistics page: a session is a distinct (place, date)
-            per_place = visits_per_place(data.project).set_index("place_id")
-        except KatveError:  # unreadable visits: the table goes without them (the stats page names why)
-            per_place = None
-        if per_place is not None:
-            ids = p["id"].astype(str)
-            for col, source in (
-                ("sessions", "sessions"),
-                ("visitors_children", "children"),
-                ("visitors_adults", "adults"),
-            ):
-                values = per_place[source].reindex(ids).fillna(0).astype("int64").to_numpy()
-                out[col] = pd.array(values, dtype="Int64")
+    per_place = data.visits_per_place
+    if per_place is not None:
+        ids = p["id"].astype(str)
+        for col, source in (
+            ("sessions", "sessions"),
+            ("visitors_children", "children"),
+            ("visitors_adults", "adults"),
+        ):
+            values = per_place[source].reindex(ids).fillna(0).astype("int64").to_numpy()
+            out[col] = pd.array(values, dtype="Int64")
     return _rounded(out)
 
 
-def summary_rows(data: ExportData) -> list[tuple[str, Any]]:
+def summary_rows(data: Study) -> list[tuple[str, Any]]:
     """Key/value rows for the summary sheet and the GeoPackage's ``yhteenveto`` table (in ``data.lang``)."""
     lang = data.lang
     s = data.result.summary
@@ -241,7 +205,7 @@ def write_csv(df: pd.DataFrame, out: Any, *, lang: str = "fi") -> None:
     _write_bytes(out, raw)
 
 
-def write_xlsx(data: ExportData, out: Any) -> None:
+def write_xlsx(data: Study, out: Any) -> None:
     """Write the summary, area and place tables as an Excel workbook (``out``: path or binary file)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

@@ -41,7 +41,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from ..analysis.stats import marker_radii, visits_by_place
-from ..analysis.study import ExportData
+from ..analysis.study import Study
 from ..core import i18n
 from ..core.errors import KatveError
 from ..core.i18n import fmt_number, fmt_share, has, weekday_name
@@ -776,7 +776,7 @@ def area_radius_px(children: Sequence[float] | np.ndarray) -> np.ndarray:
     return lo + (hi - lo) * np.sqrt(kids / top)
 
 
-def html_map(data: ExportData) -> str:
+def html_map(data: Study) -> str:
     """Render the app's interactive map (:func:`coverage.outputs.webmap.coverage_map`) as a standalone offline page.
 
     The page has the boundary, reach areas, blind spots, areas and places with the app's popups and legend,
@@ -849,7 +849,7 @@ def _title_box(html_text: str) -> Any:
     return TitleBox(html_text)
 
 
-def _title_html(data: ExportData) -> str:
+def _title_html(data: Study) -> str:
     lang = data.lang
     s = data.result.summary
     line = text(
