@@ -27,7 +27,7 @@ from coverage.core.errors import KatveError
 from coverage.core.i18n import t
 from coverage.core.model import CRS, Project
 from coverage.io import files as io_files
-from coverage.io.official import base, fetch, osm, sources
+from coverage.io.official import base, fetch, ptv, sources
 from coverage.travel import osm_graph, road
 
 STAGED = "aineisto_staged"  # {kind: {"result": ImportResult, "file": str}}
@@ -98,7 +98,7 @@ def do_fetch() -> None:
         results = sources.read_fetched(
             {k: f.path for k, f in files.items()},
             municipality=fetch.municipality_code(code),
-            keywords=osm.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
+            keywords=ptv.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
             errors=unusable,
         )
     except errors.FetchError as exc:
@@ -166,7 +166,7 @@ def _options(kind: str) -> dict:
     if kind == "ptv":
         return {
             "boundary": boundary,
-            "keywords": osm.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
+            "keywords": ptv.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
         }
     if kind == "osm":
         return {"boundary": boundary}
@@ -357,8 +357,8 @@ def road_network_section(project: Project, pbf_path: str | None) -> None:
     """Road network: choose a stored OpenStreetMap extract for travel times, see the snapping, or go back.
 
     The extract was stored under ``<projects>/osm`` when it was chosen under "Files"; its graph is cached
-    next to it (``<projects>/osm/.katve-cache``, see :func:`coverage.travel.osm_graph.load_graph`), so the road
-    network lives in the projects folder and opens quickly the next time.
+    next to it (``<projects>/osm/.katve-cache``, see :func:`coverage.travel.osm_graph.load_graph`), so the
+    road network lives in the projects folder and opens quickly the next time.
     """
     st.subheader(t("aineisto.network.header"))
     settings = state.current_settings()

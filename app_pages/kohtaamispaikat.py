@@ -94,7 +94,8 @@ def import_places() -> None:
             problems = getattr(exc, "problems", None)
             lines = [str(p).replace(str(path), upload.name) for p in problems] if problems else [str(exc)]
             state.flash(
-                "error", t("kp.import.failed") + "\n\n" + "\n".join(f"- {messages._md(x)}" for x in lines[:25])
+                "error",
+                t("kp.import.failed") + "\n\n" + "\n".join(f"- {messages._md(x)}" for x in lines[:25]),
             )
             return
     imported = places.places_table(result.data)

@@ -19,7 +19,11 @@ monday = picked - dt.timedelta(days=picked.weekday())
 statuses = ("existing", "planned") if view.include_planned else ("existing",)
 sessions, bad = week.programme(view.project.places, monday, statuses=statuses)
 st.caption(
-    t("vo.caption", monday=messages.date_text(monday), sunday=messages.date_text(monday + dt.timedelta(days=6)))
+    t(
+        "vo.caption",
+        monday=messages.date_text(monday),
+        sunday=messages.date_text(monday + dt.timedelta(days=6)),
+    )
 )
 if bad:
     st.warning(t("vo.bad_hours", names=messages._md(", ".join(bad))))

@@ -20,7 +20,8 @@ Every round starts as after loading a project (validation has parsed each openin
 has been expanded yet). Rounds interleave Katve and the baselines; each stage's best round is reported,
 in wall-clock seconds, plus the CPU time of the best round (more robust when other processes load the
 machine). Katve runs its KD-tree searches, GEOS unions and coordinate reads on all cores
-(:mod:`coverage.core.parallel`), so its CPU time exceeds its wall time; the geopandas baselines run on one core.
+(:mod:`coverage.core.parallel`), so its CPU time exceeds its wall time; the geopandas baselines run on one
+core.
 ``--threads 1`` (``KATVE_THREADS=1``) shows Katve on one core.
 
 Run: ``.venv/bin/python benchmarks/bench_coverage.py [--points N] [--places M] [--repeat R] [--threads T]``
@@ -46,8 +47,8 @@ from coverage.core.model import CRS, Project, Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-  # noqa: E402
-  # noqa: E402
+# noqa: E402
+# noqa: E402
 
 WIDTH_M, HEIGHT_M = 300_000.0, 1_000_000.0  # 300,000 km2
 ORIGIN = np.array([200_000.0, 6_750_000.0])  # EPSG:3067: the strip lies over Finland
@@ -85,14 +86,24 @@ def synthetic_project(n_points: int, n_places: int, seed: int = 0) -> Project:
     status = np.where(rng.random(n_places) < 0.9, "existing", "planned")
 
     places = gpd.GeoDataFrame(
-        {"id": [f"p{i}" for i in range(n_places)], "name": [f"Paikka {i}" for i in range(n_places)],
-         "opening_hours": hours, "status": status},
-        geometry=gpd.points_from_xy(place_xy[:, 0], place_xy[:, 1]), crs=CRS,
+        {
+            "id": [f"p{i}" for i in range(n_places)],
+            "name": [f"Paikka {i}" for i in range(n_places)],
+            "opening_hours": hours,
+            "status": status,
+        },
+        geometry=gpd.points_from_xy(place_xy[:, 0], place_xy[:, 1]),
+        crs=CRS,
     )
     areas = gpd.GeoDataFrame(
-        {"id": [f"a{i}" for i in range(n_points)], "name": [f"Alue {i}" for i in range(n_points)],
-         "population": population, "children_0_6": children},
-        geometry=gpd.points_from_xy(pts[:, 0], pts[:, 1]), crs=CRS,
+        {
+            "id": [f"a{i}" for i in range(n_points)],
+            "name": [f"Alue {i}" for i in range(n_points)],
+            "population": population,
+            "children_0_6": children,
+        },
+        geometry=gpd.points_from_xy(pts[:, 0], pts[:, 1]),
+        crs=CRS,
     )
     strip = shapely.box(*ORIGIN, *(ORIGIN + [WIDTH_M, HEIGHT_M]))
     boundary = gpd.GeoDataFrame({"code": ["000"], "name": ["Synteettinen"]}, geometry=[strip], crs=CRS)
@@ -101,6 +112,7 @@ def synthetic_project(n_points: int, n_places: int, seed: int = 0) -> Project:
 
 
 # --- Katve ----------------------------------------------------------------------------------------------
+
 
 def run_katve(project: Project) -> dict:
     t = {}
@@ -114,11 +126,17 @@ def run_katve(project: Project) -> dict:
     t0 = time.perf_counter()
     matrix = week.weekday_matrix(project, week=WEEK, result=result)
     t["weekday"] = time.perf_counter() - t0
-    return {"times": t, "cpu": time.process_time() - c0, "covered": result.summary["children_covered"],
-            "blind": blind, "matrix": matrix}
+    return {
+        "times": t,
+        "cpu": time.process_time() - c0,
+        "covered": result.summary["children_covered"],
+        "blind": blind,
+        "matrix": matrix,
+    }
 
 
 # --- baseline -------------------------------------------------------------------------------------------
+
 
 def _open_in_cell(hours: pd.Series, day: int, h0: int, h1: int) -> np.ndarray:
     """Per place: open >= 30 minutes in the cell (the same rule as Katve), one call per place."""
@@ -139,8 +157,9 @@ def run_baseline(project: Project, *, union: bool = True) -> dict:
     t0 = time.perf_counter()
     places = project.places[project.places["status"] == "existing"]
     areas = project.areas[["id", "children_0_6", "geometry"]]
-    near = gpd.sjoin_nearest(areas, places[["id", "geometry"]], distance_col="dist_m", lsuffix="area",
-                             rsuffix="place")
+    near = gpd.sjoin_nearest(
+        areas, places[["id", "geometry"]], distance_col="dist_m", lsuffix="area", rsuffix="place"
+    )
     near = near[~near.index.duplicated()]
     near["minutes"] = near["dist_m"] / 1000.0 * s.circuity / s.speed_kmh * 60.0
     buffers = gpd.GeoDataFrame(geometry=places.geometry.buffer(radius), crs=CRS)
@@ -180,8 +199,13 @@ def run_baseline(project: Project, *, union: bool = True) -> dict:
     matrix = pd.DataFrame.from_dict(rows, orient="index")
     t["weekday"] = time.perf_counter() - t0
     children_covered = float(areas.loc[covered, "children_0_6"].sum())
-    return {"times": t, "cpu": time.process_time() - c0, "covered": children_covered, "blind": blind,
-            "matrix": matrix}
+    return {
+        "times": t,
+        "cpu": time.process_time() - c0,
+        "covered": children_covered,
+        "blind": blind,
+        "matrix": matrix,
+    }
 
 
 def _clear_caches(*, parsed: bool = True) -> None:
@@ -217,11 +241,13 @@ def main() -> None:
 
     project = synthetic_project(args.points, args.places, args.seed)
     n_existing = int((project.places["status"] == "existing").sum())
-    print(f"case: {args.points:,} demand points, {args.places:,} places ({n_existing} existing, "
-          f"{project.places['opening_hours'].nunique()} distinct opening hours), "
-          f"{WIDTH_M * HEIGHT_M / 1e6:,.0f} km2, car {project.settings.threshold_minutes:g} min "
-          f"(reach {project.settings.reach_km:.2f} km straight), week of {WEEK}; Katve on "
-          f"{parallel.workers()} thread(s)")
+    print(
+        f"case: {args.points:,} demand points, {args.places:,} places ({n_existing} existing, "
+        f"{project.places['opening_hours'].nunique()} distinct opening hours), "
+        f"{WIDTH_M * HEIGHT_M / 1e6:,.0f} km2, car {project.settings.threshold_minutes:g} min "
+        f"(reach {project.settings.reach_km:.2f} km straight), week of {WEEK}; Katve on "
+        f"{parallel.workers()} thread(s)"
+    )
 
     # Rounds interleave the contenders so that load from other processes hits them alike. Every run
     # starts as after loading the project: opening hours parsed by validation, no week expanded yet.
@@ -229,8 +255,10 @@ def main() -> None:
     _clear_caches(parsed=False)
     first = run_katve(project)  # nothing parsed at all
     _load(project)
-    print(f"Katve with no opening hours parsed yet: {sum(first['times'].values()):.3f} s "
-          "(the rounds below start from a loaded project: hours parsed, no week expanded)")
+    print(
+        f"Katve with no opening hours parsed yet: {sum(first['times'].values()):.3f} s "
+        "(the rounds below start from a loaded project: hours parsed, no week expanded)"
+    )
     katve, union, plain = [], [], []
     for _ in range(max(args.repeat, 1)):
         _clear_caches()
@@ -261,13 +289,19 @@ def main() -> None:
     print(f"\nKatve total {k_total:.3f} s (target < 2 s)")
     if args.no_baseline:
         return
-    print(f"baseline  = buffers + unary_union + sjoin: {u_total:.3f} s, Katve is {u_total / k_total:.1f}x "
-          "faster (target >= 10x)")
-    print(f"baseline2 = sjoin on the individual buffers (no union for coverage/weekday): {b_total:.3f} s, "
-          f"{b_total / k_total:.1f}x")
+    print(
+        f"baseline  = buffers + unary_union + sjoin: {u_total:.3f} s, Katve is {u_total / k_total:.1f}x "
+        "faster (target >= 10x)"
+    )
+    print(
+        f"baseline2 = sjoin on the individual buffers (no union for coverage/weekday): {b_total:.3f} s, "
+        f"{b_total / k_total:.1f}x"
+    )
     kc, uc, bc = (min(r["cpu"] for r in runs) for runs in (katve, union, plain))
-    print(f"CPU time of the best round (all threads; less sensitive to other load): Katve {kc:.3f} s, "
-          f"baseline {uc:.3f} s ({uc / kc:.1f}x), baseline2 {bc:.3f} s ({bc / kc:.1f}x)")
+    print(
+        f"CPU time of the best round (all threads; less sensitive to other load): Katve {kc:.3f} s, "
+        f"baseline {uc:.3f} s ({uc / kc:.1f}x), baseline2 {bc:.3f} s ({bc / kc:.1f}x)"
+    )
 
     # the answers must agree (buffers are 64-gons inscribed in the circles, so points in the thin rim between
     # polygon and true circle count as covered in Katve and not in the baselines)
@@ -275,10 +309,12 @@ def main() -> None:
     blind_k = float(kr["blind"]["children_0_6"].sum())
     blind_b = float(ur["blind"]["children_0_6"].sum())
     diff = np.abs(kr["matrix"].to_numpy() - ur["matrix"].loc[list(schedule.WEEKDAYS)].to_numpy())
-    print(f"\nagreement: children covered {kr['covered']:.1f} vs {ur['covered']:.1f}; "
-          f"children in blind-spot polygons {blind_k:.1f} vs {blind_b:.1f} "
-          f"({len(kr['blind'])} vs {len(ur['blind'])} polygons); weekday matrix max difference "
-          f"{diff.max():.1f} children ({diff.max() / max(kr['matrix'].to_numpy().max(), 1):.2%})")
+    print(
+        f"\nagreement: children covered {kr['covered']:.1f} vs {ur['covered']:.1f}; "
+        f"children in blind-spot polygons {blind_k:.1f} vs {blind_b:.1f} "
+        f"({len(kr['blind'])} vs {len(ur['blind'])} polygons); weekday matrix max difference "
+        f"{diff.max():.1f} children ({diff.max() / max(kr['matrix'].to_numpy().max(), 1):.2%})"
+    )
     print("weekday matrix (children covered):")
     print(kr["matrix"].round(0).astype(int).to_string())
 

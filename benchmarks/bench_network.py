@@ -134,7 +134,9 @@ def main() -> None:
     parser.add_argument("--origins", type=int, default=100_000)
     parser.add_argument("--places", type=int, default=50)
     parser.add_argument("--sample", type=int, default=20, help="origins for the per-origin networkx run")
-    parser.add_argument("--repeat", type=int, default=5, help="runs of coverage.travel.road (best is reported)")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="runs of coverage.travel.road (best is reported)",
+    )
     parser.add_argument("--nx-repeat", type=int, default=2, help="runs of the networkx multi-source search")
     parser.add_argument("--nx-paths", action="store_true", help="also time nx.multi_source_dijkstra (paths)")
     args = parser.parse_args()

@@ -237,7 +237,7 @@ def weekday_project():
 
 
 def test_weekday_matrix_by_hand():
-    m = analysis_week.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 14))  # a Wednesday: week of Jan 12
+    m = analysis_week.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 14))  # Wed: week of Jan 12
     assert m.attrs["week"] == dt.date(2026, 1, 12)
     assert list(m.index) == ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
     assert list(m.columns) == ["morning", "afternoon", "evening"]
@@ -260,12 +260,15 @@ def test_weekday_matrix_reusing_an_analysis_gives_the_same_figures():
     with pytest.raises(AnalysisError, match="include_planned"):
         analysis_week.weekday_matrix(project, week=week, result=r)
     with pytest.raises(AnalysisError, match="one moment"):
-        analysis_week.weekday_matrix(project, week=week, result=analysis_reach.analyze(project, at="Tu 10:00"))
+        analysis_week.weekday_matrix(
+            project, week=week, result=analysis_reach.analyze(project, at="Tu 10:00")
+        )
 
 
 def test_weekday_matrix_any_opening_and_planned_places():
-    m = analysis_week.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 12), min_open_minutes=0,
-                                include_planned=True)
+    m = analysis_week.weekday_matrix(
+        weekday_project(), week=dt.date(2026, 1, 12), min_open_minutes=0, include_planned=True
+    )
     assert m.loc["We", "morning"] == 40 and m.loc["We", "afternoon"] == 40
     assert m.loc["Sa", "morning"] == 80
     places = analysis_week.weekday_matrix(weekday_project(), week=dt.date(2026, 1, 12), value="places")
@@ -288,8 +291,9 @@ def test_weekday_gain_prefers_the_cells_without_a_session_nearby():
     assert gain.loc["Mo", "morning"] == 10 and gain.loc["Tu", "afternoon"] == 10
     far = analysis_week.weekday_gain(weekday_project(), Point(100 * KM, 0), week=dt.date(2026, 1, 12))
     assert (far.to_numpy() == 160).all()
-    many = analysis_week.weekday_gains(weekday_project(), np.array([[2 * KM, 0], [100 * KM, 0], [500 * KM, 0]]),
-                                  week=dt.date(2026, 1, 12))
+    many = analysis_week.weekday_gains(
+        weekday_project(), np.array([[2 * KM, 0], [100 * KM, 0], [500 * KM, 0]]), week=dt.date(2026, 1, 12)
+    )
     assert many.shape == (3, 7, 3)
     np.testing.assert_array_equal(many[0], gain.to_numpy())
     np.testing.assert_array_equal(many[1], far.to_numpy())
@@ -298,19 +302,23 @@ def test_weekday_gain_prefers_the_cells_without_a_session_nearby():
 
 # --- overlaps ---------------------------------------------------------------------------------------------
 
+
 def overlap_project():
-    places = places_gdf([
-        ("A", 0, 0, "existing", "Tu 09:30-11:30; We 10:00-11:00; PH off"),
-        ("B", 2, 0, "existing", "Tu 11:00-13:00; We 10:00-12:00"),
-        ("C", 50, 0, "existing", "Tu 10:00-12:00"),                  # too far from A and B
-        ("D", 0, 1, "planned", "Tu 10:00-10:45"),
-    ])
+    places = places_gdf(
+        [
+            ("A", 0, 0, "existing", "Tu 09:30-11:30; We 10:00-11:00; PH off"),
+            ("B", 2, 0, "existing", "Tu 11:00-13:00; We 10:00-12:00"),
+            ("C", 50, 0, "existing", "Tu 10:00-12:00"),  # too far from A and B
+            ("D", 0, 1, "planned", "Tu 10:00-10:45"),
+        ]
+    )
     return Project(places=places, areas=areas_gdf([("x", (0, 0), 1, 1)]), settings=SETTINGS)
 
 
 def test_overlaps_by_hand():
     o = analysis_week.overlaps(overlap_project(), week=dt.date(2026, 1, 12))
     assert o[["place_a_id", "place_b_id", "weekday"]].values.tolist() == [["A", "B", "Tu"], ["A", "B", "We"]]
+
     def at(day, h, m=0):
         return dt.datetime(2026, 1, day, h, m, tzinfo=TZ)
 
@@ -335,19 +343,29 @@ def test_overlaps_with_planned_places_and_over_a_holiday():
 
 def test_overlaps_respect_a_km_threshold():
     # 2 straight km = 3 travel km; a 2.9 km threshold separates A and B
-    o = analysis_week.overlaps(overlap_project(), SETTINGS.replace(threshold_km=2.9), week=dt.date(2026, 1, 12))
+    o = analysis_week.overlaps(
+        overlap_project(), SETTINGS.replace(threshold_km=2.9), week=dt.date(2026, 1, 12)
+    )
     assert o.empty and list(o.columns)[:4] == ["place_a_id", "place_a", "place_b_id", "place_b"]
 
 
 # --- blind-spot polygons and reach ------------------------------------------------------------------------
 
+
 def strip_project():
     """A 20 km x 2 km strip with one place in the middle: two blind spots, one at each end."""
     places = places_gdf([("mid", 10, 1, "existing", "Mo-Fr 09:00-12:00")])
-    areas = areas_gdf([("west", (1, 1), 100, 7), ("east", (19, 1), 300, 20), ("centre", (10, 1.5), 50, 3),
-                       ("outside", (30, 1), 10, 1)])
-    boundary = gpd.GeoDataFrame({"code": ["x"], "name": ["Strip"]}, geometry=[box(0, 0, 20 * KM, 2 * KM)],
-                                crs=CRS)
+    areas = areas_gdf(
+        [
+            ("west", (1, 1), 100, 7),
+            ("east", (19, 1), 300, 20),
+            ("centre", (10, 1.5), 50, 3),
+            ("outside", (30, 1), 10, 1),
+        ]
+    )
+    boundary = gpd.GeoDataFrame(
+        {"code": ["x"], "name": ["Strip"]}, geometry=[box(0, 0, 20 * KM, 2 * KM)], crs=CRS
+    )
     return Project(places=places, areas=areas, boundary=boundary, settings=SETTINGS)
 
 
@@ -378,8 +396,12 @@ def test_blind_spot_polygons_of_a_strip():
 def test_blind_spot_inside_a_ring_of_places_is_its_own_polygon():
     """Twelve places on a 10 km circle: their reach forms a ring with an unreached pocket inside."""
     angles = np.arange(12) * np.pi / 6
-    places = places_gdf([(f"r{i}", 10 * np.cos(a), 10 * np.sin(a), "existing", "Mo 10:00-12:00")
-                         for i, a in enumerate(angles)])
+    places = places_gdf(
+        [
+            (f"r{i}", 10 * np.cos(a), 10 * np.sin(a), "existing", "Mo 10:00-12:00")
+            for i, a in enumerate(angles)
+        ]
+    )
     areas = areas_gdf([("pocket", (0, 0), 50, 5), ("outside", (25, 0), 90, 9), ("ring", (10, 2), 10, 1)])
     boundary = gpd.GeoDataFrame(geometry=[box(-30 * KM, -30 * KM, 30 * KM, 30 * KM)], crs=CRS)
     project = Project(places=places, areas=areas, boundary=boundary, settings=SETTINGS)
@@ -399,8 +421,12 @@ def test_blind_spot_inside_a_ring_of_places_is_its_own_polygon():
 
 def test_fast_point_in_blind_spot_matches_the_exact_test_on_random_data():
     rng = np.random.default_rng(7)
-    places = places_gdf([(f"p{i}", x, y, "existing", "Mo 10:00-12:00")
-                         for i, (x, y) in enumerate(rng.uniform(0, 60, (40, 2)))])
+    places = places_gdf(
+        [
+            (f"p{i}", x, y, "existing", "Mo 10:00-12:00")
+            for i, (x, y) in enumerate(rng.uniform(0, 60, (40, 2)))
+        ]
+    )
     areas = areas_gdf([(f"a{i}", (x, y), 10, 1) for i, (x, y) in enumerate(rng.uniform(-5, 65, (3000, 2)))])
     notched = Polygon([(0, 0), (60 * KM, 0), (60 * KM, 60 * KM), (30 * KM, 40 * KM), (0, 60 * KM)])
     boundary = gpd.GeoDataFrame(geometry=[notched], crs=CRS)
@@ -478,8 +504,12 @@ def test_apportion_by_area_splits_polygon_demand():
     places = places_gdf([("p", 0, 0, "existing", "Mo 10:00-12:00")])
     # reach square: -4..4 km. 'half' straddles the edge x = 4 km: 3..5 km, half of it outside; its demand
     # point (4 km, 0) is exactly 4 km from the place, so it is covered
-    areas = areas_gdf([("half", box(3 * KM, -0.5 * KM, 5 * KM, 0.5 * KM), 100, 10),
-                       ("out", box(6 * KM, 0, 8 * KM, 1 * KM), 100, 4)])
+    areas = areas_gdf(
+        [
+            ("half", box(3 * KM, -0.5 * KM, 5 * KM, 0.5 * KM), 100, 10),
+            ("out", box(6 * KM, 0, 8 * KM, 1 * KM), 100, 4),
+        ]
+    )
     boundary = gpd.GeoDataFrame(geometry=[box(-10 * KM, -10 * KM, 10 * KM, 10 * KM)], crs=CRS)
     project = Project(places=places, areas=areas, boundary=boundary, settings=SETTINGS)
     model = _SquareReach(speed_kmh=60.0, circuity=1.5)

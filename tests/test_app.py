@@ -1,7 +1,7 @@
 """The Streamlit app in AppTest: every page renders, widgets drive the figures, editing, saving, importing.
 
-The map itself is an opaque component here; its content is tested through coverage.outputs.webmap (test_maps.py) and
-in a real browser (test_browser.py).
+The map itself is an opaque component here; its content is tested through coverage.outputs.webmap
+(test_maps.py) and in a real browser (test_browser.py).
 """
 
 from __future__ import annotations
@@ -398,7 +398,9 @@ def test_next_place_id():
 def test_uploaded_project_names_are_sanitised(projects_dir, tmp_path):
     path = tmp_path / "x.gpkg"
     store.save(load_dataset("vihti"), path)
-    assert common_frame.open_uploaded_project("../../etc/Oma kunta!.gpkg", path.read_bytes()) == "Oma_kunta.gpkg"
+    assert (
+        common_frame.open_uploaded_project("../../etc/Oma kunta!.gpkg", path.read_bytes()) == "Oma_kunta.gpkg"
+    )
     assert common_frame.open_uploaded_project("Oma kunta!.gpkg", path.read_bytes()) == "Oma_kunta-2.gpkg"
     assert sorted(p.name for p in projects_dir.iterdir()) == ["Oma_kunta-2.gpkg", "Oma_kunta.gpkg"]
     with pytest.raises(errors.KatveError, match="not a project file name"):

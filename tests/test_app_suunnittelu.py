@@ -249,7 +249,8 @@ def test_unreachable_target_and_candidates_layer(app, projects_dir):
     assert messages._md(HOSTILE) in message and "**" not in message.replace("\\*", "")
     # the generated grid instead of the layer
     compute(app, plan_candidates="generated")
-    assert any(f"{len(planning_sites.generate_candidates(loaded))} ehdokaspaikkaa" in c.value for c in app.caption)
+    n = len(planning_sites.generate_candidates(loaded))
+    assert any(f"{n} ehdokaspaikkaa" in c.value for c in app.caption)
     # 100 % is out of reach with the two candidates at 5 min: say so, with the best share
     app.slider(key="threshold_minutes").set_value(5).run()
     compute(app, check=False, plan_objective="set_cover", plan_target=100, plan_candidates="layer")

@@ -14,7 +14,9 @@ from coverage.io.datasets import GEODATA, load_dataset
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 
-@pytest.mark.parametrize(("name", "codes", "n_areas"), [("vihti", {"927"}, 9), ("kaksineuvoinen", {"233", "052"}, 24)])
+@pytest.mark.parametrize(
+    ("name", "codes", "n_areas"), [("vihti", {"927"}, 9), ("kaksineuvoinen", {"233", "052"}, 24)]
+)
 def test_dataset_loads_in_tm35fin_with_all_layers(name, codes, n_areas):
     project = load_dataset(name)
     assert project.areas.crs.to_epsg() == 3067
@@ -46,7 +48,7 @@ def test_population_matches_statistics_finland_paavo_2022():
         paavo = {r["postinumero"]: int(r["asukkaat_geofi_X2022"]) for r in csv.DictReader(fh)}
     for name in ("vihti", "kaksineuvoinen"):
         areas = load_dataset(name).areas
-        for code, population in zip(areas["id"], areas["population"]):
+        for code, population in zip(areas["id"], areas["population"], strict=True):
             assert population == paavo[code]
     assert load_dataset("vihti").areas["population"].sum() == 28_692
 

@@ -625,7 +625,10 @@ def test_calendar_includes_outreach_visits_of_the_period():
     cal = calendar.family_calendar(project, start=dt.date(2026, 11, 30), end=dt.date(2026, 12, 6))
     parsed = icalendar.Calendar.from_ical(cal.to_ical())
     events = [e for e in parsed.walk("VEVENT")]
-    outreach = [e for e in events if "Jalkautuminen" in str(e.get("categories").cats[0] if e.get("categories") else "")]
+    outreach = [
+        e for e in events
+        if "Jalkautuminen" in str(e.get("categories").cats[0] if e.get("categories") else "")
+    ]
     assert len(outreach) == 1  # the March visit is outside the period
     ev = outreach[0]
     assert "neuvolan terveydenhoitaja" in str(ev.get("summary")) + str(ev.get("description"))

@@ -1,7 +1,8 @@
 """Hostile text: names, organisers, addresses, notes and opening-hours comments that look like HTML, scripts,
 templates, formulas or math are shown as text everywhere (issue 10, item 3).
 
-Surfaces: the project file, the map's popups and tooltips (coverage.outputs.webmap), the app's pages (AppTest), and
+Surfaces: the project file, the map's popups and tooltips (coverage.outputs.webmap), the app's pages
+(AppTest), and
 every export: HTML (the document structure is the same as for a harmless project), GeoPackage (verbatim),
 CSV (formulas defused with a leading ``'``, OWASP "CSV Injection"), XLSX (no formula cells: string cells with
 Excel's quote prefix), ICS (RFC 5545 escaping: no injected properties or events) and the PDFs (drawn as text,
@@ -488,7 +489,6 @@ def _check_page(at, page: str) -> list[str]:
 @pytest.mark.slow
 def test_app_pages_show_hostile_text_literally(projects_dir):
     from streamlit.testing.v1 import AppTest
-
 
     store.save(hostile_project(), projects_dir / "hostile.gpkg")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)

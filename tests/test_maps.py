@@ -1,4 +1,4 @@
-"""coverage.outputs.webmap (folium builders, offline assets, escaping) and coverage.core.i18n (the string catalogue)."""
+"""coverage.outputs.webmap (folium builders, offline assets, escaping) and coverage.core.i18n (strings)."""
 
 from __future__ import annotations
 
@@ -103,7 +103,10 @@ def test_standalone_html_inlines_leaflet():
     assert not re.search(r"<script[^>]+src=", page)
     assert "L.version" in page or "Leaflet" in page
     assert "data:image/png;base64," in page  # the layer-control images travel along
-    assert leaflet.asset_urls(m) == [leaflet.APP_LEAFLET_JS, leaflet.APP_LEAFLET_CSS]  # the map itself is unchanged
+    assert leaflet.asset_urls(m) == [
+        leaflet.APP_LEAFLET_JS,
+        leaflet.APP_LEAFLET_CSS,
+    ]  # the map itself is unchanged
 
 
 def test_standalone_html_without_leaflet_names_the_fix(tmp_path):
@@ -150,7 +153,10 @@ def test_jinja_in_data_is_not_evaluated_on_the_server(name):
     assert embedded in page and json.loads(embedded) == layer.data
     assert "{{" not in page and "{%" not in page and "{#" not in page
     assert leaflet.script_json({"a": name}).count("\\u007b") == name.count("{")
-    assert json.loads(leaflet.script_json({"a": name, "b": {"c": [1, {}]}})) == {"a": name, "b": {"c": [1, {}]}}
+    assert json.loads(leaflet.script_json({"a": name, "b": {"c": [1, {}]}})) == {
+        "a": name,
+        "b": {"c": [1, {}]},
+    }
 
 
 def test_place_popup_names_organiser_and_hours():
@@ -247,7 +253,9 @@ def test_empty_layers_and_missing_boundary_do_not_fail():
     empty = Project(places=project.places.iloc[0:0], areas=project.areas, name="x")
     m = webmap.coverage_map(empty, analyze(empty, SETTINGS))
     assert "places" not in webmap.layers(m)
-    assert all(f["properties"]["style"]["fillColor"] == document.COLORS["blind"] for f in _features(m, "areas"))
+    assert all(
+        f["properties"]["style"]["fillColor"] == document.COLORS["blind"] for f in _features(m, "areas")
+    )
 
 
 def test_vihti_map_has_every_place_and_area():
@@ -395,7 +403,9 @@ def test_place_without_visits_gets_the_smallest_marker_and_no_visits_means_no_si
     assert "Visitors recorded: 0" in _features(m, "places")[0]["properties"]["popup"]
     # no visits layer rows: fixed size, nothing about visitors in the legend or popup
     plain = webmap.coverage_map(_project(), lang="en")
-    assert {f["properties"]["style"]["radius"] for f in _features(plain, "places")} == {webmap.PLACE_RADIUS_PX}
+    assert {f["properties"]["style"]["radius"] for f in _features(plain, "places")} == {
+        webmap.PLACE_RADIUS_PX
+    }
     legend = next(c for c in plain._children.values() if isinstance(c, leaflet.Legend))
     assert "visitors recorded" not in legend.html
     assert "Visitors" not in _features(plain, "places")[0]["properties"]["popup"]

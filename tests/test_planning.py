@@ -562,7 +562,7 @@ def test_grid_sites_are_named_after_the_nearest_village():
                               geometry=[], crs="EPSG:3067")
     boundary = gpd.GeoDataFrame({"name": ["K"]}, geometry=[box(-100, -100, 2100, 2100)], crs="EPSG:3067")
     cands = generate_candidates(Project(places=places, areas=areas, boundary=boundary), spacing_m=2000)
-    names = dict(zip(cands["id"], cands["name"]))
+    names = dict(zip(cands["id"], cands["name"], strict=True))
     assert names["grid:0:0"] == "Kylä"  # on the village's point
     assert names["grid:2000:0"] == "Kylä (2,0 km I)"  # east: itä
     assert names["grid:0:2000"] == "Kylä (2,0 km P)"  # north: pohjoinen
@@ -584,9 +584,12 @@ def test_tied_session_slots_prefer_a_quiet_weekday_morning():
         {"id": ["near", "far"], "name": ["Lähellä", "Kaukana"], "population": [100, 100],
          "children_0_6": [10.0, 30.0]},
         geometry=[Point(0, 500), Point(50_000, 0)], crs="EPSG:3067")
-    cands = gpd.GeoDataFrame({"id": ["c"], "name": ["Kylätalo"]}, geometry=[Point(50_000, 100)], crs="EPSG:3067")
-    result = plan(Project(places=places, areas=areas), Settings(mode="car", threshold_minutes=10),
-                  k=1, candidates=cands)
+    cands = gpd.GeoDataFrame(
+        {"id": ["c"], "name": ["Kylätalo"]}, geometry=[Point(50_000, 100)], crs="EPSG:3067"
+    )
+    result = plan(
+        Project(places=places, areas=areas), Settings(mode="car", threshold_minutes=10), k=1, candidates=cands
+    )
     site = result.new_sites.iloc[0]
     assert (site["best_weekday"], site["best_daypart"]) == ("We", "morning")
     assert site["children_gained_then"] == pytest.approx(30.0)

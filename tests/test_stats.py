@@ -175,7 +175,8 @@ def test_visits_by_place_for_the_map(project):
     assert stats.marker_radii(np.zeros(3), min_px=6).tolist() == [6, 6, 6]
 
 
-# --- reach ------------------------------------------------------------------------------------------------------
+# --- reach --------------------------------------------------------------------------------------------------
+
 
 def test_reach_by_area_by_hand(project):
     reach = stats.reach_by_area(project).set_index("area_id")
@@ -192,7 +193,8 @@ def test_reach_by_area_by_hand(project):
     assert unmatched.to_dict() == {"Atlantis": 1}
 
 
-# --- validation of the input --------------------------------------------------------------------------------------
+# --- validation of the input --------------------------------------------------------------------------------
+
 
 def test_invalid_visits_list_every_problem():
     bad = pd.read_csv(DATA / "visits_bad.csv", dtype=str)
@@ -211,15 +213,19 @@ def test_missing_column_is_an_error():
         stats.visit_totals(pd.DataFrame({"place_id": ["a"], "date": ["2025-01-08"], "adults": [1]}))
 
 
-# --- term and outreach -----------------------------------------------------------------------------------------------
+# --- term and outreach --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("today", "expected"), [
-    (dt.date(2025, 10, 1), (dt.date(2025, 8, 11), dt.date(2025, 12, 20))),
-    (dt.date(2025, 8, 11), (dt.date(2025, 8, 11), dt.date(2025, 12, 20))),
-    (dt.date(2025, 12, 24), (dt.date(2026, 1, 7), dt.date(2026, 5, 31))),  # Christmas break: spring term
-    (dt.date(2026, 3, 2), (dt.date(2026, 1, 7), dt.date(2026, 5, 31))),
-    (dt.date(2026, 6, 15), (dt.date(2026, 8, 11), dt.date(2026, 12, 20))),  # summer: the coming autumn
-])
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (dt.date(2025, 10, 1), (dt.date(2025, 8, 11), dt.date(2025, 12, 20))),
+        (dt.date(2025, 8, 11), (dt.date(2025, 8, 11), dt.date(2025, 12, 20))),
+        (dt.date(2025, 12, 24), (dt.date(2026, 1, 7), dt.date(2026, 5, 31))),  # Christmas break: spring term
+        (dt.date(2026, 3, 2), (dt.date(2026, 1, 7), dt.date(2026, 5, 31))),
+        (dt.date(2026, 6, 15), (dt.date(2026, 8, 11), dt.date(2026, 12, 20))),  # summer: the coming autumn
+    ],
+)
 def test_term_bounds(today, expected):
     assert stats.term_bounds(today) == expected
 
@@ -269,13 +275,15 @@ def test_outreach_events_for_the_calendar(project):
 
 
 def test_outreach_outside_opening_hours_gets_default_length(project):
-    project.outreach = pd.DataFrame({"place_id": ["V03"], "start": ["2025-10-14 08:00"],
-                                     "profession": ["sosiaaliohjaaja"]})
+    project.outreach = pd.DataFrame(
+        {"place_id": ["V03"], "start": ["2025-10-14 08:00"], "profession": ["sosiaaliohjaaja"]}
+    )
     (event,) = stats.outreach_events(project)
     assert event.end - event.start == dt.timedelta(minutes=stats.DEFAULT_OUTREACH_MINUTES)
 
 
-# --- compute / JSON ------------------------------------------------------------------------------------------------------
+# --- compute / JSON -----------------------------------------------------------------------------------------
+
 
 def test_compute_json(project):
     result = stats.compute(project, today=dt.date(2025, 10, 1))
@@ -283,13 +291,27 @@ def test_compute_json(project):
     assert data["totals"]["sessions"] == 6 and data["totals"]["visitors"] == 44
     assert data["totals"]["first_date"] == "2025-09-01"
     assert data["places"][0] == {
-        "id": "V01", "name": "Annantien perhetupa", "known": True, "sessions": 3, "adults": 10,
-        "children": 15, "visitors": 25, "first_timers": 3, "multicultural": 1,
-        "first_timer_share": pytest.approx(3 / 22), "multicultural_share": pytest.approx(1 / 17),
-        "mean_visitors": pytest.approx(25 / 3), "mean_children": 5.0,
-        "first_date": "2025-09-01", "last_date": "2025-10-06",
+        "id": "V01",
+        "name": "Annantien perhetupa",
+        "known": True,
+        "sessions": 3,
+        "adults": 10,
+        "children": 15,
+        "visitors": 25,
+        "first_timers": 3,
+        "multicultural": 1,
+        "first_timer_share": pytest.approx(3 / 22),
+        "multicultural_share": pytest.approx(1 / 17),
+        "mean_visitors": pytest.approx(25 / 3),
+        "mean_children": 5.0,
+        "first_date": "2025-09-01",
+        "last_date": "2025-10-06",
     }
-    assert {r["id"]: r["visitors"] for r in data["reach"] if r["records"]} == {"03100": 22, "03150": 3, "03220": 12}
+    assert {r["id"]: r["visitors"] for r in data["reach"] if r["records"]} == {
+        "03100": 22,
+        "03150": 3,
+        "03220": 12,
+    }
     assert data["unmatched_home_areas"] == {"Atlantis": 1}
     assert data["outreach"]["from"] == "2025-08-11" and data["outreach"]["to"] == "2025-12-20"
     assert data["outreach"]["without"] == ["V03", "V04", "V05", "V06", "V07"]
@@ -297,7 +319,9 @@ def test_compute_json(project):
 
 
 def test_compute_reports_problems_of_both_tables(project):
-    project.visits = pd.DataFrame({"place_id": ["V01"], "date": ["yesterday"], "adults": [1], "children": [1]})
+    project.visits = pd.DataFrame(
+        {"place_id": ["V01"], "date": ["yesterday"], "adults": [1], "children": [1]}
+    )
     project.outreach = pd.DataFrame({"place_id": ["V01"], "start": ["soon"], "profession": ["nurse"]})
     with pytest.raises(InputError) as err:
         stats.compute(project)
@@ -319,7 +343,7 @@ def _bare_app(app):
     project = app.session_state["project"].copy()
     project.visits, project.outreach = project.visits.iloc[0:0], project.outreach.iloc[0:0]
     app.session_state["project"] = project
-    app.session_state["project_token"] = f"bare-{uuid.uuid4().hex}"  # a new cache token, as common.set_project gives
+    app.session_state["project_token"] = f"bare-{uuid.uuid4().hex}"
     return app
 
 
@@ -331,11 +355,24 @@ def test_empty_project_has_no_visits():
     assert result.to_json()["outreach"]["without"] == ["K01", "K02", "K03", "K04", "K05", "K06"]
 
 
-# --- command line --------------------------------------------------------------------------------------------------------------
+# --- command line -------------------------------------------------------------------------------------------
+
 
 def test_cli_json(capsys):
-    code = main(["stats", "--dataset", "vihti", "--visits", str(VISITS), "--outreach", str(OUTREACH),
-                 "--today", "2025-10-01", "--json"])
+    code = main(
+        [
+            "stats",
+            "--dataset",
+            "vihti",
+            "--visits",
+            str(VISITS),
+            "--outreach",
+            str(OUTREACH),
+            "--today",
+            "2025-10-01",
+            "--json",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0
     data = json.loads(out)
@@ -348,14 +385,25 @@ def test_cli_text_in_finnish_by_default(capsys):
     code = main(["stats", "--visits", str(VISITS), "--outreach", str(OUTREACH), "--today", "2025-10-01"])
     out, _err = capsys.readouterr()
     assert code == 0
-    assert out.startswith("Käynnit 1.9.2025 – 16.10.2025 (Vihti): 6 kertaa 3 paikassa, 44 käyntiä "
-                          "(aikuiset 18, lapset 26)\n")
+    assert out.startswith(
+        "Käynnit 1.9.2025 – 16.10.2025 (Vihti): 6 kertaa 3 paikassa, 44 käyntiä (aikuiset 18, lapset 26)\n"
+    )
     # 7 / 41 first-timers and 3 / 36 multicultural, with a decimal comma and a space before %
     assert "ensikertalaiset: 7 (17,1\u00a0% kävijöistä" in out and "monikulttuuriset: 3 (8,3\u00a0%)" in out
     assert "kerralla keskimäärin 7,3 kävijää, joista lapsia 4,3" in out
     header = next(line for line in out.splitlines() if line.startswith("  id   paikka"))
-    assert header.split() == ["id", "paikka", "kertoja", "aikuisia", "lapsia", "käyntejä", "ensikertalaisia",
-                              "kävijöitä", "/", "kerta"]
+    assert header.split() == [
+        "id",
+        "paikka",
+        "kertoja",
+        "aikuisia",
+        "lapsia",
+        "käyntejä",
+        "ensikertalaisia",
+        "kävijöitä",
+        "/",
+        "kerta",
+    ]
     assert "\nTavoittavuus kotialueittain" in out and "ei tunnistettu alueeksi: Atlantis (1)" in out
     assert "\nJalkautuminen 11.8.2025 – 20.12.2025\n" in out
     assert "Annantien perhetupa: 2 × neuvolan terveydenhoitaja, perheneuvoja" in out
@@ -363,8 +411,9 @@ def test_cli_text_in_finnish_by_default(capsys):
 
 
 def test_cli_text_and_period_in_english(capsys):
-    code = main(["stats", "--visits", str(VISITS), "--from", "1.10.2025", "--to", "2025-10-31",
-                 "--lang", "en"])
+    code = main(
+        ["stats", "--visits", str(VISITS), "--from", "1.10.2025", "--to", "2025-10-31", "--lang", "en"]
+    )
     out, _err = capsys.readouterr()
     assert code == 0
     assert "2 sessions at 2 places, 6 visits (3 adults, 3 children)" in out
@@ -378,8 +427,9 @@ def test_cli_text_in_swedish_and_the_projects_language(capsys, tmp_path):
     args = ["--visits", str(VISITS), "--outreach", str(OUTREACH), "--today", "2025-10-01"]
     assert main(["stats", *args, "--lang", "sv"]) == 0
     sv = capsys.readouterr().out
-    assert sv.startswith("Besök 1.9.2025 – 16.10.2025 (Vihti): 6 träffar på 3 platser, 44 besök "
-                         "(vuxna 18, barn 26)\n")
+    assert sv.startswith(
+        "Besök 1.9.2025 – 16.10.2025 (Vihti): 6 träffar på 3 platser, 44 besök (vuxna 18, barn 26)\n"
+    )
     assert "förstagångsbesökare: 7 (17,1\u00a0% av besökarna" in sv and "mångkulturella: 3 (8,3\u00a0%)" in sv
     assert "\nUppsökande verksamhet 11.8.2025 – 20.12.2025\n" in sv and "inte igenkända som område" in sv
     project = load_dataset("vihti")
@@ -424,8 +474,9 @@ def test_cli_no_visits(capsys, tmp_path):
     store.save(_bare("kaksineuvoinen"), tmp_path / "k.gpkg")
     assert main(["stats", "--project", str(tmp_path / "k.gpkg"), "--today", "2025-10-01"]) == 0
     out, _err = capsys.readouterr()
-    assert out.startswith("Ei kirjattuja käyntejä (Kaksineuvoinen (Kauhava + Evijärvi)): kirjaa ne "
-                          "sovelluksessa (Tilastot)")
+    assert out.startswith(
+        "Ei kirjattuja käyntejä (Kaksineuvoinen (Kauhava + Evijärvi)): kirjaa ne sovelluksessa (Tilastot)"
+    )
     assert "\n  ei suunniteltuja jalkautumisia\n" in out
     assert "ei jalkautumisia: Perhekeskus Kaislan kohtaamispaikka" in out
     assert main(["stats", "--project", str(tmp_path / "k.gpkg"), "--from", "2025-09-01", "--lang", "en"]) == 0
@@ -450,8 +501,13 @@ def test_cli_bad_input(capsys):
 
 
 def test_cli_subprocess():
-    proc = subprocess.run([sys.executable, "-m", "coverage", "stats", "--visits", str(VISITS), "--json"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "coverage", "stats", "--visits", str(VISITS), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["totals"]["sessions"] == 6
 
@@ -471,20 +527,35 @@ def test_example_tables_fit_their_dataset(name):
     assert "Example data" in (folder / "SOURCES.md").read_text(encoding="utf-8")
 
 
-# --- editing helpers ------------------------------------------------------------------------------------------------
+# --- editing helpers ----------------------------------------------------------------------------------------
+
 
 def test_add_visit_and_outreach_validate_the_row(visits):
-    more = stats.add_visit(visits, place_id="V02", date=dt.date(2025, 10, 7), adults=2, children=3,
-                           first_timers=1, home_area="Huhmari")
+    more = stats.add_visit(
+        visits,
+        place_id="V02",
+        date=dt.date(2025, 10, 7),
+        adults=2,
+        children=3,
+        first_timers=1,
+        home_area="Huhmari",
+    )
     assert len(more) == len(visits) + 1 and len(visits) == 7  # the input is not changed
     assert stats.visit_totals(more)["visitors"] == 44 + 5
     with pytest.raises(InputError, match="form:1: first_timers: 9 is more than the visitors"):
         stats.add_visit(visits, place_id="V02", date="2025-10-07", adults=2, children=3, first_timers=9)
-    o = stats.add_outreach(pd.DataFrame(), place_id="V01", start=dt.datetime(2025, 10, 6, 9, 30),
-                           end=dt.datetime(2025, 10, 6, 10, 30), profession="perheneuvoja")
+    o = stats.add_outreach(
+        pd.DataFrame(),
+        place_id="V01",
+        start=dt.datetime(2025, 10, 6, 9, 30),
+        end=dt.datetime(2025, 10, 6, 10, 30),
+        profession="perheneuvoja",
+    )
     assert o.loc[0, "start"] == pd.Timestamp("2025-10-06 09:30") and o.loc[0, "profession"] == "perheneuvoja"
     with pytest.raises(InputError, match="end: ends .* before it starts"):
-        stats.add_outreach(o, place_id="V01", start="2025-10-06 10:00", end="2025-10-06 09:00", profession="x")
+        stats.add_outreach(
+            o, place_id="V01", start="2025-10-06 10:00", end="2025-10-06 09:00", profession="x"
+        )
     with pytest.raises(InputError, match="profession: required value is missing"):
         stats.add_outreach(o, place_id="V01", start="2025-10-06 10:00", profession="")
 
@@ -492,8 +563,9 @@ def test_add_visit_and_outreach_validate_the_row(visits):
 def test_merge_updates_sessions_instead_of_doubling(visits, outreach):
     again, dropped = stats.merge_table("visits", visits, visits)
     assert dropped == 7 and stats.visit_totals(again)["visitors"] == 44  # importing twice counts once
-    update = pd.DataFrame({"place_id": ["V01", "V04"], "date": ["1.9.2025", "2025-09-03"],
-                           "adults": [6, 2], "children": [9, 2]})
+    update = pd.DataFrame(
+        {"place_id": ["V01", "V04"], "date": ["1.9.2025", "2025-09-03"], "adults": [6, 2], "children": [9, 2]}
+    )
     merged, dropped = stats.merge_table("visits", visits, update)
     assert dropped == 2  # rows 1 and 2 (the V01 session of 1.9.) give way to the new count
     assert stats.visit_totals(merged)["visitors"] == 44 - (10 + 3) + 15 + 4
@@ -510,7 +582,7 @@ def test_term_offsets():
     assert stats.term_bounds(today, offset=-2) == (dt.date(2024, 8, 11), dt.date(2024, 12, 20))
 
 
-# --- the Tilastot page (AppTest) -----------------------------------------------------------------------------------------
+# --- the Tilastot page (AppTest) ----------------------------------------------------------------------------
 
 PAGE = "app_pages/tilastot.py"
 
@@ -556,8 +628,9 @@ def test_page_records_a_session_and_rejects_a_bad_one(app):
     _button(app, "FormSubmitter:tilastot_visit_entry-Kirjaa").click().run()
     _ok(app)
     visits = app.session_state["project"].visits
-    assert visits[["place_id", "adults", "children", "first_timers", "home_area"]].values.tolist() == \
-        [["V02", 3, 4, 1, "Huhmari"]]
+    assert visits[["place_id", "adults", "children", "first_timers", "home_area"]].values.tolist() == [
+        ["V02", 3, 4, 1, "Huhmari"]
+    ]
     assert visits.loc[0, "date"] == dt.date(2025, 10, 7)
     assert {m.label: m.value for m in app.metric}["Käyntejä (aikuiset + lapset)"] == "7"
     assert any("Kirjattu: MLL\\:n perhekahvila Nummela 7.10.2025, 7 kävijää" in s.value for s in app.success)
@@ -607,7 +680,9 @@ def test_page_in_swedish_and_english(app, lang, header):
 
 def test_figures_survive_the_project_file(project, tmp_path):
     # every visit with an end: store.save writes a missing end (NaT) as the text 'NaT' (reported to the lead)
-    project.outreach["end"] = project.outreach["end"].fillna(project.outreach["start"] + pd.Timedelta(hours=1))
+    project.outreach["end"] = project.outreach["end"].fillna(
+        project.outreach["start"] + pd.Timedelta(hours=1)
+    )
     before = stats.compute(project, today=dt.date(2025, 10, 1)).to_json()
     store.save(project, tmp_path / "p.gpkg")
     after = stats.compute(store.load(tmp_path / "p.gpkg"), today=dt.date(2025, 10, 1)).to_json()

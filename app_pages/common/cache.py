@@ -45,7 +45,8 @@ def _settings(key: str) -> Settings:
 def _at_moment(
     compute: Callable[..., Any], project: Project, settings_key: str, at_key: str, include_planned: bool
 ) -> Any:
-    """Run ``compute(project, settings, at=, include_planned=, model=)`` (coverage.analysis.reach) on cache keys."""
+    """Run ``compute(project, settings, at=, include_planned=, model=)`` (coverage.analysis.reach) on cache
+    keys."""
     settings = _settings(settings_key)
     at = dt.datetime.fromisoformat(at_key) if at_key else None
     return compute(project, settings, at=at, include_planned=include_planned, model=travel_model(settings))

@@ -1,13 +1,15 @@
 """Coverage analysis: who lives near a counted meeting place, and when.
 
-Every function takes a :class:`~coverage.core.model.Project` and optional :class:`~coverage.core.model.Settings`
-(default: the project's) and goes through one travel model (:func:`coverage.travel.choose.model_from_settings`).
+Every function takes a :class:`~coverage.core.model.Project` and optional
+:class:`~coverage.core.model.Settings` (default: the project's) and goes through one travel model
+(:func:`coverage.travel.choose.model_from_settings`).
 
 Rules, in one place
 -------------------
 * **Counted places.** Only places with status ``existing`` count; ``include_planned=True`` adds ``planned``
   (scenarios). Candidates never count. With a moment ``at``, a place counts only if its ``opening_hours`` say
-  open then (Finnish public holidays and seasons such as ``Sep-May`` apply, see :mod:`coverage.core.schedule`).
+  open then (Finnish public holidays and seasons such as ``Sep-May`` apply, see
+  :mod:`coverage.core.schedule`).
 * **Demand points.** A point area is its point; a polygon area (grid cell, postal area) is taken at its
   representative point (:func:`shapely.point_on_surface`, always inside the polygon).
 * **Covered.** An area is covered when its nearest counted place is within the threshold: ``minutes <=
@@ -75,6 +77,7 @@ _REL_TOL = 1e-9  # thresholds are inclusive; absorb float noise of km <-> minute
 
 # --- the result -----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)  # identity equality/hash: the fields hold DataFrames
 class CoverageResult:
     """The outcome of :func:`analyze`.
@@ -138,37 +141,79 @@ class CoverageResult:
         }
         plon, plat = _lonlat(_point_geometry(self.places))
         places = [
-            {"id": _str(i), "name": _str(n), "lon": _num(x, 6), "lat": _num(y, 6), "status": _str(st),
-             "counted": bool(c)}
+            {
+                "id": _str(i),
+                "name": _str(n),
+                "lon": _num(x, 6),
+                "lat": _num(y, 6),
+                "status": _str(st),
+                "counted": bool(c),
+            }
             for i, n, x, y, st, c in zip(
-                self.places["id"], self.places["name"], plon, plat, self.places["status"],
-                self.places["counted"], strict=True,
+                self.places["id"],
+                self.places["name"],
+                plon,
+                plat,
+                self.places["status"],
+                self.places["counted"],
+                strict=True,
             )
         ]
         alon, alat = _lonlat(_point_geometry(self.areas))
         a = self.areas
         areas = [
-            {"id": _str(i), "name": _str(n), "lon": _num(x, 6), "lat": _num(y, 6), "population": _int(pop),
-             "children_0_6": _num(ch, 3), "nearest_place_id": _str(pid) or None,
-             "straight_km": _num(sk, 3), "distance_km": _num(dk, 3), "minutes": _num(mi, 2),
-             "covered": bool(cv)}
+            {
+                "id": _str(i),
+                "name": _str(n),
+                "lon": _num(x, 6),
+                "lat": _num(y, 6),
+                "population": _int(pop),
+                "children_0_6": _num(ch, 3),
+                "nearest_place_id": _str(pid) or None,
+                "straight_km": _num(sk, 3),
+                "distance_km": _num(dk, 3),
+                "minutes": _num(mi, 2),
+                "covered": bool(cv),
+            }
             for i, n, x, y, pop, ch, pid, sk, dk, mi, cv in zip(
-                a["id"], a["name"], alon, alat, a["population"], a["children_0_6"], a["nearest_place_id"],
-                a["straight_km"], a["distance_km"], a["minutes"], a["covered"], strict=True
+                a["id"],
+                a["name"],
+                alon,
+                alat,
+                a["population"],
+                a["children_0_6"],
+                a["nearest_place_id"],
+                a["straight_km"],
+                a["distance_km"],
+                a["minutes"],
+                a["covered"],
+                strict=True,
             )
         ]
-        keys = ("population_total", "population_covered", "children_total", "children_covered",
-                "children_covered_share", "places_counted")
+        keys = (
+            "population_total",
+            "population_covered",
+            "children_total",
+            "children_covered",
+            "children_covered_share",
+            "places_counted",
+        )
         summary = {k: self.summary[k] for k in keys}
         blind = [
             {"id": _str(i), "name": _str(n), "children_0_6": _num(ch, 3), "minutes": _num(mi, 2)}
             for i, n, ch, mi in self.blind_spots().itertuples(index=False)
         ]
-        return {"settings": settings, "places": places, "areas": areas, "summary": summary,
-                "blind_spots": blind}
+        return {
+            "settings": settings,
+            "places": places,
+            "areas": areas,
+            "summary": summary,
+            "blind_spots": blind,
+        }
 
 
 # --- public functions -----------------------------------------------------------------------------------
+
 
 def counted_places(
     project: Project, *, at: dt.datetime | str | None = None, include_planned: bool = False
@@ -276,8 +321,9 @@ def analyze(
     }
     warnings = _model_warnings(getattr(near, "warnings", ()) or (), areas, places, counted)
     demand_xy.flags.writeable = False
-    return CoverageResult(settings, dict(model.describe()), when, out_places, out_areas, summary, warnings,
-                          demand_xy)
+    return CoverageResult(
+        settings, dict(model.describe()), when, out_places, out_areas, summary, warnings, demand_xy
+    )
 
 
 def _model_warnings(
@@ -429,8 +475,11 @@ def blind_spot_polygons(
     parts = parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)] if len(parts) else parts
     pop, kids = _demand(areas, "population"), _demand(areas, "children_0_6")
     # straight-line reach polygons are inscribed in the true circles: no unreached point is in one
-    holes_reached = isinstance(model, StraightLine) and method == "reach_polygons" and not int(
-        shapely.get_num_interior_rings(shapely.get_parts(extent)).sum())
+    holes_reached = (
+        isinstance(model, StraightLine)
+        and method == "reach_polygons"
+        and not int(shapely.get_num_interior_rings(shapely.get_parts(extent)).sum())
+    )
     in_part = _point_in_parts(parts, demand, uncovered, extent=extent if holes_reached else None)
     n = len(parts)
     sel = uncovered & (in_part >= 0)
@@ -460,8 +509,11 @@ def blind_spot_polygons(
         model=result.model.get("model", ""),
         extent=extent_kind,
         apportion=apportion,
-        unassigned={"areas": int(unassigned.sum()), "population": float(pop[unassigned].sum()),
-                    "children_0_6": float(kids[unassigned].sum())},
+        unassigned={
+            "areas": int(unassigned.sum()),
+            "population": float(pop[unassigned].sum()),
+            "children_0_6": float(kids[unassigned].sum()),
+        },
     )
     return out
 
@@ -482,6 +534,7 @@ def demand_points(areas: gpd.GeoDataFrame) -> np.ndarray:
 
 
 # --- helpers: inputs ------------------------------------------------------------------------------------
+
 
 def _in_crs(gdf: gpd.GeoDataFrame, layer: str) -> gpd.GeoDataFrame:
     """``gdf`` in EPSG:3067 (reprojected if it carries another CRS; assumed when it has none)."""
@@ -510,8 +563,11 @@ def _xy(gdf: gpd.GeoDataFrame, layer: str) -> np.ndarray:
     if not len(geom):
         return np.empty((0, 2))
     # fast path: get_x / get_y are NaN for anything but a non-empty point (two threads: GEOS releases the GIL)
-    x, y = run([partial(shapely.get_x, geom), partial(shapely.get_y, geom)]) \
-        if len(geom) >= MIN_POINTS else (shapely.get_x(geom), shapely.get_y(geom))
+    x, y = (
+        run([partial(shapely.get_x, geom), partial(shapely.get_y, geom)])
+        if len(geom) >= MIN_POINTS
+        else (shapely.get_x(geom), shapely.get_y(geom))
+    )
     if not (np.isnan(x).any() or np.isnan(y).any()):
         return np.column_stack([x, y])
     bad = shapely.is_missing(geom) | shapely.is_empty(geom)
@@ -563,8 +619,11 @@ def _distinct_texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _text(value: Any) -> str:
     """Return a cell as stripped text; missing (None, NaN, NA) as ``""``."""
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
+    return (
+        ""
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
         else str(value).strip()
+    )
 
 
 def _check_hours(places: pd.DataFrame, codes: np.ndarray, uniques: Any) -> None:
@@ -603,6 +662,7 @@ def _covered(settings: Settings, minutes: np.ndarray, distance_km: np.ndarray) -
 
 
 # --- helpers: polygons ----------------------------------------------------------------------------------
+
 
 def _extent(project: Project, areas: gpd.GeoDataFrame, demand: np.ndarray) -> tuple[Any, str]:
     boundary = project.boundary
@@ -696,7 +756,7 @@ def _point_in_parts(parts: np.ndarray, xy: np.ndarray, mask: np.ndarray, *, exte
     shapely.prepare(test)
     for k, (x0, y0, x1, y1) in enumerate(shapely.bounds(test)[:last]):
         if sort:
-            cand = by_x[np.searchsorted(xs, x0, "left"):np.searchsorted(xs, x1, "right")]
+            cand = by_x[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
         else:
             cand = by_x[(xs >= x0) & (xs <= x1)]
         cand = cand[(xy[cand, 1] >= y0) & (xy[cand, 1] <= y1) & (out[cand] < 0)]
@@ -754,6 +814,7 @@ def _areal_weights(
 
 
 # --- helpers: JSON --------------------------------------------------------------------------------------
+
 
 def _lonlat(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(points):

@@ -15,8 +15,8 @@ project hold the records (schemas in :mod:`coverage.core.model`):
 Conventions
 -----------
 * ``visitors`` = adults + children. Counts are visits, not persons: a child who comes every week is counted
-  every week. ``first_timers`` are the visitors (adults and children) who came for the first time, which is the
-  nearest thing to new persons reached.
+  every week. ``first_timers`` are the visitors (adults and children) who came for the first time, which is
+  the nearest thing to new persons reached.
 * Shares use only the rows where the counted column was recorded: the share of first-timers is
   ``sum(first_timers) / sum(visitors)`` over the rows that give ``first_timers``. A missing value is "not
   recorded", never zero.
@@ -33,7 +33,7 @@ Examples
 >>> visits = pd.DataFrame({"place_id": ["a", "a", "b"], "date": ["2025-03-04", "2025-03-11", "2025-03-05"],
 ...                        "adults": [3, 5, 2], "children": [4, 6, 3], "first_timers": [1, None, 0]})
 >>> t = visit_totals(visits)
->>> t["sessions"], t["visitors"], t["first_timer_share"]  # share over the rows that record first_timers: 1 / 12
+>>> t["sessions"], t["visitors"], t["first_timer_share"]  # over the rows that record first_timers: 1 / 12
 (3, 23, 0.08333333333333333)
 """
 
@@ -69,6 +69,7 @@ _PREPARED = "katve_visits_frame"  # attrs flag: the frame came from visits_frame
 
 
 # --- dates and periods ----------------------------------------------------------------------------------
+
 
 def parse_day(value: DateLike, *, what: str = "date") -> dt.date | None:
     """Read a day given as a date, a datetime or text (``2025-03-04`` or ``4.3.2025``).
@@ -108,8 +109,8 @@ def term_bounds(today: dt.date | None = None, *, offset: int = 0) -> tuple[dt.da
     """First and last day of the term (lukukausi) containing ``today``, or of the next term in a break.
 
     Terms are the runs of days for which :func:`coverage.core.schedule.in_term_time` holds, so they match the
-    reference week and :func:`coverage.core.schedule.term_weeks`. ``offset`` moves by whole terms: ``1`` is the
-    term after, ``-1`` the term before.
+    reference week and :func:`coverage.core.schedule.term_weeks`. ``offset`` moves by whole terms: ``1`` is
+    the term after, ``-1`` the term before.
 
     Examples
     --------
@@ -155,9 +156,11 @@ def _in_period(days: pd.Series, start: dt.date | None, end: dt.date | None) -> n
 
 # --- visits ------------------------------------------------------------------------------------------------
 
-def visits_frame(visits: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
-                 path: str = "visits") -> pd.DataFrame:
-    """Validated visits with derived columns, limited to a period.
+
+def visits_frame(
+    visits: pd.DataFrame, *, start: DateLike = None, end: DateLike = None, path: str = "visits"
+) -> pd.DataFrame:
+    """Return the validated visits with derived columns, limited to a period.
 
     Parameters
     ----------
@@ -243,7 +246,7 @@ def visit_totals(visits: pd.DataFrame, *, start: DateLike = None, end: DateLike 
 
 
 def _aggregate(v: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Sums, session counts and shares grouped by ``keys`` (vectorised groupby)."""
+    """Sum counts and shares by ``keys``, with session counts (vectorised groupby)."""
     work = v.assign(
         ft_base=v["visitors"].where(v["first_timers"].notna()),
         mc_base=v["visitors"].where(v["multicultural"].notna()),
@@ -264,25 +267,40 @@ def _aggregate(v: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     ).reset_index()
     with np.errstate(invalid="ignore", divide="ignore"):
         agg["first_timer_share"] = np.where(agg["ft_base"] > 0, agg["first_timers"] / agg["ft_base"], np.nan)
-        agg["multicultural_share"] = np.where(agg["mc_base"] > 0, agg["multicultural"] / agg["mc_base"], np.nan)
+        agg["multicultural_share"] = np.where(
+            agg["mc_base"] > 0, agg["multicultural"] / agg["mc_base"], np.nan
+        )
     return agg.drop(columns=["ft_base", "mc_base"])
 
 
 def _place_names(project: Project | None) -> pd.DataFrame:
     if project is None or not len(project.places):
-        return pd.DataFrame({"place_id": pd.Series(dtype=object), "name": pd.Series(dtype=object),
-                             "status": pd.Series(dtype=object)})
+        return pd.DataFrame(
+            {
+                "place_id": pd.Series(dtype=object),
+                "name": pd.Series(dtype=object),
+                "status": pd.Series(dtype=object),
+            }
+        )
     places = project.places
     status = places["status"] if "status" in places else pd.Series("existing", index=places.index)
-    return pd.DataFrame({
-        "place_id": as_text(places["id"]).to_numpy(),
-        "name": as_text(places["name"]).to_numpy(),
-        "status": as_text(status).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "place_id": as_text(places["id"]).to_numpy(),
+            "name": as_text(places["name"]).to_numpy(),
+            "status": as_text(status).to_numpy(),
+        }
+    )
 
 
-def visits_per_place(project: Project, *, visits: pd.DataFrame | None = None, start: DateLike = None,
-                     end: DateLike = None, include_unvisited: bool = True) -> pd.DataFrame:
+def visits_per_place(
+    project: Project,
+    *,
+    visits: pd.DataFrame | None = None,
+    start: DateLike = None,
+    end: DateLike = None,
+    include_unvisited: bool = True,
+) -> pd.DataFrame:
     """Figures per meeting place: sessions, visitors, children reached, first-timers, means per session.
 
     Parameters
@@ -312,25 +330,46 @@ def visits_per_place(project: Project, *, visits: pd.DataFrame | None = None, st
     else:
         base = names[names["place_id"].isin(agg["place_id"])][["place_id", "name"]]
     unknown = sorted(set(agg["place_id"]) - set(names["place_id"]))
-    base = pd.concat([base.assign(known=True),
-                      pd.DataFrame({"place_id": unknown, "name": unknown, "known": False})],
-                     ignore_index=True)
+    base = pd.concat(
+        [base.assign(known=True), pd.DataFrame({"place_id": unknown, "name": unknown, "known": False})],
+        ignore_index=True,
+    )
     out = base.merge(agg, on="place_id", how="left")
     for name in ("sessions", "records", "adults", "children", "visitors"):
         out[name] = out[name].fillna(0).astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["mean_visitors"] = np.where(out["sessions"] > 0, out["visitors"] / out["sessions"].clip(lower=1), np.nan)
-        out["mean_children"] = np.where(out["sessions"] > 0, out["children"] / out["sessions"].clip(lower=1), np.nan)
-    cols = ["place_id", "name", "known", "sessions", "records", "adults", "children", "visitors", "first_timers",
-            "multicultural", "first_timer_share", "multicultural_share", "mean_visitors", "mean_children",
-            "first_date", "last_date"]
+        out["mean_visitors"] = np.where(
+            out["sessions"] > 0, out["visitors"] / out["sessions"].clip(lower=1), np.nan
+        )
+        out["mean_children"] = np.where(
+            out["sessions"] > 0, out["children"] / out["sessions"].clip(lower=1), np.nan
+        )
+    cols = [
+        "place_id",
+        "name",
+        "known",
+        "sessions",
+        "records",
+        "adults",
+        "children",
+        "visitors",
+        "first_timers",
+        "multicultural",
+        "first_timer_share",
+        "multicultural_share",
+        "mean_visitors",
+        "mean_children",
+        "first_date",
+        "last_date",
+    ]
     out = out[cols]
     out["known"] = out["known"].astype(bool)
     return out
 
 
-def visits_per_month(visits: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
-                     by_place: bool = True) -> pd.DataFrame:
+def visits_per_month(
+    visits: pd.DataFrame, *, start: DateLike = None, end: DateLike = None, by_place: bool = True
+) -> pd.DataFrame:
     """Sessions and visitors per calendar month (``"YYYY-MM"``), per place or for all places.
 
     Returns
@@ -348,9 +387,16 @@ def visits_per_month(visits: pd.DataFrame, *, start: DateLike = None, end: DateL
     return agg
 
 
-def month_table(project: Project, *, visits: pd.DataFrame | None = None, value: str = "visitors",
-                start: DateLike = None, end: DateLike = None, names: bool = True) -> pd.DataFrame:
-    """A place x month grid of one figure, every month from the first to the last session (zeros filled).
+def month_table(
+    project: Project,
+    *,
+    visits: pd.DataFrame | None = None,
+    value: str = "visitors",
+    start: DateLike = None,
+    end: DateLike = None,
+    names: bool = True,
+) -> pd.DataFrame:
+    """Tabulate one figure per place x month, every month from the first to the last session (zeros filled).
 
     Parameters
     ----------
@@ -383,8 +429,14 @@ def month_table(project: Project, *, visits: pd.DataFrame | None = None, value: 
     return grid
 
 
-def visits_by_place(project: Project, *, value: str = "visitors", visits: pd.DataFrame | None = None,
-                    start: DateLike = None, end: DateLike = None) -> pd.Series:
+def visits_by_place(
+    project: Project,
+    *,
+    value: str = "visitors",
+    visits: pd.DataFrame | None = None,
+    start: DateLike = None,
+    end: DateLike = None,
+) -> pd.Series:
     """One figure per place of the project, for sizing the places on the map.
 
     Returns
@@ -436,7 +488,8 @@ def marker_radii(values: pd.Series | np.ndarray, *, min_px: float = 5.0, max_px:
     return np.maximum(max_px * np.sqrt(x / top), float(min_px))
 
 
-# --- reach: where visitors come from -------------------------------------------------------------------------
+# --- reach: where visitors come from ------------------------------------------------------------------------
+
 
 def _key(text: Any) -> str:
     return " ".join(str(text).split()).casefold()
@@ -462,8 +515,9 @@ def match_home_areas(project: Project, home: pd.Series) -> pd.Series:
     return text.map(lambda t: "" if not t else lookup.get(_key(t))).astype(object)
 
 
-def reach_by_area(project: Project, *, visits: pd.DataFrame | None = None, start: DateLike = None,
-                  end: DateLike = None) -> pd.DataFrame:
+def reach_by_area(
+    project: Project, *, visits: pd.DataFrame | None = None, start: DateLike = None, end: DateLike = None
+) -> pd.DataFrame:
     """Reach per area: the visits of people who live there, from the optional ``home_area`` column.
 
     Returns
@@ -478,33 +532,51 @@ def reach_by_area(project: Project, *, visits: pd.DataFrame | None = None, start
     v["area_id"] = match_home_areas(project, v["home_area"])
     known = v[v["area_id"].notna() & (v["area_id"] != "")]
     grouped = known.groupby("area_id")
-    agg = pd.DataFrame({
-        "records": grouped.size(),
-        "adults": grouped["adults"].sum(),
-        "children": grouped["children"].sum(),
-        "visitors": grouped["visitors"].sum(),
-        "first_timers": grouped["first_timers"].sum(min_count=1),
-        "places": grouped["place_id"].agg(lambda s: sorted(set(s))),
-    })
+    agg = pd.DataFrame(
+        {
+            "records": grouped.size(),
+            "adults": grouped["adults"].sum(),
+            "children": grouped["children"].sum(),
+            "visitors": grouped["visitors"].sum(),
+            "first_timers": grouped["first_timers"].sum(min_count=1),
+            "places": grouped["place_id"].agg(lambda s: sorted(set(s))),
+        }
+    )
     areas = project.areas
-    out = pd.DataFrame({
-        "area_id": as_text(areas["id"]).to_numpy() if len(areas) else [],
-        "name": as_text(areas["name"]).to_numpy() if len(areas) else [],
-        "children_0_6": areas["children_0_6"].astype("float64").to_numpy() if len(areas) else [],
-    })
+    out = pd.DataFrame(
+        {
+            "area_id": as_text(areas["id"]).to_numpy() if len(areas) else [],
+            "name": as_text(areas["name"]).to_numpy() if len(areas) else [],
+            "children_0_6": areas["children_0_6"].astype("float64").to_numpy() if len(areas) else [],
+        }
+    )
     out = out.merge(agg, left_on="area_id", right_index=True, how="left")
     for name in ("records", "adults", "children", "visitors"):
         out[name] = out[name].fillna(0).astype("int64")
     out["places"] = [p if isinstance(p, list) else [] for p in out["places"]]
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["child_visits_per_100"] = np.where(out["children_0_6"] > 0,
-                                               100.0 * out["children"] / out["children_0_6"], np.nan)
-    return out[["area_id", "name", "children_0_6", "records", "adults", "children", "visitors", "first_timers",
-                "child_visits_per_100", "places"]]
+        out["child_visits_per_100"] = np.where(
+            out["children_0_6"] > 0, 100.0 * out["children"] / out["children_0_6"], np.nan
+        )
+    return out[
+        [
+            "area_id",
+            "name",
+            "children_0_6",
+            "records",
+            "adults",
+            "children",
+            "visitors",
+            "first_timers",
+            "child_visits_per_100",
+            "places",
+        ]
+    ]
 
 
-def unmatched_home_areas(project: Project, *, visits: pd.DataFrame | None = None, start: DateLike = None,
-                         end: DateLike = None) -> pd.Series:
+def unmatched_home_areas(
+    project: Project, *, visits: pd.DataFrame | None = None, start: DateLike = None, end: DateLike = None
+) -> pd.Series:
     """``home_area`` texts that match no area of the project, with the number of rows using each."""
     v = visits_frame(project.visits if visits is None else visits, start=start, end=end)
     matched = match_home_areas(project, v["home_area"])
@@ -515,11 +587,13 @@ def unmatched_home_areas(project: Project, *, visits: pd.DataFrame | None = None
     return counts.astype("int64")
 
 
-def check_visits(project: Project, visits: pd.DataFrame | None = None, *, path: str = "visits") -> list[Problem]:
+def check_visits(
+    project: Project, visits: pd.DataFrame | None = None, *, path: str = "visits"
+) -> list[Problem]:
     """Warnings about visits that do not fit the project: unknown place ids and unknown home areas.
 
-    Invalid values raise :class:`~coverage.core.errors.InputError` (see :func:`visits_frame`); these are warnings
-    because the figures can still be computed.
+    Invalid values raise :class:`~coverage.core.errors.InputError` (see :func:`visits_frame`); these are
+    warnings because the figures can still be computed.
     """
     raw = project.visits if visits is None else visits
     v = visits_frame(raw, path=path)
@@ -528,22 +602,37 @@ def check_visits(project: Project, visits: pd.DataFrame | None = None, *, path: 
     if ids:
         known = ", ".join(sorted(ids)[:12]) + (" ..." if len(ids) > 12 else "")
         for pos in np.flatnonzero(~v["place_id"].isin(ids).to_numpy(dtype=bool)):
-            problems.append(Problem(path, int(pos) + 1, "place_id",
-                                    f"no place with id {v['place_id'].iat[pos]!r} in the project (ids: {known})",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    path,
+                    int(pos) + 1,
+                    "place_id",
+                    f"no place with id {v['place_id'].iat[pos]!r} in the project (ids: {known})",
+                    "warning",
+                )
+            )
     matched = match_home_areas(project, v["home_area"])
     for pos in np.flatnonzero(matched.isna().to_numpy(dtype=bool)):
-        problems.append(Problem(path, int(pos) + 1, "home_area",
-                                f"{v['home_area'].iat[pos]!r} matches no area id or name; it is not counted "
-                                "in the reach per area", "warning"))
+        problems.append(
+            Problem(
+                path,
+                int(pos) + 1,
+                "home_area",
+                f"{v['home_area'].iat[pos]!r} matches no area id or name; it is not counted "
+                "in the reach per area",
+                "warning",
+            )
+        )
     return sorted(problems, key=lambda p: (p.row or 0, p.field))
 
 
-# --- outreach ------------------------------------------------------------------------------------------------
+# --- outreach -----------------------------------------------------------------------------------------------
 
-def outreach_frame(outreach: pd.DataFrame, *, start: DateLike = None, end: DateLike = None,
-                   path: str = "outreach") -> pd.DataFrame:
-    """Validated outreach visits that start within a period (inclusive days), ordered by start.
+
+def outreach_frame(
+    outreach: pd.DataFrame, *, start: DateLike = None, end: DateLike = None, path: str = "outreach"
+) -> pd.DataFrame:
+    """Return the validated outreach visits that start within a period (inclusive days), by start.
 
     ``start``/``end`` columns are naive Helsinki-time timestamps; ``end`` may be NaT.
 
@@ -560,8 +649,9 @@ def outreach_frame(outreach: pd.DataFrame, *, start: DateLike = None, end: DateL
     return out.loc[keep].sort_values("start", kind="stable").reset_index(drop=True)
 
 
-def _term_or_period(start: DateLike, end: DateLike,
-                    today: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+def _term_or_period(
+    start: DateLike, end: DateLike, today: dt.date | None
+) -> tuple[dt.date | None, dt.date | None]:
     if start is None and end is None:
         return term_bounds(today)
     return _period(start, end)
@@ -571,8 +661,14 @@ def _join(values: Iterable[Any]) -> list[str]:
     return sorted({str(v) for v in values if not is_missing(v)})
 
 
-def outreach_by_place(project: Project, *, outreach: pd.DataFrame | None = None, start: DateLike = None,
-                      end: DateLike = None, today: dt.date | None = None) -> pd.DataFrame:
+def outreach_by_place(
+    project: Project,
+    *,
+    outreach: pd.DataFrame | None = None,
+    start: DateLike = None,
+    end: DateLike = None,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
     """Which places get which professional visits in a period (default: this term) and which get none.
 
     Parameters
@@ -592,18 +688,21 @@ def outreach_by_place(project: Project, *, outreach: pd.DataFrame | None = None,
     a, b = _term_or_period(start, end, today)
     o = outreach_frame(project.outreach if outreach is None else outreach, start=a, end=b)
     grouped = o.groupby("place_id")
-    agg = pd.DataFrame({
-        "outreach_visits": grouped.size(),
-        "professions": grouped["profession"].agg(_join),
-        "organisations": grouped["organisation"].agg(_join),
-        "first": grouped["start"].min(),
-        "last": grouped["start"].max(),
-    })
+    agg = pd.DataFrame(
+        {
+            "outreach_visits": grouped.size(),
+            "professions": grouped["profession"].agg(_join),
+            "organisations": grouped["organisation"].agg(_join),
+            "first": grouped["start"].min(),
+            "last": grouped["start"].max(),
+        }
+    )
     names = _place_names(project)
     base = names[names["status"] != "candidate"][["place_id", "name"]].assign(known=True)
     unknown = sorted(set(agg.index) - set(names["place_id"]))
-    base = pd.concat([base, pd.DataFrame({"place_id": unknown, "name": unknown, "known": False})],
-                     ignore_index=True)
+    base = pd.concat(
+        [base, pd.DataFrame({"place_id": unknown, "name": unknown, "known": False})], ignore_index=True
+    )
     out = base.merge(agg, left_on="place_id", right_index=True, how="left")
     out["outreach_visits"] = out["outreach_visits"].fillna(0).astype("int64")
     for name in ("professions", "organisations"):
@@ -616,8 +715,14 @@ def outreach_by_place(project: Project, *, outreach: pd.DataFrame | None = None,
     return out.reset_index(drop=True)
 
 
-def outreach_matrix(project: Project, *, outreach: pd.DataFrame | None = None, start: DateLike = None,
-                    end: DateLike = None, today: dt.date | None = None) -> pd.DataFrame:
+def outreach_matrix(
+    project: Project,
+    *,
+    outreach: pd.DataFrame | None = None,
+    start: DateLike = None,
+    end: DateLike = None,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
     """Place x profession counts of outreach visits in a period (default: this term).
 
     Rows: every existing/planned place (by name, zeros for places without outreach); columns: professions
@@ -657,10 +762,18 @@ class OutreachEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (ISO timestamps)."""
-        return {"uid": self.uid, "start": self.start.isoformat(), "end": self.end.isoformat(),
-                "summary": self.summary, "place": self.place, "location": self.location,
-                "description": self.description, "place_id": self.place_id, "profession": self.profession,
-                "organisation": self.organisation}
+        return {
+            "uid": self.uid,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "summary": self.summary,
+            "place": self.place,
+            "location": self.location,
+            "description": self.description,
+            "place_id": self.place_id,
+            "profession": self.profession,
+            "organisation": self.organisation,
+        }
 
 
 def _event_end(start: dt.datetime, opening_hours: str) -> dt.datetime:
@@ -674,8 +787,9 @@ def _event_end(start: dt.datetime, opening_hours: str) -> dt.datetime:
     return default
 
 
-def outreach_events(project: Project, *, outreach: pd.DataFrame | None = None, start: DateLike = None,
-                    end: DateLike = None) -> list[OutreachEvent]:
+def outreach_events(
+    project: Project, *, outreach: pd.DataFrame | None = None, start: DateLike = None, end: DateLike = None
+) -> list[OutreachEvent]:
     """Calendar events of the outreach visits (all of them, or those starting in a period).
 
     An event without ``end`` lasts until the place's opening interval that contains its start closes (a nurse
@@ -706,22 +820,32 @@ def outreach_events(project: Project, *, outreach: pd.DataFrame | None = None, s
         pid = str(row.place_id)
         name, address, hours = info.get(pid, (pid, "", ""))
         begin = row.start.to_pydatetime().replace(tzinfo=TZ)
-        finish = row.end.to_pydatetime().replace(tzinfo=TZ) if not pd.isna(row.end) else \
-            _event_end(begin, hours)
+        finish = (
+            row.end.to_pydatetime().replace(tzinfo=TZ) if not pd.isna(row.end) else _event_end(begin, hours)
+        )
         organisation = "" if is_missing(row.organisation) else str(row.organisation)
         notes = "" if is_missing(row.notes) else str(row.notes)
         description = "\n".join(x for x in (str(row.profession), organisation, notes) if x)
         digest = hashlib.sha1(f"{pid}|{begin.isoformat()}|{row.profession}".encode()).hexdigest()[:20]
-        events.append(OutreachEvent(
-            uid=f"katve-outreach-{digest}@katve", start=begin, end=finish,
-            summary=f"{row.profession}: {name}", place=name,
-            location=f"{name}, {address}" if address else name, description=description, place_id=pid,
-            profession=str(row.profession), organisation=organisation,
-        ))
+        events.append(
+            OutreachEvent(
+                uid=f"katve-outreach-{digest}@katve",
+                start=begin,
+                end=finish,
+                summary=f"{row.profession}: {name}",
+                place=name,
+                location=f"{name}, {address}" if address else name,
+                description=description,
+                place_id=pid,
+                profession=str(row.profession),
+                organisation=organisation,
+            )
+        )
     return events
 
 
-# --- editing the tables ---------------------------------------------------------------------------------------
+# --- editing the tables -------------------------------------------------------------------------------------
+
 
 def _layer_row(layer: str, row: dict[str, Any], *, path: str) -> pd.DataFrame:
     fields = VISIT_FIELDS if layer == "visits" else OUTREACH_FIELDS
@@ -738,10 +862,19 @@ def _concat(layer: str, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return conform(normalise_layer(layer, out), fields, spatial=False)
 
 
-def add_visit(visits: pd.DataFrame, *, place_id: str, date: DateLike, adults: int, children: int,
-              first_timers: int | None = None, multicultural: int | None = None, home_area: str = "",
-              path: str = "form") -> pd.DataFrame:
-    """The visits table with one more row (a session, or one home village's part of it).
+def add_visit(
+    visits: pd.DataFrame,
+    *,
+    place_id: str,
+    date: DateLike,
+    adults: int,
+    children: int,
+    first_timers: int | None = None,
+    multicultural: int | None = None,
+    home_area: str = "",
+    path: str = "form",
+) -> pd.DataFrame:
+    """Return the visits table with one more row (a session, or one home village's part of it).
 
     Raises
     ------
@@ -754,32 +887,61 @@ def add_visit(visits: pd.DataFrame, *, place_id: str, date: DateLike, adults: in
     >>> v.loc[0, "date"], int(v.loc[0, "children"]), len(v)
     (datetime.date(2025, 3, 4), 4, 1)
     """
-    row = _layer_row("visits", {"place_id": place_id, "date": date, "adults": adults, "children": children,
-                                "first_timers": first_timers, "multicultural": multicultural,
-                                "home_area": home_area or ""}, path=path)
+    row = _layer_row(
+        "visits",
+        {
+            "place_id": place_id,
+            "date": date,
+            "adults": adults,
+            "children": children,
+            "first_timers": first_timers,
+            "multicultural": multicultural,
+            "home_area": home_area or "",
+        },
+        path=path,
+    )
     return _concat("visits", visits, row)
 
 
-def add_outreach(outreach: pd.DataFrame, *, place_id: str, start: dt.datetime | str, profession: str,
-                 end: dt.datetime | str | None = None, organisation: str = "", notes: str = "",
-                 path: str = "form") -> pd.DataFrame:
-    """The outreach table with one more planned professional visit.
+def add_outreach(
+    outreach: pd.DataFrame,
+    *,
+    place_id: str,
+    start: dt.datetime | str,
+    profession: str,
+    end: dt.datetime | str | None = None,
+    organisation: str = "",
+    notes: str = "",
+    path: str = "form",
+) -> pd.DataFrame:
+    """Return the outreach table with one more planned professional visit.
 
     Raises
     ------
     InputError
         When a value is invalid (e.g. the end before the start, no profession).
     """
-    row = _layer_row("outreach", {"place_id": place_id, "start": start, "end": end, "profession": profession,
-                                  "organisation": organisation or "", "notes": notes or ""}, path=path)
+    row = _layer_row(
+        "outreach",
+        {
+            "place_id": place_id,
+            "start": start,
+            "end": end,
+            "profession": profession,
+            "organisation": organisation or "",
+            "notes": notes or "",
+        },
+        path=path,
+    )
     return _concat("outreach", outreach, row)
 
 
 _MERGE_KEYS = {"visits": ("place_id", "date"), "outreach": ("place_id", "start", "profession")}
 
 
-def merge_table(layer: str, old: pd.DataFrame, new: pd.DataFrame, *, replace: bool = False
-                ) -> tuple[pd.DataFrame, int]:
+def merge_table(
+    layer: str, old: pd.DataFrame, new: pd.DataFrame, *, replace: bool = False
+) -> tuple[pd.DataFrame, int]:
     """Merge imported rows into a visits/outreach table; return the table and the number of rows dropped.
 
     With ``replace`` the new rows replace the whole table. Otherwise the new rows *update* the old ones:
@@ -810,7 +972,8 @@ def merge_table(layer: str, old: pd.DataFrame, new: pd.DataFrame, *, replace: bo
     return _concat(layer, kept, new) if len(new) else conform(kept, fields, spatial=False), int(clash.sum())
 
 
-# --- everything at once ----------------------------------------------------------------------------------------
+# --- everything at once -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class VisitStats:
@@ -837,44 +1000,82 @@ class VisitStats:
         return bool(self.reach["records"].sum() or len(self.unmatched_home_areas))
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-safe dict: the output of ``python -m coverage stats --json``."""
+        """Return a JSON-safe dict: the output of ``python -m coverage stats --json``."""
         return {
             "period": {"from": _iso(self.period[0]), "to": _iso(self.period[1])},
             "totals": {k: _plain(v) for k, v in self.totals.items()},
             "places": [
-                {"id": r.place_id, "name": r.name, "known": bool(r.known), "sessions": int(r.sessions),
-                 "adults": int(r.adults), "children": int(r.children), "visitors": int(r.visitors),
-                 "first_timers": _count(r.first_timers), "multicultural": _count(r.multicultural),
-                 "first_timer_share": _plain(r.first_timer_share),
-                 "multicultural_share": _plain(r.multicultural_share),
-                 "mean_visitors": _plain(r.mean_visitors), "mean_children": _plain(r.mean_children),
-                 "first_date": _iso(r.first_date), "last_date": _iso(r.last_date)}
+                {
+                    "id": r.place_id,
+                    "name": r.name,
+                    "known": bool(r.known),
+                    "sessions": int(r.sessions),
+                    "adults": int(r.adults),
+                    "children": int(r.children),
+                    "visitors": int(r.visitors),
+                    "first_timers": _count(r.first_timers),
+                    "multicultural": _count(r.multicultural),
+                    "first_timer_share": _plain(r.first_timer_share),
+                    "multicultural_share": _plain(r.multicultural_share),
+                    "mean_visitors": _plain(r.mean_visitors),
+                    "mean_children": _plain(r.mean_children),
+                    "first_date": _iso(r.first_date),
+                    "last_date": _iso(r.last_date),
+                }
                 for r in self.places.itertuples(index=False)
             ],
             "months": [
-                {"month": r.month, "place_id": r.place_id, "sessions": int(r.sessions), "adults": int(r.adults),
-                 "children": int(r.children), "visitors": int(r.visitors),
-                 "first_timers": _count(r.first_timers), "multicultural": _count(r.multicultural)}
+                {
+                    "month": r.month,
+                    "place_id": r.place_id,
+                    "sessions": int(r.sessions),
+                    "adults": int(r.adults),
+                    "children": int(r.children),
+                    "visitors": int(r.visitors),
+                    "first_timers": _count(r.first_timers),
+                    "multicultural": _count(r.multicultural),
+                }
                 for r in self.months.itertuples(index=False)
             ],
             "reach": [
-                {"id": r.area_id, "name": r.name, "children_0_6": _plain(r.children_0_6),
-                 "records": int(r.records), "adults": int(r.adults), "children": int(r.children),
-                 "visitors": int(r.visitors), "first_timers": _count(r.first_timers),
-                 "child_visits_per_100": _plain(r.child_visits_per_100), "places": list(r.places)}
+                {
+                    "id": r.area_id,
+                    "name": r.name,
+                    "children_0_6": _plain(r.children_0_6),
+                    "records": int(r.records),
+                    "adults": int(r.adults),
+                    "children": int(r.children),
+                    "visitors": int(r.visitors),
+                    "first_timers": _count(r.first_timers),
+                    "child_visits_per_100": _plain(r.child_visits_per_100),
+                    "places": list(r.places),
+                }
                 for r in self.reach.itertuples(index=False)
-            ] if self.has_home_areas else [],
+            ]
+            if self.has_home_areas
+            else [],
             "unmatched_home_areas": {str(k): int(v) for k, v in self.unmatched_home_areas.items()},
             "outreach": {
-                "from": _iso(self.outreach_period[0]), "to": _iso(self.outreach_period[1]),
+                "from": _iso(self.outreach_period[0]),
+                "to": _iso(self.outreach_period[1]),
                 "places": [
-                    {"id": r.place_id, "name": r.name, "known": bool(r.known), "visits": int(r.outreach_visits),
-                     "professions": list(r.professions), "organisations": list(r.organisations),
-                     "first": _iso(r.first), "last": _iso(r.last)}
+                    {
+                        "id": r.place_id,
+                        "name": r.name,
+                        "known": bool(r.known),
+                        "visits": int(r.outreach_visits),
+                        "professions": list(r.professions),
+                        "organisations": list(r.organisations),
+                        "first": _iso(r.first),
+                        "last": _iso(r.last),
+                    }
                     for r in self.outreach.itertuples(index=False)
                 ],
-                "without": [r.place_id for r in self.outreach.itertuples(index=False)
-                            if not r.has_outreach and r.known],
+                "without": [
+                    r.place_id
+                    for r in self.outreach.itertuples(index=False)
+                    if not r.has_outreach and r.known
+                ],
             },
             "warnings": [str(p) for p in self.warnings],
         }
@@ -911,13 +1112,20 @@ def _plain(value: Any) -> Any:
 
 
 def _count(value: Any) -> int | None:
-    """A summed count (float, NaN when never recorded) as int or None."""
+    """Return a summed count (float, NaN when never recorded) as int or None."""
     plain = _plain(value)
     return None if plain is None else int(round(plain))
 
 
-def compute(project: Project, *, visits: pd.DataFrame | None = None, outreach: pd.DataFrame | None = None,
-            start: DateLike = None, end: DateLike = None, today: dt.date | None = None) -> VisitStats:
+def compute(
+    project: Project,
+    *,
+    visits: pd.DataFrame | None = None,
+    outreach: pd.DataFrame | None = None,
+    start: DateLike = None,
+    end: DateLike = None,
+    today: dt.date | None = None,
+) -> VisitStats:
     """All visitor and outreach figures at once.
 
     Parameters
@@ -951,8 +1159,10 @@ def compute(project: Project, *, visits: pd.DataFrame | None = None, outreach: p
     warnings = check_visits(project, v)
     outreach_table = outreach_by_place(project, outreach=o, start=a, end=b, today=today)
     unknown = outreach_table.loc[~outreach_table["known"], "place_id"]
-    warnings += [Problem("outreach", None, "place_id", f"no place with id {pid!r} in the project", "warning")
-                 for pid in unknown]
+    warnings += [
+        Problem("outreach", None, "place_id", f"no place with id {pid!r} in the project", "warning")
+        for pid in unknown
+    ]
     return VisitStats(
         period=(a, b),
         totals=visit_totals(v, start=a, end=b),

@@ -90,8 +90,13 @@ class Study:
     @cached_property
     def reach(self) -> gpd.GeoDataFrame:
         """Reach area of each counted place (:func:`coverage.analysis.reach.reach_areas`)."""
-        return reach_areas(self.project, self.settings, at=self.result.at, include_planned=self.include_planned,
-                           model=self.model)
+        return reach_areas(
+            self.project,
+            self.settings,
+            at=self.result.at,
+            include_planned=self.include_planned,
+            model=self.model,
+        )
 
     @cached_property
     def blind(self) -> gpd.GeoDataFrame:
@@ -101,14 +106,24 @@ class Study:
     @cached_property
     def matrix(self) -> pd.DataFrame:
         """Children covered per weekday x daypart (:func:`coverage.analysis.week.weekday_matrix`)."""
-        return weekday_matrix(self.project, self.settings, week=self.week, include_planned=self.include_planned,
-                              model=self.model)
+        return weekday_matrix(
+            self.project,
+            self.settings,
+            week=self.week,
+            include_planned=self.include_planned,
+            model=self.model,
+        )
 
     @cached_property
     def overlaps(self) -> pd.DataFrame:
         """Simultaneous sessions of nearby places (:func:`coverage.analysis.week.overlaps`)."""
-        return find_overlaps(self.project, self.settings, week=self.week, include_planned=self.include_planned,
-                             model=self.model)
+        return find_overlaps(
+            self.project,
+            self.settings,
+            week=self.week,
+            include_planned=self.include_planned,
+            model=self.model,
+        )
 
     @cached_property
     def hours_per_week(self) -> np.ndarray:
@@ -117,7 +132,7 @@ class Study:
 
     @cached_property
     def children_within(self) -> np.ndarray:
-        """Children 0-6 whose area is within the threshold of each place (counted or not), in project order."""
+        """Children 0-6 within the threshold of each place (counted or not), in project order."""
         places, areas = self.result.places, self.result.areas
         kids = pd.to_numeric(areas["children_0_6"], errors="coerce").fillna(0.0).to_numpy(float)
         if not len(places) or not len(areas):
@@ -133,8 +148,11 @@ class Study:
 
     @cached_property
     def visits_per_place(self) -> pd.DataFrame | None:
-        """Sessions and visitors per place (:func:`coverage.analysis.stats.visits_per_place`), indexed by
-        ``place_id``; ``None`` without visits or when they cannot be read (the statistics page says why)."""
+        """Sessions and visitors per place, indexed by ``place_id`` (``None`` without readable visits).
+
+        As :func:`coverage.analysis.stats.visits_per_place` counts them; unreadable visits give ``None``
+        (the statistics page says why).
+        """
         visits = self.project.visits
         if visits is None or not len(visits):
             return None
@@ -155,8 +173,10 @@ class Study:
 
     @cached_property
     def after(self) -> Study:
-        """The plan's scenario (its proposals added as existing places) as a study of its own; the study itself
-        when the plan cannot build one (e.g. a bare table of sites) or there is no plan."""
+        """The plan's scenario (its proposals added as existing places) as a study of its own.
+
+        The study itself when the plan cannot build one (e.g. a bare table of sites) or there is no plan.
+        """
         scenario = getattr(self.plan, "scenario", None)
         if not callable(scenario):
             return self
@@ -164,8 +184,16 @@ class Study:
             project = scenario(self.project, status="existing")
         except TypeError:
             project = scenario(self.project)
-        return prepare(project, self.settings, at=self.result.at, include_planned=self.include_planned,
-                       plan=self.plan, lang=self.lang, today=self.today, week=self.week)
+        return prepare(
+            project,
+            self.settings,
+            at=self.result.at,
+            include_planned=self.include_planned,
+            plan=self.plan,
+            lang=self.lang,
+            today=self.today,
+            week=self.week,
+        )
 
 
 def prepare(
@@ -204,8 +232,16 @@ def prepare(
     lang = check_language(lang or getattr(settings, "language", None))
     model = model_from_settings(settings)
     result = analyze(project, settings, at=at, include_planned=include_planned, model=model)
-    return Study.from_parts(project, result, model=model, include_planned=include_planned, plan=plan,
-                            lang=lang, today=today or dt.date.today(), week=week)
+    return Study.from_parts(
+        project,
+        result,
+        model=model,
+        include_planned=include_planned,
+        plan=plan,
+        lang=lang,
+        today=today or dt.date.today(),
+        week=week,
+    )
 
 
 def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:

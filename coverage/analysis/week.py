@@ -465,7 +465,7 @@ def sessions(places: pd.DataFrame, first: dt.date, last: dt.date) -> tuple[pd.Da
             "end": [_wall_datetime(base, m) for m in b[keep]],
         }))
         monday += dt.timedelta(days=7)
-    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"row": [], "start": [], "end": []})
+    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["row", "start", "end"])
     found = found.sort_values(["row", "start"], kind="stable").reset_index(drop=True)
     found["row"] = found["row"].astype(np.int64)
     bad_rows = {int(r): reasons[int(c)] for r, c in enumerate(codes) if int(c) in reasons}
@@ -477,8 +477,13 @@ def week_hours(places: pd.DataFrame, week: dt.date) -> np.ndarray:
     monday = week - dt.timedelta(days=week.weekday())
     codes, uniques = _hours_column(places)
     reasons = {k for k, u in enumerate(uniques) if check(str(u)) is not None}
-    per_unique = np.array([np.nan if k in reasons else sum(b - a for a, b in _week_intervals(str(u), monday))
-                           / 60.0 for k, u in enumerate(uniques)], dtype=float)
+    per_unique = np.array(
+        [
+            np.nan if k in reasons else sum(b - a for a, b in _week_intervals(str(u), monday)) / 60.0
+            for k, u in enumerate(uniques)
+        ],
+        dtype=float,
+    )
     return per_unique[codes] if len(codes) else np.empty(0)
 
 
@@ -515,8 +520,18 @@ def programme(
             **{key: column(key, or_blank=True)[rows] for key in ("organiser", "organiser_type", "address")},
             "status": column("status")[rows],
         },
-        columns=["weekday", "date", "start", "end", "place_id", "name", "organiser", "organiser_type",
-                 "address", "status"],
+        columns=[
+            "weekday",
+            "date",
+            "start",
+            "end",
+            "place_id",
+            "name",
+            "organiser",
+            "organiser_type",
+            "address",
+            "status",
+        ],
     )
     if len(out):
         out = out.sort_values(["start", "name"], kind="stable").reset_index(drop=True)

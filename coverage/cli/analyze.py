@@ -6,8 +6,8 @@
                                [--minutes N | --km N] [--at "Tu 10:00"] [--network FILE.osm.pbf]
                                [--include-planned] [--lang fi|sv|en] [--json]
 
-``--json`` prints the contract's one JSON object (:meth:`coverage.analysis.reach.CoverageResult.to_json`); without
-it a readable table in the project's language (``--lang`` overrides). Bad input exits 2 with one line.
+``--json`` prints the contract's one JSON object (:meth:`coverage.analysis.reach.CoverageResult.to_json`);
+without it a readable table in the project's language (``--lang`` overrides). Bad input exits 2 with one line.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from .options import (
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``analyze`` command's parser to ``sub``."""
     p = sub.add_parser("analyze", help="coverage: who lives near a meeting place, and blind spots")
     add_source_options(p)
     add_travel_options(p)
@@ -44,6 +45,7 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``python -m coverage analyze``; return the exit code."""
     project = project_from_args(args)
     settings = settings_from_args(args, project)
     at = at_from_args(args)
@@ -71,9 +73,13 @@ def format_text(result: CoverageResult, *, name: str = "", lang: str = "fi") -> 
         digits = 0 if float(s.threshold_in_minutes).is_integer() else 1
         thr = f"{fmt_number(s.threshold_in_minutes, digits, lang=lang)} min"
     model_name = str(result.model.get("model", ""))
-    model_text = tx["model"].get(model_name, model_name).format(
-        circuity=fmt_number(result.model.get("circuity", s.circuity), 2, lang=lang),
-        speed=fmt_number(result.model.get("speed_kmh", s.speed_kmh), 0, lang=lang),
+    model_text = (
+        tx["model"]
+        .get(model_name, model_name)
+        .format(
+            circuity=fmt_number(result.model.get("circuity", s.circuity), 2, lang=lang),
+            speed=fmt_number(result.model.get("speed_kmh", s.speed_kmh), 0, lang=lang),
+        )
     )
     when = tx["any_time"] if result.at is None else tx["at"].format(at=format_at(result.at))
     lines = [
@@ -94,20 +100,28 @@ def format_text(result: CoverageResult, *, name: str = "", lang: str = "fi") -> 
     ]
     blind = result.blind_spots()
     if len(blind):
-        rows = [[str(r.id), str(r.name), fmt_number(r.children_0_6, 1, lang=lang), _minutes(r.minutes, lang)]
-                for r in blind.itertuples(index=False)]
+        rows = [
+            [str(r.id), str(r.name), fmt_number(r.children_0_6, 1, lang=lang), _minutes(r.minutes, lang)]
+            for r in blind.itertuples(index=False)
+        ]
         lines += text_table(tx["blind_cols"], rows, right=(2, 3))
     else:
         lines.append(tx["none"])
     lines += ["", tx["areas"]]
     a = result.areas.sort_values(["covered", "minutes"], ascending=[True, False], kind="stable")
     rows = [
-        [str(r.id), str(r.name), fmt_number(r.children_0_6, 1, lang=lang),
-         "" if r.nearest_place_id is None else str(r.nearest_place_id),
-         "-" if not math.isfinite(r.distance_km) else fmt_number(r.distance_km, 1, lang=lang),
-         _minutes(r.minutes, lang), tx["yes"] if r.covered else tx["no"]]
-        for r in a[["id", "name", "children_0_6", "nearest_place_id", "distance_km", "minutes", "covered"]]
-        .itertuples(index=False)
+        [
+            str(r.id),
+            str(r.name),
+            fmt_number(r.children_0_6, 1, lang=lang),
+            "" if r.nearest_place_id is None else str(r.nearest_place_id),
+            "-" if not math.isfinite(r.distance_km) else fmt_number(r.distance_km, 1, lang=lang),
+            _minutes(r.minutes, lang),
+            tx["yes"] if r.covered else tx["no"],
+        ]
+        for r in a[
+            ["id", "name", "children_0_6", "nearest_place_id", "distance_km", "minutes", "covered"]
+        ].itertuples(index=False)
     ]
     lines += text_table(tx["cols"], rows, right=(2, 4, 5))
     return "\n".join(lines)

@@ -39,6 +39,7 @@ OBJECTIVES = ("cover", "set_cover", "median")
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``export`` command's parser to ``sub``."""
     p = sub.add_parser(
         "export",
         help="write a GeoPackage, HTML/print map, table, family calendar or report",
@@ -82,6 +83,7 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``python -m coverage export``; return the exit code."""
     project = project_from_args(args)
     settings = settings_from_args(args, project)
     at = at_from_args(args)

@@ -1,4 +1,6 @@
-"""``python -m coverage fetch``: download the official data of a municipality (see :mod:`coverage.io.official.fetch`).
+"""``python -m coverage fetch``: download the official data of a municipality.
+
+See :mod:`coverage.io.official.fetch`.
 
 ::
 
@@ -30,6 +32,7 @@ from ..io.store import save
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``fetch`` command's parser to ``sub``."""
     p = sub.add_parser("fetch", help="download boundary, population grid, Paavo areas and PTV places")
     p.add_argument(
         "--municipality",
@@ -74,7 +77,7 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-
+    """Run ``python -m coverage fetch``; return the exit code."""
     if args.timeout is not None and not args.timeout > 0:
         raise KatveError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
     files = fetch(
@@ -106,7 +109,6 @@ def run(args: argparse.Namespace) -> int:
         for line in [str(p) for p in problems] if problems else [f"error: {exc}"]:
             print(line, file=sys.stderr)
     if args.project:
-
         if not results:
             raise KatveError("nothing could be read: no project was saved")
         project = project_from_results(results, areas=args.areas, name=_name(results, code))

@@ -28,7 +28,7 @@ COMMANDS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser with every registered command."""
+    """Build the full argument parser with every command of :data:`COMMANDS`."""
     parser = argparse.ArgumentParser(
         prog="python -m coverage",
         description="Katve: coverage of family-centre meeting places (perhekeskuksen kohtaamispaikat).",

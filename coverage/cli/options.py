@@ -29,7 +29,6 @@ Handler = Callable[[argparse.Namespace], int]
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
     """``--project FILE.gpkg | --dataset NAME`` (default: the embedded Vihti data)."""
-
     src = p.add_mutually_exclusive_group()
     src.add_argument("--project", metavar="FILE.gpkg", help="project GeoPackage")
     src.add_argument("--dataset", choices=DATASETS, help="embedded data set (default: vihti)")
@@ -77,7 +76,7 @@ def project_from_args(args: argparse.Namespace) -> Project:
 
 
 def settings_from_args(args: argparse.Namespace, project: Project) -> Settings:
-    """The project's settings overridden by ``--mode/--minutes/--km/--network``."""
+    """Return the project's settings overridden by ``--mode/--minutes/--km/--network``."""
     s = project.settings
     changes: dict = {}
     if getattr(args, "mode", None):
@@ -105,8 +104,7 @@ def at_from_args(args: argparse.Namespace):  # noqa: ANN201 - datetime | None
 # --- shared output -----------------------------------------------------------------------------------------
 
 def output_language(args: argparse.Namespace, settings: Settings) -> str:
-    """``--lang``, else the project's language when it is one of :data:`~coverage.core.i18n.LANGUAGES`, else
-    Finnish."""
+    """Return ``--lang``, else the project's language when Katve speaks it, else Finnish."""
     return args.lang or (settings.language if settings.language in LANGUAGES else "fi")
 
 

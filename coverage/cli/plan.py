@@ -69,6 +69,7 @@ _positive_metres = positive_number("metres")
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``plan`` command's parser to ``sub``."""
     p = sub.add_parser("plan", help="propose new meeting-place sites (maximal covering, p-median, set cover)")
     add_source_options(p)
     add_travel_options(p)
@@ -108,12 +109,15 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="seconds for the exact solver (default 60)",
     )
     p.add_argument("--include-planned", action="store_true", help="count planned places as existing")
-    p.add_argument("--lang", choices=tuple(LANGUAGES), help="language of the summary (default: the project's)")
+    p.add_argument(
+        "--lang", choices=tuple(LANGUAGES), help="language of the summary (default: the project's)"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object (the contract in DESIGN.md)")
     return p
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``python -m coverage plan``; return the exit code."""
     if args.objective != "set_cover" and args.new is None:
         raise KatveError(f"give the number of new sites with --new K for --objective {args.objective}")
     project = project_from_args(args)
@@ -121,7 +125,6 @@ def run(args: argparse.Namespace) -> int:
     at = at_from_args(args)
     candidates = None
     if args.candidates:
-
         read = read_candidates(args.candidates)
         for problem in read.warnings:
             print(f"{problem} (warning)", file=sys.stderr)

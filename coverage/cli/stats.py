@@ -30,7 +30,10 @@ from .options import add_source_options, output_language, project_from_args, tex
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("stats", help="visitor statistics per place and month, reach per area, outreach per term")
+    """Add the ``stats`` command's parser to ``sub``."""
+    p = sub.add_parser(
+        "stats", help="visitor statistics per place and month, reach per area, outreach per term"
+    )
     add_source_options(p)
     p.add_argument("--visits", metavar="FILE", help="visits CSV/XLSX to use instead of the project's")
     p.add_argument("--outreach", metavar="FILE", help="outreach CSV/XLSX to use instead of the project's")
@@ -52,6 +55,7 @@ def _read(path: str, layer: str) -> tuple[pd.DataFrame, list[Problem]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``python -m coverage stats``; return the exit code."""
     project = project_from_args(args)
     today = parse_day(args.today, what="--today date")
     visits = outreach = None
@@ -62,8 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if args.outreach:
         outreach, found = _read(args.outreach, "outreach")
         warnings += found
-    result = compute(project, visits=visits, outreach=outreach, start=args.start, end=args.end,
-                           today=today)
+    result = compute(project, visits=visits, outreach=outreach, start=args.start, end=args.end, today=today)
     source = {"visits": args.visits, "outreach": args.outreach}
     for p in warnings + result.warnings:
         if p.path in source and source[p.path]:
@@ -77,31 +80,39 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- text output ---------------------------------------------------------------------------------------------
+# --- text output --------------------------------------------------------------------------------------------
+
 
 def _day(value: dt.date | None, lang: str) -> str:
-    """A date as D.M.YYYY (fi, sv) or YYYY-MM-DD (en); ``…`` for an open end."""
+    """Format a date as D.M.YYYY (fi, sv) or YYYY-MM-DD (en); ``…`` for an open end."""
     if value is None:
         return "…"
     return value.isoformat() if lang == "en" else f"{value.day}.{value.month}.{value.year}"
 
 
 def format_text(result: VisitStats, *, name: str = "", lang: str = "fi") -> str:
-    """The plain-text report printed by ``python -m coverage stats``, in ``lang`` (fi, sv or en)."""
+    """Format the plain-text report of ``python -m coverage stats`` in ``lang`` (fi, sv or en)."""
     tx = Texts("cli.stats", lang)
     t = result.totals
     lines: list[str] = []
     title = f" ({name})" if name else ""
     if not result.has_visits:
-        period = "" if result.period == (None, None) else tx["in_period"].format(
-            start=_day(result.period[0], lang), end=_day(result.period[1], lang))
+        period = (
+            ""
+            if result.period == (None, None)
+            else tx["in_period"].format(start=_day(result.period[0], lang), end=_day(result.period[1], lang))
+        )
         lines.append(tx["no_visits"].format(period=period, title=title))
     else:
         lines += [
             tx["visits"].format(
-                start=_day(t["first_date"], lang), end=_day(t["last_date"], lang), title=title,
-                **{k: fmt_number(t[k], lang=lang)
-                   for k in ("sessions", "places", "visitors", "adults", "children")},
+                start=_day(t["first_date"], lang),
+                end=_day(t["last_date"], lang),
+                title=title,
+                **{
+                    k: fmt_number(t[k], lang=lang)
+                    for k in ("sessions", "places", "visitors", "adults", "children")
+                },
             ),
             tx["shares"].format(
                 first_timers=fmt_number(t["first_timers"], lang=lang),
@@ -109,38 +120,66 @@ def format_text(result: VisitStats, *, name: str = "", lang: str = "fi") -> str:
                 multicultural=fmt_number(t["multicultural"], lang=lang),
                 multicultural_share=fmt_share(t["multicultural_share"], lang=lang),
             ),
-            tx["per_session"].format(visitors=fmt_number(t["mean_visitors"], 1, lang=lang),
-                                     children=fmt_number(t["mean_children"], 1, lang=lang)),
+            tx["per_session"].format(
+                visitors=fmt_number(t["mean_visitors"], 1, lang=lang),
+                children=fmt_number(t["mean_children"], 1, lang=lang),
+            ),
             "",
             tx["per_place"],
         ]
-        columns = ["place_id", "name", "sessions", "adults", "children", "visitors", "first_timer_share",
-                   "mean_visitors"]
+        columns = [
+            "place_id",
+            "name",
+            "sessions",
+            "adults",
+            "children",
+            "visitors",
+            "first_timer_share",
+            "mean_visitors",
+        ]
         rows = [
-            [str(place_id), "" if place is None else str(place)[:40],
-             *(fmt_number(n, lang=lang) for n in counts), fmt_share(first_share, lang=lang),
-             fmt_number(mean, 1, lang=lang)]
+            [
+                str(place_id),
+                "" if place is None else str(place)[:40],
+                *(fmt_number(n, lang=lang) for n in counts),
+                fmt_share(first_share, lang=lang),
+                fmt_number(mean, 1, lang=lang),
+            ]
             for place_id, place, *counts, first_share, mean in result.places[columns].itertuples(index=False)
         ]
         lines += text_table(tx["place_cols"], rows, right=range(2, 8))
-        grid = result.months.pivot_table(index="place_id", columns="month", values="visitors", aggfunc="sum",
-                                         fill_value=0)
+        grid = result.months.pivot_table(
+            index="place_id", columns="month", values="visitors", aggfunc="sum", fill_value=0
+        )
         lines += ["", tx["per_month"]]
-        lines += text_table(["id", *map(str, grid.columns)],
-                            [[str(i), *(fmt_number(v, lang=lang) for v in row)]
-                             for i, row in zip(grid.index, grid.to_numpy().tolist(), strict=True)],
-                            right=range(1, len(grid.columns) + 1))
+        lines += text_table(
+            ["id", *map(str, grid.columns)],
+            [
+                [str(i), *(fmt_number(v, lang=lang) for v in row)]
+                for i, row in zip(grid.index, grid.to_numpy().tolist(), strict=True)
+            ],
+            right=range(1, len(grid.columns) + 1),
+        )
         if result.has_home_areas:
             reach = result.reach[result.reach["records"] > 0]
             lines += ["", tx["reach"]]
-            rows = [[str(r.name), fmt_number(r.visitors, lang=lang), fmt_number(r.children, lang=lang),
-                     fmt_number(r.child_visits_per_100, 1, lang=lang), ", ".join(r.places)]
-                    for r in reach[["name", "visitors", "children", "child_visits_per_100", "places"]]
-                    .itertuples(index=False)]
+            rows = [
+                [
+                    str(r.name),
+                    fmt_number(r.visitors, lang=lang),
+                    fmt_number(r.children, lang=lang),
+                    fmt_number(r.child_visits_per_100, 1, lang=lang),
+                    ", ".join(r.places),
+                ]
+                for r in reach[["name", "visitors", "children", "child_visits_per_100", "places"]].itertuples(
+                    index=False
+                )
+            ]
             lines += text_table(tx["reach_cols"], rows, right=(1, 2, 3))
             if len(result.unmatched_home_areas):
-                unmatched = ", ".join(f"{k} ({fmt_number(v, lang=lang)})"
-                                      for k, v in result.unmatched_home_areas.items())
+                unmatched = ", ".join(
+                    f"{k} ({fmt_number(v, lang=lang)})" for k, v in result.unmatched_home_areas.items()
+                )
                 lines.append(tx["unmatched"].format(names=unmatched))
     a, b = result.outreach_period
     o = result.outreach

@@ -20,10 +20,16 @@ INPUT_SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg", ".zip",
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``validate`` command's parser to ``sub``."""
     p = sub.add_parser("validate", help="check input files or projects; exit 2 with one line per problem")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="file or folder (folders: every data file in them)")
-    p.add_argument("--layer", choices=("places", "areas", "candidates", "boundary", "visits", "outreach"),
-                   help="what the files hold (default: detected from the columns)")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="file or folder (folders: every data file in them)"
+    )
+    p.add_argument(
+        "--layer",
+        choices=("places", "areas", "candidates", "boundary", "visits", "outreach"),
+        help="what the files hold (default: detected from the columns)",
+    )
     return p
 
 
@@ -34,7 +40,9 @@ def _expand(paths: Sequence[str]) -> list[Path]:
         if path.is_dir():
             found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
             # boundaries first so that the points of the same folder can be checked against them
-            found.sort(key=lambda f: (str(f.parent), not f.stem.lower().startswith(("boundary", "raja", "kunta"))))
+            found.sort(
+                key=lambda f: (str(f.parent), not f.stem.lower().startswith(("boundary", "raja", "kunta")))
+            )
             files.extend(f for f in found if f.name != "dataset.json")
         else:
             files.append(path)
@@ -43,7 +51,6 @@ def _expand(paths: Sequence[str]) -> list[Path]:
 
 def validate_file(path: Path, *, layer: str | None = None, boundary=None) -> tuple[list[Problem], object]:
     """Validate one file; return its problems (errors and warnings) and the data read (or ``None``)."""
-
     if not path.exists():
         return [Problem(str(path), None, "-", "file not found")], None
     if path.suffix.lower() == ".gpkg" and layer is None and _looks_like_project(path):
@@ -84,6 +91,7 @@ def _looks_like_project(path: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``python -m coverage validate``; return the exit code."""
     problems: list[Problem] = []
     boundaries: dict[Path, object] = {}
     files = _expand(args.paths)

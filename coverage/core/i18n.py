@@ -166,7 +166,7 @@ class Texts(Mapping[str, Any]):
 
 
 def _children(prefix: str) -> list[str]:
-    """The next key parts below ``prefix`` in catalogue order (``"cli.analyze"`` -> ``["mode", ...]``)."""
+    """List the next key parts below ``prefix`` in catalogue order (``"cli.analyze"`` -> ``["mode", ...]``)."""
     start = prefix + "."
     return list(dict.fromkeys(key[len(start):].split(".", 1)[0] for key in CATALOGUE if key.startswith(start)))
 

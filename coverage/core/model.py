@@ -200,7 +200,8 @@ class Settings:
         if "speeds_kmh" in clean and isinstance(clean["speeds_kmh"], str):
             clean["speeds_kmh"] = json.loads(clean["speeds_kmh"])
         if "speeds_kmh" in clean:
-            clean["speeds_kmh"] = {**DEFAULT_SPEEDS_KMH, **{k: float(v) for k, v in clean["speeds_kmh"].items()}}
+            given = {k: float(v) for k, v in clean["speeds_kmh"].items()}
+            clean["speeds_kmh"] = {**DEFAULT_SPEEDS_KMH, **given}
         for key in ("threshold_minutes", "threshold_km", "circuity"):
             if key in clean and clean[key] is not None:
                 clean[key] = float(clean[key])
@@ -208,7 +209,7 @@ class Settings:
 
 
 def empty_layer(fields: dict[str, tuple[str, bool]], *, spatial: bool = True) -> pd.DataFrame:
-    """An empty layer with the schema's columns and dtypes (a GeoDataFrame in EPSG:3067 if spatial)."""
+    """Return an empty layer with the schema's columns and dtypes (a GeoDataFrame in EPSG:3067 if spatial)."""
     data = {name: pd.Series(dtype=_EMPTY_DTYPES[kind]) for name, (kind, _req) in fields.items()}
     if spatial:
         return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
@@ -263,7 +264,7 @@ class Project:
         return getattr(self, name)
 
     def copy(self) -> Project:
-        """A deep copy (layers copied), e.g. for a planning scenario."""
+        """Return a deep copy (layers copied), e.g. for a planning scenario."""
         return dataclasses.replace(
             self,
             places=self.places.copy(),

@@ -22,9 +22,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from opening_hours import OpeningHours, ParserError, State
+import opening_hours
+from opening_hours import OpeningHours, State
 
 from .errors import ScheduleError
+
+ParserError = opening_hours.ParserError  # type: ignore[attr-defined]  # real at run time, not in its stubs
 
 TZ = ZoneInfo("Europe/Helsinki")
 COUNTRY = "FI"
@@ -91,7 +94,7 @@ def is_open(value: str, when: dt.datetime) -> bool:
 
 
 def open_intervals(value: str, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The open intervals of ``value`` between ``start`` and ``end`` (clipped), in Helsinki time."""
+    """Return the open intervals of ``value`` between ``start`` and ``end`` (clipped), in Helsinki time."""
     start, end = _aware(start), _aware(end)
     out = []
     for a, b, state, _comment in parse(value).intervals(start, end):
@@ -135,7 +138,7 @@ def reference_week(today: dt.date | None = None) -> dt.date:
 
 
 def term_weeks(monday: dt.date, n: int) -> Iterable[dt.date]:
-    """The Mondays of the next ``n`` term weeks from ``monday`` on."""
+    """Yield the Mondays of the next ``n`` term weeks from ``monday`` on."""
     count = 0
     while count < n:
         if any(in_term_time(monday + dt.timedelta(days=i)) for i in range(5)):

@@ -6,8 +6,8 @@ English names) against its schema in :mod:`coverage.core.model` and reports *eve
 frame + 1, which is the row a user sees in a spreadsheet below its header. :func:`normalise_layer` then
 coerces a valid layer to the schema's dtypes.
 
-Both the importers (:mod:`coverage.io.importers`) and the project file (:mod:`coverage.io.store`) use these, so a
-file is judged the same way whichever door it comes in through.
+Both the importers (:mod:`coverage.io.importers`) and the project file (:mod:`coverage.io.store`) use these,
+so a file is judged the same way whichever door it comes in through.
 
 Examples
 --------
@@ -253,7 +253,6 @@ def parse_datetime(value: Any, *, date_only: bool = False) -> dt.datetime | None
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-
             value = value.astimezone(TZ).replace(tzinfo=None)
         return value
     if isinstance(value, dt.date):

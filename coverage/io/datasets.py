@@ -67,16 +67,15 @@ def _load_cached(name: str) -> Project:
 
 
 def load_dataset(name: str = DEFAULT_DATASET) -> Project:
-    """A fresh copy of an embedded data set as a :class:`~coverage.core.model.Project` (EPSG:3067)."""
+    """Load a fresh copy of an embedded data set as a :class:`~coverage.core.model.Project` (EPSG:3067)."""
     return _load_cached(name).copy()
 
 
 def example_tables(dataset: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The example (made-up) visits and outreach of an embedded data set, or ``None`` if it has none.
+    """Return the example (made-up) visits and outreach of a data set, or ``None`` if it has none.
 
     See ``geodata/<dataset>/SOURCES.md``: the numbers are invented for trying the statistics.
     """
-
     folder = GEODATA / dataset
     if dataset not in DATASETS or not (folder / "visits.csv").is_file():
         return None

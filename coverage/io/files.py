@@ -61,14 +61,24 @@ _WINDOWS_DEVICES = frozenset(
 
 
 def write_upload(folder: str | os.PathLike, user_name: str, data: bytes) -> Path:
-    """Write an uploaded file's bytes under ``folder`` with the user's file name, made safe by :func:`safe_path`.
+    """Write an uploaded file's bytes under ``folder`` with the user's file name, made safe.
 
-    Raises :class:`UnsafePathError` (a :class:`~coverage.core.errors.KatveError`) for a name that would leave the
-    folder, and refuses uploads over :data:`MAX_FILE_BYTES` before writing anything.
+    The name goes through :func:`safe_path`.
+
+    Raises :class:`UnsafePathError` (a :class:`~coverage.core.errors.KatveError`) for a name that would leave
+    the folder, and refuses uploads over :data:`MAX_FILE_BYTES` before writing anything.
     """
     if len(data) > MAX_FILE_BYTES:
-        raise InputError([Problem(user_name, None, "-", f"the file is too large ({_mb(len(data))}; "
-                                                       f"the limit is {_mb(MAX_FILE_BYTES)})")])
+        raise InputError(
+            [
+                Problem(
+                    user_name,
+                    None,
+                    "-",
+                    f"the file is too large ({_mb(len(data))}; the limit is {_mb(MAX_FILE_BYTES)})",
+                )
+            ]
+        )
     path = safe_path(folder, user_name)
     path.write_bytes(data)
     return path

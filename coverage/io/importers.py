@@ -11,8 +11,8 @@ ETRS-GK zone such as EPSG:3879, detected from the magnitudes unless a ``crs`` is
 Finnish, Swedish or English, in any case and with stray spaces (see :data:`HEADER_ALIASES`).
 
 Every reader returns an :class:`ImportResult` (data in EPSG:3067, conformed to the schema of
-:mod:`coverage.core.model`) or raises :class:`~coverage.core.errors.InputError` listing *every* problem, each naming the
-file, the 1-based data row (the header is not counted) and the column as the user wrote it.
+:mod:`coverage.core.model`) or raises :class:`~coverage.core.errors.InputError` listing *every* problem, each
+naming the file, the 1-based data row (the header is not counted) and the column as the user wrote it.
 
 Examples
 --------

@@ -1,10 +1,12 @@
 """The project file: one GeoPackage holding the layers of the data model (QGIS can open it).
 
 Layers: ``places``, ``areas``, ``boundary``, ``candidates`` (EPSG:3067 points/polygons), ``visits`` and
-``outreach`` (attribute tables), ``katve_settings`` (key/value table) and ``katve_meta`` (name, format version).
+``outreach`` (attribute tables), ``katve_settings`` (key/value table) and ``katve_meta`` (name, format
+version).
 
 Saving is atomic: the project is written to a temporary file in the same folder, flushed to disk and renamed
-over the old file; the previous version is kept as ``<name>.backup.gpkg``. A crash mid-save leaves the last good
+over the old file; the previous version is kept as ``<name>.backup.gpkg``. A crash mid-save leaves the last
+good
 file in place. :func:`save` also refuses to overwrite a file that changed on disk since the project was loaded
 (another browser session saved it), unless ``force=True``.
 
@@ -73,17 +75,26 @@ def backup_path(path: str | os.PathLike) -> Path:
 
 # --- loading ----------------------------------------------------------------------------------------------
 
-def _to_project_crs(gdf: gpd.GeoDataFrame, *, path: str, layer: str, problems: list[Problem]) -> gpd.GeoDataFrame:
+
+def _to_project_crs(
+    gdf: gpd.GeoDataFrame, *, path: str, layer: str, problems: list[Problem]
+) -> gpd.GeoDataFrame:
     if gdf.crs is None:
-        problems.append(Problem(path, None, "geometry", f"layer {layer!r} has no CRS; save it in EPSG:3067 or 4326"))
+        problems.append(
+            Problem(path, None, "geometry", f"layer {layer!r} has no CRS; save it in EPSG:3067 or 4326")
+        )
         return gdf.set_crs(CRS, allow_override=True)
     epsg = gdf.crs.to_epsg()
     if f"EPSG:{epsg}" not in ACCEPTED_CRS:
-        problems.append(Problem(
-            path, None, "geometry",
-            f"layer {layer!r} is in {gdf.crs.name} (EPSG:{epsg}); accepted: {', '.join(ACCEPTED_CRS)} "
-            "- reproject it, e.g. in QGIS: Export > Save Features As > CRS EPSG:3067",
-        ))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "geometry",
+                f"layer {layer!r} is in {gdf.crs.name} (EPSG:{epsg}); accepted: {', '.join(ACCEPTED_CRS)} "
+                "- reproject it, e.g. in QGIS: Export > Save Features As > CRS EPSG:3067",
+            )
+        )
         return gdf.to_crs(CRS)
     return gdf.to_crs(CRS) if epsg != 3067 else gdf
 
@@ -93,7 +104,7 @@ def _read_settings(path: str, layers: set[str], problems: list[Problem]) -> Sett
         return Settings()
     table = pyogrio.read_dataframe(path, layer=SETTINGS_LAYER)
     data = {}
-    for i, (key, value) in enumerate(zip(table.get("key", []), table.get("value", [])), start=1):
+    for i, (key, value) in enumerate(zip(table.get("key", []), table.get("value", []), strict=True), start=1):
         try:
             data[str(key)] = json.loads(value)
         except (TypeError, ValueError):
@@ -130,13 +141,21 @@ def load(path: str | os.PathLike) -> Project:
     try:
         layers = {str(name) for name, _geom in pyogrio.list_layers(spath)}
     except Exception as exc:  # pyogrio raises DataSourceError and friends for non-GeoPackages
-        raise InputError([Problem(spath, None, "-", f"not a readable GeoPackage ({' '.join(str(exc).split())})")]) from None
+        raise InputError(
+            [Problem(spath, None, "-", f"not a readable GeoPackage ({' '.join(str(exc).split())})")]
+        ) from None
 
     problems: list[Problem] = []
     for name in REQUIRED_LAYERS:
         if name not in layers:
-            problems.append(Problem(spath, None, name, f"layer {name!r} is missing (layers found: "
-                                                       f"{', '.join(sorted(layers)) or 'none'})"))
+            problems.append(
+                Problem(
+                    spath,
+                    None,
+                    name,
+                    f"layer {name!r} is missing (layers found: {', '.join(sorted(layers)) or 'none'})",
+                )
+            )
     data: dict[str, pd.DataFrame] = {}
     boundary = None
     for name, fields in SPATIAL_LAYERS.items():
@@ -152,8 +171,9 @@ def load(path: str | os.PathLike) -> Project:
         gdf = data[name]
         if name not in layers:
             continue
-        layer_problems = validate_layer(name, gdf, path=f"{spath}#{name}",
-                                                   boundary=None if name == "boundary" else boundary)
+        layer_problems = validate_layer(
+            name, gdf, path=f"{spath}#{name}", boundary=None if name == "boundary" else boundary
+        )
         problems.extend(layer_problems)
         if not any(pr.severity == "error" for pr in layer_problems):
             data[name] = normalise_layer(name, gdf)
@@ -164,22 +184,31 @@ def load(path: str | os.PathLike) -> Project:
         table = pd.DataFrame(pyogrio.read_dataframe(spath, layer=name, read_geometry=False))
         layer_problems = validate_layer(name, table, path=f"{spath}#{name}")
         problems.extend(layer_problems)
-        data[name] = table if any(pr.severity == "error" for pr in layer_problems) else \
-            normalise_layer(name, table)
+        data[name] = (
+            table if any(pr.severity == "error" for pr in layer_problems) else normalise_layer(name, table)
+        )
 
     problems.extend(_check_references(data, spath))
     settings = _read_settings(spath, layers, problems)
     name = p.stem
     if META_LAYER in layers:
         meta = pyogrio.read_dataframe(spath, layer=META_LAYER)
-        lookup = dict(zip(meta.get("key", []), meta.get("value", [])))
+        lookup = dict(zip(meta.get("key", []), meta.get("value", []), strict=True))
         name = str(lookup.get("name") or name)
     if any(pr.severity == "error" for pr in problems):
         raise InputError(problems)
     return Project(
-        places=data["places"], areas=data["areas"], boundary=data["boundary"], candidates=data["candidates"],
-        visits=data["visits"], outreach=data["outreach"], settings=settings, name=name, path=spath,
-        version=version, warnings=[pr for pr in problems if pr.severity != "error"],
+        places=data["places"],
+        areas=data["areas"],
+        boundary=data["boundary"],
+        candidates=data["candidates"],
+        visits=data["visits"],
+        outreach=data["outreach"],
+        settings=settings,
+        name=name,
+        path=spath,
+        version=version,
+        warnings=[pr for pr in problems if pr.severity != "error"],
     )
 
 
@@ -193,12 +222,20 @@ def _check_references(data: dict[str, pd.DataFrame], path: str) -> list[Problem]
             continue
         for row, pid in enumerate(table["place_id"].astype(str), start=1):
             if pid not in known:
-                found.append(Problem(f"{path}#{layer}", row, "place_id",
-                                     f"no place with id {pid!r} in the places layer", severity="warning"))
+                found.append(
+                    Problem(
+                        f"{path}#{layer}",
+                        row,
+                        "place_id",
+                        f"no place with id {pid!r} in the places layer",
+                        severity="warning",
+                    )
+                )
     return found
 
 
 # --- saving -----------------------------------------------------------------------------------------------
+
 
 def _write_layers(project: Project, target: str) -> None:
     for name, fields in SPATIAL_LAYERS.items():
@@ -215,13 +252,23 @@ def _write_layers(project: Project, target: str) -> None:
         pyogrio.write_dataframe(table, target, layer=name, driver="GPKG")
     settings = project.settings.to_dict()
     pyogrio.write_dataframe(
-        pd.DataFrame({"key": list(settings), "value": [json.dumps(v, ensure_ascii=False) for v in settings.values()]}),
-        target, layer=SETTINGS_LAYER, driver="GPKG",
+        pd.DataFrame(
+            {"key": list(settings), "value": [json.dumps(v, ensure_ascii=False) for v in settings.values()]}
+        ),
+        target,
+        layer=SETTINGS_LAYER,
+        driver="GPKG",
     )
     pyogrio.write_dataframe(
-        pd.DataFrame({"key": ["name", "format_version", "generator"],
-                      "value": [project.name or "", FORMAT_VERSION, "Katve"]}),
-        target, layer=META_LAYER, driver="GPKG",
+        pd.DataFrame(
+            {
+                "key": ["name", "format_version", "generator"],
+                "value": [project.name or "", FORMAT_VERSION, "Katve"],
+            }
+        ),
+        target,
+        layer=META_LAYER,
+        driver="GPKG",
     )
 
 

@@ -18,13 +18,15 @@ Formats and their choices
     gained and suggested session; only with a plan) and the attribute table ``yhteenveto`` (settings, travel
     model and headline figures as key/value rows). Booleans are 0/1 integers (GeoPackage has no booleans).
 ``html``
-    The app's interactive map (:func:`coverage.outputs.webmap.coverage_map`) as one standalone file: Leaflet's JS and
+    The app's interactive map (:func:`coverage.outputs.webmap.coverage_map`) as one standalone file:
+    Leaflet's JS and
     CSS inlined from ``static/leaflet/`` (fetched by ``make static/leaflet/leaflet.js``), no tiles, so it
     works offline; a title box with the headline figure; proposals in yellow. Text from the data is escaped
-    (HTML) and embedded with :func:`coverage.outputs.leaflet.script_json` (inert to branca's second Jinja pass).
+    (HTML) and embedded with :func:`coverage.outputs.leaflet.script_json` (inert to branca's second Jinja
+    pass).
 ``png`` / ``pdf``
-    The A4 landscape print map of :mod:`coverage.outputs.printmap` (matplotlib, no internet). Names are drawn as
-    plain text (matplotlib's mathtext is off: ``$x^2$`` stays as typed).
+    The A4 landscape print map of :mod:`coverage.outputs.printmap` (matplotlib, no internet). Names are drawn
+    as plain text (matplotlib's mathtext is off: ``$x^2$`` stays as typed).
 ``csv``
     One table (``table="areas"`` or ``"places"``) as Finnish Excel opens it by double-click: ``;`` separator,
     UTF-8 with BOM, decimal comma, CRLF line ends, headers in the chosen language, yes/no as words. With
@@ -208,12 +210,10 @@ def _render(
 
         buf.write(html_map(data).encode("utf-8"))
     elif fmt in ("png", "pdf"):
-
         from .printmap import print_map  # matplotlib: imported when a map is drawn
 
         print_map(data, buf, fmt=fmt)
     elif fmt == "report":
-
         from .report import meeting_report
 
         meeting_report(data, buf)

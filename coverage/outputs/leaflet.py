@@ -92,12 +92,8 @@ class FeatureLayer(MacroElement):
         super().__init__()
         self._name = "FeatureLayer"
         self.layer_name = name
+        self.features = features
         self.data = {"type": "FeatureCollection", "features": features}
-
-    @property
-    def features(self) -> list[dict[str, Any]]:
-        """The GeoJSON features (for tests and the export)."""
-        return self.data["features"]
 
     @property
     def script_data(self) -> str:

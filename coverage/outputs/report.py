@@ -219,8 +219,8 @@ class _Document:
     def map_with_legend(self, data: Study, *, room: float) -> None:
         """Draw the map of ``data`` with its compact legend below it, filling the rest of the page.
 
-        The map reaches down to ``room`` above the page bottom (it is at least 0.3 high); the legend takes that
-        room. The page is then full.
+        The map reaches down to ``room`` above the page bottom (it is at least 0.3 high); the legend takes
+        that room. The page is then full.
         """
         draw_map(self.figure_axes(max(self.y - room, 0.3)), data)
         self.ax.legend(
@@ -540,7 +540,9 @@ def _heatmap(ax: Any, matrix: pd.DataFrame, data: Study) -> None:
     for d in range(values.shape[0]):
         for p in range(values.shape[1]):
             label = (
-                f"{fmt_number(values[d, p], 0, lang=lang)}\n{fmt_share(share[d, p], 0, lang=lang)}" if values[d, p] else "–"
+                f"{fmt_number(values[d, p], 0, lang=lang)}\n{fmt_share(share[d, p], 0, lang=lang)}"
+                if values[d, p]
+                else "–"
             )
             ax.text(
                 p,
@@ -570,7 +572,9 @@ def _proposal_page(doc: _Document) -> None:
         quality = (
             text("report.optimal", lang)
             if optimal
-            else text("report.not_optimal", lang, gap=fmt_share(gap, 1, lang=lang) if gap is not None else "–")
+            else text(
+                "report.not_optimal", lang, gap=fmt_share(gap, 1, lang=lang) if gap is not None else "–"
+            )
         )
         doc.paragraph(
             text(
@@ -649,7 +653,11 @@ def _before_after(a: float, b: float, lang: str, *, digits: int, share: bool) ->
     if share:
         change = f"{sign}{fmt_number(100.0 * (b - a), 1, lang=lang)} {text('report.pp', lang)}"
         return [fmt_share(a, 1, lang=lang), fmt_share(b, 1, lang=lang), change]
-    return [fmt_number(a, digits, lang=lang), fmt_number(b, digits, lang=lang), sign + fmt_number(b - a, digits, lang=lang)]
+    return [
+        fmt_number(a, digits, lang=lang),
+        fmt_number(b, digits, lang=lang),
+        sign + fmt_number(b - a, digits, lang=lang),
+    ]
 
 
 def _summary_of(value: Any) -> dict | None:

@@ -30,14 +30,14 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import xyzservices
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
 from jinja2 import Template
 
 from ..analysis.stats import marker_radii, visits_by_place
@@ -723,11 +723,14 @@ def legend_html(
     if coloured_areas:
         out.append(
             row(
-                swatch(COLORS["covered"], border=COLORS["covered"], opacity=0.6), i18n.t("map.legend_covered", lang)
+                swatch(COLORS["covered"], border=COLORS["covered"], opacity=0.6),
+                i18n.t("map.legend_covered", lang),
             )
         )
         out.append(
-            row(swatch(COLORS["blind"], border=COLORS["blind"], opacity=0.6), i18n.t("map.legend_blind", lang))
+            row(
+                swatch(COLORS["blind"], border=COLORS["blind"], opacity=0.6), i18n.t("map.legend_blind", lang)
+            )
         )
     if reach:
         out.append(
@@ -757,7 +760,10 @@ def legend_html(
         )
         out.append(f"<div>{star}{html.escape(i18n.t('map.legend_proposal', lang))}</div>")
     out.append(
-        row(swatch("transparent", border=COLORS["boundary"], radius="2px"), i18n.t("map.legend_boundary", lang))
+        row(
+            swatch("transparent", border=COLORS["boundary"], radius="2px"),
+            i18n.t("map.legend_boundary", lang),
+        )
     )
     box = (
         "background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;"
@@ -777,14 +783,13 @@ def area_radius_px(children: Sequence[float] | np.ndarray) -> np.ndarray:
 
 
 def html_map(data: Study) -> str:
-    """Render the app's interactive map (:func:`coverage.outputs.webmap.coverage_map`) as a standalone offline page.
+    """Render the app's interactive map (:func:`coverage_map`) as a standalone offline page.
 
     The page has the boundary, reach areas, blind spots, areas and places with the app's popups and legend,
     the proposed sites of a plan (orange), a title box with the headline figure, and the data attribution.
-    Leaflet is inlined (:func:`coverage.outputs.leaflet.standalone_html`); there are no background tiles, so nothing is
-    fetched from the network. Every text from the data is HTML-escaped.
+    Leaflet is inlined (:func:`coverage.outputs.leaflet.standalone_html`); there are no background tiles, so
+    nothing is fetched from the network. Every text from the data is HTML-escaped.
     """
-
     lang = data.lang
     m = coverage_map(
         data.project,
@@ -801,7 +806,8 @@ def html_map(data: Study) -> str:
         for (_, row), point in zip(wgs.iterrows(), wgs.geometry, strict=True):
             tip = (
                 f"<b>{html.escape(text('legend.proposal', lang))}: {html.escape(_s(row['name']))}</b><br>"
-                f"{html.escape(header('children_gained', lang))}: {fmt_number(row['children_gained'], 0, lang=lang)}"
+                f"{html.escape(header('children_gained', lang))}: "
+                f"{fmt_number(row['children_gained'], 0, lang=lang)}"
             )
             features.append(
                 {
@@ -822,12 +828,12 @@ def html_map(data: Study) -> str:
         m.add_child(leaflet.FeatureLayer(features, name="proposals"))
     m.add_child(_title_box(_title_html(data)))
     # branca puts the title into <title> as it is: escape it (a project named "</title><script>...")
-    m.get_root().title = html.escape(f"{text('title', lang)} – {data.name}")
+    root = cast(Figure, m.get_root())  # a folium map's root is a branca Figure
+    root.title = html.escape(f"{text('title', lang)} – {data.name}")
     return _check_offline(standalone_html(m))
 
 
 def _title_box(html_text: str) -> Any:
-
 
     class TitleBox(MacroElement):
         _template = Template(

@@ -305,8 +305,8 @@ def _solve_mip(
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data.astype(float)
-    kinds = np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
-    lp.integrality_ = list(kinds)
+    kinds = highspy.HighsVarType
+    lp.integrality_ = [kinds.kInteger if i else kinds.kContinuous for i in integer]
 
     h = _new_highs()
     h.setOptionValue("time_limit", float(time_limit))

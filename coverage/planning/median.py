@@ -181,7 +181,8 @@ def _median_lagrangian(
         kth = float(rho[top].min())
         bound = float(u.sum()) + float(rho[top].sum())  # upper bound on the savings
         if bound < best_l * (1.0 - 1e-12):
-            best_l, stall, reduced, best_u = bound, 0, rho - max(kth, 0.0), u.copy()
+            best_l, stall, best_u = bound, 0, u.copy()
+            reduced = np.asarray(rho - max(kth, 0.0), dtype=float)
         else:
             stall += 1
             if stall >= 10:

@@ -381,7 +381,6 @@ def plan(
         Bad options, no candidates; :class:`UnreachableTargetError` when ``set_cover`` cannot reach the
         target.
     """
-
     t0 = time.perf_counter()
     if objective not in OBJECTIVES:
         raise PlanningError(f"unknown objective {objective!r}; use one of {', '.join(OBJECTIVES)}")
@@ -455,7 +454,7 @@ def plan(
             reach_new = model.within(demand[newly], sites_xy, limit)
             owner = _nearest_pair(reach_new.rows, reach_new.cols, reach_new.minutes, int(newly.sum()))
             ok = owner >= 0
-            gained = np.bincount(owner[ok], weights=kids[newly][ok], minlength=len(chosen))
+            gained = np.bincount(owner[ok], weights=kids[newly][ok], minlength=len(chosen)).astype(float)
 
     # when: the weekday x daypart where a session at the site adds the most children
     best_day, best_part, best_gain = _best_sessions(
@@ -559,7 +558,6 @@ def _plan_median(
     do not (an area is best served beyond the cutoff), the cutoff is doubled, up to
     :data:`MEDIAN_MAX_PAIRS` pairs, ten doublings or the time limit.
     """
-
     t0 = time.perf_counter()
     ex = np.where(np.isfinite(existing_minutes), existing_minutes, np.inf)
     n, m = len(demand), len(cand_xy)
@@ -638,7 +636,6 @@ def compare(
     -------
     Comparison
     """
-
     settings = settings or project_before.settings
     before = analyze(project_before, settings, at=at)
     after = analyze(project_after, settings, at=at, include_planned=True)

@@ -91,8 +91,8 @@ def generate_candidates(project: Project, *, spacing_m: float = DEFAULT_SPACING_
         raise PlanningError(
             f"a {spacing_m:g} m grid would have {len(gx) * len(gy)} points; use a larger spacing"
         )
-    mx, my = np.meshgrid(gx, gy)
-    mx, my = mx.ravel(), my.ravel()
+    mesh_x, mesh_y = np.meshgrid(gx, gy)
+    mx, my = mesh_x.ravel(), mesh_y.ravel()
     shapely.prepare(region)
     inside = shapely.intersects_xy(region, mx, my)
     mx, my = mx[inside], my[inside]
@@ -222,7 +222,6 @@ def _best_sessions(
     earlier daypart and the earlier day. Returns (weekday, daypart, children gained then) per site, ``None``
     where the site gains nobody.
     """
-
     if not len(sites_xy):
         return [], [], []
     gains = weekday_gains(project, sites_xy, settings, include_planned=include_planned, model=model)
@@ -254,7 +253,6 @@ def _best_sessions(
 
 def _site_session(day: str | None, daypart: str | None, at: dt.datetime | None) -> str:
     """Return opening hours for a proposed site: two hours on its best weekday/daypart (or at ``at``)."""
-
     if at is not None:
         start = at.hour * 60 + at.minute
         end = min(start + 120, 24 * 60 - 1)
@@ -271,7 +269,6 @@ def add_sites(project: Project, sites: gpd.GeoDataFrame, *, status: str = "plann
     Rows get ``status`` (default ``planned``), ``kind`` ``other``, the site's ``opening_hours`` and a note
     naming the proposal. Ids already used by a place get a ``-2``, ``-3`` ... suffix.
     """
-
     if status not in STATUSES:
         raise PlanningError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
     out = project.copy()

@@ -294,6 +294,8 @@ def _read_ways(path: Path) -> _Ways:
             .with_filter(osmium.filter.KeyFilter("highway"))
         )
         for way in fp:
+            if not isinstance(way, osmium.osm.Way):  # only ways pass the filters (for the type checker)
+                continue
             nodes = way.nodes
             for nd in nodes:
                 loc = nd.location  # fixed-point 1e-7 degrees; undefined outside a clipped extract
@@ -303,7 +305,7 @@ def _read_ways(path: Path) -> _Ways:
             counts.append(len(nodes))
             wt = way.tags
             for key in _TAG_KEYS:
-                tags[key].append(wt.get(key, ""))
+                tags[key].append(wt.get(key) or "")
     except (RuntimeError, ValueError, OSError) as exc:  # osmium reports corrupt input as RuntimeError
         raise NetworkError(f"cannot read road network {path}: {exc}") from None
     ptr = np.zeros(len(counts) + 1, dtype=np.int64)

@@ -1,4 +1,4 @@
-"""Travel times on an OpenStreetMap road network (``.osm.pbf``), behind the :mod:`coverage.travel.choose` interface.
+"""Travel times on an OpenStreetMap road network (``.osm.pbf``) behind the :mod:`coverage.travel.base` API.
 
 The network is read with pyosmium in one streaming pass, turned into a graph per travel mode and cached as
 plain ``.npz`` arrays (no pickle) under ``.katve-cache/`` next to the extract, keyed by the file's SHA-256
@@ -75,7 +75,7 @@ import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -91,7 +91,6 @@ CAR_ACCESS_SPEED_KMH = 20.0
 
 _IN_SLOTS = 6
 """Incoming arcs per node kept in the table that finds the arcs of a shortest-path tree (more are rare)."""
-
 
 
 def distance_text(metres: float) -> str:
@@ -166,7 +165,7 @@ def snap_summary(model: NetworkModel, points: Any, labels: Sequence[str]) -> Sna
         count=len(xy),
         max_m=float(metres[worst]),
         farthest=str(labels[worst]),
-        far=tuple((str(labels[i]), float(metres[i])) for i in far),
+        far=tuple((str(labels[int(i)]), float(metres[i])) for i in far),
     )
 
 
@@ -820,7 +819,8 @@ def _buffer_on_grid(seg: np.ndarray, buffer_m: float) -> Any:
     )
     del flat
     gen = contourpy.contour_generator(xs, ys, dist, fill_type=contourpy.FillType.OuterOffset)
-    points, offsets = gen.filled(-1.0, buffer_m)
+    # filled() is typed as the union of every fill type; OuterOffset gives (points, offsets) per polygon
+    points, offsets = cast("tuple[list[np.ndarray], list[np.ndarray]]", gen.filled(-1.0, buffer_m))
     if not points:
         return shapely.Polygon()
     # All rings at once: ring k of polygon j is points[j][offsets[j][k]:offsets[j][k + 1]].

@@ -7,7 +7,8 @@ What can be fetched (``what``):
     (1:4 500 000 generalisation), filtered with ``kunta='927'``.
 ``grid``
     The 1 km population grid, layer ``vaestoruutu:vaki2022_1km``, for the bounding box of the boundary
-    (the neighbours' cells are dropped when the file is read: :func:`coverage.io.official.statistics.read_population_grid`).
+    (the neighbours' cells are dropped when the file is read:
+    :func:`coverage.io.official.statistics.read_population_grid`).
 ``paavo``
     Paavo postal-code areas with their statistics, layer ``postialue:pno_tilasto``, filtered by ``kunta``.
 ``ptv``
@@ -17,8 +18,8 @@ What can be fetched (``what``):
 
 Every response is cached under :func:`default_cache_dir` (one file per URL, named by its hash), so a second
 call works offline and does not touch the network. Without a network the user gets one line
-(:class:`FetchError`, a :class:`~coverage.core.errors.KatveError`) that says what could not be reached and what to
-do, never a traceback. Progress goes to ``stderr`` (or to a callback).
+(:class:`FetchError`, a :class:`~coverage.core.errors.KatveError`) that says what could not be reached and
+what to do, never a traceback. Progress goes to ``stderr`` (or to a callback).
 
 Only the standard library (:mod:`urllib`) is used.
 

@@ -73,9 +73,9 @@ def read_osm_candidates(
             .with_filter(osmium.filter.TagFilter(*filters))
         )
         for obj in processor:
-            if obj.is_node():
+            if isinstance(obj, osmium.osm.Node):
                 key, point = f"osm-n{obj.id}", (obj.location.lon, obj.location.lat)
-            elif obj.is_way():
+            elif isinstance(obj, osmium.osm.Way):
                 coords = [(n.lon, n.lat) for n in obj.nodes if n.location.valid()]
                 if not coords:
                     continue
@@ -88,7 +88,8 @@ def read_osm_candidates(
                         else shapely.LineString(coords).centroid
                     )
                 key, point = f"osm-w{obj.id}", (centre.x, centre.y)
-            elif obj.is_area() and not obj.from_way():  # multipolygon relations (ways are handled above)
+            # multipolygon relations (ways are handled above)
+            elif isinstance(obj, osmium.osm.Area) and not obj.from_way():
                 centre = _centre(shapely.from_wkb(bytes.fromhex(wkb.create_multipolygon(obj))))
                 key, point = f"osm-r{obj.orig_id()}", (centre.x, centre.y)
             else:

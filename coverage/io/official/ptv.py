@@ -80,7 +80,8 @@ def read_ptv(
     ----------
     path : str or path-like
         JSON as the API returns it: a page ``{"itemList": [...], "pageCount": ...}`` (also several pages
-        combined, as :func:`coverage.io.official.fetch.fetch` writes them), a list of channels or a single channel.
+        combined, as :func:`coverage.io.official.fetch.fetch` writes them), a list of channels or a single
+        channel.
     boundary : GeoDataFrame, GeoSeries or shapely geometry, optional
         The municipality, to flag places far outside it.
     keywords : sequence of str or None
@@ -285,7 +286,8 @@ def _ptv_location(addresses: list, language: str) -> tuple[Any, str, str]:
     located.sort(key=lambda a: 0 if str(a.get("type", "Location")).lower() == "location" else 1)
     address_text = ""
     for entry in located:
-        street = entry.get("streetAddress") if isinstance(entry.get("streetAddress"), dict) else entry
+        nested = entry.get("streetAddress")
+        street: dict = nested if isinstance(nested, dict) else entry
         text = _address_text(street, language)
         address_text = address_text or text
         lat, lon = street.get("latitude"), street.get("longitude")
@@ -420,7 +422,7 @@ def ptv_hours_to_osm(service_hours: Sequence[dict], *, record: str = "") -> tupl
             if start is None:
                 warnings.append(f"{who}exceptional hours without a date were left out")
                 continue
-            period = _osm_period(start, end or start)
+            period: str | None = _osm_period(start, end or start)
             if sh.get("isClosed"):
                 exceptions.append(f"{period} off")
                 continue

@@ -1,4 +1,6 @@
-"""Readers for the official data a coordinator downloads, turned into the layers of :mod:`coverage.core.model`.
+"""Readers for the official data a coordinator downloads, turned into the layers of the data model.
+
+The layers are those of :mod:`coverage.core.model`.
 
 ====================================  ==========  =================================================
 Source                                Layer       Reader
@@ -11,12 +13,13 @@ OpenStreetMap ``.osm.pbf``            candidates  :func:`read_osm_candidates`
 Municipal boundary (kunta4500k, MML)  boundary    :func:`read_boundary`
 ====================================  ==========  =================================================
 
-Every reader returns a :class:`coverage.io.importers.ImportResult` (data in EPSG:3067, conformed to the layer's
-schema) whose ``warnings`` say what was estimated, protected, skipped or guessed, or raises
-:class:`~coverage.core.errors.InputError` listing every problem (``PATH:ROW: field: message``). Files are opened
+Every reader returns a :class:`coverage.io.importers.ImportResult` (data in EPSG:3067, conformed to the
+layer's schema) whose ``warnings`` say what was estimated, protected, skipped or guessed, or raises
+:class:`~coverage.core.errors.InputError` listing every problem (``PATH:ROW: field: message``). Files are
+opened
 with the importers' reader (CSV as Finnish Excel writes it, XLSX, GeoJSON, GeoPackage, zipped Shapefile), and
-the finished layer is checked with :func:`coverage.core.validation.validate_layer`, so official files are judged
-like any other.
+the finished layer is checked with :func:`coverage.core.validation.validate_layer`, so official files are
+judged like any other.
 
 Protected values
 ----------------
@@ -41,7 +44,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +125,7 @@ def read_source(
         When the kind cannot be detected; read the file with :mod:`coverage.io.importers` instead.
     """
     kind = kind or detect_source(path)
-    readers = {
+    readers: dict[str, Callable[..., ImportResult]] = {
         "grid": read_population_grid,
         "paavo": read_paavo,
         "ptv": read_ptv,
@@ -154,7 +157,9 @@ def read_fetched(
     keywords: Sequence[str] | None = FAMILY_KEYWORDS,
     errors: dict[str, KatveError] | None = None,
 ) -> dict[str, ImportResult]:
-    """Read the files :func:`coverage.io.official.fetch.fetch` wrote (``{"boundary": path, "grid": path, ...}``).
+    """Read the files :func:`coverage.io.official.fetch.fetch` wrote.
+
+    ``files`` maps what was fetched to its file: ``{"boundary": path, "grid": path, ...}``.
 
     The boundary is read first and used to filter and check the others.
 

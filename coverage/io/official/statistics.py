@@ -131,6 +131,7 @@ def read_population_grid(
         gdf = _to_3067(gpd.GeoDataFrame(df, geometry=df.geometry), path=spath, problems=problems)
         geometry = gdf.geometry.to_numpy()
     else:
+        assert x_col is not None and y_col is not None  # checked above: no polygons means coordinates
         x = _numbers(df, x_col, path=spath, rows=rows, problems=problems)
         y = _numbers(df, y_col, path=spath, rows=rows, problems=problems)
         ok = np.isfinite(x) & np.isfinite(y)
