@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import messages, saving, state
-from coverage.analysis import stats
+from coverage.analysis import outreach, records, stats
 from coverage.core import i18n
 from coverage.core.errors import InputError, KatveError
 from coverage.core.i18n import t
@@ -38,8 +38,8 @@ def _compute(_project, token: str, start: dt.date | None, end: dt.date | None) -
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _outreach(_project, token: str, start: dt.date, end: dt.date) -> tuple:
-    return (stats.outreach_by_place(_project, start=start, end=end),
-            stats.outreach_matrix(_project, start=start, end=end))
+    return (outreach.outreach_by_place(_project, start=start, end=end),
+            outreach.outreach_matrix(_project, start=start, end=end))
 
 
 def _lines(problems, upload_path: str = "", upload_name: str = "") -> str:
@@ -367,7 +367,7 @@ st.radio(
     key=TERM,
     format_func=lambda k: t(f"tilastot.outreach.term.{k}", lang),
 )
-term_start, term_end = stats.term_bounds(dt.date.today(), offset=TERMS[ss.get(TERM, "this")])
+term_start, term_end = records.term_bounds(dt.date.today(), offset=TERMS[ss.get(TERM, "this")])
 st.caption(
     t("tilastot.outreach.caption", start=messages.date_text(term_start), end=messages.date_text(term_end))
 )

@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coverage.analysis import stats
+from coverage.analysis import outreach as analysis_outreach
+from coverage.analysis import records, stats
 from coverage.cli.main import main
 from coverage.core import i18n
 from coverage.core.errors import InputError, KatveError
@@ -227,11 +228,11 @@ def test_missing_column_is_an_error():
     ],
 )
 def test_term_bounds(today, expected):
-    assert stats.term_bounds(today) == expected
+    assert records.term_bounds(today) == expected
 
 
 def test_outreach_this_term(project):
-    table = stats.outreach_by_place(project, today=dt.date(2025, 10, 1)).set_index("place_id")
+    table = analysis_outreach.outreach_by_place(project, today=dt.date(2025, 10, 1)).set_index("place_id")
     assert table.attrs["period"] == (dt.date(2025, 8, 11), dt.date(2025, 12, 20))
     assert table.loc["V01", "outreach_visits"] == 2
     assert table.loc["V01", "professions"] == ["neuvolan terveydenhoitaja", "perheneuvoja"]
@@ -239,15 +240,15 @@ def test_outreach_this_term(project):
     assert table.loc["V01", "first"] == pd.Timestamp("2025-09-08 09:30")
     assert table.loc["V02", "outreach_visits"] == 1  # the February visit is next term
     assert list(table.index[~table["has_outreach"]]) == ["V03", "V04", "V05", "V06", "V07"]
-    spring = stats.outreach_by_place(project, today=dt.date(2026, 1, 20)).set_index("place_id")
+    spring = analysis_outreach.outreach_by_place(project, today=dt.date(2026, 1, 20)).set_index("place_id")
     assert spring.loc["V02", "professions"] == ["kirjastonhoitaja"]
     assert spring["outreach_visits"].sum() == 1
-    whole = stats.outreach_by_place(project, start="2025-01-01", end="2026-12-31")
+    whole = analysis_outreach.outreach_by_place(project, start="2025-01-01", end="2026-12-31")
     assert whole["outreach_visits"].sum() == 4
 
 
 def test_outreach_matrix(project):
-    grid = stats.outreach_matrix(project, today=dt.date(2025, 10, 1))
+    grid = analysis_outreach.outreach_matrix(project, today=dt.date(2025, 10, 1))
     assert list(grid.columns) == ["neuvolan terveydenhoitaja", "perheneuvoja"]
     assert grid.loc["Annantien perhetupa"].tolist() == [1, 1]
     assert grid.loc["MLL:n perhekahvila Nummela"].tolist() == [1, 0]
@@ -255,7 +256,7 @@ def test_outreach_matrix(project):
 
 
 def test_outreach_events_for_the_calendar(project):
-    events = stats.outreach_events(project)
+    events = analysis_outreach.outreach_events(project)
     assert len(events) == 4
     first, second, third, fourth = events  # ordered by start
     assert first.start == dt.datetime(2025, 9, 8, 9, 30, tzinfo=TZ)
@@ -268,9 +269,9 @@ def test_outreach_events_for_the_calendar(project):
     assert third.description == "perheneuvoja\nLänsi-Uudenmaan hyvinvointialue\nTeemana uni"
     assert fourth.start.date() == dt.date(2026, 2, 10)
     assert len({e.uid for e in events}) == 4
-    assert [e.uid for e in stats.outreach_events(project)] == [e.uid for e in events]  # stable
+    assert [e.uid for e in analysis_outreach.outreach_events(project)] == [e.uid for e in events]  # stable
     json.dumps([e.to_dict() for e in events])
-    october = stats.outreach_events(project, start="2025-10-01", end="2025-10-31")
+    october = analysis_outreach.outreach_events(project, start="2025-10-01", end="2025-10-31")
     assert [e.profession for e in october] == ["perheneuvoja"]
 
 
@@ -278,8 +279,8 @@ def test_outreach_outside_opening_hours_gets_default_length(project):
     project.outreach = pd.DataFrame(
         {"place_id": ["V03"], "start": ["2025-10-14 08:00"], "profession": ["sosiaaliohjaaja"]}
     )
-    (event,) = stats.outreach_events(project)
-    assert event.end - event.start == dt.timedelta(minutes=stats.DEFAULT_OUTREACH_MINUTES)
+    (event,) = analysis_outreach.outreach_events(project)
+    assert event.end - event.start == dt.timedelta(minutes=analysis_outreach.DEFAULT_OUTREACH_MINUTES)
 
 
 # --- compute / JSON -----------------------------------------------------------------------------------------
@@ -577,9 +578,9 @@ def test_merge_updates_sessions_instead_of_doubling(visits, outreach):
 
 def test_term_offsets():
     today = dt.date(2025, 10, 1)
-    assert stats.term_bounds(today, offset=1) == (dt.date(2026, 1, 7), dt.date(2026, 5, 31))
-    assert stats.term_bounds(today, offset=-1) == (dt.date(2025, 1, 7), dt.date(2025, 5, 31))
-    assert stats.term_bounds(today, offset=-2) == (dt.date(2024, 8, 11), dt.date(2024, 12, 20))
+    assert records.term_bounds(today, offset=1) == (dt.date(2026, 1, 7), dt.date(2026, 5, 31))
+    assert records.term_bounds(today, offset=-1) == (dt.date(2025, 1, 7), dt.date(2025, 5, 31))
+    assert records.term_bounds(today, offset=-2) == (dt.date(2024, 8, 11), dt.date(2024, 12, 20))
 
 
 # --- the Tilastot page (AppTest) ----------------------------------------------------------------------------
@@ -647,7 +648,7 @@ def test_page_records_a_session_and_rejects_a_bad_one(app):
 def test_page_adds_outreach_and_saves(app, projects_dir):
     _bare_app(app)
     app.switch_page(PAGE).run()
-    term = stats.term_bounds(dt.date.today())
+    term = records.term_bounds(dt.date.today())
     app.selectbox(key="tilastot_oentry_place").set_value("V03")
     app.date_input(key="tilastot_oentry_date").set_value(term[0] + dt.timedelta(days=10))
     app.text_input(key="tilastot_oentry_profession").set_value("neuvolan terveydenhoitaja")

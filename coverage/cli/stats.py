@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.stats import VisitStats, compute, parse_day
+from ..analysis.records import parse_day
+from ..analysis.stats import VisitStats, compute
 from ..core.errors import InputError, Problem
 from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_share
 from ..io import importers

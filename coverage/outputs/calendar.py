@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analysis.stats import outreach_events
+from ..analysis.outreach import outreach_events
 from ..analysis.week import sessions
 from ..core.errors import ExportError
 from ..core.i18n import check_language, label

@@ -24,6 +24,7 @@ over pairs in Python: nearest and within-limit queries use a KD-tree, on all cor
 Examples
 --------
 >>> import numpy as np
+>>> from coverage.travel.straight import StraightLine
 >>> m = StraightLine(speed_kmh=60.0, circuity=1.5)
 >>> m.minutes(np.array([[0.0, 0.0]]), np.array([[2000.0, 0.0]]))  # 2 km x 1.5 = 3 km at 60 km/h
 array([[3.]])

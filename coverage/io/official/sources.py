@@ -35,6 +35,7 @@ shrunk since 2010, so this slightly *under*-estimates the youngest). Paavo gives
 
 Examples
 --------
+>>> from coverage.io.official.ptv import ptv_hours_to_osm
 >>> ptv_hours_to_osm([{"serviceHourType": "DaysOfTheWeek", "validForNow": True, "openingHour": [
 ...     {"dayFrom": "Tuesday", "from": "09:30:00", "to": "11:30:00"},
 ...     {"dayFrom": "Thursday", "from": "09:30", "to": "11:30"}]}])
