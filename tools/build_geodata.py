@@ -1,7 +1,7 @@
 """Write the embedded data sets under geodata/ from the public figures in ../shared/realdata.
 
-A developer tool, run by hand when the figures change (`python tools/build_geodata.py`); the product reads only
-geodata/. Every figure's source and licence is written to geodata/<dataset>/SOURCES.md (kept by hand).
+A developer tool, run by hand when the figures change (`python tools/build_geodata.py`); the product reads
+only geodata/. Every figure's source and licence is written to geodata/<dataset>/SOURCES.md (kept by hand).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ SHARE_0_14 = {
 # 0-6 is seven of the fifteen one-year age groups 0-14; assuming equal cohorts, 0-6 = 0-14 x 7/15.
 SHARE_0_6_OF_0_14 = 7 / 15
 
-# Postal area -> the main settlement's coordinates (lat, lon) where ../shared/realdata/taajamat_kylat_faktat.csv
+# Postal area -> the main settlement's coordinates (lat, lon) where
+# ../shared/realdata/taajamat_kylat_faktat.csv
 # gives a real village centre; every other postal area is placed at its area centre (computed centroid).
 SETTLEMENTS = {
     "03100": ("Nummela", 60.3342, 24.3203),
@@ -52,7 +53,8 @@ PLACES = {
         ("V03", "MLL:n iltaperhekahvila Ojakkala", "MLL Vihdin yhdistys", "mll", "family_cafe",
          "Ojakkalan koulu, 03250 Ojakkala", 60.3705, 24.3985, "Sep-May Th 17:30-19:00; PH off", "0-6", "fi"),
         ("V04", "MLL:n perhekahvila Otalampi", "MLL Vihdin yhdistys", "mll", "family_cafe",
-         "Otalammen kylätalo, 03300 Otalampi", 60.3866, 24.5140, "Sep-May We 10:00-11:30; PH off", "0-6", "fi"),
+         "Otalammen kylätalo, 03300 Otalampi", 60.3866, 24.5140, "Sep-May We 10:00-11:30; PH off", "0-6",
+         "fi"),
         ("V05", "Perhekerho, Nummelan seurakuntakeskus", "Vihdin seurakunta", "parish", "family_club",
          "Nummelan seurakuntakeskus, 03100 Nummela", 60.3356, 24.3150, "Sep-Apr Tu 09:30-11:30; PH off",
          "0-6", "fi"),
@@ -97,6 +99,7 @@ def _write(path: Path, features: list[dict]) -> None:
 
 
 def build(name: str, spec: dict) -> None:
+    """Write geodata/<name>/ from the public figures."""
     out = OUT / name
     out.mkdir(parents=True, exist_ok=True)
     codes = spec["codes"]
@@ -136,7 +139,8 @@ def build(name: str, spec: dict) -> None:
 
     _write(out / "places.geojson", [
         _feature({"id": pid, "name": pname, "organiser": org, "organiser_type": otype, "kind": kind,
-                  "address": addr, "opening_hours": oh, "ages": ages, "languages": langs, "status": "existing",
+                  "address": addr, "opening_hours": oh, "ages": ages, "languages": langs,
+                  "status": "existing",
                   "thl_criteria": "", "notes": "Esimerkkiaineisto: aukioloajat ovat keksittyjä esimerkkejä.",
                   "source": "esimerkki"},
                  {"type": "Point", "coordinates": [lon, lat]})
@@ -147,6 +151,7 @@ def build(name: str, spec: dict) -> None:
 
 
 def main() -> int:
+    """Rebuild every data set."""
     if not REAL.is_dir():
         print(f"error: {REAL} not found", file=sys.stderr)
         return 2
