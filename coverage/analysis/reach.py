@@ -129,8 +129,23 @@ class CoverageResult:
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``analyze --json`` object of the command-line contract (plain JSON types, no NaN)."""
+        keys = ("population_total", "population_covered", "children_total", "children_covered",
+                "children_covered_share", "places_counted")  # fmt: skip
+        blind = [
+            {"id": _str(i), "name": _str(n), "children_0_6": _num(ch, 3), "minutes": _num(mi, 2)}
+            for i, n, ch, mi in self.blind_spots().itertuples(index=False)
+        ]
+        return {
+            "settings": self._settings_json(),
+            "places": _places_json(self.places),
+            "areas": _areas_json(self.areas),
+            "summary": {k: self.summary[k] for k in keys},
+            "blind_spots": blind,
+        }
+
+    def _settings_json(self) -> dict[str, Any]:
         s = self.settings
-        settings = {
+        return {
             "mode": s.mode,
             "model": self.model.get("model", ""),
             "speed_kmh": _num(self.model.get("speed_kmh", s.speed_kmh)),
@@ -139,77 +154,30 @@ class CoverageResult:
             "threshold_km": _num(s.threshold_km),
             "at": self.at.isoformat() if self.at is not None else None,
         }
-        plon, plat = _lonlat(_point_geometry(self.places))
-        places = [
-            {
-                "id": _str(i),
-                "name": _str(n),
-                "lon": _num(x, 6),
-                "lat": _num(y, 6),
-                "status": _str(st),
-                "counted": bool(c),
-            }
-            for i, n, x, y, st, c in zip(
-                self.places["id"],
-                self.places["name"],
-                plon,
-                plat,
-                self.places["status"],
-                self.places["counted"],
-                strict=True,
-            )
-        ]
-        alon, alat = _lonlat(_point_geometry(self.areas))
-        a = self.areas
-        areas = [
-            {
-                "id": _str(i),
-                "name": _str(n),
-                "lon": _num(x, 6),
-                "lat": _num(y, 6),
-                "population": _int(pop),
-                "children_0_6": _num(ch, 3),
-                "nearest_place_id": _str(pid) or None,
-                "straight_km": _num(sk, 3),
-                "distance_km": _num(dk, 3),
-                "minutes": _num(mi, 2),
-                "covered": bool(cv),
-            }
-            for i, n, x, y, pop, ch, pid, sk, dk, mi, cv in zip(
-                a["id"],
-                a["name"],
-                alon,
-                alat,
-                a["population"],
-                a["children_0_6"],
-                a["nearest_place_id"],
-                a["straight_km"],
-                a["distance_km"],
-                a["minutes"],
-                a["covered"],
-                strict=True,
-            )
-        ]
-        keys = (
-            "population_total",
-            "population_covered",
-            "children_total",
-            "children_covered",
-            "children_covered_share",
-            "places_counted",
-        )
-        summary = {k: self.summary[k] for k in keys}
-        blind = [
-            {"id": _str(i), "name": _str(n), "children_0_6": _num(ch, 3), "minutes": _num(mi, 2)}
-            for i, n, ch, mi in self.blind_spots().itertuples(index=False)
-        ]
-        return {
-            "settings": settings,
-            "places": places,
-            "areas": areas,
-            "summary": summary,
-            "blind_spots": blind,
-        }
+
+
+def _places_json(places: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """``places[]`` of ``analyze --json``: id, name, lon/lat (WGS84), status, counted."""
+    lon, lat = _lonlat(_point_geometry(places))
+    columns = (places["id"], places["name"], lon, lat, places["status"], places["counted"])
+    return [
+        {"id": _str(i), "name": _str(n), "lon": _num(x, 6), "lat": _num(y, 6), "status": _str(st),
+         "counted": bool(c)}
+        for i, n, x, y, st, c in zip(*columns, strict=True)
+    ]  # fmt: skip
+
+
+def _areas_json(a: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """``areas[]`` of ``analyze --json``: the demand point (WGS84), demand, nearest place, distances."""
+    lon, lat = _lonlat(_point_geometry(a))
+    columns = (a["id"], a["name"], lon, lat, a["population"], a["children_0_6"], a["nearest_place_id"],
+               a["straight_km"], a["distance_km"], a["minutes"], a["covered"])  # fmt: skip
+    return [
+        {"id": _str(i), "name": _str(n), "lon": _num(x, 6), "lat": _num(y, 6), "population": _int(pop),
+         "children_0_6": _num(ch, 3), "nearest_place_id": _str(pid) or None, "straight_km": _num(sk, 3),
+         "distance_km": _num(dk, 3), "minutes": _num(mi, 2), "covered": bool(cv)}
+        for i, n, x, y, pop, ch, pid, sk, dk, mi, cv in zip(*columns, strict=True)
+    ]  # fmt: skip
 
 
 # --- public functions -----------------------------------------------------------------------------------
@@ -462,17 +430,7 @@ def blind_spot_polygons(
     counted = result.places["counted"].to_numpy(bool)
     place_xy = _xy(result.places, "places")[counted]
 
-    if hasattr(model, "reach_polygons"):
-        method = "reach_polygons"
-        reach = np.asarray(model.reach_polygons(place_xy, _limit_minutes(settings)), dtype=object)
-        reached = _union(reach) if len(reach) else shapely.Polygon()
-        blind = shapely.difference(extent, reached)
-    else:
-        method = "uncovered_cells"
-        blind = shapely.intersection(extent, _uncovered_cells(areas, demand, uncovered, extent))
-
-    parts = np.asarray(shapely.get_parts(blind), dtype=object)
-    parts = parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)] if len(parts) else parts
+    parts, method = _blind_parts(model, extent, place_xy, settings, areas, demand, uncovered)
     pop, kids = _demand(areas, "population"), _demand(areas, "children_0_6")
     # straight-line reach polygons are inscribed in the true circles: no unreached point is in one
     holes_reached = (
@@ -481,29 +439,15 @@ def blind_spot_polygons(
         and not int(shapely.get_num_interior_rings(shapely.get_parts(extent)).sum())
     )
     in_part = _point_in_parts(parts, demand, uncovered, extent=extent if holes_reached else None)
-    n = len(parts)
     sel = uncovered & (in_part >= 0)
-    counts = np.bincount(in_part[sel], minlength=n)
+    counts = np.bincount(in_part[sel], minlength=len(parts))
     if apportion == "area":
         pop_in, kids_in = _areal_weights(parts, areas, pop, kids, point_share=np.where(sel, in_part, -1))
     else:
-        pop_in = np.bincount(in_part[sel], weights=pop[sel], minlength=n).astype(float)
-        kids_in = np.bincount(in_part[sel], weights=kids[sel], minlength=n).astype(float)
+        pop_in = np.bincount(in_part[sel], weights=pop[sel], minlength=len(parts)).astype(float)
+        kids_in = np.bincount(in_part[sel], weights=kids[sel], minlength=len(parts)).astype(float)
+    out = _blind_frame(parts, pop_in, kids_in, counts, method)
     unassigned = uncovered & (in_part < 0)
-
-    order = np.lexsort((-shapely.area(parts) if n else np.empty(0), -kids_in))
-    out = gpd.GeoDataFrame(
-        {
-            "id": [f"B{i + 1}" for i in range(n)],
-            "area_km2": shapely.area(parts[order]) / 1e6 if n else np.empty(0),
-            "population": pop_in[order],
-            "children_0_6": kids_in[order],
-            "areas": counts[order],
-            "method": method,
-        },
-        geometry=gpd.GeoSeries(list(parts[order]), crs=CRS),
-        crs=CRS,
-    )
     out.attrs.update(
         method=method,
         model=result.model.get("model", ""),
@@ -516,6 +460,53 @@ def blind_spot_polygons(
         },
     )
     return out
+
+
+def _blind_parts(
+    model: TravelModel,
+    extent: Any,
+    place_xy: np.ndarray,
+    settings: Settings,
+    areas: gpd.GeoDataFrame,
+    demand: np.ndarray,
+    uncovered: np.ndarray,
+) -> tuple[np.ndarray, str]:
+    """Draw the blind-spot polygons (parts with an area); return them and the method that drew them.
+
+    ``reach_polygons``: the extent minus the union of the counted places' reach; otherwise the uncovered
+    areas themselves (``uncovered_cells``).
+    """
+    if hasattr(model, "reach_polygons"):
+        method = "reach_polygons"
+        reach = np.asarray(model.reach_polygons(place_xy, _limit_minutes(settings)), dtype=object)
+        reached = _union(reach) if len(reach) else shapely.Polygon()
+        blind = shapely.difference(extent, reached)
+    else:
+        method = "uncovered_cells"
+        blind = shapely.intersection(extent, _uncovered_cells(areas, demand, uncovered, extent))
+    parts = np.asarray(shapely.get_parts(blind), dtype=object)
+    parts = parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)] if len(parts) else parts
+    return parts, method
+
+
+def _blind_frame(
+    parts: np.ndarray, pop_in: np.ndarray, kids_in: np.ndarray, counts: np.ndarray, method: str
+) -> gpd.GeoDataFrame:
+    """Return the blind spots as a layer, most children first (ties: larger first), ids ``B1, B2, ...``."""
+    n = len(parts)
+    order = np.lexsort((-shapely.area(parts) if n else np.empty(0), -kids_in))
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"B{i + 1}" for i in range(n)],
+            "area_km2": shapely.area(parts[order]) / 1e6 if n else np.empty(0),
+            "population": pop_in[order],
+            "children_0_6": kids_in[order],
+            "areas": counts[order],
+            "method": method,
+        },
+        geometry=gpd.GeoSeries(list(parts[order]), crs=CRS),
+        crs=CRS,
+    )
 
 
 def _check_result(result: CoverageResult, project: Project, status: np.ndarray) -> None:

@@ -94,97 +94,77 @@ def _day(value: dt.date | None, lang: str) -> str:
 def format_text(result: VisitStats, *, name: str = "", lang: str = "fi") -> str:
     """Format the plain-text report of ``python -m coverage stats`` in ``lang`` (fi, sv or en)."""
     tx = Texts("cli.stats", lang)
-    t = result.totals
-    lines: list[str] = []
     title = f" ({name})" if name else ""
     if not result.has_visits:
-        period = (
-            ""
-            if result.period == (None, None)
-            else tx["in_period"].format(start=_day(result.period[0], lang), end=_day(result.period[1], lang))
-        )
-        lines.append(tx["no_visits"].format(period=period, title=title))
+        a, b = result.period
+        known = (a, b) != (None, None)
+        period = tx["in_period"].format(start=_day(a, lang), end=_day(b, lang)) if known else ""
+        lines = [tx["no_visits"].format(period=period, title=title)]
     else:
-        lines += [
-            tx["visits"].format(
-                start=_day(t["first_date"], lang),
-                end=_day(t["last_date"], lang),
-                title=title,
-                **{
-                    k: fmt_number(t[k], lang=lang)
-                    for k in ("sessions", "places", "visitors", "adults", "children")
-                },
-            ),
-            tx["shares"].format(
-                first_timers=fmt_number(t["first_timers"], lang=lang),
-                first_share=fmt_share(t["first_timer_share"], lang=lang),
-                multicultural=fmt_number(t["multicultural"], lang=lang),
-                multicultural_share=fmt_share(t["multicultural_share"], lang=lang),
-            ),
-            tx["per_session"].format(
-                visitors=fmt_number(t["mean_visitors"], 1, lang=lang),
-                children=fmt_number(t["mean_children"], 1, lang=lang),
-            ),
-            "",
-            tx["per_place"],
-        ]
-        columns = [
-            "place_id",
-            "name",
-            "sessions",
-            "adults",
-            "children",
-            "visitors",
-            "first_timer_share",
-            "mean_visitors",
-        ]
-        rows = [
-            [
-                str(place_id),
-                "" if place is None else str(place)[:40],
-                *(fmt_number(n, lang=lang) for n in counts),
-                fmt_share(first_share, lang=lang),
-                fmt_number(mean, 1, lang=lang),
-            ]
-            for place_id, place, *counts, first_share, mean in result.places[columns].itertuples(index=False)
-        ]
-        lines += text_table(tx["place_cols"], rows, right=range(2, 8))
-        grid = result.months.pivot_table(
-            index="place_id", columns="month", values="visitors", aggfunc="sum", fill_value=0
-        )
-        lines += ["", tx["per_month"]]
-        lines += text_table(
-            ["id", *map(str, grid.columns)],
-            [
-                [str(i), *(fmt_number(v, lang=lang) for v in row)]
-                for i, row in zip(grid.index, grid.to_numpy().tolist(), strict=True)
-            ],
-            right=range(1, len(grid.columns) + 1),
-        )
+        lines = _visit_lines(result, tx, title, lang)
         if result.has_home_areas:
-            reach = result.reach[result.reach["records"] > 0]
-            lines += ["", tx["reach"]]
-            rows = [
-                [
-                    str(r.name),
-                    fmt_number(r.visitors, lang=lang),
-                    fmt_number(r.children, lang=lang),
-                    fmt_number(r.child_visits_per_100, 1, lang=lang),
-                    ", ".join(r.places),
-                ]
-                for r in reach[["name", "visitors", "children", "child_visits_per_100", "places"]].itertuples(
-                    index=False
-                )
-            ]
-            lines += text_table(tx["reach_cols"], rows, right=(1, 2, 3))
-            if len(result.unmatched_home_areas):
-                unmatched = ", ".join(
-                    f"{k} ({fmt_number(v, lang=lang)})" for k, v in result.unmatched_home_areas.items()
-                )
-                lines.append(tx["unmatched"].format(names=unmatched))
+            lines += _reach_lines(result, tx, lang)
+    return "\n".join(lines + _outreach_lines(result, tx, lang))
+
+
+def _visit_lines(result: VisitStats, tx: Texts, title: str, lang: str) -> list[str]:
+    """Totals, the table per place and the visitors per place and month."""
+    t = result.totals
+    keys = ("sessions", "places", "visitors", "adults", "children")
+    counts = {k: fmt_number(t[k], lang=lang) for k in keys}
+    lines = [
+        tx["visits"].format(start=_day(t["first_date"], lang), end=_day(t["last_date"], lang), title=title,
+                            **counts),
+        tx["shares"].format(
+            first_timers=fmt_number(t["first_timers"], lang=lang),
+            first_share=fmt_share(t["first_timer_share"], lang=lang),
+            multicultural=fmt_number(t["multicultural"], lang=lang),
+            multicultural_share=fmt_share(t["multicultural_share"], lang=lang),
+        ),
+        tx["per_session"].format(
+            visitors=fmt_number(t["mean_visitors"], 1, lang=lang),
+            children=fmt_number(t["mean_children"], 1, lang=lang),
+        ),
+        "",
+        tx["per_place"],
+    ]
+    columns = ["place_id", "name", "sessions", "adults", "children", "visitors", "first_timer_share",
+               "mean_visitors"]  # fmt: skip
+    rows = [
+        [str(place_id), "" if place is None else str(place)[:40], *(fmt_number(n, lang=lang) for n in counts),
+         fmt_share(first_share, lang=lang), fmt_number(mean, 1, lang=lang)]
+        for place_id, place, *counts, first_share, mean in result.places[columns].itertuples(index=False)
+    ]  # fmt: skip
+    lines += text_table(tx["place_cols"], rows, right=range(2, 8))
+    grid = result.months.pivot_table(index="place_id", columns="month", values="visitors", aggfunc="sum",
+                                     fill_value=0)  # fmt: skip
+    rows = [[str(i), *(fmt_number(v, lang=lang) for v in row)]
+            for i, row in zip(grid.index, grid.to_numpy().tolist(), strict=True)]  # fmt: skip
+    return lines + ["", tx["per_month"], *text_table(["id", *map(str, grid.columns)], rows,
+                                                      right=range(1, len(grid.columns) + 1))]
+
+
+def _reach_lines(result: VisitStats, tx: Texts, lang: str) -> list[str]:
+    """Reach by home area (child visits per 100 children living there) and the unmatched home areas."""
+    reach = result.reach[result.reach["records"] > 0]
+    rows = [
+        [str(r.name), fmt_number(r.visitors, lang=lang), fmt_number(r.children, lang=lang),
+         fmt_number(r.child_visits_per_100, 1, lang=lang), ", ".join(r.places)]
+        for r in reach.itertuples(index=False)
+    ]  # fmt: skip
+    lines = ["", tx["reach"], *text_table(tx["reach_cols"], rows, right=(1, 2, 3))]
+    if len(result.unmatched_home_areas):
+        pairs = result.unmatched_home_areas.items()
+        unmatched = ", ".join(f"{k} ({fmt_number(v, lang=lang)})" for k, v in pairs)
+        lines.append(tx["unmatched"].format(names=unmatched))
+    return lines
+
+
+def _outreach_lines(result: VisitStats, tx: Texts, lang: str) -> list[str]:
+    """Outreach visits of the term per place, and the places without any."""
     a, b = result.outreach_period
     o = result.outreach
-    lines += ["", tx["outreach"].format(start=_day(a, lang), end=_day(b, lang))]
+    lines = ["", tx["outreach"].format(start=_day(a, lang), end=_day(b, lang))]
     visited = o[o["has_outreach"]]
     for row in visited.itertuples(index=False):
         visits = fmt_number(row.outreach_visits, lang=lang)
@@ -194,4 +174,4 @@ def format_text(result: VisitStats, *, name: str = "", lang: str = "fi") -> str:
     without = o[~o["has_outreach"] & o["known"]]
     if len(without):
         lines.append(tx["without_outreach"].format(names="; ".join(without["name"])))
-    return "\n".join(lines)
+    return lines
