@@ -250,108 +250,64 @@ def legend_handles(data: Study, *, compact: bool = False) -> list:
     from matplotlib.patches import Patch
 
     lang = data.lang
+    handles = [
+        Line2D([], [], color=COLORS["boundary"], lw=1.4, label=text("legend.boundary", lang)),
+        Patch(facecolor=_rgba(COLORS["reach"], 0.12), edgecolor=_rgba(COLORS["reach"], 0.7),
+              label=text("legend.reach", lang)),
+        Patch(facecolor=_rgba(COLORS["blind"], 0.14), edgecolor=COLORS["blind"], hatch="///",
+              label=text("legend.blind", lang)),
+    ]  # fmt: skip
+    if not compact:
+        handles.append(Line2D([], [], ls="", label=text("legend.places", lang)))
+    return handles + _place_handles(data, compact=compact) + _area_handles(data)
+
+
+def _marker(**style: Any) -> Any:
+    """Make a legend entry that is one marker (no line)."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], ls="", **style)
+
+
+def _place_handles(data: Study, *, compact: bool) -> list:
+    """Legend entries of the places: one per organiser type, planned, not counted, proposals."""
+    lang = data.lang
     places = data.result.places
     if data.plan is not None and len(data.proposals):  # proposals added to a scenario are drawn as stars only
         places = places.loc[~places["id"].astype(str).isin(set(data.proposals["id"].astype(str)))]
-    handles = [
-        Line2D([], [], color=COLORS["boundary"], lw=1.4, label=text("legend.boundary", lang)),
-        Patch(
-            facecolor=_rgba(COLORS["reach"], 0.12),
-            edgecolor=_rgba(COLORS["reach"], 0.7),
-            label=text("legend.reach", lang),
-        ),
-        Patch(
-            facecolor=_rgba(COLORS["blind"], 0.14),
-            edgecolor=COLORS["blind"],
-            hatch="///",
-            label=text("legend.blind", lang),
-        ),
-    ]
-    if not compact:
-        handles.append(Line2D([], [], ls="", label=text("legend.places", lang)))
+    handles = []
     for otype in _organiser_types(places):
         name = i18n.label("organiser_type", otype, lang)
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ls="",
-                mfc=ORGANISER_COLORS[otype],
-                mec="black",
-                mew=1.0,
-                ms=8,
-                label=f"{text('legend.places', lang)} {name}" if compact else f"   {name}",
-            )
-        )
+        label = f"{text('legend.places', lang)} {name}" if compact else f"   {name}"
+        colour = ORGANISER_COLORS[otype]
+        handles.append(_marker(marker="o", mfc=colour, mec="black", mew=1.0, ms=8, label=label))
     kinds = _place_kinds(places)
     if (kinds == "planned").any():
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ls="",
-                mfc="white",
-                mec="#333333",
-                mew=1.2,
-                ms=8,
-                label=text("legend.place_planned", lang),
-                dashes=(2, 1),
-            )
-        )
+        handles.append(_marker(marker="o", mfc="white", mec="#333333", mew=1.2, ms=8,
+                               label=text("legend.place_planned", lang), dashes=(2, 1)))  # fmt: skip
     if (kinds == "not_counted").any():
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ls="",
-                mfc="white",
-                mec="#999999",
-                mew=1.2,
-                ms=8,
-                label=text("legend.place_not_counted", lang),
-            )
-        )
+        handles.append(_marker(marker="o", mfc="white", mec="#999999", mew=1.2, ms=8,
+                               label=text("legend.place_not_counted", lang)))  # fmt: skip
     if data.plan is not None and len(data.proposals):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="*",
-                ls="",
-                mfc=COLORS["proposal"],
-                mec="black",
-                mew=0.7,
-                ms=14,
-                label=text("legend.proposal", lang),
-            )
-        )
+        handles.append(_marker(marker="*", mfc=COLORS["proposal"], mec="black", mew=0.7, ms=14,
+                               label=text("legend.proposal", lang)))  # fmt: skip
+    return handles
+
+
+def _area_handles(data: Study) -> list:
+    """Legend entries of the areas, covered and not: dots for point areas, patches for polygons."""
+    from matplotlib.patches import Patch
+
     areas = data.result.areas
     is_point = _point_areas(areas)
+    handles = []
     for key, label in (("covered", "legend.area_covered"), ("uncovered", "legend.area_uncovered")):
         if is_point.any() or not len(areas):
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    ls="",
-                    mfc=_rgba(COLORS[key], 0.45),
-                    mec=COLORS[key],
-                    ms=8,
-                    label=text(label, lang),
-                )
-            )
+            handles.append(_marker(marker="o", mfc=_rgba(COLORS[key], 0.45), mec=COLORS[key], ms=8,
+                                   label=text(label, data.lang)))  # fmt: skip
         if (~is_point).any():
-            handles.append(
-                Patch(
-                    facecolor=_rgba(COLORS[key], 0.18),
-                    edgecolor=_rgba("#555555", 0.5),
-                    label=text(label, lang),
-                )
-            )
+            handles.append(Patch(facecolor=_rgba(COLORS[key], 0.18), edgecolor=_rgba("#555555", 0.5),
+                                 label=text(label, data.lang)))  # fmt: skip
     return handles
 
 
@@ -425,12 +381,33 @@ def draw_map(
     (with a plan) are stars labelled with their letters (``A``, ``B``, ...); a place with the id of a
     proposed site (a scenario with the proposals added) is drawn as the star only.
     """
-    lang = data.lang
-    project = data.project
-    result = data.result
     props = data.proposals if (proposals and data.plan is not None) else None
     hidden = set(props["id"].astype(str)) if props is not None else set()
     ax.set_axis_off()
+    _draw_layers(ax, data)
+    xy_areas, kids, kmax = _draw_areas(ax, data.result.areas)
+    numbers, xy_places = _draw_places(ax, data.result.places, hidden)
+    pxy = np.empty((0, 2))
+    if props is not None and len(props):
+        pxy = shapely.get_coordinates(props.geometry.to_numpy())
+        ax.scatter(pxy[:, 0], pxy[:, 1], s=320, marker="*", facecolor=COLORS["proposal"], edgecolor="black",
+                   linewidth=0.8, zorder=8)  # fmt: skip
+    _set_extent(ax, data, xy_areas, xy_places)
+    marks = [(str(n), x, y) for (n, _name, _kind), (x, y) in zip(numbers, xy_places, strict=True)]
+    if props is not None:
+        marks += [(str(lab), x, y) for lab, (x, y) in zip(props["label"], pxy, strict=True)]
+    _labels(ax, data, xy_areas, kids, kmax, np.array([(x, y) for _l, x, y in marks]).reshape(-1, 2),
+            [m[0] for m in marks], label_areas=label_areas)  # fmt: skip
+    if scale_bar:
+        add_scale_bar(ax, lang=data.lang)
+    if north_arrow:
+        add_north_arrow(ax, lang=data.lang)
+    return numbers
+
+
+def _draw_layers(ax: Any, data: Study) -> None:
+    """Draw the municipality, the reach of the counted places (inside the boundary) and the blind spots."""
+    project = data.project
     boundary = project.boundary.to_crs(CRS) if len(project.boundary) else None
     if boundary is not None:
         _plot_polygons(ax, boundary.geometry, facecolor="#fbfbf8", edgecolor="none", zorder=0)
@@ -438,29 +415,21 @@ def draw_map(
         reach = shapely.union_all(data.reach.geometry.to_numpy())
         if boundary is not None:
             reach = shapely.intersection(reach, shapely.union_all(boundary.geometry.to_numpy()))
-        _plot_polygons(
-            ax,
-            [reach],
-            facecolor=_rgba(COLORS["reach"], 0.12),
-            edgecolor=_rgba(COLORS["reach"], 0.7),
-            linewidth=0.6,
-            zorder=1,
-        )
+        _plot_polygons(ax, [reach], facecolor=_rgba(COLORS["reach"], 0.12),
+                       edgecolor=_rgba(COLORS["reach"], 0.7), linewidth=0.6, zorder=1)  # fmt: skip
     if len(data.blind):
-        _plot_polygons(
-            ax,
-            data.blind.geometry,
-            facecolor=_rgba(COLORS["blind"], 0.14),
-            edgecolor=COLORS["blind"],
-            linewidth=0.7,
-            hatch="///",
-            zorder=2,
-        )
+        _plot_polygons(ax, data.blind.geometry, facecolor=_rgba(COLORS["blind"], 0.14),
+                       edgecolor=COLORS["blind"], linewidth=0.7, hatch="///", zorder=2)  # fmt: skip
     if boundary is not None:
-        _plot_polygons(
-            ax, boundary.geometry, facecolor="none", edgecolor=COLORS["boundary"], linewidth=1.4, zorder=3
-        )
-    areas = result.areas
+        _plot_polygons(ax, boundary.geometry, facecolor="none", edgecolor=COLORS["boundary"], linewidth=1.4,
+                       zorder=3)  # fmt: skip
+
+
+def _draw_areas(ax: Any, areas: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, float]:
+    """Draw the areas, covered or not: polygons filled, point areas as circles sized by their children.
+
+    Returns the demand points, the children per area and the largest (the circles' and labels' scale).
+    """
     covered = areas["covered"].to_numpy(bool)
     is_point = _point_areas(areas)
     if (~is_point).any():
@@ -469,14 +438,9 @@ def draw_map(
         many = len(polys) > _MANY_POLYGONS  # a grid: cell outlines would only add noise
         for mask, key in ((cov, "covered"), (~cov, "uncovered")):
             if mask.any():
-                _plot_polygons(
-                    ax,
-                    polys.geometry[mask],
-                    facecolor=_rgba(COLORS[key], 0.18),
-                    edgecolor="none" if many else _rgba("#555555", 0.5),
-                    linewidth=0.3,
-                    zorder=4,
-                )
+                _plot_polygons(ax, polys.geometry[mask], facecolor=_rgba(COLORS[key], 0.18),
+                               edgecolor="none" if many else _rgba("#555555", 0.5), linewidth=0.3,
+                               zorder=4)  # fmt: skip
     xy_areas = demand_points(areas) if len(areas) else np.empty((0, 2))
     kids = _kids(areas)
     kmax = float(kids.max()) if len(kids) and kids.max() > 0 else 1.0
@@ -484,24 +448,25 @@ def draw_map(
         size = _marker_area(kids, kmax)
         for mask, key in ((covered & is_point, "covered"), (~covered & is_point, "uncovered")):
             if mask.any():
-                ax.scatter(
-                    xy_areas[mask, 0],
-                    xy_areas[mask, 1],
-                    s=size[mask],
-                    facecolor=_rgba(COLORS[key], 0.5),
-                    edgecolor=COLORS[key],
-                    linewidth=0.8,
-                    zorder=5,
-                )
-    places = result.places
+                ax.scatter(xy_areas[mask, 0], xy_areas[mask, 1], s=size[mask],
+                           facecolor=_rgba(COLORS[key], 0.5), edgecolor=COLORS[key], linewidth=0.8,
+                           zorder=5)  # fmt: skip
+    return xy_areas, kids, kmax
+
+
+def _draw_places(
+    ax: Any, places: gpd.GeoDataFrame, hidden: set[str]
+) -> tuple[list[tuple[int, str, str]], np.ndarray]:
+    """Draw the places (not those in ``hidden``): counted ones by organiser colour, planned dashed.
+
+    Returns ``[(number, name, kind)]`` of the places drawn (numbered in project order) and their points.
+    """
     shown = ~places["id"].astype(str).isin(hidden).to_numpy(bool)
-    all_numbers = [
-        (i + 1, str(n), str(k))
-        for i, (n, k) in enumerate(zip(places["name"], _place_kinds(places), strict=True))
-    ]
+    named = zip(places["name"], _place_kinds(places), strict=True)
+    all_numbers = [(i + 1, str(n), str(k)) for i, (n, k) in enumerate(named)]
     numbers = [n for n, keep in zip(all_numbers, shown, strict=True) if keep]
     places = places.loc[shown]
-    xy_places = demand_points(places) if len(places) else np.empty((0, 2))
+    xy = demand_points(places) if len(places) else np.empty((0, 2))
     kinds = _place_kinds(places)
     fill = np.array(
         [ORGANISER_COLORS.get(str(o), ORGANISER_COLORS["other"]) for o in _column(places, "organiser_type")],
@@ -512,58 +477,13 @@ def draw_map(
         if not mask.any():
             continue
         if key == "place":
-            ax.scatter(
-                xy_places[mask, 0],
-                xy_places[mask, 1],
-                s=60,
-                c=list(fill[mask]),
-                edgecolors="black",
-                linewidths=1.0,
-                zorder=7,
-            )
+            ax.scatter(xy[mask, 0], xy[mask, 1], s=60, c=list(fill[mask]), edgecolors="black", linewidths=1.0,
+                       zorder=7)  # fmt: skip
         else:
-            ax.scatter(
-                xy_places[mask, 0],
-                xy_places[mask, 1],
-                s=60,
-                facecolor="white",
-                edgecolors="#333333" if key == "planned" else "#999999",
-                linewidths=1.2,
-                linestyles="--" if key == "planned" else "-",
-                zorder=7,
-            )
-    pxy = np.empty((0, 2))
-    if props is not None and len(props):
-        pxy = shapely.get_coordinates(props.geometry.to_numpy())
-        ax.scatter(
-            pxy[:, 0],
-            pxy[:, 1],
-            s=320,
-            marker="*",
-            facecolor=COLORS["proposal"],
-            edgecolor="black",
-            linewidth=0.8,
-            zorder=8,
-        )
-    _set_extent(ax, data, xy_areas, xy_places)
-    marks = [(str(n), x, y) for (n, _name, _kind), (x, y) in zip(numbers, xy_places, strict=True)]
-    if props is not None:
-        marks += [(str(lab), x, y) for lab, (x, y) in zip(props["label"], pxy, strict=True)]
-    _labels(
-        ax,
-        data,
-        xy_areas,
-        kids,
-        kmax,
-        np.array([(x, y) for _l, x, y in marks]).reshape(-1, 2),
-        [m[0] for m in marks],
-        label_areas=label_areas,
-    )
-    if scale_bar:
-        add_scale_bar(ax, lang=lang)
-    if north_arrow:
-        add_north_arrow(ax, lang=lang)
-    return numbers
+            ax.scatter(xy[mask, 0], xy[mask, 1], s=60, facecolor="white",
+                       edgecolors="#333333" if key == "planned" else "#999999", linewidths=1.2,
+                       linestyles="--" if key == "planned" else "-", zorder=7)  # fmt: skip
+    return numbers, xy
 
 
 def _set_extent(ax: Any, data: Study, xy_areas: np.ndarray, xy_places: np.ndarray) -> None:

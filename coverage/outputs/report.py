@@ -380,6 +380,7 @@ def _findings(data: Study) -> list[str]:
 
 
 def _blind_spot_page(doc: _Document) -> None:
+    """Write the page of blind spots: the villages ranked, the blind-spot polygons, the overlaps."""
     data, lang = doc.data, doc.lang
     doc.new_page()
     doc.heading(text("report.blind_villages", lang))
@@ -412,6 +413,13 @@ def _blind_spot_page(doc: _Document) -> None:
         rows,
         total=len(blind),
     )
+    _blind_polygon_table(doc)
+    _overlap_table(doc)
+
+
+def _blind_polygon_table(doc: _Document) -> None:
+    """Write the blind-spot polygons: area, population and children inside, areas counted in."""
+    data, lang = doc.data, doc.lang
     polygons = data.blind
     doc.heading(text("report.blind_polygons", lang), size=11)
     doc.paragraph(text("report.blind_polygons_note", lang), size=8.5, color="#444444")
@@ -436,6 +444,11 @@ def _blind_spot_page(doc: _Document) -> None:
         rows,
         total=len(polygons),
     )
+
+
+def _overlap_table(doc: _Document) -> None:
+    """Write the overlapping sessions of nearby places in the reference week."""
+    data, lang = doc.data, doc.lang
     doc.heading(text("report.overlaps", lang), size=11)
     over = data.overlaps
     week = over.attrs.get("week") or data.matrix.attrs.get("week")

@@ -30,6 +30,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any, cast
 
 import folium
@@ -693,83 +694,60 @@ def legend_html(
     ``visits`` explains the place marker size (visitors recorded), ``proposals`` the proposed-site stars
     and ``newly_covered`` the yellow ring of areas a proposal newly covers.
     """
-
-    def swatch(
-        fill: str, *, border: str = "#222", radius: str = "50%", dashed: bool = False, opacity: float = 0.9
-    ) -> str:
-        style = (
-            f"display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;"
-            f"border-radius:{radius};border:2px {'dashed' if dashed else 'solid'} {border};"
-            f"background:{fill};opacity:{opacity}"
-        )
-        return f'<span style="{style}"></span>'
-
-    def row(mark: str, text: str) -> str:
-        return f"<div>{mark}{html.escape(text)}</div>"
-
-    types = [t for t in ORGANISER_COLORS if organiser_types is None or t in set(organiser_types)]
+    t = partial(i18n.t, lang=lang)
+    types = [k for k in ORGANISER_COLORS if organiser_types is None or k in set(organiser_types)]
     out = [
-        f"<b>{html.escape(i18n.t('map.legend', lang))}</b>",
-        f"<div style='margin-top:4px'>{html.escape(i18n.t('map.legend_places', lang))}</div>",
+        f"<b>{html.escape(t('map.legend'))}</b>",
+        f"<div style='margin-top:4px'>{html.escape(t('map.legend_places'))}</div>",
     ]
-    out += [row(swatch(ORGANISER_COLORS[t]), i18n.label("organiser_type", t, lang)) for t in types]
+    out += [_legend_row(_swatch(ORGANISER_COLORS[k]), i18n.label("organiser_type", k, lang)) for k in types]
     if visits:
-        small = swatch("#bbb", border="#222").replace("width:12px;height:12px", "width:8px;height:8px")
-        big = swatch("#bbb", border="#222").replace("width:12px;height:12px", "width:18px;height:18px")
-        out.append(row(small + big, i18n.t("map.legend_visits", lang)))
-    out.append(row(swatch("#fff", border="#555", dashed=True), i18n.t("map.legend_planned", lang)))
-    out.append(row(swatch("#ddd", border="#999", opacity=0.6), i18n.t("map.legend_not_counted", lang)))
-    out.append(f"<div style='margin-top:4px'>{html.escape(i18n.t('map.legend_areas', lang))}</div>")
-    if coloured_areas:
-        out.append(
-            row(
-                swatch(COLORS["covered"], border=COLORS["covered"], opacity=0.6),
-                i18n.t("map.legend_covered", lang),
-            )
-        )
-        out.append(
-            row(
-                swatch(COLORS["blind"], border=COLORS["blind"], opacity=0.6), i18n.t("map.legend_blind", lang)
-            )
-        )
-    if reach:
-        out.append(
-            row(
-                swatch(COLORS["reach"], border=COLORS["reach"], radius="2px", opacity=0.3),
-                i18n.t("map.legend_reach", lang),
-            )
-        )
-    if blind_spots:
-        out.append(
-            row(
-                swatch(COLORS["blind"], border=COLORS["blind"], radius="2px", opacity=0.3),
-                i18n.t("map.legend_blind_polygon", lang),
-            )
-        )
-    if newly_covered:
-        out.append(
-            row(
-                swatch(COLORS["covered"], border=COLORS["newly_covered"], opacity=0.8),
-                i18n.t("map.legend_newly_covered", lang),
-            )
-        )
+        small = _swatch("#bbb", border="#222").replace("width:12px;height:12px", "width:8px;height:8px")
+        big = _swatch("#bbb", border="#222").replace("width:12px;height:12px", "width:18px;height:18px")
+        out.append(_legend_row(small + big, t("map.legend_visits")))
+    out.append(_legend_row(_swatch("#fff", border="#555", dashed=True), t("map.legend_planned")))
+    out.append(_legend_row(_swatch("#ddd", border="#999", opacity=0.6), t("map.legend_not_counted")))
+    out.append(f"<div style='margin-top:4px'>{html.escape(t('map.legend_areas'))}</div>")
+    swatches = (  # (shown, key, fill, border, corner radius, opacity)
+        (coloured_areas, "map.legend_covered", COLORS["covered"], COLORS["covered"], "50%", 0.6),
+        (coloured_areas, "map.legend_blind", COLORS["blind"], COLORS["blind"], "50%", 0.6),
+        (reach, "map.legend_reach", COLORS["reach"], COLORS["reach"], "2px", 0.3),
+        (blind_spots, "map.legend_blind_polygon", COLORS["blind"], COLORS["blind"], "2px", 0.3),
+        (newly_covered, "map.legend_newly_covered", COLORS["covered"], COLORS["newly_covered"], "50%", 0.8),
+    )
+    for shown, key, fill, border, radius, opacity in swatches:
+        if shown:
+            out.append(_legend_row(_swatch(fill, border=border, radius=radius, opacity=opacity), t(key)))
     if proposals:
         star = proposal_icon_html("A").replace(
             f'width="{PROPOSAL_SIZE_PX}" height="{PROPOSAL_SIZE_PX}"',
             'width="16" height="16" style="vertical-align:middle;margin-right:6px"',
         )
-        out.append(f"<div>{star}{html.escape(i18n.t('map.legend_proposal', lang))}</div>")
-    out.append(
-        row(
-            swatch("transparent", border=COLORS["boundary"], radius="2px"),
-            i18n.t("map.legend_boundary", lang),
-        )
-    )
+        out.append(f"<div>{star}{html.escape(t('map.legend_proposal'))}</div>")
+    boundary = _swatch("transparent", border=COLORS["boundary"], radius="2px")
+    out.append(_legend_row(boundary, t("map.legend_boundary")))
     box = (
         "background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;"
         "box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:240px"
     )
     return f'<div style="{box}">{"".join(out)}</div>'
+
+
+def _swatch(
+    fill: str, *, border: str = "#222", radius: str = "50%", dashed: bool = False, opacity: float = 0.9
+) -> str:
+    """Return a legend swatch: a small round (or, with ``radius="2px"``, square) patch of colour."""
+    style = (
+        f"display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;"
+        f"border-radius:{radius};border:2px {'dashed' if dashed else 'solid'} {border};"
+        f"background:{fill};opacity:{opacity}"
+    )
+    return f'<span style="{style}"></span>'
+
+
+def _legend_row(mark: str, label: str) -> str:
+    """Return one legend row: the swatch and its (escaped) label."""
+    return f"<div>{mark}{html.escape(label)}</div>"
 
 
 def area_radius_px(children: Sequence[float] | np.ndarray) -> np.ndarray:
