@@ -171,7 +171,7 @@ def when_text(at: dt.datetime | None) -> str:
     return t("common.when_at", weekday=weekday_name(at.weekday()), time=f"{at:%H:%M}")
 
 
-# --- messages -----------------------------------------------------------------------------------------------
+# --- page header --------------------------------------------------------------------------------------------
 
 
 def page_header(title: str, view: View) -> None:

@@ -76,7 +76,7 @@ def t(key: str, lang: str | None = None, **kw: object) -> str:
     try:
         texts = CATALOGUE[key]
     except KeyError:
-        raise KeyError(f"i18n: no text for key {key!r}; add it to coverage/i18n.py") from None
+        raise KeyError(f"i18n: no text for key {key!r}; add it to coverage/core/i18n.py") from None
     text = texts.get(lang or _current.get()) or texts[DEFAULT_LANGUAGE]
     return text.format(**kw) if kw else text
 
@@ -241,7 +241,7 @@ _section({
     "common.no": {"fi": "ei", "sv": "nej", "en": "no"},
 })
 
-# --- sidebar and shared state (app_pages/common.py) -----------------------------------------------------
+# --- sidebar and shared state (app_pages/common/) -------------------------------------------------------
 _section({
     "sidebar.language": {"fi": "Kieli", "sv": "Språk", "en": "Language"},
     "sidebar.project": {"fi": "Projekti", "sv": "Projekt", "en": "Project"},
@@ -293,7 +293,7 @@ _section({
     "error.more": {"fi": "… ja {n} muuta", "sv": "… och {n} till", "en": "… and {n} more"},
 })
 
-# --- map (coverage/maps.py) -------------------------------------------------------------------------------
+# --- map (coverage/outputs/webmap.py) -------------------------------------------------------------------------------
 _section({
     "map.legend": {"fi": "Selite", "sv": "Teckenförklaring", "en": "Legend"},
     "map.legend_places": {"fi": "Kohtaamispaikka (väri = järjestäjä)", "sv": "Mötesplats (färg = arrangör)",
@@ -1158,7 +1158,7 @@ _section({
                         "en": "Every place's sessions {start}–{end}; import into a calendar app."},
 })
 
-# --- map: visits, proposals (coverage/maps.py) and the Suunnittelu page (app_pages/suunnittelu.py) ----------
+# --- map: visits, proposals (coverage/outputs/webmap.py) and the Suunnittelu page (app_pages/suunnittelu.py) ----------
 _section({
     "map.place_visitors": {"fi": "Kävijöitä kirjattu: {visitors}", "sv": "Registrerade besökare: {visitors}",
                            "en": "Visitors recorded: {visitors}"},

@@ -17,7 +17,7 @@ from .document import ATTRIBUTION, _write_bytes, describe_settings, fmt_date, he
 TABLES = ("areas", "places")
 
 
-# --- document text: the "export." section of coverage.core.i18n ---------------------------------------------
+# --- columns ------------------------------------------------------------------------------------------------
 
 AREA_COLUMNS = (
     "id",

@@ -46,7 +46,7 @@ _DX2, _DY2 = np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1])
 """Offsets of a 2 x 2 block of cells from its lower-left cell."""
 
 
-# --- the travel model ------------------------------------------------------------------------------------
+# --- snapping points to roads ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
