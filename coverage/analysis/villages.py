@@ -1,0 +1,186 @@
+"""Villages: the areas grouped by the village (or postal area) they belong to.
+
+A village is derived, never stored: its population and children are the sums of its areas (1 km grid cells
+in the embedded data). Areas without a ``village`` are their own village under their ``name``, so a project
+of hand-entered village points works the same way.
+
+Examples
+--------
+>>> import pandas as pd
+>>> areas = pd.DataFrame({"id": ["a", "b", "c"], "name": ["Selki, 1 km ruutu"] * 2 + ["Korpi"],
+...     "village": ["Selki", "Selki", None], "population": [40, 10, 5], "children_0_6": [4.0, 1.0, 2.0],
+...     "covered": [True, False, False], "minutes": [12.0, 31.0, 40.0], "nearest_place_id": ["p1"] * 3})
+>>> village_table(areas)[["name", "children_0_6", "children_uncovered"]].values.tolist()
+[['Korpi', 2.0, 2.0], ['Selki', 5.0, 1.0]]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+VILLAGE_COLUMNS = (
+    "name", "population", "children_0_6", "children_covered", "children_uncovered", "children_covered_share",
+    "cells", "cells_uncovered", "nearest_place_id", "minutes_min", "minutes_max",
+)  # fmt: skip
+"""Columns of :func:`village_table`."""
+
+# compass points, clockwise from north, as Finnish abbreviations (pohjoinen, koillinen, itä, ...)
+_COMPASS = {
+    "fi": ("P", "KO", "I", "KA", "E", "LOU", "L", "LU"),
+    "sv": ("N", "NO", "O", "SO", "S", "SV", "V", "NV"),
+    "en": ("N", "NE", "E", "SE", "S", "SW", "W", "NW"),
+}
+
+
+def village_of(areas: pd.DataFrame) -> pd.Series:
+    """Each area's village: its ``village`` where given, else its ``name`` (else its ``id``)."""
+    fallback = areas["name"] if "name" in areas else areas.get("id", pd.Series("", index=areas.index))
+    fallback = fallback.astype(object).where(fallback.notna(), areas.get("id", ""))
+    if "village" not in areas:
+        return fallback.astype(str).rename("village")
+    given = areas["village"].astype(object)
+    blank = given.isna() | (given.astype(str).str.strip() == "")
+    return given.where(~blank, fallback).astype(str).str.strip().rename("village")
+
+
+def village_table(areas: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per village from analysed areas (``covered``, ``minutes``, ``nearest_place_id``).
+
+    Columns :data:`VILLAGE_COLUMNS`: sums of population and children, children within / beyond reach, the
+    covered share (``None`` without children), the number of areas (``cells``) and uncovered ones, and behind
+    the uncovered children: the place nearest to most of them and the range of their travel minutes (NaN
+    when every area is covered or no place counts). Sorted by ``children_uncovered`` descending, then
+    children, then name; the children add up to the analysis' ``children_total``.
+    """
+    if not len(areas):
+        return pd.DataFrame(columns=list(VILLAGE_COLUMNS))
+    kids = _numbers(areas, "children_0_6")
+    covered = areas["covered"].to_numpy(bool) if "covered" in areas else np.zeros(len(areas), bool)
+    minutes = _numbers(areas, "minutes", missing=np.nan)
+    nearest = areas["nearest_place_id"] if "nearest_place_id" in areas else pd.Series(None, index=areas.index)
+    frame = pd.DataFrame({
+        "name": village_of(areas).to_numpy(object),
+        "population": _numbers(areas, "population"),
+        "children_0_6": kids,
+        "children_covered": np.where(covered, kids, 0.0),
+        "cells": 1,
+        "cells_uncovered": (~covered).astype(int),
+        "_open_kids": np.where(covered, 0.0, kids),
+        "_open_min": np.where(covered, np.nan, minutes),
+        "_nearest": nearest.astype(object).to_numpy(),
+    })
+    grouped = frame.groupby("name", sort=False)
+    out = grouped[["population", "children_0_6", "children_covered", "cells", "cells_uncovered"]].sum()
+    out["children_covered"] = out["children_covered"].round(6)
+    out["children_uncovered"] = (out["children_0_6"] - out["children_covered"]).round(6).clip(lower=0.0)
+    total = out["children_0_6"].to_numpy(float)
+    share = np.divide(out["children_covered"].to_numpy(float), total, out=np.zeros(len(out)), where=total > 0)
+    out["children_covered_share"] = pd.Series(share, index=out.index).where(total > 0, None).astype(object)
+    out["minutes_min"] = grouped["_open_min"].min()
+    out["minutes_max"] = grouped["_open_min"].max()
+    out["nearest_place_id"] = _main_nearest(frame)
+    out = out.reset_index()
+    out = out.sort_values(
+        ["children_uncovered", "children_0_6", "name"], ascending=[False, False, True], kind="stable"
+    )
+    out["population"] = out["population"].round().astype(int)
+    return out[list(VILLAGE_COLUMNS)].reset_index(drop=True)
+
+
+def village_points(areas: Any) -> pd.DataFrame:
+    """Return each village's centre: ``name, x, y`` (the areas' CRS), weighted by population.
+
+    The centre is the population-weighted mean of the areas' representative points (the plain mean for a
+    village without residents), so it lies where the village's people live, not in its forest.
+    """
+    if not len(areas):
+        return pd.DataFrame(columns=["name", "x", "y"])
+    geom = np.asarray(areas.geometry.to_numpy(), dtype=object)
+    pts = shapely.point_on_surface(geom)
+    weight = _numbers(areas, "population")
+    frame = pd.DataFrame({
+        "name": village_of(areas).to_numpy(object), "x": shapely.get_x(pts), "y": shapely.get_y(pts),
+        "w": np.where(weight > 0, weight, 0.0),
+    })  # fmt: skip
+    frame["w"] = frame["w"].where(frame.groupby("name")["w"].transform("sum") > 0, 1.0)
+    frame["wx"], frame["wy"] = frame["x"] * frame["w"], frame["y"] * frame["w"]
+    sums = frame.groupby("name", sort=True)[["wx", "wy", "w"]].sum()
+    return pd.DataFrame(
+        {"name": sums.index, "x": (sums["wx"] / sums["w"]).to_numpy(), "y": (sums["wy"] / sums["w"]).to_numpy()}
+    ).reset_index(drop=True)
+
+
+def describe_location(x: float, y: float, villages: pd.DataFrame, lang: str = "fi") -> str:
+    """Name a point by its nearest village centre, e.g. ``"Huhmari (2,8 km KO)"`` (EPSG:3067 metres).
+
+    Within 500 m of the centre the village name alone; ``""`` without villages.
+
+    >>> v = pd.DataFrame({"name": ["Huhmari"], "x": [0.0], "y": [0.0]})
+    >>> describe_location(2000.0, 2000.0, v)
+    'Huhmari (2,8 km KO)'
+    >>> describe_location(100.0, 0.0, v, "en")
+    'Huhmari'
+    """
+    if not len(villages):
+        return ""
+    dx = x - villages["x"].to_numpy(float)
+    dy = y - villages["y"].to_numpy(float)
+    dist = np.hypot(dx, dy)
+    k = int(np.argmin(dist))
+    name = str(villages["name"].iloc[k])
+    if dist[k] < 500:
+        return name
+    bearing = math.degrees(math.atan2(dx[k], dy[k])) % 360
+    point = _COMPASS.get(lang, _COMPASS["fi"])[int((bearing + 22.5) // 45) % 8]
+    km = f"{dist[k] / 1000:.1f}"
+    return f"{name} ({km.replace('.', ',') if lang != 'en' else km} km {point})"
+
+
+def village_blind_spots(areas: Any, crs: Any) -> Any:
+    """Dissolve the uncovered *populated* polygon areas per village: the blind spots where families live.
+
+    ``areas`` are analysed polygon areas (``covered``); returns a GeoDataFrame with ``village``,
+    ``population``, ``children_0_6``, ``areas`` (cells) and the dissolved geometry, one row per village with
+    uncovered residents (uncovered areas without residents paint no blind spot: they are forest and lake).
+    """
+    import geopandas as gpd
+
+    uncovered = ~areas["covered"].to_numpy(bool)
+    lived = (_numbers(areas, "population") > 0) | (_numbers(areas, "children_0_6") > 0)
+    sel = areas.loc[uncovered & lived]
+    if not len(sel):
+        return gpd.GeoDataFrame(
+            {"village": [], "population": [], "children_0_6": [], "areas": []}, geometry=[], crs=crs
+        )
+    frame = gpd.GeoDataFrame(
+        {"village": village_of(sel).to_numpy(object), "population": _numbers(sel, "population"),
+         "children_0_6": _numbers(sel, "children_0_6"), "areas": 1},
+        geometry=sel.geometry.to_numpy(), crs=crs,
+    )  # fmt: skip
+    return frame.dissolve(
+        by="village", aggfunc={"population": "sum", "children_0_6": "sum", "areas": "sum"}, sort=True
+    ).reset_index()
+
+
+def _numbers(frame: pd.DataFrame, column: str, *, missing: float = 0.0) -> np.ndarray:
+    if column not in frame:
+        return np.full(len(frame), missing)
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return np.where(np.isfinite(values), values, missing)
+
+
+def _main_nearest(frame: pd.DataFrame) -> pd.Series:
+    """Per village, the nearest place of most uncovered children (``None`` when none is uncovered)."""
+    open_rows = frame[(frame["_open_kids"] > 0) | (frame["cells_uncovered"] > 0)]
+    open_rows = open_rows[open_rows["_nearest"].notna()]
+    if not len(open_rows):
+        return pd.Series(None, index=frame["name"].unique(), dtype=object)
+    weights = open_rows.groupby(["name", "_nearest"], sort=True)["_open_kids"].sum().reset_index()
+    weights = weights.sort_values(["name", "_open_kids"], ascending=[True, False], kind="stable")
+    best = weights.drop_duplicates("name").set_index("name")["_nearest"]
+    return best.reindex(frame["name"].unique()).astype(object)
