@@ -102,10 +102,12 @@ def test_bad_time_exits_2_with_one_line(capsys):
 def test_text_table_in_english_and_finnish(capsys):
     assert main(["analyze", "--dataset", "kaksineuvoinen", "--lang", "en"]) == 0
     en = capsys.readouterr().out
-    assert "Meeting places counted: 6 / 6" in en and "Blind spots (most children first):" in en
+    assert "Meeting places counted: 6 / 6" in en
+    assert "Villages in blind spots (most children beyond reach first):" in en
+    assert "Demand: " in en
     assert main(["analyze", "--dataset", "kaksineuvoinen"]) == 0
     fi = capsys.readouterr().out
-    assert "Kohtaamispaikkoja mukana: 6 / 6" in fi and "Katvealueet" in fi
+    assert "Kohtaamispaikkoja mukana: 6 / 6" in fi and "Katveessa olevat kylät" in fi
 
 
 def test_project_written_by_another_tool_in_wgs84(tmp_path, capsys):

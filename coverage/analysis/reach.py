@@ -129,7 +129,7 @@ class CoverageResult:
         return out.drop(columns="_m").reset_index(drop=True)
 
     def villages(self) -> pd.DataFrame:
-        """Children within and beyond reach per village, most uncovered first (:func:`~.villages.village_table`)."""
+        """Return children within and beyond reach per village, most uncovered first (``village_table``)."""
         return village_table(self.areas)
 
     def to_json(self) -> dict[str, Any]:
@@ -183,7 +183,8 @@ def _areas_json(a: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """``areas[]`` of ``analyze --json``: the demand point (WGS84), demand, nearest place, distances."""
     lon, lat = _lonlat(_point_geometry(a))
     columns = (a["id"], a["name"], village_of(a), lon, lat, a["population"], a["children_0_6"],
-               a["nearest_place_id"], a["straight_km"], a["distance_km"], a["minutes"], a["covered"])  # fmt: skip
+               a["nearest_place_id"], a["straight_km"], a["distance_km"], a["minutes"],
+               a["covered"])  # fmt: skip
     return [
         {"id": _str(i), "name": _str(n), "village": _str(v), "lon": _num(x, 6), "lat": _num(y, 6),
          "population": _int(pop), "children_0_6": _num(ch, 3), "nearest_place_id": _str(pid) or None,

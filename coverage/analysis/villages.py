@@ -110,9 +110,8 @@ def village_points(areas: Any) -> pd.DataFrame:
     frame["w"] = frame["w"].where(frame.groupby("name")["w"].transform("sum") > 0, 1.0)
     frame["wx"], frame["wy"] = frame["x"] * frame["w"], frame["y"] * frame["w"]
     sums = frame.groupby("name", sort=True)[["wx", "wy", "w"]].sum()
-    return pd.DataFrame(
-        {"name": sums.index, "x": (sums["wx"] / sums["w"]).to_numpy(), "y": (sums["wy"] / sums["w"]).to_numpy()}
-    ).reset_index(drop=True)
+    x, y = (sums["wx"] / sums["w"]).to_numpy(), (sums["wy"] / sums["w"]).to_numpy()
+    return pd.DataFrame({"name": sums.index, "x": x, "y": y}).reset_index(drop=True)
 
 
 def describe_location(x: float, y: float, villages: pd.DataFrame, lang: str = "fi") -> str:
