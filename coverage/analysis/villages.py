@@ -59,13 +59,13 @@ def village_table(areas: pd.DataFrame) -> pd.DataFrame:
     """
     if not len(areas):
         return pd.DataFrame(columns=list(VILLAGE_COLUMNS))
-    kids = _numbers(areas, "children_0_6")
+    kids = numeric_column(areas, "children_0_6")
     covered = areas["covered"].to_numpy(bool) if "covered" in areas else np.zeros(len(areas), bool)
-    minutes = _numbers(areas, "minutes", missing=np.nan)
+    minutes = numeric_column(areas, "minutes", missing=np.nan)
     nearest = areas["nearest_place_id"] if "nearest_place_id" in areas else pd.Series(None, index=areas.index)
     frame = pd.DataFrame({
         "name": village_of(areas).to_numpy(object),
-        "population": _numbers(areas, "population"),
+        "population": numeric_column(areas, "population"),
         "children_0_6": kids,
         "children_covered": np.where(covered, kids, 0.0),
         "cells": 1,
@@ -102,7 +102,7 @@ def village_points(areas: Any) -> pd.DataFrame:
         return pd.DataFrame(columns=["name", "x", "y"])
     geom = np.asarray(areas.geometry.to_numpy(), dtype=object)
     pts = shapely.point_on_surface(geom)
-    weight = _numbers(areas, "population")
+    weight = numeric_column(areas, "population")
     frame = pd.DataFrame({
         "name": village_of(areas).to_numpy(object), "x": shapely.get_x(pts), "y": shapely.get_y(pts),
         "w": np.where(weight > 0, weight, 0.0),
@@ -150,15 +150,15 @@ def village_blind_spots(areas: Any, crs: Any) -> Any:
     import geopandas as gpd
 
     uncovered = ~areas["covered"].to_numpy(bool)
-    lived = (_numbers(areas, "population") > 0) | (_numbers(areas, "children_0_6") > 0)
+    lived = (numeric_column(areas, "population") > 0) | (numeric_column(areas, "children_0_6") > 0)
     sel = areas.loc[uncovered & lived]
     if not len(sel):
         return gpd.GeoDataFrame(
             {"village": [], "population": [], "children_0_6": [], "areas": []}, geometry=[], crs=crs
         )
     frame = gpd.GeoDataFrame(
-        {"village": village_of(sel).to_numpy(object), "population": _numbers(sel, "population"),
-         "children_0_6": _numbers(sel, "children_0_6"), "areas": 1},
+        {"village": village_of(sel).to_numpy(object), "population": numeric_column(sel, "population"),
+         "children_0_6": numeric_column(sel, "children_0_6"), "areas": 1},
         geometry=sel.geometry.to_numpy(), crs=crs,
     )  # fmt: skip
     return frame.dissolve(
@@ -166,7 +166,8 @@ def village_blind_spots(areas: Any, crs: Any) -> Any:
     ).reset_index()
 
 
-def _numbers(frame: pd.DataFrame, column: str, *, missing: float = 0.0) -> np.ndarray:
+def numeric_column(frame: pd.DataFrame, column: str, *, missing: float = 0.0) -> np.ndarray:
+    """Return a column as floats, missing or unreadable values as ``missing`` (a missing column: all)."""
     if column not in frame:
         return np.full(len(frame), missing)
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)

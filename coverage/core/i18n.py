@@ -234,6 +234,31 @@ _section({
                             "en": "Villages in blind spots: {n}"},
 })
 
+# --- grid maps (issue 15) ----------------------------------------------------------------------------
+_section({
+    "export.class_below": {"fi": "alle {value}", "sv": "under {value}", "en": "under {value}"},
+    "export.class_at_least": {"fi": "{value} tai enemmän", "sv": "{value} eller fler", "en": "{value} or more"},
+    "map.legend_cells": {"fi": "Lapsia 0–6 v 1 km ruudussa (arvio)", "sv": "Barn 0–6 år per 1 km ruta (uppskattat)",
+                         "en": "Children 0–6 per 1 km cell (estimated)"},
+    "map.legend_beyond": {"fi": "asuttu ruutu katveessa (katkoviivareuna)",
+                          "sv": "bebodd ruta utanför räckhåll (streckad kant)",
+                          "en": "populated cell beyond reach (dashed outline)"},
+    "map.legend_village_blind": {"fi": "kylän katvealue (asutut ruudut)", "sv": "byns blinda fläck (bebodda rutor)",
+                                 "en": "a village's blind spot (populated cells)"},
+    "map.cell_village": {"fi": "Kylä: {village}", "sv": "By: {village}", "en": "Village: {village}"},
+    "map.cell_estimated": {"fi": "lasten määrä on arvio", "sv": "antalet barn är uppskattat",
+                           "en": "the number of children is estimated"},
+    "map.village_children": {"fi": "lapsia 0–6 v: {children}, saavutettavissa {covered} ({share})",
+                             "sv": "barn 0–6 år: {children}, inom räckhåll {covered} ({share})",
+                             "en": "children 0–6: {children}, within reach {covered} ({share})"},
+    "map.village_beyond": {"fi": "katveessa {children} lasta {cells} ruudussa",
+                           "sv": "utanför räckhåll {children} barn i {cells} rutor",
+                           "en": "beyond reach: {children} children in {cells} cells"},
+    "map.village_blind": {"fi": "Katvealue, {village}: {children} lasta 0–6 v, {cells} ruutua",
+                          "sv": "Blind fläck, {village}: {children} barn 0–6 år, {cells} rutor",
+                          "en": "Blind spot, {village}: {children} children 0–6, {cells} cells"},
+})
+
 # --- shared choices: weekdays, dayparts, modes, organiser types, kinds, statuses ----------------------
 _section({
     "weekday.0": {"fi": "maanantai", "sv": "måndag", "en": "Monday"},
