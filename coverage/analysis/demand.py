@@ -27,6 +27,9 @@ import shapely
 
 from ..core.i18n import t
 
+GRID_SIZES_KM = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
+"""Cell sizes of the statistical grids in use (Statistics Finland 250 m and 1 km, Eurostat 1 km, ...)."""
+
 _GRID_ID = re.compile(r"^CRS3035RES(\d+)m", re.IGNORECASE)
 
 
@@ -34,7 +37,7 @@ def grid_cell_km(areas: Any) -> float | None:
     """Return the grid's cell size in km when every area is a square grid cell, else ``None``.
 
     A cell is recognised by a Eurostat/INSPIRE id (``CRS3035RES1000mN…E…``) or, failing that, by polygons
-    whose surfaces are all the same whole number of square kilometres (± 2 %).
+    that are all squares of one of :data:`GRID_SIZES_KM` (surface ± 2 %).
     """
     if not len(areas):
         return None
@@ -49,9 +52,10 @@ def grid_cell_km(areas: Any) -> float | None:
         return None
     km2 = shapely.area(geom) / 1e6
     side = float(np.sqrt(np.median(km2)))
-    if side < 0.1 or abs(side - round(side, 1)) > 0.02 * side:
-        return None
-    return round(side, 1) if np.allclose(km2, round(side, 1) ** 2, rtol=0.02) else None
+    for size in GRID_SIZES_KM:
+        if abs(side - size) <= 0.01 * size and np.allclose(km2, size**2, rtol=0.02):
+            return size
+    return None
 
 
 def demand_year(areas: pd.DataFrame) -> int | None:
