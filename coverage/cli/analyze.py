@@ -18,7 +18,7 @@ import sys
 
 from ..analysis.demand import attribution, describe_demand, grid_cell_km
 from ..analysis.reach import CoverageResult, analyze
-from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_share, t
+from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_range, fmt_share, t
 from ..core.schedule import format_at
 from .options import (
     add_source_options,
@@ -92,7 +92,7 @@ def format_text(result: CoverageResult, *, name: str = "", lang: str = "fi") -> 
     if len(blind):
         rows = [
             [str(v.name), fmt_number(v.children_uncovered, 0, lang=lang), str(v.cells_uncovered),
-             names.get(v.nearest_place_id, ""), _minute_range(v.minutes_min, v.minutes_max, lang)]
+             names.get(v.nearest_place_id, ""), fmt_range(v.minutes_min, v.minutes_max, lang=lang)]
             for v in blind.itertuples(index=False)
         ]  # fmt: skip
         cols = list(Texts("village", lang)["blind_cols"])
@@ -153,13 +153,6 @@ def _place_names(result: CoverageResult) -> dict[object, str]:
     """Place id -> name, for naming the nearest place in words."""
     places = result.places
     return {i: str(n) for i, n in zip(places["id"], places["name"], strict=True)}
-
-
-def _minute_range(low: float, high: float, lang: str) -> str:
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return "-"
-    lo, hi = fmt_number(low, 0, lang=lang), fmt_number(high, 0, lang=lang)
-    return lo if lo == hi else f"{lo}–{hi}"
 
 
 def _minutes(value: float, lang: str) -> str:

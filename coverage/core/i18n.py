@@ -132,6 +132,18 @@ def fmt_share(share: object, digits: int = 1, *, lang: str | None = None) -> str
     return f"{number}%" if lang == "en" else f"{number}\u00a0%"
 
 
+def fmt_range(low: object, high: object, digits: int = 0, *, lang: str | None = None) -> str:
+    """Format a range ``22–134`` (one number when both round alike); ``–`` when either is missing.
+
+    >>> fmt_range(22.4, 134.2), fmt_range(5.2, 4.9), fmt_range(None, 3)
+    ('22–134', '5', '–')
+    """
+    if _finite(low) is None or _finite(high) is None:
+        return "–"
+    a, b = fmt_number(low, digits, lang=lang), fmt_number(high, digits, lang=lang)
+    return a if a == b else f"{a}–{b}"
+
+
 class Texts(Mapping[str, Any]):
     """The strings under one key prefix in one language, read like the nested dict they were written as.
 
@@ -140,8 +152,8 @@ class Texts(Mapping[str, Any]):
     ``{fields}`` are filled by the caller), so text reports keep their shape while every string lives in the
     one catalogue (and is checked like the rest).
 
-    >>> Texts("cli.analyze", "en")["mode"]["bike"], Texts("cli.analyze", "fi")["blind_cols"][:2]
-    ('by bike', ('id', 'alue'))
+    >>> Texts("cli.analyze", "en")["mode"]["bike"], Texts("cli.analyze", "fi")["cols"][:2]
+    ('by bike', ('alue', 'lapset'))
     """
 
     def __init__(self, prefix: str, lang: str | None = None) -> None:
@@ -643,6 +655,7 @@ _section({
     "export.travel": {"fi": "Matka", "sv": "Resa", "en": "Travel"},
     "export.model": {"fi": "Matkamalli", "sv": "Resmodell", "en": "Travel model"},
     "export.sources": {"fi": "Aineistolähteet", "sv": "Datakällor", "en": "Data sources"},
+    "export.demand": {"fi": "Kysyntä", "sv": "Efterfrågan", "en": "Demand"},
     "export.sum.children_total": {"fi": "Lapsia 0–6 v. yhteensä", "sv": "Barn 0–6 år totalt",
                                   "en": "Children 0–6 in total"},
     "export.sum.children_covered": {"fi": "Lapsia 0–6 v. saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
@@ -692,6 +705,18 @@ _section({
     "export.col.notes": {"fi": "Lisätietoja", "sv": "Mer information", "en": "Notes"},
     "export.col.area_km2": {"fi": "Pinta-ala (km²)", "sv": "Areal (km²)", "en": "Area (km²)"},
     "export.col.areas": {"fi": "Alueita", "sv": "Områden", "en": "Areas"},
+    "export.col.cells": {"fi": "Ruutuja", "sv": "Rutor", "en": "Cells"},
+    "export.col.village": {"fi": "Kylä", "sv": "By", "en": "Village"},
+    "export.col.children_uncovered": {"fi": "Lapsia katveessa", "sv": "Barn utanför", "en": "Children beyond reach"},
+    "export.col.children_covered": {"fi": "Lapsia saavutettavissa", "sv": "Barn inom räckhåll",
+                                    "en": "Children within reach"},
+    "export.col.children_covered_share": {"fi": "Osuus saavutettavissa (%)", "sv": "Andel inom räckhåll (%)",
+                                          "en": "Share within reach (%)"},
+    "export.col.cells_uncovered": {"fi": "Ruutuja katveessa", "sv": "Rutor utanför", "en": "Cells beyond reach"},
+    "export.col.minutes_min": {"fi": "Matka-aika vähintään (min)", "sv": "Restid minst (min)",
+                               "en": "Travel time at least (min)"},
+    "export.col.minutes_max": {"fi": "Matka-aika enintään (min)", "sv": "Restid högst (min)",
+                               "en": "Travel time at most (min)"},
     "export.col.children_gained": {"fi": "Lisää lapsia saavutettavissa", "sv": "Fler barn inom räckhåll",
                                    "en": "Children gained"},
     "export.col.weekday": {"fi": "Päivä", "sv": "Dag", "en": "Day"},
@@ -740,6 +765,41 @@ _section({
         "en": "Most children are reached: {cell} ({children} children, {share})."},
     "export.report.finding_empty": {"fi": "Ei lainkaan toimintaa: {cells}.", "sv": "Ingen verksamhet alls: {cells}.",
                                     "en": "Nothing open at all: {cells}."},
+    "export.report.finding_estimated_grid": {
+        "fi": "Lasten 0–6 v. määrät ovat arvioita: ruudun 0–14-vuotiaat kerrottuna kunnan todellisella "
+              "0–6- ja 0–14-vuotiaiden suhteella.",
+        "sv": "Antalet barn 0–6 år är uppskattat: rutans 0–14-åringar gånger kommunens faktiska förhållande "
+              "mellan 0–6- och 0–14-åringar.",
+        "en": "Children 0–6 are estimated: the cell's 0–14-year-olds times the municipality's real ratio of "
+              "0–6 to 0–14-year-olds."},
+    "export.report.blind_polygons_note_cells": {
+        "fi": "Asutut ruudut, joista lähimpään paikkaan on yli kynnyksen, kylittäin (tyhjät metsä- ja järviruudut "
+              "eivät ole katvealuetta).",
+        "sv": "Bebodda rutor där närmaste plats ligger bortom gränsen, per by (tomma skogs- och sjörutor räknas "
+              "inte).",
+        "en": "Populated cells whose nearest place is beyond the threshold, per village (empty forest and lake "
+              "cells are not blind spots)."},
+    "export.report.method_text_grid": {
+        "fi": "Kysyntä: {demand}. Ruutu on saavutettavissa, kun lähin mukana laskettava kohtaamispaikka on "
+              "enintään {limit} päässä ({travel}) ruudun keskipisteestä. Mukana lasketaan toiminnassa olevat "
+              "paikat{at}. Katvealueet ovat asuttuja ruutuja kynnyksen ulkopuolella, kylittäin. Väestö: "
+              "Eurostat, väestölaskenta 2021, 1 km ruudut (© Tilastokeskus); lapset 0–6 v. arvioitu ruudun "
+              "0–14-vuotiaista kunnan 0–6-vuotiaiden todellisen määrän mukaan (Tilastokeskus, 31.12.2020); "
+              "kuntarajat ja kylät: Maanmittauslaitos, Tilastokeskus (CC BY 4.0). Kohtaamispaikkojen tiedot: "
+              "{project}.",
+        "sv": "Efterfrågan: {demand}. En ruta är inom räckhåll när närmaste medräknade mötesplats ligger högst "
+              "{limit} bort ({travel}) från rutans mittpunkt. Platser i bruk räknas{at}. Blinda fläckar är "
+              "bebodda rutor bortom gränsen, per by. Befolkning: Eurostat, folkräkningen 2021, 1 km rutor "
+              "(© Statistikcentralen); barn 0–6 år uppskattade från rutans 0–14-åringar enligt kommunens "
+              "faktiska antal 0–6-åringar (Statistikcentralen, 31.12.2020); kommungränser och byar: "
+              "Lantmäteriverket, Statistikcentralen (CC BY 4.0). Uppgifter om mötesplatserna: {project}.",
+        "en": "Demand: {demand}. A cell is within reach when its nearest counted meeting place is at most "
+              "{limit} away ({travel}) from the cell's centre. Existing places count{at}. Blind spots are the "
+              "populated cells beyond the threshold, per village. Population: Eurostat, Census 2021, 1 km grid "
+              "(© Statistics Finland); children 0–6 estimated from the cell's 0–14-year-olds by the "
+              "municipality's real number of 0–6-year-olds (Statistics Finland, 31 Dec 2020); boundaries and "
+              "villages: National Land Survey of Finland, Statistics Finland (CC BY 4.0). Meeting-place data: "
+              "{project}."},
     "export.report.finding_estimated": {
         "fi": "Lapsimäärät ovat osin arvioita (osuus alueen väestöstä).",
         "sv": "Barnantalen är delvis uppskattningar (andel av områdets befolkning).",

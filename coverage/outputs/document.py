@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.demand import attribution
 from ..analysis.reach import CoverageResult
 from ..core.errors import ExportError
 from ..core.i18n import fmt_number, has, label, t, weekday_name
@@ -18,6 +19,12 @@ from ..core.model import Settings
 
 ATTRIBUTION = "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0"
 """Data attribution printed on every map (boundaries: NLS; population: Statistics Finland)."""
+
+
+def credits(areas: Any, lang: str = "fi") -> str:
+    """Return a document's attribution line: :data:`ATTRIBUTION`, plus the source of grid cells."""
+    grid = attribution(areas, lang) if areas is not None else ""
+    return f"{ATTRIBUTION} · {grid}" if grid else ATTRIBUTION
 
 
 def text(key: str, lang: str = "fi", **values: Any) -> str:

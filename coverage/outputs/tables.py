@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.demand import describe_demand
 from ..analysis.study import Study
 from ..core.i18n import check_language, label
-from .document import ATTRIBUTION, _write_bytes, describe_settings, fmt_date, header, text, yes_no
+from .document import _write_bytes, credits, describe_settings, fmt_date, header, text, yes_no
 
 TABLES = ("areas", "places")
 
@@ -137,7 +138,8 @@ def summary_rows(data: Study) -> list[tuple[str, Any]]:
         (text("sum.population_covered", lang), s["population_covered"]),
         (text("sum.places_counted", lang), s["places_counted"]),
         (text("model", lang), json.dumps(data.result.model, ensure_ascii=False)),
-        (text("sources", lang), ATTRIBUTION),
+        (text("sources", lang), credits(data.result.areas, lang)),
+        (text("demand", lang), describe_demand(data.result.areas, lang)),
     ]
 
 
