@@ -647,6 +647,7 @@ _section({
                            "en": "{n} meeting places counted"},
     "export.sheet.summary": {"fi": "Yhteenveto", "sv": "Sammanfattning", "en": "Summary"},
     "export.sheet.areas": {"fi": "Alueet", "sv": "Områden", "en": "Areas"},
+    "export.sheet.villages": {"fi": "Kylät", "sv": "Byar", "en": "Villages"},
     "export.sheet.places": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
     "export.key": {"fi": "Tieto", "sv": "Uppgift", "en": "Item"},
     "export.value": {"fi": "Arvo", "sv": "Värde", "en": "Value"},
