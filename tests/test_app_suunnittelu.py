@@ -192,7 +192,7 @@ def test_accept_adds_planned_places_and_the_scenario_compares_them(page):
     page.switch_page(KARTTA).run()
     page.checkbox(key="include_planned").check().run()
     no_errors(page)
-    blind = next(m for m in page.metric if m.label == "Katvealueita")
+    blind = next(m for m in page.metric if m.label == "Kyliä katveessa")
     assert blind.value == "2"
 
 

@@ -246,6 +246,34 @@ _section({
                             "en": "Villages in blind spots: {n}"},
 })
 
+# --- villages in the app (issue 15) ---------------------------------------------------------------------
+_section({
+    "villages.col.village": {"fi": "Kylä", "sv": "By", "en": "Village"},
+    "villages.col.population": {"fi": "Asukkaita", "sv": "Invånare", "en": "Residents"},
+    "villages.col.children": {"fi": "Lapsia 0–6 v", "sv": "Barn 0–6 år", "en": "Children 0–6"},
+    "villages.col.covered": {"fi": "Saavutettavissa", "sv": "Inom räckhåll", "en": "Within reach"},
+    "villages.col.share": {"fi": "Osuus %", "sv": "Andel %", "en": "Share %"},
+    "villages.col.uncovered": {"fi": "Lapsia katveessa", "sv": "Barn utanför", "en": "Children beyond reach"},
+    "villages.col.cells": {"fi": "Ruutuja katveessa", "sv": "Rutor utanför", "en": "Cells beyond reach"},
+    "villages.col.areas": {"fi": "Alueita katveessa", "sv": "Områden utanför", "en": "Areas beyond reach"},
+    "villages.col.minutes": {"fi": "Min lähimpään paikkaan", "sv": "Min till närmaste plats",
+                             "en": "Min to nearest place"},
+    "kartta.blind_villages": {"fi": "Kyliä katveessa", "sv": "Byar utanför räckhåll", "en": "Villages beyond reach"},
+    "kartta.blind_villages_help": {
+        "fi": "Kylät, joissa asuu lapsia, joilta ei pääse yhteenkään laskettuun kohtaamispaikkaan rajan sisällä",
+        "sv": "Byar där det bor barn utan någon räknad mötesplats inom gränsen",
+        "en": "Villages where children live with no counted meeting place within the limit"},
+    "kartta.demand": {"fi": "Kysyntä: {demand}", "sv": "Efterfrågan: {demand}", "en": "Demand: {demand}"},
+    "kartta.villages_table": {"fi": "Kylät taulukkona", "sv": "Byarna i en tabell", "en": "Villages as a table"},
+    "kat.ranked_villages": {"fi": "Katveessa olevat kylät, eniten lapsia katveessa ensin",
+                            "sv": "Byar utanför räckhåll, flest barn utanför först",
+                            "en": "Villages beyond reach, most children beyond reach first"},
+    "kat.cells": {"fi": "Katveessa olevat ruudut ja alueet", "sv": "Rutor och områden utanför räckhåll",
+                  "en": "Cells and areas beyond reach"},
+    "kat.col.village": {"fi": "Kylä", "sv": "By", "en": "Village"},
+    "kat.col.cells": {"fi": "Ruutuja", "sv": "Rutor", "en": "Cells"},
+})
+
 # --- grid maps (issue 15) ----------------------------------------------------------------------------
 _section({
     "export.class_below": {"fi": "alle {value}", "sv": "under {value}", "en": "under {value}"},
@@ -417,11 +445,6 @@ _section({
                                 "en": "Children 0–6 within reach"},
     "kartta.children_of": {"fi": "{covered} / {total}", "sv": "{covered} / {total}", "en": "{covered} / {total}"},
     "kartta.share": {"fi": "Osuus lapsista", "sv": "Andel av barnen", "en": "Share of children"},
-    "kartta.blind_count": {"fi": "Katvealueita", "sv": "Blinda fläckar", "en": "Blind-spot areas"},
-    "kartta.blind_count_help": {
-        "fi": "Asuinalueet, joilta ei pääse yhteenkään laskettuun kohtaamispaikkaan rajan sisällä",
-        "sv": "Bostadsområden utan någon räknad mötesplats inom gränsen",
-        "en": "Residential areas with no counted meeting place within the limit"},
     "kartta.caption": {"fi": "{counted}/{total} paikkaa laskettu · raja {threshold} · {when}",
                        "sv": "{counted}/{total} platser räknas · gräns {threshold} · {when}",
                        "en": "{counted}/{total} places counted · limit {threshold} · {when}"},
@@ -526,8 +549,6 @@ _section({
 # --- Katvealueet page ---------------------------------------------------------------------------------------
 _section({
     "kat.header": {"fi": "Katvealueet", "sv": "Blinda fläckar", "en": "Blind spots"},
-    "kat.ranked": {"fi": "Katvealueet lasten määrän mukaan", "sv": "Blinda fläckar efter antal barn",
-                   "en": "Blind-spot areas by number of children"},
     "kat.none": {"fi": "Ei katvealueita: kaikilta alueilta pääsee laskettuun paikkaan rajan sisällä.",
                  "sv": "Inga blinda fläckar: från alla områden når man en räknad plats inom gränsen.",
                  "en": "No blind spots: every area reaches a counted place within the limit."},
