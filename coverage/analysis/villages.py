@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,7 @@ VILLAGE_COLUMNS = (
 
 # compass points, clockwise from north, as Finnish abbreviations (pohjoinen, koillinen, itä, ...)
 _COMPASS = {
-    "fi": ("P", "KO", "I", "KA", "E", "LOU", "L", "LU"),
+    "fi": ("P", "KO", "I", "KA", "E", "LO", "L", "LU"),
     "sv": ("N", "NO", "O", "SO", "S", "SV", "V", "NV"),
     "en": ("N", "NE", "E", "SE", "S", "SW", "W", "NW"),
 }
@@ -114,10 +113,12 @@ def village_points(areas: Any) -> pd.DataFrame:
     return pd.DataFrame({"name": sums.index, "x": x, "y": y}).reset_index(drop=True)
 
 
-def describe_location(x: float, y: float, villages: pd.DataFrame, lang: str = "fi") -> str:
+def describe_location(
+    x: float, y: float, villages: pd.DataFrame, lang: str = "fi", *, near_m: float = 500
+) -> str:
     """Name a point by its nearest village centre, e.g. ``"Huhmari (2,8 km KO)"`` (EPSG:3067 metres).
 
-    Within 500 m of the centre the village name alone; ``""`` without villages.
+    Within ``near_m`` of the centre the village name alone; ``""`` without villages.
 
     >>> v = pd.DataFrame({"name": ["Huhmari"], "x": [0.0], "y": [0.0]})
     >>> describe_location(2000.0, 2000.0, v)
@@ -125,19 +126,32 @@ def describe_location(x: float, y: float, villages: pd.DataFrame, lang: str = "f
     >>> describe_location(100.0, 0.0, v, "en")
     'Huhmari'
     """
-    if not len(villages):
-        return ""
-    dx = x - villages["x"].to_numpy(float)
-    dy = y - villages["y"].to_numpy(float)
-    dist = np.hypot(dx, dy)
-    k = int(np.argmin(dist))
-    name = str(villages["name"].iloc[k])
-    if dist[k] < 500:
-        return name
-    bearing = math.degrees(math.atan2(dx[k], dy[k])) % 360
-    point = _COMPASS.get(lang, _COMPASS["fi"])[int((bearing + 22.5) // 45) % 8]
-    km = f"{dist[k] / 1000:.1f}"
-    return f"{name} ({km.replace('.', ',') if lang != 'en' else km} km {point})"
+    return describe_locations(np.array([[x, y]]), villages, lang, near_m=near_m)[0] if len(villages) else ""
+
+
+def describe_locations(
+    xy: np.ndarray, villages: pd.DataFrame, lang: str = "fi", *, near_m: float = 500
+) -> list[str]:
+    """Name many points (``(n, 2)`` EPSG:3067) as :func:`describe_location` does, with a k-d tree."""
+    if not len(xy) or not len(villages):
+        return [""] * len(xy)
+    from scipy.spatial import cKDTree
+
+    centres = villages[["x", "y"]].to_numpy(float)
+    dist, idx = cKDTree(centres).query(np.asarray(xy, float))
+    dx, dy = xy[:, 0] - centres[idx, 0], xy[:, 1] - centres[idx, 1]
+    bearing = np.degrees(np.arctan2(dx, dy)) % 360
+    points = _COMPASS.get(lang, _COMPASS["fi"])
+    names = villages["name"].astype(str).to_numpy(object)
+    out = []
+    for d, i, b in zip(dist, idx, bearing, strict=True):
+        if d < near_m:
+            out.append(str(names[i]))
+            continue
+        km = f"{d / 1000:.1f}"
+        km = km if lang == "en" else km.replace(".", ",")
+        out.append(f"{names[i]} ({km} km {points[int((b + 22.5) // 45) % 8]})")
+    return out
 
 
 def village_blind_spots(areas: Any, crs: Any) -> Any:
