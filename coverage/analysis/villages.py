@@ -91,6 +91,26 @@ def village_table(areas: pd.DataFrame) -> pd.DataFrame:
     return out[list(VILLAGE_COLUMNS)].reset_index(drop=True)
 
 
+def changed_villages(changed: pd.DataFrame, *, covered: bool = True) -> pd.DataFrame:
+    """Group a plan's ``changed`` areas per village: ``name, children_0_6, areas``, most children first.
+
+    ``covered=True`` takes the areas a proposal newly covers (``covered_after``), ``False`` those it loses.
+
+    >>> changed = pd.DataFrame({"name": ["S, 1 km ruutu"] * 2 + ["K"], "village": ["S", "S", None],
+    ...     "children_0_6": [4.0, 2.0, 9.0], "covered_after": [True, True, True]})
+    >>> changed_villages(changed).values.tolist()
+    [['K', 9.0, 1], ['S', 6.0, 2]]
+    """
+    if not len(changed):
+        return pd.DataFrame(columns=["name", "children_0_6", "areas"])
+    rows = changed[changed["covered_after"].astype(bool) == covered]
+    frame = pd.DataFrame({"name": village_of(rows).to_numpy(object),
+                          "children_0_6": numeric_column(rows, "children_0_6"), "areas": 1})  # fmt: skip
+    out = frame.groupby("name", sort=True).sum().reset_index()
+    out = out.sort_values(["children_0_6", "name"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
 def village_points(areas: Any) -> pd.DataFrame:
     """Return each village's centre: ``name, x, y`` (the areas' CRS), weighted by population.
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..analysis.demand import describe_demand
 from ..analysis.study import Study
+from ..analysis.villages import changed_villages
 from ..core import i18n
 from ..core.i18n import fmt_number, fmt_range, fmt_share, has, weekday_name
 from ..core.schedule import WEEKDAYS
@@ -621,11 +622,11 @@ def _proposal_page(doc: _Document) -> None:
         rows,
     )
     changed = getattr(plan, "changed", None)
-    if isinstance(changed, pd.DataFrame) and len(changed) and "name" in changed:
-        order = changed.sort_values("children_0_6", ascending=False) if "children_0_6" in changed else changed
+    if isinstance(changed, pd.DataFrame) and len(changed) and "covered_after" in changed:
+        villages = changed_villages(changed)
         names = ", ".join(
-            f"{n} ({fmt_number(c, 0, lang=lang)})" if "children_0_6" in order else str(n)
-            for n, c in zip(order["name"], order.get("children_0_6", order["name"]), strict=True)
+            f"{n} ({fmt_number(c, 0, lang=lang)})"
+            for n, c in zip(villages["name"], villages["children_0_6"], strict=True)
         )
         doc.paragraph(text("report.newly_covered", lang, names=names), size=9)
     before = _summary_of(getattr(plan, "before", None)) or data.result.summary

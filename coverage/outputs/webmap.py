@@ -43,7 +43,7 @@ from jinja2 import Template
 
 from ..analysis.demand import attribution, describe_demand, grid_cell_km
 from ..analysis.stats import marker_radii, visits_by_place
-from ..analysis.study import Study
+from ..analysis.study import Study, map_label
 from ..core import i18n
 from ..core.errors import KatveError
 from ..core.i18n import fmt_number, fmt_share, has, weekday_name
@@ -606,14 +606,7 @@ def proposal_labels(n: int) -> list[str]:
     >>> proposal_labels(3), proposal_labels(28)[-2:]
     (['A', 'B', 'C'], ['AA', 'AB'])
     """
-    out = []
-    for i in range(n):
-        label, j = "", i + 1
-        while j:
-            j, r = divmod(j - 1, 26)
-            label = chr(65 + r) + label
-        out.append(label)
-    return out
+    return [map_label(i) for i in range(n)]
 
 
 def proposal_icon_html(label: str) -> str:
