@@ -7,7 +7,7 @@ from app_pages.common import cache, frame, messages, state, tables
 from coverage.analysis.demand import describe_demand
 from coverage.core import i18n
 from coverage.core.i18n import t
-from coverage.outputs import document, webmap
+from coverage.outputs import document
 
 view = state.current_view()
 state.show_flash()
@@ -49,11 +49,12 @@ if result is not None:
     toggles = st.columns(2)
     show_reach = toggles[0].toggle(t("kartta.show_reach"), value=True, key="kartta_show_reach")
     show_blind = toggles[1].toggle(t("kartta.show_blind"), value=True, key="kartta_show_blind")
-    reach = messages.guarded(lambda: cache.reach(view)) if show_reach else None
-    blind_polygons = messages.guarded(lambda: cache.blind_polygons(view)) if show_blind else None
-    m = webmap.coverage_map(view.project, result, reach=reach, blind_spots=blind_polygons, lang=view.lang)
+    m = messages.guarded(lambda: cache.coverage_map(view, show_reach=show_reach, show_blind=show_blind))
     # render=False: st_folium renders the map itself once more anyway (saves a full render per rerun)
-    st_folium(m, key="kartta_map", height=620, use_container_width=True, returned_objects=[], render=False)
+    if m is not None:
+        st_folium(
+            m, key="kartta_map", height=620, use_container_width=True, returned_objects=[], render=False
+        )
     st.caption(t("kartta.offline_note") + " " + document.credits(result.areas) + " · © OpenStreetMap")
     with st.expander(t("kartta.villages_table")):
         st.dataframe(tables.village_overview(result), hide_index=True, width="stretch", key="kartta_villages")

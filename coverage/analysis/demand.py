@@ -44,10 +44,10 @@ def grid_cell_km(areas: Any) -> float | None:
     geom = np.asarray(areas.geometry.to_numpy(), dtype=object)
     if not np.isin(shapely.get_type_id(geom), (3, 6)).all():
         return None
-    ids = areas["id"].astype(str) if "id" in areas else pd.Series([], dtype=str)
-    found = ids.str.extract(_GRID_ID)[0]
-    if len(found) and found.notna().all() and found.nunique() == 1:
-        return int(found.iloc[0]) / 1000
+    ids = set(areas["id"].astype(str)) if "id" in areas else set()
+    found = {m.group(1) if m else "" for m in map(_GRID_ID.match, ids)}
+    if ids and len(found) == 1 and "" not in found:
+        return int(found.pop()) / 1000
     if areas.crs is None or not areas.crs.is_projected:
         return None
     km2 = shapely.area(geom) / 1e6

@@ -23,7 +23,18 @@ from ..analysis.villages import numeric_column, village_of, village_points, vill
 from ..core import i18n
 from ..core.model import CRS
 from .document import CHILDREN_PALETTE, COLORS, children_class, children_class_labels
-from .leaflet import FeatureLayer, _add, _esc, _feature, _float, _records, _to_wgs84, to_wgs84_xy
+from .leaflet import (
+    AREA_CLASS,
+    BLIND_CLASS,
+    FeatureLayer,
+    _add,
+    _esc,
+    _feature,
+    _float,
+    _records,
+    _to_wgs84,
+    to_wgs84_xy,
+)
 
 CELL_CLASS = "katve-cell"
 """CSS class of the grid cells (browser tests find them by it)."""
@@ -88,7 +99,7 @@ def add_cells(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
             "opacity": 1.0 if beyond[k] else 0.7,
             "fillColor": CHILDREN_PALETTE[int(classes[k])],
             "fillOpacity": 0.75,
-            "className": CELL_CLASS + (" katve-beyond" if beyond[k] else ""),
+            "className": f"{AREA_CLASS} {CELL_CLASS}" + (" katve-beyond" if beyond[k] else ""),
         }
         lines = [
             f"<b>{_esc(row.get('name', ''))}</b>",
@@ -113,7 +124,7 @@ def add_village_blind_spots(
     """Outline each village's blind spot (its dissolved populated cells beyond reach), no fill."""
     geoms = _to_wgs84(polygons, simplify_m=_SIMPLIFY_M)
     style = {"color": COLORS["beyond"], "weight": 3.5, "opacity": 0.9, "fill": False,
-             "className": "katve-blind"}  # fmt: skip
+             "className": BLIND_CLASS}  # fmt: skip
     features = []
     for g, row in zip(geoms, _records(polygons, ("village", "children_0_6", "areas")), strict=True):
         tip = i18n.t(

@@ -63,6 +63,8 @@ from .document import (
 from .leaflet import (
     APP_LEAFLET_CSS,
     APP_LEAFLET_JS,
+    AREA_CLASS,
+    BLIND_CLASS,
     Attribution,
     FeatureLayer,
     LabelLayer,
@@ -88,9 +90,7 @@ TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILES_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
 PLACE_CLASS = "katve-place"
-AREA_CLASS = "katve-area"
 REACH_CLASS = "katve-reach"
-BLIND_CLASS = "katve-blind"
 """CSS classes on the SVG paths of places, areas, reach areas and blind spots (the browser test counts
 them)."""
 
