@@ -14,7 +14,7 @@ from test_fetch import DATA, FakeServer, _free_port
 
 from coverage.cli.main import main
 from coverage.core import errors
-from coverage.io.official import ages, discovery, fetch, municipalities, sources, statistics
+from coverage.io.official import ages, discovery, eurostat, fetch, municipalities, sources, statistics
 
 RATIO_2019 = 2111 / 5420  # Vihti 31.12.2019, StatFin 11re: ages 0-6 / ages 0-14 (the fixture's real figures)
 
@@ -122,8 +122,7 @@ def test_cli_says_which_layer_and_year(server, tmp_path, capsys):
     assert "väestöruudut: vaestoruutu:vaki2024_1km, vuosi 2024 (uusin palvelun tarjoama)" in out
     assert (
         "kuntaraja: tilastointialueet:kunta1000k_2026, vuosi 2026 "
-        "(uusin palvelun tarjoama, mittakaava 1:1 000 000)"
-        in out
+        "(uusin palvelun tarjoama, mittakaava 1:1 000 000)" in out
     )
 
 
@@ -305,6 +304,28 @@ def test_eurostat_grid_is_read_as_population_cells():
     assert (areas["children_method"] == "statfin_11re_2019").all() and areas["children_estimated"].all()
     text = " ".join(str(w) for w in result.warnings)
     assert "2 cells had more 0-14-year-olds than residents" in text
+
+
+def test_eurostat_grid_as_geopackage(tmp_path):
+    """The GeoPackage Eurostat publishes (polygons in EPSG:3035) gives the same cells as the CSV."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    table = pd.read_csv(DATA / "eurostat_grid_927.csv")
+    cells = [eurostat.parse_grid_id(v) for v in table["GRD_ID"]]
+    squares = [shapely.box(e, n, e + s, n + s) for s, n, e in cells]
+    path = tmp_path / "grid.gpkg"
+    gpd.GeoDataFrame(table, geometry=squares, crs="EPSG:3035").to_file(path, driver="GPKG")
+    assert sources.detect_source(path) == "grid"
+    boundary = statistics.read_boundary(DATA / "boundary_927.geojson").data
+    from_gpkg = statistics.read_population_grid(path, municipality="927", boundary=boundary).data
+    from_csv = statistics.read_population_grid(
+        DATA / "eurostat_grid_927.csv", municipality="927", boundary=boundary
+    )
+    assert from_gpkg["id"].tolist() == from_csv.data["id"].tolist()
+    assert from_gpkg["children_0_6"].tolist() == pytest.approx(from_csv.data["children_0_6"].tolist())
+    assert from_gpkg.geometry.iloc[0].equals_exact(from_csv.data.geometry.iloc[0], 1e-6)
 
 
 def test_eurostat_grid_without_age_structure_is_flagged(tmp_path):

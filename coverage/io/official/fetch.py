@@ -75,7 +75,8 @@ PAAVO_LAYER = "postialue:pno_tilasto_2025"
 """The layers used when the WFS capabilities cannot be read (see :data:`discovery.FALLBACK`)."""
 
 CAPABILITIES_MAX_AGE = 7 * 24 * 3600.0
-"""Seconds a cached GetCapabilities is trusted before it is asked again (a stale copy still beats none)."""
+"""Seconds a cached GetCapabilities (or StatFin age structure) is trusted before it is asked again; a stale
+copy is still used when the server cannot be reached."""
 PTV_CHANNELS_PATH = "/api/v11/ServiceChannel/list/area/Municipality/code/{code}"
 
 WHAT = ("boundary", "grid", "paavo", "ptv")
@@ -433,7 +434,7 @@ def _fetch_ages(dl: _Downloader, base_url: str | None, code: str, out: Path) -> 
     url = _ages.pxweb_url(base_url)
     body = json.dumps(_ages.pxweb_query(code)).encode("utf-8")
     try:
-        data, _cached = dl.get(url, label="ages", body=body)
+        data, _cached = dl.get(url, label="ages", body=body, max_age=CAPABILITIES_MAX_AGE)
         _ages.read_age_structure(data, municipality=code)
     except KatveError as exc:  # FetchError included: offline, or an answer that is not 11re
         return None, t("fetch.ages.unavailable", reason=str(exc))
