@@ -14,14 +14,14 @@ What can be fetched (``what``):
     (:mod:`coverage.io.official.ages`). Without it the reader falls back to 7/15 and says so.
 ``paavo``
     Paavo postal-code areas with their statistics, the newest ``postialue:pno_tilasto_YYYY``, by ``kunta``.
-
-The layers are chosen from the WFS GetCapabilities (:mod:`coverage.io.official.discovery`); when those cannot
-be read, known layers are used, and each :class:`FetchedFile` names its layer and year either way. The
-municipality may be given by code (``927``) or by its Finnish or Swedish name (``Vihti``, ``Vichtis``).
 ``ptv``
     Service channels of the municipality from the Suomi.fi service register (Palvelutietovaranto, PTV) REST
     API v11: ``/api/v11/ServiceChannel/list/area/Municipality/code/927``, every page, combined into one JSON
     file (``{"itemList": [...]}``).
+
+The layers are chosen from the WFS GetCapabilities (:mod:`coverage.io.official.discovery`); when those cannot
+be read, known layers are used, and each :class:`FetchedFile` names its layer and year either way. The
+municipality may be given by code (``927``) or by its Finnish or Swedish name (``Vihti``, ``Vichtis``).
 
 Every response is cached under :func:`default_cache_dir` (one file per URL, named by its hash), so a second
 call works offline and does not touch the network. Without a network the user gets one line
