@@ -8,6 +8,7 @@ import json
 import os
 import time
 import urllib.parse
+from pathlib import Path
 
 import pytest
 from test_fetch import DATA, FakeServer, _free_port
@@ -372,3 +373,25 @@ def test_wfs_urls_of_the_discovered_layers_are_well_formed():
     assert urllib.parse.parse_qs(parts.query) == {
         "service": ["WFS"], "version": ["2.0.0"], "request": ["GetCapabilities"]
     }  # fmt: skip
+
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+REAL_GRID = REALDATA / "vaestoruutu_1km_eurostat_2006_2021_vihti_kauhava_evijarvi.csv"
+
+
+@pytest.mark.skipif(not REAL_GRID.exists(), reason="../shared/realdata is not beside the repository")
+@pytest.mark.parametrize(
+    "code, cells, residents", [("927", 448, 29_010), ("233", 544, 15_492), ("052", 133, 2_409)]
+)
+def test_real_eurostat_grid_of_the_shared_data(code, cells, residents):
+    """The shared data's census grid: every populated cell of the municipality, its total kept exactly."""
+    structure = ages.read_age_structure(DATA / "pxweb_11re_927.json", municipality="927")
+    result = statistics.read_population_grid(
+        REAL_GRID, municipality=code, age_structure=structure if code == "927" else None
+    )
+    areas = result.data
+    assert len(areas) == cells and int(areas["population"].sum()) == residents
+    assert (areas["population"] > 0).all()
+    if code == "927":  # 0-14 (5 315, of which 5 cells perturbed above their totals) x the 11re ratio
+        assert areas["ika_0_14"].sum() == 5310
+        assert areas["children_0_6"].sum() == pytest.approx(5310 * RATIO_2019)

@@ -130,6 +130,11 @@ def read_eurostat_grid(
         raise InputError(
             [Problem(spath, None, kunta_col or "-", f"no grid cells of municipality {municipality}")]
         )
+    empty_cells = keep & (population == 0)
+    if empty_cells.any() and not empty_cells.all():
+        keep &= ~empty_cells
+        text = f"{int(empty_cells.sum())} cells have no residents: left out (a demand area needs people)"
+        problems.append(_note(spath, pop_col, text))
 
     kids_col = _first(df, *_KIDS)
     kids = (
@@ -184,5 +189,6 @@ def read_eurostat_grid(
 
 
 def _digits(series: pd.Series) -> bool:
-    values = [str(v).strip() for v in series.head(50).tolist() if str(v).strip() not in ("", "nan", "None")]
+    empty = ("", "nan", "None", "<NA>")
+    values = [str(v).strip() for v in series.tolist() if str(v).strip() not in empty][:200]
     return bool(values) and all(re.fullmatch(r"\d{1,3}(\.0+)?", v) for v in values)
