@@ -435,7 +435,10 @@ st.dataframe(layer_summary(project), hide_index=True, width="stretch")
 fetch_tab, files_tab = st.tabs([t("aineisto.fetch.tab"), t("aineisto.files.tab")])
 with fetch_tab:
     st.caption(t("aineisto.fetch.intro"))
-    every_code = [m.code for m in municipalities.municipalities()]
+    # every municipality, in the alphabetical order of its name in the UI language
+    every_code = sorted(
+        (m.code for m in municipalities.municipalities()), key=lambda c: _municipality_label(c).casefold()
+    )
     if FETCH_CODE not in ss:
         codes = [str(c).strip().zfill(3) for c in project.boundary.get("code", []) if str(c).strip()]
         ss[FETCH_CODE] = codes[0] if len(codes) == 1 and codes[0] in every_code else None
