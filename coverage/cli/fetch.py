@@ -4,9 +4,10 @@ See :mod:`coverage.io.official.fetch`.
 
 ::
 
-    python -m coverage fetch --municipality 927 [--what boundary,grid,paavo,ptv] [--out DIR]
+    python -m coverage fetch --municipality 927|Vihti|Vichtis [--what boundary,grid,paavo,ptv] [--out DIR]
                              [--base-url URL] [--cache DIR] [--refresh] [--timeout S] [--no-progress]
                              [--all-services] [--project FILE.gpkg [--areas grid|paavo]]
+                             [--lang fi|sv|en] [--json]
 
 Writes ``boundary_927.geojson``, ``grid_927.geojson``, ``paavo_927.geojson`` and ``ptv_927.json`` into
 ``--out`` (default: the current folder), reads them back and prints one line per file (counts and totals).
@@ -17,18 +18,29 @@ Offline, or when a server fails, it prints one line (``error: cannot reach geo.s
 A downloaded file that cannot be used (e.g. no family places in PTV) is reported with its problems on stderr
 and the command exits 2, but the others are still read (and saved with ``--project``).
 Downloads are cached (``--cache``, default ``~/.cache/katve``): a second run needs no network.
+
+Under each WFS file a ``layer`` line names the layer and year used and whether the service offered it
+(the newest in its GetCapabilities) or it is the known fallback; under the grid an ``ages`` line gives the
+StatFin 11re year and ratio used for children 0-6, or says that 7/15 was the last resort. ``--json`` prints
+the same as one JSON object. ``--lang`` is the language of those lines and of the messages (default English,
+like the rest of this command's summary).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 
+from ..core import i18n
 from ..core.errors import KatveError
+from ..core.i18n import LANGUAGES
 from ..io.official import ptv
-from ..io.official.fetch import DEFAULT_TIMEOUT, WHAT, fetch, municipality_code, stderr_progress
+from ..io.official.fetch import DEFAULT_TIMEOUT, WHAT, fetch, resolve_municipality, stderr_progress
 from ..io.official.sources import describe, project_from_results, read_fetched
 from ..io.store import save
+from .fetch_summary import extra_lines, file_json, municipality_json
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -37,8 +49,9 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--municipality",
         required=True,
-        metavar="CODE",
-        help="Statistics Finland municipality code, e.g. 927 (Vihti), 233 (Kauhava), 052 (Evijärvi)",
+        metavar="NAME|CODE",
+        help="the municipality by name in Finnish or Swedish (Vihti, Vichtis) or by Statistics Finland code, "
+        "e.g. 927 (Vihti), 233 (Kauhava), 052 (Evijärvi)",
     )
     p.add_argument(
         "--what",
@@ -73,15 +86,29 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         choices=("grid", "paavo"),
         help="demand areas of the --project (default: the grid when fetched, else Paavo)",
     )
+    p.add_argument(
+        "--lang", choices=tuple(LANGUAGES), default="en", help="language of the notes (default: en)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object: files, layers, years, counts")
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m coverage fetch``; return the exit code."""
+    before = i18n.get_language()
+    i18n.set_language(getattr(args, "lang", None) or "en")
+    try:
+        return _run(args)
+    finally:
+        i18n.set_language(before)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.timeout is not None and not args.timeout > 0:
         raise KatveError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+    code = resolve_municipality(args.municipality)
     files = fetch(
-        args.municipality,
+        code,
         what=args.what,
         out_dir=args.out,
         base_url=args.base_url,
@@ -90,18 +117,25 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         progress=None if args.no_progress else stderr_progress(),
     )
-    code = municipality_code(args.municipality)
     keywords = None if args.all_services else ptv.FAMILY_KEYWORDS
     errors: dict[str, KatveError] = {}
-    results = read_fetched(
-        {k: f.path for k, f in files.items()}, municipality=code, keywords=keywords, errors=errors
-    )
+    paths: dict[str, str | os.PathLike] = {k: f.path for k, f in files.items()}
+    if "grid" in files and files["grid"].ages is not None:
+        paths["ages"] = files["grid"].ages
+    results = read_fetched(paths, municipality=code, keywords=keywords, errors=errors)
+    summary: dict = {"municipality": municipality_json(code), "files": {}}
     for kind, fetched in files.items():
         origin = "cache" if fetched.from_cache else "downloaded"
+        line = "not usable (see below)" if kind in errors else describe(kind, results[kind])
+        summary["files"][kind] = file_json(fetched, line, origin)
+        if not args.json:
+            print(f"{kind:<9} {fetched.path}  {line}  ({origin})")
+            for extra in extra_lines(fetched):
+                print(f"  {extra}")
+        for note in fetched.notes:
+            print(f"  note: {note}", file=sys.stderr)
         if kind in errors:
-            print(f"{kind:<9} {fetched.path}  not usable (see below)  ({origin})")
             continue
-        print(f"{kind:<9} {fetched.path}  {describe(kind, results[kind])}  ({origin})")
         for warning in results[kind].warnings:
             print(f"  warning: {warning}", file=sys.stderr)
     for exc in errors.values():
@@ -113,7 +147,11 @@ def run(args: argparse.Namespace) -> int:
             raise KatveError("nothing could be read: no project was saved")
         project = project_from_results(results, areas=args.areas, name=_name(results, code))
         save(project, args.project)
-        print(f"project   {args.project}  {len(project.places)} places, {len(project.areas)} areas")
+        summary["project"] = str(args.project)
+        if not args.json:
+            print(f"project   {args.project}  {len(project.places)} places, {len(project.areas)} areas")
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
     return 2 if errors else 0
 
 
