@@ -176,7 +176,11 @@ def gate() -> User:
         _no_access_page(user, current.admins)
         st.stop()
     source = str(st.session_state.get(K_SOURCE, ""))
-    if source and current.role(user, _project_of(source)) is None:
+    if not source:  # a new session opens the person's own first project, not an example data set
+        own = current.visible(user, sorted(p.name for p in projects_dir().glob("*.gpkg")))
+        if own and current.role(user, own[0]) != "admin":
+            st.session_state[K_SOURCE] = f"file:{own[0]}"
+    elif current.role(user, _project_of(source)) is None:
         st.session_state[K_SOURCE] = f"dataset:{DEFAULT_DATASET}"
         flash("error", t("auth.denied.read", name=_project_of(source) or source))
     return user
