@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import urllib.request
 from typing import Any
 
@@ -29,19 +30,29 @@ _LOG = logging.getLogger("katve.auth")
 K_DENIED_SOURCE = "auth_denied_source"
 
 
-def enabled() -> bool:
-    """Whether sign-in is on: Streamlit's secrets hold an ``[auth]`` section."""
+def _secrets_state() -> str:
+    """Return "on" (secrets with ``[auth]``), "off" (no secrets file, or none with ``[auth]``) or "broken".
+
+    Broken: a secrets file is there but cannot be read, so whether sign-in was meant cannot be known.
+    """
     try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all (Streamlit raises its own not-found errors): laptop mode
-        return False
+        return "on" if "auth" in st.secrets else "off"
+    except Exception:  # Streamlit raises its own not-found error for missing *and* unreadable files
+        paths = st.get_option("secrets.files") or []
+        return "broken" if any(os.path.exists(p) for p in paths) else "off"
+
+
+def enabled() -> bool:
+    """Whether sign-in is on: Streamlit's secrets hold an ``[auth]`` section (or cannot be read: then on, and
+    nobody gets in, rather than open by mistake)."""
+    return _secrets_state() != "off"
 
 
 def current_user() -> User | None:
     """The person using this session: :data:`access.LOCAL` with sign-in off, ``None`` if not signed in."""
     if not enabled():
         return access.LOCAL
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in"):
         return None
     claims: dict[str, Any] = {k: st.user.get(k) for k in ("email", "sub")}
     who = access.identity_from_claims(claims)
@@ -159,8 +170,14 @@ def gate() -> User:
     a user who may no longer read it (the access file changed).
     """
     set_language(st.session_state.get(K_LANG))
-    if not enabled():
+    state = _secrets_state()
+    if state == "off":
         return access.LOCAL
+    if state == "broken":
+        _LOG.error("Katve: the secrets file cannot be read; nobody is let in")
+        _language_choice()
+        st.error(t("auth.secrets_broken"))
+        st.stop()
     user = current_user()
     if user is None:
         _sign_in_page()
