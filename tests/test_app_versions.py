@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT
 
 from app_pages.common import auth
+from coverage.cli.history import history_json
 from coverage.io import access, store, versions
 from coverage.io.datasets import load_dataset
 
@@ -33,21 +34,29 @@ def test_local_mode_says_so_and_versions_list_and_restore(app, projects_dir):
     p = store.load(path)
     p.places = p.places.iloc[:4]
     store.save(p, user="c@d.fi")
+    p = store.load(path)
+    p.places = p.places.iloc[:5]
+    store.save(p, user="a@b.fi")
     app.run()  # the selector lists the new file
     app.selectbox(key="source").set_value("file:vihti.gpkg").run()
     app.switch_page(VER).run()
     assert not app.exception, app.exception
     table = app.dataframe[0].value
-    assert list(table["Versio"]) == [2, 1]
-    assert list(table["Kuka"]) == ["c@d.fi", "a@b.fi"]
-    assert table["Muutos"].iloc[0] == "kohtaamispaikat 3 poistettu"
+    assert list(table["Versio"]) == [3, 2, 1]
+    assert list(table["Kuka"]) == ["a@b.fi", "c@d.fi", "a@b.fi"]
+    assert table["Muutos"].iloc[1] == "kohtaamispaikat 3 poistettu"
+    # the same list as `python -m coverage history --json`
+    cli = history_json(path, "fi")["versions"]
+    assert [(v["version"], v["user"], v["summary"]) for v in reversed(cli)] == list(
+        zip(table["Versio"], table["Kuka"], table["Muutos"], strict=True)
+    )
     app.selectbox(key="ver_pick").set_value(1).run()
     app.button(key="ver_restore").click().run()
     assert not app.exception, app.exception
-    assert any("Versio 1 palautettu (nyt versio 3)" in s.value for s in app.success)
+    assert any("Versio 1 palautettu (nyt versio 4)" in s.value for s in app.success)
     assert len(store.load(path).places) == 7
-    assert [v.number for v in versions.history(path)] == [1, 2, 3]
-    assert list(app.dataframe[0].value["Versio"]) == [3, 2, 1]
+    assert [v.number for v in versions.history(path)] == [1, 2, 3, 4]
+    assert list(app.dataframe[0].value["Versio"]) == [4, 3, 2, 1]
     assert len(app.session_state["project"].places) == 7  # the working copy is the restored one
 
 
