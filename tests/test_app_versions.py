@@ -121,3 +121,26 @@ def test_coordinator_has_save_and_unknown_gets_no_access(hosted):
     stranger.run()
     text = _texts(stranger)
     assert "Ei käyttöoikeutta" in text and "it@region.fi" in text and not stranger.metric
+
+
+def test_admin_edits_access_file_and_a_bad_one_is_refused(hosted, projects_dir):
+    at = hosted("it@region.fi")
+    at.run()
+    at.switch_page(VER).run()
+    assert not at.exception, at.exception
+    area = at.text_area(key="ver_access_text")
+    assert "koordinaattori@vihti.fi" in area.value
+    area.input('admins = ["it@region.fi"]\n[projects."vihti.gpkg"]\nviewer = ["x@y.fi"]\n')
+    at.button(key="ver_access_save").click().run()
+    assert any("unknown key" in e.value for e in at.error)
+    assert (projects_dir / "access.toml").read_text(encoding="utf-8") == ACCESS  # the old file stays
+    good = ACCESS + '[projects."uusi.gpkg"]\nviewers = ["x@y.fi"]\n'
+    at.text_area(key="ver_access_text").input(good)
+    at.button(key="ver_access_save").click().run()
+    assert any("Käyttöoikeudet tallennettu" in s.value for s in at.success)
+    assert access.load_access(projects_dir).role(access.User("X@Y.fi"), "uusi.gpkg") == "viewer"
+    # a coordinator has no access editor
+    other = hosted("koordinaattori@vihti.fi")
+    other.run()
+    other.switch_page(VER).run()
+    assert not [a for a in other.text_area if a.key == "ver_access_text"]

@@ -292,15 +292,23 @@ def test_broken_access_file_denies_everyone_and_tells_the_admin(browser, hosted)
 
 
 def test_provider_down(browser, hosted):
-    """Last: stops the provider. A signed-in person keeps working (Streamlit's signed identity cookie);
-    a fresh visitor is told the sign-in service does not answer (the button then only asks again)."""
+    """Last: stops the provider. A signed-in person keeps working (Streamlit's signed identity cookie); a
+    visitor who clicks "sign in" is told the sign-in service does not answer (not Streamlit's bare
+    "Authentication error"), and so is the next fresh visitor."""
     from playwright.sync_api import expect
 
-    with person(browser) as signed:
+    with person(browser) as signed, person(browser) as waiting:
         sign_in(signed, hosted, COORDINATOR)
+        waiting.goto(hosted["url"])
+        _idle(waiting)
+        assert "Kirjautumispalvelu ei vastaa" not in waiting.inner_text("body")
         hosted["provider"].terminate()
         hosted["provider"].wait(timeout=10)
-        time.sleep(31)  # the app re-asks the provider at most every 30 s
+        waiting.get_by_role("button", name="Kirjaudu sisään").click()
+        _idle(waiting)
+        expect(waiting.get_by_text("Kirjautumispalvelu ei vastaa")).to_be_visible()
+        assert "Authentication error" not in waiting.inner_text("body")
+        _shot(waiting, hosted, "provider-down-click")
         with person(browser) as pg:
             pg.goto(hosted["url"])
             _idle(pg)

@@ -130,9 +130,9 @@ def check_write(project: str | None) -> User:
 # --- the gate ----------------------------------------------------------------------------------------------
 
 
-@st.cache_data(ttl=30, show_spinner=False)
+@st.cache_data(ttl=10, show_spinner=False)
 def provider_answers(url: str) -> bool:
-    """Whether the OpenID provider's metadata URL answers (checked at most every 30 s)."""
+    """Whether the OpenID provider's metadata URL answers (checked at most every 10 s)."""
     try:
         with urllib.request.urlopen(url, timeout=3) as r:  # noqa: S310 - the admin's configured https URL
             return r.status == 200 and "authorization_endpoint" in json.loads(r.read(200_000))
@@ -214,7 +214,17 @@ def _sign_in_page() -> None:
             provider_answers.clear()
             st.rerun()
         return
-    st.button(t("auth.signin.button"), on_click=st.login, type="primary", key="auth_login")
+    st.button(t("auth.signin.button"), on_click=_login, type="primary", key="auth_login")
+
+
+def _login() -> None:
+    """Callback: ask the provider once more right now, and start Streamlit's sign-in only if it answers
+    (otherwise Streamlit would show a bare "Authentication error" page)."""
+    url = _metadata_url()
+    provider_answers.clear()
+    if url and not provider_answers(url):
+        return  # the rerun shows the sign-in page with the provider-down message
+    st.login()
 
 
 def _sign_out_button() -> None:
