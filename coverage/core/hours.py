@@ -63,7 +63,11 @@ _DAY_STEMS: tuple[tuple[str, int], ...] = (
 )  # fmt: skip
 _HOLIDAY_STEMS = ("arkipyh", "pyhä", "pyhin", "juhlapyh", "helgd", "helgon", "holiday", "ph")
 _OFF_WORDS = {"ei", "suljettu", "kiinni", "stängt", "stängd", "inte", "ej", "closed", "off", "not", "no"}
-_FILLER_WORDS = {"klo", "kl", "kello", "at", "på", "kaikkina", "alla", "ja", "och", "and", "sekä", "paitsi", "except", "utom", "utan"}
+_FILLER_WORDS = {
+    "klo", "kl", "kello", "at", "på", "kaikkina", "alla", "ja", "och", "and", "sekä", "paitsi", "except",
+    "utom",
+    "utan",
+}  # fmt: skip
 _JOINERS = {"ja", "och", "and", "sekä"}
 
 
@@ -141,7 +145,7 @@ class _Rule:
 
 
 def _range(toks: list[_Tok], i: int, kind: str) -> tuple[tuple[int, int], int] | None:
-    """``A`` or ``A - B`` of ``kind`` starting at ``toks[i]``: ((a, b), next index)."""
+    """Read ``A`` or ``A - B`` of ``kind`` from ``toks[i]``: ((a, b), next index)."""
     a = toks[i].value
     if i + 2 < len(toks) and toks[i + 1].kind == "dash" and toks[i + 2].kind == kind:
         return (int(a), int(toks[i + 2].value)), i + 3  # type: ignore[arg-type]
@@ -201,7 +205,7 @@ def _build(toks: list[_Tok]) -> tuple[list[_Rule], bool] | None:
 
 
 def normalise_hours(text: str) -> str | None:
-    """Opening hours as OSM syntax: valid OSM unchanged, Finnish/Swedish forms converted, else ``None``.
+    """Return opening hours in OSM syntax: valid OSM as is, Finnish/Swedish forms converted, else ``None``.
 
     Accepts weekday names and abbreviations in Finnish, Swedish and English (``ti``, ``tiistaisin``,
     ``tisdag``), ranges and lists (``ma-pe``, ``ma, ke``, ``ma ja ke``), times with dots, colons or whole
@@ -286,7 +290,7 @@ def _days_text(days: str, lang: str) -> str:
 
 
 def describe_hours(value: str, lang: str = "fi") -> str:
-    """OSM opening hours in plain language (``fi``, ``sv``, ``en``); the value itself when too intricate.
+    """Say OSM opening hours in plain language (``fi``, ``sv``, ``en``); the value itself when too intricate.
 
     Examples
     --------
