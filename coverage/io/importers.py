@@ -47,6 +47,7 @@ from ..core.model import CRS, SPATIAL_LAYERS, TABLE_LAYERS, conform
 from ..core.validation import (
     FINLAND_LAT,
     FINLAND_LON,
+    as_text,
     is_missing,
     normalise_layer,
     swapped_lat_lon,
@@ -54,218 +55,7 @@ from ..core.validation import (
     validate_layer,
 )
 from .files import FILE_NAME_HINTS, LAYERS, _key, _read_raw
-
-_COMMON_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("tunnus", "tunniste", "nro", "numero", "fid_id", "identifier", "nummer", "kod"),
-    "name": ("nimi", "namn", "nimike"),
-    "municipality": ("kunta", "kommun", "kunnan nimi"),
-    "source": ("lähde", "källa", "tietolähde"),
-    "notes": (
-        "huomiot",
-        "huomautukset",
-        "lisätiedot",
-        "lisätietoja",
-        "muistiinpanot",
-        "anteckningar",
-        "kommentit",
-        "note",
-        "comments",
-    ),
-    "kind": ("tyyppi", "laji", "typ", "type"),
-}
-HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "places": {
-        **_COMMON_ALIASES,
-        "name": ("nimi", "namn", "paikka", "kohtaamispaikka", "paikan nimi", "mötesplats", "place"),
-        "organiser": ("järjestäjä", "ylläpitäjä", "toimija", "arrangör", "organizer", "organisation"),
-        "organiser_type": (
-            "järjestäjätyyppi",
-            "järjestäjän tyyppi",
-            "toimijatyyppi",
-            "ylläpitäjätyyppi",
-            "arrangörstyp",
-            "organizer type",
-            "organizer_type",
-        ),
-        "kind": ("tyyppi", "laji", "paikan tyyppi", "toimintamuoto", "typ", "type"),
-        "address": ("osoite", "katuosoite", "adress", "käyntiosoite"),
-        "opening_hours": (
-            "aukioloajat",
-            "aukioloaika",
-            "aukiolo",
-            "avoinna",
-            "öppettider",
-            "opening hours",
-            "hours",
-            "aukiolot",
-        ),
-        "ages": ("ikäryhmä", "ikäryhmät", "ikä", "åldrar", "ålder", "age group", "age"),
-        "languages": ("kielet", "kieli", "språk", "language"),
-        "status": ("tila", "tilanne"),
-        "thl_criteria": ("thl kriteerit", "thl kriteeri", "kriteerit", "thl"),
-    },
-    "areas": {
-        **_COMMON_ALIASES,
-        "id": (
-            "tunnus",
-            "tunniste",
-            "nro",
-            "numero",
-            "postinumero",
-            "postinro",
-            "postnummer",
-            "alue id",
-            "identifier",
-            "kod",
-        ),
-        "name": ("nimi", "namn", "alue", "alueen nimi", "kylä", "taajama", "område", "by", "area", "village"),
-        "population": (
-            "väestö",
-            "asukkaat",
-            "asukasluku",
-            "väkiluku",
-            "asukkaita",
-            "asukasmäärä",
-            "väestö yhteensä",
-            "befolkning",
-            "invånare",
-            "pop",
-            "inhabitants",
-            "asukkaat yhteensä",
-        ),
-        "children_0_6": (
-            "lapset_0_6",
-            "lapset 0 6 v",
-            "lapsia 0 6",
-            "0 6 vuotiaat",
-            "alle kouluikäiset",
-            "barn 0 6",
-            "children 0 6",
-            "lapset",
-            "lapsia",
-            "children",
-        ),
-        "children_estimated": (
-            "lapset arvioitu",
-            "lapset arvio",
-            "arvioitu",
-            "arvio",
-            "uppskattad",
-            "estimated",
-        ),
-        "families_with_children": (
-            "lapsiperheet",
-            "lapsiperheitä",
-            "lapsiperheiden määrä",
-            "barnfamiljer",
-            "families",
-        ),
-    },
-    "candidates": {
-        **_COMMON_ALIASES,
-        "name": ("nimi", "namn", "paikka", "kohde", "rakennus", "place", "site"),
-    },
-    "boundary": {
-        "code": ("kuntakoodi", "kuntanumero", "koodi", "kommunkod", "kuntanro", "natcode", "kunta id"),
-        "name": ("nimi", "kunta", "kunnan nimi", "namn", "kommun", "nimi fi", "namefin"),
-    },
-    "visits": {
-        "place_id": (
-            "paikka id",
-            "paikan id",
-            "paikka",
-            "kohtaamispaikka",
-            "paikan tunnus",
-            "place",
-            "mötesplats",
-        ),
-        "date": ("päivämäärä", "pvm", "päivä", "datum", "day"),
-        "adults": ("aikuiset", "aikuisia", "aikuisten määrä", "vuxna", "aikuiset lkm"),
-        "children": ("lapset", "lapsia", "lasten määrä", "barn", "lapset lkm"),
-        "first_timers": (
-            "ensikertalaiset",
-            "ensikertalaisia",
-            "uudet",
-            "uusia",
-            "uudet kävijät",
-            "första gången",
-            "new",
-        ),
-        "multicultural": ("monikulttuuriset", "monikulttuurisia", "maahanmuuttajat", "mångkulturella"),
-        "home_area": ("kotialue", "asuinalue", "kotikylä", "hemområde"),
-    },
-    "outreach": {
-        "place_id": ("paikka id", "paikan id", "paikka", "kohtaamispaikka", "paikan tunnus", "place"),
-        "start": ("alkaa", "alku", "aloitus", "alkuaika", "alkamisaika", "börjar", "starts", "from"),
-        "end": ("loppuu", "loppu", "päättyy", "loppuaika", "päättymisaika", "slutar", "ends", "to", "until"),
-        "profession": ("ammatti", "ammattilainen", "ammattiryhmä", "työntekijä", "yrke", "professional"),
-        "organisation": ("organisaatio", "työnantaja", "yksikkö", "organization", "organisation"),
-        "notes": _COMMON_ALIASES["notes"],
-    },
-}
-"""Accepted headers per layer and field (besides the field's own English name), Finnish / Swedish /
-English. Matching ignores case, surrounding spaces, and treats spaces, ``-``, ``–`` and ``_`` alike;
-Shapefile's 10-character truncations of the English names are accepted too."""
-
-COORDINATE_ALIASES: dict[str, tuple[str, ...]] = {
-    "lat": ("lat", "latitude", "leveys", "leveysaste", "lat wgs84", "wgs84 lat", "latitud", "breddgrad"),
-    "lon": (
-        "lon",
-        "lng",
-        "long",
-        "longitude",
-        "pituus",
-        "pituusaste",
-        "lon wgs84",
-        "wgs84 lon",
-        "longitud",
-        "längdgrad",
-    ),
-    "x": (
-        "x",
-        "itä",
-        "ita",
-        "e",
-        "easting",
-        "east",
-        "itäkoordinaatti",
-        "x koordinaatti",
-        "e koordinaatti",
-        "x 3067",
-        "e 3067",
-        "x 3879",
-        "etrs e",
-        "öst",
-        "ost",
-    ),
-    "y": (
-        "y",
-        "pohjoinen",
-        "n",
-        "northing",
-        "north",
-        "pohjoiskoordinaatti",
-        "y koordinaatti",
-        "n koordinaatti",
-        "y 3067",
-        "n 3067",
-        "y 3879",
-        "etrs n",
-        "nord",
-    ),
-    "coordinates": (
-        "koordinaatit",
-        "coordinates",
-        "koordinater",
-        "lat lon",
-        "latlon",
-        "lat lng",
-        "sijainti",
-        "location",
-    ),
-}
-"""Headers of coordinate columns in tables (``coordinates``: one ``"lat, lon"`` text column)."""
-
+from .headers import COORDINATE_ALIASES, HEADER_ALIASES
 
 _DISTINGUISHING: dict[str, tuple[frozenset[str], ...]] = {
     "visits": (frozenset({"date", "adults"}), frozenset({"date", "children"})),
@@ -276,7 +66,7 @@ _DISTINGUISHING: dict[str, tuple[frozenset[str], ...]] = {
 
 
 @dataclass(frozen=True)
-class ImportResult:
+class ImportResult:  # noqa: PLR0902 - a record
     """What a reader returns.
 
     Attributes
@@ -289,12 +79,25 @@ class ImportResult:
         The file read.
     layer : str
         The layer the data is for (``"places"``, ``"areas"``, ...).
+    skipped : list of Problem
+        Lenient reading only: the problems of the rows left out (each names its data row).
+    rejected : DataFrame or None
+        Lenient reading only: the rows left out, as the file has them (the user's headers).
+    rows : tuple of int
+        The file's 1-based data row of each row of ``data``.
+    generated : tuple of int
+        Positions in ``data`` whose id the file did not give (blank, repeated or no id column): the
+        caller gives them ids unique in the project.
     """
 
     data: pd.DataFrame
     warnings: list[Problem] = field(default_factory=list)
     source: str = ""
     layer: str = ""
+    skipped: list[Problem] = field(default_factory=list)
+    rejected: pd.DataFrame | None = None
+    rows: tuple[int, ...] = ()
+    generated: tuple[int, ...] = ()
 
 
 # --- public readers ---------------------------------------------------------------------------------------
@@ -447,15 +250,30 @@ def _alias_table(layer: str) -> dict[str, str]:
     return table
 
 
-def _map_headers(df: pd.DataFrame, layer: str | None) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Rename columns to the layer's field names; return the frame and {field: the user's header}."""
+def _map_headers(
+    df: pd.DataFrame, layer: str | None, mapping: dict[str, str | None] | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename columns to the layer's field names; return the frame and {field: the user's header}.
+
+    ``mapping`` ({the user's header: field, or ``None`` to leave the column out}) overrides the guesses.
+    """
     if layer is None:
         return df, {}
     table = _alias_table(layer)
     geometry_name = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
     renames: dict[str, str] = {}
     original: dict[str, str] = {}
+    mapping = mapping or {}
+    skipped = [c for c in df.columns if c != geometry_name and str(c) in mapping and mapping[str(c)] is None]
+    if skipped:
+        df = df.drop(columns=skipped)
     columns = [c for c in df.columns if c != geometry_name]
+    for column in columns:
+        target = mapping.get(str(column))
+        if target and target not in original:
+            renames[column], original[target] = target, str(column)
+    # a column the user mapped elsewhere gives way: no two columns end up with one name
+    columns = [c for c in columns if c not in renames and _key(c) not in {_key(t) for t in original}]
     # exact English names win over aliases
     for column in columns:
         if _key(column) in {_key(f) for f in table.values()} and table[_key(column)] not in original:
@@ -731,8 +549,68 @@ def _spatial_frame_crs(
 # --- the common pipeline ----------------------------------------------------------------------------------
 
 
-def _read_layer(
-    layer: str, path: str | os.PathLike, *, boundary: Any = None, crs: Any = None
+def read_layer_lenient(
+    layer: str,
+    path: str | os.PathLike,
+    *,
+    boundary: Any = None,
+    crs: Any = None,
+    mapping: dict[str, str | None] | None = None,
+) -> ImportResult:
+    """Read a layer keeping the good rows: rows with a problem are left out and listed, not fatal.
+
+    Places need no ``status`` (default ``existing``) and no ids: rows without an id (or repeating one)
+    are listed in ``generated`` for the caller to number. ``mapping`` ({header: field or ``None``})
+    overrides how columns are understood.
+
+    Raises
+    ------
+    InputError
+        When the file as a whole cannot be used (unreadable, no data rows, a required column missing,
+        no coordinates) or no row is usable.
+    """
+    return _read_layer(layer, path, boundary=boundary, crs=crs, mapping=mapping, lenient=True)
+
+
+PLACEHOLDER = "\u2063"
+"""Prefix of the temporary ids of rows without one (an invisible separator no one types)."""
+
+
+def _lenient_ids(df: pd.DataFrame, rows: np.ndarray, fields: dict) -> tuple[pd.DataFrame, list[int]]:
+    """Give rows without an id, or repeating an earlier row's, a placeholder id; return their positions."""
+    if "id" not in fields:
+        return df, []
+    df = df.copy()
+    if "id" not in df.columns:
+        df.insert(0, "id", "")
+    ids = as_text(df["id"])
+    generated = [int(i) for i in np.flatnonzero(((ids == "") | ids.duplicated()).to_numpy())]
+    values = ids.to_numpy(dtype=object)
+    for pos in generated:
+        values[pos] = f"{PLACEHOLDER}{int(rows[pos])}"
+    df["id"] = values
+    return df, generated
+
+
+def _default_status(df: pd.DataFrame) -> pd.DataFrame:
+    """Places without a status (no column, or a blank cell) are existing ones."""
+    df = df.copy()
+    if "status" not in df.columns:
+        df["status"] = "existing"
+    else:
+        status = as_text(df["status"])
+        df["status"] = status.where(status != "", "existing")
+    return df
+
+
+def _read_layer(  # noqa: C901, PLR0912, PLR0915 - the one pipeline every reader shares
+    layer: str,
+    path: str | os.PathLike,
+    *,
+    boundary: Any = None,
+    crs: Any = None,
+    mapping: dict[str, str | None] | None = None,
+    lenient: bool = False,
 ) -> ImportResult:
     p = Path(path)
     spath = str(p)
@@ -743,8 +621,13 @@ def _read_layer(
     problems = list(raw.problems)
     spatial = layer in SPATIAL_LAYERS
     fields = SPATIAL_LAYERS.get(layer) or TABLE_LAYERS[layer]
-    df, original = _map_headers(raw.df, layer)
+    df, original = _map_headers(raw.df, layer, mapping)
     rows = raw.rows
+    generated: list[int] = []
+    if layer == "places" and len(df):
+        df = _default_status(df)
+    if lenient:
+        df, generated = _lenient_ids(df, rows, fields)
 
     if len(df) == 0:
         problems.append(Problem(spath, None, "-", "the file holds no data rows"))
@@ -830,6 +713,20 @@ def _read_layer(
         _to_user(pr, rows=rows, original=original, geometry_field=geometry_field, layer=layer) for pr in found
     ]
     problems = _sorted(problems)
+    skipped: list[Problem] = []
+    rejected = None
+    keep = np.ones(len(df), dtype=bool)
+    if lenient and not any(pr.severity == "error" and pr.row is None for pr in problems):
+        skipped = [pr for pr in problems if pr.severity == "error"]
+        bad_rows = {pr.row for pr in skipped}
+        keep = np.array([int(r) not in bad_rows for r in rows], dtype=bool)
+        problems = [pr for pr in problems if pr.severity != "error"]
+        if not keep.any():
+            raise InputError(skipped)
+        rejected = _rejected_rows(raw.df, ~keep)
+        df = df[keep].reset_index(drop=True)
+        new_pos = np.cumsum(keep) - 1
+        generated = [int(new_pos[g]) for g in generated if keep[g]]
     if any(pr.severity == "error" for pr in problems):
         raise InputError(problems)
 
@@ -841,8 +738,24 @@ def _read_layer(
             data.loc[invalid, "geometry"] = data.geometry[invalid].make_valid()
     warnings = [pr for pr in problems if pr.severity != "error"]
     return ImportResult(
-        data=conform(data, fields, spatial=spatial), warnings=warnings, source=spath, layer=layer
+        data=conform(data, fields, spatial=spatial),
+        warnings=warnings,
+        source=spath,
+        layer=layer,
+        skipped=skipped,
+        rejected=rejected,
+        rows=tuple(int(r) for r in np.asarray(rows)[keep]),
+        generated=tuple(generated),
     )
+
+
+def _rejected_rows(raw: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """Return the rows left out as the file has them; a spatial file's geometry as WKT text."""
+    out = raw[mask].copy()
+    if isinstance(out, gpd.GeoDataFrame):
+        name = out.geometry.name
+        out = pd.DataFrame(out).assign(**{name: [g.wkt if g is not None else "" for g in out[name]]})
+    return pd.DataFrame(out).reset_index(drop=True)
 
 
 def _shorten(text: Any, limit: int = 60) -> str:
