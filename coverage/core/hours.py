@@ -144,12 +144,12 @@ class _Rule:
     times: list[str] | None = None
 
 
-def _range(toks: list[_Tok], i: int, kind: str) -> tuple[tuple[int, int], int] | None:
+def _range(toks: list[_Tok], i: int, kind: str) -> tuple[tuple[int, int], int]:
     """Read ``A`` or ``A - B`` of ``kind`` from ``toks[i]``: ((a, b), next index)."""
-    a = toks[i].value
+    a = int(str(toks[i].value))
     if i + 2 < len(toks) and toks[i + 1].kind == "dash" and toks[i + 2].kind == kind:
-        return (int(a), int(toks[i + 2].value)), i + 3  # type: ignore[arg-type]
-    return (int(a), int(a)), i + 1  # type: ignore[arg-type]
+        return (a, int(str(toks[i + 2].value))), i + 3
+    return (a, a), i + 1
 
 
 def _build(toks: list[_Tok]) -> tuple[list[_Rule], bool] | None:
