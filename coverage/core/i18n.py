@@ -1554,3 +1554,14 @@ _section({
     "cli.validate.warnings": {"fi": ", {n} huomautus(ta)", "sv": ", {n} varning(ar)", "en": ", {n} warning(s)"},
     "cli.warning": {"fi": "huomautus", "sv": "varning", "en": "warning"},
 })
+_section({
+    "import.csv.excel_row": {"fi": "Excel-rivi", "sv": "Excel-rad", "en": "Excel row"},
+    "import.csv.problem": {"fi": "ongelma", "sv": "problem", "en": "problem"},
+    "import.how.name": {"fi": "{field}", "sv": "{field}", "en": "{field}"},
+    "import.how.alias": {"fi": "{field} (tunnistettu otsikosta)", "sv": "{field} (igenkänd från rubriken)", "en": "{field} (recognised from the header)"},
+    "import.how.mapped": {"fi": "{field} (valintasi)", "sv": "{field} (ditt val)", "en": "{field} (your choice)"},
+    "import.how.coordinates": {"fi": "sijainti ({field})", "sv": "plats ({field})", "en": "location ({field})"},
+    "import.how.skipped": {"fi": "ohitetaan (valintasi)", "sv": "hoppas över (ditt val)", "en": "left out (your choice)"},
+    "import.how.unknown": {"fi": "ei tunnistettu: tallennetaan lisätietona", "sv": "inte igenkänd: sparas som extra uppgift", "en": "not recognised: kept as an extra column"},
+    "import.bad_layer": {"fi": "tähän voi tuoda vain tasoja {layers}", "sv": "bara lagren {layers} kan importeras", "en": "only the layers {layers} can be imported"},
+})

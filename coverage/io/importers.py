@@ -197,6 +197,51 @@ def read_table(path: str | os.PathLike, *, layer: str | None = None) -> pd.DataF
     return _map_headers(raw.df, layer)[0] if layer else raw.df
 
 
+def understand_columns(
+    path: str | os.PathLike, layer: str, *, mapping: dict[str, str | None] | None = None
+) -> list[tuple[str, str | None, str, tuple[str, ...]]]:
+    """How each column of a file is understood for ``layer``.
+
+    Returns
+    -------
+    list of (header, field, how, examples)
+        ``field`` is the layer's field the column fills (``"lat"``, ``"lon"``, ``"x"``, ``"y"``,
+        ``"coordinates"`` for coordinate columns) or ``None``; ``how`` is ``"name"`` (the field's own name),
+        ``"alias"`` (a known Finnish/Swedish/English header), ``"mapped"`` (``mapping`` said so),
+        ``"coordinates"``, ``"skipped"`` (``mapping`` leaves it out) or ``"unknown"`` (kept as an extra
+        column). ``examples``: up to three of the column's first non-empty values, as text.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read.
+    """
+    raw = _read_raw(Path(path), layer=layer)
+    df = raw.df
+    geometry_name = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
+    _mapped, original = _map_headers(df, layer, mapping)
+    by_header = {header: name for name, header in original.items()}
+    coordinates = {header: role for role, header in _find_coordinate_columns(df).items()}
+    out: list[tuple[str, str | None, str, tuple[str, ...]]] = []
+    for column in df.columns:
+        if column == geometry_name:
+            continue
+        header = str(column)
+        values = [str(v).strip() for v in df[column].tolist() if not is_missing(v)][:3]
+        if mapping and header in mapping and mapping[header] is None:
+            out.append((header, None, "skipped", tuple(values)))
+        elif header in by_header:
+            name = by_header[header]
+            how = "name" if _key(header) == _key(name) else "alias"
+            how = "mapped" if mapping and mapping.get(header) else how
+            out.append((header, name, how, tuple(values)))
+        elif header in coordinates and layer in SPATIAL_LAYERS:
+            out.append((header, coordinates[header], "coordinates", tuple(values)))
+        else:
+            out.append((header, None, "unknown", tuple(values)))
+    return out
+
+
 def detect_layer(path: str | os.PathLike) -> str:
     """Guess which layer a file holds from its columns (then its geometry and its name).
 
@@ -585,7 +630,7 @@ def _lenient_ids(df: pd.DataFrame, rows: np.ndarray, fields: dict) -> tuple[pd.D
         df.insert(0, "id", "")
     ids = as_text(df["id"])
     generated = [int(i) for i in np.flatnonzero(((ids == "") | ids.duplicated()).to_numpy())]
-    values = ids.to_numpy(dtype=object)
+    values = ids.tolist()
     for pos in generated:
         values[pos] = f"{PLACEHOLDER}{int(rows[pos])}"
     df["id"] = values
