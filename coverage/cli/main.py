@@ -12,11 +12,12 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import InputError, KatveError
-from . import analyze, export, fetch, plan, stats, validate
+from . import analyze, export, fetch, importing, plan, stats, validate
 from .options import EXIT_INPUT, EXIT_OK
 
 COMMANDS = {
     "validate": validate,
+    "import": importing,
     "analyze": analyze,
     "plan": plan,
     "export": export,
