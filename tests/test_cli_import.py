@@ -61,7 +61,8 @@ def test_cp1252_semicolon_csv_imports_twice_with_unique_ids_and_is_counted(tmp_p
 
     result = _analyze(project, capsys)
     counted = {p["id"] for p in result["places"] if p["counted"]}
-    # open on Tuesday at 10: the "ti 9.30–11.30" and "ma-pe 9-12" places of both imports; not "to klo 17.30-19"
+    # open on Tuesday at 10: the "ti 9.30–11.30" and "ma-pe 9-12" places of both imports,
+    # not the "to klo 17.30-19" ones
     assert {"V08", "V09", "V11", "V12"} <= counted
     assert not counted & {"V10", "V13"}
     assert result["summary"]["places_counted"] == len(counted)
@@ -150,7 +151,11 @@ def test_validate_lang(tmp_path, capsys, lang):
     assert main(["validate", str(bad), "--lang", lang]) == 2
     line = capsys.readouterr().err.strip()
     assert line.startswith(f"{bad}:1: aukioloajat: ")
-    expected = {"fi": "Excel-rivi 2: aukioloaikoja", "sv": "Excel-rad 2: öppettiderna", "en": "Excel row 2: the opening"}
+    expected = {
+        "fi": "Excel-rivi 2: aukioloaikoja",
+        "sv": "Excel-rad 2: öppettiderna",
+        "en": "Excel row 2: the opening",
+    }
     assert expected[lang] in line
 
 
