@@ -669,10 +669,6 @@ def _read_layer(  # noqa: C901, PLR0912, PLR0915 - the one pipeline every reader
     df, original = _map_headers(raw.df, layer, mapping)
     rows = raw.rows
     generated: list[int] = []
-    if layer == "places" and len(df):
-        df = _default_status(df)
-    if lenient:
-        df, generated = _lenient_ids(df, rows, fields)
 
     if len(df) == 0:
         problems.append(Problem(spath, None, "-", "the file holds no data rows"))
@@ -691,6 +687,10 @@ def _read_layer(  # noqa: C901, PLR0912, PLR0915 - the one pipeline every reader
         )
         raise InputError(problems)
 
+    if layer == "places":
+        df = _default_status(df)
+    if lenient:
+        df, generated = _lenient_ids(df, rows, fields)
     geometry_field = "geometry"
     coordinate_rows: set[int | None] = set()  # rows (file-level: None) whose coordinates were reported
     if spatial:
