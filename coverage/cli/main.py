@@ -12,11 +12,12 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import InputError, KatveError
-from . import analyze, export, fetch, history, plan, restore, stats, validate
+from . import analyze, export, fetch, history, importing, plan, restore, stats, validate
 from .options import EXIT_INPUT, EXIT_OK
 
 COMMANDS = {
     "validate": validate,
+    "import": importing,
     "analyze": analyze,
     "plan": plan,
     "export": export,
