@@ -41,8 +41,8 @@ class OverpassServer:
 
     Modes: ``ok``; ``busy-then-ok`` (429 with ``Retry-After: 2`` once, then the answer); ``busy`` (always
     429, ``Retry-After: 3600``); ``gateway`` (504 once, no header, then ok); ``slow`` (waits 2 s before
-    answering); ``huge`` (claims 2 GB); ``endless`` (streams data without a length); ``cut`` (the answer cut in
-    the middle); ``html`` (an error page); ``remark`` (Overpass's timeout remark and no ways).
+    answering); ``huge`` (claims 2 GB); ``endless`` (streams data without a length); ``cut`` (the answer
+    cut in the middle); ``html`` (an error page); ``remark`` (Overpass's timeout remark and no ways).
     """
 
     def __init__(self, mode: str = "ok") -> None:
@@ -72,7 +72,9 @@ class OverpassServer:
                 if mode == "slow":
                     time.sleep(2.0)
                 if mode == "huge":
-                    return self._send(200, body[:1000], "application/osm3s+xml", {"Content-Length": str(2**31)})
+                    return self._send(
+                        200, body[:1000], "application/osm3s+xml", {"Content-Length": str(2**31)}
+                    )
                 if mode == "endless":
                     self.send_response(200)
                     self.send_header("Content-Type", "application/osm3s+xml")
@@ -91,8 +93,10 @@ class OverpassServer:
                     return self._send(200, page, "text/html")
                 if mode == "remark":
                     remark = (
-                        b'<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="Overpass API">\n'
-                        b"<remark> runtime error: Query timed out in \"query\" at line 3 after 181 seconds. </remark>\n"
+                        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                        b'<osm version="0.6" generator="Overpass API">\n'
+                        b'<remark> runtime error: Query timed out in "query" at line 3 after 181 seconds. '
+                        b"</remark>\n"
                         b"</osm>\n"
                     )
                     return self._send(200, remark, "application/osm3s+xml")
@@ -157,4 +161,6 @@ def extract_project(**settings: object) -> Project:
     )  # fmt: skip
     base = {"mode": "walk", "threshold_minutes": 10.0}
     base.update(settings)
-    return Project(places=places, areas=areas, boundary=boundary, settings=Settings(**base), name="Testikunta")  # type: ignore[arg-type]
+    return Project(
+        places=places, areas=areas, boundary=boundary, settings=Settings(**base), name="Testikunta"
+    )  # type: ignore[arg-type]

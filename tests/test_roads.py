@@ -53,8 +53,12 @@ def test_xml_and_pbf_give_the_same_graphs(pbf_and_xml):
 @pytest.mark.parametrize("mode", ["walk", "car"])
 def test_analyze_json_equal_for_osm_and_pbf(pbf_and_xml, tmp_path, capsys, mode):
     pbf, xml = pbf_and_xml
-    store.save(extract_project(mode=mode, threshold_minutes=10.0 if mode == "walk" else 2.0), tmp_path / "p.gpkg")
-    runs = [_analyze_json(capsys, "--project", str(tmp_path / "p.gpkg"), "--network", str(f)) for f in (pbf, xml)]
+    store.save(
+        extract_project(mode=mode, threshold_minutes=10.0 if mode == "walk" else 2.0), tmp_path / "p.gpkg"
+    )
+    runs = [
+        _analyze_json(capsys, "--project", str(tmp_path / "p.gpkg"), "--network", str(f)) for f in (pbf, xml)
+    ]
     assert runs[0]["settings"]["model"] == runs[1]["settings"]["model"] == "road_network"
     fields = ("id", "nearest_place_id", "minutes", "distance_km", "covered")
     rows = [[tuple(a[f] for f in fields) for a in r["areas"]] for r in runs]
@@ -134,7 +138,9 @@ def test_ferry_with_duration_is_used_at_its_speed_and_never_snapped_to(tmp_path)
     untimed = _write_osm(tmp_path / "ferry2.osm", nodes, [(1, [1, 2], {"route": "ferry"}), ways[1]])
     g = osm_graph.read_pbf(untimed, modes=["car"])["car"]
     assert g.edge_speed_kmh[g.edge_class == ferry][0] == osm_graph.FERRY_SPEED_KMH
-    denied = _write_osm(tmp_path / "ferry3.osm", nodes, [(1, [1, 2], {"route": "ferry", "foot": "no"}), ways[1]])
+    denied = _write_osm(
+        tmp_path / "ferry3.osm", nodes, [(1, [1, 2], {"route": "ferry", "foot": "no"}), ways[1]]
+    )
     assert not (osm_graph.read_pbf(denied, modes=["walk"])["walk"].edge_class == ferry).any()
 
 
@@ -144,7 +150,7 @@ def test_ferry_with_duration_is_used_at_its_speed_and_never_snapped_to(tmp_path)
 )
 def test_parse_duration(text, hours):
     got = osm_graph.parse_duration(text)
-    assert (np.isnan(got) if hours is None else got == pytest.approx(hours))
+    assert np.isnan(got) if hours is None else got == pytest.approx(hours)
 
 
 # --- the remembered network ------------------------------------------------------------------------------
@@ -180,8 +186,13 @@ def test_remember_and_find_the_network(pbf_and_xml, tmp_path):
 
 def test_model_description_in_three_languages():
     s = Settings(mode="bike", network="/tmp/roads_927.osm")
-    assert network_file.model_description(s, "fi") == "tieverkko: roads_927.osm (OpenStreetMap), pyörällä 15 km/h"
-    assert network_file.model_description(s, "sv") == "vägnät: roads_927.osm (OpenStreetMap), med cykel 15 km/h"
+    assert (
+        network_file.model_description(s, "fi")
+        == "tieverkko: roads_927.osm (OpenStreetMap), pyörällä 15 km/h"
+    )
+    assert (
+        network_file.model_description(s, "sv") == "vägnät: roads_927.osm (OpenStreetMap), med cykel 15 km/h"
+    )
     assert network_file.model_description(s.replace(mode="car"), "en") == (
         "road network: roads_927.osm (OpenStreetMap), by car at the roads' speed limits"
     )
@@ -204,7 +215,10 @@ def test_compare_models_on_the_extract(pbf_and_xml):
     assert cmp.children_lost == kids[was & ~now].sum() and cmp.children_gained == kids[now & ~was].sum()
     assert cmp.areas_lost + cmp.areas_gained > 0  # the roads change something on this extract
     assert cmp.group_by == "village"
-    assert sum(n for _, n in cmp.lost) == cmp.children_lost and sum(n for _, n in cmp.gained) == cmp.children_gained
+    assert (
+        sum(n for _, n in cmp.lost) == cmp.children_lost
+        and sum(n for _, n in cmp.gained) == cmp.children_gained
+    )
     names = {name for name, _ in cmp.lost + cmp.gained}
     assert names <= {"Selki", "Haimoo", "Nummela", "Ruutu 35"}
     assert cmp.straight.model["model"] == "straight_line" and cmp.road.model["model"] == "road_network"
@@ -219,8 +233,10 @@ def test_comparison_words_and_grouping(pbf_and_xml):
     # Across the bay: straight line 1.5 km, by the road 12 km (a lake between).
     roads = RoadGraph.from_edges(np.array([[0.0, 0], [0, 1500], [6000, 0], [1500, 0], [0, -1500]]),
                                  u=[0, 1, 2, 0], v=[1, 2, 3, 4], mode="walk")  # fmt: skip
-    places = gpd.GeoDataFrame({"id": ["p"], "name": ["P"], "status": ["existing"], "opening_hours": ["Mo 10-12"]},
-                              geometry=[Point(0, 0)], crs="EPSG:3067")  # fmt: skip
+    places = gpd.GeoDataFrame(
+        {"id": ["p"], "name": ["P"], "status": ["existing"], "opening_hours": ["Mo 10-12"]},
+        geometry=[Point(0, 0)], crs="EPSG:3067",
+    )  # fmt: skip
     areas = gpd.GeoDataFrame(
         {"id": ["a", "b", "c"], "name": ["Ruutu 1", "Ruutu 2", "Ruutu 3"], "village": ["Selki", "", "Selki"],
          "population": [1, 1, 1], "children_0_6": [4.0, 2.0, 3.0]},
@@ -230,7 +246,9 @@ def test_comparison_words_and_grouping(pbf_and_xml):
     cmp = model_change.compare_models(Project(places=places, areas=areas), s, road_model=NetworkModel(roads))
     assert (cmp.children_lost, cmp.areas_lost, cmp.children_gained) == (6.0, 2, 0.0)
     assert cmp.lost == (("Selki", 4.0), ("Ruutu 2", 2.0))  # no village: the area's own name
-    assert model_change.comparison_lines(cmp, "fi") == ["Tieverkolla katveeseen jää lisäksi 6 lasta: Selki, Ruutu 2"]
+    assert model_change.comparison_lines(cmp, "fi") == [
+        "Tieverkolla katveeseen jää lisäksi 6 lasta: Selki, Ruutu 2"
+    ]
     assert model_change.comparison_lines(cmp, "en", max_names=1) == [
         "On the road network 6 more children are left in blind spots: Selki, and 1 more"
     ]
@@ -286,7 +304,8 @@ def test_fetch_roads_offline_says_so_in_one_line(tmp_path, capsys):
     before = (tmp_path / "p.gpkg").read_bytes()
     code = main(["fetch", "--municipality", "999", "--what", "roads", "--overpass-url",
                  f"http://127.0.0.1:{_free_port()}/api/interpreter", "--out", str(tmp_path / "out"),
-                 "--cache", str(tmp_path / "cache"), "--project", str(tmp_path / "p.gpkg"), "--no-progress"])  # fmt: skip
+                 "--cache", str(tmp_path / "cache"), "--project", str(tmp_path / "p.gpkg"),
+                 "--no-progress"])  # fmt: skip
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1
     assert err[0].startswith("error: cannot reach 127.0.0.1") and "straight-line model stays" in err[0]
