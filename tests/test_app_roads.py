@@ -47,6 +47,16 @@ def test_fetch_roads_button_sets_the_network_and_the_saved_project_keeps_it(app,
     assert not app.exception, app.exception
     assert "Malli: tieverkko (roads_999.osm)" in " ".join(c.value for c in app.caption).replace("\\", "")
 
+    # Katvealueet says what the roads change, by village
+    app.switch_page("app_pages/katvealueet.py").run()
+    assert not app.exception, app.exception
+    assert "Tieverkko verrattuna linnuntiehen" in [h.value for h in app.subheader]
+    lines = [m.value.replace("\\", "") for m in app.markdown if "Tieverk" in m.value]
+    starts = ("Tieverkolla katveeseen jää lisäksi", "Tieverkolla tavoitetaan lisäksi", "Tieverkko ei")
+    assert lines and all(line.startswith(starts) for line in lines)
+    named = {n.strip() for line in lines if ":" in line for n in line.split(":", 1)[1].split(",")}
+    assert named <= {"Selki", "Haimoo", "Nummela", "Ruutu 35"}
+
     # saved and opened again: the project remembers its network (file and hash)
     app.switch_page(PAGE).run()
     app.text_input(key="draft_aineisto_save_name").set_value("testikunta.gpkg").run()

@@ -119,7 +119,20 @@ def compare_models(
     kw = {"at": at, "include_planned": include_planned}
     straight = analyze(project, straight_settings, model=straight_model, **kw)  # type: ignore[arg-type]
     road = analyze(project, settings, model=road_model, **kw)  # type: ignore[arg-type]
+    return compare_results(straight, road)
+
+
+def compare_results(straight: CoverageResult, road: CoverageResult) -> ModelComparison:
+    """Compare two analyses of the same areas (e.g. the app's cached ones): see :func:`compare_models`.
+
+    Raises
+    ------
+    KatveError
+        When the two results are not of the same areas (ids in the same order).
+    """
     a, b = straight.areas, road.areas
+    if len(a) != len(b) or ("id" in a and a["id"].astype(str).tolist() != b["id"].astype(str).tolist()):
+        raise KatveError("the two analyses are not of the same areas: nothing to compare")
     was = a["covered"].to_numpy(bool)
     now = b["covered"].to_numpy(bool)
     children = pd.to_numeric(a["children_0_6"], errors="coerce").fillna(0.0).to_numpy(float)
