@@ -311,3 +311,24 @@ def test_fetch_roads_offline_says_so_in_one_line(tmp_path, capsys):
     assert err[0].startswith("error: cannot reach 127.0.0.1") and "straight-line model stays" in err[0]
     assert not (tmp_path / "out" / "roads_999.osm").exists()
     assert (tmp_path / "p.gpkg").read_bytes() == before  # the project keeps the straight line
+
+
+def test_the_report_names_the_road_network_in_every_mode(pbf_and_xml, tmp_path):
+    from coverage.outputs import document
+
+    _, xml = pbf_and_xml
+    for mode, how in (
+        ("car", "autolla tien nopeusrajoitusten mukaan"),
+        ("walk", "kävellen (lastenvaunut) 4 km/h"),
+    ):
+        result = reach.analyze(extract_project(mode=mode, threshold_minutes=5.0, network=str(xml)))
+        line = document.describe_settings(result, "fi")
+        assert line.endswith(f"(tieverkko: test.osm (OpenStreetMap), {how})"), line
+    straight = document.describe_settings(reach.analyze(extract_project()), "en")
+    assert straight.endswith("(straight line × 1.3, 4 km/h)")
+    # the PDF report itself, car on the roads (a crash before: the car model has no single speed)
+    project = extract_project(mode="car", threshold_minutes=3.0, network=str(xml))
+    store.save(project, tmp_path / "p.gpkg")
+    assert main(["export", "--project", str(tmp_path / "p.gpkg"), "--format", "report",
+                 "--out", str(tmp_path / "r.pdf")]) == 0  # fmt: skip
+    assert (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
