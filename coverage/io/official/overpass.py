@@ -197,12 +197,13 @@ def check_osm_xml(data: bytes, *, host: str = "the server") -> tuple[int, int]:
 
     nodes = ways = 0
     root = ""
+    top: ET.Element | None = None
     remark = ""
     try:
         for event, elem in ET.iterparse(io.BytesIO(data), events=("start", "end")):
             if event == "start":
                 if not root:
-                    root = elem.tag
+                    root, top = elem.tag, elem
                     if root != "osm":
                         head = data.lstrip()[:15].decode("utf-8", "replace").lower()
                         kind = "an HTML page" if "<!doctype" in head or "<html" in head else f"<{root}>"
@@ -214,8 +215,8 @@ def check_osm_xml(data: bytes, *, host: str = "the server") -> tuple[int, int]:
                 ways += 1
             elif elem.tag == "remark":
                 remark = " ".join((elem.text or "").split())
-            if elem.tag in ("node", "way", "relation"):
-                elem.clear()
+            if elem.tag in ("node", "way", "relation", "remark") and top is not None:
+                top.clear()  # keep memory flat: the parsed elements are not needed once counted
     except ET.ParseError as exc:
         line = getattr(exc, "position", (0, 0))[0]
         where = f" at line {line}" if line else ""
