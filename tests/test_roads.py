@@ -332,3 +332,24 @@ def test_the_report_names_the_road_network_in_every_mode(pbf_and_xml, tmp_path):
     assert main(["export", "--project", str(tmp_path / "p.gpkg"), "--format", "report",
                  "--out", str(tmp_path / "r.pdf")]) == 0  # fmt: skip
     assert (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_fetch_boundary_and_roads_into_a_new_project(tmp_path, capsys):
+    """No project yet: the boundary comes from Statistics Finland, then the roads for it, then the project."""
+    from test_fetch import FakeServer
+
+    with FakeServer() as statfi, OverpassServer() as server:
+        code = main(["fetch", "--municipality", "927", "--what", "boundary,grid,roads",
+                     "--base-url", statfi.url, "--overpass-url", server.url, "--out", str(tmp_path / "out"),
+                     "--cache", str(tmp_path / "c"), "--project", str(tmp_path / "vihti.gpkg"),
+                     "--no-progress"])  # fmt: skip
+        assert code == 0, capsys.readouterr().err
+        poly = server.requests[0]["query"].split('poly:"', 1)[1].split('"', 1)[0].split()
+    lat, lon = np.array(poly[0::2], float), np.array(poly[1::2], float)
+    assert 60.1 < lat.min() < 60.25 and 60.55 < lat.max() < 60.7  # Vihti plus the margin
+    assert 23.9 < lon.min() < lon.max() < 24.7
+    out = capsys.readouterr().out
+    assert "boundary " in out and "grid " in out and "roads_927.osm" in out
+    saved = store.load(tmp_path / "vihti.gpkg")
+    assert saved.boundary["code"].tolist() == ["927"] and len(saved.areas) == 4
+    assert Path(saved.settings.network).name == "roads_927.osm" and saved.settings.network_sha256
