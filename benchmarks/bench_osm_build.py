@@ -13,8 +13,8 @@ with pyosmium (the XML as an Overpass ``out body`` answer would be: nodes, then 
 Each measurement runs in a fresh Python process: building the graphs of all three modes with
 :func:`coverage.travel.osm_graph.read_pbf` (pyosmium's pass + the vectorised graph building), and loading
 one mode from the ``.npz`` cache another process wrote (:func:`coverage.travel.osm_graph.load_graph`).
-Memory is the process's peak resident set (``ru_maxrss``) minus its peak after the imports: what the
-build adds.
+Memory is the process's peak resident set (``VmHWM``) minus its peak after the imports: what the build
+adds.
 Best of ``--repeat`` runs (the machine may be shared).
 """
 
@@ -34,11 +34,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's coverage package, as in the child processes
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, sys.argv[3])
+
+
+def hwm_mb():
+    # VmHWM: this process's peak resident set. (ru_maxrss is not used: Linux carries the parent's peak
+    # over the exec, so a child started by a big parent would report the parent's memory.)
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024.0
+
+
+
 from coverage.travel import osm_graph
 import osmium, scipy.sparse.csgraph, pyproj  # noqa: F401 - imported before the baseline
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = hwm_mb()
 path, what = sys.argv[1], sys.argv[2]
 start = time.perf_counter()
 if what == "build":
@@ -48,9 +58,8 @@ else:  # "cache": the .npz cache exists (written by a "warm" run); reading it is
     g = osm_graph.load_graph(path, "car", cache_dir=sys.argv[4])
     info = {"car": [g.n_nodes, g.n_edges, float(g.edge_length_m.sum()) / 1000.0]}
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "added_mb": (peak - base) / 1024.0, "peak_mb": peak / 1024.0,
-                  "graphs": info}))
+peak = hwm_mb()
+print(json.dumps({"seconds": seconds, "added_mb": peak - base, "peak_mb": peak, "graphs": info}))
 """
 
 SPUR_M = 160.0
