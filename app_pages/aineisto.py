@@ -27,7 +27,7 @@ from coverage.core.errors import KatveError
 from coverage.core.i18n import t
 from coverage.core.model import CRS, Project
 from coverage.io import files as io_files
-from coverage.io.official import base, fetch, overpass, ptv, sources
+from coverage.io.official import ages, base, fetch, municipalities, overpass, ptv, sources
 from coverage.travel import network_file, osm_graph, road
 
 STAGED = "aineisto_staged"  # {kind: {"result": ImportResult, "file": str}}
@@ -66,6 +66,28 @@ def _municipality() -> str | None:
     return code.zfill(3) if code.isdigit() else None
 
 
+def _municipality_label(code: str) -> str:
+    found = municipalities.by_code(code)
+    return found.label() if found else code
+
+
+def _about(fetched: fetch.FetchedFile) -> list[str]:
+    """What to tell under a fetched file: the layer and year used, and how children 0-6 were made."""
+    lines = []
+    choice = fetched.layer
+    if choice is not None:
+        how = t("fetch.layer.discovered" if choice.discovered else "fetch.layer.known")
+        if choice.scale and choice.kind == "boundary":
+            how += ", " + t("fetch.layer.scale", scale=choice.scale)
+        year = str(choice.year) if choice.year else t("fetch.layer.newest")
+        what = t(f"fetch.kind.{choice.kind}")
+        lines.append(t("fetch.layer.used", what=what, layer=choice.layer, year=year, how=how))
+    if fetched.what == "grid":
+        structure = ages.read_age_structure(fetched.ages) if fetched.ages else None
+        lines.append(ages.children_basis(structure)[2])
+    return lines + list(fetched.notes)
+
+
 def _errors(exc: KatveError, *, shown: str | None = None, real: str | None = None) -> str:
     problems = getattr(exc, "problems", None)
     lines = [str(p) for p in problems] if problems else [str(exc)]
@@ -78,7 +100,9 @@ def _errors(exc: KatveError, *, shown: str | None = None, real: str | None = Non
 
 
 def do_fetch() -> None:
-    code = str(ss.get(FETCH_CODE, "")).strip()
+    code = _municipality()
+    if code is None:
+        return
     what = list(ss.get(FETCH_WHAT) or [])
     if not what:
         state.flash("warning", t("aineisto.fetch.nothing"))
@@ -95,9 +119,12 @@ def do_fetch() -> None:
             code, what=what, out_dir=folder, base_url=os.environ.get(BASE_URL_ENV) or None, progress=progress
         )
         unusable: dict[str, KatveError] = {}
+        paths: dict[str, str | os.PathLike] = {k: f.path for k, f in files.items()}
+        if "grid" in files and files["grid"].ages is not None:
+            paths["ages"] = files["grid"].ages
         results = sources.read_fetched(
-            {k: f.path for k, f in files.items()},
-            municipality=fetch.municipality_code(code),
+            paths,
+            municipality=code,
             keywords=ptv.FAMILY_KEYWORDS if ss.get(FETCH_FAMILY, True) else None,
             errors=unusable,
         )
@@ -112,7 +139,7 @@ def do_fetch() -> None:
     finally:
         bar.empty()
     for kind, result in results.items():
-        staged()[kind] = {"result": result, "file": files[kind].path.name}
+        staged()[kind] = {"result": result, "file": files[kind].path.name, "about": _about(files[kind])}
     for kind, exc in unusable.items():
         state.flash(
             "error",
@@ -466,11 +493,22 @@ st.dataframe(layer_summary(project), hide_index=True, width="stretch")
 fetch_tab, files_tab = st.tabs([t("aineisto.fetch.tab"), t("aineisto.files.tab")])
 with fetch_tab:
     st.caption(t("aineisto.fetch.intro"))
+    # every municipality, in the alphabetical order of its name in the UI language
+    every_code = sorted(
+        (m.code for m in municipalities.municipalities()), key=lambda c: _municipality_label(c).casefold()
+    )
     if FETCH_CODE not in ss:
-        codes = [str(c) for c in project.boundary.get("code", []) if str(c).strip()]
-        ss[FETCH_CODE] = codes[0] if len(codes) == 1 else ""
-    c1, c2 = st.columns([1, 3])
-    c1.text_input(t("aineisto.fetch.code"), key=FETCH_CODE, max_chars=3, help=t("aineisto.fetch.code_help"))
+        codes = [str(c).strip().zfill(3) for c in project.boundary.get("code", []) if str(c).strip()]
+        ss[FETCH_CODE] = codes[0] if len(codes) == 1 and codes[0] in every_code else None
+    c1, c2 = st.columns([2, 3])
+    c1.selectbox(
+        t("aineisto.fetch.municipality"),
+        every_code,
+        key=FETCH_CODE,
+        format_func=_municipality_label,
+        placeholder=t("aineisto.fetch.choose"),
+        help=t("aineisto.fetch.municipality_help"),
+    )
     c2.multiselect(
         t("aineisto.fetch.what"),
         list(fetch.WHAT),
@@ -514,6 +552,8 @@ if items:
             left, right = st.columns([5, 1])
             left.markdown(f"**{t(f'aineisto.kind.{kind}')}** · {messages._md(file)}")
             left.write(staged_line(kind, result))
+            for line in items[kind].get("about", []):
+                left.caption(messages._md(line))
             right.button(t("aineisto.staged.drop"), on_click=drop, args=(kind,), key=f"aineisto_drop_{kind}")
             if result.warnings:
                 with st.expander(t("aineisto.staged.warnings", n=len(result.warnings))):

@@ -3,10 +3,11 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import cache, frame, messages, state
+from app_pages.common import cache, frame, messages, state, tables
+from coverage.analysis.demand import describe_demand
 from coverage.core import i18n
 from coverage.core.i18n import t
-from coverage.outputs import document, webmap
+from coverage.outputs import document
 
 view = state.current_view()
 state.show_flash()
@@ -17,7 +18,8 @@ st.header(
 result = messages.guarded(lambda: cache.analysis(view))
 if result is not None:
     s = result.summary
-    blind = int((~result.areas["covered"].to_numpy(bool)).sum())
+    villages = result.villages()
+    blind = int((villages["children_uncovered"] > 0).sum())
     cols = st.columns(3)
     cols[0].metric(
         t("kartta.children_covered"),
@@ -28,7 +30,7 @@ if result is not None:
         ),
     )
     cols[1].metric(t("kartta.share"), i18n.fmt_share(s["children_covered_share"]))
-    cols[2].metric(t("kartta.blind_count"), str(blind), help=t("kartta.blind_count_help"))
+    cols[2].metric(t("kartta.blind_villages"), str(blind), help=t("kartta.blind_villages_help"))
     st.caption(
         t(
             "kartta.caption",
@@ -40,15 +42,19 @@ if result is not None:
         + " · "
         + frame.model_caption(view.settings)
     )
+    st.caption(t("kartta.demand", demand=describe_demand(result.areas)))
     if s["places_counted"] == 0:
         st.warning(t("kartta.no_places"))
 
     toggles = st.columns(2)
     show_reach = toggles[0].toggle(t("kartta.show_reach"), value=True, key="kartta_show_reach")
     show_blind = toggles[1].toggle(t("kartta.show_blind"), value=True, key="kartta_show_blind")
-    reach = messages.guarded(lambda: cache.reach(view)) if show_reach else None
-    blind_polygons = messages.guarded(lambda: cache.blind_polygons(view)) if show_blind else None
-    m = webmap.coverage_map(view.project, result, reach=reach, blind_spots=blind_polygons, lang=view.lang)
+    m = messages.guarded(lambda: cache.coverage_map(view, show_reach=show_reach, show_blind=show_blind))
     # render=False: st_folium renders the map itself once more anyway (saves a full render per rerun)
-    st_folium(m, key="kartta_map", height=620, use_container_width=True, returned_objects=[], render=False)
-    st.caption(t("kartta.offline_note") + " " + document.ATTRIBUTION + ", © OpenStreetMap")
+    if m is not None:
+        st_folium(
+            m, key="kartta_map", height=620, use_container_width=True, returned_objects=[], render=False
+        )
+    st.caption(t("kartta.offline_note") + " " + document.credits(result.areas) + " · © OpenStreetMap")
+    with st.expander(t("kartta.villages_table")):
+        st.dataframe(tables.village_overview(result), hide_index=True, width="stretch", key="kartta_villages")

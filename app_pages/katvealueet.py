@@ -6,8 +6,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cache, frame, messages, state
+from app_pages.common import cache, frame, messages, state, tables
 from coverage.analysis import model_change
+from coverage.analysis.demand import grid_cell_km
 from coverage.core import i18n, schedule
 from coverage.core.i18n import t
 
@@ -17,32 +18,14 @@ frame.page_header(t("kat.header"), view)
 # --- ranked blind spots -------------------------------------------------------------------------------------
 result = messages.guarded(lambda: cache.analysis(view))
 if result is not None:
-    st.subheader(t("kat.ranked"))
-    ranked = result.blind_spots()
+    st.subheader(t("kat.ranked_villages"))
+    grid = grid_cell_km(result.areas) is not None
+    cells_word = t("villages.col.cells" if grid else "villages.col.areas")
+    ranked = tables.village_ranking(result, cells_word=cells_word)
     if not len(ranked):
         st.success(t("kat.none"))
     else:
-        names = dict(zip(result.places["id"].astype(str), result.places["name"].astype(str), strict=True))
-        nearest = dict(zip(result.areas["id"].astype(str), result.areas["nearest_place_id"], strict=True))
-        table = pd.DataFrame(
-            {
-                t("kat.col.rank"): range(1, len(ranked) + 1),
-                t("kat.col.name"): ranked["name"].astype(str),
-                t("kat.col.children"): ranked["children_0_6"].astype(float).round(0),
-                t("kat.col.minutes"): ranked["minutes"].astype(float).round(0),
-                t("kat.col.nearest"): [names.get(str(nearest.get(str(i))), "–") for i in ranked["id"]],
-            }
-        )
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            key="kat_ranked",
-            column_config={
-                t("kat.col.children"): st.column_config.NumberColumn(format="%.0f"),
-                t("kat.col.minutes"): st.column_config.NumberColumn(format="%.0f"),
-            },
-        )
+        st.dataframe(ranked, hide_index=True, width="stretch", key="kat_ranked")
         s = result.summary
         st.caption(
             t(
@@ -60,14 +43,36 @@ if result is not None:
                     pd.DataFrame(
                         {
                             t("kat.col.id"): polygons["id"],
+                            **({t("kat.col.village"): polygons["village"]} if "village" in polygons else {}),
                             t("kat.col.area_km2"): polygons["area_km2"].round(1),
                             t("kat.col.children"): polygons["children_0_6"].round(0),
-                            t("kat.col.areas"): polygons["areas"],
+                            t("kat.col.cells" if grid else "kat.col.areas"): polygons["areas"],
                         }
                     ),
                     hide_index=True,
                     width="stretch",
                 )
+        with st.expander(t("kat.cells")):
+            cells = result.blind_spots()
+            names = tables.place_names(result)
+            nearest = dict(zip(result.areas["id"].astype(str), result.areas["nearest_place_id"], strict=True))
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("kat.col.name"): cells["name"].astype(str),
+                        t("kat.col.children"): cells["children_0_6"].astype(float).round(0),
+                        t("kat.col.minutes"): cells["minutes"].astype(float).round(0),
+                        t("kat.col.nearest"): [names.get(str(nearest.get(str(i))), "–") for i in cells["id"]],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                key="kat_cells",
+                column_config={
+                    t("kat.col.children"): st.column_config.NumberColumn(format="%.0f"),
+                    t("kat.col.minutes"): st.column_config.NumberColumn(format="%.0f"),
+                },
+            )
 
 # --- roads vs straight line (issue 18): who changes status on the road network (the lead may move this) ---
 if result is not None and view.settings.network:
@@ -93,7 +98,7 @@ if matrix is not None:
     shown.attrs = {}  # the analysis' attrs (week: a date) are not for display
     fmt = (lambda v: i18n.fmt_share(v, 0)) if as_share else (lambda v: i18n.fmt_number(v))
     styled = shown.style.background_gradient(
-        cmap="RdYlGn", vmin=0.0, vmax=(1.0 if as_share else max(total, 1.0)), axis=None
+        cmap="YlGnBu", vmin=0.0, vmax=(1.0 if as_share else max(total, 1.0)), axis=None
     ).format(fmt)
     st.dataframe(styled, width="stretch", key="kat_matrix")
     monday = matrix.attrs.get("week", view.week)

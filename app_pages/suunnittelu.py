@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages.common import cache, frame, messages, state
+from coverage.analysis.villages import village_of
 from coverage.core import errors, i18n, schedule
 from coverage.core.i18n import t
 from coverage.outputs import webmap
@@ -181,24 +182,30 @@ def summary_table(before: dict, after: dict, after_label: str) -> pd.DataFrame:
 
 
 def changed_table(changed: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Areas whose status changes, as shown."""
-    out = pd.DataFrame(
-        {
-            t("suunnittelu.col.area"): changed["name"].astype(str).to_numpy(object),
-            t("suunnittelu.col.children"): [_fmt(v, 1) for v in changed["children_0_6"]],
-            t("suunnittelu.col.min_before"): [_fmt(v) for v in changed["minutes_before"]],
-            t("suunnittelu.col.min_after"): [_fmt(v) for v in changed["minutes_after"]],
-            t("suunnittelu.col.status"): [
-                t("suunnittelu.became_covered") if bool(c) else t("suunnittelu.became_blind")
-                for c in changed["covered_after"]
-            ],
-        }
-    )
-    if labels is not None and "new_site_id" in changed:
-        out[t("suunnittelu.col.by")] = [
-            labels.get(str(v), "") if isinstance(v, str) else "" for v in changed["new_site_id"]
-        ]
-    return out
+    """Villages whose children change status, as shown: children, cells, minutes, the proposals behind."""
+    rows = changed.assign(_village=village_of(changed).to_numpy(object))
+    rows["_by"] = (
+        [labels.get(str(v), "") if isinstance(v, str) else "" for v in rows["new_site_id"]]
+        if labels is not None and "new_site_id" in rows else ""
+    )  # fmt: skip
+    out = []
+    for (village, covered), group in rows.groupby(["_village", "covered_after"], sort=False):
+        line = {
+            t("suunnittelu.col.village"): str(village),
+            t("suunnittelu.col.children"): _fmt(group["children_0_6"].sum(), 0),
+            t("suunnittelu.col.cells"): _fmt(len(group)),
+            t("suunnittelu.col.min_before"): i18n.fmt_range(group["minutes_before"].min(),
+                                                            group["minutes_before"].max()),
+            t("suunnittelu.col.min_after"): i18n.fmt_range(group["minutes_after"].min(),
+                                                           group["minutes_after"].max()),
+            t("suunnittelu.col.status"): t(
+                "suunnittelu.became_covered" if bool(covered) else "suunnittelu.became_blind"
+            ),
+        }  # fmt: skip
+        if labels is not None:
+            line[t("suunnittelu.col.by")] = ", ".join(sorted({b for b in group["_by"] if b}))
+        out.append((-float(group["children_0_6"].sum()), str(village), line))
+    return pd.DataFrame([line for _k, _v, line in sorted(out, key=lambda r: (r[0], r[1]))])
 
 
 def _accept(sites: pd.DataFrame) -> None:

@@ -161,15 +161,17 @@ def test_missing_location_is_reported_by_id():
 def test_to_json_follows_the_contract():
     r = analysis_reach.analyze(line_project(), at=dt.datetime(2026, 1, 13, 10, 0))
     doc = r.to_json()
-    assert set(doc) == {"settings", "places", "areas", "summary", "blind_spots"}
+    assert set(doc) == {"settings", "places", "areas", "summary", "blind_spots", "villages"}
     assert set(doc["settings"]) == {"mode", "model", "speed_kmh", "circuity", "threshold_minutes",
                                     "threshold_km", "at"}
     assert set(doc["places"][0]) == {"id", "name", "lon", "lat", "status", "counted"}
-    assert set(doc["areas"][0]) == {"id", "name", "lon", "lat", "population", "children_0_6",
+    assert set(doc["areas"][0]) == {"id", "name", "village", "lon", "lat", "population", "children_0_6",
                                     "nearest_place_id", "straight_km", "distance_km", "minutes", "covered"}
     assert set(doc["summary"]) == {"population_total", "population_covered", "children_total",
                                    "children_covered", "children_covered_share", "places_counted"}
     assert set(doc["blind_spots"][0]) == {"id", "name", "children_0_6", "minutes"}
+    assert set(doc["villages"][0]) == {"name", "population", "children_0_6", "children_covered",
+                                       "children_uncovered"}
     assert doc["settings"]["at"] == "2026-01-13T10:00:00+02:00"
     assert doc["settings"]["model"] == "straight_line" and doc["settings"]["speed_kmh"] == 60.0
     # lon/lat are WGS84 of the EPSG:3067 point (0, 0) / (3 km, 0)

@@ -43,7 +43,7 @@ def headline(settings: Settings, *, at=None, include_planned=False, project=None
         "Lapsia 0–6 v saavutettavissa": f"{i18n.fmt_number(s['children_covered'], lang='fi')} / "
         f"{i18n.fmt_number(s['children_total'], lang='fi')}",
         "Osuus lapsista": i18n.fmt_share(s["children_covered_share"], lang="fi"),
-        "Katvealueita": str(int((~result.areas["covered"]).sum())),
+        "Kyliä katveessa": str(int((result.villages()["children_uncovered"] > 0).sum())),
     }
 
 
@@ -78,7 +78,7 @@ def test_threshold_slider_changes_the_headline(app):
     after = metrics(app)
     assert after == headline(Settings(mode="car", threshold_minutes=5))
     assert after != before
-    assert int(after["Katvealueita"]) > int(before["Katvealueita"])
+    assert int(after["Kyliä katveessa"]) > int(before["Kyliä katveessa"])
 
 
 def test_mode_and_km_threshold_change_the_headline(app):
@@ -161,10 +161,10 @@ def test_add_place_by_coordinates_then_count_it_as_planned(app):
     assert "Jokikunnan <b>kylätalo</b>" in app.dataframe[0].value["name"].tolist()
 
     app.switch_page(KARTTA).run()
-    assert metrics(app)["Katvealueita"] == "1"  # planned places do not count by default
+    assert metrics(app)["Kyliä katveessa"] == "1"  # planned places do not count by default
     app.checkbox(key="include_planned").check().run()
     no_errors(app)
-    assert metrics(app)["Katvealueita"] == "0"
+    assert metrics(app)["Kyliä katveessa"] == "0"
     assert metrics(app)["Osuus lapsista"] == "100,0\u00a0%"
 
 
@@ -294,14 +294,20 @@ def test_katvealueet_ranks_blind_spots_and_shows_matrix_and_overlaps(app):
     app.switch_page(KAT).run()
     no_errors(app)
     ranked = frame(app, "Sija")
-    expected = analyze(load_dataset("vihti"), Settings(mode="car", threshold_minutes=5)).blind_spots()
-    assert ranked["Alue"].tolist() == expected["name"].tolist()
-    assert ranked["Lapsia 0–6 v"].is_monotonic_decreasing
+    result = analyze(load_dataset("vihti"), Settings(mode="car", threshold_minutes=5))
+    expected = result.villages()
+    expected = expected[expected["children_uncovered"] > 0]
+    assert ranked["Kylä"].tolist() == expected["name"].tolist()
+    assert ranked["Lapsia katveessa"].is_monotonic_decreasing
+    uncovered = result.summary["children_uncovered"]
+    assert ranked["Lapsia katveessa"].sum() == pytest.approx(uncovered, abs=len(ranked))  # rounded per row
+    cells = frame(app, "Alue")  # behind the villages: every area beyond reach, by name
+    assert sorted(cells["Alue"]) == sorted(result.blind_spots()["name"])
     matrix = frame(app, "Viikonpäivä")
     assert list(matrix.columns) == ["aamupäivä 8–12", "iltapäivä 12–16", "ilta 16–20"]
     assert len(matrix) == 7
     assert {s.value for s in app.subheader} >= {
-        "Katvealueet lasten määrän mukaan",
+        "Katveessa olevat kylät, eniten lapsia katveessa ensin",
         "Päällekkäiset vuorot lähekkäisissä paikoissa",
     }
     # a bigger threshold leaves fewer blind spots

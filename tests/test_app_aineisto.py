@@ -30,7 +30,9 @@ def test_page_shows_the_project_layers(app):
     assert app.header[0].value == "Aineisto"
     table = app.dataframe[0].value
     assert table.iloc[:, 1].tolist() == [7, 9, 1, 0]  # embedded Vihti: places, areas, boundary, candidates
-    assert next(t for t in app.text_input if t.key == "aineisto_code").value == "927"  # from the boundary
+    chooser = app.selectbox(key="aineisto_code")
+    assert chooser.value == "927"  # from the boundary
+    assert len(chooser.options) == 308 and "Vihti – Vichtis (927)" in chooser.options
     assert _button(app, "aineisto_save").disabled  # nothing to save yet
 
 
@@ -45,6 +47,10 @@ def test_fetch_add_and_save(app, server, tmp_path, monkeypatch, projects_dir):
     assert "4 aluetta, 460 asukasta, 43 lasta 0–6 v. (4 alueella arvio)" in texts  # the grid
     assert "3 kohtaamispaikkaa" in texts
     assert (projects_dir / "downloads" / "grid_927.geojson").exists()
+    # which layer and year, how children 0-6 were made (markdown escapes removed)
+    captions = " ".join(c.value for c in app.caption).replace("\\", "")
+    assert "väestöruudut: vaestoruutu:vaki2024_1km, vuosi 2024 (uusin palvelun tarjoama)" in captions
+    assert "kunta1000k_2026, vuosi 2026" in captions and "Viimeinen keino" in captions
     # the project is unchanged until "Lisää projektiin"
     assert len(app.session_state["project"].areas) == 9
 
@@ -77,6 +83,28 @@ def test_fetch_offline_shows_one_error(app, tmp_path, monkeypatch):
     assert len(errors) == 1
     assert errors[0].startswith("Nouto ei onnistunut. Palvelimeen ei saatu yhteyttä.")
     assert "cannot reach 127\\.0\\.0\\.1" in errors[0] and "Connection refused" in errors[0]
+
+
+def test_fetch_by_name_with_statfin_ages(app, server, tmp_path, monkeypatch):
+    server.pxweb = (Path(__file__).parent / "data" / "sources" / "pxweb_11re_927.json").read_bytes()
+    monkeypatch.setenv("KATVE_FETCH_BASE_URL", server.url)
+    monkeypatch.setenv("KATVE_CACHE", str(tmp_path / "cache"))
+    app.switch_page(PAGE).run()
+    app.selectbox(key="aineisto_code").set_value("052").run()  # Evijärvi by its name in the list
+    app.multiselect(key="aineisto_what").set_value(["boundary"]).run()
+    _button(app, "aineisto_fetch").click().run()
+    assert not app.exception, app.exception
+    assert any("kunta='052'" in q.get("CQL_FILTER", [""])[0] for q in server.queries)
+    app.selectbox(key="aineisto_code").set_value("927").run()
+    app.multiselect(key="aineisto_what").set_value(["grid"]).run()
+    _button(app, "aineisto_fetch").click().run()
+    assert not app.exception, app.exception
+    captions = " ".join(c.value for c in app.caption).replace("\\", "")
+    assert "StatFin" in captions and "11re (2019: 2 111 / 5 420" in captions.replace("\xa0", " "), [
+        e.value for e in app.error
+    ]
+    areas = app.session_state["aineisto_staged"]["grid"]["result"].data
+    assert (areas["children_method"] == "statfin_11re_2019").all()
 
 
 @pytest.mark.parametrize("lang, header", [("sv", "Data"), ("en", "Data")])

@@ -14,6 +14,7 @@ import pytest
 from shapely.geometry import Point
 
 from app_pages.common import cache, messages, state
+from coverage.analysis.villages import changed_villages
 from coverage.core import i18n
 from coverage.core.model import Settings
 from coverage.io import store
@@ -119,8 +120,8 @@ def test_cover_plan_matches_planning_and_k_changes_the_proposals(page):
     gain = want.after["children_covered"] - want.before["children_covered"]
     assert gain > 100 and metrics["Lapsia 0–6 v saavutettavissa"].delta == f"+{fi(gain)}"
     # the villages that change status, with the proposal that reaches them
-    changed = frame(page, "Alue")
-    assert changed["Alue"].tolist() == want.changed["name"].tolist()
+    changed = frame(page, "Kylä")
+    assert changed["Kylä"].tolist() == changed_villages(want.changed)["name"].tolist()
     assert set(changed["Ehdotuksen ansiosta"]) == {"A", "B"}
     assert (changed["Muutos"] == "tulee saavutettavaksi").all()
     # honest solver report
@@ -184,15 +185,15 @@ def test_accept_adds_planned_places_and_the_scenario_compares_them(page):
     )
     assert table.loc["Lapsia 0–6 v saavutettavissa", "Nyt"] == fi(comparison.before["children_covered"])
     assert (
-        frame(page, "Alue")["Alue"].tolist()
-        == comparison.changed["name"].tolist()
+        frame(page, "Kylä")["Kylä"].tolist()
+        == changed_villages(comparison.changed)["name"].tolist()
         == ["Huhmari", "Tervalampi"]
     )
     # and the Kartta page counts them with the sidebar option
     page.switch_page(KARTTA).run()
     page.checkbox(key="include_planned").check().run()
     no_errors(page)
-    blind = next(m for m in page.metric if m.label == "Katvealueita")
+    blind = next(m for m in page.metric if m.label == "Kyliä katveessa")
     assert blind.value == "2"
 
 

@@ -26,7 +26,7 @@ def run_json(capsys, *args):
 
 def test_json_contract_on_vihti(capsys):
     doc = run_json(capsys, "--dataset", "vihti")
-    assert set(doc) == {"settings", "places", "areas", "summary", "blind_spots"}
+    assert set(doc) == {"settings", "places", "areas", "summary", "blind_spots", "villages"}
     assert set(doc["settings"]) == {"mode", "model", "speed_kmh", "circuity", "threshold_minutes",
                                     "threshold_km", "at"}
     assert doc["settings"]["mode"] == "car" and doc["settings"]["model"] == "straight_line"
@@ -35,8 +35,9 @@ def test_json_contract_on_vihti(capsys):
         assert set(p) == {"id", "name", "lon", "lat", "status", "counted"}
         assert 19 < p["lon"] < 32 and 59 < p["lat"] < 71  # WGS84 degrees in Finland
     for a in doc["areas"]:
-        assert set(a) == {"id", "name", "lon", "lat", "population", "children_0_6", "nearest_place_id",
-                          "straight_km", "distance_km", "minutes", "covered"}
+        assert set(a) == {"id", "name", "village", "lon", "lat", "population", "children_0_6",
+                          "nearest_place_id", "straight_km", "distance_km", "minutes", "covered"}
+        assert a["village"]
         if abs(a["minutes"] - doc["settings"]["threshold_minutes"]) > 0.01:  # minutes are rounded to 0.01
             assert a["covered"] == (a["minutes"] <= doc["settings"]["threshold_minutes"])
         assert a["distance_km"] == pytest.approx(a["straight_km"] * doc["settings"]["circuity"], abs=2e-3)
@@ -51,6 +52,17 @@ def test_json_contract_on_vihti(capsys):
     blind = doc["blind_spots"]
     assert {b["id"] for b in blind} == {a["id"] for a in doc["areas"] if not a["covered"]}
     assert [b["children_0_6"] for b in blind] == sorted((b["children_0_6"] for b in blind), reverse=True)
+    villages = doc["villages"]
+    assert {v["name"] for v in villages} == {a["village"] for a in doc["areas"]}
+    assert sum(v["children_0_6"] for v in villages) == pytest.approx(s["children_total"], abs=0.01)
+    assert sum(v["children_covered"] for v in villages) == pytest.approx(s["children_covered"], abs=0.01)
+    uncovered = [v["children_uncovered"] for v in villages]
+    assert uncovered == sorted(uncovered, reverse=True)
+    for v in villages:
+        cells = [a for a in doc["areas"] if a["village"] == v["name"]]
+        assert v["population"] == sum(a["population"] for a in cells)
+        assert v["children_uncovered"] == pytest.approx(
+            sum(a["children_0_6"] for a in cells if not a["covered"]), abs=0.01)
 
 
 def test_km_and_minutes_are_the_same_bound_at_the_mode_speed(capsys):
@@ -90,10 +102,12 @@ def test_bad_time_exits_2_with_one_line(capsys):
 def test_text_table_in_english_and_finnish(capsys):
     assert main(["analyze", "--dataset", "kaksineuvoinen", "--lang", "en"]) == 0
     en = capsys.readouterr().out
-    assert "Meeting places counted: 6 / 6" in en and "Blind spots (most children first):" in en
+    assert "Meeting places counted: 6 / 6" in en
+    assert "Villages in blind spots (most children beyond reach first):" in en
+    assert "Demand: " in en
     assert main(["analyze", "--dataset", "kaksineuvoinen"]) == 0
     fi = capsys.readouterr().out
-    assert "Kohtaamispaikkoja mukana: 6 / 6" in fi and "Katvealueet" in fi
+    assert "Kohtaamispaikkoja mukana: 6 / 6" in fi and "Katveessa olevat kylät" in fi
 
 
 def test_project_written_by_another_tool_in_wgs84(tmp_path, capsys):

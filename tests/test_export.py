@@ -205,18 +205,25 @@ def test_xlsx_opens_with_finnish_headers_and_formats(data, tmp_path):
 
     path = export.export(data, "xlsx", tmp_path / "taulukot.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Yhteenveto", "Alueet", "Kohtaamispaikat"]
+    assert wb.sheetnames == ["Yhteenveto", "Kylät", "Alueet", "Kohtaamispaikat"]
+    villages = list(wb["Kylät"].iter_rows(values_only=True))
+    assert villages[0][:4] == ("Kylä", "Asukkaita", "Lapsia 0–6 v.", "Lapsia saavutettavissa")
     areas = wb["Alueet"]
     head = [c.value for c in areas[1]]
     assert head[:2] == ["Tunnus", "Nimi"]
     col = {name: i for i, name in enumerate(head)}
     values = {row[0]: row for row in areas.iter_rows(min_row=2, values_only=True)}
+    children = sum(row[col["Lapsia 0–6 v."]] for row in values.values())
+    assert sum(r[2] for r in villages[1:]) == pytest.approx(children)  # the villages add up to the areas
     assert values["C"][col["Lapsia 0–6 v."]] == pytest.approx(25.0)
     assert values["D"][col["Saavutettavissa"]] == "ei"
     km_cell = areas.cell(row=3, column=col["Matka (km)"] + 1)  # area B
     assert km_cell.value == pytest.approx(2.6) and km_cell.number_format == "0.00"
     assert areas.freeze_panes == "C2" and areas.auto_filter.ref
-    assert areas.column_dimensions["H"].width > 15  # the nearest place's name fits
+    from openpyxl.utils import get_column_letter
+
+    nearest = get_column_letter(col["Lähin kohtaamispaikka"] + 1)
+    assert areas.column_dimensions[nearest].width > 15  # the nearest place's name fits
     summary = {r[0]: r[1] for r in wb["Yhteenveto"].iter_rows(min_row=2, values_only=True)}
     assert summary["Lapsia 0–6 v. saavutettavissa"] == pytest.approx(145.0)
     places = {r[0]: r for r in wb["Kohtaamispaikat"].iter_rows(min_row=2, values_only=True)}

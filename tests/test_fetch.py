@@ -45,6 +45,9 @@ class FakeServer:
         self.requests: Counter[str] = Counter()
         self.queries: list[dict[str, list[str]]] = []
         self.mode = "ok"  # ok | slow | error500 | xml
+        self.capabilities: bytes | None = (DATA / "wfs_capabilities.xml").read_bytes()  # None: 404
+        self.pxweb: bytes | None = None  # the StatFin 11re answer to POSTs; None: 404 (the table is down)
+        self.posts: list[dict] = []
         pages = _ptv_pages()
         server = self
 
@@ -70,6 +73,12 @@ class FakeServer:
                     )
                     self._send(200, body, "text/xml")
                     return
+                if url.path == "/wfs" and query.get("request") == ["GetCapabilities"]:
+                    if server.capabilities is None:
+                        self._send(404, b"not found", "text/plain")
+                    else:
+                        self._send(200, server.capabilities, "application/xml")
+                    return
                 wfs = {
                     "/tilastointialueet/wfs": "boundary_927.geojson",
                     "/vaestoruutu/wfs": "grid_927.geojson",
@@ -86,6 +95,17 @@ class FakeServer:
                 if url.path == "/api/v11/ServiceChannel/list/area/Municipality/code/927":
                     page = int(query.get("page", ["1"])[0])
                     self._send(200, pages[page - 1], "application/json; charset=utf-8")
+                    return
+                self._send(404, b"not found", "text/plain")
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server API
+                url = urllib.parse.urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                server.requests[url.path] += 1
+                server.posts.append(body)
+                if url.path == "/PxWeb/api/v1/fi/StatFin/vaerak/statfin_vaerak_pxt_11re.px" and server.pxweb:
+                    self._send(200, server.pxweb, "application/json; charset=utf-8")
                     return
                 self._send(404, b"not found", "text/plain")
 
@@ -169,6 +189,7 @@ def test_unknown_what_is_refused(tmp_path):
 
 
 def test_fetch_everything_then_reuse_the_cache(server, tmp_path):
+    server.pxweb = (DATA / "pxweb_11re_927.json").read_bytes()
     cache = tmp_path / "cache"
     files = fetch.fetch("927", out_dir=tmp_path / "out", base_url=server.url, cache_dir=cache)
     assert list(files) == ["boundary", "grid", "paavo", "ptv"]
@@ -180,10 +201,10 @@ def test_fetch_everything_then_reuse_the_cache(server, tmp_path):
     original = json.loads((DATA / "ptv_927.json").read_text(encoding="utf-8"))
     assert [i["id"] for i in combined["itemList"]] == [i["id"] for i in original["itemList"]]
     # the grid is asked for the extent of the boundary (easting first)
-    grid_query = next(q for q in server.queries if q.get("typeNames") == [fetch.GRID_LAYER])
+    grid_query = next(q for q in server.queries if q.get("typeNames") == [files["grid"].layer.layer])
     assert grid_query["bbox"] == ["335000,6680000,375000,6720000,EPSG:3067"]
     first = sum(server.requests.values())
-    assert first == 5  # boundary, grid, paavo, 2 PTV pages
+    assert first == 7  # capabilities, boundary, grid, the age structure (11re), paavo, 2 PTV pages
 
     again = fetch.fetch("927", out_dir=tmp_path / "out2", base_url=server.url, cache_dir=cache)
     assert sum(server.requests.values()) == first  # nothing downloaded
@@ -329,7 +350,10 @@ def test_cli_fetch_offline_exits_2_with_one_line(tmp_path, capsys):
 
 
 def test_cli_fetch_bad_municipality(capsys):
-    assert main(["fetch", "--municipality", "Vihti"]) == 2
+    assert main(["fetch", "--municipality", "Vihdi"]) == 2  # a name now works, but not a misspelt one
+    err = capsys.readouterr().err
+    assert err.startswith("error: No municipality “Vihdi”. Did you mean: Vihti – Vichtis (927)?")
+    assert main(["fetch", "--municipality", "9270"]) == 2
     assert "three digits" in capsys.readouterr().err
 
 

@@ -15,27 +15,20 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata"
 OUT = ROOT / "geodata"
 
-# Share of residents aged 0-14 per municipality, and where the figure comes from.
-SHARE_0_14 = {
-    "927": (0.178, "Vihti 31.12.2021: 17.8 % under 15 (the issue's figure, Statistics Finland)"),
-    "233": (0.170, "Kauhava 31.12.2012: 0-14-year-olds 17.0 % (kauhava.fi, 'Kauhava lukuina')"),
-    "052": (0.1589, "Evijärvi 2011: 0-14 years 15.89 % (Wikipedia infobox, Statistics Finland PX-Web)"),
-}
-# 0-6 is seven of the fifteen one-year age groups 0-14; assuming equal cohorts, 0-6 = 0-14 x 7/15.
-SHARE_0_6_OF_0_14 = 7 / 15
+GRID_CSV = "vaestoruutu_1km_eurostat_2006_2021_vihti_kauhava_evijarvi.csv"
+GRID_GEOJSON = "vaestoruutu_1km_eurostat_2021_vihti_kauhava_evijarvi.geojson"
+GRID_YEAR = 2021
+CHILDREN_CSV = "lapset_0_6_kunnittain.csv"
+CHILDREN_DATE = "31.12.2020"  # the census 2021 reference date: the real 0-6 counts of that day
+MUNICIPALITY_NAMES = {"927": "Vihti", "233": "Kauhava", "052": "Evijärvi"}
 
-# Postal area -> the main settlement's coordinates (lat, lon) where
-# ../shared/realdata/taajamat_kylat_faktat.csv
-# gives a real village centre; every other postal area is placed at its area centre (computed centroid).
-SETTLEMENTS = {
-    "03100": ("Nummela", 60.3342, 24.3203),
-    "03250": ("Ojakkala", 60.37022, 24.39896),
-    "03400": ("Vihdin kirkonkylä", 60.417, 24.317),
-    "62200": ("Kauhava", 63.101635, 23.063057),
-    "62300": ("Alahärmä", 63.250, 22.850),
-    "62375": ("Ylihärmä", 63.150, 22.767),
-    "62420": ("Kortesjärvi", 63.300, 23.159),
-    "62500": ("Evijärven kirkonkylä", 63.365072, 23.475777),
+# Postal areas whose Posti name is not the name people use for the village (../shared/realdata/
+# taajamat_kylat_faktat.csv): 03400 "Vihti" is Vihdin kirkonkylä, 62300 "Härmä" is Alahärmä, 62500
+# "Evijärvi" is Evijärven kirkonkylä. Every other postal area is named as Posti names it.
+VILLAGE_NAMES = {
+    "03400": "Vihdin kirkonkylä",
+    "62300": "Alahärmä",
+    "62500": "Evijärven kirkonkylä",
 }
 
 DATASETS = {
@@ -98,6 +91,89 @@ def _write(path: Path, features: list[dict]) -> None:
     print(f"wrote {path.relative_to(ROOT)} ({len(features)} features)")
 
 
+def _children_0_6(code: str) -> int:
+    """Return the real number of 0-6-year-olds on the census reference date (StatFin 11re)."""
+    with open(REAL / CHILDREN_CSV, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["kuntanumero"] == code and row["ajankohta"] == CHILDREN_DATE:
+                return int(row["ika_0_6"])
+    raise SystemExit(f"{CHILDREN_CSV}: no 0-6 count for {code} on {CHILDREN_DATE}")
+
+
+def _largest_remainder(weights: list[float], total: int) -> list[int]:
+    """Whole numbers proportional to ``weights`` that add up to ``total`` exactly (none negative)."""
+    s = sum(weights)
+    if s <= 0:
+        return [0] * len(weights)
+    exact = [w * total / s for w in weights]
+    out = [int(e) for e in exact]
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in order[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
+def _member(row: dict, codes: list[str]) -> str | None:
+    """Return the municipality (of ``codes``) holding at least half of the cell's area, else ``None``."""
+    for code in codes:
+        if float(row[f"osuus_{code}"] or 0) >= 0.5:
+            return code
+    return None
+
+
+def grid_areas(codes: list[str]) -> list[dict]:
+    """One demand area per populated 2021 grid cell of the municipalities, children 0-6 calibrated."""
+    import geopandas as gpd
+    from shapely.geometry import Point, shape
+
+    with open(REAL / GRID_CSV, encoding="utf-8") as fh:
+        rows = {r["grd_id"]: r for r in csv.DictReader(fh)}
+    squares = {
+        f["properties"]["grd_id"]: shape(f["geometry"])
+        for f in json.loads((REAL / GRID_GEOJSON).read_text("utf-8"))["features"]
+    }
+    postal = gpd.read_file(REAL / "postinumeroalueet_vihti_kauhava_evijarvi.geojson").to_crs(3067)
+    names = {}
+    with open(REAL / "postinumeroalueet_vaesto_vihti_kauhava_evijarvi.csv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            names[r["postinumero"]] = VILLAGE_NAMES.get(r["postinumero"], r["nimi"])
+    cells = []
+    for grd_id, r in rows.items():
+        code = _member(r, codes)
+        population = int(r["vaesto_2021"] or 0)
+        if code is None or population <= 0:
+            continue
+        # the census sub-counts are perturbed: a cell's 0-14 is at most its total, and absent means 0
+        young = min(int(r["c21_ika_0_14"] or 0), population)
+        centre = Point(float(r["keskipiste_e_epsg3067"]), float(r["keskipiste_n_epsg3067"]))
+        cells.append({"id": grd_id, "code": code, "population": population, "young": young, "centre": centre})
+    centres = gpd.GeoDataFrame(geometry=[c["centre"] for c in cells], crs=3067)
+    joined = gpd.sjoin_nearest(centres, postal[["postinumeroalue", "geometry"]], how="left")
+    joined = joined[~joined.index.duplicated(keep="first")]  # on a shared edge: the first postal area
+    for c, postcode in zip(cells, joined["postinumeroalue"], strict=True):
+        c["village"] = names[postcode]
+    for code in codes:
+        mine = [c for c in cells if c["code"] == code]
+        kids = _largest_remainder([c["young"] for c in mine], _children_0_6(code))
+        for c, k in zip(mine, kids, strict=True):
+            c["children"] = k
+    features = []  # the squares are EPSG:3035 cells, stored in WGS84 as ../shared/realdata has them
+    for c in cells:
+        geom = squares[c["id"]]
+        ring = [[round(x, 6), round(y, 6)] for x, y in geom.exterior.coords]
+        features.append(_feature({
+            "id": c["id"],
+            "name": f"{c['village']}, 1 km ruutu",
+            "village": c["village"],
+            "population": c["population"],
+            "children_0_6": float(c["children"]),
+            "children_estimated": True,
+            "municipality": MUNICIPALITY_NAMES[c["code"]],
+            "year": GRID_YEAR,
+        }, {"type": "Polygon", "coordinates": [ring]}))
+    return features
+
+
 def build(name: str, spec: dict) -> None:
     """Write geodata/<name>/ from the public figures."""
     out = OUT / name
@@ -112,30 +188,7 @@ def build(name: str, spec: dict) -> None:
         for f in boundary["features"] if f["properties"]["NATCODE"] in codes
     ])
 
-    with open(REAL / "postinumeroalueet_vaesto_vihti_kauhava_evijarvi.csv", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["kuntanumero"] in codes]
-    areas = []
-    for r in rows:
-        code = r["postinumero"]
-        population = int(r["asukkaat_geofi_X2022"])
-        share_0_14, _src = SHARE_0_14[r["kuntanumero"]]
-        settlement = SETTLEMENTS.get(code)
-        if settlement:
-            label, lat, lon = settlement
-            placed = f"settlement: {label}"
-        else:
-            lat, lon = float(r["centroid_lat"]), float(r["centroid_lon"])
-            placed = "postal-area centre"
-        areas.append(_feature({
-            "id": code,
-            "name": r["nimi"],
-            "population": population,
-            "children_0_6": round(population * share_0_14 * SHARE_0_6_OF_0_14, 1),
-            "children_estimated": True,
-            "municipality": r["kunta"],
-            "placed_at": placed,
-        }, {"type": "Point", "coordinates": [lon, lat]}))
-    _write(out / "areas.geojson", areas)
+    _write(out / "areas.geojson", grid_areas(codes))
 
     _write(out / "places.geojson", [
         _feature({"id": pid, "name": pname, "organiser": org, "organiser_type": otype, "kind": kind,

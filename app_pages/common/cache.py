@@ -98,6 +98,25 @@ def blind_polygons(view: View) -> gpd.GeoDataFrame:
     return _blind(view.project, view.token, view.settings_key, view.at_key, view.include_planned)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _coverage_map(
+    _project: Project, token: str, settings_key: str, at_key: str, include_planned: bool, lang: str,
+    show_reach: bool, show_blind: bool,
+) -> Any:  # fmt: skip
+    from coverage.outputs import webmap
+
+    result = _analysis(_project, token, settings_key, at_key, include_planned)
+    reach = _reach(_project, token, settings_key, at_key, include_planned) if show_reach else None
+    blind = _blind(_project, token, settings_key, at_key, include_planned) if show_blind else None
+    return webmap.coverage_map(_project, result, reach=reach, blind_spots=blind, lang=lang)
+
+
+def coverage_map(view: View, *, show_reach: bool, show_blind: bool) -> Any:
+    """Cached Kartta map (a folium Map) of the view: built once per view, language and layer choice."""
+    return _coverage_map(view.project, view.token, view.settings_key, view.at_key, view.include_planned,
+                         view.lang, show_reach, show_blind)  # fmt: skip
+
+
 def matrix(view: View, week: dt.date | None = None) -> pd.DataFrame:
     """Cached :func:`coverage.analysis.week.weekday_matrix` (children covered)."""
     return _matrix(view.project, view.token, view.settings_key, week or view.week, view.include_planned)

@@ -62,6 +62,7 @@ from ..core.schedule import TZ, check, is_open, parse_at
 from ..travel.base import TravelModel
 from ..travel.choose import model_from_settings
 from ..travel.straight import StraightLine
+from .villages import village_blind_spots, village_of, village_table
 
 COUNTED_STATUSES = ("existing",)
 """Statuses that count by default."""
@@ -127,6 +128,10 @@ class CoverageResult:
         out = out.sort_values(["children_0_6", "_m", "id"], ascending=[False, False, True], kind="stable")
         return out.drop(columns="_m").reset_index(drop=True)
 
+    def villages(self) -> pd.DataFrame:
+        """Return children within and beyond reach per village, most uncovered first (``village_table``)."""
+        return village_table(self.areas)
+
     def to_json(self) -> dict[str, Any]:
         """Return the ``analyze --json`` object of the command-line contract (plain JSON types, no NaN)."""
         keys = ("population_total", "population_covered", "children_total", "children_covered",
@@ -141,6 +146,13 @@ class CoverageResult:
             "areas": _areas_json(self.areas),
             "summary": {k: self.summary[k] for k in keys},
             "blind_spots": blind,
+            "villages": [
+                {"name": _str(n), "population": _int(pop), "children_0_6": _num(ch, 3),
+                 "children_covered": _num(cc, 3), "children_uncovered": _num(cu, 3)}
+                for n, pop, ch, cc, cu in self.villages()[
+                    ["name", "population", "children_0_6", "children_covered", "children_uncovered"]
+                ].itertuples(index=False)
+            ],  # fmt: skip
         }
 
     def _settings_json(self) -> dict[str, Any]:
@@ -170,13 +182,14 @@ def _places_json(places: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 def _areas_json(a: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """``areas[]`` of ``analyze --json``: the demand point (WGS84), demand, nearest place, distances."""
     lon, lat = _lonlat(_point_geometry(a))
-    columns = (a["id"], a["name"], lon, lat, a["population"], a["children_0_6"], a["nearest_place_id"],
-               a["straight_km"], a["distance_km"], a["minutes"], a["covered"])  # fmt: skip
+    columns = (a["id"], a["name"], village_of(a), lon, lat, a["population"], a["children_0_6"],
+               a["nearest_place_id"], a["straight_km"], a["distance_km"], a["minutes"],
+               a["covered"])  # fmt: skip
     return [
-        {"id": _str(i), "name": _str(n), "lon": _num(x, 6), "lat": _num(y, 6), "population": _int(pop),
-         "children_0_6": _num(ch, 3), "nearest_place_id": _str(pid) or None, "straight_km": _num(sk, 3),
-         "distance_km": _num(dk, 3), "minutes": _num(mi, 2), "covered": bool(cv)}
-        for i, n, x, y, pop, ch, pid, sk, dk, mi, cv in zip(*columns, strict=True)
+        {"id": _str(i), "name": _str(n), "village": _str(v), "lon": _num(x, 6), "lat": _num(y, 6),
+         "population": _int(pop), "children_0_6": _num(ch, 3), "nearest_place_id": _str(pid) or None,
+         "straight_km": _num(sk, 3), "distance_km": _num(dk, 3), "minutes": _num(mi, 2), "covered": bool(cv)}
+        for i, n, v, x, y, pop, ch, pid, sk, dk, mi, cv in zip(*columns, strict=True)
     ]  # fmt: skip
 
 
@@ -391,6 +404,11 @@ def blind_spot_polygons(
     ``reach_polygons`` falls back to the uncovered areas themselves: their polygons, or for point areas
     their Voronoi cells inside the extent (``method = "uncovered_cells"``).
 
+    When every area is a polygon (1 km grid cells, the embedded default) and ``apportion="point"``, the
+    blind spots are where families live: the uncovered areas with residents, dissolved per village
+    (``method = "village_cells"``, a ``village`` column; empty forest and lake are never painted). Their
+    demand then equals the uncovered demand of :func:`analyze` exactly.
+
     Demand is apportioned with ``apportion``:
 
     * ``"point"`` (default, consistent with :func:`analyze`): each *uncovered* area's demand goes wholly to
@@ -427,6 +445,11 @@ def blind_spot_polygons(
     demand = result.demand_xy if result.demand_xy is not None else _xy(areas, "areas")
     uncovered = ~areas["covered"].to_numpy(bool)
     extent, extent_kind = _extent(project, areas, demand)
+    if apportion == "point" and _all_polygons(areas):
+        out = _village_frame(areas)
+        out.attrs.update(method="village_cells", model=result.model.get("model", ""), extent=extent_kind,
+                         apportion=apportion, unassigned={"areas": 0, "population": 0.0, "children_0_6": 0.0})
+        return out
     counted = result.places["counted"].to_numpy(bool)
     place_xy = _xy(result.places, "places")[counted]
 
@@ -505,6 +528,34 @@ def _blind_frame(
             "method": method,
         },
         geometry=gpd.GeoSeries(list(parts[order]), crs=CRS),
+        crs=CRS,
+    )
+
+
+def _all_polygons(areas: gpd.GeoDataFrame) -> bool:
+    """Whether every area is a polygon (grid cells, postal areas): then blind spots are their cells."""
+    types = shapely.get_type_id(areas.geometry.to_numpy())
+    return bool(len(types)) and bool(np.isin(types, (3, 6)).all())
+
+
+def _village_frame(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Blind spots as the dissolved uncovered populated areas per village, most children first."""
+    dissolved = village_blind_spots(areas, CRS)
+    n = len(dissolved)
+    kids = dissolved["children_0_6"].to_numpy(float)
+    km2 = shapely.area(dissolved.geometry.to_numpy()) / 1e6 if n else np.empty(0)
+    order = np.lexsort((dissolved["village"].to_numpy(str), -km2, -kids)) if n else np.empty(0, int)
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"B{i + 1}" for i in range(n)],
+            "village": dissolved["village"].to_numpy(object)[order],
+            "area_km2": km2[order],
+            "population": dissolved["population"].to_numpy(float)[order],
+            "children_0_6": kids[order],
+            "areas": dissolved["areas"].to_numpy(int)[order],
+            "method": "village_cells",
+        },
+        geometry=gpd.GeoSeries(list(dissolved.geometry.to_numpy()[order]), crs=CRS),
         crs=CRS,
     )
 

@@ -52,6 +52,7 @@ from ..core.model import OUTREACH_FIELDS, VISIT_FIELDS, Project, conform
 from ..core.validation import as_text, normalise_layer, validate_layer
 from .outreach import outreach_by_place, outreach_frame
 from .records import DateLike, _in_period, _period, _place_names
+from .villages import village_of
 
 COUNTS = ("adults", "children", "first_timers", "multicultural")
 """Count columns of the visits layer (``visitors`` = adults + children is derived)."""
@@ -383,22 +384,36 @@ def _key(text: Any) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+def _village_keys(areas: pd.DataFrame) -> pd.Series:
+    """Each area's reach key: its id when its village is that area alone, else the village's name."""
+    if not len(areas):
+        return pd.Series([], dtype=object)
+    village = village_of(areas)
+    alone = village.map(village.value_counts()) == 1
+    return pd.Series(np.where(alone, as_text(areas["id"]).to_numpy(object), village.to_numpy(object)),
+                     index=areas.index, dtype=object)  # fmt: skip
+
+
 def match_home_areas(project: Project, home: pd.Series) -> pd.Series:
-    """Map ``home_area`` texts to area ids: by id or by name, ignoring case and extra spaces.
+    """Map ``home_area`` texts to reach keys: by village, area id or area name, ignoring case and spaces.
+
+    The key is the area's id, or for a village of several areas (1 km grid cells) the village's name, so
+    a coordinator's "Nummela" counts for every cell of Nummela.
 
     Returns
     -------
     Series
-        Area id per value ('' where nothing was recorded, ``None`` where the text matches no area).
+        Key per value ('' where nothing was recorded, ``None`` where the text matches no area or village).
     """
     areas = project.areas
     lookup: dict[str, str] = {}
     if len(areas):
-        ids = as_text(areas["id"])
-        for area_id, name in zip(ids, as_text(areas["name"]), strict=True):
-            lookup.setdefault(_key(name), area_id)
-        for area_id in ids:  # an id wins over a name that happens to equal it
-            lookup[_key(area_id)] = area_id
+        ids, keys = as_text(areas["id"]), _village_keys(areas)
+        for key, name, village in zip(keys, as_text(areas["name"]), village_of(areas), strict=True):
+            lookup.setdefault(_key(village), key)
+            lookup.setdefault(_key(name), key)
+        for area_id, key in zip(ids, keys, strict=True):  # an id wins over a name that happens to equal it
+            lookup[_key(area_id)] = key
     text = as_text(home)
     return text.map(lambda t: "" if not t else lookup.get(_key(t))).astype(object)
 
@@ -406,15 +421,17 @@ def match_home_areas(project: Project, home: pd.Series) -> pd.Series:
 def reach_by_area(
     project: Project, *, visits: pd.DataFrame | None = None, start: DateLike = None, end: DateLike = None
 ) -> pd.DataFrame:
-    """Reach per area: the visits of people who live there, from the optional ``home_area`` column.
+    """Reach per area or village: the visits of people who live there, from the optional ``home_area``.
 
     Returns
     -------
     DataFrame
-        One row per area of the project: ``area_id, name, children_0_6, records, adults, children, visitors,
-        first_timers, child_visits_per_100`` (child visits per 100 children aged 0-6 living there; NaN
-        when the area has no children), ``places`` (ids of the places they visited, sorted). Rows without
-        ``home_area`` count nowhere; see :func:`unmatched_home_areas` for texts that match no area.
+        One row per area of the project, or per village for villages of several areas (grid cells; their
+        ``area_id`` is the village's name, see :func:`match_home_areas`): ``area_id, name, children_0_6,
+        records, adults, children, visitors, first_timers, child_visits_per_100`` (child visits per 100
+        children aged 0-6 living there; NaN when the area has no children), ``places`` (ids of the places
+        they visited, sorted). Rows without ``home_area`` count nowhere; see :func:`unmatched_home_areas`
+        for texts that match no area.
     """
     v = visits_frame(project.visits if visits is None else visits, start=start, end=end)
     v["area_id"] = match_home_areas(project, v["home_area"])
@@ -433,10 +450,14 @@ def reach_by_area(
     areas = project.areas
     out = pd.DataFrame(
         {
-            "area_id": as_text(areas["id"]).to_numpy() if len(areas) else [],
-            "name": as_text(areas["name"]).to_numpy() if len(areas) else [],
+            "area_id": _village_keys(areas).to_numpy() if len(areas) else [],
+            "name": np.where(_village_keys(areas) == as_text(areas["id"]), as_text(areas["name"]),
+                             village_of(areas)) if len(areas) else [],
             "children_0_6": areas["children_0_6"].astype("float64").to_numpy() if len(areas) else [],
         }
+    )  # fmt: skip
+    out = out.groupby("area_id", sort=False, as_index=False).agg(
+        {"name": "first", "children_0_6": "sum"}
     )
     out = out.merge(agg, left_on="area_id", right_index=True, how="left")
     for name in ("records", "adults", "children", "visitors"):

@@ -296,7 +296,7 @@ def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
     )
     geometry = gpd.GeoSeries(shapely.point_on_surface(sites.geometry.to_numpy()) if n else [], crs=CRS)
     out = gpd.GeoDataFrame(
-        {"label": [_letters(i) for i in range(n)], "id": ids, "name": names, "children_gained": gained},
+        {"label": [map_label(i) for i in range(n)], "id": ids, "name": names, "children_gained": gained},
         geometry=geometry,
         crs=CRS,
     )
@@ -306,7 +306,7 @@ def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
     return out
 
 
-def _letters(i: int) -> str:
+def map_label(i: int) -> str:
     """Map label of the i-th proposed site: 0 -> A, 25 -> Z, 26 -> AA (places have numbers)."""
     out = ""
     i += 1

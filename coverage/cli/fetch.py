@@ -4,10 +4,10 @@ See :mod:`coverage.io.official.fetch`.
 
 ::
 
-    python -m coverage fetch --municipality 927 [--what boundary,grid,paavo,ptv,roads] [--out DIR]
-                             [--base-url URL] [--cache DIR] [--refresh] [--timeout S] [--no-progress]
-                             [--all-services] [--project FILE.gpkg [--areas grid|paavo]]
-                             [--overpass-url URL] [--margin KM]
+    python -m coverage fetch --municipality 927|Vihti|Vichtis [--what boundary,grid,paavo,ptv,roads]
+                             [--out DIR] [--base-url URL] [--cache DIR] [--refresh] [--timeout S]
+                             [--no-progress] [--all-services] [--project FILE.gpkg [--areas grid|paavo]]
+                             [--lang fi|sv|en] [--json] [--overpass-url URL] [--margin KM]
 
 ``--what roads`` fetches the OpenStreetMap road network (roads, footways, cycleways, tracks, paths and
 ferries) inside the boundary plus ``--margin`` from the Overpass API into ``roads_927.osm`` and, with an
@@ -22,26 +22,37 @@ Offline, or when a server fails, it prints one line (``error: cannot reach geo.s
 A downloaded file that cannot be used (e.g. no family places in PTV) is reported with its problems on stderr
 and the command exits 2, but the others are still read (and saved with ``--project``).
 Downloads are cached (``--cache``, default ``~/.cache/katve``): a second run needs no network.
+
+Under each WFS file a ``layer`` line names the layer and year used and whether the service offered it
+(the newest in its GetCapabilities) or it is the known fallback; under the grid an ``ages`` line gives the
+StatFin 11re year and ratio used for children 0-6, or says that 7/15 was the last resort. ``--json`` prints
+the same as one JSON object. ``--lang`` is the language of those lines and of the messages (default English,
+like the rest of this command's summary).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..core import i18n
 from ..core.errors import KatveError
+from ..core.i18n import LANGUAGES
 from ..core.model import MODES
 from ..io.official import overpass, ptv
-from ..io.official.fetch import DEFAULT_TIMEOUT, WHAT, fetch, municipality_code, stderr_progress
+from ..io.official.fetch import DEFAULT_TIMEOUT, WHAT, fetch, resolve_municipality, stderr_progress
 from ..io.official.sources import describe, project_from_results, read_fetched
 from ..io.official.statistics import read_boundary
 from ..io.store import load, save
 from ..travel.network_file import remember_network
 from ..travel.osm_graph import load_graph
+from .fetch_summary import extra_lines, file_json, municipality_json
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -50,8 +61,9 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--municipality",
         required=True,
-        metavar="CODE",
-        help="Statistics Finland municipality code, e.g. 927 (Vihti), 233 (Kauhava), 052 (Evijärvi)",
+        metavar="NAME|CODE",
+        help="the municipality by name in Finnish or Swedish (Vihti, Vichtis) or by Statistics Finland code, "
+        "e.g. 927 (Vihti), 233 (Kauhava), 052 (Evijärvi)",
     )
     p.add_argument(
         "--what",
@@ -86,6 +98,10 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         choices=("grid", "paavo"),
         help="demand areas of the --project (default: the grid when fetched, else Paavo)",
     )
+    p.add_argument(
+        "--lang", choices=tuple(LANGUAGES), default="en", help="language of the notes (default: en)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object: files, layers, years, counts")
     add_road_options(p)
     return p
 
@@ -94,10 +110,20 @@ def run(args: argparse.Namespace) -> int:
     """Run ``python -m coverage fetch``; return the exit code."""
     if wants_roads(args):  # --what ...,roads: the road network from Overpass (run_roads, below)
         return run_with_roads(args, run)
+    before = i18n.get_language()
+    i18n.set_language(getattr(args, "lang", None) or "en")
+    try:
+        return _run(args)
+    finally:
+        i18n.set_language(before)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.timeout is not None and not args.timeout > 0:
         raise KatveError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+    code = resolve_municipality(args.municipality)
     files = fetch(
-        args.municipality,
+        code,
         what=args.what,
         out_dir=args.out,
         base_url=args.base_url,
@@ -106,18 +132,25 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         progress=None if args.no_progress else stderr_progress(),
     )
-    code = municipality_code(args.municipality)
     keywords = None if args.all_services else ptv.FAMILY_KEYWORDS
     errors: dict[str, KatveError] = {}
-    results = read_fetched(
-        {k: f.path for k, f in files.items()}, municipality=code, keywords=keywords, errors=errors
-    )
+    paths: dict[str, str | os.PathLike] = {k: f.path for k, f in files.items()}
+    if "grid" in files and files["grid"].ages is not None:
+        paths["ages"] = files["grid"].ages
+    results = read_fetched(paths, municipality=code, keywords=keywords, errors=errors)
+    summary: dict = {"municipality": municipality_json(code), "files": {}}
     for kind, fetched in files.items():
         origin = "cache" if fetched.from_cache else "downloaded"
+        line = "not usable (see below)" if kind in errors else describe(kind, results[kind])
+        summary["files"][kind] = file_json(fetched, line, origin)
+        if not args.json:
+            print(f"{kind:<9} {fetched.path}  {line}  ({origin})")
+            for extra in extra_lines(fetched):
+                print(f"  {extra}")
+        for note in fetched.notes:
+            print(f"  note: {note}", file=sys.stderr)
         if kind in errors:
-            print(f"{kind:<9} {fetched.path}  not usable (see below)  ({origin})")
             continue
-        print(f"{kind:<9} {fetched.path}  {describe(kind, results[kind])}  ({origin})")
         for warning in results[kind].warnings:
             print(f"  warning: {warning}", file=sys.stderr)
     for exc in errors.values():
@@ -129,7 +162,11 @@ def run(args: argparse.Namespace) -> int:
             raise KatveError("nothing could be read: no project was saved")
         project = project_from_results(results, areas=args.areas, name=_name(results, code))
         save(project, args.project)
-        print(f"project   {args.project}  {len(project.places)} places, {len(project.areas)} areas")
+        summary["project"] = str(args.project)
+        if not args.json:
+            print(f"project   {args.project}  {len(project.places)} places, {len(project.areas)} areas")
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
     return 2 if errors else 0
 
 
@@ -181,7 +218,7 @@ def run_roads(args: argparse.Namespace) -> int:
     """
     if args.margin is None or not (args.margin >= 0 and math.isfinite(args.margin)):
         raise KatveError(f"--margin must be zero or more kilometres, got {args.margin}")
-    code = municipality_code(args.municipality)
+    code = resolve_municipality(args.municipality)
     project = load(args.project) if args.project and Path(args.project).is_file() else None
     boundary = project.boundary if project is not None and len(project.boundary) else None
     if boundary is None:
@@ -209,11 +246,12 @@ def run_roads(args: argparse.Namespace) -> int:
             continue
         lengths.append(f"{mode} {graph.edge_length_m.sum() / 1000.0:,.0f} km")
     origin = "cache" if roads.from_cache else "downloaded"
-    print(f"roads     {out}  {roads.ways:,} ways, {'; '.join(lengths)}  ({origin})")
+    shown = sys.stderr if getattr(args, "json", False) else sys.stdout  # --json: stdout stays one JSON object
+    print(f"roads     {out}  {roads.ways:,} ways, {'; '.join(lengths)}  ({origin})", file=shown)
     if project is not None:
         saved = dataclasses.replace(project, settings=remember_network(project.settings, out.resolve()))
         save(saved, args.project)
-        print(f"project   {args.project}  road network {out.name} in use")
+        print(f"project   {args.project}  road network {out.name} in use", file=shown)
     elif args.project:
         print(f"warning: {args.project} does not exist: use --network {out} with analyze", file=sys.stderr)
     return 0

@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..analysis.study import map_label
+from ..analysis.villages import changed_villages
 from ..core.errors import KatveError
 from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_share, weekday_name
 from ..core.schedule import WEEKDAYS
@@ -167,14 +169,14 @@ def format_text(result: PlanResult, *, name: str = "", lang: str = "fi") -> str:
     sites = result.new_sites
     if len(sites):
         rows = []
-        for r in sites.itertuples(index=False):
+        for k, r in enumerate(sites.itertuples(index=False)):
             when = ""
             if r.best_weekday is not None:
                 day = weekday_name(WEEKDAYS.index(r.best_weekday), lang, short=True)
                 when = f"{day} {tx['dayparts'][r.best_daypart]}"
             rows.append(
                 [
-                    str(r.id),
+                    map_label(k),
                     str(r.name),
                     fmt_number(r.children_gained, 1, lang=lang),
                     when,
@@ -194,13 +196,13 @@ def format_text(result: PlanResult, *, name: str = "", lang: str = "fi") -> str:
                 share=fmt_share(summary["children_covered_share"], lang=lang),
             )
         )
-    changed = result.changed[result.changed["covered_after"].astype(bool)]
+    changed = changed_villages(result.changed)
     if len(changed):
         lines.append(
             tx["changed"]
             + " "
             + ", ".join(
-                f"{n} ({fmt_number(c, 1, lang=lang)})"
+                f"{n} ({fmt_number(c, 0, lang=lang)})"
                 for n, c in zip(changed["name"], changed["children_0_6"], strict=True)
             )
         )

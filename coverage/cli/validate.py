@@ -17,6 +17,8 @@ from .options import EXIT_INPUT, EXIT_OK
 # --- validate ----------------------------------------------------------------------------------------------
 
 INPUT_SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg", ".zip", ".shp")
+NOT_LAYERS = ("dataset.json", "municipalities.csv")
+"""Files of a data folder that are not layers (a data set's metadata, the embedded list of municipalities)."""
 
 
 def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -43,7 +45,7 @@ def _expand(paths: Sequence[str]) -> list[Path]:
             found.sort(
                 key=lambda f: (str(f.parent), not f.stem.lower().startswith(("boundary", "raja", "kunta")))
             )
-            files.extend(f for f in found if f.name != "dataset.json")
+            files.extend(f for f in found if f.name not in NOT_LAYERS)
         else:
             files.append(path)
     return files

@@ -132,6 +132,18 @@ def fmt_share(share: object, digits: int = 1, *, lang: str | None = None) -> str
     return f"{number}%" if lang == "en" else f"{number}\u00a0%"
 
 
+def fmt_range(low: object, high: object, digits: int = 0, *, lang: str | None = None) -> str:
+    """Format a range ``22–134`` (one number when both round alike); ``–`` when either is missing.
+
+    >>> fmt_range(22.4, 134.2), fmt_range(5.2, 4.9), fmt_range(None, 3)
+    ('22–134', '5', '–')
+    """
+    if _finite(low) is None or _finite(high) is None:
+        return "–"
+    a, b = fmt_number(low, digits, lang=lang), fmt_number(high, digits, lang=lang)
+    return a if a == b else f"{a}–{b}"
+
+
 class Texts(Mapping[str, Any]):
     """The strings under one key prefix in one language, read like the nested dict they were written as.
 
@@ -140,8 +152,8 @@ class Texts(Mapping[str, Any]):
     ``{fields}`` are filled by the caller), so text reports keep their shape while every string lives in the
     one catalogue (and is checked like the rest).
 
-    >>> Texts("cli.analyze", "en")["mode"]["bike"], Texts("cli.analyze", "fi")["blind_cols"][:2]
-    ('by bike', ('id', 'alue'))
+    >>> Texts("cli.analyze", "en")["mode"]["bike"], Texts("cli.analyze", "fi")["cols"][:2]
+    ('by bike', ('alue', 'lapset'))
     """
 
     def __init__(self, prefix: str, lang: str | None = None) -> None:
@@ -194,6 +206,97 @@ _section({
     "page.vienti": {"fi": "Vienti", "sv": "Export", "en": "Export"},
     "page.aineisto": {"fi": "Aineisto", "sv": "Data", "en": "Data"},
     "page.tilastot": {"fi": "Tilastot", "sv": "Statistik", "en": "Statistics"},
+})
+
+# --- demand and villages (issue 15): what the demand is, its source, villages ----------------------------
+_section({
+    "demand.grid": {"fi": "{n} asuttua {km} km ruutua, {year}", "sv": "{n} bebodda rutor à {km} km, {year}",
+                    "en": "{n} populated {km} km grid cells, {year}"},
+    "demand.grid_no_year": {"fi": "{n} asuttua {km} km ruutua", "sv": "{n} bebodda rutor à {km} km",
+                            "en": "{n} populated {km} km grid cells"},
+    "demand.areas": {"fi": "{n} aluetta", "sv": "{n} områden", "en": "{n} areas"},
+    "demand.one_area": {"fi": "1 alue", "sv": "1 område", "en": "1 area"},
+    "demand.estimated": {"fi": "lasten 0–6 v määrät ovat arvioita", "sv": "antalet barn 0–6 år är uppskattat",
+                         "en": "children 0–6 are estimated"},
+    "demand.line": {"fi": "Kysyntä: {demand}", "sv": "Efterfrågan: {demand}", "en": "Demand: {demand}"},
+    "demand.attribution": {"fi": "Lähde: Eurostat (väestölaskenta {year}, 1 km ruudut), © Tilastokeskus",
+                           "sv": "Källa: Eurostat (folkräkningen {year}, 1 km rutor), © Statistikcentralen",
+                           "en": "Source: Eurostat (Census {year}, 1 km grid), © Statistics Finland"},
+    "demand.cell": {"fi": "{village}, {km} km ruutu", "sv": "{village}, ruta à {km} km", "en": "{village}, {km} km cell"},
+    "village.cols.0": {"fi": "kylä", "sv": "by", "en": "village"},
+    "village.cols.1": {"fi": "asukkaat", "sv": "invånare", "en": "residents"},
+    "village.cols.2": {"fi": "lapset 0–6", "sv": "barn 0–6", "en": "children 0–6"},
+    "village.cols.3": {"fi": "saavutettavissa", "sv": "inom räckhåll", "en": "within reach"},
+    "village.cols.4": {"fi": "osuus", "sv": "andel", "en": "share"},
+    "village.cols.5": {"fi": "katveessa", "sv": "utanför", "en": "beyond reach"},
+    "village.blind_cols.0": {"fi": "kylä", "sv": "by", "en": "village"},
+    "village.blind_cols.1": {"fi": "lapsia katveessa", "sv": "barn utanför", "en": "children beyond reach"},
+    "village.blind_cols.2": {"fi": "ruutuja", "sv": "rutor", "en": "cells"},
+    "village.areas_col": {"fi": "alueita", "sv": "områden", "en": "areas"},
+    "village.blind_cols.3": {"fi": "lähin paikka", "sv": "närmaste plats", "en": "nearest place"},
+    "village.blind_cols.4": {"fi": "min", "sv": "min", "en": "min"},
+    "village.title": {"fi": "Kylät", "sv": "Byar", "en": "Villages"},
+    "village.blind_title": {"fi": "Katveessa olevat kylät (eniten lapsia katveessa ensin):",
+                            "sv": "Byar utanför räckhåll (flest barn utanför först):",
+                            "en": "Villages in blind spots (most children beyond reach first):"},
+    "village.table_title": {"fi": "Kylät:", "sv": "Byar:", "en": "Villages:"},
+    "village.none": {"fi": "  kaikki kylät ovat kynnyksen sisällä", "sv": "  alla byar är inom gränsen",
+                     "en": "  every village is within the threshold"},
+    "village.blind_count": {"fi": "Kyliä katveessa: {n}", "sv": "Byar utanför räckhåll: {n}",
+                            "en": "Villages in blind spots: {n}"},
+})
+
+# --- villages in the app (issue 15) ---------------------------------------------------------------------
+_section({
+    "villages.col.village": {"fi": "Kylä", "sv": "By", "en": "Village"},
+    "villages.col.population": {"fi": "Asukkaita", "sv": "Invånare", "en": "Residents"},
+    "villages.col.children": {"fi": "Lapsia 0–6 v", "sv": "Barn 0–6 år", "en": "Children 0–6"},
+    "villages.col.covered": {"fi": "Saavutettavissa", "sv": "Inom räckhåll", "en": "Within reach"},
+    "villages.col.share": {"fi": "Osuus %", "sv": "Andel %", "en": "Share %"},
+    "villages.col.uncovered": {"fi": "Lapsia katveessa", "sv": "Barn utanför", "en": "Children beyond reach"},
+    "villages.col.cells": {"fi": "Ruutuja katveessa", "sv": "Rutor utanför", "en": "Cells beyond reach"},
+    "villages.col.areas": {"fi": "Alueita katveessa", "sv": "Områden utanför", "en": "Areas beyond reach"},
+    "villages.col.minutes": {"fi": "Min lähimpään paikkaan", "sv": "Min till närmaste plats",
+                             "en": "Min to nearest place"},
+    "kartta.blind_villages": {"fi": "Kyliä katveessa", "sv": "Byar utanför räckhåll", "en": "Villages beyond reach"},
+    "kartta.blind_villages_help": {
+        "fi": "Kylät, joissa asuu lapsia, joilta ei pääse yhteenkään laskettuun kohtaamispaikkaan rajan sisällä",
+        "sv": "Byar där det bor barn utan någon räknad mötesplats inom gränsen",
+        "en": "Villages where children live with no counted meeting place within the limit"},
+    "kartta.demand": {"fi": "Kysyntä: {demand}", "sv": "Efterfrågan: {demand}", "en": "Demand: {demand}"},
+    "kartta.villages_table": {"fi": "Kylät taulukkona", "sv": "Byarna i en tabell", "en": "Villages as a table"},
+    "kat.ranked_villages": {"fi": "Katveessa olevat kylät, eniten lapsia katveessa ensin",
+                            "sv": "Byar utanför räckhåll, flest barn utanför först",
+                            "en": "Villages beyond reach, most children beyond reach first"},
+    "kat.cells": {"fi": "Katveessa olevat ruudut ja alueet", "sv": "Rutor och områden utanför räckhåll",
+                  "en": "Cells and areas beyond reach"},
+    "kat.col.village": {"fi": "Kylä", "sv": "By", "en": "Village"},
+    "kat.col.cells": {"fi": "Ruutuja", "sv": "Rutor", "en": "Cells"},
+})
+
+# --- grid maps (issue 15) ----------------------------------------------------------------------------
+_section({
+    "export.class_below": {"fi": "alle {value}", "sv": "under {value}", "en": "under {value}"},
+    "export.class_at_least": {"fi": "{value} tai enemmän", "sv": "{value} eller fler", "en": "{value} or more"},
+    "map.legend_cells": {"fi": "Lapsia 0–6 v 1 km ruudussa (arvio)", "sv": "Barn 0–6 år per 1 km ruta (uppskattat)",
+                         "en": "Children 0–6 per 1 km cell (estimated)"},
+    "map.legend_beyond": {"fi": "asuttu ruutu katveessa (katkoviivareuna)",
+                          "sv": "bebodd ruta utanför räckhåll (streckad kant)",
+                          "en": "populated cell beyond reach (dashed outline)"},
+    "map.legend_village_blind": {"fi": "kylän katvealue (asutut ruudut)", "sv": "byns blinda fläck (bebodda rutor)",
+                                 "en": "a village's blind spot (populated cells)"},
+    "map.cell_village": {"fi": "Kylä: {village}", "sv": "By: {village}", "en": "Village: {village}"},
+    "map.cell_estimated": {"fi": "lasten määrä on arvio", "sv": "antalet barn är uppskattat",
+                           "en": "the number of children is estimated"},
+    "map.village_children": {"fi": "lapsia 0–6 v: {children}, saavutettavissa {covered} ({share})",
+                             "sv": "barn 0–6 år: {children}, inom räckhåll {covered} ({share})",
+                             "en": "children 0–6: {children}, within reach {covered} ({share})"},
+    "map.village_beyond": {"fi": "katveessa {children} lasta {cells} ruudussa",
+                           "sv": "utanför räckhåll {children} barn i {cells} rutor",
+                           "en": "beyond reach: {children} children in {cells} cells"},
+    "map.village_blind": {"fi": "Katvealue, {village}: {children} lasta 0–6 v, {cells} ruutua",
+                          "sv": "Blind fläck, {village}: {children} barn 0–6 år, {cells} rutor",
+                          "en": "Blind spot, {village}: {children} children 0–6, {cells} cells"},
 })
 
 # --- shared choices: weekdays, dayparts, modes, organiser types, kinds, statuses ----------------------
@@ -342,11 +445,6 @@ _section({
                                 "en": "Children 0–6 within reach"},
     "kartta.children_of": {"fi": "{covered} / {total}", "sv": "{covered} / {total}", "en": "{covered} / {total}"},
     "kartta.share": {"fi": "Osuus lapsista", "sv": "Andel av barnen", "en": "Share of children"},
-    "kartta.blind_count": {"fi": "Katvealueita", "sv": "Blinda fläckar", "en": "Blind-spot areas"},
-    "kartta.blind_count_help": {
-        "fi": "Asuinalueet, joilta ei pääse yhteenkään laskettuun kohtaamispaikkaan rajan sisällä",
-        "sv": "Bostadsområden utan någon räknad mötesplats inom gränsen",
-        "en": "Residential areas with no counted meeting place within the limit"},
     "kartta.caption": {"fi": "{counted}/{total} paikkaa laskettu · raja {threshold} · {when}",
                        "sv": "{counted}/{total} platser räknas · gräns {threshold} · {when}",
                        "en": "{counted}/{total} places counted · limit {threshold} · {when}"},
@@ -451,8 +549,6 @@ _section({
 # --- Katvealueet page ---------------------------------------------------------------------------------------
 _section({
     "kat.header": {"fi": "Katvealueet", "sv": "Blinda fläckar", "en": "Blind spots"},
-    "kat.ranked": {"fi": "Katvealueet lasten määrän mukaan", "sv": "Blinda fläckar efter antal barn",
-                   "en": "Blind-spot areas by number of children"},
     "kat.none": {"fi": "Ei katvealueita: kaikilta alueilta pääsee laskettuun paikkaan rajan sisällä.",
                  "sv": "Inga blinda fläckar: från alla områden når man en räknad plats inom gränsen.",
                  "en": "No blind spots: every area reaches a counted place within the limit."},
@@ -572,6 +668,7 @@ _section({
                            "en": "{n} meeting places counted"},
     "export.sheet.summary": {"fi": "Yhteenveto", "sv": "Sammanfattning", "en": "Summary"},
     "export.sheet.areas": {"fi": "Alueet", "sv": "Områden", "en": "Areas"},
+    "export.sheet.villages": {"fi": "Kylät", "sv": "Byar", "en": "Villages"},
     "export.sheet.places": {"fi": "Kohtaamispaikat", "sv": "Mötesplatser", "en": "Meeting places"},
     "export.key": {"fi": "Tieto", "sv": "Uppgift", "en": "Item"},
     "export.value": {"fi": "Arvo", "sv": "Värde", "en": "Value"},
@@ -580,6 +677,7 @@ _section({
     "export.travel": {"fi": "Matka", "sv": "Resa", "en": "Travel"},
     "export.model": {"fi": "Matkamalli", "sv": "Resmodell", "en": "Travel model"},
     "export.sources": {"fi": "Aineistolähteet", "sv": "Datakällor", "en": "Data sources"},
+    "export.demand": {"fi": "Kysyntä", "sv": "Efterfrågan", "en": "Demand"},
     "export.sum.children_total": {"fi": "Lapsia 0–6 v. yhteensä", "sv": "Barn 0–6 år totalt",
                                   "en": "Children 0–6 in total"},
     "export.sum.children_covered": {"fi": "Lapsia 0–6 v. saavutettavissa", "sv": "Barn 0–6 år inom räckhåll",
@@ -629,6 +727,18 @@ _section({
     "export.col.notes": {"fi": "Lisätietoja", "sv": "Mer information", "en": "Notes"},
     "export.col.area_km2": {"fi": "Pinta-ala (km²)", "sv": "Areal (km²)", "en": "Area (km²)"},
     "export.col.areas": {"fi": "Alueita", "sv": "Områden", "en": "Areas"},
+    "export.col.cells": {"fi": "Ruutuja", "sv": "Rutor", "en": "Cells"},
+    "export.col.village": {"fi": "Kylä", "sv": "By", "en": "Village"},
+    "export.col.children_uncovered": {"fi": "Lapsia katveessa", "sv": "Barn utanför", "en": "Children beyond reach"},
+    "export.col.children_covered": {"fi": "Lapsia saavutettavissa", "sv": "Barn inom räckhåll",
+                                    "en": "Children within reach"},
+    "export.col.children_covered_share": {"fi": "Osuus saavutettavissa (%)", "sv": "Andel inom räckhåll (%)",
+                                          "en": "Share within reach (%)"},
+    "export.col.cells_uncovered": {"fi": "Ruutuja katveessa", "sv": "Rutor utanför", "en": "Cells beyond reach"},
+    "export.col.minutes_min": {"fi": "Matka-aika vähintään (min)", "sv": "Restid minst (min)",
+                               "en": "Travel time at least (min)"},
+    "export.col.minutes_max": {"fi": "Matka-aika enintään (min)", "sv": "Restid högst (min)",
+                               "en": "Travel time at most (min)"},
     "export.col.children_gained": {"fi": "Lisää lapsia saavutettavissa", "sv": "Fler barn inom räckhåll",
                                    "en": "Children gained"},
     "export.col.weekday": {"fi": "Päivä", "sv": "Dag", "en": "Day"},
@@ -677,6 +787,41 @@ _section({
         "en": "Most children are reached: {cell} ({children} children, {share})."},
     "export.report.finding_empty": {"fi": "Ei lainkaan toimintaa: {cells}.", "sv": "Ingen verksamhet alls: {cells}.",
                                     "en": "Nothing open at all: {cells}."},
+    "export.report.finding_estimated_grid": {
+        "fi": "Lasten 0–6 v. määrät ovat arvioita: ruudun 0–14-vuotiaat kerrottuna kunnan todellisella "
+              "0–6- ja 0–14-vuotiaiden suhteella.",
+        "sv": "Antalet barn 0–6 år är uppskattat: rutans 0–14-åringar gånger kommunens faktiska förhållande "
+              "mellan 0–6- och 0–14-åringar.",
+        "en": "Children 0–6 are estimated: the cell's 0–14-year-olds times the municipality's real ratio of "
+              "0–6 to 0–14-year-olds."},
+    "export.report.blind_polygons_note_cells": {
+        "fi": "Asutut ruudut, joista lähimpään paikkaan on yli kynnyksen, kylittäin (tyhjät metsä- ja järviruudut "
+              "eivät ole katvealuetta).",
+        "sv": "Bebodda rutor där närmaste plats ligger bortom gränsen, per by (tomma skogs- och sjörutor räknas "
+              "inte).",
+        "en": "Populated cells whose nearest place is beyond the threshold, per village (empty forest and lake "
+              "cells are not blind spots)."},
+    "export.report.method_text_grid": {
+        "fi": "Kysyntä: {demand}. Ruutu on saavutettavissa, kun lähin mukana laskettava kohtaamispaikka on "
+              "enintään {limit} päässä ({travel}) ruudun keskipisteestä. Mukana lasketaan toiminnassa olevat "
+              "paikat{at}. Katvealueet ovat asuttuja ruutuja kynnyksen ulkopuolella, kylittäin. Väestö: "
+              "Eurostat, väestölaskenta 2021, 1 km ruudut (© Tilastokeskus); lapset 0–6 v. arvioitu ruudun "
+              "0–14-vuotiaista kunnan 0–6-vuotiaiden todellisen määrän mukaan (Tilastokeskus, 31.12.2020); "
+              "kuntarajat ja kylät: Maanmittauslaitos, Tilastokeskus (CC BY 4.0). Kohtaamispaikkojen tiedot: "
+              "{project}.",
+        "sv": "Efterfrågan: {demand}. En ruta är inom räckhåll när närmaste medräknade mötesplats ligger högst "
+              "{limit} bort ({travel}) från rutans mittpunkt. Platser i bruk räknas{at}. Blinda fläckar är "
+              "bebodda rutor bortom gränsen, per by. Befolkning: Eurostat, folkräkningen 2021, 1 km rutor "
+              "(© Statistikcentralen); barn 0–6 år uppskattade från rutans 0–14-åringar enligt kommunens "
+              "faktiska antal 0–6-åringar (Statistikcentralen, 31.12.2020); kommungränser och byar: "
+              "Lantmäteriverket, Statistikcentralen (CC BY 4.0). Uppgifter om mötesplatserna: {project}.",
+        "en": "Demand: {demand}. A cell is within reach when its nearest counted meeting place is at most "
+              "{limit} away ({travel}) from the cell's centre. Existing places count{at}. Blind spots are the "
+              "populated cells beyond the threshold, per village. Population: Eurostat, Census 2021, 1 km grid "
+              "(© Statistics Finland); children 0–6 estimated from the cell's 0–14-year-olds by the "
+              "municipality's real number of 0–6-year-olds (Statistics Finland, 31 Dec 2020); boundaries and "
+              "villages: National Land Survey of Finland, Statistics Finland (CC BY 4.0). Meeting-place data: "
+              "{project}."},
     "export.report.finding_estimated": {
         "fi": "Lapsimäärät ovat osin arvioita (osuus alueen väestöstä).",
         "sv": "Barnantalen är delvis uppskattningar (andel av områdets befolkning).",
@@ -1327,11 +1472,13 @@ _section({
                                    "en": "Residents within reach"},
     "suunnittelu.row.places": {"fi": "Paikkoja laskettu", "sv": "Platser som räknas", "en": "Places counted"},
     "suunnittelu.row.blind": {"fi": "Katvealueita", "sv": "Blinda fläckar", "en": "Blind-spot areas"},
-    "suunnittelu.changed": {"fi": "Alueet, joiden tilanne muuttuu", "sv": "Områden vars läge ändras",
-                            "en": "Areas whose status changes"},
+    "suunnittelu.changed": {"fi": "Kylät, joiden lasten tilanne muuttuu", "sv": "Byar där barnens läge ändras",
+                            "en": "Villages whose children change status"},
     "suunnittelu.changed_none": {"fi": "Yhdenkään alueen tilanne ei muutu.", "sv": "Inget områdes läge ändras.",
                                  "en": "No area changes status."},
     "suunnittelu.col.area": {"fi": "Alue", "sv": "Område", "en": "Area"},
+    "suunnittelu.col.village": {"fi": "Kylä", "sv": "By", "en": "Village"},
+    "suunnittelu.col.cells": {"fi": "Ruutuja tai alueita", "sv": "Rutor eller områden", "en": "Cells or areas"},
     "suunnittelu.col.children": {"fi": "Lapsia 0–6 v", "sv": "Barn 0–6 år", "en": "Children 0–6"},
     "suunnittelu.col.min_before": {"fi": "Min nyt", "sv": "Min nu", "en": "Min now"},
     "suunnittelu.col.min_after": {"fi": "Min jälkeen", "sv": "Min efter", "en": "Min after"},
@@ -1453,20 +1600,13 @@ _section({
     "cli.analyze.places": {"fi": "Kohtaamispaikkoja mukana: {counted} / {total}", "sv": "Mötesplatser med: {counted} / {total}", "en": "Meeting places counted: {counted} / {total}"},
     "cli.analyze.children": {"fi": "Lapset 0–6 v kynnyksen sisällä: {covered} / {total} ({share})", "sv": "Barn 0–6 år inom gränsen: {covered} / {total} ({share})", "en": "Children 0-6 within the threshold: {covered} / {total} ({share})"},
     "cli.analyze.population": {"fi": "Väestö kynnyksen sisällä: {covered} / {total} ({share})", "sv": "Befolkning inom gränsen: {covered} / {total} ({share})", "en": "Population within the threshold: {covered} / {total} ({share})"},
-    "cli.analyze.blind": {"fi": "Katvealueet (eniten lapsia ensin):", "sv": "Skuggområden (flest barn först):", "en": "Blind spots (most children first):"},
-    "cli.analyze.none": {"fi": "  ei katvealueita", "sv": "  inga skuggområden", "en": "  no blind spots"},
     "cli.analyze.areas": {"fi": "Alueet:", "sv": "Områden:", "en": "Areas:"},
-    "cli.analyze.cols.0": {"fi": "id", "sv": "id", "en": "id"},
-    "cli.analyze.cols.1": {"fi": "alue", "sv": "område", "en": "area"},
-    "cli.analyze.cols.2": {"fi": "lapset", "sv": "barn", "en": "children"},
-    "cli.analyze.cols.3": {"fi": "lähin paikka", "sv": "närmaste plats", "en": "nearest place"},
-    "cli.analyze.cols.4": {"fi": "km", "sv": "km", "en": "km"},
-    "cli.analyze.cols.5": {"fi": "min", "sv": "min", "en": "min"},
-    "cli.analyze.cols.6": {"fi": "katettu", "sv": "täckt", "en": "covered"},
-    "cli.analyze.blind_cols.0": {"fi": "id", "sv": "id", "en": "id"},
-    "cli.analyze.blind_cols.1": {"fi": "alue", "sv": "område", "en": "area"},
-    "cli.analyze.blind_cols.2": {"fi": "lapset", "sv": "barn", "en": "children"},
-    "cli.analyze.blind_cols.3": {"fi": "min", "sv": "min", "en": "min"},
+    "cli.analyze.cols.0": {"fi": "alue", "sv": "område", "en": "area"},
+    "cli.analyze.cols.1": {"fi": "lapset", "sv": "barn", "en": "children"},
+    "cli.analyze.cols.2": {"fi": "lähin paikka", "sv": "närmaste plats", "en": "nearest place"},
+    "cli.analyze.cols.3": {"fi": "km", "sv": "km", "en": "km"},
+    "cli.analyze.cols.4": {"fi": "min", "sv": "min", "en": "min"},
+    "cli.analyze.cols.5": {"fi": "katettu", "sv": "täckt", "en": "covered"},
     "cli.analyze.yes": {"fi": "kyllä", "sv": "ja", "en": "yes"},
     "cli.analyze.no": {"fi": "ei", "sv": "nej", "en": "no"},
     "cli.analyze.model.straight_line": {"fi": "linnuntie × {circuity} nopeudella {speed} km/h", "sv": "fågelvägen × {circuity} med {speed} km/h", "en": "straight line × {circuity} at {speed} km/h"},
@@ -1476,7 +1616,7 @@ _section({
     "cli.plan.title.median": {"fi": "Uudet paikat, jotka lyhentävät matkoja eniten ({k})", "sv": "Nya platser som förkortar resorna mest ({k})", "en": "New sites shortening trips the most ({k})"},
     "cli.plan.title.set_cover": {"fi": "Vähiten uusia paikkoja tavoitteeseen {target}", "sv": "Minst antal nya platser för målet {target}", "en": "Fewest new sites for the target {target}"},
     "cli.plan.none": {"fi": "  Uusia paikkoja ei tarvita tai mikään ehdokas ei lisää kattavuutta.", "sv": "  Inga nya platser behövs eller ingen kandidat ökar täckningen.", "en": "  No new site is needed, or no candidate adds coverage."},
-    "cli.plan.cols.0": {"fi": "id", "sv": "id", "en": "id"},
+    "cli.plan.cols.0": {"fi": "kartalla", "sv": "på kartan", "en": "on map"},
     "cli.plan.cols.1": {"fi": "paikka", "sv": "plats", "en": "site"},
     "cli.plan.cols.2": {"fi": "lisää lapsia", "sv": "fler barn", "en": "children gained"},
     "cli.plan.cols.3": {"fi": "paras aika", "sv": "bästa tid", "en": "best time"},
@@ -1485,7 +1625,7 @@ _section({
     "cli.plan.after": {"fi": "Ehdotuksen jälkeen: {covered} / {total} ({share})", "sv": "Efter förslaget: {covered} / {total} ({share})", "en": "With the proposal: {covered} / {total} ({share})"},
     "cli.plan.optimal": {"fi": "Ratkaisu on todistetusti optimaalinen ({method}, {seconds} s).", "sv": "Lösningen är bevisat optimal ({method}, {seconds} s).", "en": "The solution is proven optimal ({method}, {seconds} s)."},
     "cli.plan.gap": {"fi": "Ratkaisu voi olla enintään {gap} optimista ({method}, {seconds} s).", "sv": "Lösningen kan ligga högst {gap} från optimum ({method}, {seconds} s).", "en": "The solution is at most {gap} from the optimum ({method}, {seconds} s)."},
-    "cli.plan.changed": {"fi": "Katvealueista katetuiksi:", "sv": "Skuggområden som blir täckta:", "en": "Blind spots that become covered:"},
+    "cli.plan.changed": {"fi": "Kylät, joiden lapsia tulee saavutettaviksi:", "sv": "Byar vars barn kommer inom räckhåll:", "en": "Villages whose children come within reach:"},
     "cli.plan.dayparts.morning": {"fi": "aamupäivä", "sv": "förmiddag", "en": "morning"},
     "cli.plan.dayparts.afternoon": {"fi": "iltapäivä", "sv": "eftermiddag", "en": "afternoon"},
     "cli.plan.dayparts.evening": {"fi": "ilta", "sv": "kväll", "en": "evening"},
@@ -1537,4 +1677,59 @@ _section({
     "roads.fetch.failed": {"fi": "Tieverkkoa ei voitu noutaa; matka-ajat lasketaan edelleen linnuntietä", "sv": "Vägnätet kunde inte hämtas; restiderna beräknas fortfarande längs fågelvägen", "en": "The road network could not be fetched; travel times still use the straight line"},
     "roads.network.moved": {"fi": "Tieverkko {name} löytyi uudesta paikasta (sama tiedosto).", "sv": "Vägnätet {name} hittades på ett nytt ställe (samma fil).", "en": "The road network {name} was found in a new place (the same file)."},
     "roads.network.changed": {"fi": "Tieverkkotiedosto {name} on muuttunut valinnan jälkeen; tulokset lasketaan nykyisestä tiedostosta.", "sv": "Vägnätsfilen {name} har ändrats sedan den valdes; resultaten beräknas från den nuvarande filen.", "en": "The road network file {name} has changed since it was chosen; results use the file as it is now."},
+})
+
+# --- fetch: municipality by name, layers from the WFS capabilities, children 0-6 from StatFin 11re ----------
+# (coverage/io/official/{municipalities,discovery,ages,fetch}.py, coverage/cli/fetch.py, app_pages/aineisto.py)
+_section({
+    "fetch.muni.empty": {"fi": "Anna kunnan nimi tai kuntanumero, esim. Vihti tai 927.",
+                         "sv": "Ange kommunens namn eller kommunnummer, t.ex. Vichtis eller 927.",
+                         "en": "Give the municipality's name or code, e.g. Vihti or 927."},
+    "fetch.muni.unknown_code": {"fi": "Kuntanumeroa {code} ei ole Tilastokeskuksen kuntaluokituksessa; anna kolminumeroinen kuntanumero, esim. 927 (Vihti).",
+                                "sv": "Kommunnumret {code} finns inte i Statistikcentralens kommunklassificering; ange ett tresiffrigt kommunnummer, t.ex. 927 (Vichtis).",
+                                "en": "There is no municipality code {code} in Statistics Finland's classification; give a three-digit code such as 927 (Vihti)."},
+    "fetch.muni.ambiguous": {"fi": "”{name}” sopii usealle kunnalle: {matches}. Anna koko nimi tai kuntanumero.",
+                             "sv": "”{name}” passar flera kommuner: {matches}. Ange hela namnet eller kommunnumret.",
+                             "en": "“{name}” fits several municipalities: {matches}. Give the full name or the code."},
+    "fetch.muni.unknown_close": {"fi": "Kuntaa ”{name}” ei löydy. Tarkoititko: {matches}?",
+                                 "sv": "Kommunen ”{name}” hittas inte. Menade du: {matches}?",
+                                 "en": "No municipality “{name}”. Did you mean: {matches}?"},
+    "fetch.muni.unknown": {"fi": "Kuntaa ”{name}” ei löydy Tilastokeskuksen kuntaluokituksesta (2026); anna nimi suomeksi tai ruotsiksi tai kuntanumero.",
+                           "sv": "Kommunen ”{name}” finns inte i Statistikcentralens kommunklassificering (2026); ange namnet på finska eller svenska eller kommunnumret.",
+                           "en": "No municipality “{name}” in Statistics Finland's classification (2026); give the name in Finnish or Swedish, or the code."},
+    "fetch.layer.newest": {"fi": "uusin", "sv": "senaste", "en": "newest"},
+    "fetch.layer.absent": {"fi": "palvelun tasoluettelossa ei ollut vuosittaista tasoa",
+                           "sv": "tjänstens lagerförteckning hade inget årligt lager",
+                           "en": "the service's layer list had no yearly layer"},
+    "fetch.layer.fallback": {"fi": "Käytetään tunnettua tasoa {layer} (vuosi {year}), koska uusinta ei saatu selville: {reason}",
+                             "sv": "Det kända lagret {layer} (år {year}) används, eftersom det senaste inte kunde tas reda på: {reason}",
+                             "en": "Using the known layer {layer} (year {year}): the newest could not be found out ({reason})"},
+    "fetch.layer.used": {"fi": "{what}: {layer}, vuosi {year} ({how})", "sv": "{what}: {layer}, år {year} ({how})",
+                         "en": "{what}: {layer}, year {year} ({how})"},
+    "fetch.layer.discovered": {"fi": "uusin palvelun tarjoama", "sv": "det senaste tjänsten erbjuder",
+                               "en": "the newest the service offers"},
+    "fetch.layer.known": {"fi": "tunnettu varataso", "sv": "känt reservlager", "en": "the known fallback"},
+    "fetch.layer.scale": {"fi": "mittakaava {scale}", "sv": "skala {scale}", "en": "scale {scale}"},
+    "fetch.ages.unavailable": {"fi": "Kunnan ikärakennetta ei saatu Tilastokeskuksen StatFin-taulukosta 11re ({reason}); lapset 0–6 v. arvioidaan viimeisenä keinona 7/15:nä 0–14-vuotiaista.",
+                               "sv": "Kommunens åldersstruktur kunde inte hämtas ur Statistikcentralens StatFin-tabell 11re ({reason}); barn 0–6 år uppskattas i sista hand som 7/15 av 0–14-åringarna.",
+                               "en": "The municipality's age structure could not be had from Statistics Finland's StatFin table 11re ({reason}); children 0-6 are estimated, as a last resort, as 7/15 of the 0-14-year-olds."},
+    "fetch.children.statfin": {"fi": "Lapset 0–6 v. = ruudun 0–14-vuotiaat × {ratio}: kunnan {code} oma suhde 0–6/0–14 Tilastokeskuksen StatFin-taulukosta 11re ({year}: {c06} / {c014} lasta).",
+                               "sv": "Barn 0–6 år = rutans 0–14-åringar × {ratio}: kommunens {code} egen kvot 0–6/0–14 ur Statistikcentralens StatFin-tabell 11re ({year}: {c06} / {c014} barn).",
+                               "en": "Children 0-6 = the cell's 0-14-year-olds × {ratio}: municipality {code}'s own ratio of 0-6 to 0-14 from Statistics Finland's StatFin table 11re ({year}: {c06} / {c014} children)."},
+    "fetch.children.uniform": {"fi": "Viimeinen keino: lapset 0–6 v. = 0–14-vuotiaat × 7/15 (oletus tasakokoisista ikäluokista), koska kunnan ikärakennetta (StatFin 11re) ei ollut; arvio on todennäköisesti liian suuri. Merkitty sarakkeeseen children_method = uniform_7_15.",
+                               "sv": "Sista utväg: barn 0–6 år = 0–14-åringar × 7/15 (antar lika stora årskullar), eftersom kommunens åldersstruktur (StatFin 11re) saknades; uppskattningen är troligen för stor. Markerat i kolumnen children_method = uniform_7_15.",
+                               "en": "Last resort: children 0-6 = 0-14-year-olds × 7/15 (assumes equal birth cohorts), as the municipality's age structure (StatFin 11re) was not available; probably an overestimate. Flagged in the column children_method = uniform_7_15."},
+    "fetch.cli.ages": {"fi": "ikärakenne {path}  StatFin 11re, {year}: 0–6 v. {c06}, 0–14 v. {c014} (suhde {ratio})",
+                       "sv": "åldersstruktur {path}  StatFin 11re, {year}: 0–6 år {c06}, 0–14 år {c014} (kvot {ratio})",
+                       "en": "ages     {path}  StatFin 11re, {year}: 0-6 {c06}, 0-14 {c014} (ratio {ratio})"},
+    "fetch.cli.municipality": {"fi": "kunta    {label}", "sv": "kommun   {label}", "en": "municipality {label}"},
+    "fetch.kind.boundary": {"fi": "kuntaraja", "sv": "kommungräns", "en": "boundary"},
+    "fetch.kind.grid": {"fi": "väestöruudut", "sv": "befolkningsrutor", "en": "population grid"},
+    "fetch.kind.paavo": {"fi": "postinumeroalueet", "sv": "postnummerområden", "en": "postal-code areas"},
+    "aineisto.fetch.municipality": {"fi": "Kunta", "sv": "Kommun", "en": "Municipality"},
+    "aineisto.fetch.municipality_help": {"fi": "Kaikki Suomen kunnat (Tilastokeskuksen kuntaluokitus 2026); kirjoita nimen alku suomeksi tai ruotsiksi.",
+                                         "sv": "Alla kommuner i Finland (Statistikcentralens kommunklassificering 2026); skriv början av namnet på finska eller svenska.",
+                                         "en": "Every municipality of Finland (Statistics Finland's classification 2026); type the start of the name in Finnish or Swedish."},
+    "aineisto.fetch.choose": {"fi": "– valitse kunta –", "sv": "– välj kommun –", "en": "– choose a municipality –"},
+    "aineisto.fetch.layers": {"fi": "Käytetyt aineistot:", "sv": "Använda data:", "en": "Data used:"},
 })

@@ -71,6 +71,8 @@ AREA_FIELDS: dict[str, tuple[str, bool]] = {
     "children_estimated": ("bool", False),
     "families_with_children": ("float", False),
     "municipality": ("str", False),
+    "village": ("str", False),  # the village or postal area the area belongs to (its cells' common name)
+    "year": ("int", False),  # statistics year of the population figures
 }
 BOUNDARY_FIELDS: dict[str, tuple[str, bool]] = {
     "code": ("str", False),

@@ -8,8 +8,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from ..analysis.demand import attribution
 from ..analysis.reach import CoverageResult
 from ..core.errors import ExportError
 from ..core.i18n import fmt_number, has, label, t, weekday_name
@@ -18,6 +20,12 @@ from ..travel.network_file import model_description
 
 ATTRIBUTION = "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0"
 """Data attribution printed on every map (boundaries: NLS; population: Statistics Finland)."""
+
+
+def credits(areas: Any, lang: str = "fi") -> str:
+    """Return a document's attribution line: :data:`ATTRIBUTION`, plus the source of grid cells."""
+    grid = attribution(areas, lang) if areas is not None else ""
+    return f"{ATTRIBUTION} · {grid}" if grid else ATTRIBUTION
 
 
 def text(key: str, lang: str = "fi", **values: Any) -> str:
@@ -110,6 +118,7 @@ COLORS = {
     "text": "#1a1a1a",
     "accent": "#1f4e79",
     "proposal": "#ffd92f",
+    "beyond": "#c51b7d",  # outline of populated grid cells beyond reach (magenta: apart from the blue scale)
 }
 """The one colour table of every map and document: the app's map, the HTML map, print maps and the report."""
 
@@ -121,6 +130,33 @@ ORGANISER_COLORS = {
     "other": "#555555",
 }
 """Place marker colour by ``organiser_type`` (unknown types get ``other``'s colour)."""
+
+
+CHILDREN_CLASSES = (1, 3, 6, 12, 25, 50)
+"""Class breaks of children 0-6 per grid cell: < 1, 1-2, 3-5, 6-11, 12-24, 25-49, 50 or more."""
+
+CHILDREN_PALETTE = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
+"""ColorBrewer YlGnBu, 7 classes: sequential, colour-blind safe and readable in greyscale print."""
+
+
+def children_class(children: Any) -> Any:
+    """Return the class (0-6) of each children count, by :data:`CHILDREN_CLASSES`.
+
+    >>> children_class([0, 0.4, 1, 2.9, 5, 12, 49.5, 80]).tolist()
+    [0, 0, 1, 1, 2, 4, 5, 6]
+    """
+    values = np.nan_to_num(np.asarray(children, dtype=float))
+    return np.searchsorted(np.asarray(CHILDREN_CLASSES, float), values, side="right")
+
+
+def children_class_labels(lang: str = "fi") -> list[str]:
+    """Legend labels of the classes: ``["alle 1", "1–2", ..., "50 tai enemmän"]`` (fi), sv, en."""
+    bounds = CHILDREN_CLASSES
+    labels = [t("export.class_below", lang, value=bounds[0])]
+    pairs = zip(bounds, bounds[1:], strict=False)
+    labels += [f"{lo}–{hi - 1}" if hi - 1 > lo else f"{lo}" for lo, hi in pairs]
+    labels.append(t("export.class_at_least", lang, value=bounds[-1]))
+    return labels
 
 
 def _write_bytes(out: Any, raw: bytes) -> None:

@@ -70,7 +70,7 @@ from ..core.model import Project
 from .calendar import write_ics
 from .document import _atomic_write
 from .gpkg import write_gpkg
-from .tables import TABLES, area_table, place_table, write_csv, write_xlsx
+from .tables import TABLES, area_table, place_table, village_table, write_csv, write_xlsx
 
 FORMATS = ("gpkg", "html", "png", "pdf", "csv", "xlsx", "ics", "report")
 """Export formats, as accepted by ``--format``."""
@@ -192,7 +192,8 @@ def _render(
     if fmt == "csv":
         if table not in TABLES:
             raise ExportError(f"unknown table {table!r}; use one of {', '.join(TABLES)}")
-        write_csv(area_table(data) if table == "areas" else place_table(data), buf, lang=data.lang)
+        tables = {"areas": area_table, "places": place_table, "villages": village_table}
+        write_csv(tables[table](data), buf, lang=data.lang)
     elif fmt == "xlsx":
         write_xlsx(data, buf)
     elif fmt == "ics":

@@ -10,13 +10,15 @@ import geopandas as gpd
 import pandas as pd
 
 from ..analysis.study import Study
+from ..analysis.villages import village_of
 from ..core.errors import ExportError
 from ..core.model import CRS
-from .tables import area_table, place_table, summary_rows
+from .tables import area_table, place_table, summary_rows, village_table
 
 GPKG_LAYERS = {
     "places": "kohtaamispaikat",
     "areas": "alueet_kattavuus",
+    "villages": "kylat",
     "boundary": "kuntaraja",
     "reach": "saavutettavuusalueet",
     "blind_spots": "katvealueet",
@@ -40,6 +42,7 @@ def write_gpkg(data: Study, path: str | os.PathLike) -> list[str]:
     layers: list[tuple[str, gpd.GeoDataFrame | pd.DataFrame]] = [
         (GPKG_LAYERS["places"], gpd.GeoDataFrame(places, geometry="geometry", crs=CRS)),
         (GPKG_LAYERS["areas"], areas),
+        (GPKG_LAYERS["villages"], _village_layer(data)),
     ]
     if len(data.project.boundary):
         layers.append((GPKG_LAYERS["boundary"], data.project.boundary))
@@ -60,6 +63,16 @@ def write_gpkg(data: Study, path: str | os.PathLike) -> list[str]:
         tmp.unlink(missing_ok=True)
         raise ExportError(f"{path}: cannot write the GeoPackage ({exc.strerror or exc})") from None
     return [name for name, _ in layers] + [GPKG_LAYERS["summary"]]
+
+
+def _village_layer(data: Study) -> gpd.GeoDataFrame:
+    """Return the villages (:func:`~coverage.outputs.tables.village_table`), their areas dissolved."""
+    areas = data.result.areas
+    names = village_of(areas).to_numpy(object)
+    shapes = gpd.GeoDataFrame({"village": names}, geometry=areas.geometry.to_numpy(), crs=CRS)
+    shapes = shapes.dissolve(by="village")
+    table = village_table(data)
+    return gpd.GeoDataFrame(table, geometry=shapes.geometry.reindex(table["village"]).to_numpy(), crs=CRS)
 
 
 def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -39,6 +39,12 @@ APP_LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
 
 # --- small Leaflet-only elements --------------------------------------------------------------------------
 
+AREA_CLASS = "katve-area"
+"""CSS class of the areas on the map (circles of point areas, grid cells), for browser tests and styling."""
+
+BLIND_CLASS = "katve-blind"
+"""CSS class of the blind-spot polygons."""
+
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
 _NO_JINJA = str.maketrans({"{": "\\u007b", "}": "\\u007d"})

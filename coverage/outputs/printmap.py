@@ -41,7 +41,8 @@ from ..core import i18n
 from ..core.errors import ExportError
 from ..core.i18n import fmt_number, fmt_share
 from ..core.model import CRS
-from .document import ATTRIBUTION, COLORS, ORGANISER_COLORS, describe_settings, fmt_date, text
+from . import printgrid
+from .document import COLORS, ORGANISER_COLORS, credits, describe_settings, fmt_date, text
 
 A4_LANDSCAPE = (11.69, 8.27)
 """Figure size in inches."""
@@ -123,7 +124,8 @@ def map_page(fig: Any, data: Study) -> None:
     y = _panel_header(panel, data)
     y = _legend(panel, data, y - 0.02)
     _place_list(panel, data, numbers, y - 0.02)
-    fig.text(0.015, 0.025, ATTRIBUTION, fontsize=7.5, color="#333333", va="center")
+    credit = credits(data.result.areas, data.lang).replace(" · ", "\n")  # the grid source: a line of its own
+    fig.text(0.015, 0.028, credit, fontsize=7.5, color="#333333", va="center", linespacing=1.4)
     fig.text(
         0.655,
         0.025,
@@ -254,9 +256,10 @@ def legend_handles(data: Study, *, compact: bool = False) -> list:
         Line2D([], [], color=COLORS["boundary"], lw=1.4, label=text("legend.boundary", lang)),
         Patch(facecolor=_rgba(COLORS["reach"], 0.12), edgecolor=_rgba(COLORS["reach"], 0.7),
               label=text("legend.reach", lang)),
-        Patch(facecolor=_rgba(COLORS["blind"], 0.14), edgecolor=COLORS["blind"], hatch="///",
-              label=text("legend.blind", lang)),
     ]  # fmt: skip
+    if not (len(data.blind) and "village" in data.blind):  # village blind spots: in the grid's entries
+        handles.append(Patch(facecolor=_rgba(COLORS["blind"], 0.14), edgecolor=COLORS["blind"], hatch="///",
+                             label=text("legend.blind", lang)))  # fmt: skip
     if not compact:
         handles.append(Line2D([], [], ls="", label=text("legend.places", lang)))
     return handles + _place_handles(data, compact=compact) + _area_handles(data)
@@ -299,6 +302,9 @@ def _area_handles(data: Study) -> list:
     from matplotlib.patches import Patch
 
     areas = data.result.areas
+    if printgrid.is_grid(areas):
+        village_blind = len(data.blind) > 0 and "village" in data.blind
+        return printgrid.handles(areas, data.lang, village_blind=village_blind)
     is_point = _point_areas(areas)
     handles = []
     for key, label in (("covered", "legend.area_covered"), ("uncovered", "legend.area_uncovered")):
@@ -385,7 +391,7 @@ def draw_map(
     hidden = set(props["id"].astype(str)) if props is not None else set()
     ax.set_axis_off()
     _draw_layers(ax, data)
-    xy_areas, kids, kmax = _draw_areas(ax, data.result.areas)
+    xy_areas, kids, kmax = _draw_areas(ax, data.result.areas, data.blind, data.reach)
     numbers, xy_places = _draw_places(ax, data.result.places, hidden)
     pxy = np.empty((0, 2))
     if props is not None and len(props):
@@ -417,7 +423,9 @@ def _draw_layers(ax: Any, data: Study) -> None:
             reach = shapely.intersection(reach, shapely.union_all(boundary.geometry.to_numpy()))
         _plot_polygons(ax, [reach], facecolor=_rgba(COLORS["reach"], 0.12),
                        edgecolor=_rgba(COLORS["reach"], 0.7), linewidth=0.6, zorder=1)  # fmt: skip
-    if len(data.blind):
+    if len(data.blind) and "village" in data.blind:
+        pass  # drawn over the cells by _draw_areas
+    elif len(data.blind):
         _plot_polygons(ax, data.blind.geometry, facecolor=_rgba(COLORS["blind"], 0.14),
                        edgecolor=COLORS["blind"], linewidth=0.7, hatch="///", zorder=2)  # fmt: skip
     if boundary is not None:
@@ -425,14 +433,24 @@ def _draw_layers(ax: Any, data: Study) -> None:
                        zorder=3)  # fmt: skip
 
 
-def _draw_areas(ax: Any, areas: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, float]:
+def _draw_areas(
+    ax: Any, areas: gpd.GeoDataFrame, blind: gpd.GeoDataFrame | None = None, reach: Any = None
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Draw the areas, covered or not: polygons filled, point areas as circles sized by their children.
 
-    Returns the demand points, the children per area and the largest (the circles' and labels' scale).
+    Grid cells are a choropleth of children with the blind spots outlined (:mod:`.printgrid`). Returns the
+    demand points, the children per area and the largest (the circles' and labels' scale).
     """
     covered = areas["covered"].to_numpy(bool)
     is_point = _point_areas(areas)
-    if (~is_point).any():
+    if printgrid.is_grid(areas):
+        printgrid.draw_cells(ax, areas, _plot_polygons)
+        if reach is not None and len(reach):  # the reach's edge over the cells
+            _plot_polygons(ax, [shapely.union_all(reach.geometry.to_numpy())], facecolor="none",
+                           edgecolor=COLORS["reach"], linewidth=1.0, zorder=6)  # fmt: skip
+        if blind is not None and len(blind) and "village" in blind:
+            printgrid.draw_village_blind(ax, blind, _plot_polygons)
+    elif (~is_point).any():
         polys = areas.loc[~is_point]
         cov = covered[~is_point]
         many = len(polys) > _MANY_POLYGONS  # a grid: cell outlines would only add noise
@@ -564,9 +582,13 @@ def _labels(
         return
     covered = data.result.areas["covered"].to_numpy(bool)
     names = data.result.areas["name"].astype(str).to_numpy()
+    if printgrid.is_grid(data.result.areas):  # label the villages, not the cells
+        xy_areas, label_names, kids, beyond = printgrid.village_labels(data.result.areas)
+        names, covered, is_point = np.asarray(label_names, dtype=object), ~beyond, np.zeros(len(beyond), bool)
+        kmax = float(kids.max()) if len(kids) and kids.max() > 0 else 1.0
     order = np.lexsort((-kids, covered))  # uncovered first, then most children
-    if (~is_point).sum() > _MANY_POLYGONS:  # grid cells have no names worth printing
-        order = order[is_point[order]]
+    if (~is_point).sum() > _MANY_POLYGONS and not printgrid.is_grid(data.result.areas):
+        order = order[is_point[order]]  # many polygons without village names: no labels worth printing
     limit = 40 if is_point.all() else 25
     for i in order[:limit]:
         r_pt = math.sqrt(_marker_area(kids[i : i + 1], kmax)[0]) / 2 if is_point[i] else 2

@@ -25,11 +25,14 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from ..analysis.demand import describe_demand
 from ..analysis.study import Study
+from ..analysis.villages import changed_villages
 from ..core import i18n
-from ..core.i18n import fmt_number, fmt_share, has, weekday_name
+from ..core.i18n import fmt_number, fmt_range, fmt_share, has, weekday_name
 from ..core.schedule import WEEKDAYS
-from .document import ATTRIBUTION, COLORS, describe_settings, fmt_date, header, text, threshold_text
+from . import printgrid
+from .document import COLORS, credits, describe_settings, fmt_date, header, text, threshold_text
 from .printmap import draw_map, extent_in, flow, legend_handles, new_figure, style, text_width, wrap_text
 from .tables import place_table
 
@@ -240,7 +243,9 @@ class _Document:
         total = len(self.pages)
         stamp = f"{self.data.name} · {fmt_date(self.data.today, self.lang)}"
         for n, fig in enumerate(self.pages, start=1):
-            fig.text(0.08, 0.03, f"{stamp} · {ATTRIBUTION}", fontsize=7, color="#555555", va="center")
+            credit = credits(self.data.result.areas, self.lang).replace(" · ", "\n")
+            fig.text(0.08, 0.03, f"{stamp} · {credit}", fontsize=7, color="#555555", va="center",
+                     linespacing=1.4)  # fmt: skip
             fig.text(
                 0.92,
                 0.03,
@@ -332,11 +337,12 @@ def _findings(data: Study) -> list[str]:
     lang = data.lang
     s = data.result.summary
     out = []
-    blind = data.result.blind_spots()
+    villages = data.result.villages()
+    blind = villages[villages["children_uncovered"] > 0]
     if len(blind):
         top = ", ".join(
             f"{name} ({fmt_number(ch, 0, lang=lang)})"
-            for name, ch in zip(blind["name"].head(3), blind["children_0_6"].head(3), strict=True)
+            for name, ch in zip(blind["name"].head(3), blind["children_uncovered"].head(3), strict=True)
         )
         out.append(
             text(
@@ -375,7 +381,8 @@ def _findings(data: Study) -> list[str]:
     )
     estimated = data.result.areas.get("children_estimated")
     if estimated is not None and estimated.astype("boolean").fillna(False).any():
-        out.append(text("report.finding_estimated", lang))
+        grid = printgrid.is_grid(data.result.areas)
+        out.append(text("report.finding_estimated_grid" if grid else "report.finding_estimated", lang))
     return out
 
 
@@ -384,31 +391,30 @@ def _blind_spot_page(doc: _Document) -> None:
     data, lang = doc.data, doc.lang
     doc.new_page()
     doc.heading(text("report.blind_villages", lang))
-    blind = data.result.blind_spots()
-    areas = data.result.areas.set_index(data.result.areas["id"].astype(str))
+    villages = data.result.villages()
+    blind = villages[villages["children_uncovered"] > 0]
     places = data.result.places
     names = dict(zip(places["id"].astype(str), places["name"].astype(str), strict=True))
-    rows = []
-    for rank, row in enumerate(blind.head(_MAX_TABLE_ROWS).itertuples(index=False), start=1):
-        nearest = areas.loc[str(row.id), "nearest_place_id"] if str(row.id) in areas.index else None
-        if isinstance(nearest, pd.Series):
-            nearest = nearest.iloc[0]
-        rows.append(
-            [
-                str(rank),
-                str(row.name),
-                fmt_number(row.children_0_6, 0, lang=lang),
-                fmt_number(row.minutes, 0, lang=lang),
-                names.get(str(nearest), "–") if nearest is not None else "–",
-            ]
-        )
+    rows = [
+        [
+            str(rank),
+            str(v.name),
+            fmt_number(v.children_uncovered, 0, lang=lang),
+            fmt_number(v.cells_uncovered, 0, lang=lang),
+            fmt_range(v.minutes_min, v.minutes_max, lang=lang),
+            names.get(str(v.nearest_place_id), "–") if isinstance(v.nearest_place_id, str) else "–",
+        ]
+        for rank, v in enumerate(blind.head(_MAX_TABLE_ROWS).itertuples(index=False), start=1)
+    ]
+    areas_word = "cells" if printgrid.is_grid(data.result.areas) else "areas"
     doc.table(
         [
-            (header("rank", lang), 0.05, "right"),
-            (header("name", lang), 0.3, "left"),
-            (header("children_0_6", lang), 0.13, "right"),
-            (header("minutes", lang), 0.14, "right"),
-            (header("nearest_place", lang), 0.38, "left"),
+            (header("rank", lang), 0.05, "left"),
+            (header("village", lang), 0.25, "left"),
+            (header("children_uncovered", lang), 0.15, "right"),
+            (header(areas_word, lang), 0.1, "right"),
+            (header("minutes", lang), 0.12, "right"),
+            (header("nearest_place", lang), 0.33, "left"),
         ],
         rows,
         total=len(blind),
@@ -421,11 +427,13 @@ def _blind_polygon_table(doc: _Document) -> None:
     """Write the blind-spot polygons: area, population and children inside, areas counted in."""
     data, lang = doc.data, doc.lang
     polygons = data.blind
+    by_village = "village" in polygons
     doc.heading(text("report.blind_polygons", lang), size=11)
-    doc.paragraph(text("report.blind_polygons_note", lang), size=8.5, color="#444444")
+    note = "report.blind_polygons_note_cells" if by_village else "report.blind_polygons_note"
+    doc.paragraph(text(note, lang), size=8.5, color="#444444")
     rows = [
         [
-            str(r.id),
+            f"{r.id} {r.village}" if by_village else str(r.id),
             fmt_number(r.area_km2, 1, lang=lang),
             fmt_number(r.population, 0, lang=lang),
             fmt_number(r.children_0_6, 0, lang=lang),
@@ -435,11 +443,11 @@ def _blind_polygon_table(doc: _Document) -> None:
     ]
     doc.table(
         [
-            (header("id", lang), 0.12, "left"),
+            (header("id", lang), 0.3 if by_village else 0.12, "left"),
             (header("area_km2", lang), 0.18, "right"),
             (header("population", lang), 0.18, "right"),
             (header("children_0_6", lang), 0.18, "right"),
-            (header("areas", lang), 0.14, "right"),
+            (header("cells" if by_village else "areas", lang), 0.14, "right"),
         ],
         rows,
         total=len(polygons),
@@ -614,11 +622,11 @@ def _proposal_page(doc: _Document) -> None:
         rows,
     )
     changed = getattr(plan, "changed", None)
-    if isinstance(changed, pd.DataFrame) and len(changed) and "name" in changed:
-        order = changed.sort_values("children_0_6", ascending=False) if "children_0_6" in changed else changed
+    if isinstance(changed, pd.DataFrame) and len(changed) and "covered_after" in changed:
+        villages = changed_villages(changed)
         names = ", ".join(
-            f"{n} ({fmt_number(c, 0, lang=lang)})" if "children_0_6" in order else str(n)
-            for n, c in zip(order["name"], order.get("children_0_6", order["name"]), strict=True)
+            f"{n} ({fmt_number(c, 0, lang=lang)})"
+            for n, c in zip(villages["name"], villages["children_0_6"], strict=True)
         )
         doc.paragraph(text("report.newly_covered", lang, names=names), size=9)
     before = _summary_of(getattr(plan, "before", None)) or data.result.summary
@@ -782,10 +790,12 @@ def _method(doc: _Document) -> None:
         }
     )
     project = ", ".join(sources) or (data.project.path and Path(data.project.path).name) or data.name
+    grid = printgrid.is_grid(data.result.areas)
     doc.paragraph(
         text(
-            "report.method_text",
+            "report.method_text_grid" if grid else "report.method_text",
             lang,
+            demand=describe_demand(data.result.areas, lang),
             limit=threshold_text(data.settings, lang),
             travel=describe_settings(data.result, lang).split(" (", 1)[-1].rstrip(")"),
             at=at,

@@ -10,11 +10,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.demand import describe_demand
 from ..analysis.study import Study
+from ..analysis.villages import village_of
 from ..core.i18n import check_language, label
-from .document import ATTRIBUTION, _write_bytes, describe_settings, fmt_date, header, text, yes_no
+from .document import _write_bytes, credits, describe_settings, fmt_date, header, text, yes_no
 
-TABLES = ("areas", "places")
+TABLES = ("areas", "places", "villages")
 
 
 # --- columns ------------------------------------------------------------------------------------------------
@@ -22,6 +24,7 @@ TABLES = ("areas", "places")
 AREA_COLUMNS = (
     "id",
     "name",
+    "village",
     "municipality",
     "population",
     "children_0_6",
@@ -54,6 +57,11 @@ _BOOL_COLUMNS = ("children_estimated", "covered", "counted")
 _CODED_COLUMNS = ("status", "kind", "organiser_type")  # translated with i18n.label
 _DECIMALS = {
     "children_0_6": 1,
+    "children_covered": 1,
+    "children_uncovered": 1,
+    "children_covered_share": 1,
+    "minutes_min": 1,
+    "minutes_max": 1,
     "straight_km": 2,
     "distance_km": 2,
     "minutes": 1,
@@ -82,10 +90,39 @@ def area_table(data: Study) -> pd.DataFrame:
             out[col] = [names.get(str(p), "") if p is not None else "" for p in a["nearest_place_id"]]
         elif col == "nearest_place_id":
             out[col] = [("" if p is None else str(p)) for p in a["nearest_place_id"]]
+        elif col == "village":
+            out[col] = village_of(a).to_numpy(object)
         elif col in a:
             out[col] = a[col].to_numpy()
     out["population"] = pd.to_numeric(out["population"], errors="coerce").round().astype("Int64")
     out["covered"] = a["covered"].to_numpy(bool)
+    return _rounded(out)
+
+
+def village_table(data: Study) -> pd.DataFrame:
+    """One row per village, most children beyond reach first (:meth:`CoverageResult.villages`).
+
+    Columns ``village, population, children_0_6, children_covered, children_covered_share`` (%),
+    ``children_uncovered, cells, cells_uncovered, nearest_place`` (of most children beyond reach) and
+    ``minutes_min, minutes_max`` (travel minutes of the cells beyond reach).
+    """
+    v = data.result.villages()
+    places = data.result.places
+    names = dict(zip(places["id"].astype(str), places["name"].astype(str), strict=True))
+    share = pd.to_numeric(v["children_covered_share"], errors="coerce") * 100.0
+    out = pd.DataFrame({
+        "village": v["name"].to_numpy(object),
+        "population": v["population"].astype("Int64").to_numpy(),
+        "children_0_6": v["children_0_6"].to_numpy(float),
+        "children_covered": v["children_covered"].to_numpy(float),
+        "children_covered_share": share.to_numpy(float),
+        "children_uncovered": v["children_uncovered"].to_numpy(float),
+        "cells": v["cells"].to_numpy(int),
+        "cells_uncovered": v["cells_uncovered"].to_numpy(int),
+        "nearest_place": [names.get(str(p), "") if isinstance(p, str) else "" for p in v["nearest_place_id"]],
+        "minutes_min": v["minutes_min"].to_numpy(float),
+        "minutes_max": v["minutes_max"].to_numpy(float),
+    })  # fmt: skip
     return _rounded(out)
 
 
@@ -137,7 +174,8 @@ def summary_rows(data: Study) -> list[tuple[str, Any]]:
         (text("sum.population_covered", lang), s["population_covered"]),
         (text("sum.places_counted", lang), s["places_counted"]),
         (text("model", lang), json.dumps(data.result.model, ensure_ascii=False)),
-        (text("sources", lang), ATTRIBUTION),
+        (text("sources", lang), credits(data.result.areas, lang)),
+        (text("demand", lang), describe_demand(data.result.areas, lang)),
     ]
 
 
@@ -219,7 +257,11 @@ def write_xlsx(data: Study, out: Any) -> None:
     for key, value in summary_rows(data):
         ws.append([key, value])
         _as_text(ws[ws.max_row])
-    sheets = [(text("sheet.areas", lang), area_table(data)), (text("sheet.places", lang), place_table(data))]
+    sheets = [
+        (text("sheet.villages", lang), village_table(data)),
+        (text("sheet.areas", lang), area_table(data)),
+        (text("sheet.places", lang), place_table(data)),
+    ]
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="2F5D62")
     for title, df in sheets:

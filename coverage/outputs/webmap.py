@@ -41,14 +41,15 @@ import xyzservices
 from branca.element import Figure, MacroElement
 from jinja2 import Template
 
+from ..analysis.demand import attribution, describe_demand, grid_cell_km
 from ..analysis.stats import marker_radii, visits_by_place
-from ..analysis.study import Study
+from ..analysis.study import Study, map_label
 from ..core import i18n
 from ..core.errors import KatveError
 from ..core.i18n import fmt_number, fmt_share, has, weekday_name
 from ..core.model import Project
 from ..core.schedule import WEEKDAYS
-from . import leaflet
+from . import leaflet, webgrid
 from .document import (
     ATTRIBUTION,
     COLORS,
@@ -62,6 +63,8 @@ from .document import (
 from .leaflet import (
     APP_LEAFLET_CSS,
     APP_LEAFLET_JS,
+    AREA_CLASS,
+    BLIND_CLASS,
     Attribution,
     FeatureLayer,
     LabelLayer,
@@ -87,9 +90,7 @@ TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILES_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
 PLACE_CLASS = "katve-place"
-AREA_CLASS = "katve-area"
 REACH_CLASS = "katve-reach"
-BLIND_CLASS = "katve-blind"
 """CSS classes on the SVG paths of places, areas, reach areas and blind spots (the browser test counts
 them)."""
 
@@ -211,10 +212,12 @@ def coverage_map(
         add_blind_spots(m, blind_spots, lang=lang)
     areas = result.areas if result is not None else project.areas
     add_areas(m, areas, lang=lang)
+    grid = _grid_layers(m, areas, lang)
     places = result.places if result is not None else project.places
     visits = place_visits(project) if size_by_visits else None
     add_places(m, places, lang=lang, visits=visits)
     if legend:
+        village_blind = blind_spots is not None and len(blind_spots) > 0 and "village" in blind_spots
         m.add_child(
             Legend(
                 legend_html(
@@ -222,12 +225,23 @@ def coverage_map(
                     organiser_types=_present(places, "organiser_type"),
                     coloured_areas=result is not None,
                     reach=reach is not None and len(reach) > 0,
-                    blind_spots=blind_spots is not None and len(blind_spots) > 0,
+                    blind_spots=blind_spots is not None and len(blind_spots) > 0 and not village_blind,
                     visits=visits is not None,
+                    grid=grid,
+                    village_blind=village_blind,
                 )
             )
         )
     return m
+
+
+def _grid_layers(m: folium.Map, areas: gpd.GeoDataFrame, lang: str | None) -> bool:
+    """On grid cells: label the villages and credit the grid's source; tell whether the areas are a grid."""
+    if areas is None or not len(areas) or grid_cell_km(areas) is None:
+        return False
+    webgrid.add_villages(m, areas, lang=lang)
+    m.add_child(Attribution(attribution(areas, lang)))
+    return True
 
 
 def plan_map(
@@ -273,6 +287,7 @@ def plan_map(
         areas["newly_covered"] = areas["covered_after"].to_numpy(bool) & ~before
         areas = areas.drop(columns=[c for c in ("distance_km",) if c in areas])
     add_areas(m, areas, lang=lang)
+    grid = _grid_layers(m, areas, lang)
     places = result.places if result is not None else project.places
     visits = place_visits(project) if size_by_visits else None
     add_places(m, places, lang=lang, visits=visits)
@@ -288,6 +303,7 @@ def plan_map(
                     visits=visits is not None,
                     proposals=len(sites) > 0,
                     newly_covered=bool(len(areas) and areas["newly_covered"].any()),
+                    grid=grid,
                 )
             )
         )
@@ -371,7 +387,13 @@ def add_reach(m: folium.Map, reach: gpd.GeoDataFrame, *, lang: str | None = None
 
 
 def add_blind_spots(m: folium.Map, polygons: gpd.GeoDataFrame, *, lang: str | None = None) -> FeatureLayer:
-    """Draw blind-spot polygons in translucent red with a tooltip (id, km², children)."""
+    """Draw blind-spot polygons in translucent red with a tooltip (id, km², children).
+
+    Blind spots of grid cells per village (a ``village`` column) are outlined instead
+    (:func:`coverage.outputs.webgrid.add_village_blind_spots`): the cells below carry the colour.
+    """
+    if "village" in polygons:
+        return webgrid.add_village_blind_spots(m, polygons, lang=lang)
     geoms = _to_wgs84(polygons, simplify_m=_SIMPLIFY_M["polygons"])
     style = {
         "color": COLORS["blind"],
@@ -404,6 +426,8 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
     """
     if areas is None or not len(areas):
         return None
+    if grid_cell_km(areas) is not None:
+        return webgrid.add_cells(m, areas, lang=lang)
     pts = _points_wgs84(areas)
     kids = pd.to_numeric(areas.get("children_0_6", pd.Series(0.0, index=areas.index)), errors="coerce")
     kids = kids.astype("float64").fillna(0.0).clip(lower=0).to_numpy()
@@ -582,14 +606,7 @@ def proposal_labels(n: int) -> list[str]:
     >>> proposal_labels(3), proposal_labels(28)[-2:]
     (['A', 'B', 'C'], ['AA', 'AB'])
     """
-    out = []
-    for i in range(n):
-        label, j = "", i + 1
-        while j:
-            j, r = divmod(j - 1, 26)
-            label = chr(65 + r) + label
-        out.append(label)
-    return out
+    return [map_label(i) for i in range(n)]
 
 
 def proposal_icon_html(label: str) -> str:
@@ -688,11 +705,15 @@ def legend_html(
     visits: bool = False,
     proposals: bool = False,
     newly_covered: bool = False,
+    grid: bool = False,
+    village_blind: bool = False,
 ) -> str:
     """Build the legend's HTML (texts escaped).
 
     ``visits`` explains the place marker size (visitors recorded), ``proposals`` the proposed-site stars
-    and ``newly_covered`` the yellow ring of areas a proposal newly covers.
+    and ``newly_covered`` the yellow ring of areas a proposal newly covers. ``grid`` replaces the area
+    circles by the grid's classes of children (:func:`coverage.outputs.webgrid.legend_rows`), and
+    ``village_blind`` adds the outline of a village's blind spot.
     """
     t = partial(i18n.t, lang=lang)
     types = [k for k in ORGANISER_COLORS if organiser_types is None or k in set(organiser_types)]
@@ -707,13 +728,17 @@ def legend_html(
         out.append(_legend_row(small + big, t("map.legend_visits")))
     out.append(_legend_row(_swatch("#fff", border="#555", dashed=True), t("map.legend_planned")))
     out.append(_legend_row(_swatch("#ddd", border="#999", opacity=0.6), t("map.legend_not_counted")))
-    out.append(f"<div style='margin-top:4px'>{html.escape(t('map.legend_areas'))}</div>")
+    if grid:
+        out += webgrid.legend_rows(lang=lang, coloured=coloured_areas, village_blind=village_blind)
+    else:
+        out.append(f"<div style='margin-top:4px'>{html.escape(t('map.legend_areas'))}</div>")
     swatches = (  # (shown, key, fill, border, corner radius, opacity)
-        (coloured_areas, "map.legend_covered", COLORS["covered"], COLORS["covered"], "50%", 0.6),
-        (coloured_areas, "map.legend_blind", COLORS["blind"], COLORS["blind"], "50%", 0.6),
+        (coloured_areas and not grid, "map.legend_covered", COLORS["covered"], COLORS["covered"], "50%", 0.6),
+        (coloured_areas and not grid, "map.legend_blind", COLORS["blind"], COLORS["blind"], "50%", 0.6),
         (reach, "map.legend_reach", COLORS["reach"], COLORS["reach"], "2px", 0.3),
         (blind_spots, "map.legend_blind_polygon", COLORS["blind"], COLORS["blind"], "2px", 0.3),
-        (newly_covered, "map.legend_newly_covered", COLORS["covered"], COLORS["newly_covered"], "50%", 0.8),
+        (newly_covered, "map.legend_newly_covered", COLORS["covered"], COLORS["newly_covered"],
+         "2px" if grid else "50%", 0.8),
     )
     for shown, key, fill, border, radius, opacity in swatches:
         if shown:
@@ -847,6 +872,7 @@ def _title_html(data: Study) -> str:
         f"<b style='font-size:14px'>{html.escape(text('title', lang))} – {html.escape(data.name)}</b>",
         html.escape(describe_settings(data.result, lang, include_planned=data.include_planned)),
         html.escape(line),
+        html.escape(i18n.t("demand.line", lang, demand=describe_demand(data.result.areas, lang))),
         f"<span style='color:#555'>{html.escape(text('printed', lang, date=fmt_date(data.today, lang)))}"
         "</span>",
     ]

@@ -78,6 +78,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.reach import analyze, demand_points
+from ..analysis.villages import village_of
 from ..core.errors import PlanningError
 from ..core.model import CRS, Project, Settings
 from ..travel.base import Pairs, TravelModel
@@ -614,6 +615,7 @@ def _changed(areas: pd.DataFrame) -> pd.DataFrame:
     ]
     cols += [c for c in ("new_site_id",) if c in areas]
     out = pd.DataFrame(areas.loc[mask, cols]).reset_index(drop=True)
+    out.insert(2, "village", village_of(areas).to_numpy(object)[mask])
     return out.sort_values(["children_0_6", "id"], ascending=[False, True], kind="stable").reset_index(
         drop=True
     )

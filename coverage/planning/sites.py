@@ -9,8 +9,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from ..analysis.reach import demand_points
+from ..analysis.villages import describe_locations, village_points
 from ..analysis.week import weekday_gains, weekday_matrix
 from ..core.errors import PlanningError
 from ..core.model import CRS, PLACE_FIELDS, STATUSES, Project, Settings, conform
@@ -70,9 +72,6 @@ def generate_candidates(project: Project, *, spacing_m: float = DEFAULT_SPACING_
     >>> generate_candidates(project, spacing_m=2000)["id"].tolist()
     ['area:a', 'grid:0:0', 'grid:2000:0', 'grid:4000:0', 'grid:0:2000', 'grid:2000:2000', 'grid:4000:2000']
     """
-    import shapely
-
-
     if not (isinstance(spacing_m, (int, float)) and math.isfinite(spacing_m) and spacing_m > 0):
         raise PlanningError(
             f"the candidate grid spacing must be a positive number of metres, got {spacing_m!r}"
@@ -97,7 +96,6 @@ def generate_candidates(project: Project, *, spacing_m: float = DEFAULT_SPACING_
     inside = shapely.intersects_xy(region, mx, my)
     mx, my = mx[inside], my[inside]
     area_ids = areas["id"].astype(str).to_numpy(object) if len(areas) else np.empty(0, object)
-    area_names = areas["name"].astype(str).to_numpy(object) if len(areas) else np.empty(0, object)
     in_region = shapely.intersects_xy(region, xy[:, 0], xy[:, 1]) if len(xy) else np.zeros(0, bool)
     ids = np.concatenate(
         [
@@ -105,7 +103,6 @@ def generate_candidates(project: Project, *, spacing_m: float = DEFAULT_SPACING_
             np.array([f"grid:{x:.0f}:{y:.0f}" for x, y in zip(mx, my, strict=True)], dtype=object),
         ]
     )
-    names = np.concatenate([area_names[in_region], _grid_site_names(mx, my, xy, area_names)])
     sources = np.array(
         ["generated: area point"] * int(in_region.sum()) + [f"generated: {spacing_m:g} m grid"] * len(mx),
         dtype=object,
@@ -115,6 +112,7 @@ def generate_candidates(project: Project, *, spacing_m: float = DEFAULT_SPACING_
         if len(mx) or in_region.any()
         else np.empty((0, 2))
     )
+    names = np.array(_site_names(pts, areas), dtype=object) if len(pts) else np.empty(0, object)
     return gpd.GeoDataFrame(
         {"id": ids, "name": names, "kind": "generated", "source": sources},
         geometry=gpd.points_from_xy(pts[:, 0], pts[:, 1]) if len(pts) else gpd.GeoSeries([]),
@@ -122,31 +120,18 @@ def generate_candidates(project: Project, *, spacing_m: float = DEFAULT_SPACING_
     )
 
 
-_COMPASS_FI = ("I", "KO", "P", "LU", "L", "LO", "E", "KA")  # itä, koillinen, pohjoinen, ... counter-clockwise
+def _site_names(pts: np.ndarray, areas: gpd.GeoDataFrame) -> list:
+    """Readable names for sites: the nearest village, the distance and a Finnish compass point.
 
-
-def _grid_site_names(x: np.ndarray, y: np.ndarray, area_xy: np.ndarray, area_names: np.ndarray) -> np.ndarray:
-    """Readable names for grid sites: the nearest village, the distance and a Finnish compass point.
-
-    ``"Huhmari (2,1 km KO)"`` = 2.1 km north-east (koillinen) of Huhmari's demand point. Without areas the
-    name is the TM35FIN grid reference in km (``"E356 N6688"``).
+    ``"Huhmari (2,1 km KO)"`` = 2.1 km north-east (koillinen) of Huhmari. Villages are the areas' villages
+    at their population-weighted centres (:func:`~coverage.analysis.villages.village_points`); a site within
+    500 m of one (50 m of a point area) is the village alone. Without areas the name is the TM35FIN grid
+    reference in km (``"E356 N6688"``).
     """
-    if not len(x):
-        return np.empty(0, dtype=object)
-    if not len(area_xy):
-        return np.array([f"E{a / 1000:.0f} N{b / 1000:.0f}" for a, b in zip(x, y, strict=True)], dtype=object)
-    from scipy.spatial import cKDTree
-
-    dist, idx = cKDTree(area_xy).query(np.column_stack([x, y]))
-    dx, dy = x - area_xy[idx, 0], y - area_xy[idx, 1]
-    sector = np.round(np.arctan2(dy, dx) / (np.pi / 4)).astype(int) % 8
-    out = []
-    for d, i, sec in zip(dist, idx, sector, strict=True):
-        if d < 50:
-            out.append(str(area_names[i]))
-        else:
-            out.append(f"{area_names[i]} ({d / 1000:.1f} km {_COMPASS_FI[sec]})".replace(".", ","))
-    return np.array(out, dtype=object)
+    if not len(areas):
+        return [f"E{a / 1000:.0f} N{b / 1000:.0f}" for a, b in pts]
+    points_only = bool((shapely.get_type_id(areas.geometry.to_numpy()) == 0).all())
+    return describe_locations(pts, village_points(areas), "fi", near_m=50 if points_only else 500)
 
 
 def _candidate_sites(

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ...core.errors import InputError, Problem
+from ...core.errors import InputError, KatveError, Problem
 from ...core.model import AREA_FIELDS, BOUNDARY_FIELDS, CANDIDATE_FIELDS, CRS, PLACE_FIELDS, conform
 from ...core.validation import (
     _boundary_geometry,
@@ -214,3 +214,53 @@ def _municipality_mask(
             )
         )
     return keep
+
+
+def _estimate_children(
+    *,
+    population: np.ndarray,
+    known: np.ndarray,
+    groups: np.ndarray,
+    share_0_6: float | None,
+    what: str,
+) -> tuple[np.ndarray, str]:
+    """Children where ``known`` is NaN: population x share (given, per group, overall, or Finland's)."""
+    missing = ~np.isfinite(known)
+    children = np.where(missing, 0.0, known)
+    if not missing.any():
+        return children, ""
+    if share_0_6 is not None:
+        if not (0 <= share_0_6 <= 1):
+            raise KatveError(f"share_0_6 must be between 0 and 1, got {share_0_6!r}")
+        children[missing] = population[missing] * share_0_6
+        return children, f"with the given share of children 0-6 ({_pct(share_0_6)} of the residents)"
+    basis = ~missing & (population > 0)
+    shares_used: list[str] = []
+    overall = (
+        known[basis].sum() / population[basis].sum() if basis.any() and population[basis].sum() > 0 else None
+    )
+    fallback = False
+    for group in pd.unique(groups[missing]):
+        in_group = groups == group
+        b = basis & in_group
+        total = population[b].sum()
+        if b.any() and total > 0:
+            share = known[b].sum() / total
+            label = f"{_pct(share)} in {group}" if group else _pct(share)
+        elif overall is not None:
+            share = overall
+            label = f"{_pct(share)} for {group}, from the whole file" if group else _pct(share)
+        else:
+            share = FINLAND_SHARE_0_6
+            fallback = True
+            label = f"{_pct(share)} (Finland, approximate)"
+        sel = missing & in_group
+        children[sel] = population[sel] * share
+        shares_used.append(label)
+    text = (
+        f"from the municipal share of {what} (children 0-6 = {'; '.join(shares_used)} of the residents)"
+        if not fallback
+        else f"from Finland's approximate share of children 0-6 ({_pct(FINLAND_SHARE_0_6)}): no unprotected "
+        f"age figures in the file"
+    )
+    return children, text

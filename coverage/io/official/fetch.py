@@ -3,18 +3,25 @@
 What can be fetched (``what``):
 
 ``boundary``
-    The municipality polygon from Statistics Finland's WFS, layer ``tilastointialueet:kunta4500k``
-    (1:4 500 000 generalisation), filtered with ``kunta='927'``.
+    The municipality polygon from Statistics Finland's WFS, the newest ``tilastointialueet:kunta1000k_YYYY``
+    (1:1 000 000) the capabilities offer, else ``kunta4500k_YYYY`` (1:4 500 000), filtered with
+    ``kunta='927'``.
 ``grid``
-    The 1 km population grid, layer ``vaestoruutu:vaki2022_1km``, for the bounding box of the boundary
+    The 1 km population grid, the newest ``vaestoruutu:vakiYYYY_1km``, for the bounding box of the boundary
     (the neighbours' cells are dropped when the file is read:
-    :func:`coverage.io.official.statistics.read_population_grid`).
+    :func:`coverage.io.official.statistics.read_population_grid`), and the municipality's age structure from
+    StatFin table 11re (PxWeb, ``ages_927.json``) to turn the grid's 0-14-year-olds into children 0-6
+    (:mod:`coverage.io.official.ages`). Without it the reader falls back to 7/15 and says so.
 ``paavo``
-    Paavo postal-code areas with their statistics, layer ``postialue:pno_tilasto``, filtered by ``kunta``.
+    Paavo postal-code areas with their statistics, the newest ``postialue:pno_tilasto_YYYY``, by ``kunta``.
 ``ptv``
     Service channels of the municipality from the Suomi.fi service register (Palvelutietovaranto, PTV) REST
     API v11: ``/api/v11/ServiceChannel/list/area/Municipality/code/927``, every page, combined into one JSON
     file (``{"itemList": [...]}``).
+
+The layers are chosen from the WFS GetCapabilities (:mod:`coverage.io.official.discovery`); when those cannot
+be read, known layers are used, and each :class:`FetchedFile` names its layer and year either way. The
+municipality may be given by code (``927``) or by its Finnish or Swedish name (``Vihti``, ``Vichtis``).
 
 Every response is cached under :func:`default_cache_dir` (one file per URL, named by its hash), so a second
 call works offline and does not touch the network. Without a network the user gets one line
@@ -51,6 +58,10 @@ from pathlib import Path
 from typing import IO
 
 from ...core.errors import FetchError, KatveError
+from ...core.i18n import t
+from . import ages as _ages
+from .discovery import LayerChoice, capabilities_url, choose_layers, feature_type_names
+from .municipalities import find_municipality
 
 STATFI_BASE_URL = "https://geo.stat.fi/geoserver"
 """Statistics Finland's GeoServer (WFS for statistical areas, the population grid and Paavo)."""
@@ -60,7 +71,12 @@ PTV_BASE_URL = "https://api.palvelutietovaranto.suomi.fi"
 
 BOUNDARY_LAYER = "tilastointialueet:kunta4500k"
 GRID_LAYER = "vaestoruutu:vaki2022_1km"
-PAAVO_LAYER = "postialue:pno_tilasto"
+PAAVO_LAYER = "postialue:pno_tilasto_2025"
+"""The layers used when the WFS capabilities cannot be read (see :data:`discovery.FALLBACK`)."""
+
+CAPABILITIES_MAX_AGE = 7 * 24 * 3600.0
+"""Seconds a cached GetCapabilities (or StatFin age structure) is trusted before it is asked again; a stale
+copy is still used when the server cannot be reached."""
 PTV_CHANNELS_PATH = "/api/v11/ServiceChannel/list/area/Municipality/code/{code}"
 
 WHAT = ("boundary", "grid", "paavo", "ptv")
@@ -71,6 +87,7 @@ FILE_NAMES = {
     "grid": "grid_{code}.geojson",
     "paavo": "paavo_{code}.geojson",
     "ptv": "ptv_{code}.json",
+    "ages": "ages_{code}.json",
 }
 """Names of the files :func:`fetch` writes into its output folder."""
 
@@ -103,6 +120,12 @@ class FetchedFile:
         True when every part came from the cache (nothing was downloaded).
     size : int
         Size of the written file in bytes.
+    layer : LayerChoice or None
+        For the WFS downloads: the layer used, its year and whether the capabilities offered it.
+    ages : Path or None
+        For the grid: the StatFin 11re answer (``ages_927.json``), None when it could not be had.
+    notes : tuple of str
+        What the user should know (a fallback layer, the age structure not reached).
     """
 
     what: str
@@ -110,6 +133,9 @@ class FetchedFile:
     urls: tuple[str, ...]
     from_cache: bool
     size: int
+    layer: LayerChoice | None = None
+    ages: Path | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -120,17 +146,33 @@ class _Downloader:
     progress: ProgressCallback | None
     fetched: list[str] = field(default_factory=list)
 
-    def get(self, url: str, *, label: str) -> tuple[bytes, bool]:
-        """Content of ``url`` and whether it came from the cache."""
-        path = cache_path(url, cache_dir=self.cache_dir)
+    def get(
+        self, url: str, *, label: str, body: bytes | None = None, max_age: float | None = None
+    ) -> tuple[bytes, bool]:
+        """Content of ``url`` (POSTing ``body`` when given) and whether it came from the cache.
+
+        With ``max_age`` a cached answer older than that many seconds is asked again; if that fails the
+        old answer is used.
+        """
+        key = url if body is None else url + "#" + hashlib.sha256(body).hexdigest()
+        path = cache_path(key, cache_dir=self.cache_dir)
         if path.exists() and not self.refresh:
-            return path.read_bytes(), True
-        data = _download(url, timeout=self.timeout, label=label, progress=self.progress)
+            fresh = max_age is None or time.time() - path.stat().st_mtime <= max_age
+            if fresh:
+                return path.read_bytes(), True
+            try:
+                return self._download(url, path, label, body), False
+            except FetchError:
+                return path.read_bytes(), True
+        return self._download(url, path, label, body), False
+
+    def _download(self, url: str, path: Path, label: str, body: bytes | None) -> bytes:
+        data = _download(url, timeout=self.timeout, label=label, progress=self.progress, body=body)
         _write_atomic(path, data)
         meta = {"url": url, "fetched": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "bytes": len(data)}
         _write_atomic(path.with_suffix(".meta.json"), json.dumps(meta, indent=1).encode("utf-8"))
         self.fetched.append(url)
-        return data, False
+        return data
 
 
 # --- public helpers -----------------------------------------------------------------------------------
@@ -266,7 +308,8 @@ def fetch(
     Parameters
     ----------
     municipality : str or int
-        Statistics Finland municipality code, e.g. ``927`` (Vihti), ``233`` (Kauhava), ``052`` (Evijärvi).
+        Statistics Finland municipality code, e.g. ``927`` (Vihti), ``233`` (Kauhava), ``052`` (Evijärvi), or
+        the name in Finnish or Swedish (``Vihti``, ``Vichtis``): see :func:`resolve_municipality`.
     what : iterable of str
         A subset of :data:`WHAT` (or one comma-separated string). The grid is requested for the extent of
         the boundary and needs it to drop the neighbours' cells, so asking for the grid fetches and writes
@@ -296,9 +339,9 @@ def fetch(
         When a server cannot be reached or answers with an error; the message is one line naming the
         server and what to do.
     KatveError
-        For an unknown item in ``what`` or a malformed municipality code.
+        For an unknown item in ``what``, a malformed code or an unknown or ambiguous name.
     """
-    code = municipality_code(municipality)
+    code = resolve_municipality(municipality)
     wanted = _parse_what(what)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -311,30 +354,93 @@ def fetch(
         progress=progress,
     )
     results: dict[str, FetchedFile] = {}
+    layers, layer_note = discover_layers(dl, statfi) if wanted & {"boundary", "grid", "paavo"} else ({}, "")
     boundary: tuple[bytes, str, bool] | None = None
     if "boundary" in wanted or "grid" in wanted:
-        url = wfs_url(statfi, BOUNDARY_LAYER, cql_filter=f"kunta='{code}'")
+        choice = layers["boundary"]
+        url = wfs_url(statfi, choice.layer, cql_filter=f"kunta='{code}'")
         data, cached = dl.get(url, label="boundary")
         features = _geojson_features(data, url=url, what="boundary")
         if not features:
-            raise FetchError(f"Statistics Finland has no municipality with code {code} in {BOUNDARY_LAYER}")
+            raise FetchError(f"Statistics Finland has no municipality with code {code} in {choice.layer}")
         boundary = (data, url, cached)
-        results["boundary"] = _write(out, "boundary", code, data, (url,), cached)
+        results["boundary"] = _write(
+            out, "boundary", code, data, (url,), cached, layer=choice, notes=_layer_notes(choice, layer_note)
+        )
     if "grid" in wanted:
         assert boundary is not None
+        choice = layers["grid"]
         bbox = _features_bbox(_geojson_features(boundary[0], url=boundary[1], what="boundary"))
-        url = wfs_url(statfi, GRID_LAYER, bbox=bbox)
+        url = wfs_url(statfi, choice.layer, bbox=bbox)
         data, cached = dl.get(url, label="grid")
         _geojson_features(data, url=url, what="population grid")
-        results["grid"] = _write(out, "grid", code, data, (url,), cached)
+        ages_path, ages_note = _fetch_ages(dl, base_url, code, out)
+        notes = _layer_notes(choice, layer_note) + ((ages_note,) if ages_note else ())
+        results["grid"] = _write(
+            out, "grid", code, data, (url,), cached, layer=choice, ages=ages_path, notes=notes
+        )
     if "paavo" in wanted:
-        url = wfs_url(statfi, PAAVO_LAYER, cql_filter=f"kunta='{code}'")
+        choice = layers["paavo"]
+        url = wfs_url(statfi, choice.layer, cql_filter=f"kunta='{code}'")
         data, cached = dl.get(url, label="paavo")
         _geojson_features(data, url=url, what="Paavo postal areas")
-        results["paavo"] = _write(out, "paavo", code, data, (url,), cached)
+        results["paavo"] = _write(
+            out, "paavo", code, data, (url,), cached, layer=choice, notes=_layer_notes(choice, layer_note)
+        )
     if "ptv" in wanted:
         results["ptv"] = _fetch_ptv(dl, ptv, code, out)
     return {name: results[name] for name in WHAT if name in results}
+
+
+def resolve_municipality(value: str | int) -> str:
+    """Return the three-digit code of a municipality given by code (``927``) or name (``Vihti``, ``Vichtis``).
+
+    A code is taken as it is (the server is the judge: the embedded list is of 2026 and an older grid may
+    know a municipality that has merged since); a name must be in the embedded list
+    (:func:`coverage.io.official.municipalities.find_municipality`).
+
+    Raises
+    ------
+    KatveError
+        For an unknown or ambiguous name (the message lists close matches) or a malformed code.
+    """
+    text = str(value).strip()
+    if re.fullmatch(r"\d+", text):
+        return municipality_code(text)
+    return find_municipality(text).code
+
+
+def discover_layers(dl: _Downloader, statfi: str) -> tuple[dict[str, LayerChoice], str]:
+    """Return the layers to use (:func:`discovery.choose_layers`) and, when the capabilities failed, why."""
+    url = capabilities_url(statfi)
+    try:
+        data, _cached = dl.get(url, label="layers", max_age=CAPABILITIES_MAX_AGE)
+        names = feature_type_names(data)
+    except FetchError as exc:
+        return choose_layers(None), str(exc)
+    return choose_layers(names), ""
+
+
+def _layer_notes(choice: LayerChoice, failure: str) -> tuple[str, ...]:
+    if choice.discovered:
+        return ()
+    year = str(choice.year) if choice.year else t("fetch.layer.newest")
+    reason = failure or t("fetch.layer.absent")
+    return (t("fetch.layer.fallback", layer=choice.layer, year=year, reason=reason),)
+
+
+def _fetch_ages(dl: _Downloader, base_url: str | None, code: str, out: Path) -> tuple[Path | None, str]:
+    """Write the StatFin 11re answer for ``code`` as ``ages_<code>.json``; return it, or None and why."""
+    url = _ages.pxweb_url(base_url)
+    body = json.dumps(_ages.pxweb_query(code)).encode("utf-8")
+    try:
+        data, _cached = dl.get(url, label="ages", body=body, max_age=CAPABILITIES_MAX_AGE)
+        _ages.read_age_structure(data, municipality=code)
+    except KatveError as exc:  # FetchError included: offline, or an answer that is not 11re
+        return None, t("fetch.ages.unavailable", reason=str(exc))
+    path = out / FILE_NAMES["ages"].format(code=code)
+    _write_atomic(path, data)
+    return path, ""
 
 
 def _parse_what(what: Iterable[str]) -> set[str]:
@@ -373,17 +479,33 @@ def _fetch_ptv(dl: _Downloader, base: str, code: str, out: Path) -> FetchedFile:
     return _write(out, "ptv", code, text, tuple(urls), all_cached)
 
 
-def _write(out: Path, what: str, code: str, data: bytes, urls: tuple[str, ...], cached: bool) -> FetchedFile:
+def _write(
+    out: Path,
+    what: str,
+    code: str,
+    data: bytes,
+    urls: tuple[str, ...],
+    cached: bool,
+    *,
+    layer: LayerChoice | None = None,
+    ages: Path | None = None,
+    notes: tuple[str, ...] = (),
+) -> FetchedFile:
     path = out / FILE_NAMES[what].format(code=code)
     _write_atomic(path, data)
-    return FetchedFile(what=what, path=path, urls=urls, from_cache=cached, size=len(data))
+    return FetchedFile(what, path, urls, cached, len(data), layer=layer, ages=ages, notes=notes)
 
 
 # --- HTTP -----------------------------------------------------------------------------------------------
 
 
-def _download(url: str, *, timeout: float, label: str, progress: ProgressCallback | None) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+def _download(
+    url: str, *, timeout: float, label: str, progress: ProgressCallback | None, body: bytes | None = None
+) -> bytes:
+    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=body, headers=headers)
     host = _host(url)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only

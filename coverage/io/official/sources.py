@@ -6,7 +6,8 @@ The layers are those of :mod:`coverage.core.model`.
 Source                                Layer       Reader
 ====================================  ==========  =================================================
 Statistics Finland population grid    areas       :func:`read_population_grid` (1 km cells)
-(Väestöruutuaineisto, vaki2022_1km)
+(Väestöruutuaineisto, vakiYYYY_1km)
+Eurostat/GISCO grid (Census 2021)     areas       :func:`read_population_grid` (EPSG:3035 ids)
 Paavo postal-code areas               areas       :func:`read_paavo`
 Suomi.fi service register (PTV)       places      :func:`read_ptv`, hours via :func:`ptv_hours_to_osm`
 OpenStreetMap ``.osm.pbf``            candidates  :func:`read_osm_candidates`
@@ -29,9 +30,11 @@ figures are *estimated* here (and ``children_estimated`` is set), never read as 
 
 Children 0-6
 ------------
-The grid has no finer age group than 0-14, so children 0-6 are estimated as 7/15 of the 0-14-year-olds
-(seven of the fifteen one-year age classes, assuming they are equally large; Finnish birth cohorts have
-shrunk since 2010, so this slightly *under*-estimates the youngest). Paavo gives ``he_0_2 + he_3_6`` exactly.
+The grids have no finer age group than 0-14, so children 0-6 are the 0-14-year-olds x the municipality's
+own ratio of 0-6 to 0-14 from StatFin table 11re (:mod:`coverage.io.official.ages`, fetched with the grid).
+Only without it are they 7/15 of the 0-14-year-olds (seven of the fifteen one-year age classes, assuming
+equal cohorts; Finnish birth cohorts have shrunk since 2010, so this *over*-estimates the youngest), flagged
+in ``children_method``. Paavo gives ``he_0_2 + he_3_6`` exactly.
 
 Examples
 --------
@@ -64,7 +67,9 @@ from ...core.model import (
     empty_layer,
 )
 from ..importers import ImportResult
+from .ages import read_age_structure
 from .base import _load
+from .eurostat import is_eurostat_grid
 from .osm import read_osm_candidates
 from .ptv import FAMILY_KEYWORDS, read_ptv
 from .statistics import _PAAVO_CODE, read_boundary, read_paavo, read_population_grid
@@ -99,7 +104,7 @@ def detect_source(path: str | os.PathLike) -> str | None:
             return "ptv"
     df, _rows, _problems = _load(p)
     columns = set(df.columns)
-    if "vaesto" in columns and columns & {"grd_id", "xkoord", "ika_0_14", "id_nro"}:
+    if ("vaesto" in columns and columns & {"grd_id", "xkoord", "ika_0_14", "id_nro"}) or is_eurostat_grid(df):
         return "grid"
     if "he_vakiy" in columns or (columns & set(_PAAVO_CODE) and columns & {"he_0_2", "he_3_6", "te_laps"}):
         return "paavo"
@@ -160,7 +165,9 @@ def read_fetched(
 ) -> dict[str, ImportResult]:
     """Read the files :func:`coverage.io.official.fetch.fetch` wrote.
 
-    ``files`` maps what was fetched to its file: ``{"boundary": path, "grid": path, ...}``.
+    ``files`` maps what was fetched to its file: ``{"boundary": path, "grid": path, ...}``; ``"ages"`` may
+    name the StatFin 11re answer (:attr:`FetchedFile.ages`), which turns the grid's 0-14-year-olds into
+    children 0-6 (without it, 7/15 as the last resort, flagged).
 
     The boundary is read first and used to filter and check the others.
 
@@ -187,9 +194,20 @@ def read_fetched(
         From the first file that cannot be used, when ``errors`` is not given.
     """
     results: dict[str, ImportResult] = {}
+    age_structure = None
+    if paths.get("ages"):
+        try:
+            age_structure = read_age_structure(paths["ages"], municipality=municipality)
+        except KatveError:
+            age_structure = None  # the grid falls back to 7/15 and its warning says so
     readers: list[tuple[str, Any]] = [
         ("boundary", lambda p, b: read_boundary(p, municipality=municipality)),
-        ("grid", lambda p, b: read_population_grid(p, municipality=municipality, boundary=b)),
+        (
+            "grid",
+            lambda p, b: read_population_grid(
+                p, municipality=municipality, boundary=b, age_structure=age_structure
+            ),
+        ),
         ("paavo", lambda p, b: read_paavo(p, municipality=municipality, boundary=b)),
         ("ptv", lambda p, b: read_ptv(p, boundary=b, keywords=keywords)),
         ("osm", lambda p, b: read_osm_candidates(p, boundary=b)),

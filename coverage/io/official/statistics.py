@@ -12,15 +12,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ...core.errors import InputError, KatveError, Problem
+from ...core.errors import InputError, Problem
 from ...core.model import CRS
 from ...core.validation import is_missing, to_numbers
 from ..importers import ImportResult
+from .ages import AgeStructure, children_basis
 from .base import (
-    CHILD_SHARE_OF_0_14,
-    FINLAND_SHARE_0_6,
     GRID_CELL_SIZE,
     _code,
+    _estimate_children,
     _finish,
     _first,
     _load,
@@ -28,11 +28,11 @@ from .base import (
     _n,
     _note,
     _numbers,
-    _pct,
     _require,
     _text,
     _to_3067,
 )
+from .eurostat import is_eurostat_grid, read_eurostat_grid
 
 # === Statistics Finland population grid ==================================================================
 
@@ -44,8 +44,12 @@ def read_population_grid(
     boundary: Any = None,
     cell_size: float | None = None,
     share_0_6: float | None = None,
+    age_structure: AgeStructure | None = None,
 ) -> ImportResult:
     """Read Statistics Finland's population grid (Väestöruutuaineisto) as demand areas.
+
+    A Eurostat/GISCO grid (``GRD_ID`` such as ``CRS3035RES1000mN6700000E4000000``, ``T``, ``Y_LT15``) is read
+    by :func:`coverage.io.official.eurostat.read_eurostat_grid` with the same options.
 
     Parameters
     ----------
@@ -64,15 +68,19 @@ def read_population_grid(
     share_0_6 : float, optional
         Share of children 0-6 in the population to use for protected cells (for example the municipality's
         official figure). By default the share of 0-14-year-olds in the municipality's unprotected cells
-        x 7/15.
+        x the ratio below.
+    age_structure : AgeStructure, optional
+        The municipality's own ratio of children 0-6 to 0-14-year-olds (StatFin 11re,
+        :mod:`coverage.io.official.ages`): children 0-6 = ``ika_0_14`` x that ratio. Without it the uniform
+        7/15 is used as the last resort (a warning says so and ``children_method`` is ``uniform_7_15``).
 
     Returns
     -------
     ImportResult
         ``data``: areas, one square polygon per cell in EPSG:3067, ``id`` and ``name`` = ``grd_id``,
         ``population`` = ``vaesto``, ``children_0_6`` estimated (``children_estimated`` is True for every
-        cell), ``municipality`` = ``kunta``. ``warnings`` say how children were estimated and how many cells
-        were protected.
+        cell), ``municipality`` = ``kunta``, ``children_method`` = ``statfin_11re_<year>`` or
+        ``uniform_7_15``. ``warnings`` say how children were estimated and how many cells were protected.
 
     Notes
     -----
@@ -92,6 +100,15 @@ def read_population_grid(
     """
     spath = str(path)
     df, rows, problems = _load(path)
+    if is_eurostat_grid(df):
+        return read_eurostat_grid(
+            path,
+            municipality=municipality,
+            boundary=boundary,
+            share_0_6=share_0_6,
+            age_structure=age_structure,
+            loaded=(df, rows, problems),
+        )
     cols = _require(
         df, spath, "the Statistics Finland population grid", population=("vaesto", "vaki", "asukkaat")
     )
@@ -193,12 +210,13 @@ def read_population_grid(
 
     with np.errstate(invalid="ignore"):
         protected = ~(np.isfinite(kids_0_14) & (kids_0_14 >= 0))
+    ratio, method, basis = children_basis(age_structure)
     children, notes = _estimate_children(
         population=population[keep],
-        known=np.where(protected, np.nan, kids_0_14)[keep] * CHILD_SHARE_OF_0_14,
+        known=np.where(protected, np.nan, kids_0_14)[keep] * ratio,
         groups=kunta[keep],
         share_0_6=share_0_6,
-        what="0-14-year-olds x 7/15",
+        what=f"0-14-year-olds x {ratio:.3f}",
     )
     n_protected = int(protected[keep].sum())
     n = int(keep.sum())
@@ -206,7 +224,7 @@ def read_population_grid(
         _note(
             spath,
             kids_col or "ika_0_14",
-            "children 0-6 are estimated as 7/15 of the 0-14-year-olds (the grid has no finer age groups)"
+            basis
             if kids_col
             else "the grid has no ika_0_14 column: children 0-6 are estimated from the population",
         )
@@ -233,6 +251,7 @@ def read_population_grid(
             "children_estimated": np.ones(n, dtype=bool),
             "families_with_children": np.full(n, np.nan),
             "municipality": kunta[keep],
+            "children_method": np.full(n, method, dtype=object),
             **{c: _protected_as_nan(df[c].to_numpy()[keep]) for c in extra},
         },
         geometry=gpd.GeoSeries(list(geometry[keep]), crs=CRS),
@@ -263,56 +282,6 @@ def _grid_id(geometry: Any, size: float) -> str:
         k = int(size // 1000)
         return f"{k}kmN{int(round(miny / 1000))}E{int(round(minx / 1000))}"
     return f"{int(size)}mN{int(round(miny))}E{int(round(minx))}"
-
-
-def _estimate_children(
-    *,
-    population: np.ndarray,
-    known: np.ndarray,
-    groups: np.ndarray,
-    share_0_6: float | None,
-    what: str,
-) -> tuple[np.ndarray, str]:
-    """Children where ``known`` is NaN: population x share (given, per group, overall, or Finland's)."""
-    missing = ~np.isfinite(known)
-    children = np.where(missing, 0.0, known)
-    if not missing.any():
-        return children, ""
-    if share_0_6 is not None:
-        if not (0 <= share_0_6 <= 1):
-            raise KatveError(f"share_0_6 must be between 0 and 1, got {share_0_6!r}")
-        children[missing] = population[missing] * share_0_6
-        return children, f"with the given share of children 0-6 ({_pct(share_0_6)} of the residents)"
-    basis = ~missing & (population > 0)
-    shares_used: list[str] = []
-    overall = (
-        known[basis].sum() / population[basis].sum() if basis.any() and population[basis].sum() > 0 else None
-    )
-    fallback = False
-    for group in pd.unique(groups[missing]):
-        in_group = groups == group
-        b = basis & in_group
-        total = population[b].sum()
-        if b.any() and total > 0:
-            share = known[b].sum() / total
-            label = f"{_pct(share)} in {group}" if group else _pct(share)
-        elif overall is not None:
-            share = overall
-            label = f"{_pct(share)} for {group}, from the whole file" if group else _pct(share)
-        else:
-            share = FINLAND_SHARE_0_6
-            fallback = True
-            label = f"{_pct(share)} (Finland, approximate)"
-        sel = missing & in_group
-        children[sel] = population[sel] * share
-        shares_used.append(label)
-    text = (
-        f"from the municipal share of {what} (children 0-6 = {'; '.join(shares_used)} of the residents)"
-        if not fallback
-        else f"from Finland's approximate share of children 0-6 ({_pct(FINLAND_SHARE_0_6)}): no unprotected "
-        f"age figures in the file"
-    )
-    return children, text
 
 
 # === Paavo postal-code areas =============================================================================
