@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import messages, places, saving, state
+from app_pages.common import auth, messages, places, saving, state
 from coverage.core import i18n, validation
 from coverage.core.errors import KatveError
 from coverage.core.i18n import t
@@ -82,7 +82,7 @@ def save(*, force: bool = False) -> None:
 def import_places() -> None:
 
     upload = ss.get(IMPORT_FILE)
-    if upload is None:
+    if upload is None or not auth.can_edit():
         return
     project = state.current_project()
     with tempfile.TemporaryDirectory() as tmp:
@@ -259,10 +259,17 @@ with right, st.form("add_place", clear_on_submit=False):
 
 # --- save and download --------------------------------------------------------------------------------------
 st.subheader(t("kp.save.header"))
+editable = auth.can_edit()  # a viewer gets no save or import controls (the save itself checks again)
 ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else saving.download_name(project))
-st.text_input(t("kp.save.filename"), key=SAVE_NAME)
+if editable:
+    st.text_input(t("kp.save.filename"), key=SAVE_NAME)
 cols = st.columns(2)
-cols[0].button(t("kp.save.button"), on_click=save, disabled=bool(errors), type="primary", key="save_button")
+if editable:
+    cols[0].button(
+        t("kp.save.button"), on_click=save, disabled=bool(errors), type="primary", key="save_button"
+    )
+else:
+    cols[0].caption(t("auth.readonly"))
 cols[1].download_button(
     t("kp.download"),
     data=lambda snapshot=project: saving.project_bytes(snapshot),  # written on click, outside this run
@@ -277,6 +284,8 @@ if errors:
 saving.show_save_conflict(save, key="save")
 
 # --- import -------------------------------------------------------------------------------------------------
+if not editable:
+    st.stop()
 st.subheader(t("kp.import.header"))
 st.file_uploader(t("kp.import.file"), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"], key=IMPORT_FILE)
 st.radio(

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import InputError, KatveError
-from . import analyze, export, fetch, plan, stats, validate
+from . import analyze, export, fetch, history, plan, restore, stats, validate
 from .options import EXIT_INPUT, EXIT_OK
 
 COMMANDS = {
@@ -22,6 +22,8 @@ COMMANDS = {
     "export": export,
     "stats": stats,
     "fetch": fetch,
+    "history": history,
+    "restore": restore,
 }
 """The commands, in the order ``--help`` lists them: each module's ``build(subparsers)`` adds its parser and
 ``run(args)`` runs it."""
