@@ -1658,6 +1658,26 @@ _section({
     "cli.stats.without_outreach": {"fi": "  ei jalkautumisia: {names}", "sv": "  inga uppsökande besök: {names}", "en": "  no outreach: {names}"},
 })
 
+# --- roads (issue 18): the travel model's description, straight line vs roads, fetching the road network ----
+_section({
+    "roads.model.network": {"fi": "tieverkko: {name} (OpenStreetMap), {mode} {how}", "sv": "vägnät: {name} (OpenStreetMap), {mode} {how}", "en": "road network: {name} (OpenStreetMap), {mode} {how}"},
+    "roads.model.car_speeds": {"fi": "tien nopeusrajoitusten mukaan", "sv": "enligt vägarnas hastighetsgränser", "en": "at the roads' speed limits"},
+    "roads.model.speed": {"fi": "{speed} km/h", "sv": "{speed} km/h", "en": "{speed} km/h"},
+    "roads.model.straight": {"fi": "linnuntie × {circuity} nopeudella {speed} km/h (ei tieverkkoa)", "sv": "fågelvägen × {circuity} med {speed} km/h (inget vägnät)", "en": "straight line × {circuity} at {speed} km/h (no road network)"},
+    "roads.change.header": {"fi": "Tieverkko verrattuna linnuntiehen", "sv": "Vägnätet jämfört med fågelvägen", "en": "Road network compared with the straight line"},
+    "roads.change.more_blind": {"fi": "Tieverkolla katveeseen jää lisäksi {n} lasta: {names}", "sv": "Med vägnätet hamnar ytterligare {n} barn i skuggområden: {names}", "en": "On the road network {n} more children are left in blind spots: {names}"},
+    "roads.change.fewer_blind": {"fi": "Tieverkolla tavoitetaan lisäksi {n} lasta: {names}", "sv": "Med vägnätet nås ytterligare {n} barn: {names}", "en": "On the road network {n} more children are reached: {names}"},
+    "roads.change.none": {"fi": "Tieverkko ei muuta yhdenkään lapsen tilannetta linnuntiehen verrattuna.", "sv": "Vägnätet ändrar inte läget för något barn jämfört med fågelvägen.", "en": "The road network changes no child's status compared with the straight line."},
+    "roads.change.more": {"fi": "ja {n} muuta", "sv": "och {n} andra", "en": "and {n} more"},
+    "roads.fetch.button": {"fi": "Nouda tieverkko", "sv": "Hämta vägnätet", "en": "Fetch the road network"},
+    "roads.fetch.help": {"fi": "Noutaa kunnan tiet, kävely- ja pyörätiet, polut ja lautat OpenStreetMapista (Overpass API) rajan ja {margin} km:n reunuksen alueelta ja ottaa ne käyttöön matka-aikoihin.", "sv": "Hämtar kommunens vägar, gång- och cykelvägar, stigar och färjor från OpenStreetMap (Overpass API) inom gränsen och {margin} km utanför och använder dem för restiderna.", "en": "Fetches the municipality's roads, footways, cycleways, paths and ferries from OpenStreetMap (Overpass API) inside the boundary plus {margin} km and uses them for the travel times."},
+    "roads.fetch.no_boundary": {"fi": "Nouda tai tuo ensin kunnan raja: tieverkko haetaan sen alueelta.", "sv": "Hämta eller importera först kommungränsen: vägnätet hämtas inom den.", "en": "Fetch or import the municipality boundary first: the roads are fetched for its area."},
+    "roads.fetch.step": {"fi": "Noudetaan tieverkkoa OpenStreetMapista…", "sv": "Vägnätet hämtas från OpenStreetMap…", "en": "Fetching the road network from OpenStreetMap…"},
+    "roads.fetch.done": {"fi": "Tieverkko noudettu: {name}, {ways} tietä{cached}. Matka-ajat lasketaan nyt tieverkolla; tallenna projekti, niin se muistaa tieverkon.", "sv": "Vägnätet hämtat: {name}, {ways} vägar{cached}. Restiderna beräknas nu längs vägnätet; spara projektet så att det minns vägnätet.", "en": "Road network fetched: {name}, {ways} ways{cached}. Travel times now follow the roads; save the project so that it remembers the network."},
+    "roads.fetch.failed": {"fi": "Tieverkkoa ei voitu noutaa; matka-ajat lasketaan edelleen linnuntietä", "sv": "Vägnätet kunde inte hämtas; restiderna beräknas fortfarande längs fågelvägen", "en": "The road network could not be fetched; travel times still use the straight line"},
+    "roads.network.moved": {"fi": "Tieverkko {name} löytyi uudesta paikasta (sama tiedosto).", "sv": "Vägnätet {name} hittades på ett nytt ställe (samma fil).", "en": "The road network {name} was found in a new place (the same file)."},
+    "roads.network.changed": {"fi": "Tieverkkotiedosto {name} on muuttunut valinnan jälkeen; tulokset lasketaan nykyisestä tiedostosta.", "sv": "Vägnätsfilen {name} har ändrats sedan den valdes; resultaten beräknas från den nuvarande filen.", "en": "The road network file {name} has changed since it was chosen; results use the file as it is now."},
+})
 
 # --- fetch: municipality by name, layers from the WFS capabilities, children 0-6 from StatFin 11re ----------
 # (coverage/io/official/{municipalities,discovery,ages,fetch}.py, coverage/cli/fetch.py, app_pages/aineisto.py)

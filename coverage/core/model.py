@@ -136,7 +136,8 @@ class Settings:
     threshold_minutes: float | None = None  # default: DEFAULT_THRESHOLD_MINUTES when neither is given
     threshold_km: float | None = None
     language: str = "fi"
-    network: str | None = None  # path to an .osm.pbf road network, None = straight-line model
+    network: str | None = None  # path to an .osm.pbf / .osm road network, None = straight-line model
+    network_sha256: str = ""  # SHA-256 of the network file when it was chosen ("" = not recorded)
     notes: str = ""
     versions_kept: int = 50  # saves kept as versions (coverage.io.versions); at least 1
 
