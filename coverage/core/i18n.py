@@ -246,6 +246,44 @@ _section({
                             "en": "Villages in blind spots: {n}"},
 })
 
+# --- import preview in the app (issue 16) -----------------------------------------------------------------
+_section({
+    "import.preview.button": {"fi": "Esikatsele tuonti", "sv": "Förhandsgranska importen", "en": "Preview the import"},
+    "import.preview.title": {"fi": "Tiedosto {name}: näin se ymmärrettiin", "sv": "Filen {name}: så här tolkades den",
+                             "en": "File {name}: how it was understood"},
+    "import.preview.columns_help": {
+        "fi": "Jokainen sarake ja mihin kenttään se luetaan. Vaihda kenttä tai valitse ”ohita”, jos arvaus on väärä.",
+        "sv": "Varje kolumn och vilket fält den läses in i. Byt fält eller välj ”hoppa över” om gissningen är fel.",
+        "en": "Each column and the field it fills. Pick another field, or “leave out”, where the guess is wrong."},
+    "import.preview.column": {"fi": "Sarake ”{header}” luetaan kenttään", "sv": "Kolumnen ”{header}” läses in i",
+                              "en": "Column “{header}” fills"},
+    "import.preview.skip": {"fi": "ohita (ei tuoda)", "sv": "hoppa över (importeras inte)", "en": "leave out"},
+    "import.preview.remap": {"fi": "Lue uudelleen näillä valinnoilla", "sv": "Läs om med dessa val",
+                             "en": "Read again with these choices"},
+    "import.preview.counts": {"fi": "Tuodaan {n_in} {rows}; ohitetaan {n_out} {skipped}.",
+                              "sv": "{n_in} {rows} importeras; {n_out} {skipped} hoppas över.",
+                              "en": "{n_in} {rows} go in; {n_out} {skipped} left out."},
+    "import.preview.row_one": {"fi": "rivi", "sv": "rad", "en": "row"},
+    "import.preview.row_many": {"fi": "riviä", "sv": "rader", "en": "rows"},
+    "import.preview.skipped_title": {"fi": "Ohitetut rivit ja syyt", "sv": "Överhoppade rader och orsaker",
+                                     "en": "Rows left out and why"},
+    "import.preview.excel_row": {"fi": "Excel-rivi", "sv": "Excel-rad", "en": "Excel row"},
+    "import.preview.reason": {"fi": "Syy", "sv": "Orsak", "en": "Reason"},
+    "import.preview.download_skipped": {"fi": "Lataa ohitetut rivit korjattaviksi (CSV)",
+                                        "sv": "Ladda ned de överhoppade raderna för rättning (CSV)",
+                                        "en": "Download the rows left out to fix them (CSV)"},
+    "import.preview.guesses_title": {"fi": "Arvatut tiedot – poista rasti, jos arvaus on väärä",
+                                     "sv": "Gissade uppgifter – kryssa ur om gissningen är fel",
+                                     "en": "Guessed values – untick a wrong guess"},
+    "import.preview.more_guesses": {"fi": "… ja {n} muuta arvausta (hyväksytään)", "sv": "… och {n} gissningar till (godkänns)",
+                                    "en": "… and {n} more guesses (accepted)"},
+    "import.preview.apply": {"fi": "Tuo {n} riviä taulukkoon", "sv": "Importera {n} rader till tabellen",
+                             "en": "Import {n} rows into the table"},
+    "import.preview.cancel": {"fi": "Peruuta", "sv": "Avbryt", "en": "Cancel"},
+    "import.preview.replaced": {"fi": "Aiemmat paikat korvattiin.", "sv": "De tidigare platserna ersattes.",
+                                "en": "The earlier places were replaced."},
+})
+
 # --- villages in the app (issue 15) ---------------------------------------------------------------------
 _section({
     "villages.col.village": {"fi": "Kylä", "sv": "By", "en": "Village"},
