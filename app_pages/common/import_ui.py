@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from coverage.core.errors import KatveError
+from coverage.core.hours import describe_hours
 from coverage.core.i18n import has, label, t
 from coverage.core.model import PLACE_FIELDS
 from coverage.io import files
@@ -183,6 +184,18 @@ def _readable(table: pd.DataFrame) -> pd.DataFrame:
     for field in ("organiser_type", "kind", "status"):
         if field in out:
             out[field] = [label(field, v) if isinstance(v, str) and v else "" for v in out[field]]
+    if "opening_hours" in out:  # as people read them, the OSM form beside
+        out.insert(
+            out.columns.get_loc("opening_hours"),
+            "_hours",
+            [
+                describe_hours(v, state.current_view().lang) if isinstance(v, str) and v else ""
+                for v in out["opening_hours"]
+            ],
+        )
+    names = {c: _field_name(c) for c in out.columns}
+    names.update(_hours=t("import.preview.hours"), opening_hours=t("import.preview.osm"))
+    out = out.rename(columns=names)
     return out.fillna("")
 
 

@@ -280,6 +280,8 @@ _section({
     "import.preview.apply": {"fi": "Tuo {n} riviä taulukkoon", "sv": "Importera {n} rader till tabellen",
                              "en": "Import {n} rows into the table"},
     "import.preview.cancel": {"fi": "Peruuta", "sv": "Avbryt", "en": "Cancel"},
+    "import.preview.hours": {"fi": "Aukioloajat", "sv": "Öppettider", "en": "Opening hours"},
+    "import.preview.osm": {"fi": "OSM-muodossa", "sv": "i OSM-form", "en": "in OSM form"},
     "import.preview.replaced": {"fi": "Aiemmat paikat korvattiin.", "sv": "De tidigare platserna ersattes.",
                                 "en": "The earlier places were replaced."},
 })
