@@ -16,6 +16,7 @@ from coverage.io import files, importers
 from coverage.outputs import webmap
 
 DRAFT = "draft_places"  # the table being edited (may hold invalid rows)
+DRAFT_TOKEN = "draft_places_token"  # the working copy's cache token the draft was last in step with
 GEN = "places_editor_gen"  # editor generation (monotonic): bumped to remount the editor on a new draft
 IMPORT_FILE, IMPORT_HOW = "import_file", "import_how"
 SAVE_NAME = "draft_save_name"  # reset with the drafts when another project is opened
@@ -33,7 +34,25 @@ def set_draft(table: pd.DataFrame) -> list:
         updated.path, updated.version = project.path, project.version
         updated.places = validation.normalise_layer("places", places.places_from_table(ss[DRAFT]))
         state.set_project(updated)
+        ss[DRAFT_TOKEN] = ss[state.K_TOKEN]
     return problems
+
+
+def sync_draft(project) -> None:
+    """Keep the draft in step with the working copy that other pages change too (Suunnittelu's planned
+    places, Aineisto's imports, a save or reload). A draft that went into the project is rebuilt from it; a
+    draft with unfinished (invalid) edits keeps them and takes the project's rows it does not have yet."""
+    token = ss[state.K_TOKEN]
+    if DRAFT in ss and ss.get(DRAFT_TOKEN) == token:
+        return
+    fresh = places.places_table(project.places)
+    if DRAFT in ss and any(
+        p.severity == "error" for p in places.table_problems(ss[DRAFT], boundary=project.boundary)
+    ):
+        fresh = places.merge_new_rows(ss[DRAFT], fresh)
+    ss[DRAFT] = fresh
+    ss[DRAFT_TOKEN] = token
+    ss[GEN] = ss.get(GEN, 0) + 1
 
 
 def commit_edits(key: str) -> None:
@@ -120,9 +139,7 @@ def import_places() -> None:
 # --- page ---------------------------------------------------------------------------------------------------
 view = state.current_view()
 project = view.project
-if DRAFT not in ss:
-    ss[DRAFT] = places.places_table(project.places)
-    ss[GEN] = ss.get(GEN, 0) + 1
+sync_draft(project)
 draft = ss[DRAFT]
 problems = places.table_problems(draft, boundary=project.boundary)
 errors = [p for p in problems if p.severity == "error"]
@@ -157,6 +174,9 @@ config = {
     },
 }
 editor_key = f"places_editor_{ss[GEN]}"
+if any((ss.get(editor_key) or {}).get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+    commit_edits(editor_key)  # edits the callback did not take (it bumps GEN, so this runs at most once)
+    st.rerun()
 st.data_editor(
     shown,
     key=editor_key,
