@@ -60,6 +60,7 @@ def commit_edits(key: str) -> None:
 
 
 def add_place() -> None:
+    state.use_language()
     table = ss[DRAFT]
     row = {c: "" for c in table.columns if c not in ("lat", "lon", "_x", "_y")}
     row.update(
@@ -88,10 +89,11 @@ def add_place() -> None:
             t("kp.add.rejected")
             + "\n\n"
             + "\n".join(f"- {messages._md(p.field)}: {messages._md(p.message)}" for p in mine),
+            near="add",
         )
         return
     set_draft(new)
-    state.flash("success", t("kp.add.added", name=messages._md(row["name"])))
+    state.flash("success", t("kp.add.added", name=messages._md(row["name"])), near="add")
 
 
 def save(*, force: bool = False) -> None:
@@ -99,7 +101,7 @@ def save(*, force: bool = False) -> None:
 
 
 def import_places() -> None:
-
+    state.use_language()
     upload = ss.get(IMPORT_FILE)
     if upload is None:
         return
@@ -115,6 +117,7 @@ def import_places() -> None:
             state.flash(
                 "error",
                 t("kp.import.failed") + "\n\n" + "\n".join(f"- {messages._md(x)}" for x in lines[:25]),
+                near="import",
             )
             return
     imported = places.places_table(result.data)
@@ -132,8 +135,9 @@ def import_places() -> None:
             + "\n".join(
                 f"- {messages._md(str(w).replace(str(path), upload.name))}" for w in result.warnings[:25]
             ),
+            near="import",
         )
-    state.flash("success", t("kp.import.done", n=len(imported)))
+    state.flash("success", t("kp.import.done", n=len(imported)), near="import")
 
 
 # --- page ---------------------------------------------------------------------------------------------------
@@ -276,6 +280,7 @@ with right, st.form("add_place", clear_on_submit=False):
         t("kp.col.lon"), min_value=-180.0, max_value=180.0, step=0.0001, format="%.6f", key="add_lon"
     )
     st.form_submit_button(t("kp.add.submit"), on_click=add_place, type="primary")
+    state.show_flash(near="add")
 
 # --- save and download --------------------------------------------------------------------------------------
 st.subheader(t("kp.save.header"))
@@ -292,6 +297,7 @@ cols[1].download_button(
     key="download_button",
     on_click="ignore",
 )
+state.show_flash(near="save")
 if errors:
     st.caption(t("kp.save.invalid"))
 saving.show_save_conflict(save, key="save")
@@ -309,3 +315,4 @@ st.radio(
 st.button(
     t("kp.import.button"), on_click=import_places, disabled=ss.get(IMPORT_FILE) is None, key="import_button"
 )
+state.show_flash(near="import")

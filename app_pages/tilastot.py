@@ -6,6 +6,7 @@ villages are recorded) and which places get outreach visits this term and which 
 """
 
 import datetime as dt
+import functools
 import tempfile
 from pathlib import Path
 
@@ -63,6 +64,7 @@ def _updated(**layers):
 
 
 def load_examples(dataset: str) -> None:
+    state.use_language()
     tables = datasets.example_tables(dataset)
     if tables is None:
         return
@@ -73,6 +75,8 @@ def load_examples(dataset: str) -> None:
 
 
 def record_visit() -> None:
+    flash = functools.partial(state.flash, near="entry")  # shown by its button
+    state.use_language()
     project = state.current_project()
     try:
         visits = stats.add_visit(
@@ -86,15 +90,15 @@ def record_visit() -> None:
             home_area=ss[ENTRY["home_area"]] or "",
         )
     except InputError as exc:
-        state.flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
+        flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
         return
     except KatveError as exc:
-        state.flash("error", t("tilastot.entry.rejected") + " " + messages._md(str(exc)))
+        flash("error", t("tilastot.entry.rejected") + " " + messages._md(str(exc)))
         return
     _updated(visits=visits)
     ss.pop(PERIOD, None)  # the period grows to include the new session
     names = dict(zip(project.places["id"].astype(str), project.places["name"].astype(str), strict=True))
-    state.flash(
+    flash(
         "success",
         t(
             "tilastot.entry.done",
@@ -110,6 +114,8 @@ def record_visit() -> None:
 
 
 def add_outreach_visit() -> None:
+    flash = functools.partial(state.flash, near="oentry")  # shown by its button
+    state.use_language()
     project = state.current_project()
     start = dt.datetime.combine(ss[OENTRY["date"]], ss[OENTRY["time"]])
     try:
@@ -123,11 +129,11 @@ def add_outreach_visit() -> None:
             notes=ss[OENTRY["notes"]].strip(),
         )
     except InputError as exc:
-        state.flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
+        flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
         return
     _updated(outreach=outreach)
     names = dict(zip(project.places["id"].astype(str), project.places["name"].astype(str), strict=True))
-    state.flash(
+    flash(
         "success",
         t(
             "tilastot.oentry.done",
@@ -140,6 +146,8 @@ def add_outreach_visit() -> None:
 
 
 def import_table() -> None:
+    flash = functools.partial(state.flash, near="import")  # shown by its button
+    state.use_language()
     upload = ss.get(IMPORT_FILE)
     if upload is None:
         return
@@ -156,16 +164,16 @@ def import_table() -> None:
         except KatveError as exc:
             problems = getattr(exc, "problems", None)
             body = _lines(problems, str(path), upload.name) if problems else messages._md(str(exc))
-            state.flash("error", t("tilastot.import.failed") + "\n\n" + body)
+            flash("error", t("tilastot.import.failed") + "\n\n" + body)
             return
     _updated(**{layer: table})
     ss.pop(PERIOD, None)
     if result.warnings:
-        state.flash(
+        flash(
             "warning",
             t("tilastot.import.warnings") + "\n\n" + _lines(result.warnings, str(path), upload.name),
         )
-    state.flash("success", t("tilastot.import.done", n=len(result.data), dropped=dropped))
+    flash("success", t("tilastot.import.done", n=len(result.data), dropped=dropped))
 
 
 def save(*, force: bool = False) -> None:
@@ -334,6 +342,7 @@ with left, st.form("tilastot_visit_entry"):
     st.form_submit_button(
         t("tilastot.entry.submit"), on_click=record_visit, type="primary", disabled=not place_ids
     )
+    state.show_flash(near="entry")
 with right:
     st.subheader(t("tilastot.import.header"))
     st.file_uploader(t("tilastot.import.file"), type=["csv", "xlsx", "txt"], key=IMPORT_FILE)
@@ -356,6 +365,7 @@ with right:
         disabled=ss.get(IMPORT_FILE) is None,
         key="tilastot_import_button",
     )
+    state.show_flash(near="import")
 
 # --- outreach -----------------------------------------------------------------------------------------------
 st.subheader(t("tilastot.outreach.header"))
@@ -420,6 +430,7 @@ with st.form("tilastot_outreach_entry"):
     c2.text_input(t("tilastot.oentry.organisation"), key=OENTRY["organisation"])
     st.text_input(t("tilastot.oentry.notes"), key=OENTRY["notes"])
     st.form_submit_button(t("tilastot.oentry.submit"), on_click=add_outreach_visit, disabled=not place_ids)
+    state.show_flash(near="oentry")
 
 # --- save ---------------------------------------------------------------------------------------------------
 st.subheader(t("tilastot.save.header"))
@@ -435,4 +446,5 @@ cols[1].download_button(
     key="tilastot_download",
     on_click="ignore",
 )
+state.show_flash(near="save")
 saving.show_save_conflict(save, key="tilastot_save")

@@ -64,6 +64,8 @@ def save_and_reopen(at, projects_dir, name: str):
 
 @pytest.mark.slow  # plans and a GeoPackage write
 def test_planned_places_survive_a_table_edit_save_and_reopen(app, projects_dir):
+    app.switch_page(KP).run()  # the table was open before the plan (as in the issue)
+    assert len(places_editor(app).value) == 7
     planned = accept_plan(app)
     assert len(planned) == 2
 
@@ -124,6 +126,7 @@ def test_unfinished_table_edits_and_planned_places_both_kept(app, projects_dir):
 
 @pytest.mark.slow
 def test_visits_and_outreach_keep_planned_places_and_table_edits(app, projects_dir):
+    app.switch_page(KP).run()
     accept_plan(app)
     app.switch_page(KP).run()
     edit_cell(app, 1, "name", "Uusi nimi")

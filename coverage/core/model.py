@@ -138,6 +138,7 @@ class Settings:
     language: str = "fi"
     network: str | None = None  # path to an .osm.pbf road network, None = straight-line model
     notes: str = ""
+    at: str = ""  # the moment the app was last showing, e.g. "Tu 10:00" ("" = any time); restored on open
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
