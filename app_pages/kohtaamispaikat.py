@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import messages, places, saving, state
+from app_pages.common import frame, messages, places, saving, state
 from coverage.core import i18n, validation
 from coverage.core.errors import KatveError
 from coverage.core.i18n import t
@@ -240,13 +240,17 @@ with left:
     folium.CircleMarker([ss["add_lat"], ss["add_lon"]], radius=9, color="#000", weight=3, fill=False).add_to(
         picked
     )
-    clicked = st_folium(
-        m,
-        key="kp_map",
-        height=420,
-        use_container_width=True,
-        returned_objects=["last_clicked"],
-        feature_group_to_add=picked,
+    clicked = (
+        None
+        if not frame.map_ready()
+        else st_folium(
+            m,
+            key="kp_map",
+            height=420,
+            use_container_width=True,
+            returned_objects=["last_clicked"],
+            feature_group_to_add=picked,
+        )
     )
 apply_click(clicked)
 with right, st.form("add_place", clear_on_submit=False):

@@ -103,3 +103,33 @@ def test_visit_entry_message_by_its_button(app):
     said = [i for i, (k, _v) in enumerate(seq) if k == "success"]
     assert said and all(i > button for i in said), seq[:5]
     assert app.toast
+
+
+# --- without Leaflet (plain `streamlit run app.py`) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["app_pages/kartta.py", KP])
+def test_without_leaflet_the_map_place_says_what_to_run(projects_dir, tmp_path, monkeypatch, page):
+    from coverage.outputs import leaflet
+
+    with_map = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    with_map.run()
+    with_map.switch_page(page).run()
+    maps = [e for e in _walk_all(with_map) if e.type == "component_instance"]
+    assert maps, "the map component is there when Leaflet is"
+
+    monkeypatch.setattr(leaflet, "LEAFLET_DIR", tmp_path / "no-leaflet")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    said = [e.value for e in at.error]
+    assert any(
+        "Leaflet puuttuu" in s and "make run" in s and "make static/leaflet/leaflet.js" in s for s in said
+    )
+    assert not [e for e in _walk_all(at) if e.type == "component_instance"], "no empty map area"
+
+
+def _walk_all(at):
+    for node in at.main:
+        yield from _walk(node)

@@ -181,3 +181,18 @@ def page_header(title: str, view: View) -> None:
     st.caption(
         threshold_text(view.settings) + " · " + when_text(view.at) + " · " + model_caption(view.settings)
     )
+
+
+# --- the map's place when Leaflet is missing (issue 16) ----------------------------------------------------
+
+
+def map_ready() -> bool:
+    """Whether the offline Leaflet files are there; if not, say in the map's place what to run (never an
+    empty map area). Leaflet is fetched at set-up time (``make run`` / ``make static/leaflet/leaflet.js``)."""
+    from coverage.outputs import leaflet  # noqa: PLC0415 - read at call time (tests point it elsewhere)
+
+    if (Path(leaflet.LEAFLET_DIR) / "leaflet.js").is_file():
+        return True
+    st.error(t("map.leaflet_missing"), icon=":material/map:")
+    return False
+

@@ -1713,3 +1713,12 @@ _section({
     "aineisto.fetch.choose": {"fi": "– valitse kunta –", "sv": "– välj kommun –", "en": "– choose a municipality –"},
     "aineisto.fetch.layers": {"fi": "Käytetyt aineistot:", "sv": "Använda data:", "en": "Data used:"},
 })
+
+# --- issue 16 (app side): Leaflet missing, counts, accessible map legend (branch app16) ---------------------
+_section({
+    "map.leaflet_missing": {
+        "fi": "Karttaa ei voi näyttää: karttakirjasto Leaflet puuttuu (kansio `static/leaflet/`). Käynnistä sovellus komennolla `make run`, joka hakee sen, tai hae se erikseen komennolla `make static/leaflet/leaflet.js` ja lataa sivu uudelleen. Kartan tiedot ovat myös sivun taulukoissa.",
+        "sv": "Kartan kan inte visas: kartbiblioteket Leaflet saknas (mappen `static/leaflet/`). Starta appen med `make run`, som hämtar det, eller hämta det separat med `make static/leaflet/leaflet.js` och ladda om sidan. Kartans uppgifter finns också i sidans tabeller.",
+        "en": "The map cannot be shown: the Leaflet map library is missing (folder `static/leaflet/`). Start the app with `make run`, which fetches it, or fetch it with `make static/leaflet/leaflet.js` and reload the page. The map's facts are also in the page's tables.",
+    },
+})
