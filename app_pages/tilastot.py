@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import messages, saving, state
+from app_pages.common import charts, messages, saving, state
 from coverage.analysis import outreach, records, stats
 from coverage.core import i18n
 from coverage.core.errors import InputError, KatveError
@@ -43,6 +43,11 @@ def _outreach(_project, token: str, start: dt.date, end: dt.date) -> tuple:
             outreach.outreach_matrix(_project, start=start, end=end))
 
 
+def _counts(values, digits: int = 0) -> list[str]:
+    """Numbers as the user writes them (``1 305``, ``6,1``); ``–`` where there is none (never "None")."""
+    return [i18n.fmt_number(v, digits) for v in pd.Series(values, dtype="object")]
+
+
 def _lines(problems, upload_path: str = "", upload_name: str = "") -> str:
     texts = [str(p).replace(upload_path, upload_name) if upload_path else str(p) for p in problems]
     more = len(texts) - 25
@@ -70,7 +75,6 @@ def load_examples(dataset: str) -> None:
         return
     visits, outreach = tables
     _updated(visits=visits, outreach=outreach)
-    ss.pop(PERIOD, None)
     state.flash("info", t("tilastot.example.loaded", visits=len(visits), outreach=len(outreach)))
 
 
@@ -96,7 +100,6 @@ def record_visit() -> None:
         flash("error", t("tilastot.entry.rejected") + " " + messages._md(str(exc)))
         return
     _updated(visits=visits)
-    ss.pop(PERIOD, None)  # the period grows to include the new session
     names = dict(zip(project.places["id"].astype(str), project.places["name"].astype(str), strict=True))
     flash(
         "success",
@@ -167,7 +170,6 @@ def import_table() -> None:
             flash("error", t("tilastot.import.failed") + "\n\n" + body)
             return
     _updated(**{layer: table})
-    ss.pop(PERIOD, None)
     if result.warnings:
         flash(
             "warning",
@@ -189,7 +191,8 @@ state.show_flash()
 st.caption(t("tilastot.intro"))
 
 places = project.places
-place_ids = [str(i) for i, s in zip(places["id"], places["status"], strict=True) if str(s) != "candidate"]
+# sessions are recorded for places that run: not planned ones, not candidates
+place_ids = [str(i) for i, s in zip(places["id"], places["status"], strict=True) if str(s) == "existing"]
 place_names = dict(zip(places["id"].astype(str), places["name"].astype(str), strict=True))
 
 everything = messages.guarded(lambda: _compute(project, view.token, None, None))
@@ -204,7 +207,10 @@ if everything is not None and not everything.has_visits:
 result = None
 if everything is not None and everything.has_visits:
     first, last = everything.totals["first_date"], everything.totals["last_date"]
-    period = st.date_input(t("tilastot.period"), value=(first, last), format="DD.MM.YYYY", key=PERIOD)
+    # the key follows the recorded extent: a new session outside it (e.g. on 1.12) widens the period shown
+    period = st.date_input(
+        t("tilastot.period"), value=(first, last), format="DD.MM.YYYY", key=f"{PERIOD}_{first}_{last}"
+    )
     start, end = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, None)
     result = messages.guarded(lambda: _compute(project, view.token, start, end or start))
 
@@ -231,33 +237,50 @@ elif result is not None:
     # long form: place names (which may hold ':' as in "MLL:n") are values, never Vega-Lite field names
     month, place, visits_label = t("tilastot.col.month"), t("tilastot.col.place"), t("tilastot.col.visitors")
     long = grid.rename_axis(index=place, columns=month).stack().rename(visits_label).reset_index()
-    st.bar_chart(long, x=month, y=visits_label, color=place, stack=True)
+    st.altair_chart(
+        charts.bar_chart(long, category=month, value=visits_label, color=place, value_title=visits_label),
+        width="stretch",
+    )
 
     left, right = st.columns(2)
     with left:
         st.subheader(t("tilastot.chart.first"))
         share = visited.set_index("name")["first_timer_share"].mul(100).round(1).dropna()
-        st.bar_chart(share.rename(t("tilastot.col.first_share")), horizontal=True, x_label="", y_label="%")
+        st.altair_chart(
+            charts.bar_chart(
+                share.rename_axis("name").rename("share").reset_index(),
+                category="name",
+                value="share",
+                horizontal=True,
+                value_title="%",
+                digits=None,
+            ),
+            width="stretch",
+        )
     with right:
         st.subheader(t("tilastot.chart.children"))
-        st.bar_chart(
-            result.places.set_index("name")["children"].rename(t("tilastot.col.children")),
-            horizontal=True,
-            x_label="",
-            y_label=t("tilastot.col.children"),
+        st.altair_chart(
+            charts.bar_chart(
+                result.places[["name", "children"]],
+                category="name",
+                value="children",
+                horizontal=True,
+                value_title=t("tilastot.col.children"),
+            ),
+            width="stretch",
         )
 
     st.subheader(t("tilastot.table.header"))
     table = pd.DataFrame(
         {
             t("tilastot.col.place"): result.places["name"],
-            t("tilastot.col.sessions"): result.places["sessions"],
-            t("tilastot.col.adults"): result.places["adults"],
-            t("tilastot.col.children"): result.places["children"],
-            t("tilastot.col.visitors"): result.places["visitors"],
-            t("tilastot.col.first_share"): (result.places["first_timer_share"] * 100).round(1),
-            t("tilastot.col.multicultural"): result.places["multicultural"],
-            t("tilastot.col.per_session"): result.places["mean_visitors"].round(1),
+            t("tilastot.col.sessions"): _counts(result.places["sessions"]),
+            t("tilastot.col.adults"): _counts(result.places["adults"]),
+            t("tilastot.col.children"): _counts(result.places["children"]),
+            t("tilastot.col.visitors"): _counts(result.places["visitors"]),
+            t("tilastot.col.first_share"): _counts(result.places["first_timer_share"] * 100, 1),
+            t("tilastot.col.multicultural"): _counts(result.places["multicultural"]),
+            t("tilastot.col.per_session"): _counts(result.places["mean_visitors"], 1),
             t("tilastot.col.last_date"): [
                 messages.date_text(d) if isinstance(d, dt.date) else "" for d in result.places["last_date"]
             ],
@@ -273,10 +296,10 @@ elif result is not None:
             pd.DataFrame(
                 {
                     t("tilastot.col.area"): reach["name"],
-                    t("tilastot.col.visitors"): reach["visitors"],
-                    t("tilastot.col.children"): reach["children"],
-                    t("tilastot.col.children_0_6"): reach["children_0_6"].round(0),
-                    t("tilastot.col.per100"): reach["child_visits_per_100"].round(1),
+                    t("tilastot.col.visitors"): _counts(reach["visitors"]),
+                    t("tilastot.col.children"): _counts(reach["children"]),
+                    t("tilastot.col.children_0_6"): _counts(reach["children_0_6"]),
+                    t("tilastot.col.per100"): _counts(reach["child_visits_per_100"], 1),
                     t("tilastot.col.places"): [
                         ", ".join(place_names.get(p, p) for p in ids) for ids in reach["places"]
                     ],
@@ -309,6 +332,7 @@ with left, st.form("tilastot_visit_entry"):
         t("tilastot.entry.place"), place_ids, format_func=lambda i: place_names.get(i, i), key=ENTRY["place"]
     )
     st.date_input(t("tilastot.entry.date"), value=dt.date.today(), format="DD.MM.YYYY", key=ENTRY["date"])
+    # a row of columns per line: Tab goes as the fields are read (Aikuisia, Lapsia, then the next line)
     c1, c2 = st.columns(2)
     c1.number_input(
         t("tilastot.entry.adults"), min_value=0, max_value=10_000, step=1, value=0, key=ENTRY["adults"]
@@ -316,6 +340,7 @@ with left, st.form("tilastot_visit_entry"):
     c2.number_input(
         t("tilastot.entry.children"), min_value=0, max_value=10_000, step=1, value=0, key=ENTRY["children"]
     )
+    c1, c2 = st.columns(2)
     c1.number_input(
         t("tilastot.entry.first_timers"),
         min_value=0,
@@ -390,7 +415,7 @@ if found is not None:
             pd.DataFrame(
                 {
                     t("tilastot.col.place"): has["name"],
-                    t("tilastot.col.outreach_visits"): has["outreach_visits"],
+                    t("tilastot.col.outreach_visits"): _counts(has["outreach_visits"]),
                     t("tilastot.col.professions"): [", ".join(p) for p in has["professions"]],
                     t("tilastot.col.organisations"): [", ".join(o) for o in has["organisations"]],
                     t("tilastot.col.first"): [

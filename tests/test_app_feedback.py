@@ -133,3 +133,87 @@ def test_without_leaflet_the_map_place_says_what_to_run(projects_dir, tmp_path, 
 def _walk_all(at):
     for node in at.main:
         yield from _walk(node)
+
+
+# --- Tilastot quick entry -----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_tilastot_entry_order_period_picker_and_formats(app):
+    from coverage.io import datasets
+
+    app.switch_page(KP).run()
+    app.text_input(key="add_name").input("Tuleva kerho")
+    app.selectbox(key="add_status").set_value("planned")
+    app.button(key="FormSubmitter:add_place-Lisää paikka").click().run()
+    no_errors(app)
+    app.switch_page(TILASTOT).run()
+    no_errors(app)
+    picker = app.selectbox(key="tilastot_entry_place")
+    assert "V08" not in picker.options and "Tuleva kerho" not in picker.options  # planned: not in the picker
+    assert len(picker.options) == 7
+
+    # the fields in reading order (Tab follows the page order): Aikuisia, Lapsia, then the next row
+    keys = [k for _t, k in order(app) if str(k).startswith("tilastot_entry_")]
+    assert keys[keys.index("tilastot_entry_adults"):][:4] == [
+        "tilastot_entry_adults", "tilastot_entry_children", "tilastot_entry_first_timers",
+        "tilastot_entry_multicultural",
+    ]
+
+    visits, _outreach = datasets.example_tables("vihti")
+    last = max(visits["date"])
+    period = next(d for d in app.date_input if d.label == "Ajanjakso")
+    assert period.value[1] == last
+    later = last + dt.timedelta(days=11)
+    app.date_input(key="tilastot_entry_date").set_value(later)
+    app.number_input(key="tilastot_entry_adults").set_value(2)
+    app.number_input(key="tilastot_entry_children").set_value(3)
+    app.button(key="FormSubmitter:tilastot_visit_entry-Kirjaa").click().run()
+    no_errors(app)
+    period = next(d for d in app.date_input if d.label == "Ajanjakso")
+    assert period.value[1] == later, "a session after the period extends it"
+
+    # the per-place table: Finnish numbers, never "None" or a decimal point
+    table = app.dataframe[0].value
+    cells = [str(v) for v in table.drop(columns=[table.columns[0], table.columns[-1]]).to_numpy().ravel()]
+    assert cells and not [c for c in cells if c == "None" or "." in c or c == "nan"], cells
+    assert any("," in c for c in cells)  # shares and means with a decimal comma
+
+
+def test_chart_axes_in_finnish_numbers():
+    import altair as alt
+    import pandas as pd
+
+    from app_pages.common import charts
+    from coverage.core import i18n
+
+    i18n.set_language("fi")
+    expr = charts.number_label_expr()
+    assert "regexp(',', 'g')" in expr and "\u00a0" in expr
+    spec = charts.bar_chart(
+        pd.DataFrame({"a": ["MLL:n kerho", "B"], "b": [1000, 2]}), category="a", value="b", color="a"
+    ).to_dict()
+    assert spec["encoding"]["y"]["axis"]["labelExpr"] == expr
+    assert spec["encoding"]["color"]["legend"]["labelLimit"] == 0  # legends not cut
+    assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
+    one = charts.bar_chart(pd.DataFrame({"a": ["x"], "b": [1]}), category="a", value="b")
+    assert isinstance(one, alt.Chart)
+    i18n.set_language("en")
+    assert charts.number_label_expr() == "format(datum.value, ',~f')"
+    i18n.set_language("fi")
+
+
+@pytest.mark.parametrize(
+    ("key", "kw", "one", "two"),
+    [
+        ("kp.problems", {}, "1 ongelma – korjaa se", "2 ongelmaa – korjaa ne"),
+        ("kp.all_valid", {}, "Paikka on kunnossa.", "Kaikki 2 paikkaa kunnossa."),
+        ("suunnittelu.accepted", {"names": "X"}, "Lisätty 1 suunniteltu paikka", "Lisätty 2 suunniteltua"),
+    ],
+)
+def test_grammar_of_counts(key, kw, one, two):
+    from coverage.core import i18n
+
+    assert i18n.t(key, "fi", n=1, **kw).startswith(one)
+    assert i18n.t(key, "fi", n=2, **kw).startswith(two)
+    assert "|" not in i18n.t(key, "sv", n=1, **kw) + i18n.t(key, "en", n=2, **kw)
