@@ -15,6 +15,7 @@ import streamlit as st
 
 from app_pages.common import charts, messages, saving, state
 from coverage.analysis import outreach, records, stats
+from coverage.analysis.villages import village_of
 from coverage.core import i18n
 from coverage.core.errors import InputError, KatveError
 from coverage.core.i18n import t
@@ -357,7 +358,8 @@ with left, st.form("tilastot_visit_entry"):
         value=None,
         key=ENTRY["multicultural"],
     )
-    areas = [""] + sorted(str(n) for n in project.areas["name"])
+    # home villages (one entry per village: a village of 1 km grid cells is one choice, as stats counts it)
+    areas = [""] + sorted({str(n) for n in village_of(project.areas)} if len(project.areas) else set())
     st.selectbox(
         t("tilastot.entry.home_area"),
         areas,

@@ -1739,6 +1739,7 @@ _section({
 
 # --- issue 16 (app side): Leaflet missing, counts, accessible map legend (branch app16) ---------------------
 _section({
+    "map.frame_label": {"fi": "Kartta: {name}", "sv": "Karta: {name}", "en": "Map: {name}"},
     "map.leaflet_missing": {
         "fi": "Karttaa ei voi näyttää: karttakirjasto Leaflet puuttuu (kansio `static/leaflet/`). Käynnistä sovellus komennolla `make run`, joka hakee sen, tai hae se erikseen komennolla `make static/leaflet/leaflet.js` ja lataa sivu uudelleen. Kartan tiedot ovat myös sivun taulukoissa.",
         "sv": "Kartan kan inte visas: kartbiblioteket Leaflet saknas (mappen `static/leaflet/`). Starta appen med `make run`, som hämtar det, eller hämta det separat med `make static/leaflet/leaflet.js` och ladda om sidan. Kartans uppgifter finns också i sidans tabeller.",
