@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.request
 from pathlib import Path
 
 import pytest
 from test_browser import IDLE, MAP_IFRAME, _require, chromium_page, require_browser, running_app
+
+from coverage.outputs import leaflet
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +39,8 @@ def server(tmp_path_factory):
     require_browser()
     _require(AXE.is_file(), "axe-core not fetched: run `make static/axe/axe.min.js`")
     with running_app(tmp_path_factory) as url:
+        with urllib.request.urlopen(f"{url}{leaflet.APP_LEAFLET_JS}", timeout=10) as r:
+            assert r.status == 200, "Leaflet is not served from static/"
         yield url
 
 
