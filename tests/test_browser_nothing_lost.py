@@ -3,6 +3,7 @@ place's cell in the Kohtaamispaikat table, a save and a reopen (Playwright, Debi
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -52,7 +53,10 @@ def test_planned_places_survive_a_cell_edit_save_and_reopen(tmp_path):
             _idle(pg)
             pg.get_by_role("button", name="Lisää suunniteltuina paikkoina").click()
             _idle(pg)
-            expect(pg.get_by_text(re.compile(r"Lisätty \d+ suunniteltu"))).to_be_visible()
+            success = pg.get_by_test_id("stAlertContentSuccess")
+            added = success.get_by_text(re.compile(r"Lisätty \d+ suunniteltu"))
+            expect(added).to_be_visible()
+            expect(pg.get_by_test_id("stToastText").first).to_be_visible()  # and as a toast
 
             _nav(pg, "Kohtaamispaikat")
             expect(pg.get_by_text(f"Kaikki {total} paikkaa kunnossa")).to_be_visible(timeout=60_000)
@@ -61,11 +65,16 @@ def test_planned_places_survive_a_cell_edit_save_and_reopen(tmp_path):
             grid.scroll_into_view_if_needed()
             box = grid.bounding_box()
             assert box is not None
-            pg.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # row 1 of the check column (read-only)
+            pg.mouse.click(box["x"] + 150, box["y"] + 35 + 17)  # row 1, "Tarkistus" (read-only)
             pg.keyboard.press("ArrowRight")
             pg.keyboard.press("ArrowRight")
+            pg.keyboard.press("Enter")  # open the cell's editor
+            pg.wait_for_timeout(500)
+            pg.keyboard.press("Control+a")
             pg.keyboard.type("Muokattu")
             pg.keyboard.press("Enter")
+            if os.environ.get("KATVE_SCREENSHOT_DIR"):
+                pg.screenshot(path=f"{os.environ['KATVE_SCREENSHOT_DIR']}/edit.png")
             _idle(pg)
             expect(pg.get_by_text(f"Kaikki {total} paikkaa kunnossa")).to_be_visible(timeout=60_000)
 
@@ -75,7 +84,8 @@ def test_planned_places_survive_a_cell_edit_save_and_reopen(tmp_path):
             _idle(pg)
             pg.get_by_role("button", name="Tallenna projektitiedostoon").click()
             _idle(pg)
-            expect(pg.get_by_text("Tallennettu: selain.gpkg")).to_be_visible(timeout=60_000)
+            saved_text = pg.get_by_test_id("stAlertContentSuccess").get_by_text("Tallennettu: selain.gpkg")
+            expect(saved_text).to_be_visible(timeout=60_000)
             assert str(projects) not in pg.content()
         saved = store.load(projects / "selain.gpkg")
         assert len(saved.places) == total
