@@ -65,14 +65,21 @@ def test_planned_places_survive_a_cell_edit_save_and_reopen(tmp_path):
             grid.scroll_into_view_if_needed()
             box = grid.bounding_box()
             assert box is not None
-            pg.mouse.click(box["x"] + 150, box["y"] + 35 + 17)  # row 1, "Tarkistus" (read-only)
-            pg.keyboard.press("ArrowRight")
-            pg.keyboard.press("ArrowRight")
-            pg.keyboard.press("Enter")  # open the cell's editor
-            pg.wait_for_timeout(500)
-            pg.keyboard.press("Control+a")
-            pg.keyboard.type("Muokattu")
-            pg.keyboard.press("Enter")
+            for _attempt in range(3):  # a key press may land while the app reruns (a loaded machine): retry
+                pg.mouse.click(box["x"] + 150, box["y"] + 35 + 17)  # row 1, "Tarkistus" (read-only)
+                pg.wait_for_timeout(300)
+                pg.keyboard.press("ArrowRight")
+                pg.keyboard.press("ArrowRight")
+                pg.wait_for_timeout(300)
+                pg.keyboard.press("Enter")  # open the cell's editor
+                pg.wait_for_timeout(700)
+                pg.keyboard.press("Control+a")
+                pg.keyboard.type("Muokattu", delay=30)
+                pg.wait_for_timeout(300)
+                pg.keyboard.press("Enter")
+                _idle(pg)
+                if grid.get_by_text("Muokattu").count():
+                    break
             if os.environ.get("KATVE_SCREENSHOT_DIR"):
                 pg.screenshot(path=f"{os.environ['KATVE_SCREENSHOT_DIR']}/edit.png")
             _idle(pg)
