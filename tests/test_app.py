@@ -253,7 +253,7 @@ def test_import_csv_appends_places(app):
     no_errors(app)
     places = app.session_state["project"].places
     assert len(places) == 8 and places["name"].iloc[-1] == "Kylätalon perhekahvila"
-    assert any("Tuotu 1 paikkaa" in s.value for s in app.success)
+    assert any("Tuotu 1 paikka." in s.value for s in app.success)
 
 
 def test_import_bad_file_lists_problems(app):
