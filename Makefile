@@ -9,6 +9,8 @@ PY       := $(VENV)/bin/python
 STAMP    := $(VENV)/.katve-installed
 LEAFLET_VERSION := 1.9.4
 LEAFLET  := static/leaflet/leaflet.js
+AXE_VERSION := 4.14.1
+AXE      := static/axe/axe.min.js
 PORT     ?= 8501
 
 PIP_TOOLS := pip-tools==7.6.2
@@ -46,13 +48,22 @@ $(LEAFLET):
 	mv static/.leaflet-pack/package/dist static/leaflet
 	rm -rf static/.leaflet-pack
 
+# axe-core for the accessibility test (tests/test_browser_a11y.py), from the npm registry like Leaflet
+# (never committed: static/ is git-ignored).
+$(AXE):
+	rm -rf static/axe static/.axe-pack && mkdir -p static/.axe-pack static/axe
+	cd static/.axe-pack && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	tar -xzf static/.axe-pack/axe-core-$(AXE_VERSION).tgz -C static/.axe-pack
+	mv static/.axe-pack/package/axe.min.js static/.axe-pack/package/LICENSE static/axe/
+	rm -rf static/.axe-pack
+
 run: $(STAMP) $(LEAFLET)
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-test: $(STAMP) $(LEAFLET)
+test: $(STAMP) $(LEAFLET) $(AXE)
 	$(PY) -m pytest
 
-test-fast: $(STAMP) $(LEAFLET)
+test-fast: $(STAMP) $(LEAFLET) $(AXE)
 	$(PY) -m pytest -m "not slow and not e2e"
 
 lint: $(STAMP)

@@ -592,6 +592,7 @@ st.subheader(t("aineisto.save.header"))
 ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else saving.download_name(project))
 st.text_input(t("aineisto.save.filename"), key=SAVE_NAME)
 st.button(t("aineisto.save.button"), on_click=save, key="aineisto_save", disabled=not state.is_dirty())
+state.show_flash(near="save")
 if ss.get("save_conflict"):
     st.warning(messages._md(ss["save_conflict"]["message"]))
 

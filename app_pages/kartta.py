@@ -51,7 +51,7 @@ if result is not None:
     show_blind = toggles[1].toggle(t("kartta.show_blind"), value=True, key="kartta_show_blind")
     m = messages.guarded(lambda: cache.coverage_map(view, show_reach=show_reach, show_blind=show_blind))
     # render=False: st_folium renders the map itself once more anyway (saves a full render per rerun)
-    if m is not None:
+    if m is not None and frame.map_ready():
         st_folium(
             m, key="kartta_map", height=620, use_container_width=True, returned_objects=[], render=False
         )

@@ -7,12 +7,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import auth, import_ui, messages, places, saving, state
+from app_pages.common import auth, frame, import_ui, messages, places, saving, state
 from coverage.core import i18n, validation
 from coverage.core.i18n import t
 from coverage.outputs import webmap
 
 DRAFT = "draft_places"  # the table being edited (may hold invalid rows)
+DRAFT_TOKEN = "draft_places_token"  # the working copy's cache token the draft was last in step with
 GEN = "places_editor_gen"  # editor generation (monotonic): bumped to remount the editor on a new draft
 IMPORT_FILE, IMPORT_HOW = "import_file", "import_how"
 SAVE_NAME = "draft_save_name"  # reset with the drafts when another project is opened
@@ -30,7 +31,25 @@ def set_draft(table: pd.DataFrame) -> list:
         updated.path, updated.version = project.path, project.version
         updated.places = validation.normalise_layer("places", places.places_from_table(ss[DRAFT]))
         state.set_project(updated)
+        ss[DRAFT_TOKEN] = ss[state.K_TOKEN]
     return problems
+
+
+def sync_draft(project) -> None:
+    """Keep the draft in step with the working copy that other pages change too (Suunnittelu's planned
+    places, Aineisto's imports, a save or reload). A draft that went into the project is rebuilt from it; a
+    draft with unfinished (invalid) edits keeps them and takes the project's rows it does not have yet."""
+    token = ss[state.K_TOKEN]
+    if DRAFT in ss and ss.get(DRAFT_TOKEN) == token:
+        return
+    fresh = places.places_table(project.places)
+    if DRAFT in ss and any(
+        p.severity == "error" for p in places.table_problems(ss[DRAFT], boundary=project.boundary)
+    ):
+        fresh = places.merge_new_rows(ss[DRAFT], fresh)
+    ss[DRAFT] = fresh
+    ss[DRAFT_TOKEN] = token
+    ss[GEN] = ss.get(GEN, 0) + 1
 
 
 def commit_edits(key: str) -> None:
@@ -38,6 +57,7 @@ def commit_edits(key: str) -> None:
 
 
 def add_place() -> None:
+    state.use_language()
     table = ss[DRAFT]
     row = {c: "" for c in table.columns if c not in ("lat", "lon", "_x", "_y")}
     row.update(
@@ -66,10 +86,11 @@ def add_place() -> None:
             t("kp.add.rejected")
             + "\n\n"
             + "\n".join(f"- {messages._md(p.field)}: {messages._md(p.message)}" for p in mine),
+            near="add",
         )
         return
     set_draft(new)
-    state.flash("success", t("kp.add.added", name=messages._md(row["name"])))
+    state.flash("success", t("kp.add.added", name=messages._md(row["name"])), near="add")
 
 
 def save(*, force: bool = False) -> None:
@@ -79,9 +100,7 @@ def save(*, force: bool = False) -> None:
 # --- page ---------------------------------------------------------------------------------------------------
 view = state.current_view()
 project = view.project
-if DRAFT not in ss:
-    ss[DRAFT] = places.places_table(project.places)
-    ss[GEN] = ss.get(GEN, 0) + 1
+sync_draft(project)
 draft = ss[DRAFT]
 problems = places.table_problems(draft, boundary=project.boundary)
 errors = [p for p in problems if p.severity == "error"]
@@ -116,6 +135,9 @@ config = {
     },
 }
 editor_key = f"places_editor_{ss[GEN]}"
+if any((ss.get(editor_key) or {}).get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+    commit_edits(editor_key)  # edits the callback did not take (it bumps GEN, so this runs at most once)
+    st.rerun()
 st.data_editor(
     shown,
     key=editor_key,
@@ -175,13 +197,17 @@ with left:
     folium.CircleMarker([ss["add_lat"], ss["add_lon"]], radius=9, color="#000", weight=3, fill=False).add_to(
         picked
     )
-    clicked = st_folium(
-        m,
-        key="kp_map",
-        height=420,
-        use_container_width=True,
-        returned_objects=["last_clicked"],
-        feature_group_to_add=picked,
+    clicked = (
+        None
+        if not frame.map_ready()
+        else st_folium(
+            m,
+            key="kp_map",
+            height=420,
+            use_container_width=True,
+            returned_objects=["last_clicked"],
+            feature_group_to_add=picked,
+        )
     )
 apply_click(clicked)
 with right, st.form("add_place", clear_on_submit=False):
@@ -215,6 +241,7 @@ with right, st.form("add_place", clear_on_submit=False):
         t("kp.col.lon"), min_value=-180.0, max_value=180.0, step=0.0001, format="%.6f", key="add_lon"
     )
     st.form_submit_button(t("kp.add.submit"), on_click=add_place, type="primary")
+    state.show_flash(near="add")
 
 # --- save and download --------------------------------------------------------------------------------------
 st.subheader(t("kp.save.header"))
@@ -238,6 +265,7 @@ cols[1].download_button(
     key="download_button",
     on_click="ignore",
 )
+state.show_flash(near="save")
 if errors:
     st.caption(t("kp.save.invalid"))
 saving.show_save_conflict(save, key="save")
@@ -262,4 +290,5 @@ st.button(
         ss.get(IMPORT_FILE), ss[DRAFT], replace=ss.get(IMPORT_HOW) == "replace"
     ),
 )
+state.show_flash(near="import")
 import_ui.show(ss[DRAFT], set_draft)

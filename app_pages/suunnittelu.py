@@ -302,9 +302,10 @@ if plan is not None:
 
     result = messages.guarded(lambda: cache.analysis(view))
     m = webmap.plan_map(project, plan, result, lang=lang)
-    st_folium(
-        m, key="suunnittelu_map", height=560, use_container_width=True, returned_objects=[], render=False
-    )
+    if frame.map_ready():
+        st_folium(
+            m, key="suunnittelu_map", height=560, use_container_width=True, returned_objects=[], render=False
+        )
     st.caption(t("suunnittelu.map_caption"))
 
     if len(sites):

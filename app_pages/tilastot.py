@@ -6,13 +6,14 @@ villages are recorded) and which places get outreach visits this term and which 
 """
 
 import datetime as dt
+import functools
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import messages, saving, state
+from app_pages.common import charts, messages, saving, state
 from coverage.analysis import outreach, records, stats
 from coverage.analysis.villages import village_of
 from coverage.core import i18n
@@ -43,6 +44,11 @@ def _outreach(_project, token: str, start: dt.date, end: dt.date) -> tuple:
             outreach.outreach_matrix(_project, start=start, end=end))
 
 
+def _counts(values, digits: int = 0) -> list[str]:
+    """Numbers as the user writes them (``1 305``, ``6,1``); ``–`` where there is none (never "None")."""
+    return [i18n.fmt_number(v, digits) for v in pd.Series(values, dtype="object")]
+
+
 def _lines(problems, upload_path: str = "", upload_name: str = "") -> str:
     texts = [str(p).replace(upload_path, upload_name) if upload_path else str(p) for p in problems]
     more = len(texts) - 25
@@ -64,16 +70,18 @@ def _updated(**layers):
 
 
 def load_examples(dataset: str) -> None:
+    state.use_language()
     tables = datasets.example_tables(dataset)
     if tables is None:
         return
     visits, outreach = tables
     _updated(visits=visits, outreach=outreach)
-    ss.pop(PERIOD, None)
     state.flash("info", t("tilastot.example.loaded", visits=len(visits), outreach=len(outreach)))
 
 
 def record_visit() -> None:
+    flash = functools.partial(state.flash, near="entry")  # shown by its button
+    state.use_language()
     project = state.current_project()
     try:
         visits = stats.add_visit(
@@ -87,15 +95,14 @@ def record_visit() -> None:
             home_area=ss[ENTRY["home_area"]] or "",
         )
     except InputError as exc:
-        state.flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
+        flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
         return
     except KatveError as exc:
-        state.flash("error", t("tilastot.entry.rejected") + " " + messages._md(str(exc)))
+        flash("error", t("tilastot.entry.rejected") + " " + messages._md(str(exc)))
         return
     _updated(visits=visits)
-    ss.pop(PERIOD, None)  # the period grows to include the new session
     names = dict(zip(project.places["id"].astype(str), project.places["name"].astype(str), strict=True))
-    state.flash(
+    flash(
         "success",
         t(
             "tilastot.entry.done",
@@ -111,6 +118,8 @@ def record_visit() -> None:
 
 
 def add_outreach_visit() -> None:
+    flash = functools.partial(state.flash, near="oentry")  # shown by its button
+    state.use_language()
     project = state.current_project()
     start = dt.datetime.combine(ss[OENTRY["date"]], ss[OENTRY["time"]])
     try:
@@ -124,11 +133,11 @@ def add_outreach_visit() -> None:
             notes=ss[OENTRY["notes"]].strip(),
         )
     except InputError as exc:
-        state.flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
+        flash("error", t("tilastot.entry.rejected") + "\n\n" + _lines(exc.problems))
         return
     _updated(outreach=outreach)
     names = dict(zip(project.places["id"].astype(str), project.places["name"].astype(str), strict=True))
-    state.flash(
+    flash(
         "success",
         t(
             "tilastot.oentry.done",
@@ -141,6 +150,8 @@ def add_outreach_visit() -> None:
 
 
 def import_table() -> None:
+    flash = functools.partial(state.flash, near="import")  # shown by its button
+    state.use_language()
     upload = ss.get(IMPORT_FILE)
     if upload is None:
         return
@@ -157,16 +168,15 @@ def import_table() -> None:
         except KatveError as exc:
             problems = getattr(exc, "problems", None)
             body = _lines(problems, str(path), upload.name) if problems else messages._md(str(exc))
-            state.flash("error", t("tilastot.import.failed") + "\n\n" + body)
+            flash("error", t("tilastot.import.failed") + "\n\n" + body)
             return
     _updated(**{layer: table})
-    ss.pop(PERIOD, None)
     if result.warnings:
-        state.flash(
+        flash(
             "warning",
             t("tilastot.import.warnings") + "\n\n" + _lines(result.warnings, str(path), upload.name),
         )
-    state.flash("success", t("tilastot.import.done", n=len(result.data), dropped=dropped))
+    flash("success", t("tilastot.import.done", n=len(result.data), dropped=dropped))
 
 
 def save(*, force: bool = False) -> None:
@@ -182,7 +192,8 @@ state.show_flash()
 st.caption(t("tilastot.intro"))
 
 places = project.places
-place_ids = [str(i) for i, s in zip(places["id"], places["status"], strict=True) if str(s) != "candidate"]
+# sessions are recorded for places that run: not planned ones, not candidates
+place_ids = [str(i) for i, s in zip(places["id"], places["status"], strict=True) if str(s) == "existing"]
 place_names = dict(zip(places["id"].astype(str), places["name"].astype(str), strict=True))
 
 everything = messages.guarded(lambda: _compute(project, view.token, None, None))
@@ -197,7 +208,10 @@ if everything is not None and not everything.has_visits:
 result = None
 if everything is not None and everything.has_visits:
     first, last = everything.totals["first_date"], everything.totals["last_date"]
-    period = st.date_input(t("tilastot.period"), value=(first, last), format="DD.MM.YYYY", key=PERIOD)
+    # the key follows the recorded extent: a new session outside it (e.g. on 1.12) widens the period shown
+    period = st.date_input(
+        t("tilastot.period"), value=(first, last), format="DD.MM.YYYY", key=f"{PERIOD}_{first}_{last}"
+    )
     start, end = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, None)
     result = messages.guarded(lambda: _compute(project, view.token, start, end or start))
 
@@ -224,33 +238,50 @@ elif result is not None:
     # long form: place names (which may hold ':' as in "MLL:n") are values, never Vega-Lite field names
     month, place, visits_label = t("tilastot.col.month"), t("tilastot.col.place"), t("tilastot.col.visitors")
     long = grid.rename_axis(index=place, columns=month).stack().rename(visits_label).reset_index()
-    st.bar_chart(long, x=month, y=visits_label, color=place, stack=True)
+    st.altair_chart(
+        charts.bar_chart(long, category=month, value=visits_label, color=place, value_title=visits_label),
+        width="stretch",
+    )
 
     left, right = st.columns(2)
     with left:
         st.subheader(t("tilastot.chart.first"))
         share = visited.set_index("name")["first_timer_share"].mul(100).round(1).dropna()
-        st.bar_chart(share.rename(t("tilastot.col.first_share")), horizontal=True, x_label="", y_label="%")
+        st.altair_chart(
+            charts.bar_chart(
+                share.rename_axis("name").rename("share").reset_index(),
+                category="name",
+                value="share",
+                horizontal=True,
+                value_title="%",
+                digits=None,
+            ),
+            width="stretch",
+        )
     with right:
         st.subheader(t("tilastot.chart.children"))
-        st.bar_chart(
-            result.places.set_index("name")["children"].rename(t("tilastot.col.children")),
-            horizontal=True,
-            x_label="",
-            y_label=t("tilastot.col.children"),
+        st.altair_chart(
+            charts.bar_chart(
+                result.places[["name", "children"]],
+                category="name",
+                value="children",
+                horizontal=True,
+                value_title=t("tilastot.col.children"),
+            ),
+            width="stretch",
         )
 
     st.subheader(t("tilastot.table.header"))
     table = pd.DataFrame(
         {
             t("tilastot.col.place"): result.places["name"],
-            t("tilastot.col.sessions"): result.places["sessions"],
-            t("tilastot.col.adults"): result.places["adults"],
-            t("tilastot.col.children"): result.places["children"],
-            t("tilastot.col.visitors"): result.places["visitors"],
-            t("tilastot.col.first_share"): (result.places["first_timer_share"] * 100).round(1),
-            t("tilastot.col.multicultural"): result.places["multicultural"],
-            t("tilastot.col.per_session"): result.places["mean_visitors"].round(1),
+            t("tilastot.col.sessions"): _counts(result.places["sessions"]),
+            t("tilastot.col.adults"): _counts(result.places["adults"]),
+            t("tilastot.col.children"): _counts(result.places["children"]),
+            t("tilastot.col.visitors"): _counts(result.places["visitors"]),
+            t("tilastot.col.first_share"): _counts(result.places["first_timer_share"] * 100, 1),
+            t("tilastot.col.multicultural"): _counts(result.places["multicultural"]),
+            t("tilastot.col.per_session"): _counts(result.places["mean_visitors"], 1),
             t("tilastot.col.last_date"): [
                 messages.date_text(d) if isinstance(d, dt.date) else "" for d in result.places["last_date"]
             ],
@@ -266,10 +297,10 @@ elif result is not None:
             pd.DataFrame(
                 {
                     t("tilastot.col.area"): reach["name"],
-                    t("tilastot.col.visitors"): reach["visitors"],
-                    t("tilastot.col.children"): reach["children"],
-                    t("tilastot.col.children_0_6"): reach["children_0_6"].round(0),
-                    t("tilastot.col.per100"): reach["child_visits_per_100"].round(1),
+                    t("tilastot.col.visitors"): _counts(reach["visitors"]),
+                    t("tilastot.col.children"): _counts(reach["children"]),
+                    t("tilastot.col.children_0_6"): _counts(reach["children_0_6"]),
+                    t("tilastot.col.per100"): _counts(reach["child_visits_per_100"], 1),
                     t("tilastot.col.places"): [
                         ", ".join(place_names.get(p, p) for p in ids) for ids in reach["places"]
                     ],
@@ -302,6 +333,7 @@ with left, st.form("tilastot_visit_entry"):
         t("tilastot.entry.place"), place_ids, format_func=lambda i: place_names.get(i, i), key=ENTRY["place"]
     )
     st.date_input(t("tilastot.entry.date"), value=dt.date.today(), format="DD.MM.YYYY", key=ENTRY["date"])
+    # a row of columns per line: Tab goes as the fields are read (Aikuisia, Lapsia, then the next line)
     c1, c2 = st.columns(2)
     c1.number_input(
         t("tilastot.entry.adults"), min_value=0, max_value=10_000, step=1, value=0, key=ENTRY["adults"]
@@ -309,6 +341,7 @@ with left, st.form("tilastot_visit_entry"):
     c2.number_input(
         t("tilastot.entry.children"), min_value=0, max_value=10_000, step=1, value=0, key=ENTRY["children"]
     )
+    c1, c2 = st.columns(2)
     c1.number_input(
         t("tilastot.entry.first_timers"),
         min_value=0,
@@ -325,7 +358,8 @@ with left, st.form("tilastot_visit_entry"):
         value=None,
         key=ENTRY["multicultural"],
     )
-    areas = [""] + sorted(set(village_of(project.areas))) if len(project.areas) else [""]  # home villages
+    # home villages (one entry per village: a village of 1 km grid cells is one choice, as stats counts it)
+    areas = [""] + sorted({str(n) for n in village_of(project.areas)} if len(project.areas) else set())
     st.selectbox(
         t("tilastot.entry.home_area"),
         areas,
@@ -335,6 +369,7 @@ with left, st.form("tilastot_visit_entry"):
     st.form_submit_button(
         t("tilastot.entry.submit"), on_click=record_visit, type="primary", disabled=not place_ids
     )
+    state.show_flash(near="entry")
 with right:
     st.subheader(t("tilastot.import.header"))
     st.file_uploader(t("tilastot.import.file"), type=["csv", "xlsx", "txt"], key=IMPORT_FILE)
@@ -357,6 +392,7 @@ with right:
         disabled=ss.get(IMPORT_FILE) is None,
         key="tilastot_import_button",
     )
+    state.show_flash(near="import")
 
 # --- outreach -----------------------------------------------------------------------------------------------
 st.subheader(t("tilastot.outreach.header"))
@@ -381,7 +417,7 @@ if found is not None:
             pd.DataFrame(
                 {
                     t("tilastot.col.place"): has["name"],
-                    t("tilastot.col.outreach_visits"): has["outreach_visits"],
+                    t("tilastot.col.outreach_visits"): _counts(has["outreach_visits"]),
                     t("tilastot.col.professions"): [", ".join(p) for p in has["professions"]],
                     t("tilastot.col.organisations"): [", ".join(o) for o in has["organisations"]],
                     t("tilastot.col.first"): [
@@ -421,6 +457,7 @@ with st.form("tilastot_outreach_entry"):
     c2.text_input(t("tilastot.oentry.organisation"), key=OENTRY["organisation"])
     st.text_input(t("tilastot.oentry.notes"), key=OENTRY["notes"])
     st.form_submit_button(t("tilastot.oentry.submit"), on_click=add_outreach_visit, disabled=not place_ids)
+    state.show_flash(near="oentry")
 
 # --- save ---------------------------------------------------------------------------------------------------
 st.subheader(t("tilastot.save.header"))
@@ -436,4 +473,5 @@ cols[1].download_button(
     key="tilastot_download",
     on_click="ignore",
 )
+state.show_flash(near="save")
 saving.show_save_conflict(save, key="tilastot_save")

@@ -266,7 +266,7 @@ def test_import_csv_appends_places(app):
     _import(app, "uudet.csv", csv.encode("utf-8"))
     places = app.session_state["project"].places
     assert len(places) == 8 and places["name"].iloc[-1] == "Kylätalon perhekahvila"
-    assert any("Tuotu 1 paikkaa" in s.value for s in app.success)
+    assert any("Tuotu 1 paikka." in s.value for s in app.success)
 
 
 COORDINATOR_CSV = (

@@ -279,6 +279,8 @@ def test_area_radius_px_edges():
 
 
 def _fields(text: str) -> set[str]:
+    # a count's forms {n|one|other} name the field n (and may hold fields of their own)
+    text = i18n._PLURAL.sub(lambda m: f"{{{m.group(1)}}} {m.group(2)} {m.group(3)}", text)
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
 
 

@@ -615,7 +615,9 @@ def test_page_loads_examples_and_shows_their_figures(app):
     assert shown["Käyntejä (aikuiset + lapset)"] == f"{t['visitors']:,}".replace(",", "\u00a0")
     assert shown["Ensikertalaisia"] == f"{100 * t['first_timer_share']:.1f}\u00a0%".replace(".", ",")
     table = app.dataframe[0].value
-    assert table["Lapsia"].tolist() == stats.visits_per_place(project)["children"].tolist()
+    assert table["Lapsia"].tolist() == [
+        i18n.fmt_number(v, lang="fi") for v in stats.visits_per_place(project)["children"]
+    ]
     assert app.session_state["project_dirty"]
 
 

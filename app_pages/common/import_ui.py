@@ -32,6 +32,7 @@ ss = st.session_state
 
 def run_preview(upload: Any, draft: pd.DataFrame, *, replace: bool, mapping: dict | None = None) -> None:
     """Read the uploaded file against the current table and keep the preview (or flash what is wrong)."""
+    state.use_language()
     project = state.current_project().copy()
     project.places = places.places_from_table(draft)
     data = upload.getvalue()
@@ -47,6 +48,7 @@ def run_preview(upload: Any, draft: pd.DataFrame, *, replace: bool, mapping: dic
             state.flash(
                 "error",
                 t("kp.import.failed") + "\n\n" + "\n".join(f"- {messages._md(x)}" for x in lines[:25]),
+                near="import",
             )
             ss.pop(PREVIEW, None)
             return
@@ -110,8 +112,7 @@ def show(draft: pd.DataFrame, set_draft: Callable[[pd.DataFrame], Any]) -> None:
             ss.pop(PREVIEW, None)
             ss.pop(MAPPING, None)
             message = t("kp.import.done", n=n_in) + (" " + t("import.preview.replaced") if replace else "")
-            st.toast(message)
-            state.flash("success", message)
+            state.flash("success", message, near="import")  # by the import button, and as a toast
             st.rerun()
         if cancel.button(t("import.preview.cancel"), key="import_cancel"):
             ss.pop(PREVIEW, None)

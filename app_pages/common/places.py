@@ -125,6 +125,16 @@ def apply_editor_changes(table: pd.DataFrame, changes: dict[str, Any] | None) ->
     return out
 
 
+def merge_new_rows(draft: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """``draft`` with the rows of ``fresh`` whose id it does not have appended (nothing of either is lost)."""
+    have = set(draft["id"].astype(str)) if "id" in draft else set()
+    new = fresh[~fresh["id"].astype(str).isin(have)] if "id" in fresh else fresh.iloc[0:0]
+    if not len(new):
+        return draft.reset_index(drop=True)
+    columns = list(draft.columns) + [c for c in new.columns if c not in draft.columns]
+    return pd.concat([draft, new], ignore_index=True).reindex(columns=columns)
+
+
 def table_problems(table: pd.DataFrame, *, boundary: Any = None) -> list[Problem]:
     """Validate a places table (as :func:`coverage.core.validation.validate_layer` would the layer)."""
     places = places_from_table(table)

@@ -29,6 +29,8 @@ from .state import (
     current_project,
     flash,
     projects_dir,
+    use_language,
+    view_settings,
 )
 
 # --- saving -------------------------------------------------------------------------------------------------
@@ -57,11 +59,13 @@ def check_save(target: Path) -> str:
     return auth.check_write(target.name if inside else None).label()
 
 
-def save_current(filename: str | None = None, *, force: bool = False) -> None:
-    """Callback: save the working copy; queue the outcome. A conflict is remembered for the page to offer
-    *overwrite* or *reload* (``st.session_state["save_conflict"]``). The session user's right to write the
-    file is checked here, on the server, whatever the page showed."""
+def save_current(filename: str | None = None, *, force: bool = False, near: str = "save") -> None:
+    """Callback: save the working copy with the sidebar's view (mode, threshold, moment, language) as its
+    settings; queue the outcome by the button (``near``, see :func:`state.flash`). A conflict is remembered
+    for the page to offer *overwrite* or *reload* (``st.session_state["save_conflict"]``). The session
+    user's right to write the file is checked here, on the server, whatever the page showed."""
     ss = st.session_state
+    use_language()
     project = current_project()
     ss.pop("save_conflict", None)
     try:
@@ -69,17 +73,18 @@ def save_current(filename: str | None = None, *, force: bool = False) -> None:
         user = check_save(target)
         saved = project.copy()
         saved.path, saved.version = project.path, project.version
+        saved.settings = view_settings()
         store.save(saved, target, force=force, user=user)
     except AccessDenied as exc:
         name = save_target(project, filename).name
         text = t("auth.denied.new") if "new project" in str(exc) else t("auth.denied.write", name=name)
-        flash("error", _md(text))
+        flash("error", _md(text), near=near)
         return
     except ConflictError as exc:
         ss["save_conflict"] = {"filename": filename, "message": str(exc)}
         return
     except (KatveError, OSError) as exc:
-        flash("error", t("kp.save.error", message=_md(_first_lines(exc))))
+        flash("error", t("kp.save.error", message=_md(_no_paths(_first_lines(exc)))), near=near)
         return
     source = (
         f"file:{Path(saved.path).name}"
@@ -91,7 +96,16 @@ def save_current(filename: str | None = None, *, force: bool = False) -> None:
     ss[K_SOURCE] = source
     ss[K_TOKEN] = f"{source}@{saved.version}"
     ss[K_DIRTY] = False
-    flash("success", t("kp.save.done", path=saved.path))
+    flash("success", t("kp.save.done", path=_md(Path(saved.path).name)), near=near)  # never a server path
+
+
+def _no_paths(text: str) -> str:
+    """A message without the server's folders: file names only (the projects folder is "projects")."""
+    folder = str(projects_dir().resolve())
+    for prefix in (folder + "/", str(projects_dir()) + "/"):
+        text = text.replace(prefix, "")
+    text = text.replace(folder, "projects").replace(str(projects_dir()), "projects")
+    return re.sub(r"(?<![\w.])/(?:[^\s'\"/]+/)+([^\s'\"/]+)", r"\1", text)
 
 
 def reload_current() -> None:

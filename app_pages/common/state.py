@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from coverage.core.errors import KatveError
-from coverage.core.i18n import DEFAULT_LANGUAGE, get_language, label, set_language, t
+from coverage.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_language, label, set_language, t
 from coverage.core.model import Project, Settings
 from coverage.core.schedule import WEEKDAYS, parse_at, reference_week
 from coverage.io.datasets import DATASETS, DEFAULT_DATASET, load_dataset
@@ -89,7 +89,8 @@ def init_session() -> None:
     """Session defaults and the language of this run; call first in ``app.py``."""
     ss = st.session_state
     ss.setdefault(K_LANG, DEFAULT_LANGUAGE)
-    ss.setdefault(K_SOURCE, f"dataset:{DEFAULT_DATASET}")
+    if K_SOURCE not in ss:
+        ss[K_SOURCE] = _source_from_address() or f"dataset:{DEFAULT_DATASET}"
     ss.setdefault(K_WHEN, "any")
     ss.setdefault(K_DAY, DEFAULT_AT[0])
     ss.setdefault(K_TIME, DEFAULT_AT[1])
@@ -102,6 +103,7 @@ def init_session() -> None:
             ss[key] = ss[key]
     set_language(ss[K_LANG])
     _ensure_project()
+    _show_source_in_address()
 
 
 def _ensure_project() -> None:
@@ -131,8 +133,57 @@ def _adopt(project: Project, token: str, *, source: str, dirty: bool = False) ->
     ss[K_BY] = "km" if s.threshold_km is not None else "minutes"
     ss[K_MINUTES] = int(np.clip(round(s.threshold_in_minutes), *MINUTES_RANGE))
     ss[K_KM] = float(np.clip(round(s.threshold_in_km * 2) / 2, *KM_RANGE))
+    _restore_view(s, saved=source.startswith("file:"))
     for key in [k for k in ss if str(k).startswith("draft_")]:  # editors' drafts belong to the old project
         del ss[key]
+
+
+# --- the view saved in the project, the open project in the address (issue 16) ------------------------------
+
+
+def _restore_view(s: Settings, *, saved: bool) -> None:
+    """The moment (and, for a saved project file, the language) the project was saved with."""
+    ss = st.session_state
+    day, _, clock = (s.at or "").partition(" ")
+    if day in WEEKDAYS and clock:
+        try:
+            ss[K_DAY], ss[K_TIME], ss[K_WHEN] = WEEKDAYS.index(day), dt.time.fromisoformat(clock), "at"
+        except ValueError:
+            pass
+    elif saved:
+        ss[K_WHEN] = "any"
+    if saved and s.language in LANGUAGES:
+        ss[K_LANG] = s.language
+        set_language(s.language)
+
+
+def use_language() -> None:
+    """Callbacks run before ``init_session``: call first in one whose messages are read (user's language)."""
+    set_language(st.session_state.get(K_LANG))
+
+
+def view_settings() -> Settings:
+    """The sidebar's view as the project's settings (mode, threshold, moment, language), for saving."""
+    ss = st.session_state
+    at = f"{WEEKDAYS[int(ss.get(K_DAY, 0))]} {(ss.get(K_TIME) or DEFAULT_AT[1]):%H:%M}"
+    return current_settings().replace(language=get_language(), at=at if ss.get(K_WHEN) == "at" else "")
+
+
+def _source_from_address() -> str | None:
+    """The project named in the address (``?project=file:vihti.gpkg``): a browser reload keeps it open."""
+    try:
+        wanted = st.query_params.get("project")
+    except Exception:  # noqa: BLE001 - no address outside a browser session
+        return None
+    return wanted if wanted and wanted in sources() else None
+
+
+def _show_source_in_address() -> None:
+    try:
+        if st.query_params.get("project") != st.session_state[K_SOURCE]:
+            st.query_params["project"] = st.session_state[K_SOURCE]
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _load_source(source: str) -> tuple[Project, str]:
@@ -240,13 +291,26 @@ def current_view() -> View:
     )
 
 
-def flash(kind: str, message: str) -> None:
-    """Queue a message (``success`` / ``info`` / ``warning`` / ``error``) for the next :func:`show_flash`."""
-    st.session_state.setdefault(K_FLASH, []).append((kind, message))
+def flash(kind: str, message: str, *, near: str = "") -> None:
+    """Queue a message (``success`` / ``info`` / ``warning`` / ``error``) for the next :func:`show_flash`;
+    ``near`` names the place by the button the user pressed (``show_flash(near=...)`` shows it there)."""
+    st.session_state.setdefault(K_FLASH, []).append((kind, message, near))
 
 
-def show_flash() -> None:
-    """Show and clear the queued messages."""
-    for kind, message in st.session_state.get(K_FLASH, []):
-        getattr(st, kind if kind in ("success", "info", "warning", "error") else "info")(message)
-    st.session_state[K_FLASH] = []
+_TOAST_ICONS = {"success": "✅", "info": "ℹ️", "warning": "⚠️", "error": "❗"}
+
+
+def show_flash(near: str = "") -> None:
+    """Show and clear the queued messages meant for this place (``near``; "" = the top of the page), each
+    also as a toast (its first line) so that it is seen wherever the user is on the page."""
+    keep = []
+    for item in st.session_state.get(K_FLASH, []):
+        kind, message, where, seen = (tuple(item) + ("", False))[:4]
+        if where != near:
+            if not (near == "" and seen):  # a message for a place this page did not have is dropped
+                keep.append((kind, message, where, near == ""))
+            continue
+        kind = kind if kind in _TOAST_ICONS else "info"
+        getattr(st, kind)(message)
+        st.toast(message.split("\n\n")[0][:300], icon=_TOAST_ICONS[kind])
+    st.session_state[K_FLASH] = keep

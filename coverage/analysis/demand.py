@@ -11,7 +11,7 @@ Examples
 >>> cells = gpd.GeoDataFrame({"id": ["CRS3035RES1000mN6700000E4000000"], "children_estimated": [True],
 ...     "year": [2021]}, geometry=[box(0, 0, 1000, 1000)], crs="EPSG:3067")
 >>> describe_demand(cells)
-'1 asuttua 1 km ruutua, 2021; lasten 0–6 v määrät ovat arvioita'
+'1 asuttu 1 km ruutu, 2021; lasten 0–6 v määrät ovat arvioita'
 >>> attribution(cells, "en")
 'Source: Eurostat (Census 2021, 1 km grid), © Statistics Finland'
 """

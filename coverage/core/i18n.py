@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextvars
 import math
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -78,7 +79,29 @@ def t(key: str, lang: str | None = None, **kw: object) -> str:
     except KeyError:
         raise KeyError(f"i18n: no text for key {key!r}; add it to coverage/core/i18n.py") from None
     text = texts.get(lang or _current.get()) or texts[DEFAULT_LANGUAGE]
-    return text.format(**kw) if kw else text
+    if not kw:
+        return text
+    return _plural_forms(text, kw).format(**kw)
+
+
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*(?:\{\w+\}[^|{}]*)*)\|([^|{}]*(?:\{\w+\}[^|{}]*)*)\}")
+
+
+def _plural_forms(text: str, kw: Mapping[str, object]) -> str:
+    """Grammar of counts: ``{n|one|other}`` -> ``one`` when ``kw['n']`` is 1, else ``other``.
+
+    "1 ongelma", "2 ongelmaa"; the forms may hold placeholders.
+    """
+
+    def pick(m: re.Match[str]) -> str:
+        value = kw.get(m.group(1))
+        try:
+            one = value is not None and float(str(value).replace("\u00a0", "").replace(",", ".")) == 1
+        except ValueError:
+            one = False
+        return m.group(2) if one else m.group(3)
+
+    return _PLURAL.sub(pick, text)
 
 
 def has(key: str) -> bool:
@@ -210,11 +233,11 @@ _section({
 
 # --- demand and villages (issue 15): what the demand is, its source, villages ----------------------------
 _section({
-    "demand.grid": {"fi": "{n} asuttua {km} km ruutua, {year}", "sv": "{n} bebodda rutor à {km} km, {year}",
-                    "en": "{n} populated {km} km grid cells, {year}"},
-    "demand.grid_no_year": {"fi": "{n} asuttua {km} km ruutua", "sv": "{n} bebodda rutor à {km} km",
-                            "en": "{n} populated {km} km grid cells"},
-    "demand.areas": {"fi": "{n} aluetta", "sv": "{n} områden", "en": "{n} areas"},
+    "demand.grid": {"fi": "{n} {n|asuttu|asuttua} {km} km {n|ruutu|ruutua}, {year}", "sv": "{n} {n|bebodd ruta|bebodda rutor} à {km} km, {year}",
+                    "en": "{n} populated {km} km grid {n|cell|cells}, {year}"},
+    "demand.grid_no_year": {"fi": "{n} {n|asuttu|asuttua} {km} km {n|ruutu|ruutua}", "sv": "{n} {n|bebodd ruta|bebodda rutor} à {km} km",
+                            "en": "{n} populated {km} km grid {n|cell|cells}"},
+    "demand.areas": {"fi": "{n} {n|alue|aluetta}", "sv": "{n} {n|område|områden}", "en": "{n} {n|area|areas}"},
     "demand.one_area": {"fi": "1 alue", "sv": "1 område", "en": "1 area"},
     "demand.estimated": {"fi": "lasten 0–6 v määrät ovat arvioita", "sv": "antalet barn 0–6 år är uppskattat",
                          "en": "children 0–6 are estimated"},
@@ -525,14 +548,14 @@ _section({
     "kp.col.lat": {"fi": "Leveys (°N)", "sv": "Latitud (°N)", "en": "Latitude (°N)"},
     "kp.col.lon": {"fi": "Pituus (°E)", "sv": "Longitud (°E)", "en": "Longitude (°E)"},
     "kp.ok": {"fi": "✓", "sv": "✓", "en": "✓"},
-    "kp.problems": {"fi": "{n} ongelmaa – korjaa ne ennen tallennusta:",
-                    "sv": "{n} problem – rätta dem innan du sparar:",
-                    "en": "{n} problem(s) – fix them before saving:"},
+    "kp.problems": {"fi": "{n} {n|ongelma|ongelmaa} – korjaa {n|se|ne} ennen tallennusta:",
+                    "sv": "{n} problem – rätta {n|det|dem} innan du sparar:",
+                    "en": "{n} {n|problem|problems} – fix {n|it|them} before saving:"},
     "kp.problem_line": {"fi": "Rivi {row} ({name}): {field}: {message}",
                         "sv": "Rad {row} ({name}): {field}: {message}",
                         "en": "Row {row} ({name}): {field}: {message}"},
-    "kp.all_valid": {"fi": "Kaikki {n} paikkaa kunnossa.", "sv": "Alla {n} platser är i ordning.",
-                     "en": "All {n} places are valid."},
+    "kp.all_valid": {"fi": "{n|Paikka on kunnossa.|Kaikki {n} paikkaa kunnossa.}", "sv": "{n|Platsen är i ordning.|Alla {n} platser är i ordning.}",
+                     "en": "{n|The place is valid.|All {n} places are valid.}"},
     "kp.add.header": {"fi": "Lisää paikka", "sv": "Lägg till en plats", "en": "Add a place"},
     "kp.add.hint": {"fi": "Klikkaa karttaa valitaksesi sijainnin tai kirjoita koordinaatit (WGS84).",
                     "sv": "Klicka på kartan för att välja läge eller skriv koordinaterna (WGS84).",
@@ -574,8 +597,8 @@ _section({
     "kp.import.append": {"fi": "lisätään nykyisiin", "sv": "läggs till de nuvarande", "en": "are added to the current ones"},
     "kp.import.replace": {"fi": "korvaavat nykyiset", "sv": "ersätter de nuvarande", "en": "replace the current ones"},
     "kp.import.button": {"fi": "Tuo", "sv": "Importera", "en": "Import"},
-    "kp.import.done": {"fi": "Tuotu {n} paikkaa. Muista tallentaa.", "sv": "{n} platser importerade. Kom ihåg att spara.",
-                       "en": "Imported {n} places. Remember to save."},
+    "kp.import.done": {"fi": "Tuotu {n} {n|paikka|paikkaa}. Muista tallentaa.", "sv": "{n} {n|plats|platser} importerade. Kom ihåg att spara.",
+                       "en": "Imported {n} {n|place|places}. Remember to save."},
     "kp.import.failed": {"fi": "Tiedostoa ei voitu tuoda:", "sv": "Filen kunde inte importeras:",
                          "en": "The file could not be imported:"},
     "kp.import.warnings": {"fi": "Huomautuksia:", "sv": "Anmärkningar:", "en": "Notes:"},
@@ -704,8 +727,8 @@ _section({
     "export.pop_line": {"fi": "Asukkaita saavutettavissa: {covered} / {total} ({share})",
                         "sv": "Invånare inom räckhåll: {covered} / {total} ({share})",
                         "en": "Residents within reach: {covered} / {total} ({share})"},
-    "export.places_line": {"fi": "Laskennassa mukana {n} kohtaamispaikkaa", "sv": "{n} mötesplatser medräknade",
-                           "en": "{n} meeting places counted"},
+    "export.places_line": {"fi": "Laskennassa mukana {n} {n|kohtaamispaikka|kohtaamispaikkaa}", "sv": "{n} {n|mötesplats medräknad|mötesplatser medräknade}",
+                           "en": "{n} {n|meeting place|meeting places} counted"},
     "export.sheet.summary": {"fi": "Yhteenveto", "sv": "Sammanfattning", "en": "Summary"},
     "export.sheet.areas": {"fi": "Alueet", "sv": "Områden", "en": "Areas"},
     "export.sheet.villages": {"fi": "Kylät", "sv": "Byar", "en": "Villages"},
@@ -1032,9 +1055,9 @@ _section({
               "laddats ned tidigare.",
         "en": "The server could not be reached. Check the network connection, try again later or choose files "
               "downloaded earlier."},
-    "aineisto.fetch.done": {"fi": "Noudettu {n} tiedostoa ({cached} välimuistista). Tarkista ne alla.",
-                            "sv": "Hämtade {n} filer ({cached} ur cachen). Granska dem nedan.",
-                            "en": "Fetched {n} files ({cached} from the cache). Check them below."},
+    "aineisto.fetch.done": {"fi": "Noudettu {n} {n|tiedosto|tiedostoa} ({cached} välimuistista). Tarkista ne alla.",
+                            "sv": "Hämtade {n} {n|fil|filer} ({cached} ur cachen). Granska dem nedan.",
+                            "en": "Fetched {n} {n|file|files} ({cached} from the cache). Check them below."},
     "aineisto.files.tab": {"fi": "Valitse tiedostot", "sv": "Välj filer", "en": "Choose files"},
     "aineisto.files.intro": {
         "fi": "Tilastokeskuksen ruutu- ja Paavo-aineistot (GeoJSON, GeoPackage, CSV), palvelutietovarannon "
@@ -1052,8 +1075,8 @@ _section({
         "en": "{name}: the kind was not recognised. Choose the kind, or import the file on the Meeting places "
               "page."},
     "aineisto.files.failed": {"fi": "{name} ei kelpaa", "sv": "{name} duger inte", "en": "{name} cannot be used"},
-    "aineisto.files.done": {"fi": "Luettu {n} tiedostoa. Tarkista ne alla.", "sv": "Läste {n} filer. Granska "
-                            "dem nedan.", "en": "Read {n} files. Check them below."},
+    "aineisto.files.done": {"fi": "Luettu {n} {n|tiedosto|tiedostoa}. Tarkista ne alla.", "sv": "Läste {n} {n|fil|filer}. Granska "
+                            "dem nedan.", "en": "Read {n} {n|file|files}. Check them below."},
     "aineisto.staged.header": {"fi": "Luettu, ei vielä projektissa", "sv": "Inläst, ännu inte i projektet",
                                "en": "Read, not yet in the project"},
     "aineisto.staged.areas": {"fi": "{n} aluetta, {population} asukasta, {children} lasta 0–6 v. "
@@ -1064,11 +1087,11 @@ _section({
                                     "(estimated in {estimated} areas)"},
     "aineisto.staged.boundary": {"fi": "Kuntaraja: {names}", "sv": "Kommungräns: {names}",
                                  "en": "Boundary: {names}"},
-    "aineisto.staged.places": {"fi": "{n} kohtaamispaikkaa", "sv": "{n} mötesplatser", "en": "{n} meeting places"},
-    "aineisto.staged.candidates": {"fi": "{n} ehdokaspaikkaa", "sv": "{n} kandidatplatser",
-                                   "en": "{n} candidate sites"},
+    "aineisto.staged.places": {"fi": "{n} {n|kohtaamispaikka|kohtaamispaikkaa}", "sv": "{n} {n|mötesplats|mötesplatser}", "en": "{n} {n|meeting place|meeting places}"},
+    "aineisto.staged.candidates": {"fi": "{n} {n|ehdokaspaikka|ehdokaspaikkaa}", "sv": "{n} {n|kandidatplats|kandidatplatser}",
+                                   "en": "{n} {n|candidate site|candidate sites}"},
     "aineisto.staged.drop": {"fi": "Poista", "sv": "Ta bort", "en": "Remove"},
-    "aineisto.staged.warnings": {"fi": "{n} huomautusta", "sv": "{n} anmärkningar", "en": "{n} notes"},
+    "aineisto.staged.warnings": {"fi": "{n} {n|huomautus|huomautusta}", "sv": "{n} {n|anmärkning|anmärkningar}", "en": "{n} {n|note|notes}"},
     "aineisto.add.areas_from": {"fi": "Alueet projektiin", "sv": "Områden till projektet",
                                 "en": "Areas for the project"},
     "aineisto.add.areas_help": {"fi": "Projektissa on yksi aluejako: ruudut tai postinumeroalueet.",
@@ -1271,9 +1294,9 @@ _section({
                                "en": "update (rows of the same place and day are replaced)"},
     "tilastot.import.replace": {"fi": "korvaa kaikki", "sv": "ersätt allt", "en": "replace all"},
     "tilastot.import.button": {"fi": "Tuo", "sv": "Importera", "en": "Import"},
-    "tilastot.import.done": {"fi": "Tuotu {n} riviä; {dropped} aiempaa riviä korvattiin.",
-                             "sv": "Importerade {n} rader; {dropped} tidigare rader ersattes.",
-                             "en": "Imported {n} rows; {dropped} earlier rows were replaced."},
+    "tilastot.import.done": {"fi": "Tuotu {n} {n|rivi|riviä}; {dropped} aiempaa {dropped|riviä|riviä} korvattiin.",
+                             "sv": "Importerade {n} {n|rad|rader}; {dropped} tidigare {dropped|rad|rader} ersattes.",
+                             "en": "Imported {n} {n|row|rows}; {dropped} earlier {dropped|row was|rows were} replaced."},
     "tilastot.import.failed": {"fi": "Tiedostoa ei voitu tuoda:", "sv": "Filen kunde inte importeras:",
                                "en": "The file could not be imported:"},
     "tilastot.import.warnings": {"fi": "Huomioita tiedostosta:", "sv": "Anmärkningar om filen:",
@@ -1291,9 +1314,9 @@ _section({
                      "en": "Download the coverage as files. Every file follows the settings in the sidebar."},
     "vienti.lang": {"fi": "Asiakirjojen kieli", "sv": "Dokumentens språk", "en": "Language of the documents"},
     "vienti.download": {"fi": "Lataa", "sv": "Ladda ner", "en": "Download"},
-    "vienti.with_plan": {"fi": "Mukana suunnittelun ehdotukset: {n} uutta paikkaa.",
-                         "sv": "Planeringens förslag ingår: {n} nya platser.",
-                         "en": "Includes the planning proposals: {n} new places."},
+    "vienti.with_plan": {"fi": "Mukana suunnittelun ehdotukset: {n} {n|uusi paikka|uutta paikkaa}.",
+                         "sv": "Planeringens förslag ingår: {n} {n|ny plats|nya platser}.",
+                         "en": "Includes the planning proposals: {n} {n|new place|new places}."},
     "vienti.no_leaflet": {"fi": "HTML-kartta tarvitsee Leafletin: aja `make static/leaflet/leaflet.js`.",
                           "sv": "HTML-kartan behöver Leaflet: kör `make static/leaflet/leaflet.js`.",
                           "en": "The HTML map needs Leaflet: run `make static/leaflet/leaflet.js`."},
@@ -1541,9 +1564,9 @@ _section({
         "en": "The places are added with status “planned” and the suggested opening hours. They do not change "
               "today's figures; save the project on the Meeting places page."},
     "suunnittelu.accepted": {
-        "fi": "Lisätty {n} suunniteltua paikkaa: {names}. Muutokset ovat tallentamatta.",
-        "sv": "{n} planerade platser tillagda: {names}. Ändringarna är osparade.",
-        "en": "Added {n} planned places: {names}. The changes are not saved yet."},
+        "fi": "Lisätty {n} {n|suunniteltu paikka|suunniteltua paikkaa}: {names}. Muutokset ovat tallentamatta.",
+        "sv": "{n} {n|planerad plats tillagd|planerade platser tillagda}: {names}. Ändringarna är osparade.",
+        "en": "Added {n} {n|planned place|planned places}: {names}. The changes are not saved yet."},
     "suunnittelu.scenario": {"fi": "Oma skenaario: suunnitellut paikat", "sv": "Eget scenario: planerade platser",
                              "en": "Your own scenario: planned places"},
     "suunnittelu.scenario_intro": {
@@ -1887,4 +1910,14 @@ _section({
     "import.how.skipped": {"fi": "ohitetaan (valintasi)", "sv": "hoppas över (ditt val)", "en": "left out (your choice)"},
     "import.how.unknown": {"fi": "ei tunnistettu: tallennetaan lisätietona", "sv": "inte igenkänd: sparas som extra uppgift", "en": "not recognised: kept as an extra column"},
     "import.bad_layer": {"fi": "tähän voi tuoda vain tasoja {layers}", "sv": "bara lagren {layers} kan importeras", "en": "only the layers {layers} can be imported"},
+})
+
+# --- issue 16 (app side): Leaflet missing, counts, accessible map legend (branch app16) ---------------------
+_section({
+    "map.frame_label": {"fi": "Kartta: {name}", "sv": "Karta: {name}", "en": "Map: {name}"},
+    "map.leaflet_missing": {
+        "fi": "Karttaa ei voi näyttää: karttakirjasto Leaflet puuttuu (kansio `static/leaflet/`). Käynnistä sovellus komennolla `make run`, joka hakee sen, tai hae se erikseen komennolla `make static/leaflet/leaflet.js` ja lataa sivu uudelleen. Kartan tiedot ovat myös sivun taulukoissa.",
+        "sv": "Kartan kan inte visas: kartbiblioteket Leaflet saknas (mappen `static/leaflet/`). Starta appen med `make run`, som hämtar det, eller hämta det separat med `make static/leaflet/leaflet.js` och ladda om sidan. Kartans uppgifter finns också i sidans tabeller.",
+        "en": "The map cannot be shown: the Leaflet map library is missing (folder `static/leaflet/`). Start the app with `make run`, which fetches it, or fetch it with `make static/leaflet/leaflet.js` and reload the page. The map's facts are also in the page's tables.",
+    },
 })

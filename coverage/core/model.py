@@ -140,6 +140,7 @@ class Settings:
     network_sha256: str = ""  # SHA-256 of the network file when it was chosen ("" = not recorded)
     notes: str = ""
     versions_kept: int = 50  # saves kept as versions (coverage.io.versions); at least 1
+    at: str = ""  # the moment the app was last showing, e.g. "Tu 10:00" ("" = any time); restored on open
 
     def __post_init__(self) -> None:
         kept = self.versions_kept

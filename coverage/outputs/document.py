@@ -110,9 +110,11 @@ def _s(value: Any) -> str:
 COLORS = {
     "boundary": "#333333",
     "reach": "#1f78b4",
-    "blind": "#e31a1c",
-    "covered": "#33a02c",
-    "uncovered": "#e31a1c",
+    # covered / beyond reach: Okabe-Ito blue and vermillion, apart for red-green colour blindness too; beyond
+    # reach is also drawn with a dashed outline (the shape says it without colour)
+    "blind": "#d55e00",
+    "covered": "#0072b2",
+    "uncovered": "#d55e00",
     "neutral": "#7f7f7f",  # areas on a map without an analysis
     "newly_covered": "#ffd92f",  # outline of the areas a proposal would cover (the proposals' yellow)
     "text": "#1a1a1a",

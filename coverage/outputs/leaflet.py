@@ -154,6 +154,47 @@ class Attribution(MacroElement):
         return script_json(self.text)
 
 
+class AccessibleFrame(MacroElement):
+    """WCAG 2.1 for the document the map runs in (the app's map iframe, the HTML export).
+
+    The page's language, a title, and a viewport that lets people zoom (folium's ``user-scalable=no`` fails
+    1.4.4 / axe ``meta-viewport``); the map container is a labelled region.
+    """
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var doc = document.documentElement;
+            doc.setAttribute("lang", {{ this.script_lang }});
+            if (!document.title) { document.title = {{ this.script_label }}; }
+            document.querySelectorAll('meta[name="viewport"]').forEach(function (m) {
+                m.setAttribute("content", "width=device-width, initial-scale=1.0");
+            });
+            var box = {{ this._parent.get_name() }}.getContainer();
+            box.setAttribute("role", "region");
+            box.setAttribute("aria-label", {{ this.script_label }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str, label: str) -> None:
+        super().__init__()
+        self._name = "AccessibleFrame"
+        self.lang, self.label = lang, label
+
+    @property
+    def script_lang(self) -> str:
+        """The language code as a script-safe JSON string."""
+        return script_json(self.lang)
+
+    @property
+    def script_label(self) -> str:
+        """The map's accessible name as a script-safe JSON string."""
+        return script_json(self.label)
+
+
 class ScaleControl(MacroElement):
     """A metric-only scale bar (bottom left): Finnish users measure in metres and kilometres, not miles."""
 

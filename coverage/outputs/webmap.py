@@ -157,6 +157,10 @@ def base_map(
         folium.TileLayer(tiles=provider, name="OpenStreetMap").add_to(m)
     m.add_child(ScaleControl())
     m.add_child(Attribution(ATTRIBUTION))
+    lang = i18n.get_language()
+    m.add_child(
+        leaflet.AccessibleFrame(lang, i18n.t("map.frame_label", lang, name=project.municipality_name or ""))
+    )
     m.fit_bounds([[south, west], [north, east]])
     return m
 
@@ -397,10 +401,11 @@ def add_blind_spots(m: folium.Map, polygons: gpd.GeoDataFrame, *, lang: str | No
     geoms = _to_wgs84(polygons, simplify_m=_SIMPLIFY_M["polygons"])
     style = {
         "color": COLORS["blind"],
-        "weight": 1,
-        "opacity": 0.6,
+        "weight": 2,
+        "opacity": 0.9,
         "fillColor": COLORS["blind"],
         "fillOpacity": 0.15,
+        "dashArray": "5 3",  # a dashed outline: blind spots read without colour too
         "className": BLIND_CLASS,
     }
     features = []
@@ -451,6 +456,8 @@ def add_areas(m: folium.Map, areas: gpd.GeoDataFrame, *, lang: str | None = None
             "fillOpacity": 0.35,
             "className": AREA_CLASS,
         }
+        if has_result and not covered[k] and not newly[k]:
+            style.update(dashArray="3 2", weight=2.5)  # beyond reach: dashed, not only another colour
         lines = [
             f"<b>{_esc(row.get('name', ''))}</b>",
             i18n.t("map.area_children", lang, children=i18n.fmt_number(kids[k], 0, lang=lang)),
@@ -740,9 +747,11 @@ def legend_html(
         (newly_covered, "map.legend_newly_covered", COLORS["covered"], COLORS["newly_covered"],
          "2px" if grid else "50%", 0.8),
     )
+    dashed_keys = {"map.legend_blind", "map.legend_blind_polygon"}  # drawn dashed on the map too
     for shown, key, fill, border, radius, opacity in swatches:
         if shown:
-            out.append(_legend_row(_swatch(fill, border=border, radius=radius, opacity=opacity), t(key)))
+            mark = _swatch(fill, border=border, radius=radius, opacity=opacity, dashed=key in dashed_keys)
+            out.append(_legend_row(mark, t(key)))
     if proposals:
         star = proposal_icon_html("A").replace(
             f'width="{PROPOSAL_SIZE_PX}" height="{PROPOSAL_SIZE_PX}"',
