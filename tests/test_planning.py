@@ -596,3 +596,29 @@ def test_tied_session_slots_prefer_a_quiet_weekday_morning():
     site = result.new_sites.iloc[0]
     assert (site["best_weekday"], site["best_daypart"]) == ("We", "morning")
     assert site["children_gained_then"] == pytest.approx(30.0)
+
+
+def test_plan_on_the_real_grid_equals_brute_force():
+    """A small piece of Vihti's 1 km grid (cells around Otalampi), 12 candidate sites, k = 2 walking."""
+    project = load_dataset("vihti")
+    areas = project.areas
+    centre = areas.loc[areas["village"] == "Otalampi"].geometry.union_all().centroid
+    project.areas = areas[areas.geometry.centroid.distance(centre) < 4000].reset_index(drop=True)
+    assert 20 <= len(project.areas) <= 80 and project.areas.geometry.geom_type.eq("Polygon").all()
+    project.places = project.places.iloc[:0]
+    cells = project.areas.geometry.representative_point()
+    candidates = gpd.GeoDataFrame(
+        {"id": [f"c{i}" for i in range(12)], "name": [f"Ehdokas {i}" for i in range(12)]},
+        geometry=list(cells.iloc[:: max(len(cells) // 12, 1)].iloc[:12]), crs=project.areas.crs,
+    )
+    settings = Settings(mode="walk", threshold_minutes=20)
+    result = plan(project, settings, k=2, candidates=candidates, objective="cover")
+    reach_km = 20 / 60 * 4 / 1.3
+    xy = np.column_stack([cells.x, cells.y])
+    site_xy = np.column_stack([candidates.geometry.x, candidates.geometry.y])
+    dist = np.hypot(xy[:, None, 0] - site_xy[None, :, 0], xy[:, None, 1] - site_xy[None, :, 1])
+    within = dist <= reach_km * 1000
+    kids = project.areas["children_0_6"].to_numpy(float)
+    best = max(kids[within[:, list(pair)].any(axis=1)].sum() for pair in itertools.combinations(range(12), 2))
+    assert result.after["children_covered"] == pytest.approx(best)
+    assert result.solution.optimal
