@@ -12,13 +12,14 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import InputError, KatveError
-from . import analyze, export, fetch, plan, stats, validate
+from . import analyze, export, fetch, plan, stats, validate, year
 from .options import EXIT_INPUT, EXIT_OK
 
 COMMANDS = {
     "validate": validate,
     "analyze": analyze,
     "plan": plan,
+    "year": year,
     "export": export,
     "stats": stats,
     "fetch": fetch,

@@ -1713,3 +1713,30 @@ _section({
     "aineisto.fetch.choose": {"fi": "– valitse kunta –", "sv": "– välj kommun –", "en": "– choose a municipality –"},
     "aineisto.fetch.layers": {"fi": "Käytetyt aineistot:", "sv": "Använda data:", "en": "Data used:"},
 })
+
+# --- year17: the year strip, rescheduling (issue 17) ----------------------------------------------------
+_section({
+    "year.title": {"fi": "Vuosi {year}: lapset 0–6 v. avoimen kohtaamispaikan kynnyksen sisällä viikoittain",
+                   "sv": "År {year}: barn 0–6 år inom gränsen till en öppen mötesplats per vecka",
+                   "en": "Year {year}: children 0-6 within reach of an open meeting place, week by week"},
+    "year.weeks_one": {"fi": "viikko {a}", "sv": "vecka {a}", "en": "week {a}"},
+    "year.weeks_many": {"fi": "viikot {a}–{b}", "sv": "veckorna {a}–{b}", "en": "weeks {a}–{b}"},
+    "year.gap.closed": {"fi": "{weeks}: yksikään paikka ei ole auki; {children} lasta ilman kohtaamispaikkaa",
+                        "sv": "{weeks}: ingen plats är öppen; {children} barn utan mötesplats",
+                        "en": "{weeks}: no place is open; {children} children without a meeting place"},
+    "year.gap.low": {"fi": "{weeks}: auki vain {places}/{total} paikkaa; {children} lasta ilman kohtaamispaikkaa",
+                     "sv": "{weeks}: bara {places}/{total} platser öppna; {children} barn utan mötesplats",
+                     "en": "{weeks}: only {places}/{total} places open; {children} children without a meeting place"},
+    "year.no_gaps": {"fi": "Joka viikko yhtä monta lasta kynnyksen sisällä: ei katkoja.",
+                     "sv": "Lika många barn inom gränsen varje vecka: inga avbrott.",
+                     "en": "The same children within reach every week: no gaps."},
+    "year.ordinary": {"fi": "Tavallisena viikkona {covered} / {total} lasta ({share}) avoimen paikan kynnyksen sisällä.",
+                      "sv": "En vanlig vecka {covered} / {total} barn ({share}) inom gränsen till en öppen plats.",
+                      "en": "In an ordinary week {covered} / {total} children ({share}) within reach of an open place."},
+    "year.cols.0": {"fi": "viikko", "sv": "vecka", "en": "week"},
+    "year.cols.1": {"fi": "maanantai", "sv": "måndag", "en": "Monday"},
+    "year.cols.2": {"fi": "lapset", "sv": "barn", "en": "children"},
+    "year.cols.3": {"fi": "osuus", "sv": "andel", "en": "share"},
+    "year.cols.4": {"fi": "kertoja", "sv": "träffar", "en": "sessions"},
+    "year.cols.5": {"fi": "paikkoja auki", "sv": "platser öppna", "en": "places open"},
+})
