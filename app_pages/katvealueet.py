@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cache, frame, messages, state, tables
+from app_pages.common import cache, frame, messages, state, tables, yearview
 from coverage.analysis.demand import grid_cell_km
 from coverage.core import i18n, schedule
 from coverage.core.i18n import t
@@ -99,6 +99,10 @@ if matrix is not None:
             total=i18n.fmt_number(total),
         )
     )
+
+# --- the year (issue 17) -----------------------------------------------------------------------------------
+st.subheader(t("kat.year.header"))
+messages.guarded(lambda: yearview.show_year(view))
 
 # --- overlaps -----------------------------------------------------------------------------------------------
 st.subheader(t("kat.overlaps"))

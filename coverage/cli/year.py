@@ -18,6 +18,7 @@ import argparse
 from ..analysis.year import YearResult, year_coverage
 from ..core.errors import KatveError
 from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_share
+from ..outputs.yearstrip import gap_lines, ordinary_line
 from .options import (
     add_source_options,
     add_travel_options,
@@ -69,30 +70,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_text(result, name=project.municipality_name, lang=output_language(args, settings)))
     return 0
-
-
-def gap_lines(result: YearResult, lang: str = "fi") -> list[str]:
-    """Name the gaps of the year in words, e.g. "viikot 23–34: yksikään paikka ei ole auki; ..."."""
-    tx = Texts("year", lang)
-    out = []
-    for g in result.gaps():
-        weeks = (tx["weeks_one"].format(a=g["first"]) if g["first"] == g["last"]
-                 else tx["weeks_many"].format(a=g["first"], b=g["last"]))
-        out.append(tx["gap"][g["kind"]].format(weeks=weeks, places=g["places_open"],
-                                                total=result.places_total,
-                                                children=fmt_number(g["children_without"], 0, lang=lang)))
-    return out
-
-
-def ordinary_line(result: YearResult, lang: str = "fi") -> str:
-    """Say the ordinary week's coverage (median of the weeks with a place open) in one sentence."""
-    w = result.weeks
-    open_weeks = w.loc[w["places_open"] > 0, "children_covered"]
-    covered = float(open_weeks.median()) if len(open_weeks) else 0.0
-    total = result.children_total
-    return Texts("year", lang)["ordinary"].format(
-        covered=fmt_number(covered, 0, lang=lang), total=fmt_number(total, 0, lang=lang),
-        share=fmt_share(covered / total if total else None, lang=lang))
 
 
 def format_text(result: YearResult, *, name: str = "", lang: str = "fi") -> str:
