@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import cache, frame, messages, state
+from app_pages.common import cache, frame, messages, reschedview, state
 from coverage.analysis.villages import village_of
 from coverage.core import errors, i18n, schedule
 from coverage.core.i18n import t
@@ -383,3 +383,11 @@ else:
         else:
             st.caption(t("suunnittelu.changed_none"))
     st.caption(t("suunnittelu.scenario_map_hint"))
+
+# --- rescheduling existing sessions (issue 17) ------------------------------------------------------------
+st.subheader(t("resched.header"))
+if ss.get("resched_done"):
+    st.success(t("resched.accepted", names=messages._md(ss.pop("resched_done"))))
+if ss.get("resched_error"):
+    st.error(ss.pop("resched_error"))
+reschedview.show_reschedule(view)

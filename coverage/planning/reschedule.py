@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from dataclasses import dataclass, field
@@ -488,3 +489,18 @@ def moved_rule(rule: str, from_day: str, to_day: str, hours: str, week: Any = No
         raise PlanningError(
             f"moving {from_day} {hours} in {rule!r} would change other sessions: edit by hand")
     return new
+
+
+def apply_moves(project: Project, moves: pd.DataFrame, week: Any = None) -> Project:
+    """Return a copy of ``project`` with each move of ``moves`` written into its place's opening_hours.
+
+    ``moves`` are rows of :attr:`RescheduleResult.moves` (``row``, ``from_day``, ``to_day``, ``hours``);
+    every other column and place is kept as it is. A rule that cannot be edited safely raises
+    :class:`PlanningError` naming it (nothing is changed then).
+    """
+    out = dataclasses.replace(project, places=project.places.copy())
+    col = out.places.columns.get_loc("opening_hours")
+    for m in moves.itertuples(index=False):
+        rule = str(out.places.iat[int(m.row), col])
+        out.places.iat[int(m.row), col] = moved_rule(rule, m.from_day, m.to_day, m.hours, week)
+    return out
