@@ -100,6 +100,9 @@ if matrix is not None:
         )
     )
 
+    st.markdown(f"**{t('kat.cell.header')}**")
+    messages.guarded(lambda: yearview.show_cell(view))
+
 # --- the year (issue 17) -----------------------------------------------------------------------------------
 st.subheader(t("kat.year.header"))
 messages.guarded(lambda: yearview.show_year(view))

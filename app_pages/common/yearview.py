@@ -72,3 +72,40 @@ def _week_table(result: YearResult) -> pd.DataFrame:
     out = pd.DataFrame(data)
     out[t("kat.year.open_places")] = [", ".join(n) for n in result.open_places]
     return out
+
+
+def show_cell(view: View) -> None:
+    """Choose a weekday x daypart cell of the matrix: the places open then, the villages beyond reach then."""
+    from coverage.core.schedule import DAYPARTS, WEEKDAYS
+
+    cols = st.columns(2)
+    day = cols[0].selectbox(t("kat.cell.weekday"), list(WEEKDAYS), key="kat_cell_day",
+                            format_func=lambda d: i18n.weekday_name(WEEKDAYS.index(d)))
+    part = cols[1].selectbox(t("kat.cell.daypart"), [k for k, _a, _b in DAYPARTS], key="kat_cell_part",
+                             format_func=lambda p: t(f"daypart.{p}"))
+    detail = _cell(view.project, view.token, view.settings_key, str(day), str(part), view.week,
+                   view.include_planned)
+    covered = detail.result.summary["children_covered"]
+    st.markdown(t("kat.cell.summary", when=f"{i18n.weekday_name(WEEKDAYS.index(day))} {t(f'daypart.{part}')}",
+                  n=len(detail.places), children=i18n.fmt_number(covered, 0)))
+    if len(detail.places):
+        st.dataframe(pd.DataFrame({
+            t("kat.cell.place"): detail.places["name"],
+            t("kat.cell.hours"): [h.replace("-", "–") for h in detail.places["hours"]],
+        }), hide_index=True, width="stretch", key="kat_cell_places")
+    v = detail.villages
+    if len(v):
+        st.dataframe(pd.DataFrame({
+            t("kat.cell.village"): v["name"].astype(str),
+            t("kat.cell.uncovered"): [i18n.fmt_number(x, 0) for x in v["children_uncovered"]],
+        }), hide_index=True, width="stretch", key="kat_cell_villages")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _cell(_project: Project, token: str, settings_key: str, day: str, part: str, week: dt.date,
+          include_planned: bool) -> Any:
+    from coverage.analysis.cell import cell_detail
+
+    settings = _settings(settings_key)
+    return cell_detail(_project, day, part, settings, week=week, include_planned=include_planned,
+                       model=travel_model(settings))
