@@ -129,7 +129,9 @@ def _seconds(value: float) -> str:
 def _delta(before: Any, after: Any, digits: int = 0, *, share: bool = False, minus: str = "−") -> str:
     """Signed change as text (``minus="-"`` for st.metric, which reads an ASCII sign for the arrow)."""
     try:
-        diff = float(after) - float(before)
+        # the change of the figures as shown: 2 079 − 1 374 = +705, never +706 from unrounded values
+        scale = 100 if share else 1  # a share is shown in per cent
+        diff = (round(float(after) * scale, digits) - round(float(before) * scale, digits)) / scale
     except (TypeError, ValueError):
         return "–"
     if share:  # a change of a share is in percentage points
