@@ -151,6 +151,25 @@ def _metric_delta(before: Any, after: Any, digits: int = 0, *, share: bool = Fal
     return _delta(before, after, digits, share=share, minus="-")
 
 
+NEXT_TO_M = 300.0  # a proposed site this close to a place is that place: add a session there instead
+
+
+def _next_to_a_place(sites: pd.DataFrame) -> list[str]:
+    """Per proposed site: "add a session to <place>" when an existing or planned place is within 300 m."""
+    places = project.places
+    if not len(places) or not len(sites) or "geometry" not in sites:
+        return [""] * len(sites)
+    places = places.to_crs(3067) if places.crs is not None else places
+    counted = places[places["status"].astype(str).isin(["existing", "planned"])]
+    geoms = sites.geometry.to_crs(3067) if getattr(sites, "crs", None) is not None else sites.geometry
+    out = []
+    for g in geoms:
+        d = counted.geometry.distance(g)
+        out.append(t("resched.add_session", name=str(counted["name"].iat[int(d.to_numpy().argmin())]))
+                   if len(d) and float(d.min()) <= NEXT_TO_M else "")
+    return out
+
+
 def summary_table(before: dict, after: dict, after_label: str) -> pd.DataFrame:
     """Before/after figures as shown (formatted text)."""
     rows = []
@@ -331,6 +350,7 @@ if plan is not None:
                     t("suunnittelu.col.then"): [_fmt(v, 1) for v in sites["children_gained_then"]],
                     t("suunnittelu.col.hours"): sites["opening_hours"].astype(str).to_numpy(object),
                     t("suunnittelu.col.candidate"): sites["id"].astype(str).to_numpy(object),
+                    t("resched.col.note"): _next_to_a_place(sites),
                 }
             ),
             hide_index=True,

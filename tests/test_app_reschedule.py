@@ -37,3 +37,32 @@ def test_reschedule_section_proposes_shows_and_accepts(app):
     assert "Siirto hyväksytty" in texts
     rule = str(project.places["opening_hours"].iat[row])
     assert rule.startswith("Sep-") and "PH off" in rule and want.moves["to_day"].iat[0] in rule
+
+
+def test_a_proposal_next_to_a_planned_place_says_add_a_session_there(app, projects_dir):
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from coverage.io import store
+
+    project = load_dataset("vihti")
+    planned = gpd.GeoDataFrame(
+        {"id": ["V08"], "name": ["Jokikunnan kylätalo"], "status": ["planned"],
+         "opening_hours": ["Sep-May Tu 10:00-12:00; PH off"]},
+        geometry=[Point(344_973.0, 6_702_018.0)], crs="EPSG:3067")
+    both = pd.concat([project.places, planned], ignore_index=True)
+    project.places = gpd.GeoDataFrame(both, crs="EPSG:3067")
+    project.candidates = gpd.GeoDataFrame(
+        {"id": ["K1"], "name": ["Jokikunnan koulu"]}, geometry=[Point(345_100.0, 6_702_100.0)],
+        crs="EPSG:3067")
+    store.save(project, projects_dir / "vieressa.gpkg")
+    app.run()
+    app.selectbox(key="source").set_value("file:vieressa.gpkg").run()
+    app.switch_page(SU).run()
+    app.number_input(key="plan_k").set_value(1)
+    app.button(key="FormSubmitter:plan_form-Laske ehdotus").click().run()
+    assert not app.exception, app.exception
+    table = next(d.value for d in app.dataframe if "Huomio" in d.value.columns)
+    assert table["Huomio"].tolist() == ["alle 300 m paikasta Jokikunnan kylätalo: lisää sinne vuoro uuden "
+                                        "paikan sijaan"]
