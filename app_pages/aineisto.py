@@ -27,8 +27,8 @@ from coverage.core.errors import KatveError
 from coverage.core.i18n import t
 from coverage.core.model import CRS, Project
 from coverage.io import files as io_files
-from coverage.io.official import ages, base, fetch, municipalities, ptv, sources
-from coverage.travel import osm_graph, road
+from coverage.io.official import ages, base, fetch, municipalities, overpass, ptv, sources
+from coverage.travel import network_file, osm_graph, road
 
 STAGED = "aineisto_staged"  # {kind: {"result": ImportResult, "file": str}}
 UPLOADS = "aineisto_files"
@@ -286,11 +286,11 @@ NETWORK_CHOICE = "aineisto_network_pbf"  # the stored extract chosen for the roa
 
 
 def stored_extracts() -> list[Path]:
-    """The ``.osm.pbf`` files kept in the projects folder (``<projects>/osm``), newest first."""
+    """The ``.osm.pbf`` / ``.osm`` files kept in the projects folder (``<projects>/osm``), newest first."""
     folder = state.projects_dir() / "osm"
     if not folder.is_dir():
         return []
-    files = [f for f in folder.iterdir() if f.is_file() and f.name.lower().endswith(".pbf")]
+    files = [f for f in folder.iterdir() if f.is_file() and f.name.lower().endswith((".pbf", ".osm"))]
     return sorted(files, key=lambda f: (-f.stat().st_mtime, f.name))
 
 
@@ -325,7 +325,8 @@ def use_network() -> None:
     finally:
         bar.empty()
     seconds = time.perf_counter() - start
-    state.set_project(dataclasses.replace(project, settings=project.settings.replace(network=str(path))))
+    remembered = network_file.remember_network(project.settings, path)  # the file's name and hash
+    state.set_project(dataclasses.replace(project, settings=remembered))
     state.flash(
         "success",
         t(
@@ -340,7 +341,8 @@ def use_network() -> None:
 def use_straight_lines() -> None:
     """Callback: back to the straight-line model (the extract and its cache stay in the projects folder)."""
     project = state.current_project()
-    state.set_project(dataclasses.replace(project, settings=project.settings.replace(network=None)))
+    remembered = network_file.remember_network(project.settings, None)
+    state.set_project(dataclasses.replace(project, settings=remembered))
     state.flash("success", t("aineisto.network.off"))
 
 
@@ -388,6 +390,7 @@ def road_network_section(project: Project, pbf_path: str | None) -> None:
     road network lives in the projects folder and opens quickly the next time.
     """
     st.subheader(t("aineisto.network.header"))
+    fetch_roads_block(project)
     settings = state.current_settings()
     extracts = stored_extracts()
     if settings.network:
@@ -418,6 +421,61 @@ def road_network_section(project: Project, pbf_path: str | None) -> None:
     elif settings.network:
         st.button(t("aineisto.network.straight"), on_click=use_straight_lines, key="aineisto_network_off")
     st.caption(t("aineisto.network.cache", folder=messages._md(str(state.projects_dir() / "osm"))))
+
+
+# --- "Nouda tieverkko" (issue 18): the road network from OpenStreetMap's Overpass API -----------------------
+OVERPASS_URL_ENV = "KATVE_OVERPASS_URL"  # a mirror (or the tests' local server) instead of overpass-api.de
+
+
+def _roads_file(project: Project) -> Path:
+    """``<projects>/osm/roads_<codes>.osm`` (only the digits of the boundary's codes reach the name)."""
+    codes = ["".join(ch for ch in str(c) if ch.isdigit()) for c in project.boundary.get("code", [])]
+    codes = [c for c in codes if c]
+    return state.projects_dir() / "osm" / (f"roads_{'_'.join(codes)}.osm" if codes else "roads.osm")
+
+
+def do_fetch_roads() -> None:
+    """Callback: fetch the roads of the project's boundary (plus the margin) and use them for travel times."""
+    project = state.current_project()
+    if not len(project.boundary):
+        state.flash("warning", t("roads.fetch.no_boundary"))
+        return
+    bar = st.progress(0.0, text=t("roads.fetch.step"))
+
+    def progress(label: str, received: int, total: int | None) -> None:
+        share = min(received / total, 1.0) if total else 0.0
+        bar.progress(share * 0.8, text=t("roads.fetch.step") + f" {received / 1024 / 1024:.1f} MB")
+
+    target = _roads_file(project)
+    try:
+        rings = overpass.boundary_rings(project.boundary)
+        roads = overpass.fetch_roads(
+            rings, target, url=os.environ.get(OVERPASS_URL_ENV) or None, progress=progress
+        )
+        bar.progress(0.85, text=t("aineisto.network.step_read", name=target.name))
+        settings = network_file.remember_network(project.settings, target)
+        cache.travel_model(state.current_settings().replace(network=str(target)))  # builds the graph cache
+    except KatveError as exc:
+        state.flash("error", t("roads.fetch.failed") + "\n\n" + _errors(exc))
+        return
+    finally:
+        bar.empty()
+    state.set_project(dataclasses.replace(project, settings=settings))
+    ss[NETWORK_CHOICE] = str(target)
+    cached = t("aineisto.network.from_cache") if roads.from_cache else ""
+    ways = i18n.fmt_number(roads.ways)
+    done = t("roads.fetch.done", name=messages._md(target.name), ways=ways, cached=cached)
+    state.flash("success", done)
+
+
+def fetch_roads_block(project: Project) -> None:
+    """The "Nouda tieverkko" button (disabled without a boundary) and what it does."""
+    has_boundary = bool(len(project.boundary))
+    margin = i18n.fmt_number(overpass.DEFAULT_MARGIN_M / 1000.0)
+    st.button(t("roads.fetch.button"), on_click=do_fetch_roads, key="aineisto_fetch_roads",
+              disabled=not has_boundary, help=t("roads.fetch.help", margin=margin))  # fmt: skip
+    if not has_boundary:
+        st.caption(t("roads.fetch.no_boundary"))
 
 
 # --- page ---------------------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Katvealueet: ranked blind spots, the weekday x daypart coverage matrix, overlapping sessions."""
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from app_pages.common import cache, frame, messages, state, tables, yearview
+from coverage.analysis import model_change
 from coverage.analysis.demand import grid_cell_km
 from coverage.core import i18n, schedule
 from coverage.core.i18n import t
@@ -71,6 +73,16 @@ if result is not None:
                     t("kat.col.minutes"): st.column_config.NumberColumn(format="%.0f"),
                 },
             )
+
+# --- roads vs straight line (issue 18): who changes status on the road network (the lead may move this) ---
+if result is not None and view.settings.network:
+    straight_view = dataclasses.replace(view, settings=view.settings.replace(network=None, network_sha256=""))
+    straight = messages.guarded(lambda: cache.analysis(straight_view))
+    if straight is not None:
+        st.subheader(t("roads.change.header"))
+        change = model_change.compare_results(straight, result)
+        for line in model_change.comparison_lines(change, view.lang):
+            st.markdown(messages._md(line))
 
 # --- weekday x daypart matrix -------------------------------------------------------------------------------
 st.subheader(t("kat.matrix"))

@@ -1,6 +1,5 @@
 """Kohtaamispaikat: the inventory as an editable, validated table; add by map click; import; save."""
 
-import tempfile
 from pathlib import Path
 
 import folium
@@ -8,11 +7,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import messages, places, saving, state
+from app_pages.common import auth, import_ui, messages, places, saving, state
 from coverage.core import i18n, validation
-from coverage.core.errors import KatveError
 from coverage.core.i18n import t
-from coverage.io import files, importers
 from coverage.outputs import webmap
 
 DRAFT = "draft_places"  # the table being edited (may hold invalid rows)
@@ -77,44 +74,6 @@ def add_place() -> None:
 
 def save(*, force: bool = False) -> None:
     saving.save_current(ss.get(SAVE_NAME), force=force)
-
-
-def import_places() -> None:
-
-    upload = ss.get(IMPORT_FILE)
-    if upload is None:
-        return
-    project = state.current_project()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload"
-        try:
-            path = files.write_upload(tmp, upload.name, upload.getvalue())
-            result = importers.read_places(path, boundary=project.boundary if len(project.boundary) else None)
-        except KatveError as exc:
-            problems = getattr(exc, "problems", None)
-            lines = [str(p).replace(str(path), upload.name) for p in problems] if problems else [str(exc)]
-            state.flash(
-                "error",
-                t("kp.import.failed") + "\n\n" + "\n".join(f"- {messages._md(x)}" for x in lines[:25]),
-            )
-            return
-    imported = places.places_table(result.data)
-    base = ss[DRAFT]
-    new = imported if ss.get(IMPORT_HOW) == "replace" else pd.concat([base, imported], ignore_index=True)
-    new = new[
-        [c for c in base.columns if c in new.columns] + [c for c in new.columns if c not in base.columns]
-    ]
-    set_draft(new)
-    if result.warnings:
-        state.flash(
-            "warning",
-            t("kp.import.warnings")
-            + "\n\n"
-            + "\n".join(
-                f"- {messages._md(str(w).replace(str(path), upload.name))}" for w in result.warnings[:25]
-            ),
-        )
-    state.flash("success", t("kp.import.done", n=len(imported)))
 
 
 # --- page ---------------------------------------------------------------------------------------------------
@@ -259,10 +218,17 @@ with right, st.form("add_place", clear_on_submit=False):
 
 # --- save and download --------------------------------------------------------------------------------------
 st.subheader(t("kp.save.header"))
+editable = auth.can_edit()  # a viewer gets no save or import controls (the save itself checks again)
 ss.setdefault(SAVE_NAME, Path(project.path).name if project.path else saving.download_name(project))
-st.text_input(t("kp.save.filename"), key=SAVE_NAME)
+if editable:
+    st.text_input(t("kp.save.filename"), key=SAVE_NAME)
 cols = st.columns(2)
-cols[0].button(t("kp.save.button"), on_click=save, disabled=bool(errors), type="primary", key="save_button")
+if editable:
+    cols[0].button(
+        t("kp.save.button"), on_click=save, disabled=bool(errors), type="primary", key="save_button"
+    )
+else:
+    cols[0].caption(t("auth.readonly"))
 cols[1].download_button(
     t("kp.download"),
     data=lambda snapshot=project: saving.project_bytes(snapshot),  # written on click, outside this run
@@ -277,6 +243,8 @@ if errors:
 saving.show_save_conflict(save, key="save")
 
 # --- import -------------------------------------------------------------------------------------------------
+if not editable:
+    st.stop()
 st.subheader(t("kp.import.header"))
 st.file_uploader(t("kp.import.file"), type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"], key=IMPORT_FILE)
 st.radio(
@@ -287,5 +255,11 @@ st.radio(
     format_func=lambda h: t(f"kp.import.{h}", view.lang),
 )
 st.button(
-    t("kp.import.button"), on_click=import_places, disabled=ss.get(IMPORT_FILE) is None, key="import_button"
+    t("import.preview.button"),
+    disabled=ss.get(IMPORT_FILE) is None,
+    key="import_button",
+    on_click=lambda: import_ui.run_preview(
+        ss.get(IMPORT_FILE), ss[DRAFT], replace=ss.get(IMPORT_HOW) == "replace"
+    ),
 )
+import_ui.show(ss[DRAFT], set_draft)

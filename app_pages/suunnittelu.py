@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import cache, frame, messages, reschedview, state
+from app_pages.common import auth, cache, frame, messages, reschedview, state
 from coverage.analysis.villages import village_of
 from coverage.core import errors, i18n, schedule
 from coverage.core.i18n import t
@@ -232,7 +232,7 @@ def changed_table(changed: pd.DataFrame, labels: dict[str, str] | None = None) -
 def _accept(sites: pd.DataFrame) -> None:
     """Callback: add the proposals picked in the multiselect to the inventory as planned places (unsaved)."""
     picked = sites[sites["label"].isin(ss.get("plan_accept_pick") or [])]
-    if not len(picked):
+    if not len(picked) or not auth.can_edit():
         return
     try:
         cache.accept_sites(picked.drop(columns=["label"]))
@@ -367,7 +367,7 @@ if plan is not None:
     else:
         st.caption(t("suunnittelu.changed_none"))
 
-    if len(sites):
+    if len(sites) and auth.can_edit():  # a viewer plans but does not accept proposals into the project
         with st.container(border=True):
             st.markdown(f"**{t('suunnittelu.accept')}**")
             all_labels = sites["label"].tolist()

@@ -14,6 +14,7 @@ import streamlit as st
 
 from app_pages.common import messages, saving, state
 from coverage.analysis import outreach, records, stats
+from coverage.analysis.villages import village_of
 from coverage.core import i18n
 from coverage.core.errors import InputError, KatveError
 from coverage.core.i18n import t
@@ -324,7 +325,7 @@ with left, st.form("tilastot_visit_entry"):
         value=None,
         key=ENTRY["multicultural"],
     )
-    areas = [""] + sorted(str(n) for n in project.areas["name"])
+    areas = [""] + sorted(set(village_of(project.areas))) if len(project.areas) else [""]  # home villages
     st.selectbox(
         t("tilastot.entry.home_area"),
         areas,

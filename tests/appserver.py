@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,10 +39,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(projects: Path, log: Path, *, timeout: float = 90.0) -> tuple[subprocess.Popen, str]:
+def start_app(
+    projects: Path, log: Path, *, timeout: float = 90.0, port: int | None = None, args: Sequence[str] = ()
+) -> tuple[subprocess.Popen, str]:
     """Run ``streamlit run app.py`` headless on a free port of 127.0.0.1 with ``$KATVE_PROJECTS=projects``.
 
-    The server's output goes to ``log``. Returns the process and the base URL once ``/_stcore/health``
+    ``port`` (default: a free one) and extra ``args`` of ``streamlit run`` (e.g. ``--secrets.files``) may be
+    given. The server's output goes to ``log``. Returns the process and the base URL once ``/_stcore/health``
     answers ``ok``.
 
     Raises
@@ -50,11 +54,11 @@ def start_app(projects: Path, log: Path, *, timeout: float = 90.0) -> tuple[subp
         The server exited, or was not healthy within ``timeout`` seconds (it is stopped then); the message
         quotes the end of ``log``.
     """
-    port = free_port()
+    port = port or free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *args,
     ]  # fmt: skip
     env = {**os.environ, "KATVE_PROJECTS": str(projects), "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as out:

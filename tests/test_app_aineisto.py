@@ -9,6 +9,7 @@ import pytest
 from test_fetch import FakeServer
 
 from coverage.io import store
+from coverage.io.datasets import load_dataset
 from coverage.travel import osm_graph
 
 PAGE = "app_pages/aineisto.py"
@@ -29,7 +30,8 @@ def test_page_shows_the_project_layers(app):
     assert not app.exception, app.exception
     assert app.header[0].value == "Aineisto"
     table = app.dataframe[0].value
-    assert table.iloc[:, 1].tolist() == [7, 9, 1, 0]  # embedded Vihti: places, areas, boundary, candidates
+    cells = len(load_dataset("vihti").areas)
+    assert table.iloc[:, 1].tolist() == [7, cells, 1, 0]  # Vihti: places, areas (cells), boundary, candidates
     chooser = app.selectbox(key="aineisto_code")
     assert chooser.value == "927"  # from the boundary
     assert len(chooser.options) == 308 and "Vihti – Vichtis (927)" in chooser.options
@@ -52,7 +54,7 @@ def test_fetch_add_and_save(app, server, tmp_path, monkeypatch, projects_dir):
     assert "väestöruudut: vaestoruutu:vaki2024_1km, vuosi 2024 (uusin palvelun tarjoama)" in captions
     assert "kunta1000k_2026, vuosi 2026" in captions and "Viimeinen keino" in captions
     # the project is unchanged until "Lisää projektiin"
-    assert len(app.session_state["project"].areas) == 9
+    assert len(app.session_state["project"].areas) == len(load_dataset("vihti").areas)
 
     app.radio(key="aineisto_areas_from").set_value("paavo").run()
     _button(app, "aineisto_add").click().run()

@@ -19,8 +19,10 @@ import pandas as pd
 import pytest
 
 from coverage.cli.main import main
+from coverage.cli.validate import validate_file
 from coverage.core import errors
 from coverage.core.errors import InputError, KatveError
+from coverage.core.messages import localise
 from coverage.io import files as io_files
 from coverage.io import importers, store
 from coverage.io.datasets import load_dataset
@@ -100,12 +102,15 @@ def test_bad_file_gives_a_clear_error(name, reader, expected):
 @pytest.mark.parametrize(("name", "reader", "expected"), CORPUS, ids=IDS)
 def test_cli_validate_prints_one_line_per_problem(name, reader, expected, capsys):
     path = BAD / name
-    args = ["validate", str(path)] + ([] if reader == "project" else ["--layer", reader])
+    layer = None if reader == "project" else reader
+    args = ["validate", str(path)] + ([] if layer is None else ["--layer", layer])
     code = main(args)
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     if expected == "ok":
-        assert code == 0 and out.startswith("ok: 1 file(s) valid"), err
+        assert code == 0 and out.startswith("kunnossa: 1 tiedosto(a)"), err
+        assert main([*args, "--lang", "en"]) == 0
+        assert capsys.readouterr().out.startswith("ok: 1 file(s) valid")
         return
     assert code == 2, out + err
     lines = err.splitlines()
@@ -114,8 +119,12 @@ def test_cli_validate_prints_one_line_per_problem(name, reader, expected, capsys
         match = LINE.match(line)
         assert match, line
         assert match["path"].startswith(str(path))
+    # the lines are the problems found, said in Finnish (the default); the English is what the library found
+    found, _data = validate_file(path, layer=layer)
     expected = CLI_EXPECTED.get(name, expected)
-    assert any(expected in line for line in lines), lines
+    assert any(expected in str(p) for p in found), [str(p) for p in found]
+    errors = [str(localise(p, "fi")) for p in found if p.severity == "error"]
+    assert [line for line in lines if line in errors] == errors
 
 
 @pytest.mark.slow

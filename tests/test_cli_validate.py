@@ -18,7 +18,9 @@ def test_embedded_geodata_is_valid(capsys):
     assert main(["validate", str(GEODATA)]) == 0
     out = capsys.readouterr()
     assert out.err == ""
-    assert out.out.startswith("ok: 10 file(s) valid")
+    assert out.out.startswith("kunnossa: 10 tiedosto(a)")  # Finnish by default
+    assert main(["validate", str(GEODATA), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("ok: 10 file(s) valid")
 
 
 def test_bad_csv_exit_2_one_contract_line_per_problem(tmp_path, capsys):
@@ -46,7 +48,9 @@ def test_project_file_and_missing_file(tmp_path, capsys):
     store.save(load_dataset("vihti"), good)
     assert main(["validate", str(good)]) == 0
     assert main(["validate", str(tmp_path / "nope.csv")]) == 2
-    assert capsys.readouterr().err.strip().endswith("nope.csv:-: -: file not found")
+    assert capsys.readouterr().err.strip().endswith("nope.csv:-: -: tiedostoa ei löydy")
+    assert main(["validate", str(tmp_path / "nope.csv"), "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip().endswith("nope.csv:-: -: the file was not found")
 
 
 def test_subprocess_has_no_traceback(tmp_path):

@@ -59,6 +59,13 @@ def test_one_area_per_populated_cell_with_the_real_totals(name):
     # every cell has a readable village, never a code
     assert areas["village"].str.len().gt(2).all() and not areas["village"].str.contains(r"\d").any()
     assert (areas["name"] == areas["village"] + ", 1 km ruutu").all()
+    # a cell's village is a postal area of the cell's own municipality
+    with open(REAL / "postinumeroalueet_vaesto_vihti_kauhava_evijarvi.csv", encoding="utf-8") as fh:
+        postal = {r["nimi"]: r["kunta"] for r in csv.DictReader(fh)}
+    renamed = {"Vihdin kirkonkylä": "Vihti", "Alahärmä": "Kauhava", "Kauhavan keskusta": "Kauhava",
+               "Evijärven kirkonkylä": "Evijärvi"}
+    home = areas["village"].map(lambda v: renamed.get(v) or postal[v])
+    assert (home == areas["municipality"]).all()
 
 
 def test_vihti_villages_and_counts():

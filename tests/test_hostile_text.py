@@ -95,7 +95,7 @@ def hostile_project() -> Project:
     places = pd.concat([base.places, extra], ignore_index=True)
     areas = base.areas.copy()
     for k, key in enumerate(("formula", "img", "math", "svg")):
-        areas.loc[areas.index[k], "name"] = PAYLOADS[key]
+        areas.loc[areas.index[k], ["name", "village"]] = PAYLOADS[key]  # a one-cell village of that name
     boundary = base.boundary.copy()
     boundary["name"] = SCRIPT
     project = base.copy()
@@ -209,9 +209,12 @@ def test_map_popups_and_tooltips_show_text(project):
         comment = re.search(r'"(.*)"', row["opening_hours"]).group(1)
         assert comment in popup
     # area tooltips and the boundary's
-    area_texts = [assert_text_fragment(f["properties"]["tooltip"]) for f in layers["areas"].features]
+    # grid cells name themselves in their popups, villages in their labels' popups
+    area_texts = [assert_text_fragment(f["properties"]["popup"]) for f in layers["areas"].features]
+    village_texts = [assert_text_fragment(f["properties"]["popup"]) for f in layers["villages"].features]
     for payload in (FORMULA, IMG, MATH, SVG):
         assert any(t.startswith(payload) for t in area_texts), payload
+        assert any(t.startswith(payload) for t in village_texts), payload
     assert [assert_text_fragment(f["properties"]["tooltip"]) for f in layers["boundary"].features] == [SCRIPT]
     # every popup/tooltip of every layer is a text fragment
     for layer in layers.values():

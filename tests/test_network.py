@@ -548,7 +548,7 @@ def test_cache_is_written_once_and_reused(test_pbf, tmp_path, monkeypatch):
     assert files == sorted(f"{sha}-{m}-v{osm_graph.CACHE_VERSION}.npz" for m in ("walk", "bike", "car"))
     osm_graph._MEMO.clear()
 
-    def no_parsing(path):
+    def no_parsing(path, fmt="pbf"):
         raise AssertionError("the cache should have been used")
 
     monkeypatch.setattr(osm_graph, "_read_ways", no_parsing)
@@ -581,8 +581,11 @@ def test_errors_are_katve_errors(tmp_path):
     with pytest.raises(NetworkError, match="not found"):
         osm_graph.load_graph(tmp_path / "missing.osm.pbf", "car")
     text = tmp_path / "roads.osm.pbf"
-    text.write_text("<osm></osm>")
-    with pytest.raises(NetworkError, match=r"not an OpenStreetMap \.osm\.pbf file"):
+    text.write_text("highway,name\nresidential,Kirkkotie\n")
+    with pytest.raises(NetworkError, match=r"not an OpenStreetMap extract \(\.osm\.pbf or \.osm XML\)"):
+        osm_graph.load_graph(text, "car")
+    text.write_text("<osm></osm>")  # XML in a file named .pbf: read as XML (the content decides)
+    with pytest.raises(NetworkError, match="cannot read road network roads.osm.pbf"):
         osm_graph.load_graph(text, "car")
     paths = write_pbf(
         tmp_path / "paths.osm.pbf", {1: (0, 0), 2: (2000, 0)}, [(1, [1, 2], {"highway": "footway"})]

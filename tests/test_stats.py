@@ -181,14 +181,16 @@ def test_visits_by_place_for_the_map(project):
 
 def test_reach_by_area_by_hand(project):
     reach = stats.reach_by_area(project).set_index("area_id")
-    nummela = reach.loc["03100"]  # rows 1, 3 (by name) and 7 (by id)
+    nummela = reach.loc["Nummela"]  # rows 1, 3 (by village) and 7 (by the id of one of its cells)
     assert (nummela["records"], nummela["adults"], nummela["children"], nummela["visitors"]) == (3, 9, 13, 22)
     assert nummela["places"] == ["V01"]
-    assert nummela["child_visits_per_100"] == pytest.approx(100 * 13 / 1304.9)
-    assert reach.loc["03150", "visitors"] == 3  # Huhmari, row 2
-    assert reach.loc["03220", "children"] == 7  # "tervalampi" matches Tervalampi ignoring case
-    assert reach.loc["03220", "places"] == ["V02"]
-    assert reach.loc["03400", "records"] == 0 and reach.loc["03400", "places"] == []
+    children = project.areas.loc[project.areas["village"] == "Nummela", "children_0_6"].sum()
+    assert nummela["child_visits_per_100"] == pytest.approx(100 * 13 / children)
+    assert reach.loc["Huhmari", "visitors"] == 3  # row 2
+    assert reach.loc["Tervalampi", "children"] == 7  # "tervalampi" matches Tervalampi ignoring case
+    assert reach.loc["Tervalampi", "places"] == ["V02"]
+    assert reach.loc["Vihdin kirkonkylä", "records"] == 0 and reach.loc["Vihdin kirkonkylä", "places"] == []
+    assert len(reach) == project.areas["village"].nunique()  # one row per village, not per cell
     assert int(reach["visitors"].sum()) == 22 + 3 + 12  # row 4 has no home area, row 6 matches none
     unmatched = stats.unmatched_home_areas(project)
     assert unmatched.to_dict() == {"Atlantis": 1}
@@ -309,9 +311,9 @@ def test_compute_json(project):
         "last_date": "2025-10-06",
     }
     assert {r["id"]: r["visitors"] for r in data["reach"] if r["records"]} == {
-        "03100": 22,
-        "03150": 3,
-        "03220": 12,
+        "Nummela": 22,
+        "Huhmari": 3,
+        "Tervalampi": 12,
     }
     assert data["unmatched_home_areas"] == {"Atlantis": 1}
     assert data["outreach"]["from"] == "2025-08-11" and data["outreach"]["to"] == "2025-12-20"

@@ -24,9 +24,11 @@ MUNICIPALITY_NAMES = {"927": "Vihti", "233": "Kauhava", "052": "Evijärvi"}
 
 # Postal areas whose Posti name is not the name people use for the village (../shared/realdata/
 # taajamat_kylat_faktat.csv): 03400 "Vihti" is Vihdin kirkonkylä, 62300 "Härmä" is Alahärmä, 62500
-# "Evijärvi" is Evijärven kirkonkylä. Every other postal area is named as Posti names it.
+# "Evijärvi" is Evijärven kirkonkylä, and 62200 "Kauhava" (the town centre) Kauhavan keskusta, apart from the
+# municipality. Every other postal area is named as Posti names it.
 VILLAGE_NAMES = {
     "03400": "Vihdin kirkonkylä",
+    "62200": "Kauhavan keskusta",
     "62300": "Alahärmä",
     "62500": "Evijärven kirkonkylä",
 }
@@ -133,10 +135,12 @@ def grid_areas(codes: list[str]) -> list[dict]:
         for f in json.loads((REAL / GRID_GEOJSON).read_text("utf-8"))["features"]
     }
     postal = gpd.read_file(REAL / "postinumeroalueet_vihti_kauhava_evijarvi.geojson").to_crs(3067)
-    names = {}
+    names, municipality_of = {}, {}
     with open(REAL / "postinumeroalueet_vaesto_vihti_kauhava_evijarvi.csv", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             names[r["postinumero"]] = VILLAGE_NAMES.get(r["postinumero"], r["nimi"])
+            municipality_of[r["postinumero"]] = r["kuntanumero"]
+    postal["code"] = postal["postinumeroalue"].map(municipality_of)
     cells = []
     for grd_id, r in rows.items():
         code = _member(r, codes)
@@ -147,11 +151,14 @@ def grid_areas(codes: list[str]) -> list[dict]:
         young = min(int(r["c21_ika_0_14"] or 0), population)
         centre = Point(float(r["keskipiste_e_epsg3067"]), float(r["keskipiste_n_epsg3067"]))
         cells.append({"id": grd_id, "code": code, "population": population, "young": young, "centre": centre})
-    centres = gpd.GeoDataFrame(geometry=[c["centre"] for c in cells], crs=3067)
-    joined = gpd.sjoin_nearest(centres, postal[["postinumeroalue", "geometry"]], how="left")
-    joined = joined[~joined.index.duplicated(keep="first")]  # on a shared edge: the first postal area
-    for c, postcode in zip(cells, joined["postinumeroalue"], strict=True):
-        c["village"] = names[postcode]
+    for code in codes:  # a cell's village is a postal area of its own municipality
+        mine = [c for c in cells if c["code"] == code]
+        centres = gpd.GeoDataFrame(geometry=[c["centre"] for c in mine], crs=3067)
+        own = postal.loc[postal["code"] == code, ["postinumeroalue", "geometry"]]
+        joined = gpd.sjoin_nearest(centres, own, how="left")
+        joined = joined[~joined.index.duplicated(keep="first")]  # on a shared edge: the first postal area
+        for c, postcode in zip(mine, joined["postinumeroalue"], strict=True):
+            c["village"] = names[postcode]
     for code in codes:
         mine = [c for c in cells if c["code"] == code]
         kids = _largest_remainder([c["young"] for c in mine], _children_0_6(code))

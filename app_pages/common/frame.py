@@ -16,6 +16,7 @@ from coverage.core.model import Settings
 from coverage.core.schedule import reference_week
 from coverage.io.store import load
 
+from . import auth
 from .messages import _date, _first_lines, _md
 from .state import (
     K_BY,
@@ -50,7 +51,7 @@ def sidebar() -> None:
     lang = get_language()  # format_funcs must not depend on the thread they are called from
     with st.sidebar:
         st.selectbox(t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key=K_LANG)
-        choices = sources()
+        choices = auth.visible_sources(sources())
         if ss[K_SOURCE] not in choices:
             choices.append(ss[K_SOURCE])
         st.selectbox(
@@ -60,7 +61,8 @@ def sidebar() -> None:
             key=K_SOURCE,
             help=t("sidebar.project_help"),
         )
-        st.file_uploader(t("sidebar.open_file"), type=["gpkg"], key=K_UPLOAD, on_change=_on_upload)
+        if auth.can_create():
+            st.file_uploader(t("sidebar.open_file"), type=["gpkg"], key=K_UPLOAD, on_change=_on_upload)
         if is_dirty():
             st.caption(f"● {t('sidebar.unsaved')}")
 
@@ -106,6 +108,9 @@ def _on_upload() -> None:
     """Callback: store an uploaded .gpkg in the projects folder (validated) and open it."""
     upload = st.session_state.get(K_UPLOAD)
     if upload is None:
+        return
+    if not auth.can_create():
+        flash("error", t("auth.denied.new"))
         return
     try:
         name = open_uploaded_project(upload.name, upload.getvalue())

@@ -20,6 +20,7 @@ from coverage.core.model import Project
 from coverage.core.schedule import WEEKDAYS
 from coverage.planning.reschedule import RescheduleResult, apply_moves, reschedule
 
+from . import auth
 from .cache import _settings, travel_model
 from .state import View, current_project, set_project
 
@@ -108,6 +109,8 @@ def show_reschedule(view: View) -> None:
         st.dataframe(gone, hide_index=True, width="stretch", key="resched_gone")
     else:
         st.caption(t("resched.overlaps_none"))
+    if not auth.can_edit():  # a viewer sees the proposal but does not change the project
+        return
     with st.container(border=True):
         labels = [f"{r.name}: {_day(r.from_day)} → {_day(r.to_day)} {r.hours.replace('-', '–')}"
                   for r in res.moves.itertuples(index=False)]
@@ -139,6 +142,8 @@ def _gone(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 
 
 def _accept(moves: pd.DataFrame, week: Any) -> None:
+    if not auth.can_edit():
+        return
     try:
         set_project(apply_moves(current_project(), moves, week))
     except errors.KatveError as exc:

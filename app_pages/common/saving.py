@@ -14,7 +14,9 @@ from coverage.core.errors import ConflictError, KatveError
 from coverage.core.i18n import t
 from coverage.core.model import Project
 from coverage.io import store
+from coverage.io.access import AccessDenied
 
+from . import auth
 from .messages import _first_lines, _md
 from .state import (
     K_DIRTY,
@@ -44,17 +46,35 @@ def save_target(project: Project, filename: str | None = None) -> Path:
     raise KatveError("give a file name for the project, e.g. vihti.gpkg")
 
 
+def check_save(target: Path) -> str:
+    """Refuse (``AccessDenied``) unless the session user may write ``target``; return her name.
+
+    With sign-in on, only files in the projects folder can be written, by their coordinators and the admins.
+    """
+    inside = target.parent.resolve() == projects_dir().resolve()
+    if not inside and auth.enabled():
+        return auth.check_write(None).label()
+    return auth.check_write(target.name if inside else None).label()
+
+
 def save_current(filename: str | None = None, *, force: bool = False) -> None:
     """Callback: save the working copy; queue the outcome. A conflict is remembered for the page to offer
-    *overwrite* or *reload* (``st.session_state["save_conflict"]``)."""
+    *overwrite* or *reload* (``st.session_state["save_conflict"]``). The session user's right to write the
+    file is checked here, on the server, whatever the page showed."""
     ss = st.session_state
     project = current_project()
     ss.pop("save_conflict", None)
     try:
         target = save_target(project, filename)
+        user = check_save(target)
         saved = project.copy()
         saved.path, saved.version = project.path, project.version
-        store.save(saved, target, force=force)
+        store.save(saved, target, force=force, user=user)
+    except AccessDenied as exc:
+        name = save_target(project, filename).name
+        text = t("auth.denied.new") if "new project" in str(exc) else t("auth.denied.write", name=name)
+        flash("error", _md(text))
+        return
     except ConflictError as exc:
         ss["save_conflict"] = {"filename": filename, "message": str(exc)}
         return
@@ -95,13 +115,30 @@ def show_save_conflict(save: Callable[..., Any], *, key: str) -> None:
         c2.button(t("kp.save.reload"), on_click=reload_current, key=f"{key}_reload")
 
 
+def restore_version(number: int) -> None:
+    """Callback: make version ``number`` of the open project file current again (a new version); reload it."""
+    project = current_project()
+    try:
+        target = save_target(project)
+        user = check_save(target)
+        new = store.restore(target, number, user=user)
+    except AccessDenied:
+        flash("error", _md(t("auth.denied.write", name=Path(project.path or "").name)))
+        return
+    except (KatveError, OSError) as exc:
+        flash("error", t("kp.save.error", message=_md(_first_lines(exc))))
+        return
+    reload_current()
+    flash("success", t("ver.restored", n=number, new=new.number))
+
+
 def project_bytes(project: Project) -> bytes:
     """The project as GeoPackage bytes (for downloading)."""
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "project.gpkg"
         copy = project.copy()
         copy.path = copy.version = None
-        store.save(copy, target)
+        store.save(copy, target, keep=0)  # a throw-away file: no versions
         return target.read_bytes()
 
 

@@ -12,17 +12,20 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import InputError, KatveError
-from . import analyze, export, fetch, plan, stats, validate, year
+from . import analyze, export, fetch, history, importing, plan, restore, stats, validate, year
 from .options import EXIT_INPUT, EXIT_OK
 
 COMMANDS = {
     "validate": validate,
+    "import": importing,
     "analyze": analyze,
     "plan": plan,
     "year": year,
     "export": export,
     "stats": stats,
     "fetch": fetch,
+    "history": history,
+    "restore": restore,
 }
 """The commands, in the order ``--help`` lists them: each module's ``build(subparsers)`` adds its parser and
 ``run(args)`` runs it."""

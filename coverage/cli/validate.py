@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.errors import InputError, KatveError, Problem
+from ..core.i18n import LANGUAGES, t
+from ..core.messages import localise
 from ..core.model import Project
 from ..io import importers
 from ..io.importers import detect_layer, read_boundary
@@ -31,6 +33,9 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--layer",
         choices=("places", "areas", "candidates", "boundary", "visits", "outreach"),
         help="what the files hold (default: detected from the columns)",
+    )
+    p.add_argument(
+        "--lang", choices=tuple(LANGUAGES), default="fi", help="language of the messages (default: fi)"
     )
     return p
 
@@ -104,9 +109,12 @@ def run(args: argparse.Namespace) -> int:
         if data is not None and not isinstance(data, Project):
             boundaries[path.parent] = data
         problems.extend(found)
+    lang = getattr(args, "lang", None) or "fi"
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
-        print(str(p) if p.severity == "error" else f"{p} (warning)", file=sys.stderr)
+        said = localise(p, lang)
+        print(str(said) if p.severity == "error" else f"{said} ({t('cli.warning', lang)})", file=sys.stderr)
     if not errors:
-        print(f"ok: {len(files)} file(s) valid" + (f", {len(problems)} warning(s)" if problems else ""))
+        notes = t("cli.validate.warnings", lang, n=len(problems)) if problems else ""
+        print(t("cli.validate.ok", lang, files=len(files), warnings=notes))
     return EXIT_INPUT if errors else EXIT_OK

@@ -7,6 +7,7 @@ an input at once (``PATH:ROW: field: message``).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -27,6 +28,8 @@ class Problem:
     field: str
     message: str
     severity: str = "error"  # "error" | "warning"
+    # technical detail (e.g. the parser's words): available on request, never in the sentence
+    detail: str = dataclasses.field(default="", compare=False)
 
     def __str__(self) -> str:
         row = "-" if self.row is None else str(self.row)

@@ -136,10 +136,15 @@ class Settings:
     threshold_minutes: float | None = None  # default: DEFAULT_THRESHOLD_MINUTES when neither is given
     threshold_km: float | None = None
     language: str = "fi"
-    network: str | None = None  # path to an .osm.pbf road network, None = straight-line model
+    network: str | None = None  # path to an .osm.pbf / .osm road network, None = straight-line model
+    network_sha256: str = ""  # SHA-256 of the network file when it was chosen ("" = not recorded)
     notes: str = ""
+    versions_kept: int = 50  # saves kept as versions (coverage.io.versions); at least 1
 
     def __post_init__(self) -> None:
+        kept = self.versions_kept
+        if isinstance(kept, bool) or not isinstance(kept, int) or kept < 1:
+            raise KatveError(f"versions kept must be a whole number >= 1, got {self.versions_kept!r}")
         if self.mode not in MODES:
             raise KatveError(f"unknown travel mode {self.mode!r}; use one of {', '.join(MODES)}")
         if not (self.circuity >= 1.0 and math.isfinite(self.circuity)):
@@ -207,6 +212,8 @@ class Settings:
         for key in ("threshold_minutes", "threshold_km", "circuity"):
             if key in clean and clean[key] is not None:
                 clean[key] = float(clean[key])
+        if isinstance(clean.get("versions_kept"), float) and clean["versions_kept"].is_integer():
+            clean["versions_kept"] = int(clean["versions_kept"])
         return cls(**clean)
 
 

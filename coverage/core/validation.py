@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +33,7 @@ import pandas as pd
 import shapely
 
 from .errors import KatveError, Problem
+from .hours import normalise_hours
 from .model import CRS, KINDS, ORGANISER_TYPES, SPATIAL_LAYERS, STATUSES, TABLE_LAYERS, conform
 from .schedule import TZ
 from .schedule import check as check_opening_hours
@@ -486,65 +486,18 @@ def _check_choice(series: pd.Series, name: str, allowed: tuple[str, ...], add: C
             add(pos + 1, name, f"unknown {name} {_show(value)}; use one of {', '.join(allowed)}")
 
 
-_FI_DAYS = {"ma": "Mo", "ti": "Tu", "ke": "We", "to": "Th", "pe": "Fr", "la": "Sa"}
-_FI_MONTHS = (
-    "tammi",
-    "helmi",
-    "maalis",
-    "huhti",
-    "touko",
-    "kesä",
-    "heinä",
-    "elo",
-    "syys",
-    "loka",
-    "marras",
-    "joulu",
-)
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def opening_hours_hint(value: str) -> str | None:
-    """Suggest a fix for the usual mistakes of a Finnish spreadsheet: Finnish day or month names, ``9-12``.
-
-    Examples
-    --------
-    >>> opening_hours_hint("ti 9-12")
-    'write weekdays in English (ti = Tu) and times as HH:MM (09:00-12:00)'
-    """
-    words = [w.lower() for w in re.findall(r"[A-Za-zÅÄÖåäö]+", value)]
-    hints = []
-    days = [f"{w} = {_FI_DAYS[w]}" for w in dict.fromkeys(words) if w in _FI_DAYS]
-    if days:
-        hints.append(f"write weekdays in English ({', '.join(days)})")
-    months = [
-        f"{w} = {_EN_MONTHS[_FI_MONTHS.index(m)]}"
-        for w in dict.fromkeys(words)
-        for m in _FI_MONTHS
-        if w.startswith(m) and len(w) <= len(m) + 2
-    ]
-    if months:
-        hints.append(f"months in English ({', '.join(months)})")
-    span = re.search(r"(?<![\d:.])(\d{1,2})(?:\.(\d{2}))?\s*-\s*(\d{1,2})(?:\.(\d{2}))?(?![\d:])", value)
-    if span:
-        a, b = (
-            f"{int(span.group(1)):02d}:{span.group(2) or '00'}",
-            f"{int(span.group(3)):02d}:{span.group(4) or '00'}",
-        )
-        hints.append(f"times as HH:MM ({a}-{b})")
-    if not hints:
-        return None
-    return hints[0] if len(hints) == 1 else ", ".join(hints[:-1]) + " and " + hints[-1]
-
-
 def _check_opening_hours(series: pd.Series, add: Callable[..., None]) -> None:
     for pos, value in enumerate(series.astype(object)):
         if is_missing(value):
             continue  # reported as a missing required value
         reason = check_opening_hours(str(value))
-        if reason is not None:
-            hint = opening_hours_hint(str(value))
-            add(pos + 1, "opening_hours", reason + (f"; {hint}" if hint else ""))
+        if reason is None:
+            continue
+        understood = normalise_hours(str(value))
+        if understood is not None:
+            add(pos + 1, "opening_hours", f"{_show(value)} is read as {understood!r}", "warning")
+        else:
+            add(pos + 1, "opening_hours", reason)
 
 
 def _check_children_vs_population(df: pd.DataFrame, add: Callable[..., None]) -> None:
@@ -789,6 +742,8 @@ def normalise_layer(layer: str, df: pd.DataFrame) -> pd.DataFrame:
             text = as_text(col)
             if name in choices:
                 text = text.map(lambda v, n=name: canonical_choice(n, v) if v else "").astype(object)
+            elif name == "opening_hours":
+                text = text.map(lambda v: (normalise_hours(v) or v) if v else "").astype(object)
             out[name] = text
         elif kind in ("int", "float"):
             values, _bad = to_numbers(col)

@@ -3,8 +3,8 @@
 Examples
 --------
 >>> p = load_dataset("vihti")
->>> len(p.areas), p.areas.crs.to_epsg()
-(9, 3067)
+>>> len(p.areas), p.areas.crs.to_epsg(), sorted(p.areas["village"].unique())[:2]
+(448, 3067, ['Huhmari', 'Jokikunta'])
 """
 
 from __future__ import annotations

@@ -31,8 +31,6 @@ Examples
 from __future__ import annotations
 
 import os
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,227 +43,19 @@ import shapely
 from ..core.errors import InputError, KatveError, Problem
 from ..core.model import CRS, SPATIAL_LAYERS, TABLE_LAYERS, conform
 from ..core.validation import (
-    FINLAND_LAT,
-    FINLAND_LON,
+    as_text,
     is_missing,
     normalise_layer,
-    swapped_lat_lon,
-    to_numbers,
     validate_layer,
 )
+from .coordinates import (
+    _coerce_crs,
+    _find_coordinate_columns,
+    _geometry_from_columns,
+    _spatial_frame_crs,
+)
 from .files import FILE_NAME_HINTS, LAYERS, _key, _read_raw
-
-_COMMON_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("tunnus", "tunniste", "nro", "numero", "fid_id", "identifier", "nummer", "kod"),
-    "name": ("nimi", "namn", "nimike"),
-    "municipality": ("kunta", "kommun", "kunnan nimi"),
-    "source": ("lähde", "källa", "tietolähde"),
-    "notes": (
-        "huomiot",
-        "huomautukset",
-        "lisätiedot",
-        "lisätietoja",
-        "muistiinpanot",
-        "anteckningar",
-        "kommentit",
-        "note",
-        "comments",
-    ),
-    "kind": ("tyyppi", "laji", "typ", "type"),
-}
-HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "places": {
-        **_COMMON_ALIASES,
-        "name": ("nimi", "namn", "paikka", "kohtaamispaikka", "paikan nimi", "mötesplats", "place"),
-        "organiser": ("järjestäjä", "ylläpitäjä", "toimija", "arrangör", "organizer", "organisation"),
-        "organiser_type": (
-            "järjestäjätyyppi",
-            "järjestäjän tyyppi",
-            "toimijatyyppi",
-            "ylläpitäjätyyppi",
-            "arrangörstyp",
-            "organizer type",
-            "organizer_type",
-        ),
-        "kind": ("tyyppi", "laji", "paikan tyyppi", "toimintamuoto", "typ", "type"),
-        "address": ("osoite", "katuosoite", "adress", "käyntiosoite"),
-        "opening_hours": (
-            "aukioloajat",
-            "aukioloaika",
-            "aukiolo",
-            "avoinna",
-            "öppettider",
-            "opening hours",
-            "hours",
-            "aukiolot",
-        ),
-        "ages": ("ikäryhmä", "ikäryhmät", "ikä", "åldrar", "ålder", "age group", "age"),
-        "languages": ("kielet", "kieli", "språk", "language"),
-        "status": ("tila", "tilanne"),
-        "thl_criteria": ("thl kriteerit", "thl kriteeri", "kriteerit", "thl"),
-    },
-    "areas": {
-        **_COMMON_ALIASES,
-        "id": (
-            "tunnus",
-            "tunniste",
-            "nro",
-            "numero",
-            "postinumero",
-            "postinro",
-            "postnummer",
-            "alue id",
-            "identifier",
-            "kod",
-        ),
-        "name": ("nimi", "namn", "alue", "alueen nimi", "kylä", "taajama", "område", "by", "area", "village"),
-        "population": (
-            "väestö",
-            "asukkaat",
-            "asukasluku",
-            "väkiluku",
-            "asukkaita",
-            "asukasmäärä",
-            "väestö yhteensä",
-            "befolkning",
-            "invånare",
-            "pop",
-            "inhabitants",
-            "asukkaat yhteensä",
-        ),
-        "children_0_6": (
-            "lapset_0_6",
-            "lapset 0 6 v",
-            "lapsia 0 6",
-            "0 6 vuotiaat",
-            "alle kouluikäiset",
-            "barn 0 6",
-            "children 0 6",
-            "lapset",
-            "lapsia",
-            "children",
-        ),
-        "children_estimated": (
-            "lapset arvioitu",
-            "lapset arvio",
-            "arvioitu",
-            "arvio",
-            "uppskattad",
-            "estimated",
-        ),
-        "families_with_children": (
-            "lapsiperheet",
-            "lapsiperheitä",
-            "lapsiperheiden määrä",
-            "barnfamiljer",
-            "families",
-        ),
-    },
-    "candidates": {
-        **_COMMON_ALIASES,
-        "name": ("nimi", "namn", "paikka", "kohde", "rakennus", "place", "site"),
-    },
-    "boundary": {
-        "code": ("kuntakoodi", "kuntanumero", "koodi", "kommunkod", "kuntanro", "natcode", "kunta id"),
-        "name": ("nimi", "kunta", "kunnan nimi", "namn", "kommun", "nimi fi", "namefin"),
-    },
-    "visits": {
-        "place_id": (
-            "paikka id",
-            "paikan id",
-            "paikka",
-            "kohtaamispaikka",
-            "paikan tunnus",
-            "place",
-            "mötesplats",
-        ),
-        "date": ("päivämäärä", "pvm", "päivä", "datum", "day"),
-        "adults": ("aikuiset", "aikuisia", "aikuisten määrä", "vuxna", "aikuiset lkm"),
-        "children": ("lapset", "lapsia", "lasten määrä", "barn", "lapset lkm"),
-        "first_timers": (
-            "ensikertalaiset",
-            "ensikertalaisia",
-            "uudet",
-            "uusia",
-            "uudet kävijät",
-            "första gången",
-            "new",
-        ),
-        "multicultural": ("monikulttuuriset", "monikulttuurisia", "maahanmuuttajat", "mångkulturella"),
-        "home_area": ("kotialue", "asuinalue", "kotikylä", "hemområde"),
-    },
-    "outreach": {
-        "place_id": ("paikka id", "paikan id", "paikka", "kohtaamispaikka", "paikan tunnus", "place"),
-        "start": ("alkaa", "alku", "aloitus", "alkuaika", "alkamisaika", "börjar", "starts", "from"),
-        "end": ("loppuu", "loppu", "päättyy", "loppuaika", "päättymisaika", "slutar", "ends", "to", "until"),
-        "profession": ("ammatti", "ammattilainen", "ammattiryhmä", "työntekijä", "yrke", "professional"),
-        "organisation": ("organisaatio", "työnantaja", "yksikkö", "organization", "organisation"),
-        "notes": _COMMON_ALIASES["notes"],
-    },
-}
-"""Accepted headers per layer and field (besides the field's own English name), Finnish / Swedish /
-English. Matching ignores case, surrounding spaces, and treats spaces, ``-``, ``–`` and ``_`` alike;
-Shapefile's 10-character truncations of the English names are accepted too."""
-
-COORDINATE_ALIASES: dict[str, tuple[str, ...]] = {
-    "lat": ("lat", "latitude", "leveys", "leveysaste", "lat wgs84", "wgs84 lat", "latitud", "breddgrad"),
-    "lon": (
-        "lon",
-        "lng",
-        "long",
-        "longitude",
-        "pituus",
-        "pituusaste",
-        "lon wgs84",
-        "wgs84 lon",
-        "longitud",
-        "längdgrad",
-    ),
-    "x": (
-        "x",
-        "itä",
-        "ita",
-        "e",
-        "easting",
-        "east",
-        "itäkoordinaatti",
-        "x koordinaatti",
-        "e koordinaatti",
-        "x 3067",
-        "e 3067",
-        "x 3879",
-        "etrs e",
-        "öst",
-        "ost",
-    ),
-    "y": (
-        "y",
-        "pohjoinen",
-        "n",
-        "northing",
-        "north",
-        "pohjoiskoordinaatti",
-        "y koordinaatti",
-        "n koordinaatti",
-        "y 3067",
-        "n 3067",
-        "y 3879",
-        "etrs n",
-        "nord",
-    ),
-    "coordinates": (
-        "koordinaatit",
-        "coordinates",
-        "koordinater",
-        "lat lon",
-        "latlon",
-        "lat lng",
-        "sijainti",
-        "location",
-    ),
-}
-"""Headers of coordinate columns in tables (``coordinates``: one ``"lat, lon"`` text column)."""
-
+from .headers import COORDINATE_ALIASES, HEADER_ALIASES
 
 _DISTINGUISHING: dict[str, tuple[frozenset[str], ...]] = {
     "visits": (frozenset({"date", "adults"}), frozenset({"date", "children"})),
@@ -276,7 +66,7 @@ _DISTINGUISHING: dict[str, tuple[frozenset[str], ...]] = {
 
 
 @dataclass(frozen=True)
-class ImportResult:
+class ImportResult:  # noqa: PLR0902 - a record
     """What a reader returns.
 
     Attributes
@@ -289,12 +79,25 @@ class ImportResult:
         The file read.
     layer : str
         The layer the data is for (``"places"``, ``"areas"``, ...).
+    skipped : list of Problem
+        Lenient reading only: the problems of the rows left out (each names its data row).
+    rejected : DataFrame or None
+        Lenient reading only: the rows left out, as the file has them (the user's headers).
+    rows : tuple of int
+        The file's 1-based data row of each row of ``data``.
+    generated : tuple of int
+        Positions in ``data`` whose id the file did not give (blank, repeated or no id column): the
+        caller gives them ids unique in the project.
     """
 
     data: pd.DataFrame
     warnings: list[Problem] = field(default_factory=list)
     source: str = ""
     layer: str = ""
+    skipped: list[Problem] = field(default_factory=list)
+    rejected: pd.DataFrame | None = None
+    rows: tuple[int, ...] = ()
+    generated: tuple[int, ...] = ()
 
 
 # --- public readers ---------------------------------------------------------------------------------------
@@ -394,6 +197,51 @@ def read_table(path: str | os.PathLike, *, layer: str | None = None) -> pd.DataF
     return _map_headers(raw.df, layer)[0] if layer else raw.df
 
 
+def understand_columns(
+    path: str | os.PathLike, layer: str, *, mapping: dict[str, str | None] | None = None
+) -> list[tuple[str, str | None, str, tuple[str, ...]]]:
+    """How each column of a file is understood for ``layer``.
+
+    Returns
+    -------
+    list of (header, field, how, examples)
+        ``field`` is the layer's field the column fills (``"lat"``, ``"lon"``, ``"x"``, ``"y"``,
+        ``"coordinates"`` for coordinate columns) or ``None``; ``how`` is ``"name"`` (the field's own name),
+        ``"alias"`` (a known Finnish/Swedish/English header), ``"mapped"`` (``mapping`` said so),
+        ``"coordinates"``, ``"skipped"`` (``mapping`` leaves it out) or ``"unknown"`` (kept as an extra
+        column). ``examples``: up to three of the column's first non-empty values, as text.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read.
+    """
+    raw = _read_raw(Path(path), layer=layer)
+    df = raw.df
+    geometry_name = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
+    _mapped, original = _map_headers(df, layer, mapping)
+    by_header = {header: name for name, header in original.items()}
+    coordinates = {header: role for role, header in _find_coordinate_columns(df).items()}
+    out: list[tuple[str, str | None, str, tuple[str, ...]]] = []
+    for column in df.columns:
+        if column == geometry_name:
+            continue
+        header = str(column)
+        values = [str(v).strip() for v in df[column].tolist() if not is_missing(v)][:3]
+        if mapping and header in mapping and mapping[header] is None:
+            out.append((header, None, "skipped", tuple(values)))
+        elif header in by_header:
+            name = by_header[header]
+            how = "name" if _key(header) == _key(name) else "alias"
+            how = "mapped" if mapping and mapping.get(header) else how
+            out.append((header, name, how, tuple(values)))
+        elif header in coordinates and layer in SPATIAL_LAYERS:
+            out.append((header, coordinates[header], "coordinates", tuple(values)))
+        else:
+            out.append((header, None, "unknown", tuple(values)))
+    return out
+
+
 def detect_layer(path: str | os.PathLike) -> str:
     """Guess which layer a file holds from its columns (then its geometry and its name).
 
@@ -447,15 +295,30 @@ def _alias_table(layer: str) -> dict[str, str]:
     return table
 
 
-def _map_headers(df: pd.DataFrame, layer: str | None) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Rename columns to the layer's field names; return the frame and {field: the user's header}."""
+def _map_headers(
+    df: pd.DataFrame, layer: str | None, mapping: dict[str, str | None] | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename columns to the layer's field names; return the frame and {field: the user's header}.
+
+    ``mapping`` ({the user's header: field, or ``None`` to leave the column out}) overrides the guesses.
+    """
     if layer is None:
         return df, {}
     table = _alias_table(layer)
     geometry_name = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
     renames: dict[str, str] = {}
     original: dict[str, str] = {}
+    mapping = mapping or {}
+    skipped = [c for c in df.columns if c != geometry_name and str(c) in mapping and mapping[str(c)] is None]
+    if skipped:
+        df = df.drop(columns=skipped)
     columns = [c for c in df.columns if c != geometry_name]
+    for column in columns:
+        target = mapping.get(str(column))
+        if target and target not in original:
+            renames[column], original[target] = target, str(column)
+    # a column the user mapped elsewhere gives way: no two columns end up with one name
+    columns = [c for c in columns if c not in renames and _key(c) not in {_key(t) for t in original}]
     # exact English names win over aliases
     for column in columns:
         if _key(column) in {_key(f) for f in table.values()} and table[_key(column)] not in original:
@@ -481,258 +344,71 @@ def _map_headers(df: pd.DataFrame, layer: str | None) -> tuple[pd.DataFrame, dic
     return out, original
 
 
-def _find_coordinate_columns(df: pd.DataFrame) -> dict[str, str]:
-    """Coordinate columns by role (lat, lon, x, y, coordinates); exact headers first, then ``*_lat`` forms."""
-    found: dict[str, str] = {}
-    keys = {str(c): _key(c) for c in df.columns}
-    for role, aliases in COORDINATE_ALIASES.items():
-        wanted = {_key(a) for a in aliases}
-        hits = [c for c, k in keys.items() if k in wanted]
-        if hits:
-            found[role] = hits[0]
-    suffixes = {
-        "lat": {"lat", "latitude", "leveys", "leveysaste"},
-        "lon": {"lon", "lng", "longitude", "pituus", "pituusaste"},
-    }
-    for role, wanted in suffixes.items():  # "centroid_lat", "wgs84_lon", "keskipiste_leveys"
-        if role not in found:
-            hits = [c for c, k in keys.items() if k.rsplit("_", 1)[-1] in wanted and "_" in k]
-            if len(hits) == 1:
-                found[role] = hits[0]
-    return found
-
-
-# --- coordinates ------------------------------------------------------------------------------------------
-
-_N_RANGE = (6_570_000.0, 7_830_000.0)
-_E_RANGE_3067 = (20_000.0, 790_000.0)
-
-
-def _gk_zone(easting: np.ndarray) -> np.ndarray:
-    """ETRS-GK zone (19..31) from an easting with the zone prefix (25 496 000 -> 25), else 0."""
-    zone = np.floor(easting / 1_000_000.0)
-    with np.errstate(invalid="ignore"):
-        ok = (
-            (zone >= 19)
-            & (zone <= 31)
-            & (easting - zone * 1_000_000 >= 150_000)
-            & (easting - zone * 1_000_000 <= 850_000)
-        )
-    return np.where(ok, zone, 0).astype(int)
-
-
-def _classify_xy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per point: the EPSG code its magnitudes fit (3067, GK 3873-3885); negative if swapped; 0: none."""
-    with np.errstate(invalid="ignore"):
-        north_y = (y >= _N_RANGE[0]) & (y <= _N_RANGE[1])
-        north_x = (x >= _N_RANGE[0]) & (x <= _N_RANGE[1])
-        tm_x = (x >= _E_RANGE_3067[0]) & (x <= _E_RANGE_3067[1])
-        tm_y = (y >= _E_RANGE_3067[0]) & (y <= _E_RANGE_3067[1])
-    gk_x, gk_y = _gk_zone(x), _gk_zone(y)
-    code = np.zeros(len(x), dtype=int)
-    code = np.where(north_y & tm_x, 3067, code)
-    code = np.where(north_y & (gk_x > 0), 3873 + gk_x - 19, code)
-    code = np.where((code == 0) & north_x & tm_y, -3067, code)
-    code = np.where((code == 0) & north_x & (gk_y > 0), -(3873 + gk_y - 19), code)
-    return code
-
-
-def _coerce_crs(crs: Any) -> Any:
-    import pyproj
-
-    try:
-        return pyproj.CRS.from_user_input(crs)
-    except Exception as exc:  # noqa: BLE001 - pyproj.exceptions.CRSError
-        raise KatveError(
-            f"unknown coordinate system {crs!r} ({exc}); use e.g. EPSG:3067 or EPSG:3879"
-        ) from None
-
-
-def _geometry_from_columns(
-    df: pd.DataFrame, *, path: str, rows: np.ndarray, crs: Any, problems: list[Problem]
-) -> tuple[gpd.GeoSeries | None, str, list[str]]:
-    """Point geometry from coordinate columns: (GeoSeries or None, field name for problems, columns used)."""
-    cols = _find_coordinate_columns(df)
-    n = len(df)
-
-    def add(pos: int | None, fld: str, message: str, severity: str = "error") -> None:
-        problems.append(Problem(path, None if pos is None else int(rows[pos]), fld, message, severity))
-
-    def numbers(column: str) -> tuple[np.ndarray, np.ndarray]:
-        values, bad = to_numbers(df[column])
-        raw = df[column].astype(object).to_numpy()
-        for pos in np.flatnonzero(bad):
-            add(int(pos), column, f"{str(raw[pos])!r} is not a number")
-        return values, bad
-
-    if "lat" in cols and "lon" in cols:
-        fld = f"{cols['lat']}/{cols['lon']}"
-        (lat, bad_lat), (lon, bad_lon) = numbers(cols["lat"]), numbers(cols["lon"])
-        geoms = _points_from_lat_lon(lat, lon, bad_lat | bad_lon, fld=fld, add=add, crs=crs)
-        return geoms, fld, [cols["lat"], cols["lon"]]
-    if "x" in cols and "y" in cols:
-        fld = f"{cols['x']}/{cols['y']}"
-        (x, bad_x), (y, bad_y) = numbers(cols["x"]), numbers(cols["y"])
-        for pos in np.flatnonzero((np.isnan(x) | np.isnan(y)) & ~bad_x & ~bad_y):
-            add(int(pos), fld, "coordinates are missing")
-        return _xy_to_points(x, y, fld=fld, add=add, crs=crs), fld, [cols["x"], cols["y"]]
-    if "coordinates" in cols:
-        fld = cols["coordinates"]
-        lat, lon = np.full(n, np.nan), np.full(n, np.nan)
-        bad = np.zeros(n, dtype=bool)
-        for i, value in enumerate(df[fld].astype(object)):
-            if is_missing(value):
-                continue
-            parts = re.findall(r"[-\u2212]?\d+(?:[.,]\d+)?", re.sub(r",\s+", " ", str(value)))
-            if len(parts) != 2:
-                bad[i] = True
-                add(
-                    i,
-                    fld,
-                    f"cannot read the coordinates {str(value)!r}: write 'lat, lon', e.g. '60.4170, 24.3220'",
-                )
-                continue
-            lat[i], lon[i] = (float(p.replace(",", ".").replace("\u2212", "-")) for p in parts)
-        return _points_from_lat_lon(lat, lon, bad, fld=fld, add=add, crs=crs), fld, [fld]
-    return None, "lat/lon", []
-
-
-def _points_from_lat_lon(
-    lat: np.ndarray, lon: np.ndarray, bad: np.ndarray, *, fld: str, add: Any, crs: Any
-) -> gpd.GeoSeries:
-    both = ~np.isnan(lat) & ~np.isnan(lon)
-    for pos in np.flatnonzero(~both & ~bad):
-        add(int(pos), fld, "coordinates are missing")
-    with np.errstate(invalid="ignore"):
-        metres = both & (np.abs(lat) > 1000) & (np.abs(lon) > 1000)
-    if both.any() and metres[both].all():
-        add(
-            None,
-            fld,
-            f"the {fld} columns hold metres, not degrees: read as north/east coordinates",
-            "warning",
-        )
-        return _xy_to_points(lon, lat, fld=fld, add=add, crs=crs)
-    swapped = both & swapped_lat_lon(lon, lat)
-    for pos in np.flatnonzero(swapped):
-        add(
-            int(pos),
-            fld,
-            f"latitude and longitude appear swapped (lat {lat[pos]:g}, lon {lon[pos]:g}): in "
-            f"Finland the latitude is {FINLAND_LAT[0]:g}-{FINLAND_LAT[1]:g} "
-            f"and the longitude {FINLAND_LON[0]:g}-{FINLAND_LON[1]:g}",
-        )
-    with np.errstate(invalid="ignore"):
-        out_of_range = both & ~swapped & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
-    for pos in np.flatnonzero(out_of_range):
-        add(
-            int(pos),
-            fld,
-            f"lat {lat[pos]:g}, lon {lon[pos]:g} are not degrees (latitude -90..90, longitude "
-            "-180..180); metre coordinates go in columns x and y",
-        )
-    ok = both & ~swapped & ~out_of_range
-    geoms = np.full(len(lat), None, dtype=object)
-    geoms[ok] = shapely.points(lon[ok], lat[ok])
-    return gpd.GeoSeries(list(geoms), crs="EPSG:4326")
-
-
-def _c(value: float) -> str:
-    """Format a coordinate for a message: whole metres, or ``1e+300`` for absurd values."""
-    return f"{value:.0f}" if abs(value) < 1e12 else f"{value:.3g}"
-
-
-def _xy_to_points(x: np.ndarray, y: np.ndarray, *, fld: str, add: Any, crs: Any) -> gpd.GeoSeries:
-    both = ~np.isnan(x) & ~np.isnan(y)
-    geoms = np.full(len(x), None, dtype=object)
-    if crs is not None:
-        geoms[both] = shapely.points(x[both], y[both])
-        return gpd.GeoSeries(list(geoms), crs=_coerce_crs(crs))
-    code = _classify_xy(x, y)
-    fits = both & (code != 0)
-    if not fits.any():
-        if both.any():
-            add(
-                None,
-                fld,
-                "the coordinates fit no Finnish coordinate system (EPSG:3067: east 50 000-760 000, "
-                "north 6 600 000-7 800 000; EPSG:3879: east 25 400 000-25 600 000): check them or "
-                "give the coordinate system (CRS)",
-            )
-        return gpd.GeoSeries(list(geoms), crs=CRS)
-    counts = Counter(abs(int(c)) for c in code[fits])
-    epsg = counts.most_common(1)[0][0]
-    all_swapped = bool((code[fits] == -epsg).all())
-    if all_swapped:
-        add(
-            None,
-            fld,
-            f"the {fld.split('/')[0]} column holds northings (the Finnish geodetic convention): "
-            f"read it as north and {fld.split('/')[1]} as east",
-            "warning",
-        )
-        x, y = y, x
-        code = -code
-    for pos in np.flatnonzero(both):
-        c = int(code[pos])
-        if c == epsg:
-            continue
-        if c == -epsg:
-            add(
-                int(pos),
-                fld,
-                f"x and y appear swapped ({_c(x[pos])}, {_c(y[pos])}) compared with the other rows",
-            )
-        elif c != 0:
-            add(
-                int(pos),
-                fld,
-                f"these coordinates look like EPSG:{abs(c)} but the rest of the file is EPSG:{epsg}",
-            )
-        else:
-            add(int(pos), fld, f"({_c(x[pos])}, {_c(y[pos])}) is not in Finland in EPSG:{epsg}")
-    keep = both & (code == epsg)
-    geoms[keep] = shapely.points(x[keep], y[keep])
-    return gpd.GeoSeries(list(geoms), crs=f"EPSG:{epsg}")
-
-
-def _spatial_frame_crs(
-    gdf: gpd.GeoDataFrame, *, crs: Any, path: str, problems: list[Problem]
-) -> gpd.GeoDataFrame:
-    """Give a spatial file without a CRS one: the ``crs`` argument, else guessed from the magnitudes."""
-    if gdf.crs is not None:
-        return gdf
-    if crs is not None:
-        return gdf.set_crs(_coerce_crs(crs))
-    geoms = gdf.geometry
-    ok = ~(geoms.isna() | geoms.is_empty)
-    if not ok.any():
-        return gdf.set_crs(CRS)
-    pts = geoms[ok].representative_point()
-    x, y = pts.x.to_numpy(), pts.y.to_numpy()
-    if (np.abs(x) <= 180).all() and (np.abs(y) <= 90).all():
-        guess = "EPSG:4326"
-    else:
-        codes = _classify_xy(x, y)
-        fitting = [abs(int(c)) for c in codes if c > 0]
-        guess = f"EPSG:{Counter(fitting).most_common(1)[0][0]}" if fitting else CRS
-    problems.append(
-        Problem(
-            path,
-            None,
-            "geometry",
-            f"the file has no coordinate system (no .prj?): read it as {guess} from the coordinates",
-            "warning",
-        )
-    )
-    return gdf.set_crs(guess)
-
-
 # --- the common pipeline ----------------------------------------------------------------------------------
 
 
-def _read_layer(
-    layer: str, path: str | os.PathLike, *, boundary: Any = None, crs: Any = None
+def read_layer_lenient(
+    layer: str,
+    path: str | os.PathLike,
+    *,
+    boundary: Any = None,
+    crs: Any = None,
+    mapping: dict[str, str | None] | None = None,
+) -> ImportResult:
+    """Read a layer keeping the good rows: rows with a problem are left out and listed, not fatal.
+
+    Places need no ``status`` (default ``existing``) and no ids: rows without an id (or repeating one)
+    are listed in ``generated`` for the caller to number. ``mapping`` ({header: field or ``None``})
+    overrides how columns are understood.
+
+    Raises
+    ------
+    InputError
+        When the file as a whole cannot be used (unreadable, no data rows, a required column missing,
+        no coordinates) or no row is usable.
+    """
+    return _read_layer(layer, path, boundary=boundary, crs=crs, mapping=mapping, lenient=True)
+
+
+PLACEHOLDER = "\u2063"
+"""Prefix of the temporary ids of rows without one (an invisible separator no one types)."""
+
+
+def _lenient_ids(df: pd.DataFrame, rows: np.ndarray, fields: dict) -> tuple[pd.DataFrame, list[int]]:
+    """Give rows without an id, or repeating an earlier row's, a placeholder id; return their positions."""
+    if "id" not in fields:
+        return df, []
+    df = df.copy()
+    if "id" not in df.columns:
+        df.insert(0, "id", "")
+    ids = as_text(df["id"])
+    generated = [int(i) for i in np.flatnonzero(((ids == "") | ids.duplicated()).to_numpy())]
+    values = ids.tolist()
+    for pos in generated:
+        values[pos] = f"{PLACEHOLDER}{int(rows[pos])}"
+    df["id"] = values
+    return df, generated
+
+
+def _default_status(df: pd.DataFrame) -> pd.DataFrame:
+    """Places without a status (no column, or a blank cell) are existing ones."""
+    df = df.copy()
+    if "status" not in df.columns:
+        df["status"] = "existing"
+    else:
+        status = as_text(df["status"])
+        df["status"] = status.where(status != "", "existing")
+    return df
+
+
+def _read_layer(  # noqa: C901, PLR0912, PLR0915 - the one pipeline every reader shares
+    layer: str,
+    path: str | os.PathLike,
+    *,
+    boundary: Any = None,
+    crs: Any = None,
+    mapping: dict[str, str | None] | None = None,
+    lenient: bool = False,
 ) -> ImportResult:
     p = Path(path)
     spath = str(p)
@@ -743,8 +419,9 @@ def _read_layer(
     problems = list(raw.problems)
     spatial = layer in SPATIAL_LAYERS
     fields = SPATIAL_LAYERS.get(layer) or TABLE_LAYERS[layer]
-    df, original = _map_headers(raw.df, layer)
+    df, original = _map_headers(raw.df, layer, mapping)
     rows = raw.rows
+    generated: list[int] = []
 
     if len(df) == 0:
         problems.append(Problem(spath, None, "-", "the file holds no data rows"))
@@ -763,6 +440,10 @@ def _read_layer(
         )
         raise InputError(problems)
 
+    if layer == "places":
+        df = _default_status(df)
+    if lenient:
+        df, generated = _lenient_ids(df, rows, fields)
     geometry_field = "geometry"
     coordinate_rows: set[int | None] = set()  # rows (file-level: None) whose coordinates were reported
     if spatial:
@@ -830,6 +511,20 @@ def _read_layer(
         _to_user(pr, rows=rows, original=original, geometry_field=geometry_field, layer=layer) for pr in found
     ]
     problems = _sorted(problems)
+    skipped: list[Problem] = []
+    rejected = None
+    keep = np.ones(len(df), dtype=bool)
+    if lenient and not any(pr.severity == "error" and pr.row is None for pr in problems):
+        skipped = [pr for pr in problems if pr.severity == "error"]
+        bad_rows = {pr.row for pr in skipped}
+        keep = np.array([int(r) not in bad_rows for r in rows], dtype=bool)
+        problems = [pr for pr in problems if pr.severity != "error"]
+        if not keep.any():
+            raise InputError(skipped)
+        rejected = _rejected_rows(raw.df, ~keep)
+        df = df[keep].reset_index(drop=True)
+        new_pos = np.cumsum(keep) - 1
+        generated = [int(new_pos[g]) for g in generated if keep[g]]
     if any(pr.severity == "error" for pr in problems):
         raise InputError(problems)
 
@@ -841,8 +536,24 @@ def _read_layer(
             data.loc[invalid, "geometry"] = data.geometry[invalid].make_valid()
     warnings = [pr for pr in problems if pr.severity != "error"]
     return ImportResult(
-        data=conform(data, fields, spatial=spatial), warnings=warnings, source=spath, layer=layer
+        data=conform(data, fields, spatial=spatial),
+        warnings=warnings,
+        source=spath,
+        layer=layer,
+        skipped=skipped,
+        rejected=rejected,
+        rows=tuple(int(r) for r in np.asarray(rows)[keep]),
+        generated=tuple(generated),
     )
+
+
+def _rejected_rows(raw: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """Return the rows left out as the file has them; a spatial file's geometry as WKT text."""
+    out = raw[mask].copy()
+    if isinstance(out, gpd.GeoDataFrame):
+        name = out.geometry.name
+        out = pd.DataFrame(out).assign(**{name: [g.wkt if g is not None else "" for g in out[name]]})
+    return pd.DataFrame(out).reset_index(drop=True)
 
 
 def _shorten(text: Any, limit: int = 60) -> str:

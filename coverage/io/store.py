@@ -8,7 +8,9 @@ Saving is atomic: the project is written to a temporary file in the same folder,
 over the old file; the previous version is kept as ``<name>.backup.gpkg``. A crash mid-save leaves the last
 good
 file in place. :func:`save` also refuses to overwrite a file that changed on disk since the project was loaded
-(another browser session saved it), unless ``force=True``.
+(another browser session saved it), unless ``force=True``. Every save is also kept as a version (who, when,
+what changed; :mod:`coverage.io.versions`), the last ``Settings.versions_kept`` of them; :func:`restore`
+brings one back as a new version.
 
 Loading validates every layer and reports every problem at once (:class:`coverage.core.errors.InputError`).
 A GeoPackage written by another tool with just the data model's required columns, in EPSG:3067 or 4326, loads.
@@ -41,6 +43,7 @@ from ..core.model import (
     empty_layer,
 )
 from ..core.validation import normalise_layer, validate_layer
+from . import versions as _versions
 from .files import CONTENT_NAMES, sniff_content
 
 try:
@@ -279,11 +282,21 @@ def _iso_or_none(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def save(project: Project, path: str | os.PathLike | None = None, *, force: bool = False) -> str:
+def save(
+    project: Project,
+    path: str | os.PathLike | None = None,
+    *,
+    force: bool = False,
+    user: str = "",
+    keep: int | None = None,
+    restored: int | None = None,
+) -> str:
     """Write ``project`` to ``path`` (default: where it was loaded from) atomically.
 
-    The previous file is kept as ``<stem>.backup.gpkg``. Returns the new content version and updates
-    ``project.path`` / ``project.version``.
+    The previous file is kept as ``<stem>.backup.gpkg``, and the saved file as a new version by ``user``
+    (``keep``: how many versions stay, default the project's ``versions_kept``; ``0`` records none, for
+    throw-away files; ``restored``: the version number a restore brought back). Returns the new content
+    version and updates ``project.path`` / ``project.version``.
 
     Raises
     ------
@@ -317,6 +330,10 @@ def save(project: Project, path: str | os.PathLike | None = None, *, force: bool
                 shutil.copy2(target, backup_path(target))
             os.replace(tmp, target)
             _fsync_dir(target.parent)
+            kept = project.settings.versions_kept if keep is None else keep
+            if kept > 0:
+                previous = backup_path(target) if on_disk is not None else None
+                _versions.record(target, previous, user=user, keep=kept, restored=restored)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -368,6 +385,26 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def restore(path: str | os.PathLike, number: int, *, user: str = "") -> _versions.Version:
+    """Make version ``number`` of project file ``path`` the current file again; the restore is a new version.
+
+    Raises
+    ------
+    KatveError
+        No such version is kept.
+    InputError
+        The kept version no longer loads (it is left as it is).
+    """
+    source = _versions.version_file(path, number)
+    current = load(path) if Path(path).exists() else None
+    project = load(source)
+    project.path = str(path)
+    project.version = current.version if current is not None else None
+    keep = current.settings.versions_kept if current is not None else project.settings.versions_kept
+    save(project, path, user=user, keep=max(1, keep), restored=number)
+    return _versions.history(path)[-1]
 
 
 def layer_names(path: str | os.PathLike) -> list[str]:

@@ -16,6 +16,7 @@ from ..analysis.reach import CoverageResult
 from ..core.errors import ExportError
 from ..core.i18n import fmt_number, has, label, t, weekday_name
 from ..core.model import Settings
+from ..travel.network_file import model_description
 
 ATTRIBUTION = "© Maanmittauslaitos, Tilastokeskus, CC BY 4.0"
 """Data attribution printed on every map (boundaries: NLS; population: Statistics Finland)."""
@@ -64,11 +65,14 @@ def describe_settings(
     )
     model = result.model or {}
     name = str(model.get("model", ""))
-    speed = float(model.get("speed_kmh", s.speed_kmh))
-    circuity = fmt_number(model.get("circuity", s.circuity), 2, lang=lang).rstrip("0").rstrip(",.")
-    key = name if has(f"export.model.{name}") else "other"
-    speed_text = fmt_number(speed, _digits(speed), lang=lang)
-    line += f" ({text(f'model.{key}', lang, circuity=circuity, speed=speed_text, model=name)})"
+    if name == "road_network" and s.network:  # the file and how speeds are set (issue 18)
+        line += f" ({model_description(s, lang)})"
+    else:
+        speed = float(model.get("speed_kmh") or s.speed_kmh)
+        circuity = fmt_number(model.get("circuity", s.circuity), 2, lang=lang).rstrip("0").rstrip(",.")
+        key = name if has(f"export.model.{name}") else "other"
+        speed_text = fmt_number(speed, _digits(speed), lang=lang)
+        line += f" ({text(f'model.{key}', lang, circuity=circuity, speed=speed_text, model=name)})"
     if result.at is not None:
         line += "; " + text("at", lang, when=weekday_time(result.at, lang))
     if include_planned:

@@ -18,7 +18,7 @@ from ..analysis.demand import grid_cell_km
 from ..analysis.villages import numeric_column, village_points, village_table
 from ..core import i18n
 from ..core.model import CRS
-from .document import CHILDREN_PALETTE, COLORS, children_class, children_class_labels
+from .document import CHILDREN_CLASSES, CHILDREN_PALETTE, COLORS, children_class, children_class_labels
 
 
 def is_grid(areas: gpd.GeoDataFrame) -> bool:
@@ -53,13 +53,16 @@ def draw_village_blind(ax: Any, blind: gpd.GeoDataFrame, plot_polygons: Any) -> 
     plot_polygons(ax, blind.geometry, facecolor="none", edgecolor=COLORS["beyond"], linewidth=1.6, zorder=6)
 
 
-def handles(areas: gpd.GeoDataFrame, lang: str, *, village_blind: bool) -> list:
-    """Legend entries: a heading, one patch per class of children, the outlines beyond reach."""
+def handles(areas: gpd.GeoDataFrame, lang: str, *, village_blind: bool, strip: bool = False) -> list:
+    """Legend entries: a heading, one patch per class of children, the outlines beyond reach.
+
+    ``strip``: leave the classes out (drawn as one row by :func:`class_strip`, for narrow side panels).
+    """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    out: list = [Line2D([], [], ls="", label=i18n.t("map.legend_cells", lang))]
-    for colour, label in zip(CHILDREN_PALETTE, children_class_labels(lang), strict=True):
+    out: list = [] if strip else [Line2D([], [], ls="", label=i18n.t("map.legend_cells", lang))]
+    for colour, label in ([] if strip else zip(CHILDREN_PALETTE, children_class_labels(lang), strict=True)):
         out.append(Patch(facecolor=colour, edgecolor="#999999", linewidth=0.4, label=f"   {label}"))
     if "covered" in areas:
         out.append(Patch(facecolor="white", edgecolor=COLORS["beyond"], linestyle=(0, (2, 1.5)),
@@ -68,6 +71,24 @@ def handles(areas: gpd.GeoDataFrame, lang: str, *, village_blind: bool) -> list:
         out.append(Patch(facecolor="none", edgecolor=COLORS["beyond"], linewidth=1.8,
                          label=i18n.t("map.legend_village_blind", lang)))  # fmt: skip
     return out
+
+
+def class_strip(panel: Any, top: float, lang: str) -> float:
+    """Draw the classes of children as one row of swatches with their labels below; return the y below."""
+    from matplotlib.patches import Rectangle
+
+    panel.text(0.0, top, i18n.t("map.legend_cells", lang), fontsize=8.5, va="top")
+    y = top - 0.045
+    width = 1.0 / len(CHILDREN_PALETTE)
+    labels = children_class_labels(lang)  # the open ends short, so that each label fits under its swatch
+    labels[0], labels[-1] = f"< {CHILDREN_CLASSES[0]}", f"≥ {CHILDREN_CLASSES[-1]}"
+    for k, (colour, label) in enumerate(zip(CHILDREN_PALETTE, labels, strict=True)):
+        x = k * width
+        panel.add_patch(Rectangle((x, y), width * 0.9, 0.018, facecolor=colour, edgecolor="#999999",
+                                  linewidth=0.4, transform=panel.transAxes, clip_on=False))  # fmt: skip
+        panel.text(x + width * 0.45, y - 0.006, label, fontsize=6.5, va="top", ha="center",
+                   transform=panel.transAxes)  # fmt: skip
+    return y - 0.04
 
 
 def village_labels(areas: gpd.GeoDataFrame) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:

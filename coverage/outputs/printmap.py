@@ -225,7 +225,10 @@ def extent_in(ax: Any, artist: Any) -> Any:
 
 
 def _legend(panel: Any, data: Study, top: float) -> float:
-    handles = legend_handles(data)
+    grid = printgrid.is_grid(data.result.areas)
+    if grid:
+        top = printgrid.class_strip(panel, top, data.lang)
+    handles = legend_handles(data, strip=grid)
     leg = panel.legend(
         handles=handles,
         loc="upper left",
@@ -246,8 +249,11 @@ def _legend(panel: Any, data: Study, top: float) -> float:
     return y
 
 
-def legend_handles(data: Study, *, compact: bool = False) -> list:
-    """Return the legend entries of :func:`draw_map` (``compact``: no heading row, for narrow legends)."""
+def legend_handles(data: Study, *, compact: bool = False, strip: bool = False) -> list:
+    """Return the legend entries of :func:`draw_map` (``compact``: no heading row, for narrow legends).
+
+    ``strip``: the grid's classes of children are drawn apart (:func:`.printgrid.class_strip`).
+    """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -262,7 +268,7 @@ def legend_handles(data: Study, *, compact: bool = False) -> list:
                              label=text("legend.blind", lang)))  # fmt: skip
     if not compact:
         handles.append(Line2D([], [], ls="", label=text("legend.places", lang)))
-    return handles + _place_handles(data, compact=compact) + _area_handles(data)
+    return handles + _place_handles(data, compact=compact) + _area_handles(data, strip=strip)
 
 
 def _marker(**style: Any) -> Any:
@@ -297,14 +303,14 @@ def _place_handles(data: Study, *, compact: bool) -> list:
     return handles
 
 
-def _area_handles(data: Study) -> list:
+def _area_handles(data: Study, *, strip: bool = False) -> list:
     """Legend entries of the areas, covered and not: dots for point areas, patches for polygons."""
     from matplotlib.patches import Patch
 
     areas = data.result.areas
     if printgrid.is_grid(areas):
         village_blind = len(data.blind) > 0 and "village" in data.blind
-        return printgrid.handles(areas, data.lang, village_blind=village_blind)
+        return printgrid.handles(areas, data.lang, village_blind=village_blind, strip=strip)
     is_point = _point_areas(areas)
     handles = []
     for key, label in (("covered", "legend.area_covered"), ("uncovered", "legend.area_uncovered")):

@@ -188,7 +188,7 @@ def legend_rows(*, lang: str | None = None, coloured: bool = True, village_blind
 
 
 _LABEL_CSS = """<style>
-.katve-village span { display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
+.katve-village span { display: inline-block; transform: translate(-50%, 8px); white-space: nowrap;
   font: 600 12px/1.2 sans-serif; color: #1a1a1a; background: rgba(255, 255, 255, 0.8); padding: 1px 4px;
   border-radius: 3px; box-shadow: 0 0 2px rgba(0, 0, 0, 0.4); }
 .katve-village:focus span { outline: 2px solid #1f4e79; }

@@ -1,6 +1,10 @@
-"""Reading an OpenStreetMap extract (``.osm.pbf``) into a road graph per travel mode, cached as ``.npz``.
+"""Reading an OpenStreetMap extract (``.osm.pbf`` or ``.osm`` XML) into a road graph per mode, cached.
 
-See :mod:`coverage.travel.road` for how the graph is used (speeds, snapping, shortest paths).
+See :mod:`coverage.travel.road` for how the graph is used (speeds, snapping, shortest paths). Both formats
+are read by pyosmium (the format is told by the file's first bytes, not its name) and give the same graph
+for the same data. Besides ``highway=*`` ways, ``route=ferry`` ways are read (class ``ferry``): every mode
+may use them unless its access tags say ``no``, at the speed their ``duration`` gives (else
+:data:`FERRY_SPEED_KMH`), and no point is snapped onto them.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from ..core.errors import NetworkError
 from ..core.model import CRS, MODES
 
 CACHE_DIRNAME = ".katve-cache"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Bump when the graph building changes: old cache files are then ignored."""
 
 
@@ -30,7 +34,7 @@ MIN_COMPONENT_M = 1000.0
 HIGHWAY_CLASSES: tuple[str, ...] = (
     "other", "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary",
     "secondary_link", "tertiary", "tertiary_link", "unclassified", "residential", "living_street", "service",
-    "road", "track", "pedestrian", "footway", "cycleway", "path", "bridleway", "steps", "corridor",
+    "road", "track", "pedestrian", "footway", "cycleway", "path", "bridleway", "steps", "corridor", "ferry",
 )  # fmt: skip
 """``edge_class`` codes index this tuple."""
 
@@ -73,12 +77,16 @@ _BIKE_IF_ALLOWED = frozenset({"footway", "pedestrian", "bridleway"})
 _CAR_CLASSES = frozenset(CAR_SPEEDS_KMH)
 _NO_SNAP_CAR = frozenset({"motorway", "motorway_link"})
 
+FERRY_SPEED_KMH = 10.0
+"""Speed on a ``route=ferry`` way without a ``duration`` tag, loading and waiting included (an estimate:
+Finnish road ferries cross at 5-10 km/h and leave every 15-30 minutes; tag ``duration`` where it matters)."""
+
 _DENIED = frozenset({"no", "agricultural", "forestry", "agricultural;forestry", "emergency", "military"})
 _ALLOWED = frozenset({"yes", "designated", "permissive", "official", "destination", "private", "customers"})
 _YES = frozenset({"yes", "true", "1"})
 _TAG_KEYS = (
     "highway", "maxspeed", "oneway", "junction", "access", "vehicle", "motor_vehicle", "motorcar",
-    "foot", "bicycle", "motorroad", "area",
+    "foot", "bicycle", "motorroad", "area", "route", "duration",
 )  # fmt: skip
 
 
@@ -244,19 +252,28 @@ class RoadGraph:
 # --- reading an .osm.pbf -----------------------------------------------------------------------------------
 
 
-def _check_pbf(path: Path) -> None:
+def _check_pbf(path: Path) -> str:
+    """Check that ``path`` is an OpenStreetMap extract; return its osmium format: ``"pbf"`` or ``"osm"``."""
     if not path.exists():
         raise NetworkError(f"road network file not found: {path}")
     if not path.is_file():
         raise NetworkError(f"road network path is not a file: {path}")
     with open(path, "rb") as fh:
-        head = fh.read(32)
+        head = fh.read(512)
     # An .osm.pbf starts with a 4-byte length and a BlobHeader whose type is "OSMHeader".
-    if len(head) < 15 or head[4:15] != b"\n\tOSMHeader":
-        raise NetworkError(
-            f"{path} is not an OpenStreetMap .osm.pbf file; download an extract in PBF format "
-            "(e.g. from download.geofabrik.de or extract.bbbike.org)"
-        )
+    if len(head) >= 15 and head[4:15] == b"\n\tOSMHeader":
+        return "pbf"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<?xml"):
+        text = text[text.find(b"?>") + 2 :].lstrip() if b"?>" in text else b""
+        while text.startswith(b"<!--") and b"-->" in text:  # comments before the root
+            text = text[text.find(b"-->") + 3 :].lstrip()
+    if text.startswith(b"<osm") and text[4:5] in (b" ", b">", b"\t", b"\r", b"\n"):
+        return "osm"
+    raise NetworkError(
+        f"{path} is not an OpenStreetMap extract (.osm.pbf or .osm XML); fetch the roads with "
+        "'fetch --what roads' or download an extract (e.g. from download.geofabrik.de or extract.bbbike.org)"
+    )
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -279,8 +296,11 @@ class _Ways:
     tags: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _read_ways(path: Path) -> _Ways:
-    """All ``highway=*`` ways with node ids and locations, in one streaming pass (pyosmium)."""
+def _read_ways(path: Path, fmt: str = "pbf") -> _Ways:
+    """All ``highway=*`` and ``route=ferry`` ways with node ids and locations, in one pass (pyosmium).
+
+    ``fmt`` is the osmium format of the file (``"pbf"`` or ``"osm"``), see :func:`_check_pbf`.
+    """
     import osmium
     from pyproj import Transformer
 
@@ -288,14 +308,16 @@ def _read_ways(path: Path) -> _Ways:
     tags: dict[str, list[str]] = {k: [] for k in _TAG_KEYS}
     try:
         fp = (
-            osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+            osmium.FileProcessor(osmium.io.File(str(path), fmt), osmium.osm.NODE | osmium.osm.WAY)
             .with_locations()
             .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
-            .with_filter(osmium.filter.KeyFilter("highway"))
+            .with_filter(osmium.filter.KeyFilter("highway", "route"))
         )
         for way in fp:
             if not isinstance(way, osmium.osm.Way):  # only ways pass the filters (for the type checker)
                 continue
+            if "highway" not in way.tags and way.tags.get("route") != "ferry":
+                continue  # other routes (e.g. a hiking route mapped on a way) are not roads
             nodes = way.nodes
             for nd in nodes:
                 loc = nd.location  # fixed-point 1e-7 degrees; undefined outside a clipped extract
@@ -307,7 +329,8 @@ def _read_ways(path: Path) -> _Ways:
             for key in _TAG_KEYS:
                 tags[key].append(wt.get(key) or "")
     except (RuntimeError, ValueError, OSError) as exc:  # osmium reports corrupt input as RuntimeError
-        raise NetworkError(f"cannot read road network {path}: {exc}") from None
+        detail = " ".join(str(exc).split())[:300]
+        raise NetworkError(f"cannot read road network {path.name}: {detail}") from None
     ptr = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(np.frombuffer(counts, dtype=np.int64), out=ptr[1:])
     fx, fy = np.frombuffer(xs, dtype=np.int32), np.frombuffer(ys, dtype=np.int32)
@@ -368,25 +391,66 @@ def _permission(tags: dict[str, np.ndarray], keys: Sequence[str]) -> np.ndarray:
     return out
 
 
+def parse_duration(value: str) -> float:
+    """Hours from an OSM ``duration`` value (``"mm"``, ``"hh:mm"``, ``"hh:mm:ss"`` or ISO 8601 ``PT1H30M``).
+
+    ``nan`` when absent or not understood.
+
+    Examples
+    --------
+    >>> parse_duration("15"), parse_duration("1:30"), parse_duration("00:10:30"), parse_duration("PT20M")
+    (0.25, 1.5, 0.175, 0.3333333333333333)
+    >>> parse_duration("soon")
+    nan
+    """
+    import re
+
+    text = (value or "").strip().upper()
+    iso = re.fullmatch(r"PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?", text)
+    if iso and any(iso.groups()):
+        h, m, sec = (float(g) if g else 0.0 for g in iso.groups())
+        hours = h + m / 60.0 + sec / 3600.0
+    else:
+        parts = text.split(":")
+        if not text or len(parts) > 3 or not all(re.fullmatch(r"\d+(?:\.\d+)?", p) for p in parts):
+            return math.nan
+        numbers = [float(p) for p in parts]
+        if len(numbers) == 1:
+            hours = numbers[0] / 60.0
+        else:
+            hours = numbers[0] + numbers[1] / 60.0 + (numbers[2] / 3600.0 if len(numbers) == 3 else 0.0)
+    return hours if hours > 0 else math.nan
+
+
+def _way_class(t: dict[str, np.ndarray]) -> np.ndarray:
+    """``highway`` per way, ``ferry`` for ``route=ferry`` ways without one."""
+    return np.where((t["highway"] == "") & (t["route"] == "ferry"), "ferry", t["highway"])
+
+
 def _mode_ways(t: dict[str, np.ndarray], mode: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per way: usable, forward allowed, backward allowed, car speed (nan for walk/bike)."""
-    hw = t["highway"]
+    """Per way: usable, forward allowed, backward allowed, car speed (nan for walk/bike).
+
+    Ferries are usable by every mode unless the mode's access tags deny them; their speed is set later from
+    ``duration`` (:func:`_ferry_speeds`), as it needs the way's length.
+    """
+    hw = _way_class(t)
+    ferry = hw == "ferry"
     motorroad = np.isin(t["motorroad"], list(_YES))
     area = np.isin(t["area"], list(_YES))
     n = len(hw)
     both = np.ones(n, bool)
     if mode == "walk":
         perm = _permission(t, ("foot", "access"))
-        ok = np.isin(hw, list(_WALK_CLASSES)) & ~motorroad & (perm >= 0)
+        ok = (np.isin(hw, list(_WALK_CLASSES)) | ferry) & ~motorroad & (perm >= 0)
         return ok, both, both.copy(), np.full(n, np.nan)
     if mode == "bike":
         perm = _permission(t, ("bicycle", "vehicle", "access"))
-        ok = (np.isin(hw, list(_BIKE_CLASSES)) & (perm >= 0)) | (
+        ok = ((np.isin(hw, list(_BIKE_CLASSES)) | ferry) & (perm >= 0)) | (
             np.isin(hw, list(_BIKE_IF_ALLOWED)) & (perm > 0)
         )
         return ok & ~motorroad, both, both.copy(), np.full(n, np.nan)
     perm = _permission(t, ("motorcar", "motor_vehicle", "vehicle", "access"))
-    ok = np.isin(hw, list(_CAR_CLASSES)) & (perm >= 0) & ~area
+    ok = (np.isin(hw, list(_CAR_CLASSES)) | ferry) & (perm >= 0) & ~area
     oneway = t["oneway"]
     implied = np.isin(t["junction"], ["roundabout", "circular"]) | np.isin(hw, ["motorway", "motorway_link"])
     fwd_only = np.isin(oneway, list(_YES)) | (implied & (oneway != "no"))
@@ -397,6 +461,26 @@ def _mode_ways(t: dict[str, np.ndarray], mode: str) -> tuple[np.ndarray, np.ndar
     default = np.array([CAR_SPEEDS_KMH.get(h, 30.0) for h in uniq], dtype=float)[inv]
     speed = np.where(np.isfinite(speed), speed, default)
     return ok, ~bwd_only, ~fwd_only | bwd_only, speed
+
+
+def _ferry_speeds(
+    t: dict[str, np.ndarray], edge_way: np.ndarray, edge_len: np.ndarray, speed: np.ndarray
+) -> np.ndarray:
+    """Per edge speed with ferry edges set from their way's ``duration`` (else :data:`FERRY_SPEED_KMH`)."""
+    ferry_way = _way_class(t) == "ferry"
+    on_ferry = ferry_way[edge_way]
+    if not on_ferry.any():
+        return speed
+    way_km = np.bincount(edge_way, weights=edge_len, minlength=len(ferry_way)) / 1000.0
+    hours = np.full(len(ferry_way), np.nan)
+    for w in np.flatnonzero(ferry_way):
+        hours[w] = parse_duration(str(t["duration"][w]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        way_speed = np.where(np.isfinite(hours) & (way_km > 0), way_km / hours, FERRY_SPEED_KMH)
+    way_speed = np.clip(way_speed, 0.5, 60.0)  # a mistyped duration must not make a ferry teleport
+    out = np.asarray(speed, dtype=float).copy()
+    out[on_ferry] = way_speed[edge_way[on_ferry]]
+    return out
 
 
 def _build_graph(
@@ -466,18 +550,20 @@ def _build_graph(
     new_node = np.cumsum(used) - 1
     keep_seg = keep_edge[seg_edge]
 
-    hw = ways.tags["highway"][edge_way[keep_edge]]
+    hw = _way_class(ways.tags)[edge_way[keep_edge]]
+    edge_speed = _ferry_speeds(ways.tags, edge_way, edge_len, speed_w[edge_way])
     class_code = {name: i for i, name in enumerate(HIGHWAY_CLASSES)}
     uniq, inv = np.unique(hw, return_inverse=True)
     edge_class = np.array([class_code.get(h, 0) for h in uniq], dtype=np.uint8)[inv]
     snap = ~np.isin(hw, list(_NO_SNAP_CAR)) if mode == "car" else np.ones(len(hw), bool)
+    snap &= hw != "ferry"  # nobody lives on the ferry line across the lake
     return RoadGraph(
         mode=mode,
         node_xy=node_xy[used],
         edge_u=new_node[edge_u[keep_edge]],
         edge_v=new_node[edge_v[keep_edge]],
         edge_length_m=edge_len[keep_edge],
-        edge_speed_kmh=speed_w[edge_way[keep_edge]],
+        edge_speed_kmh=edge_speed[keep_edge],
         edge_forward=fwd_w[edge_way[keep_edge]],
         edge_backward=bwd_w[edge_way[keep_edge]],
         edge_class=edge_class,
@@ -493,7 +579,7 @@ def _build_graph(
 def read_pbf(
     path: str | os.PathLike[str], *, modes: Sequence[str] = MODES, sha256: str | None = None
 ) -> dict[str, RoadGraph]:
-    """Read an ``.osm.pbf`` extract into one :class:`RoadGraph` per travel mode (no cache).
+    """Read an ``.osm.pbf`` or ``.osm`` (XML) extract into one :class:`RoadGraph` per travel mode (no cache).
 
     Raises
     ------
@@ -501,12 +587,12 @@ def read_pbf(
         The file is missing or not a PBF extract, or has no roads for one of ``modes``.
     """
     p = Path(path)
-    _check_pbf(p)
+    fmt = _check_pbf(p)
     for mode in modes:
         if mode not in MODES:
             raise NetworkError(f"unknown travel mode {mode!r}; use one of {', '.join(MODES)}")
     digest = sha256 or file_sha256(p)
-    ways = _read_ways(p)
+    ways = _read_ways(p, fmt)
     if len(ways.ptr) == 1:
         raise NetworkError(f"{p}: no roads (highway=*) in this extract")
     return {m: _build_graph(ways, m, source=p.name, sha256=digest) for m in modes}
@@ -541,7 +627,7 @@ def load_graph(
     cache_dir: str | os.PathLike[str] | None = None,
     use_cache: bool = True,
 ) -> RoadGraph:
-    """Load the road graph of ``mode`` from an ``.osm.pbf``, via ``<cache_dir>/<sha256>-<mode>-v1.npz``.
+    """Load the road graph of ``mode`` from an ``.osm.pbf`` or ``.osm`` via ``<cache>/<sha>-<mode>-v2.npz``.
 
     Parsing writes the cache of every mode at once, so switching modes later is quick. ``cache_dir``
     defaults to ``.katve-cache`` next to the extract; when it cannot be written the graph is still returned.
@@ -553,7 +639,7 @@ def load_graph(
         Missing or invalid file, or no roads usable by ``mode``.
     """
     p = Path(path)
-    _check_pbf(p)
+    fmt = _check_pbf(p)
     if mode not in MODES:
         raise NetworkError(f"unknown travel mode {mode!r}; use one of {', '.join(MODES)}")
     stat = p.stat()
@@ -572,7 +658,7 @@ def load_graph(
     if graph is None:
         graphs: dict[str, RoadGraph] = {}
         errors: dict[str, NetworkError] = {}
-        ways = _read_ways(p)
+        ways = _read_ways(p, fmt)
         if len(ways.ptr) == 1:
             raise NetworkError(f"{p}: no roads (highway=*) in this extract")
         for m in MODES:

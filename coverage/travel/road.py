@@ -1,4 +1,4 @@
-"""Travel times on an OpenStreetMap road network (``.osm.pbf``) behind the :mod:`coverage.travel.base` API.
+"""Travel times on an OpenStreetMap road network (``.osm.pbf`` or ``.osm``) behind the travel base API.
 
 The network is read with pyosmium in one streaming pass, turned into a graph per travel mode and cached as
 plain ``.npz`` arrays (no pickle) under ``.katve-cache/`` next to the extract, keyed by the file's SHA-256
@@ -856,7 +856,7 @@ def model_from_settings(
     cache_dir: str | os.PathLike[str] | None = None,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
 ) -> NetworkModel:
-    """Build the road-network model for ``settings.network`` (an ``.osm.pbf``) and ``settings.mode``.
+    """Build the road-network model for ``settings.network`` (``.osm.pbf`` or ``.osm``) and ``settings.mode``.
 
     Walk and bike use ``settings.speed_kmh`` on every usable way; car uses road speeds (see
     :data:`CAR_SPEEDS_KMH`). The parsed graph is cached in ``cache_dir`` (default: ``.katve-cache`` next to
