@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import cache, frame, messages, state, tables
+from app_pages.common import cache, frame, messages, state, tables, yearview
 from coverage.analysis import model_change
 from coverage.analysis.demand import grid_cell_km
 from coverage.core import i18n, schedule
@@ -111,6 +111,13 @@ if matrix is not None:
             total=i18n.fmt_number(total),
         )
     )
+
+    st.markdown(f"**{t('kat.cell.header')}**")
+    messages.guarded(lambda: yearview.show_cell(view))
+
+# --- the year (issue 17) -----------------------------------------------------------------------------------
+st.subheader(t("kat.year.header"))
+messages.guarded(lambda: yearview.show_year(view))
 
 # --- overlaps -----------------------------------------------------------------------------------------------
 st.subheader(t("kat.overlaps"))

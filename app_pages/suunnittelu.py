@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import auth, cache, frame, messages, state
+from app_pages.common import auth, cache, frame, messages, reschedview, state
 from coverage.analysis.villages import village_of
 from coverage.core import errors, i18n, schedule
 from coverage.core.i18n import t
@@ -129,7 +129,9 @@ def _seconds(value: float) -> str:
 def _delta(before: Any, after: Any, digits: int = 0, *, share: bool = False, minus: str = "−") -> str:
     """Signed change as text (``minus="-"`` for st.metric, which reads an ASCII sign for the arrow)."""
     try:
-        diff = float(after) - float(before)
+        # the change of the figures as shown: 2 079 − 1 374 = +705, never +706 from unrounded values
+        scale = 100 if share else 1  # a share is shown in per cent
+        diff = (round(float(after) * scale, digits) - round(float(before) * scale, digits)) / scale
     except (TypeError, ValueError):
         return "–"
     if share:  # a change of a share is in percentage points
@@ -147,6 +149,25 @@ def _metric_delta(before: Any, after: Any, digits: int = 0, *, share: bool = Fal
     except (TypeError, ValueError):
         return None
     return _delta(before, after, digits, share=share, minus="-")
+
+
+NEXT_TO_M = 300.0  # a proposed site this close to a place is that place: add a session there instead
+
+
+def _next_to_a_place(sites: pd.DataFrame) -> list[str]:
+    """Per proposed site: "add a session to <place>" when an existing or planned place is within 300 m."""
+    places = project.places
+    if not len(places) or not len(sites) or "geometry" not in sites:
+        return [""] * len(sites)
+    places = places.to_crs(3067) if places.crs is not None else places
+    counted = places[places["status"].astype(str).isin(["existing", "planned"])]
+    geoms = sites.geometry.to_crs(3067) if getattr(sites, "crs", None) is not None else sites.geometry
+    out = []
+    for g in geoms:
+        d = counted.geometry.distance(g)
+        out.append(t("resched.add_session", name=str(counted["name"].iat[int(d.to_numpy().argmin())]))
+                   if len(d) and float(d.min()) <= NEXT_TO_M else "")
+    return out
 
 
 def summary_table(before: dict, after: dict, after_label: str) -> pd.DataFrame:
@@ -330,6 +351,7 @@ if plan is not None:
                     t("suunnittelu.col.then"): [_fmt(v, 1) for v in sites["children_gained_then"]],
                     t("suunnittelu.col.hours"): sites["opening_hours"].astype(str).to_numpy(object),
                     t("suunnittelu.col.candidate"): sites["id"].astype(str).to_numpy(object),
+                    t("resched.col.note"): _next_to_a_place(sites),
                 }
             ),
             hide_index=True,
@@ -384,3 +406,11 @@ else:
         else:
             st.caption(t("suunnittelu.changed_none"))
     st.caption(t("suunnittelu.scenario_map_hint"))
+
+# --- rescheduling existing sessions (issue 17) ------------------------------------------------------------
+st.subheader(t("resched.header"))
+if ss.get("resched_done"):
+    st.success(t("resched.accepted", names=messages._md(ss.pop("resched_done"))))
+if ss.get("resched_error"):
+    st.error(ss.pop("resched_error"))
+reschedview.show_reschedule(view)

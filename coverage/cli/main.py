@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import InputError, KatveError
-from . import analyze, export, fetch, history, importing, plan, restore, stats, validate
+from . import analyze, export, fetch, history, importing, plan, restore, stats, validate, year
 from .options import EXIT_INPUT, EXIT_OK
 
 COMMANDS = {
@@ -20,6 +20,7 @@ COMMANDS = {
     "import": importing,
     "analyze": analyze,
     "plan": plan,
+    "year": year,
     "export": export,
     "stats": stats,
     "fetch": fetch,

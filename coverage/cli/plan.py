@@ -29,6 +29,7 @@ from ..io.importers import read_candidates
 from ..planning.core import METHODS
 from ..planning.plan import OBJECTIVES, PlanResult, plan
 from ..planning.sites import DEFAULT_SPACING_M
+from . import reschedule
 from .options import (
     add_source_options,
     add_travel_options,
@@ -115,11 +116,14 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--lang", choices=tuple(LANGUAGES), help="language of the summary (default: the project's)"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object (the contract in DESIGN.md)")
+    reschedule.add_arguments(p)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m coverage plan``; return the exit code."""
+    if args.reschedule is not None:
+        return reschedule.run(args)
     if args.objective != "set_cover" and args.new is None:
         raise KatveError(f"give the number of new sites with --new K for --objective {args.objective}")
     project = project_from_args(args)

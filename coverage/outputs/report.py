@@ -57,6 +57,7 @@ def meeting_report(data: Study, out: Any) -> int:
         _front_page(doc)
         _blind_spot_page(doc)
         _week_page(doc)
+        _year_section(doc)
         _method(doc)
         if data.plan is not None:
             _proposal_page(doc)
@@ -540,6 +541,29 @@ def _week_page(doc: _Document) -> None:
         rows,
         size=7.5,
     )
+
+
+def _year_section(doc: _Document) -> None:
+    """Draw the year (issue 17): the gaps in words above the week strip and the week x weekday view."""
+    from ..analysis.year import year_coverage
+    from .yearstrip import draw_year, gap_lines, ordinary_line
+
+    data, lang = doc.data, doc.lang
+    year = year_coverage(data.project, data.settings, year=data.monday.isocalendar()[0],
+                         include_planned=data.include_planned, model=data.model)
+    gaps = gap_lines(year, lang)
+    doc.need(0.42 + 0.03 * len(gaps))  # heading, sentences and both panels stay on one page
+    doc.heading(i18n.t("year.strip.title", lang, year=year.year), size=11)
+    doc.paragraph(ordinary_line(year, lang))
+    doc.bullets(gaps or [i18n.t("year.no_gaps", lang)], size=9)
+    doc.y -= 0.04  # room for the week numbers above the strip
+    strip = doc.figure_axes(0.035, width=0.9, left=0.1)
+    doc.y -= 0.01
+    grid = doc.figure_axes(0.16, width=0.9, left=0.1)
+    draw_year(strip, grid, year, lang)
+    strip.set_title("", loc="left")  # the section heading says it
+    doc.y -= 0.03
+    doc.paragraph(i18n.t("year.strip.legend", lang), size=8, color="#444444")
 
 
 def _heatmap(ax: Any, matrix: pd.DataFrame, data: Study) -> None:
