@@ -199,7 +199,7 @@ def test_coordinator_sees_her_project_saves_and_the_version_is_listed(browser, h
         expect(pg.get_by_text("Tuo paikkoja tiedostosta")).to_be_visible()
         save.click()
         _idle(pg)
-        expect(pg.get_by_text("Tallennettu")).to_be_visible()
+        expect(pg.get_by_test_id("stMainBlockContainer").get_by_text("Tallennettu")).to_be_visible()
         _shot(pg, hosted, "coordinator-saved")
         kept = versions.history(path)
         assert len(kept) == before + 1 and kept[-1].user == COORDINATOR
@@ -254,7 +254,8 @@ def test_viewer_has_no_write_controls_and_a_stale_save_is_refused(browser, hoste
             save.click()
             _idle(pg)
             _shot(pg, hosted, "viewer-refused")
-            expect(pg.get_by_text("Sinulla ei ole oikeutta tallentaa projektia vihti.gpkg")).to_be_visible()
+            main = pg.get_by_test_id("stMainBlockContainer")  # the message by the button (a toast repeats it)
+            expect(main.get_by_text("Sinulla ei ole oikeutta tallentaa projektia vihti.gpkg")).to_be_visible()
             assert store.file_version(path) == on_disk and len(versions.history(path)) == kept
             assert pg.get_by_role("button", name="Tallenna projektitiedostoon").count() == 0
         finally:
