@@ -138,3 +138,14 @@ def text_table(
         return "  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs)
 
     return [line(header).rstrip()] + [line(r).rstrip() for r in rows]
+
+
+def count_at_least_1(text: str) -> int:
+    """Argument type: a whole number of at least 1 (``--new K``, ``--reschedule K``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value

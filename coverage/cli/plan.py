@@ -34,6 +34,7 @@ from .options import (
     add_source_options,
     add_travel_options,
     at_from_args,
+    count_at_least_1,
     output_language,
     positive_number,
     print_caught_warnings,
@@ -57,16 +58,6 @@ def _share(text: str) -> float:
     return value
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
 _seconds = positive_number("seconds")
 _positive_metres = positive_number("metres")
 
@@ -76,7 +67,7 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("plan", help="propose new meeting-place sites (maximal covering, p-median, set cover)")
     add_source_options(p)
     add_travel_options(p)
-    p.add_argument("--new", type=_count, metavar="K", help="number of new sites (cover, median)")
+    p.add_argument("--new", type=count_at_least_1, metavar="K", help="number of new sites (cover, median)")
     p.add_argument(
         "--objective",
         choices=OBJECTIVES,

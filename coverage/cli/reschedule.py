@@ -14,6 +14,7 @@ from ..core.i18n import Texts, fmt_number, weekday_name
 from ..core.schedule import WEEKDAYS
 from ..planning.reschedule import RescheduleResult, parse_days, reschedule
 from .options import (
+    count_at_least_1,
     output_language,
     print_caught_warnings,
     print_json,
@@ -23,19 +24,9 @@ from .options import (
 )
 
 
-def _moves(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Add ``--reschedule K`` and ``--days`` to the ``plan`` parser."""
-    p.add_argument("--reschedule", type=_moves, metavar="K",
+    p.add_argument("--reschedule", type=count_at_least_1, metavar="K",
                    help="propose moving at most K existing weekly sessions to other days (child-days)")
     p.add_argument("--days", default="Mo-Fr", metavar="Mo-Fr",
                    help="days sessions may move to and child-days are counted on (default Mo-Fr)")

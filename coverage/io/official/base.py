@@ -264,3 +264,26 @@ def _estimate_children(
         f"age figures in the file"
     )
     return children, text
+
+
+def grid_frame(
+    ids: np.ndarray, population: np.ndarray, children: np.ndarray, municipality: np.ndarray, method: str,
+    geometry: Any, extra: dict[str, Any],
+) -> gpd.GeoDataFrame:
+    """Return the areas layer of grid cells (already filtered): ids as names, children by ``method``."""
+    n = len(ids)
+    return gpd.GeoDataFrame(
+        {
+            "id": ids,
+            "name": ids,
+            "population": population,
+            "children_0_6": children,
+            "children_estimated": np.ones(n, dtype=bool),
+            "families_with_children": np.full(n, np.nan),
+            "municipality": municipality,
+            "children_method": np.full(n, method, dtype=object),
+            **extra,
+        },
+        geometry=gpd.GeoSeries(list(geometry), crs=CRS),
+        crs=CRS,
+    )  # fmt: skip

@@ -32,7 +32,17 @@ from ...core.errors import InputError, Problem
 from ...core.model import CRS
 from ..importers import ImportResult
 from .ages import AgeStructure, children_basis
-from .base import _estimate_children, _finish, _first, _load, _municipality_mask, _note, _numbers, _text
+from .base import (
+    _estimate_children,
+    _finish,
+    _first,
+    _load,
+    _municipality_mask,
+    _note,
+    _numbers,
+    _text,
+    grid_frame,
+)
 
 EUROSTAT_CRS = "EPSG:3035"
 _ID = re.compile(r"^CRS3035RES(\d+(?:\.\d+)?)(m|km)N(\d+(?:\.\d+)?)E(\d+(?:\.\d+)?)$", re.IGNORECASE)
@@ -167,24 +177,9 @@ def read_eurostat_grid(
             _note(spath, kids_col or "Y_LT15", f"{int(protected[keep].sum())} cells have no 0-14 count: "
                   f"their children 0-6 are estimated {notes}")
         )  # fmt: skip
-    n = int(keep.sum())
     extra = {c: pd.to_numeric(df[c], errors="coerce").to_numpy()[keep] for c in _KEPT if c in df.columns}
-    out = gpd.GeoDataFrame(
-        {
-            "id": ids[keep],
-            "name": ids[keep],
-            "population": population[keep],
-            "children_0_6": children,
-            "children_estimated": np.ones(n, dtype=bool),
-            "families_with_children": np.full(n, np.nan),
-            "municipality": kunta[keep],
-            "children_method": np.full(n, method, dtype=object),
-            "ika_0_14": np.where(protected, np.nan, kids)[keep],
-            **extra,
-        },
-        geometry=gpd.GeoSeries(list(geometry[keep]), crs=CRS),
-        crs=CRS,
-    )
+    extra["ika_0_14"] = np.where(protected, np.nan, kids)[keep]
+    out = grid_frame(ids[keep], population[keep], children, kunta[keep], method, geometry[keep], extra)
     return _finish("areas", out, path=spath, rows=rows[keep], problems=problems, boundary=boundary)
 
 

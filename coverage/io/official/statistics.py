@@ -31,6 +31,7 @@ from .base import (
     _require,
     _text,
     _to_3067,
+    grid_frame,
 )
 from .eurostat import is_eurostat_grid, read_eurostat_grid
 
@@ -242,21 +243,8 @@ def read_population_grid(
         problems.append(_note(spath, "ika_0_14", f"children 0-6 estimated {notes}"))
 
     extra = [c for c in ("miehet", "naiset", "ika_0_14", "ika_15_64", "ika_65_") if c in df.columns]
-    out = gpd.GeoDataFrame(
-        {
-            "id": ids[keep],
-            "name": ids[keep],
-            "population": population[keep],
-            "children_0_6": children,
-            "children_estimated": np.ones(n, dtype=bool),
-            "families_with_children": np.full(n, np.nan),
-            "municipality": kunta[keep],
-            "children_method": np.full(n, method, dtype=object),
-            **{c: _protected_as_nan(df[c].to_numpy()[keep]) for c in extra},
-        },
-        geometry=gpd.GeoSeries(list(geometry[keep]), crs=CRS),
-        crs=CRS,
-    )
+    columns = {c: _protected_as_nan(df[c].to_numpy()[keep]) for c in extra}
+    out = grid_frame(ids[keep], population[keep], children, kunta[keep], method, geometry[keep], columns)
     return _finish("areas", out, path=spath, rows=rows[keep], problems=problems, boundary=boundary)
 
 
