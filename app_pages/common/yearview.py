@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pandas as pd
@@ -52,7 +53,11 @@ def show_year(view: View) -> None:
         st.success(t("year.no_gaps", lang))
     with style():
         fig = year_figure(result, lang)
-    st.pyplot(fig, width="stretch")
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
+    # the strip's facts in words for a screen reader (and in the weeks table below)
+    alt = t("year.strip.alt", lang, year=int(year)) + " " + (" ".join(gaps) or t("year.no_gaps", lang))
+    st.image(png.getvalue(), width="stretch", alt=alt)
     st.caption(t("year.strip.legend", lang))
     with st.expander(t("kat.year.table")):
         st.dataframe(_week_table(result), hide_index=True, width="stretch", key="kat_year_table")
