@@ -27,6 +27,21 @@ def _year(_project: Project, token: str, settings_key: str, year: int, include_p
                          model=travel_model(settings))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _strip_png(_project: Project, token: str, settings_key: str, year: int, include_planned: bool,
+               lang: str) -> bytes:  # fmt: skip
+    """The strip drawn once per view, year and language (matplotlib is the slow part of a rerun)."""
+    from coverage.outputs.printmap import style
+    from coverage.outputs.yearstrip import year_figure
+
+    result = _year(_project, token, settings_key, year, include_planned)
+    with style():
+        fig = year_figure(result, lang)
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
+    return png.getvalue()
+
+
 def year_result(view: View, year: int) -> YearResult:
     """Cached year coverage of the view (the sidebar's settings and planned-places choice)."""
     return _year(view.project, view.token, view.settings_key, int(year), view.include_planned)
@@ -34,8 +49,7 @@ def year_result(view: View, year: int) -> YearResult:
 
 def show_year(view: View) -> None:
     """Draw the year section: the year choice, the gaps in words, the strip, and the weeks as a table."""
-    from coverage.outputs.printmap import style
-    from coverage.outputs.yearstrip import gap_lines, ordinary_line, year_figure
+    from coverage.outputs.yearstrip import gap_lines, ordinary_line
 
     default = view.week.isocalendar()[0]
     this = dt.date.today().year
@@ -51,13 +65,10 @@ def show_year(view: View) -> None:
         st.markdown("\n".join(f"- {g}" for g in gaps))
     else:
         st.success(t("year.no_gaps", lang))
-    with style():
-        fig = year_figure(result, lang)
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
+    png = _strip_png(view.project, view.token, view.settings_key, int(year), view.include_planned, lang)
     # the strip's facts in words for a screen reader (and in the weeks table below)
     alt = t("year.strip.alt", lang, year=int(year)) + " " + (" ".join(gaps) or t("year.no_gaps", lang))
-    st.image(png.getvalue(), width="stretch", alt=alt)
+    st.image(png, width="stretch", alt=alt)
     st.caption(t("year.strip.legend", lang))
     with st.expander(t("kat.year.table")):
         st.dataframe(_week_table(result), hide_index=True, width="stretch", key="kat_year_table")
