@@ -38,7 +38,7 @@ def _strip_png(_project: Project, token: str, settings_key: str, year: int, incl
     with style():
         fig = year_figure(result, lang)
         png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
+        fig.savefig(png, format="png", dpi=100)  # no tight bbox: it draws the figure twice
     return png.getvalue()
 
 
