@@ -74,14 +74,8 @@ def _municipality_label(code: str) -> str:
 def _about(fetched: fetch.FetchedFile) -> list[str]:
     """What to tell under a fetched file: the layer and year used, and how children 0-6 were made."""
     lines = []
-    choice = fetched.layer
-    if choice is not None:
-        how = t("fetch.layer.discovered" if choice.discovered else "fetch.layer.known")
-        if choice.scale and choice.kind == "boundary":
-            how += ", " + t("fetch.layer.scale", scale=choice.scale)
-        year = str(choice.year) if choice.year else t("fetch.layer.newest")
-        what = t(f"fetch.kind.{choice.kind}")
-        lines.append(t("fetch.layer.used", what=what, layer=choice.layer, year=year, how=how))
+    if fetched.layer is not None:
+        lines.append(fetched.layer.describe())
     if fetched.what == "grid":
         structure = ages.read_age_structure(fetched.ages) if fetched.ages else None
         lines.append(ages.children_basis(structure)[2])

@@ -53,14 +53,8 @@ def file_json(fetched: FetchedFile, line: str, origin: str) -> dict:
 def extra_lines(fetched: FetchedFile) -> list[str]:
     """Return the ``layer`` line (which layer and year) and, for the grid, the ``ages`` line."""
     lines = []
-    choice = fetched.layer
-    if choice is not None:
-        how = t("fetch.layer.discovered" if choice.discovered else "fetch.layer.known")
-        if choice.scale and choice.kind == "boundary":
-            how += ", " + t("fetch.layer.scale", scale=choice.scale)
-        year = str(choice.year) if choice.year else t("fetch.layer.newest")
-        what = t(f"fetch.kind.{choice.kind}")
-        lines.append("layer    " + t("fetch.layer.used", what=what, layer=choice.layer, year=year, how=how))
+    if fetched.layer is not None:
+        lines.append("layer    " + fetched.layer.describe())
     if fetched.what == "grid":
         if fetched.ages is None:
             lines.append("ages     " + t("fetch.children.uniform"))

@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from ...core.errors import FetchError
+from ...core.i18n import t
 
 CAPABILITIES_PARAMS = {"service": "WFS", "version": "2.0.0", "request": "GetCapabilities"}
 
@@ -74,6 +75,15 @@ class LayerChoice:
     year: int | None
     discovered: bool
     scale: str = ""
+
+    def describe(self, lang: str | None = None) -> str:
+        """Say in words which layer and year were used and how it was chosen (``fetch.layer.used``)."""
+        how = t("fetch.layer.discovered" if self.discovered else "fetch.layer.known", lang)
+        if self.scale and self.kind == "boundary":
+            how += ", " + t("fetch.layer.scale", lang, scale=self.scale)
+        year = str(self.year) if self.year else t("fetch.layer.newest", lang)
+        what = t(f"fetch.kind.{self.kind}", lang)
+        return t("fetch.layer.used", lang, what=what, layer=self.layer, year=year, how=how)
 
 
 def capabilities_url(base_url: str) -> str:
