@@ -64,7 +64,9 @@ def _reach(_project: Project, token: str, settings_key: str, at_key: str, includ
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _blind(_project: Project, token: str, settings_key: str, at_key: str, include_planned: bool) -> Any:
-    return _at_moment(blind_spot_polygons, _project, settings_key, at_key, include_planned)
+    # on the cached analysis of the same view: coverage is not computed a second time
+    result = _analysis(_project, token, settings_key, at_key, include_planned)
+    return blind_spot_polygons(_project, result=result, model=travel_model(_settings(settings_key)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
