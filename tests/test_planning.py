@@ -622,3 +622,113 @@ def test_plan_on_the_real_grid_equals_brute_force():
     best = max(kids[within[:, list(pair)].any(axis=1)].sum() for pair in itertools.combinations(range(12), 2))
     assert result.after["children_covered"] == pytest.approx(best)
     assert result.solution.optimal
+
+
+# --- issue 17 part 5: one time, whole children, never next to a place -------------------------------------
+
+
+def test_with_at_the_best_time_is_the_moment_and_the_hours_hold_it():
+    project = _project()
+    result = plan(project, k=1, at="Sa 10:00")  # the existing place is closed on Saturdays
+    site = result.new_sites.iloc[0]
+    assert (site["best_weekday"], site["best_daypart"]) == ("Sa", "morning")  # not a weekday afternoon
+    assert site["opening_hours"] == "Sa 10:00-12:00"
+    # what the school gains then: the villages at 0, 6 and 14 km, nobody else being open
+    assert site["children_gained_then"] == pytest.approx(40 + 12 + 9) == site["children_gained"]
+    late = plan(project, k=1, at="Tu 11:30").new_sites.iloc[0]
+    assert (late["best_weekday"], late["best_daypart"]) == ("Tu", "morning")
+    assert late["opening_hours"] == "Tu 10:00-12:00"  # holds 11:30 and stays inside the morning (8-12)
+
+
+def test_a_time_is_named_even_when_a_session_gains_nobody_then():
+    project = _project()
+    project.places["opening_hours"] = ["24/7"]
+    project.areas = project.areas.iloc[:2]  # the villages at 0 and 6 km: covered in every slot already
+    result = plan(project, k=1, objective="median", method="exact")
+    site = result.new_sites.iloc[0]
+    assert site["children_gained_then"] == 0
+    # the tie-break of the slots: a weekday, the least busy slot (all equal), the earliest -> Monday morning
+    assert (site["best_weekday"], site["best_daypart"]) == ("Mo", "morning")
+    assert site["opening_hours"] == "Mo 09:00-11:00"
+
+
+def test_whole_numbers_add_up_to_the_shown_total():
+    from coverage.planning.plan import whole_numbers
+
+    assert whole_numbers([508.1, 196.9]) == [508, 197]
+    assert whole_numbers([0.5, 0.5, 0.5], total=1) == [1, 0, 0]
+    assert whole_numbers([2.6, 2.6, 2.6], total=7) == [3, 2, 2]  # one unit too many comes off
+    assert whole_numbers([1.2, float("nan")], total=1) == [1, 0]
+    # 2 079.4 - 1 374.4 is shown as 2 079 - 1 374 = 705: per-site gains of 352.5 each add up to it
+    parts = [352.5, 352.5]
+    assert [round(v) for v in parts] != [352, 353] and sum(whole_numbers(parts, total=705)) == 705
+
+
+def test_no_candidate_within_300_m_of_an_existing_or_planned_place():
+    from coverage.planning.sites import NEAR_M
+
+    assert NEAR_M == 300
+    project = _project()
+    project.places = gpd.GeoDataFrame(
+        {"id": ["p1", "p2"], "name": ["Keskusta", "Suunniteltu"], "status": ["existing", "planned"],
+         "opening_hours": ["Mo-Fr 09:00-11:00", "We 09:00-11:00"]},
+        geometry=[pt(0), pt(20000)], crs=CRS,
+    )
+    cands = gpd.GeoDataFrame(
+        {"id": ["by_p1", "by_p2", "far"], "name": ["Kirkonkylän koulu", "Korven koulu", "Seurantalo"]},
+        geometry=[pt(200), pt(20000, 250), pt(17000)], crs=CRS,
+    )
+    # the planned place is not counted here, and the site next to it would gain the most (Korpi + Itä: 16
+    # children, like the hall) - but a planned place is already the plan
+    result = plan(project, k=2, candidates=cands)
+    assert result.candidates["id"].tolist() == ["far"]
+    assert result.new_sites["id"].tolist() == ["far"]
+    assert result.new_sites["add_session_to"].tolist() == [None]
+    with pytest.raises(PlanningError, match="within 300 m of an existing or planned place"):
+        plan(project, k=1, candidates=cands.iloc[:2])
+
+
+def test_next_to_a_closed_place_the_proposal_adds_a_session_there():
+    project = _project()
+    project.places["opening_hours"] = ["Sep-May Mo-Fr 09:00-11:00; PH off"]
+    cands = gpd.GeoDataFrame(
+        {"id": ["by_p1", "hall"], "name": ["Kirkonkylän koulu", "Seurantalo"]},
+        geometry=[pt(150), pt(17000)], crs=CRS,
+    )
+    result = plan(project, k=1, candidates=cands, at="Sa 10:00")
+    site = result.new_sites.iloc[0]
+    assert site["id"] == "session:p1" and site["add_session_to"] == "p1" and site["name"] == "Keskusta"
+    assert (site.geometry.x, site.geometry.y) == (X0, Y0)  # the place itself, not 150 m off
+    assert site["opening_hours"] == "Sa 10:00-12:00" and site["children_gained"] == 52
+    data = json.loads(json.dumps(result.to_json(), allow_nan=False))
+    assert data["new_sites"][0]["add_session_to"] == "p1"
+    assert data["new_sites"][0]["id"] == "session:p1"  # ids stay in the JSON contract
+    # accepting it edits the place's hours (keeping the rest) instead of adding a place next to it
+    scenario = result.scenario(project)
+    assert scenario.places["id"].tolist() == ["p1"]
+    assert scenario.places["opening_hours"].tolist() == [
+        "Sep-May Mo-Fr 09:00-11:00, Sep-May Sa 10:00-12:00; PH off"
+    ]
+    again = analysis_reach.analyze(scenario, at=result.at)
+    assert again.summary["children_covered"] == result.after["children_covered"] == 52
+    # without a moment the place is counted: the site next to it is left out
+    assert plan(project, k=1, candidates=cands).new_sites["id"].tolist() == ["hall"]
+
+
+def test_add_session_rule_keeps_the_rest():
+    import datetime as dt
+
+    from coverage.planning.reschedule import add_session_rule
+
+    week = dt.date(2026, 10, 5)
+    assert add_session_rule("Sep-May Tu 09:00-11:00; PH off", "Th 09:00-11:00", week) == (
+        "Sep-May Tu,Th 09:00-11:00; PH off"
+    )
+    assert add_session_rule("Tu 09:30-11:30", "Tu 13:00-15:00", week) == "Tu 09:30-11:30, Tu 13:00-15:00"
+    # joining Th to the Tu part would override Thursday's evening session: added as an extra rule instead
+    assert add_session_rule("Th 17:00-19:00; Tu 09:00-11:00", "Th 09:00-11:00", week) == (
+        "Th 17:00-19:00, Th 09:00-11:00; Tu 09:00-11:00"
+    )
+    assert add_session_rule("", "We 09:00-11:00", week) == "We 09:00-11:00"
+    with pytest.raises(PlanningError, match="edit them by hand"):
+        add_session_rule("24/7", "Th 09:00-11:00", week)

@@ -9,7 +9,9 @@
                             [--time-limit S] [--include-planned] [--lang fi|sv|en] [--json]
 
 ``--json`` prints one JSON object (:meth:`coverage.planning.plan.PlanResult.to_json`): ``settings``,
-``new_sites`` [{id, name, lon, lat, children_gained, best_weekday, best_daypart, children_gained_then}],
+``new_sites`` [{id, name, lon, lat, children_gained, best_weekday, best_daypart, children_gained_then,
+opening_hours, add_session_to}] (``add_session_to``: the id of the existing place the proposal adds a
+session to, else ``null``),
 ``before`` / ``after`` (the ``analyze`` summary keys), ``objective`` {kind, value, bound, unit, k,
 target_share}, ``optimal``, ``gap``, ``method``, ``status``, ``seconds``, ``candidates``. Without ``--json`` a
 readable summary in the project's language. Bad input exits 2 with one line, never a traceback.
@@ -168,7 +170,7 @@ def format_text(result: PlanResult, *, name: str = "", lang: str = "fi") -> str:
             when = ""
             if r.best_weekday is not None:
                 day = weekday_name(WEEKDAYS.index(r.best_weekday), lang, short=True)
-                when = f"{day} {tx['dayparts'][r.best_daypart]}"
+                when = f"{day} {tx['dayparts'].get(r.best_daypart, '')}".strip()
             rows.append(
                 [
                     map_label(k),

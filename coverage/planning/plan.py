@@ -81,12 +81,21 @@ from ..analysis.reach import analyze, demand_points
 from ..analysis.villages import village_of
 from ..core.errors import PlanningError
 from ..core.model import CRS, Project, Settings
+from ..core.schedule import WEEKDAYS
 from ..travel.base import Pairs, TravelModel
 from ..travel.choose import model_from_settings
 from .core import Solution, _check_k, _check_method, _check_time_limit
 from .cover import solve_cover, solve_set_cover
 from .median import solve_median
-from .sites import DEFAULT_SPACING_M, _best_sessions, _candidate_sites, _site_session, add_sites
+from .sites import (
+    DEFAULT_SPACING_M,
+    _best_sessions,
+    _candidate_sites,
+    _near_places,
+    _site_session,
+    add_sites,
+    daypart_of,
+)
 
 OBJECTIVES = ("cover", "set_cover", "median")
 
@@ -125,7 +134,10 @@ class PlanResult:
         One row per proposed site (EPSG:3067): ``id, name, kind, source, children_gained`` (children newly
         covered thanks to it; for ``median`` the children for whom it becomes the nearest place),
         ``best_weekday, best_daypart, children_gained_then`` (the weekday x daypart where a session adds the
-        most children not covered by the places open then) and ``opening_hours`` (a two-hour session then).
+        most children not covered by the places open then; with ``at``, at's weekday and daypart and the
+        children the site gains at that moment), ``opening_hours`` (a two-hour session inside that time) and
+        ``add_session_to`` (``None``, or the id of the existing place the proposal adds that session to;
+        see :func:`plan`).
     areas : GeoDataFrame
         The areas with ``covered_before, covered_after, minutes_before, minutes_after, new_site_id``.
     before, after : dict
@@ -207,9 +219,10 @@ class PlanResult:
     def scenario(self, project: Project, *, status: str = "planned") -> Project:
         """Return a copy of ``project`` with the proposed sites added to its places as ``status``.
 
-        Each gets the suggested session as ``opening_hours``, ``kind`` ``other`` and a note.
+        Each gets the suggested session as ``opening_hours``, ``kind`` ``other`` and a note; an "add a
+        session" proposal (``add_session_to``) adds its session to that place's opening hours instead.
         """
-        return add_sites(project, self.new_sites, status=status)
+        return add_sites(project, self.new_sites, status=status, at=self.at)
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``plan --json`` object of the command-line contract (plain JSON types, no NaN)."""
@@ -236,6 +249,8 @@ class PlanResult:
                 "best_weekday": r.best_weekday,
                 "best_daypart": r.best_daypart,
                 "children_gained_then": _json_num(r.children_gained_then, 3),
+                "opening_hours": str(r.opening_hours),
+                "add_session_to": None if r.add_session_to is None else str(r.add_session_to),
             }
             for r, x, y in zip(sites.itertuples(index=False), lon, lat, strict=True)
         ]
@@ -376,6 +391,24 @@ def plan(
     -------
     PlanResult
 
+    Notes
+    -----
+    *Never a new site next to a place.* A candidate within :data:`~coverage.planning.sites.NEAR_M` (300 m)
+    of a counted place or of any ``planned`` place (counted or not: a planned place is already the plan) is
+    left out. A candidate within 300 m of an ``existing`` place that is not counted because it is not open at
+    ``at`` becomes that place: the proposal is then "add a session to the place" - its ``new_sites`` row has
+    ``id`` ``session:<place id>``, the place's name and location and ``add_session_to`` = the place id, and
+    its ``opening_hours`` is the session to add (:meth:`PlanResult.scenario` and
+    :func:`~coverage.planning.sites.add_sites` write it into the place's rule instead of adding a place).
+    ``plan --json`` carries ``add_session_to`` (``null`` for a new place) and ``opening_hours`` on every
+    ``new_sites`` entry.
+
+    *One time.* Without ``at`` the best time is the weekday x daypart where a session gains the most
+    children (ties, also when it gains nobody at any time: a weekday, the least busy slot, the earliest) and
+    the hours are a session inside it. With ``at`` the best time is at's weekday and daypart, the hours are
+    the two hours holding ``at`` inside that daypart and ``children_gained_then`` is what the site gains at
+    that moment.
+
     Raises
     ------
     PlanningError
@@ -400,7 +433,9 @@ def plan(
     kids = np.nan_to_num(_float_column(areas, "children_0_6"))
     if not len(areas):
         raise PlanningError("the project has no areas (demand): nothing to plan for")
-    cands = _candidate_sites(project, candidates, spacing_m)
+    cands = _near_places(
+        project, _candidate_sites(project, candidates, spacing_m), before_res.places["counted"].to_numpy(bool)
+    )
     cand_xy = np.column_stack([cands.geometry.x.to_numpy(float), cands.geometry.y.to_numpy(float)])
     covered_before = areas["covered"].to_numpy(bool)
     limit = settings.threshold_in_minutes * (1 + 1e-9)  # inclusive, as in coverage.analysis.reach
@@ -457,10 +492,25 @@ def plan(
             ok = owner >= 0
             gained = np.bincount(owner[ok], weights=kids[newly][ok], minlength=len(chosen)).astype(float)
 
-    # when: the weekday x daypart where a session at the site adds the most children
-    best_day, best_part, best_gain = _best_sessions(
-        project, sites_xy, settings, include_planned=include_planned, model=model
-    )
+    # when: the weekday x daypart where a session at the site adds the most children (with ``at``: then)
+    best_day: list[str]
+    best_part: list[str | None]
+    if when is not None:
+        best_day = [WEEKDAYS[when.weekday()]] * len(chosen)
+        best_part = [daypart_of(when)] * len(chosen)
+        then = np.zeros(len(chosen))
+        if len(chosen):
+            reach_at = model.within(demand, sites_xy, limit)
+            uncovered = kids * ~covered_before
+            then = np.bincount(
+                reach_at.cols, weights=uncovered[reach_at.rows], minlength=len(chosen)
+            ).astype(float)
+        best_gain = [float(v) for v in then]
+    else:
+        days, parts, best_gain = _best_sessions(
+            project, sites_xy, settings, include_planned=include_planned, model=model
+        )
+        best_day, best_part = list(days), list(parts)
 
     picked = cands.iloc[chosen]
     new_sites = gpd.GeoDataFrame(
@@ -474,6 +524,9 @@ def plan(
             "best_daypart": np.array(best_part, dtype=object),
             "children_gained_then": np.array(best_gain, dtype=object),
             "opening_hours": [_site_session(d, p, when) for d, p in zip(best_day, best_part, strict=True)],
+            "add_session_to": picked["add_session_to"].to_numpy(object)
+            if "add_session_to" in picked
+            else np.full(len(picked), None, dtype=object),
         },
         geometry=gpd.points_from_xy(sites_xy[:, 0], sites_xy[:, 1]) if len(sites_xy) else gpd.GeoSeries([]),
         crs=CRS,
@@ -517,6 +570,38 @@ def plan(
         candidates=cands,
         target_share=float(target_share) if objective == "set_cover" else None,
     )
+
+
+def whole_numbers(values: Any, total: float | None = None) -> list[int]:
+    """Round ``values`` to whole numbers that add up to ``total`` (largest remainder; Hamilton's method).
+
+    ``total`` defaults to the rounded sum. Each value is rounded down, and the units still missing go to the
+    values with the largest fractions (the earlier one on a tie); units too many come off the smallest
+    fractions. Missing values count as 0. Use it so that shown parts (children per proposed site) add up
+    to the shown whole (the change of children covered).
+
+    >>> whole_numbers([508.1, 200.6, 0.3])
+    [508, 201, 0]
+    >>> whole_numbers([0.4, 0.4, 0.4], total=2)
+    [1, 1, 0]
+    """
+    v = np.nan_to_num(np.asarray(values, dtype=float).ravel(), nan=0.0, posinf=0.0, neginf=0.0)
+    if not len(v):
+        return []
+    target = int(round(float(v.sum()))) if total is None else int(round(float(total)))
+    low = np.floor(v)
+    out = low.astype(np.int64)
+    frac = v - low
+    diff = target - int(out.sum())
+    if diff > 0:
+        order = np.lexsort((np.arange(len(v)), -frac))
+        for i in range(diff):
+            out[order[i % len(v)]] += 1
+    elif diff < 0:
+        smallest = [int(i) for i in np.lexsort((-np.arange(len(v)), frac)) if out[i] > 0]
+        for i in smallest[: -diff]:
+            out[i] -= 1
+    return [int(x) for x in out]
 
 
 def _float_column(frame: pd.DataFrame, column: str) -> np.ndarray:

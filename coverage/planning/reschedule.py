@@ -491,6 +491,71 @@ def moved_rule(rule: str, from_day: str, to_day: str, hours: str, week: Any = No
     return new
 
 
+def _open_minutes(rule: str, monday: Any) -> np.ndarray:
+    """(7 * 1440,) bool: the minutes of the week of ``monday`` at which ``rule`` is open."""
+    table = session_table(pd.DataFrame({"opening_hours": [rule]}), monday)
+    out = np.zeros(7 * 1440, dtype=bool)
+    for d, a, b in zip(table["day"], table["start"], table["end"], strict=True):
+        out[int(d) * 1440 + int(round(a)): int(d) * 1440 + int(round(b))] = True
+    return out
+
+
+def add_session_rule(rule: str, session: str, week: Any = None) -> str:
+    """Return the opening_hours ``rule`` with the weekly ``session`` (``"Tu 10:00-12:00"``) added to it.
+
+    Everything already in ``rule`` is kept as written. When a rule part (between ``;``) has a weekday
+    selector and exactly the session's times, the session's weekday joins that selector (``Sep-May Tu
+    09:00-11:00`` + ``Th 09:00-11:00`` -> ``Sep-May Tu,Th 09:00-11:00``). Otherwise the session is added to
+    the first weekday part as an additional rule (``,``: added to it, never replacing a day's other
+    sessions) in that part's season (``Sep-May Tu 09:30-11:30, Sep-May Th 10:00-12:00; PH off``). An empty
+    rule becomes the session. The result is verified on the week of ``week`` (default the reference week):
+    it must be open exactly when the old rule or the session is; otherwise :class:`PlanningError` (edit the
+    hours by hand).
+    """
+    m = re.fullmatch(r"\s*(Mo|Tu|We|Th|Fr|Sa|Su)\s+(\d{2}:\d{2}-\d{2}:\d{2})\s*", session or "")
+    if not m:
+        raise PlanningError(
+            f"a session is one weekday and its hours, such as 'Tu 10:00-12:00', not {session!r}")
+    day, hours = m.group(1), m.group(2)
+    text = str(rule or "").strip()
+    if not text:
+        return f"{day} {hours}"
+    parts = text.split(";")
+    start, end = hours.split("-")
+    time_re = re.compile(
+        rf"(?<![\d:])0?{int(start[:2])}:{start[3:]}\s*-\s*0?{int(end[:2])}:{end[3:]}(?![\d:])")
+    tries = []
+    for i, part in enumerate(parts):
+        dm = _DAYS_RE.search(part)
+        times = re.findall(r"\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}", part)
+        if dm and len(times) == 1 and time_re.search(part) and "," not in part[dm.end(1):]:
+            days = _expand(dm.group(1))
+            joined = part[:dm.start(1)] + _compact([*days, WEEKDAYS.index(day)]) + part[dm.end(1):]
+            tries.append(";".join([*parts[:i], joined, *parts[i + 1:]]))
+    first = next((i for i, part in enumerate(parts) if _DAYS_RE.search(part)), None)
+    if first is not None:
+        dm = _DAYS_RE.search(parts[first])
+        assert dm is not None
+        season = parts[first][:dm.start(1)].strip()
+        added = f"{parts[first].rstrip()}, {season + ' ' if season else ''}{day} {hours}"
+        tries.append(";".join([*parts[:first], added, *parts[first + 1:]]))
+    monday = _monday(week)
+    s_day = WEEKDAYS.index(day)
+    want = _open_minutes(text, monday)
+    a = int(start[:2]) * 60 + int(start[3:])
+    b = int(end[:2]) * 60 + int(end[3:])
+    want[s_day * 1440 + a: s_day * 1440 + b] = True
+    for new in tries:
+        try:
+            if np.array_equal(_open_minutes(new, monday), want):
+                return new
+        except Exception:  # noqa: BLE001 - an edit the parser refuses is just not the one
+            continue
+    raise PlanningError(
+        f"cannot add the session {session} to the opening hours {rule!r} without changing other sessions: "
+        "edit them by hand")
+
+
 def apply_moves(project: Project, moves: pd.DataFrame, week: Any = None) -> Project:
     """Return a copy of ``project`` with each move of ``moves`` written into its place's opening_hours.
 

@@ -28,6 +28,18 @@ _SESSION_HOURS = {"morning": (9, 11), "afternoon": (13, 15), "evening": (17, 19)
 """A typical two-hour session inside each daypart, used for the opening hours of proposed sites."""
 
 
+NEAR_M = 300.0
+"""A candidate site within this many metres of an existing or planned place is that place, not a new one.
+
+:func:`plan` never proposes such a site: it is left out when the place is counted or planned (the place, or
+the plan, is already there), and becomes "add a session to the place" (``add_session_to``) when the place is
+an existing one that is not counted because it is not open at the planning moment ``at``.
+"""
+
+SESSION_ID_PREFIX = "session:"
+"""Id prefix of a proposal that adds a session to an existing place (``session:<place id>``)."""
+
+
 def _boundary_union(project: Project) -> Any:
     boundary = project.boundary
     if boundary is None or not len(boundary):
@@ -196,16 +208,105 @@ def _candidate_sites(
     return cands.reset_index(drop=True)
 
 
+def _near_places(
+    project: Project, cands: gpd.GeoDataFrame, counted: np.ndarray, near_m: float = NEAR_M
+) -> gpd.GeoDataFrame:
+    """Apply the :data:`NEAR_M` rule to candidate sites; add the column ``add_session_to``.
+
+    ``counted`` is aligned with ``project.places`` (the places the plan counts). A candidate within ``near_m``
+    of a counted place, or of any ``planned`` place, is left out. One within ``near_m`` of an ``existing``
+    place that is not counted (closed at the planning moment) is replaced by that place itself: id
+    ``session:<place id>``, the place's name and location, ``add_session_to`` = the place id (one such
+    candidate per place, where its first nearby candidate was). Every other candidate gets
+    ``add_session_to`` ``None``.
+
+    Raises
+    ------
+    PlanningError
+        When no candidate is left.
+    """
+    from scipy.spatial import cKDTree
+
+    out = cands.copy()
+    out["add_session_to"] = None
+    places = project.places
+    if not len(places) or not len(out):
+        return out
+    if places.crs is not None and not places.crs.equals(CRS):
+        places = places.to_crs(CRS)
+    geom = places.geometry.to_numpy()
+    ok = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
+    status = places["status"].astype(str).str.strip().str.lower().to_numpy(object)
+    counted = np.asarray(counted, dtype=bool) & ok
+    blocking = ok & ((status == "planned") | counted)
+    closed = ok & (status == "existing") & ~counted
+    cand_xy = np.column_stack([out.geometry.x.to_numpy(float), out.geometry.y.to_numpy(float)])
+
+    def nearest(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if not mask.any():
+            return np.full(len(out), np.inf), np.full(len(out), -1)
+        pts = shapely.point_on_surface(geom[mask])
+        xy = np.column_stack([shapely.get_x(pts), shapely.get_y(pts)])
+        dist, pos = cKDTree(xy).query(cand_xy, distance_upper_bound=near_m * (1 + 1e-9))
+        rows = np.flatnonzero(mask)
+        return dist, np.where(np.isfinite(dist), rows[np.minimum(pos, len(rows) - 1)], -1)
+
+    block_d, _ = nearest(blocking)
+    closed_d, closed_row = nearest(closed)
+    keep = ~np.isfinite(block_d)
+    session = keep & np.isfinite(closed_d)
+    first = np.zeros(len(out), dtype=bool)
+    seen: set[int] = set()
+    for i in np.flatnonzero(session):
+        if int(closed_row[i]) not in seen:
+            seen.add(int(closed_row[i]))
+            first[i] = True
+    keep &= ~session | first
+    if first.any():
+        rows = closed_row[first]
+        ids = places["id"].astype(str).to_numpy(object)[rows]
+        names = places["name"].astype(str).to_numpy(object)[rows] if "name" in places else ids
+        idx = out.index[first]
+        out.loc[idx, "id"] = [f"{SESSION_ID_PREFIX}{v}" for v in ids]
+        out.loc[idx, "name"] = list(names)
+        if "kind" in out:
+            out.loc[idx, "kind"] = "session"
+        out.loc[idx, "source"] = [f"existing place {v}: add a session" for v in ids]
+        out.loc[idx, "add_session_to"] = list(ids)
+        pts = shapely.point_on_surface(geom[rows])
+        new_geom = out.geometry.to_numpy().copy()
+        new_geom[first] = pts
+        out = out.set_geometry(gpd.GeoSeries(new_geom, index=out.index, crs=CRS))
+    out = out.loc[keep].reset_index(drop=True)
+    if not len(out):
+        raise PlanningError(
+            f"every candidate site is within {near_m:g} m of an existing or planned place; add candidates "
+            "elsewhere or let them be generated"
+        )
+    return out
+
+
+def daypart_of(moment: dt.datetime) -> str | None:
+    """Return the daypart (:data:`~coverage.core.schedule.DAYPARTS` key) holding ``moment``, else ``None``.
+
+    >>> import datetime as dt
+    >>> daypart_of(dt.datetime(2026, 10, 6, 10, 0)), daypart_of(dt.datetime(2026, 10, 6, 21, 0))
+    ('morning', None)
+    """
+    hour = moment.hour + moment.minute / 60
+    return next((key for key, h0, h1 in DAYPARTS if h0 <= hour < h1), None)
+
+
 def _best_sessions(
     project: Project, sites_xy: np.ndarray, settings: Settings, *, include_planned: bool, model: Any
-) -> tuple[list[str | None], list[str | None], list[float | None]]:
+) -> tuple[list[str], list[str], list[float]]:
     """For each site, the weekday x daypart where a session adds the most children covered at that time.
 
-    Ties are common (no existing place reaches the site's children at any time, so every slot gains the same):
-    among the slots within half a child of the best, prefer a weekday (Mo-Fr) over the weekend, then the slot
-    in which the fewest places of the network are already open (spreading the week's offer), then the
-    earlier daypart and the earlier day. Returns (weekday, daypart, children gained then) per site, ``None``
-    where the site gains nobody.
+    Ties are common (no existing place reaches the site's children at any time, so every slot gains the same;
+    or the site gains nobody at any time): among the slots within half a child of the best, prefer a weekday
+    (Mo-Fr) over the weekend, then the slot in which the fewest places of the network are already open
+    (spreading the week's offer), then the earlier daypart and the earlier day. A time is therefore always
+    named. Returns (weekday, daypart, children gained then) per site.
     """
     if not len(sites_xy):
         return [], [], []
@@ -217,16 +318,11 @@ def _best_sessions(
     weekend[5:] = 1.0
     part_rank = np.broadcast_to(np.arange(len(DAYPARTS), dtype=float), (7, len(DAYPARTS)))
     day_rank = np.broadcast_to(np.arange(7, dtype=float)[:, None], (7, len(DAYPARTS)))
-    days: list[str | None] = []
-    parts: list[str | None] = []
-    best: list[float | None] = []
+    days: list[str] = []
+    parts: list[str] = []
+    best: list[float] = []
     for table in gains:  # (7, 3), one row per proposed site (K is small)
-        top = float(table.max()) if table.size else 0.0
-        if top <= 0:
-            days.append(None)
-            parts.append(None)
-            best.append(0.0)
-            continue
+        top = max(float(table.max()) if table.size else 0.0, 0.0)
         tied = table >= top - 0.5
         order = np.lexsort((day_rank[tied], part_rank[tied], busy[tied], weekend[tied]))
         cells = np.argwhere(tied)[order[0]]
@@ -236,27 +332,78 @@ def _best_sessions(
     return days, parts, best
 
 
-def _site_session(day: str | None, daypart: str | None, at: dt.datetime | None) -> str:
-    """Return opening hours for a proposed site: two hours on its best weekday/daypart (or at ``at``)."""
+def _site_session(day: str, daypart: str | None, at: dt.datetime | None) -> str:
+    """Return opening hours for a proposed site: two hours on its best weekday, inside its best daypart.
+
+    Without ``at``: the daypart's typical session (:data:`_SESSION_HOURS`). With ``at`` (the best time is
+    then at's weekday and daypart): the two hours holding ``at`` that stay inside its daypart (``Tu 10:00`` ->
+    ``Tu 10:00-12:00``, ``Tu 11:30`` -> ``Tu 10:00-12:00``); outside the dayparts, two hours from ``at``.
+    """
     if at is not None:
+        day = WEEKDAYS[at.weekday()]
         start = at.hour * 60 + at.minute
+        part = next(((h0, h1) for key, h0, h1 in DAYPARTS if key == daypart), None)
+        if part is not None:
+            start = min(start, part[1] * 60 - 120)
         end = min(start + 120, 24 * 60 - 1)
-        return f"{WEEKDAYS[at.weekday()]} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
-    if day is None or daypart is None:
-        return "Tu 09:00-11:00"
-    h0, h1 = _SESSION_HOURS[daypart]
+        return f"{day} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+    h0, h1 = _SESSION_HOURS[daypart or "morning"]
     return f"{day} {h0:02d}:00-{h1:02d}:00"
 
 
-def add_sites(project: Project, sites: gpd.GeoDataFrame, *, status: str = "planned") -> Project:
+def session_rows(sites: pd.DataFrame) -> np.ndarray:
+    """Bool per row of a ``new_sites`` frame: the proposal adds a session to an existing place."""
+    if "add_session_to" not in sites or not len(sites):
+        return np.zeros(len(sites), dtype=bool)
+    return np.array([isinstance(v, str) and bool(v.strip()) for v in sites["add_session_to"]], dtype=bool)
+
+
+def add_sessions(project: Project, sites: pd.DataFrame, *, at: dt.datetime | None = None) -> Project:
+    """Return a copy of ``project`` where each "add a session" proposal of ``sites`` is in its place's hours.
+
+    Rows whose ``add_session_to`` names a place get their ``opening_hours`` (one weekly session) added to
+    that place's rule by :func:`~coverage.planning.reschedule.add_session_rule`, verified on the week of
+    ``at``; every other column and place is kept. Other rows are ignored.
+
+    Raises
+    ------
+    PlanningError
+        A place that is not in the project, or hours that cannot be edited safely (nothing is changed then).
+    """
+    from .reschedule import add_session_rule
+
+    out = project.copy()
+    mask = session_rows(sites)
+    if not mask.any():
+        return out
+    places = out.places.copy()
+    ids = places["id"].astype(str).to_numpy(object)
+    col = places.columns.get_loc("opening_hours")
+    for target, hours in zip(sites["add_session_to"][mask], sites["opening_hours"][mask], strict=True):
+        rows = np.flatnonzero(ids == str(target))
+        if not len(rows):
+            raise PlanningError(f"cannot add a session to the place {target!r}: it is not in the project")
+        old = places.iat[int(rows[0]), col]
+        old = "" if old is None or (isinstance(old, float) and math.isnan(old)) else str(old)
+        places.iat[int(rows[0]), col] = add_session_rule(old, str(hours), week=at)
+    out.places = places
+    return out
+
+
+def add_sites(
+    project: Project, sites: gpd.GeoDataFrame, *, status: str = "planned", at: dt.datetime | None = None
+) -> Project:
     """Return a copy of ``project`` with ``sites`` (a :attr:`PlanResult.new_sites` frame) added as places.
 
     Rows get ``status`` (default ``planned``), ``kind`` ``other``, the site's ``opening_hours`` and a note
-    naming the proposal. Ids already used by a place get a ``-2``, ``-3`` ... suffix.
+    naming the proposal. Ids already used by a place get a ``-2``, ``-3`` ... suffix. A row that adds a
+    session to an existing place (``add_session_to``) adds no place: its session goes into that place's
+    opening hours (:func:`add_sessions`, verified on the week of ``at``).
     """
     if status not in STATUSES:
         raise PlanningError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-    out = project.copy()
+    out = add_sessions(project, sites, at=at)
+    sites = sites.loc[~session_rows(sites)]
     if not len(sites):
         return out
     used = set(out.places["id"].astype(str)) if len(out.places) else set()
