@@ -493,6 +493,7 @@ def test_proposal_labels_and_popup_for_the_median_objective():
     assert "Proposal C: Kylätalo" in popup
     assert "the nearest place for 12 children 0–6" in popup
     assert "best time for a session: Wednesday evening 16–20 (+7 children then)" in popup
+    assert "area:9" not in popup  # internal candidate ids stay out of what users read
     # missing timing is left out, not shown as nan
     bare = webmap.proposal_popup_html({"name": "X", "best_weekday": None}, label="A", lang="en")
     assert "best time" not in bare and "nan" not in bare
@@ -502,7 +503,7 @@ def test_plan_map_without_proposals():
 
     project = _project()
     project.candidates = gpd.GeoDataFrame(
-        {"id": ["c1"], "name": ["Keskellä"]}, geometry=[Point(500_100, 6_650_000)], crs="EPSG:3067"
+        {"id": ["c1"], "name": ["Keskellä"]}, geometry=[Point(500_400, 6_650_000)], crs="EPSG:3067"
     )
     plan = planning_plan.plan(project, SETTINGS, k=1, objective="cover")  # reaches nobody new
     assert len(plan.new_sites) == 0

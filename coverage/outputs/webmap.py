@@ -665,9 +665,7 @@ def proposal_popup_html(
         )
     if get("opening_hours"):
         parts.append(f"{i18n.t('map.proposal_hours', lang)}: <code>{_esc(get('opening_hours'))}</code>")
-    if get("id"):
-        parts.append(f"<small>{_esc(get('id'))}</small>")
-    return "<br>".join(parts)
+    return "<br>".join(parts)  # never the internal candidate id (area:..., grid:x:y): names only
 
 
 def place_popup_html(
