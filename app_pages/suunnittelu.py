@@ -16,10 +16,12 @@ from streamlit_folium import st_folium
 from app_pages.common import auth, cache, frame, messages, reschedview, state
 from coverage.analysis.villages import village_of
 from coverage.core import errors, i18n, schedule
+from coverage.core.hours import describe_hours
 from coverage.core.i18n import t
 from coverage.outputs import webmap
 from coverage.planning import core
 from coverage.planning import plan as planning_plan
+from coverage.planning.sites import session_rows
 
 OBJECTIVES = list(planning_plan.OBJECTIVES)  # cover, set_cover, median
 METHODS = list(core.METHODS)  # auto, exact, greedy
@@ -34,6 +36,8 @@ WIDGETS = {  # widget key -> option name (see common.PLAN_DEFAULTS)
     "plan_time_limit": "time_limit",
     "plan_method": "method",
 }
+FORM_MEMORY = "plan_form_values"  # the form's values as last sent: kept while another page runs
+ACCEPT_MEMORY = "plan_accept_memory"  # (proposal ids, labels picked to accept)
 
 ss = st.session_state
 view = state.current_view()
@@ -57,11 +61,13 @@ def _widget_value(option: str, value: Any) -> Any:
     return value
 
 
-# the form shows the options of the plan on display (widget state is dropped while another page runs)
+# Streamlit drops the state of widgets not shown while another page runs: the form comes back with the
+# values it last had (FORM_MEMORY, kept in a plain dict), else the options of the plan on display
+saved = ss.get(FORM_MEMORY) or {}
 shown = cache.plan_options(ss.get(state.K_PLAN_OPTIONS))
 for key, option in WIDGETS.items():
     if key not in ss:
-        ss[key] = _widget_value(option, shown[option])
+        ss[key] = saved[key] if key in saved else _widget_value(option, shown[option])
 
 n_layer = len(project.candidates) if project.candidates is not None else 0
 with st.form("plan_form"):
@@ -104,6 +110,7 @@ with st.form("plan_form"):
             key="plan_method",
         )
     submitted = st.form_submit_button(t("suunnittelu.run"), type="primary", icon=":material/calculate:")
+ss[FORM_MEMORY] = {key: ss[key] for key in WIDGETS if key in ss}
 
 if submitted:
     ss[state.K_PLAN_OPTIONS] = {
@@ -151,27 +158,54 @@ def _metric_delta(before: Any, after: Any, digits: int = 0, *, share: bool = Fal
     return _delta(before, after, digits, share=share, minus="-")
 
 
-NEXT_TO_M = 300.0  # a proposed site this close to a place is that place: add a session there instead
+_areas = project.areas
+_est = (
+    _areas["children_estimated"].astype("boolean").fillna(False).to_numpy(bool)
+    if "children_estimated" in _areas and len(_areas)
+    else pd.Series(False, index=_areas.index).to_numpy(bool)
+)
+ESTIMATED_IDS = set(_areas["id"].astype(str).to_numpy(object)[_est]) if len(_areas) else set()
+ANY_ESTIMATED = bool(ESTIMATED_IDS)
 
 
-def _next_to_a_place(sites: pd.DataFrame) -> list[str]:
-    """Per proposed site: "add a session to <place>" when an existing or planned place is within 300 m."""
-    places = project.places
-    if not len(places) or not len(sites) or "geometry" not in sites:
-        return [""] * len(sites)
-    places = places.to_crs(3067) if places.crs is not None else places
-    counted = places[places["status"].astype(str).isin(["existing", "planned"])]
-    geoms = sites.geometry.to_crs(3067) if getattr(sites, "crs", None) is not None else sites.geometry
-    out = []
-    for g in geoms:
-        d = counted.geometry.distance(g)
-        out.append(t("resched.add_session", name=str(counted["name"].iat[int(d.to_numpy().argmin())]))
-                   if len(d) and float(d.min()) <= NEXT_TO_M else "")
-    return out
+def _kids(value: Any, estimated: bool = ANY_ESTIMATED) -> str:
+    """A child count as shown: a whole number, ``≈ `` in front when it counts estimated children."""
+    return ("≈ " if estimated else "") + _fmt(value, 0)
 
 
-def summary_table(before: dict, after: dict, after_label: str) -> pd.DataFrame:
-    """Before/after figures as shown (formatted text)."""
+def _estimated(area_ids: Any) -> bool:
+    return any(str(a) in ESTIMATED_IDS for a in area_ids)
+
+
+def _site_name(row: Any) -> str:
+    """A proposal's name as shown: the village-based name, or "add a session: <place>"."""
+    target = row.get("add_session_to") if hasattr(row, "get") else None
+    if isinstance(target, str) and target.strip():
+        return t("plan17.add_session_name", name=str(row["name"]))
+    return str(row["name"])
+
+
+def _when(day: Any, part: Any, hours: Any) -> str:
+    """The best time and the session in it, in words: ``tiistai aamupäivä, ti 9–11``."""
+    words = []
+    if isinstance(day, str) and day in schedule.WEEKDAYS:
+        words.append(i18n.weekday_name(schedule.WEEKDAYS.index(day), lang))
+        if isinstance(part, str) and i18n.has(f"plan17.daypart.{part}"):
+            words.append(t(f"plan17.daypart.{part}"))
+    text = " ".join(words)
+    session = describe_hours(str(hours), lang) if isinstance(hours, str) and hours.strip() else ""
+    return ", ".join(w for w in (text, session) if w) or "–"
+
+
+def _shown_gain(before: dict, after: dict) -> int:
+    """The change of children covered as shown: the difference of the rounded figures."""
+    return round(float(after["children_covered"])) - round(float(before["children_covered"]))
+
+
+def summary_table(
+    before: dict, after: dict, after_label: str, estimated: bool = ANY_ESTIMATED
+) -> pd.DataFrame:
+    """Before/after figures as shown (formatted text; children whole, ``≈`` when estimated)."""
     rows = []
     for key, label, digits, share in (
         ("children_covered", "suunnittelu.row.children", 0, False),
@@ -180,13 +214,21 @@ def summary_table(before: dict, after: dict, after_label: str) -> pd.DataFrame:
         ("places_counted", "suunnittelu.row.places", 0, False),
     ):
         b, a = before.get(key), after.get(key)
-        show = (lambda v: i18n.fmt_share(v, lang=lang)) if share else (lambda v, d=digits: _fmt(v, d))
+        kids = key == "children_covered"
+        show = (
+            (lambda v: i18n.fmt_share(v, lang=lang))
+            if share
+            else (lambda v: _kids(v, estimated))
+            if kids
+            else (lambda v, d=digits: _fmt(v, d))
+        )
+        change = _delta(b, a, digits, share=share)
         rows.append(
             {
                 t("suunnittelu.col.figure"): t(label),
                 t("suunnittelu.col.before"): show(b),
                 after_label: show(a),
-                t("suunnittelu.col.change"): _delta(b, a, digits, share=share),
+                t("suunnittelu.col.change"): ("≈ " if kids and estimated else "") + change,
             }
         )
     blind_b = before.get("areas_total", 0) - before.get("areas_covered", 0)
@@ -202,18 +244,28 @@ def summary_table(before: dict, after: dict, after_label: str) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(t("suunnittelu.col.figure"))
 
 
-def changed_table(changed: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Villages whose children change status, as shown: children, cells, minutes, the proposals behind."""
+def changed_table(
+    changed: pd.DataFrame, labels: dict[str, str] | None = None, total: int | None = None
+) -> pd.DataFrame:
+    """Villages whose children change status, as shown: children, cells, minutes, the proposals behind.
+
+    Children are whole (``≈`` when estimated); when every village comes within reach, they add up to
+    ``total`` (the shown change of children covered), else to their rounded sum.
+    """
     rows = changed.assign(_village=village_of(changed).to_numpy(object))
     rows["_by"] = (
         [labels.get(str(v), "") if isinstance(v, str) else "" for v in rows["new_site_id"]]
         if labels is not None and "new_site_id" in rows else ""
     )  # fmt: skip
     out = []
-    for (village, covered), group in rows.groupby(["_village", "covered_after"], sort=False):
+    groups = list(rows.groupby(["_village", "covered_after"], sort=False))
+    sums = [float(pd.to_numeric(g["children_0_6"], errors="coerce").fillna(0).sum()) for _k, g in groups]
+    all_covered = all(bool(covered) for (_v, covered), _g in groups)
+    whole = planning_plan.whole_numbers(sums, total if all_covered else None)
+    for ((village, covered), group), n_kids in zip(groups, whole, strict=True):
         line = {
             t("suunnittelu.col.village"): str(village),
-            t("suunnittelu.col.children"): _fmt(group["children_0_6"].sum(), 0),
+            t("suunnittelu.col.children"): _kids(n_kids, _estimated(group["id"])),
             t("suunnittelu.col.cells"): _fmt(len(group)),
             t("suunnittelu.col.min_before"): i18n.fmt_range(group["minutes_before"].min(),
                                                             group["minutes_before"].max()),
@@ -229,19 +281,34 @@ def changed_table(changed: pd.DataFrame, labels: dict[str, str] | None = None) -
     return pd.DataFrame([line for _k, _v, line in sorted(out, key=lambda r: (r[0], r[1]))])
 
 
-def _accept(sites: pd.DataFrame) -> None:
-    """Callback: add the proposals picked in the multiselect to the inventory as planned places (unsaved)."""
+def _accept(sites: pd.DataFrame, at: Any = None) -> None:
+    """Callback: add the proposals picked in the multiselect to the inventory (unsaved): new sites as
+    planned places, "add a session" proposals as a session in their existing place's opening hours."""
     picked = sites[sites["label"].isin(ss.get("plan_accept_pick") or [])]
     if not len(picked) or not auth.can_edit():
         return
     try:
-        cache.accept_sites(picked.drop(columns=["label"]))
+        cache.accept_sites(picked.drop(columns=["label"]), at=at)
     except errors.KatveError as exc:
         state.flash("error", t("suunnittelu.error", message=messages._md(messages._first_lines(exc))))
         return
     ss[state.K_PLAN_OPTIONS] = None  # the proposal is in the project now; a new plan starts from the form
-    names = ", ".join(f"{a}: {n}" for a, n in zip(picked["label"], picked["name"], strict=True))
-    state.flash("success", t("suunnittelu.accepted", n=len(picked), names=messages._md(names)))
+    sessions = session_rows(picked)
+    messages_out = []
+    new = picked[~sessions]
+    if len(new):
+        names = ", ".join(f"{a}: {n}" for a, n in zip(new["label"], new["name"], strict=True))
+        messages_out.append(t("suunnittelu.accepted", n=len(new), names=messages._md(names)))
+    if sessions.any():
+        added = picked[sessions]
+        names = ", ".join(
+            f"{a}: {n} ({describe_hours(str(h), lang)})"
+            for a, n, h in zip(added["label"], added["name"], added["opening_hours"], strict=True)
+        )
+        messages_out.append(t("plan17.sessions_added", n=len(added), names=messages._md(names)))
+        if not len(new):
+            messages_out.append(t("plan17.unsaved"))
+    state.flash("success", " ".join(messages_out))
 
 
 options = ss.get(state.K_PLAN_OPTIONS)
@@ -295,10 +362,11 @@ if plan is not None:
     before, after = plan.before, plan.after
     sites = plan.new_sites.copy()
     sites.insert(0, "label", webmap.proposal_labels(len(sites)))
+    shown_names = [_site_name(r) for r in sites.to_dict("records")]
     metrics = st.columns(4 if plan.objective == "median" else 3)
     metrics[0].metric(
         t("suunnittelu.metric.children"),
-        f"{_fmt(after['children_covered'])} / {_fmt(after['children_total'])}",
+        f"{_kids(after['children_covered'])} / {_fmt(after['children_total'])}",
         delta=_metric_delta(before["children_covered"], after["children_covered"]),
     )
     metrics[1].metric(
@@ -332,31 +400,35 @@ if plan is not None:
     if len(sites):
         st.subheader(t("suunnittelu.proposals"))
         gained = "suunnittelu.col.nearest" if plan.objective == "median" else "suunnittelu.col.gained"
-        best = [
-            f"{i18n.weekday_name(schedule.WEEKDAYS.index(d), lang)} {t(f'daypart.{p}')}"
-            if isinstance(d, str)
-            and d in schedule.WEEKDAYS
-            and isinstance(p, str)
-            and i18n.has(f"daypart.{p}")
-            else "–"
-            for d, p in zip(sites["best_weekday"], sites["best_daypart"], strict=True)
-        ]
+        # whole children adding up to the shown change of children covered (median: to their rounded sum)
+        whole = planning_plan.whole_numbers(
+            sites["children_gained"], None if plan.objective == "median" else _shown_gain(before, after)
+        )
+        by_site = plan.areas.groupby(plan.areas["new_site_id"].astype(object))["id"]
+        site_areas = {str(k): list(v) for k, v in by_site}
         st.dataframe(
             pd.DataFrame(
                 {
                     t("suunnittelu.col.label"): sites["label"].to_numpy(object),
-                    t("suunnittelu.col.name"): sites["name"].astype(str).to_numpy(object),
-                    t(gained): [_fmt(v, 1) for v in sites["children_gained"]],
-                    t("suunnittelu.col.best"): best,
-                    t("suunnittelu.col.then"): [_fmt(v, 1) for v in sites["children_gained_then"]],
-                    t("suunnittelu.col.hours"): sites["opening_hours"].astype(str).to_numpy(object),
-                    t("suunnittelu.col.candidate"): sites["id"].astype(str).to_numpy(object),
-                    t("resched.col.note"): _next_to_a_place(sites),
+                    t("suunnittelu.col.name"): shown_names,
+                    t(gained): [
+                        _kids(v, _estimated(site_areas.get(str(i), [])))
+                        for v, i in zip(whole, sites["id"], strict=True)
+                    ],
+                    t("plan17.col.when"): [
+                        _when(d, p, h)
+                        for d, p, h in zip(
+                            sites["best_weekday"], sites["best_daypart"], sites["opening_hours"], strict=True
+                        )
+                    ],
+                    t("suunnittelu.col.then"): [_kids(v) for v in sites["children_gained_then"]],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
+        if ANY_ESTIMATED:
+            st.caption(t("plan17.estimated"))
 
     st.subheader(t("suunnittelu.before_after"))
     st.table(summary_table(before, after, t("suunnittelu.col.after")))
@@ -364,7 +436,9 @@ if plan is not None:
     st.subheader(t("suunnittelu.changed"))
     if len(plan.changed):
         labels = dict(zip(sites["id"].astype(str), sites["label"], strict=True))
-        st.dataframe(changed_table(plan.changed, labels), hide_index=True, width="stretch")
+        st.dataframe(
+            changed_table(plan.changed, labels, _shown_gain(before, after)), hide_index=True, width="stretch"
+        )
     else:
         st.caption(t("suunnittelu.changed_none"))
 
@@ -372,20 +446,27 @@ if plan is not None:
         with st.container(border=True):
             st.markdown(f"**{t('suunnittelu.accept')}**")
             all_labels = sites["label"].tolist()
+            shown_by_label = dict(zip(all_labels, shown_names, strict=True))
+            ids = tuple(sites["id"].astype(str))
+            memory = ss.get(ACCEPT_MEMORY)
+            if memory is None or tuple(memory[0]) != ids:  # another plan: all its proposals picked
+                ss["plan_accept_pick"] = all_labels
+            elif "plan_accept_pick" not in ss:  # back from another page: the picks as they were
+                ss["plan_accept_pick"] = [a for a in memory[1] if a in shown_by_label]
             chosen = st.multiselect(
                 t("suunnittelu.accept_pick"),
                 all_labels,
-                default=all_labels,
-                format_func=lambda a: f"{a}: {dict(zip(all_labels, sites['name'], strict=True))[a]}",
+                format_func=lambda a: f"{a}: {shown_by_label[a]}",
                 key="plan_accept_pick",
             )
+            ss[ACCEPT_MEMORY] = (ids, list(chosen))
             st.button(
                 t("suunnittelu.accept_button"),
                 key="plan_accept",
                 icon=":material/add_location_alt:",
                 disabled=not chosen,
                 on_click=_accept,
-                args=(sites.copy(),),
+                args=(sites.copy(), plan.at),
                 help=t("suunnittelu.accept_help"),
             )
             st.caption(t("suunnittelu.accept_help"))
@@ -402,7 +483,11 @@ else:
     if comparison is not None:
         st.table(summary_table(comparison.before, comparison.after, t("suunnittelu.col.after_planned")))
         if len(comparison.changed):
-            st.dataframe(changed_table(comparison.changed), hide_index=True, width="stretch")
+            st.dataframe(
+                changed_table(comparison.changed, total=_shown_gain(comparison.before, comparison.after)),
+                hide_index=True,
+                width="stretch",
+            )
         else:
             st.caption(t("suunnittelu.changed_none"))
     st.caption(t("suunnittelu.scenario_map_hint"))

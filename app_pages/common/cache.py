@@ -16,7 +16,7 @@ from coverage.analysis.week import overlaps, weekday_matrix
 from coverage.core.errors import KatveError
 from coverage.core.model import Project, Settings
 from coverage.planning.plan import Comparison, PlanResult, compare, plan
-from coverage.planning.sites import add_sites, generate_candidates
+from coverage.planning.sites import add_sessions, add_sites, generate_candidates, session_rows
 from coverage.travel.choose import model_from_settings
 
 from .places import next_place_id
@@ -251,14 +251,27 @@ def scenario_comparison(view: View) -> Comparison:
     return _comparison(view.project, view.token, view.settings_key, view.at_key)
 
 
-def accept_sites(sites: gpd.GeoDataFrame) -> Project:
+def accept_sites(sites: gpd.GeoDataFrame, at: dt.datetime | None = None) -> Project:
     """Add proposed ``sites`` (rows of ``PlanResult.new_sites``) to the working copy as ``planned`` places.
 
     They get inventory ids in the project's style (``V08``, ``V09`` ...; see :func:`next_place_id`), the
     suggested session as opening hours, and the working copy is marked unsaved (:func:`set_project`).
-    Returns the new working copy.
+    A proposal that adds a session to an existing place (``add_session_to``) adds no place: the session goes
+    into that place's opening hours (verified on the week of ``at``, the plan's moment), the rest of the
+    rule kept. Returns the new working copy.
+
+    Raises
+    ------
+    PlanningError
+        Opening hours that cannot be edited safely (nothing is changed then).
     """
     project = current_project()
+    sessions = session_rows(sites)
+    project = add_sessions(project, sites[sessions], at=at)
+    sites = sites[~sessions]
+    if not len(sites):
+        set_project(project)
+        return project
     ids = list(project.places["id"].astype(str)) if len(project.places) else []
     renamed = sites.copy()
     new_ids = []

@@ -2029,3 +2029,27 @@ _section({
         "en": "The map cannot be shown: the Leaflet map library is missing (folder `static/leaflet/`). Start the app with `make run`, which fetches it, or fetch it with `make static/leaflet/leaflet.js` and reload the page. The map's facts are also in the page's tables.",
     },
 })
+
+# --- issue 17 part 5: Suunnittelu says one thing (branch plan17) ---
+_section({
+    "plan17.col.when": {"fi": "Paras aika ja ehdotettu vuoro", "sv": "Bästa tid och föreslagen träff",
+                        "en": "Best time and suggested session"},
+    "plan17.daypart.morning": {"fi": "aamupäivä", "sv": "förmiddag", "en": "morning"},
+    "plan17.daypart.afternoon": {"fi": "iltapäivä", "sv": "eftermiddag", "en": "afternoon"},
+    "plan17.daypart.evening": {"fi": "ilta", "sv": "kväll", "en": "evening"},
+    "plan17.add_session_name": {"fi": "Lisää vuoro: {name}", "sv": "Lägg till en träff: {name}",
+                                "en": "Add a session: {name}"},
+    "plan17.sessions_added": {
+        "fi": "Lisätty {n} {n|vuoro|vuoroa} nykyisiin paikkoihin: {names}.",
+        "sv": "{n} {n|träff tillagd|träffar tillagda} på befintliga platser: {names}.",
+        "en": "Added {n} {n|session|sessions} to existing places: {names}."},
+    "plan17.unsaved": {"fi": "Muutokset ovat tallentamatta.", "sv": "Ändringarna är osparade.",
+                       "en": "The changes are not saved yet."},
+    "plan17.estimated": {
+        "fi": "≈ = arvio: lasten 0–6 v määrät ovat arvioita, ja ne näytetään kokonaisina lapsina. Ehdotusten "
+              "lapset laskevat yhteen saavutettavien lasten muutokseksi.",
+        "sv": "≈ = uppskattning: antalet barn 0–6 år är uppskattat och visas i hela barn. Förslagens barn blir "
+              "tillsammans förändringen av barn inom räckhåll.",
+        "en": "≈ = estimate: the numbers of children 0–6 are estimates, shown as whole children. The proposals' "
+              "children add up to the change of children within reach."},
+})
