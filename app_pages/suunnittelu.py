@@ -1,8 +1,13 @@
 """Suunnittelu: propose new meeting-place sites, compare before/after, accept them as planned places.
 
 The plan follows the sidebar (mode, threshold, time, *count planned places*) and the options of the form;
-it is computed when the form is sent (then cached per project, settings and options: coming back is
-instant) and becomes ``common.current_plan()``, which the Vienti page puts into the exports.
+it is computed when its button is pressed (then cached per project, settings and options: coming back is
+instant) and becomes ``common.current_plan()``, which the Vienti page puts into the exports. The form's
+values and the accept picks are kept in plain session-state dicts, so a visit to another page loses none.
+
+What it shows says one thing (issue 17 part 5): the best time and the suggested session in one column,
+children as whole numbers (``≈`` for estimates) whose per-site parts add up to the change shown, names not
+internal ids, and "add a session: <place>" where the best site is an existing place closed at the time.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ WIDGETS = {  # widget key -> option name (see common.PLAN_DEFAULTS)
     "plan_time_limit": "time_limit",
     "plan_method": "method",
 }
-FORM_MEMORY = "plan_form_values"  # the form's values as last sent: kept while another page runs
+FORM_MEMORY = "plan_form_values"  # the form's current values: kept while another page runs
 ACCEPT_MEMORY = "plan_accept_memory"  # (proposal ids, labels picked to accept)
 
 ss = st.session_state
@@ -70,7 +75,10 @@ for key, option in WIDGETS.items():
         ss[key] = saved[key] if key in saved else _widget_value(option, shown[option])
 
 n_layer = len(project.candidates) if project.candidates is not None else 0
-with st.form("plan_form"):
+# Plain widgets in a box, not an st.form: a form sends its values only when submitted, so a K typed but not
+# yet computed would be unknown here and lost when the user visits another page. Nothing is computed
+# before the button is pressed.
+with st.container(border=True):
     cols = st.columns([3, 2, 2])
     cols[0].radio(
         t("suunnittelu.objective"),
@@ -109,7 +117,7 @@ with st.form("plan_form"):
             format_func=lambda m: t(f"suunnittelu.method.{m}", lang),
             key="plan_method",
         )
-    submitted = st.form_submit_button(t("suunnittelu.run"), type="primary", icon=":material/calculate:")
+    submitted = st.button(t("suunnittelu.run"), key="plan_run", type="primary", icon=":material/calculate:")
 ss[FORM_MEMORY] = {key: ss[key] for key in WIDGETS if key in ss}
 
 if submitted:
@@ -329,6 +337,8 @@ else:
                 now=i18n.fmt_share(exc.current_share, lang=lang),
             )
         )
+    except errors.CandidatesNearPlacesError as exc:
+        st.error(t("plan17.all_near", n=exc.n_candidates, m=_fmt(exc.near_m)))
     except errors.KatveError as exc:
         st.error(t("suunnittelu.error", message=messages._md(messages._first_lines(exc))))
 

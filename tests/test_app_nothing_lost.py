@@ -43,7 +43,7 @@ def accept_plan(at, k: int = 2) -> list[str]:
     at.slider(key="threshold_minutes").set_value(5).run()
     at.switch_page(SUUNNITTELU).run()
     at.number_input(key="plan_k").set_value(k)
-    at.button(key="FormSubmitter:plan_form-Laske ehdotus").click().run()
+    at.button(key="plan_run").click().run()
     no_errors(at)
     at.multiselect(key="plan_accept_pick").set_value(["A", "B"][:k])
     at.button(key="plan_accept").click().run()

@@ -39,7 +39,9 @@ def test_reschedule_section_proposes_shows_and_accepts(app):
     assert rule.startswith("Sep-") and "PH off" in rule and want.moves["to_day"].iat[0] in rule
 
 
-def test_a_proposal_next_to_a_planned_place_says_add_a_session_there(app, projects_dir):
+def test_no_proposal_next_to_a_planned_place(app, projects_dir):
+    """The only candidate is 150 m from a planned place: a planned place is already the plan, so nothing is
+    proposed there (issue 17 part 5; it used to be proposed with an "add a session there" note)."""
     import geopandas as gpd
     import pandas as pd
     from shapely.geometry import Point
@@ -61,8 +63,14 @@ def test_a_proposal_next_to_a_planned_place_says_add_a_session_there(app, projec
     app.selectbox(key="source").set_value("file:vieressa.gpkg").run()
     app.switch_page(SU).run()
     app.number_input(key="plan_k").set_value(1)
-    app.button(key="FormSubmitter:plan_form-Laske ehdotus").click().run()
+    app.button(key="plan_run").click().run()
     assert not app.exception, app.exception
-    table = next(d.value for d in app.dataframe if "Huomio" in d.value.columns)
-    assert table["Huomio"].tolist() == ["alle 300 m paikasta Jokikunnan kylätalo: lisää sinne vuoro uuden "
-                                        "paikan sijaan"]
+    assert not any("Ehdotus" in d.value.columns for d in app.dataframe)
+    (error,) = app.error
+    assert error.value.startswith("Ei ehdotettavaa: ainoa ehdokaspaikka on alle 300 metrin päässä")
+    # the generated grid instead: no proposal within 300 m of the planned place either
+    app.radio(key="plan_candidates").set_value("generated")
+    app.button(key="plan_run").click().run()
+    assert not app.exception and not app.error, app.exception
+    near = planned.geometry.iloc[0]
+    assert all(p.distance(near) > 300 for p in app.session_state["plan_current"][1].new_sites.geometry)

@@ -17,6 +17,7 @@ from app_pages.common import cache, messages, state
 from coverage.analysis.reach import analyze
 from coverage.analysis.villages import changed_villages
 from coverage.core import i18n
+from coverage.core.hours import describe_hours
 from coverage.core.model import Settings
 from coverage.io import store
 from coverage.io.datasets import load_dataset
@@ -24,7 +25,7 @@ from coverage.planning import plan
 from coverage.planning import sites as planning_sites
 
 KARTTA, SUUNNITTELU, VIENTI = (f"app_pages/{p}.py" for p in ("kartta", "suunnittelu", "vienti"))
-RUN = "FormSubmitter:plan_form-Laske ehdotus"
+RUN = "plan_run"
 HOSTILE = "Kylä**talo** <b>{{ 7*7 }}</b> [x](javascript:alert(1))"
 CAR5 = Settings(mode="car", threshold_minutes=5)  # Vihti at 5 min by car: four blind-spot villages
 
@@ -335,3 +336,112 @@ def test_plan_page_in_swedish_and_english(page):
             assert any(column in d.value.columns for d in page.dataframe)
     finally:
         i18n.set_language("fi")
+
+
+# --- issue 17 part 5: Suunnittelu says one thing ------------------------------------------------------------
+
+
+def _page_text(at) -> list[str]:
+    """Everything the page shows as text: tables' cells, headers and index, messages, captions, options."""
+    out: list[str] = []
+    for element in [*at.dataframe, *at.table]:
+        value = element.value
+        out += [str(c) for c in value.columns] + [str(i) for i in value.index]
+        out += [str(v) for v in value.to_numpy().ravel()]
+    for group in (at.success, at.info, at.warning, at.error, at.caption, at.markdown, at.metric):
+        out += [str(getattr(e, "value", "")) for e in group] + [str(getattr(e, "label", "")) for e in group]
+    for ms in at.multiselect:
+        out += [str(o) for o in ms.options]
+    return out
+
+
+def test_the_page_shows_names_and_whole_children_never_ids(page):
+    compute(page, plan_k=3)
+    want = expected(k=3)
+    ids = want.new_sites["id"].tolist()
+    assert all(i.startswith(("area:", "grid:")) for i in ids)
+    text = _page_text(page)
+    assert not [s for s in text if "area:" in s or "grid:" in s or any(i in s for i in ids)]
+    assert "Ehdokas" not in frame(page, "Ehdotus").columns
+    assert page.multiselect(key="plan_accept_pick").options == [
+        f"{a}: {n}" for a, n in zip("ABC", want.new_sites["name"], strict=True)
+    ]
+    # whole children, "≈" (the embedded grid's children are estimates), adding up to the change shown
+    table = frame(page, "Ehdotus")
+    gained = table["Lapsia lisää"].tolist()
+    assert all(g.startswith("≈ ") and "," not in g for g in gained)
+    delta = next(m for m in page.metric if m.label == "Lapsia 0–6 v saavutettavissa").delta
+    assert sum(int(g[2:].replace("\u00a0", "").replace(" ", "")) for g in gained) == int(
+        delta.lstrip("+").replace("\u00a0", "").replace(" ", "")
+    ) == shown_gain(want)
+    village = frame(page, "Kylä")["Lapsia 0–6 v"].tolist()
+    assert sum(int(v[2:].replace("\u00a0", "").replace(" ", "")) for v in village) == shown_gain(want)
+    assert all(v.startswith("≈ ") for v in frame(page, "Nyt").loc["Lapsia 0–6 v saavutettavissa"])
+    # the best time and the session in one column, the session inside that time
+    for (day, part, hours), cell in zip(
+        want.new_sites[["best_weekday", "best_daypart", "opening_hours"]].itertuples(index=False),
+        table["Paras aika ja ehdotettu vuoro"], strict=True,
+    ):
+        weekday = i18n.weekday_name(["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"].index(day), "fi")
+        assert cell == f"{weekday} {i18n.t(f'plan17.daypart.{part}', 'fi')}, {describe_hours(hours, 'fi')}"
+    # accepting: the success message names the places by name too
+    page.button(key="plan_accept").click().run()
+    no_errors(page)
+    assert not [s for s in _page_text(page) if "area:" in s or "grid:" in s]
+
+
+def test_k_and_the_accept_picks_survive_another_page(page):
+    page.number_input(key="plan_k").set_value(5).run()  # typed, not computed
+    page.switch_page(KARTTA).run()
+    page.switch_page(SUUNNITTELU).run()
+    no_errors(page)
+    assert page.number_input(key="plan_k").value == 5
+    compute(page, plan_k=2, plan_spacing=3000)
+    page.multiselect(key="plan_accept_pick").set_value(["B"]).run()
+    page.switch_page(KARTTA).run()
+    page.switch_page(SUUNNITTELU).run()
+    no_errors(page)
+    assert page.multiselect(key="plan_accept_pick").value == ["B"]
+    assert (page.number_input(key="plan_k").value, page.select_slider(key="plan_spacing").value) == (2, 3000)
+    # accepting ends the plan on show; the form keeps its values (not the defaults)
+    page.button(key="plan_accept").click().run()
+    page.switch_page(KARTTA).run()
+    page.switch_page(SUUNNITTELU).run()
+    assert page.number_input(key="plan_k").value == 2
+
+
+def test_next_to_a_closed_place_accepting_adds_a_session_to_it(app, projects_dir):
+    import datetime as dt
+
+    project = load_dataset("vihti")
+    project.candidates = gpd.GeoDataFrame(
+        {"id": ["K1", "K2"], "name": ["Ojakkalan koulu", "Vihtijärven koulu"]},
+        geometry=[Point(356_620.0, 6_695_560.0), Point(364_000.0, 6_712_000.0)],  # K1: 90 m from V03
+        crs="EPSG:3067",
+    )
+    store.save(project, projects_dir / "vuoro.gpkg")
+    app.run()
+    app.selectbox(key="source").set_value("file:vuoro.gpkg").run()
+    app.slider(key="threshold_minutes").set_value(5).run()
+    app.radio(key="when").set_value("at").run()
+    app.selectbox(key="at_day").set_value(1)  # Tuesday 10:00: the Ojakkala evening café is closed
+    app.time_input(key="at_time").set_value(dt.time(10, 0)).run()
+    app.switch_page(SUUNNITTELU).run()
+    no_errors(app)
+    compute(app, plan_k=1)
+    table = frame(app, "Ehdotus")
+    assert table["Nimi"].tolist() == ["Lisää vuoro: MLL:n iltaperhekahvila Ojakkala"]
+    assert table["Paras aika ja ehdotettu vuoro"].tolist() == ["tiistai aamupäivä, ti 10–12"]
+    assert table["Lapsia lisää"].iloc[0] == table["Lapsia lisää silloin"].iloc[0]  # one moment, one gain
+    before = app.session_state["project"].places.copy()
+    app.button(key="plan_accept").click().run()
+    no_errors(app)
+    places = app.session_state["project"].places
+    assert len(places) == len(before) == 7  # no place added next to it
+    v03 = places["id"].tolist().index("V03")
+    assert places["opening_hours"].iloc[v03] == "Sep-May Th 17:30-19:00, Sep-May Tu 10:00-12:00; PH off"
+    others = [i for i in range(7) if i != v03]
+    assert places["opening_hours"].iloc[others].tolist() == before["opening_hours"].iloc[others].tolist()
+    assert app.session_state["project_dirty"] is True
+    names = messages._md("A: MLL:n iltaperhekahvila Ojakkala (ti 10–12)")  # shown as text, not markdown
+    assert any(f"Lisätty 1 vuoro nykyisiin paikkoihin: {names}." in s.value for s in app.success)

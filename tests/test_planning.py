@@ -684,7 +684,7 @@ def test_no_candidate_within_300_m_of_an_existing_or_planned_place():
     assert result.candidates["id"].tolist() == ["far"]
     assert result.new_sites["id"].tolist() == ["far"]
     assert result.new_sites["add_session_to"].tolist() == [None]
-    with pytest.raises(PlanningError, match="within 300 m of an existing or planned place"):
+    with pytest.raises(PlanningError, match=r"every candidate site \(2\) is within 300 m of an existing or"):
         plan(project, k=1, candidates=cands.iloc[:2])
 
 

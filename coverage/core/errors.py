@@ -112,5 +112,17 @@ class UnreachableTargetError(PlanningError):
         )
 
 
+class CandidatesNearPlacesError(PlanningError):
+    """Every candidate site is within ``near_m`` metres of an existing or planned place (``n_candidates``)."""
+
+    def __init__(self, n_candidates: int, near_m: float):
+        self.n_candidates = int(n_candidates)
+        self.near_m = float(near_m)
+        super().__init__(
+            f"every candidate site ({n_candidates}) is within {near_m:g} m of an existing or planned place; "
+            "add candidates elsewhere or let them be generated"
+        )
+
+
 class ExportError(KatveError):
     """An export cannot be written (unknown format, unwritable path, missing Leaflet, ...)."""

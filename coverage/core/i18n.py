@@ -2043,6 +2043,16 @@ _section({
         "fi": "Lisätty {n} {n|vuoro|vuoroa} nykyisiin paikkoihin: {names}.",
         "sv": "{n} {n|träff tillagd|träffar tillagda} på befintliga platser: {names}.",
         "en": "Added {n} {n|session|sessions} to existing places: {names}."},
+    "plan17.all_near": {
+        "fi": "Ei ehdotettavaa: {n|ainoa ehdokaspaikka on|kaikki {n} ehdokaspaikkaa ovat} alle {m} metrin päässä "
+              "nykyisestä tai suunnitellusta paikasta. Uutta paikkaa ei ehdoteta toisen viereen; lisää ehdokkaita "
+              "muualle tai valitse ehdokkaiksi ruudukko.",
+        "sv": "Inget att föreslå: {n|den enda kandidatplatsen ligger|alla {n} kandidatplatser ligger} under {m} meter "
+              "från en befintlig eller planerad plats. En ny plats föreslås inte bredvid en annan; lägg till "
+              "kandidater på andra ställen eller välj rutnätet som kandidater.",
+        "en": "Nothing to propose: {n|the only candidate site is|all {n} candidate sites are} under {m} metres from "
+              "an existing or planned place. A new place is never proposed next to another; add candidates "
+              "elsewhere or use the generated grid."},
     "plan17.unsaved": {"fi": "Muutokset ovat tallentamatta.", "sv": "Ändringarna är osparade.",
                        "en": "The changes are not saved yet."},
     "plan17.estimated": {

@@ -14,7 +14,7 @@ import shapely
 from ..analysis.reach import demand_points
 from ..analysis.villages import describe_locations, village_points
 from ..analysis.week import weekday_gains, weekday_matrix
-from ..core.errors import PlanningError
+from ..core.errors import CandidatesNearPlacesError, PlanningError
 from ..core.model import CRS, PLACE_FIELDS, STATUSES, Project, Settings, conform
 from ..core.schedule import DAYPARTS, WEEKDAYS
 
@@ -222,7 +222,7 @@ def _near_places(
 
     Raises
     ------
-    PlanningError
+    CandidatesNearPlacesError
         When no candidate is left.
     """
     from scipy.spatial import cKDTree
@@ -279,10 +279,7 @@ def _near_places(
         out = out.set_geometry(gpd.GeoSeries(new_geom, index=out.index, crs=CRS))
     out = out.loc[keep].reset_index(drop=True)
     if not len(out):
-        raise PlanningError(
-            f"every candidate site is within {near_m:g} m of an existing or planned place; add candidates "
-            "elsewhere or let them be generated"
-        )
+        raise CandidatesNearPlacesError(len(cands), near_m)
     return out
 
 
