@@ -247,8 +247,9 @@ def prepare(
 def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
     """Return the proposed new sites of a plan as ``label, id, name, children_gained, geometry`` (EPSG:3067).
 
-    ``label`` is the letter on the maps (A, B, ...); ``best_weekday``, ``best_daypart`` and ``opening_hours``
-    (the suggested session) are kept when the plan gives them.
+    ``label`` is the letter on the maps (A, B, ...); ``best_weekday``, ``best_daypart``, ``opening_hours``
+    (the suggested session) and ``add_session_to`` (the existing place the session is for; ``""`` for a new
+    place) are kept when the plan gives them.
 
     Accepts a :class:`coverage.planning.plan.PlanResult` (its ``new_sites``), a GeoDataFrame of points, a
     DataFrame or list of dicts with ``lon``/``lat`` (the ``plan --json`` form); ``None`` gives an empty layer.
@@ -300,7 +301,7 @@ def proposals_from_plan(plan: Any) -> gpd.GeoDataFrame:
         geometry=geometry,
         crs=CRS,
     )
-    for col in ("best_weekday", "best_daypart", "opening_hours"):
+    for col in ("best_weekday", "best_daypart", "opening_hours", "add_session_to"):  # "": a new place
         if col in sites:
             out[col] = sites[col].astype(object).where(sites[col].notna(), "").astype(str).to_numpy(object)
     return out
