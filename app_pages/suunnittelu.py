@@ -480,6 +480,8 @@ if plan is not None:
                 help=t("suunnittelu.accept_help"),
             )
             st.caption(t("suunnittelu.accept_help"))
+            if session_rows(sites).any():
+                st.caption(t("plan17.accept_session_help"))
 
 # --- the hand-made scenario: places marked "planned" -------------------------------------------------------
 st.subheader(t("suunnittelu.scenario"))

@@ -433,6 +433,7 @@ def test_next_to_a_closed_place_accepting_adds_a_session_to_it(app, projects_dir
     assert table["Nimi"].tolist() == ["Lisää vuoro: MLL:n iltaperhekahvila Ojakkala"]
     assert table["Paras aika ja ehdotettu vuoro"].tolist() == ["tiistai aamupäivä, ti 10–12"]
     assert table["Lapsia lisää"].iloc[0] == table["Lapsia lisää silloin"].iloc[0]  # one moment, one gain
+    assert any("ei lisää uutta paikkaa" in c.value for c in app.caption)
     before = app.session_state["project"].places.copy()
     app.button(key="plan_accept").click().run()
     no_errors(app)

@@ -2053,6 +2053,13 @@ _section({
         "en": "Nothing to propose: {n|the only candidate site is|all {n} candidate sites are} under {m} metres from "
               "an existing or planned place. A new place is never proposed next to another; add candidates "
               "elsewhere or use the generated grid."},
+    "plan17.accept_session_help": {
+        "fi": "”Lisää vuoro” -ehdotus ei lisää uutta paikkaa: vuoro lisätään sen nykyisen paikan aukioloaikoihin, "
+              "ja paikan muut aukioloajat pysyvät ennallaan.",
+        "sv": "Ett förslag ”Lägg till en träff” lägger inte till någon ny plats: träffen läggs till i den befintliga "
+              "platsens öppettider, och platsens övriga öppettider förblir som de är.",
+        "en": "An “add a session” proposal adds no new place: the session goes into that existing place's opening "
+              "hours, and the place's other hours stay as they are."},
     "plan17.unsaved": {"fi": "Muutokset ovat tallentamatta.", "sv": "Ändringarna är osparade.",
                        "en": "The changes are not saved yet."},
     "plan17.estimated": {
