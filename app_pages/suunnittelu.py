@@ -167,11 +167,20 @@ def _metric_delta(before: Any, after: Any, digits: int = 0, *, share: bool = Fal
 
 
 _areas = project.areas
-_est = (
-    _areas["children_estimated"].astype("boolean").fillna(False).to_numpy(bool)
-    if "children_estimated" in _areas and len(_areas)
-    else pd.Series(False, index=_areas.index).to_numpy(bool)
-)
+
+
+def _estimated_flags(areas: pd.DataFrame) -> Any:
+    """Per area: its children 0-6 are an estimate (``children_estimated``; unreadable or missing: no)."""
+    if "children_estimated" not in areas or not len(areas):
+        return pd.Series(False, index=areas.index).to_numpy(bool)
+    flags = areas["children_estimated"]
+    try:
+        return flags.astype("boolean").fillna(False).to_numpy(bool)
+    except (TypeError, ValueError):  # text such as "kyllä": only a plain true counts
+        return flags.astype(str).str.strip().str.lower().isin(["true", "1"]).to_numpy(bool)
+
+
+_est = _estimated_flags(_areas)
 ESTIMATED_IDS = set(_areas["id"].astype(str).to_numpy(object)[_est]) if len(_areas) else set()
 ANY_ESTIMATED = bool(ESTIMATED_IDS)
 
