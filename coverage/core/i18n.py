@@ -2029,3 +2029,8 @@ _section({
         "en": "The map cannot be shown: the Leaflet map library is missing (folder `static/leaflet/`). Start the app with `make run`, which fetches it, or fetch it with `make static/leaflet/leaflet.js` and reload the page. The map's facts are also in the page's tables.",
     },
 })
+
+# --- issue 17 part 3: named scenarios (branch scen17) ------------------------------------------------------
+_section({
+    "versions.layer.katve_scenarios": {"fi": "skenaariot", "sv": "scenarier", "en": "scenarios"},
+})
