@@ -120,7 +120,8 @@ def test_apply_never_overwrites_a_later_edit(vihti, proposals):
     edited.places = edited.places[edited.places["id"] != "V07"].reset_index(drop=True)
     s = dataclasses.replace(s, close=("V07",))
     done = apply_scenario(edited, s)
-    assert done.project.places.loc[done.project.places["id"] == pid, "opening_hours"].iat[0] == "Mo 12:00-14:00"
+    kept = done.project.places
+    assert kept.loc[kept["id"] == pid, "opening_hours"].iat[0] == "Mo 12:00-14:00"
     reasons = dict((r, w) for w, r in done.skipped)
     assert reasons == {"hours_edited": reasons["hours_edited"], "missing": "V07"}
 

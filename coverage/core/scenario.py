@@ -71,10 +71,11 @@ class Scenario:
                 "hours": len(self.hours)}
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form kept in the project file."""
+        """Return the JSON form kept in the project file."""
         return {
-            "format": SCENARIO_FORMAT, "name": self.name, "note": self.note, "add": [dict(a) for a in self.add],
-            "count": list(self.count), "close": list(self.close), "hours": {k: list(v) for k, v in self.hours.items()},
+            "format": SCENARIO_FORMAT, "name": self.name, "note": self.note,
+            "add": [dict(a) for a in self.add], "count": list(self.count), "close": list(self.close),
+            "hours": {k: list(v) for k, v in self.hours.items()},
             "moves": [dict(m) for m in self.moves], "created": self.created, "author": self.author,
         }
 
@@ -118,7 +119,7 @@ def _added(row: Any) -> dict:
 
 
 def check_name(name: Any) -> str:
-    """A scenario name as kept: stripped, not empty, at most :data:`MAX_NAME` characters."""
+    """Return a scenario name as kept: stripped, not empty, at most :data:`MAX_NAME` characters."""
     text = " ".join(str(name or "").split())
     if not text:
         raise ScenarioError("give the scenario a name")
@@ -128,12 +129,12 @@ def check_name(name: Any) -> str:
 
 
 def now_text() -> str:
-    """The time a scenario is made, as kept (UTC, ISO 8601, seconds)."""
+    """Return the time now as a scenario keeps it (UTC, ISO 8601, seconds)."""
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def with_scenario(project: Project, scenario: Scenario, *, replace: bool = False) -> Project:
-    """A copy of ``project`` with ``scenario`` kept in it (by name; ``replace`` to overwrite one)."""
+    """Return a copy of ``project`` with ``scenario`` kept in it (by name; ``replace`` overwrites)."""
     names = [s.name.casefold() for s in project.scenarios]
     if scenario.name.casefold() in names and not replace:
         raise ScenarioError(f"a scenario named {scenario.name!r} exists already; choose another name")
@@ -142,7 +143,7 @@ def with_scenario(project: Project, scenario: Scenario, *, replace: bool = False
 
 
 def without_scenario(project: Project, name: str) -> Project:
-    """A copy of ``project`` without the scenario ``name``."""
+    """Return a copy of ``project`` without the scenario ``name``."""
     return dataclasses.replace(project, scenarios=[s for s in project.scenarios if s.name != name])
 
 
@@ -215,7 +216,7 @@ def apply_scenario(project: Project, scenario: Scenario, *, status: str = "plann
 
 
 def scenario_places(project: Project, scenario: Scenario | None) -> Project:
-    """The scenario's world for the analysis: its added places count (status ``existing``), closed do not.
+    """Return the scenario's world for the analysis: added places count (status ``existing``), closed don't.
 
     ``None`` is the project as it is. Hours edits that no longer apply are left out, as in
     :func:`apply_scenario`.
@@ -230,7 +231,7 @@ def scenario_places(project: Project, scenario: Scenario | None) -> Project:
 
 
 def merged(base: Scenario, extra: Scenario) -> Scenario:
-    """``base`` with the changes of ``extra`` added (a plan saved into an existing scenario).
+    """Return ``base`` with the changes of ``extra`` added (a plan saved into an existing scenario).
 
     Places added by both are kept once (by id); an hours change of the same place keeps ``base``'s rule
     before and ``extra``'s rule after; the name, note and time of ``base`` stay.

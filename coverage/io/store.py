@@ -123,7 +123,7 @@ def _read_settings(path: str, layers: set[str], problems: list[Problem]) -> Sett
 
 
 def _read_scenarios(path: str, layers: set[str], problems: list[Problem]) -> list[Scenario]:
-    """The kept scenarios; one that cannot be read is left out with a warning (the others load)."""
+    """Read the kept scenarios; one that cannot be read is left out with a warning (the others load)."""
     if SCENARIOS_LAYER not in layers:
         return []
     table = pyogrio.read_dataframe(path, layer=SCENARIOS_LAYER)
@@ -132,7 +132,9 @@ def _read_scenarios(path: str, layers: set[str], problems: list[Problem]) -> lis
         try:
             scenario = Scenario.from_json(str(text))
         except ScenarioError as exc:
-            problems.append(Problem(path, i, SCENARIOS_LAYER, f"scenario left out: {exc}", severity="warning"))
+            problems.append(
+                Problem(path, i, SCENARIOS_LAYER, f"scenario left out: {exc}", severity="warning")
+            )
             continue
         if any(s.name.casefold() == scenario.name.casefold() for s in out):
             problems.append(Problem(path, i, SCENARIOS_LAYER,

@@ -37,7 +37,7 @@ WORKDAYS = tuple(WEEKDAYS[:5])
 
 
 def from_plan(plan: Any, name: str, *, note: str = "", author: str = "") -> Scenario:
-    """A scenario adding the proposed sites of ``plan`` (a :class:`~coverage.planning.plan.PlanResult`).
+    """Return a scenario adding the proposed sites of ``plan`` (:class:`~coverage.planning.plan.PlanResult`).
 
     Each site keeps its name, location and proposed opening hours; ids are the proposal's (made unique
     against the places when the scenario is applied).
@@ -56,7 +56,7 @@ def from_plan(plan: Any, name: str, *, note: str = "", author: str = "") -> Scen
 
 def from_moves(project: Project, result: RescheduleResult, name: str, *, note: str = "",
                author: str = "") -> Scenario:
-    """A scenario moving the sessions of ``result`` (:func:`~coverage.planning.reschedule.reschedule`).
+    """Return a scenario moving the sessions of ``result`` (:func:`~coverage.planning.reschedule.reschedule`).
 
     The new opening hours are computed now (each move verified on the reference week); a rule that cannot
     be edited safely raises :class:`~coverage.core.errors.PlanningError` naming it.
@@ -65,7 +65,8 @@ def from_moves(project: Project, result: RescheduleResult, name: str, *, note: s
     hours: dict[str, tuple[str, str]] = {}
     for row in sorted(set(result.moves["row"].astype(int))):
         pid = str(project.places["id"].iat[row])
-        hours[pid] = (str(project.places["opening_hours"].iat[row]), str(moved.places["opening_hours"].iat[row]))
+        hours[pid] = (str(project.places["opening_hours"].iat[row]),
+                      str(moved.places["opening_hours"].iat[row]))
     moves = tuple({"place_id": str(m.place_id), "name": str(m.name), "from": str(m.from_day),
                    "to": str(m.to_day), "hours": str(m.hours)} for m in result.moves.itertuples(index=False))
     return Scenario(check_name(name), note, hours=hours, moves=moves, created=now_text(), author=author)
@@ -73,7 +74,7 @@ def from_moves(project: Project, result: RescheduleResult, name: str, *, note: s
 
 def by_hand(project: Project, name: str, *, planned: tuple[str, ...] | list[str] = (),
             close: tuple[str, ...] | list[str] = (), note: str = "", author: str = "") -> Scenario:
-    """A scenario opening the project's ``planned`` places (ids) and closing the places ``close`` (ids)."""
+    """Return a scenario opening the project's ``planned`` places and closing the places ``close`` (ids)."""
     ids = project.places["id"].astype(str) if len(project.places) else pd.Series([], dtype=object)
     unknown = [p for p in [*planned, *close] if p not in set(ids)]
     if unknown:
@@ -131,7 +132,7 @@ class Comparison:
 
 
 def blind_villages(result: CoverageResult) -> tuple[list[str], float]:
-    """Villages with at least :data:`BLIND_VILLAGE_SHARE` of their children beyond reach, and those children."""
+    """Return the villages with :data:`BLIND_VILLAGE_SHARE` of their children beyond reach, and those."""
     table = result.villages()
     if not len(table):
         return [], 0.0
@@ -144,7 +145,7 @@ def blind_villages(result: CoverageResult) -> tuple[list[str], float]:
 def figures(project: Project, scenario: Scenario | None, settings: Settings, *, name: str,
             include_planned: bool, model: TravelModel, year: int | None, days: tuple[str, ...],
             week: Any = None) -> Figures:
-    """The figures of one column (see :class:`Figures`)."""
+    """Compute the figures of one column (see :class:`Figures`)."""
     world = scenario_places(project, scenario)
     result = analyze(world, settings, include_planned=include_planned, model=model)
     s = result.summary
@@ -181,7 +182,7 @@ def compare_scenarios(
     week: Any = None,
     current_label: str = "now",
 ) -> Comparison:
-    """The project as it is (``current_label``) beside the scenarios ``names`` (default: the first three kept).
+    """Compare the project as it is (``current_label``) with the scenarios ``names`` (default: first three).
 
     Raises :class:`ScenarioError` for a name not kept in the project or more than :data:`MAX_COMPARED`.
     """
