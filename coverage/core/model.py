@@ -18,16 +18,13 @@ import dataclasses
 import json
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from .errors import KatveError, Problem
-
-if TYPE_CHECKING:  # the scenario module builds on this one
-    from .scenario import Scenario
 
 CRS = "EPSG:3067"
 """The computation CRS: ETRS-TM35FIN, metres."""
@@ -269,7 +266,7 @@ class Project:
     path: str | None = None
     version: str | None = None  # content hash at load time, used to detect concurrent saves
     warnings: list[Problem] = field(default_factory=list)  # non-fatal problems found when loading
-    scenarios: list[Scenario] = field(default_factory=list)  # named alternatives (coverage.core.scenario)
+    scenarios: list[Any] = field(default_factory=list)  # named alternatives: coverage.core.scenario.Scenario
 
     def layer(self, name: str) -> pd.DataFrame:
         """Return a layer by its name in the project file."""
