@@ -48,7 +48,16 @@ ADD_FIELDS = ("id", "name", "x", "y", "opening_hours", "kind", "organiser", "org
 
 
 class ScenarioError(KatveError):
-    """A scenario that cannot be read, named or applied (the message says which and why)."""
+    """A scenario that cannot be read, named or applied (the message says which and why).
+
+    ``code`` names the case for a translated sentence (``name``, ``long``, ``exists``, ``unknown``,
+    ``too_many``, ``unreadable``); ``params`` holds its fields.
+    """
+
+    def __init__(self, message: str, code: str = "unreadable", **params: object):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -122,9 +131,9 @@ def check_name(name: Any) -> str:
     """Return a scenario name as kept: stripped, not empty, at most :data:`MAX_NAME` characters."""
     text = " ".join(str(name or "").split())
     if not text:
-        raise ScenarioError("give the scenario a name")
+        raise ScenarioError("give the scenario a name", "name")
     if len(text) > MAX_NAME:
-        raise ScenarioError(f"a scenario name can have at most {MAX_NAME} characters")
+        raise ScenarioError(f"a scenario name can have at most {MAX_NAME} characters", "long", n=MAX_NAME)
     return text
 
 
@@ -137,7 +146,8 @@ def with_scenario(project: Project, scenario: Scenario, *, replace: bool = False
     """Return a copy of ``project`` with ``scenario`` kept in it (by name; ``replace`` overwrites)."""
     names = [s.name.casefold() for s in project.scenarios]
     if scenario.name.casefold() in names and not replace:
-        raise ScenarioError(f"a scenario named {scenario.name!r} exists already; choose another name")
+        raise ScenarioError(f"a scenario named {scenario.name!r} exists already; choose another name",
+                            "exists", name=scenario.name)
     kept = [s for s in project.scenarios if s.name.casefold() != scenario.name.casefold()]
     return dataclasses.replace(project, scenarios=[*kept, scenario])
 

@@ -78,7 +78,8 @@ def by_hand(project: Project, name: str, *, planned: tuple[str, ...] | list[str]
     ids = project.places["id"].astype(str) if len(project.places) else pd.Series([], dtype=object)
     unknown = [p for p in [*planned, *close] if p not in set(ids)]
     if unknown:
-        raise ScenarioError(f"no place with id {', '.join(map(repr, unknown))} in the list")
+        raise ScenarioError(f"no place with id {', '.join(map(repr, unknown))} in the list", "unknown",
+                            name=", ".join(unknown))
     return Scenario(check_name(name), note, count=tuple(dict.fromkeys(planned)),
                     close=tuple(dict.fromkeys(close)),
                     created=now_text(), author=author)
@@ -192,9 +193,10 @@ def compare_scenarios(
     chosen = list(names) if names is not None else list(kept)[:MAX_COMPARED]
     missing = [n for n in chosen if n not in kept]
     if missing:
-        raise ScenarioError(f"no scenario named {', '.join(map(repr, missing))} in the project")
+        raise ScenarioError(f"no scenario named {', '.join(map(repr, missing))} in the project", "unknown",
+                            name=", ".join(missing))
     if len(chosen) > MAX_COMPARED:
-        raise ScenarioError(f"compare at most {MAX_COMPARED} scenarios at a time")
+        raise ScenarioError(f"compare at most {MAX_COMPARED} scenarios at a time", "too_many", n=MAX_COMPARED)
     kw = {"include_planned": include_planned, "model": model, "year": year, "days": days, "week": week}
     columns = [figures(project, None, settings, name=current_label, **kw)]
     columns += [figures(project, kept[n], settings, name=n, **kw) for n in chosen]
