@@ -62,7 +62,8 @@ def test_scenarios_are_kept_compared_saved_and_accepted(app, projects_dir):
     want = compare_scenarios(project, settings=Settings(mode="walk", threshold_minutes=20.0))
     row = table.loc["Lapsia 0–6 v kohtaamispaikan ulottuvilla"]
     for col, fig in zip(table.columns, want.columns, strict=True):
-        shown = f"≈ {i18n.fmt_number(fig.children_covered, 0, lang='fi')} / {i18n.fmt_number(2008, lang='fi')}"
+        total = i18n.fmt_number(2008, lang="fi")
+        shown = f"≈ {i18n.fmt_number(fig.children_covered, 0, lang='fi')} / {total}"
         assert row[col] == shown
     assert table.loc["Muutokset", "Siirto"] == "1 paikan ajat muutettu"
     strips = [e for e in app.main if type(e).__name__ == "Image"]
