@@ -167,3 +167,12 @@ def test_comparison_agrees_with_the_analyses_it_stands_for(vihti, proposals):
     assert len(new.blind_villages) < len(now.blind_villages)
     with pytest.raises(ScenarioError, match="Ei ole"):
         sc.compare_scenarios(p, ["Ei ole"], settings=WALK20)
+
+
+def test_accepting_twice_adds_nothing_twice(vihti, proposals):
+    planned, _ = proposals
+    s = sc.from_plan(planned, "Kolme")
+    once = apply_scenario(vihti, s)
+    twice = apply_scenario(once.project, s)
+    assert len(twice.project.places) == len(once.project.places) == len(vihti.places) + 3
+    assert [r for _n, r in twice.skipped] == ["already"] * 3 and twice.added == []

@@ -10,7 +10,8 @@ changes; ``moves`` keeps them as said (place, from, to, hours) for the tables.
 ``planned`` places, closed places leave the list, hours are rewritten (``count``-ed planned places stay
 planned: accepting a plan does not open them). What cannot be applied any more
 (the place was deleted, or its hours were edited after the scenario was made) is left as it is and named
-in :attr:`Applied.skipped`; nothing else changes. :func:`scenario_places` is the scenario's world for the
+in :attr:`Applied.skipped`, as is an added place already in the list (accepting twice adds nothing twice);
+nothing else changes. :func:`scenario_places` is the scenario's world for the
 analysis: its added and ``count``-ed places count as open places, closed places do not.
 
 Examples
@@ -32,6 +33,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 
 from .errors import KatveError
 from .model import CRS, PLACE_FIELDS, Project, conform
@@ -192,6 +194,20 @@ def _added_rows(scenario: Scenario, status: str, ids_in_use: set[str]) -> gpd.Ge
     return conform(frame, PLACE_FIELDS)
 
 
+def _not_yet_there(scenario: Scenario, places: gpd.GeoDataFrame) -> list[dict]:
+    """Return the added places not in the list yet (the same name within 1 m is the same place)."""
+    if not len(places):
+        return list(scenario.add)
+    names = places["name"].astype(str).to_numpy(object)
+    out = []
+    for a in scenario.add:
+        same = names == str(a["name"])
+        there = same.any() and float(places.geometry[same].distance(Point(a["x"], a["y"])).min()) <= 1.0
+        if not there:
+            out.append(a)
+    return out
+
+
 def apply_scenario(project: Project, scenario: Scenario, *, status: str = "planned") -> Applied:
     """Make ``scenario`` real on a copy of ``project`` (see the module); the scenario itself stays kept."""
     places = _places_crs(project.places).copy()
@@ -215,7 +231,10 @@ def apply_scenario(project: Project, scenario: Scenario, *, status: str = "plann
     out.closed = [str(n) for n in places.loc[gone, "name"]] if len(ids) else []
     out.skipped += [(c, "missing") for c in scenario.close if c not in set(ids)]
     places = places.loc[~pd.Series(gone, index=places.index, dtype=bool)] if len(ids) else places
-    if scenario.add:
+    fresh = _not_yet_there(scenario, places)
+    out.skipped += [(str(a["name"]), "already") for a in scenario.add if a not in fresh]
+    if fresh:
+        scenario = dataclasses.replace(scenario, add=tuple(fresh))
         added = _added_rows(scenario, status, set(places["id"].astype(str)) if len(places) else set())
         base = conform(places, PLACE_FIELDS) if len(places) else None
         merged = added if base is None else pd.concat([base, added], ignore_index=True)
