@@ -23,7 +23,8 @@ def project(tmp_path):
 
 
 def test_save_compare_accept_remove(project, capsys):
-    assert main(["plan", "--project", str(project), *WALK, "--new", "2", "--save-scenario", "Kaksi uutta"]) == 0
+    keep = ["--save-scenario", "Kaksi uutta"]
+    assert main(["plan", "--project", str(project), *WALK, "--new", "2", *keep]) == 0
     assert "Skenaario ”Kaksi uutta” tallennettu projektiin vihti.gpkg" in capsys.readouterr().out
     assert main(["plan", "--project", str(project), *WALK, "--reschedule", "1", "--save-scenario", "Siirto",
                  "--json"]) == 0
