@@ -136,16 +136,22 @@ def _weeks_text(runs: list[tuple[int, int]]) -> str:
 def comparison_table(cmp: sc.Comparison, estimated: bool) -> pd.DataFrame:
     """The comparison as shown: one column per scenario (first the project as it is), one row per figure."""
     approx = "≈ " if estimated else ""
+    now = cmp.columns[0]
 
     def kids(v: float) -> str:
         return approx + i18n.fmt_number(v, 0)
 
+    def change(v: float, base: float) -> str:  # the change of the whole numbers shown
+        d = round(v) - round(base)
+        return "" if d == 0 or v is base else f" ({'+' if d > 0 else '−'}{i18n.fmt_number(abs(d), 0)})"
+
     rows: dict[str, list[str]] = {
         t("scen.row.changes"): [changes_text(c.scenario) for c in cmp.columns],
         t("scen.row.children"): [f"{kids(c.children_covered)} / {i18n.fmt_number(c.children_total, 0)}"
-                                 for c in cmp.columns],
+                                 f"{change(c.children_covered, now.children_covered)}" for c in cmp.columns],
         t("scen.row.share"): [i18n.fmt_share(c.children_covered_share) for c in cmp.columns],
-        t("scen.row.child_days", days=_days(cmp.days)): [kids(c.child_days) for c in cmp.columns],
+        t("scen.row.child_days", days=_days(cmp.days)): [
+            kids(c.child_days) + change(c.child_days, now.child_days) for c in cmp.columns],
         t("scen.row.places"): [i18n.fmt_number(c.places_counted, 0) for c in cmp.columns],
         t("scen.row.blind"): [f"{len(c.blind_villages)} ({kids(c.blind_children)} {t('scen.children')})"
                               for c in cmp.columns],
