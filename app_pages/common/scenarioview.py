@@ -29,7 +29,8 @@ from coverage.core.scenario import (
     with_scenario,
     without_scenario,
 )
-from coverage.core.schedule import WEEKDAYS
+from coverage.outputs.report_scenarios import changes_text, weeks_text
+from coverage.outputs.report_scenarios import rows as scenario_rows
 from coverage.planning import scenarios as sc
 
 from . import auth, messages
@@ -118,56 +119,12 @@ def _strips_png(_cmp: sc.Comparison, token: str, settings_key: str, names: tuple
     return png.getvalue()
 
 
-def changes_text(scenario: Scenario | None, lang: str | None = None) -> str:
-    """What a scenario changes, in words ("2 uutta paikkaa, 1 vuoro siirretty")."""
-    if scenario is None:
-        return t("scen.changes.none", lang)
-    counts = scenario.counts()
-    parts = [t(f"scen.changes.{k}", lang, n=v) for k, v in counts.items() if v]
-    return ", ".join(parts) or t("scen.changes.empty", lang)
-
-
-def _weeks_text(runs: list[tuple[int, int]]) -> str:
-    if not runs:
-        return t("scen.weeks_none")
-    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
-
-
 def comparison_table(cmp: sc.Comparison, estimated: bool) -> pd.DataFrame:
     """The comparison as shown: one column per scenario (first the project as it is), one row per figure."""
-    approx = "≈ " if estimated else ""
-    now = cmp.columns[0]
-
-    def kids(v: float) -> str:
-        return approx + i18n.fmt_number(v, 0)
-
-    def change(v: float, base: float) -> str:  # the change of the whole numbers shown
-        d = round(v) - round(base)
-        return "" if d == 0 or v is base else f" ({'+' if d > 0 else '−'}{i18n.fmt_number(abs(d), 0)})"
-
-    rows: dict[str, list[str]] = {
-        t("scen.row.changes"): [changes_text(c.scenario) for c in cmp.columns],
-        t("scen.row.children"): [f"{kids(c.children_covered)} / {i18n.fmt_number(c.children_total, 0)}"
-                                 f"{change(c.children_covered, now.children_covered)}" for c in cmp.columns],
-        t("scen.row.share"): [i18n.fmt_share(c.children_covered_share) for c in cmp.columns],
-        t("scen.row.child_days", days=_days(cmp.days)): [
-            kids(c.child_days) + change(c.child_days, now.child_days) for c in cmp.columns],
-        t("scen.row.places"): [i18n.fmt_number(c.places_counted, 0) for c in cmp.columns],
-        t("scen.row.blind"): [f"{len(c.blind_villages)} ({kids(c.blind_children)} {t('scen.children')})"
-                              for c in cmp.columns],
-        t("scen.row.blind_names"): [", ".join(c.blind_villages) or "–" for c in cmp.columns],
-        t("scen.row.overlaps"): [i18n.fmt_number(c.overlaps, 0) for c in cmp.columns],
-        t("scen.row.closed_weeks", year=cmp.year): [_weeks_text(c.weeks_closed) for c in cmp.columns],
-    }
-    frame = pd.DataFrame(rows, index=[c.name for c in cmp.columns]).T
+    shown = scenario_rows(cmp, i18n.get_language(), estimated=estimated, names=True)
+    frame = pd.DataFrame(dict(shown), index=[c.name for c in cmp.columns]).T
     frame.index.name = t("scen.col.figure")
     return frame
-
-
-def _days(days: tuple[str, ...]) -> str:
-    if tuple(days) == tuple(WEEKDAYS[:5]):
-        return t("scen.days_workdays")
-    return ", ".join(i18n.weekday_name(WEEKDAYS.index(d), short=True) for d in days)
 
 
 def _accept(name: str) -> None:
@@ -236,7 +193,7 @@ def show_scenarios(view: View) -> None:
         return
     st.dataframe(pd.DataFrame({
         t("scen.col.name"): [s.name for s in kept],
-        t("scen.col.changes"): [changes_text(s) for s in kept],
+        t("scen.col.changes"): [changes_text(s, view.lang) for s in kept],
         t("scen.col.created"): [s.created[:10] for s in kept],
         t("scen.col.author"): [s.author or "–" for s in kept],
     }), hide_index=True, width="stretch", key="scen_list_table")
@@ -258,9 +215,10 @@ def show_scenarios(view: View) -> None:
             return
         st.markdown(f"**{t('scen.compare_title', year=year)}**")
         st.table(comparison_table(cmp, estimated))
-        st.caption(t("scen.compare_caption", share=i18n.fmt_share(sc.BLIND_VILLAGE_SHARE, 0)))
+        st.caption(t("scen.compare_caption", share=i18n.fmt_share(sc.BLIND_VILLAGE_SHARE, 0))
+                   + (" " + t("scen.estimated") if estimated else ""))
         png = _strips_png(cmp, *args)
-        alt = " ".join(t("scen.strip_alt", name=c.name, weeks=_weeks_text(c.weeks_closed))
+        alt = " ".join(t("scen.strip_alt", name=c.name, weeks=weeks_text(c.weeks_closed, view.lang))
                        for c in cmp.columns)
         st.image(png, width="stretch", alt=t("year.strip.alt", year=year) + " " + alt)
         st.caption(t("year.strip.legend"))
