@@ -90,7 +90,7 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def _comparison(args: argparse.Namespace, project: Project, settings: Settings, lang: str) -> Any:
-    """Compare the scenario comparison for the report (None without scenarios, or with ``--scenarios none``)."""
+    """Compare the scenarios for the report (None without any, or with ``--scenarios none``)."""
     wanted = (args.scenarios or "").strip()
     if args.format != "report" or wanted.lower() == "none" or not project.scenarios:
         if wanted and wanted.lower() != "none" and not project.scenarios:
