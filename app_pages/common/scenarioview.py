@@ -119,6 +119,19 @@ def _strips_png(_cmp: sc.Comparison, token: str, settings_key: str, names: tuple
     return png.getvalue()
 
 
+def report_comparison(view: View, lang: str) -> Any:
+    """A zero-argument callable giving the comparison for the report (the scenarios chosen on Suunnittelu).
+
+    The names and the view are read now (in the page run), the comparison when the report is made;
+    ``None`` comes back when the project keeps no scenarios.
+    """
+    kept = [s.name for s in view.project.scenarios]
+    chosen = [n for n in st.session_state.get(K_COMPARE, kept[: sc.MAX_COMPARED]) if n in kept]
+    year = int(st.session_state.get("kat_year") or view.week.isocalendar()[0])
+    args = (view.project, view.token, view.settings_key, tuple(chosen), view.include_planned, year, lang)
+    return lambda: _comparison(*args) if chosen else None
+
+
 def comparison_table(cmp: sc.Comparison, estimated: bool) -> pd.DataFrame:
     """The comparison as shown: one column per scenario (first the project as it is), one row per figure."""
     shown = scenario_rows(cmp, i18n.get_language(), estimated=estimated, names=True)
