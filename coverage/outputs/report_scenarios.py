@@ -82,6 +82,20 @@ def rows(cmp: Any, lang: str, *, estimated: bool, names: bool = False) -> list[t
     return out
 
 
+def blind_lines(cmp: Any, lang: str) -> list[str]:
+    """Say which villages are in a blind spot now and which each scenario takes out or puts in."""
+    now = cmp.columns[0]
+    lines = [i18n.t("report.scen.blind_now", lang, name=now.name, names=", ".join(now.blind_villages) or "–")]
+    for c in cmp.columns[1:]:
+        out = [v for v in now.blind_villages if v not in c.blind_villages]
+        new = [v for v in c.blind_villages if v not in now.blind_villages]
+        parts = ([i18n.t("report.scen.blind_out", lang, names=", ".join(out))] if out else []) + (
+            [i18n.t("report.scen.blind_in", lang, names=", ".join(new))] if new else [])
+        lines.append(f"{c.name}: {'; '.join(parts)}." if parts
+                     else i18n.t("report.scen.blind_same", lang, name=c.name))
+    return lines
+
+
 def _world_study(data: Study, column: Any) -> Study:
     """Build a study of one column for its small map: its places, the scenario's new ones drawn as planned."""
     world = scenario_places(data.project, column.scenario)
@@ -107,14 +121,13 @@ def scenario_page(doc: Any) -> None:
     columns = [(i18n.t("scen.col.figure", lang), label_w, "left")]
     columns += [(c.name, width, "left") for c in cols]
     doc.table(columns, [[label, *values] for label, values in rows(cmp, lang, estimated=estimated)], size=8)
-    # the villages behind the blind-spot count, per column, in words
-    for c in cols:
-        names = ", ".join(c.blind_villages) or "–"
-        doc.paragraph(f"{c.name}: {i18n.t('scen.row.blind_names', lang).lower()} {names}", size=8,
-                      color="#333333")
+    # the villages behind the blind-spot count: the present's, then what each scenario changes
+    for line in blind_lines(cmp, lang):
+        doc.paragraph(line, size=8, color="#333333")
     # small maps side by side, each titled with its column
     side = min(0.3, 0.95 / len(cols))
-    doc.need(side + 0.05)
+    doc.need(side + 0.07)
+    doc.y -= 0.03  # room for the titles above the maps
     top = doc.y
     for i, c in enumerate(cols):
         doc.y = top
