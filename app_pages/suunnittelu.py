@@ -18,13 +18,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import auth, cache, frame, messages, reschedview, state
+from app_pages.common import auth, cache, frame, messages, reschedview, scenarioview, state
 from coverage.analysis.villages import village_of
 from coverage.core import errors, i18n, schedule
 from coverage.core.hours import describe_hours
 from coverage.core.i18n import t
 from coverage.outputs import webmap
-from coverage.planning import core
+from coverage.planning import core, scenarios
 from coverage.planning import plan as planning_plan
 from coverage.planning.sites import session_rows
 
@@ -491,6 +491,10 @@ if plan is not None:
             st.caption(t("suunnittelu.accept_help"))
             if session_rows(sites).any():
                 st.caption(t("plan17.accept_session_help"))
+    if len(sites):
+        scenarioview.save_box(
+            view, lambda name, author: scenarios.from_plan(plan, name, project=project, author=author),
+            key="plan", what=t("scen.what.plan"))
 
 # --- the hand-made scenario: places marked "planned" -------------------------------------------------------
 st.subheader(t("suunnittelu.scenario"))
@@ -520,3 +524,7 @@ if ss.get("resched_done"):
 if ss.get("resched_error"):
     st.error(ss.pop("resched_error"))
 reschedview.show_reschedule(view)
+
+# --- named scenarios side by side (issue 17 part 3) -------------------------------------------------------
+st.subheader(t("scen.header"))
+scenarioview.show_scenarios(view)

@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages.common import cache, frame, messages, state
+from app_pages.common import cache, frame, messages, scenarioview, state
 from coverage.analysis import study
 from coverage.core import i18n
 from coverage.core.i18n import t
@@ -66,8 +66,15 @@ if result is not None:
         ("ics", "ics", {"calendar_start": cal_start, "calendar_end": cal_end}),
     ]
 
+    comparison = scenarioview.report_comparison(view, doc_lang)  # the scenarios chosen on Suunnittelu
+
     def content(fmt: str, options: dict):  # noqa: ANN202 - a zero-argument callable for st.download_button
-        return lambda: export.export_bytes(data, fmt, **options)
+        def make() -> bytes:
+            if fmt == "report":
+                data.scenarios = comparison()  # computed (or taken from the cache) only for the report
+            return export.export_bytes(data, fmt, **options)
+
+        return make
 
     columns = st.columns(3)
     for k, (key, fmt, options) in enumerate(items):

@@ -97,6 +97,12 @@ def show_reschedule(view: View) -> None:
     }), hide_index=True, width="stretch", key="resched_moves")
     st.caption(t("resched.sum", before=i18n.fmt_number(res.before, 0), after=i18n.fmt_number(res.after, 0),
                  gain=i18n.fmt_number(res.after - res.before, 0)))
+    from coverage.planning.scenarios import from_moves
+
+    from . import scenarioview
+
+    scenarioview.save_box(view, lambda name, author: from_moves(view.project, res, name, author=author),
+                          key="moves", what=t("scen.what.moves"))
     st.markdown(f"**{t('resched.matrix')}**")
     left, right = st.columns(2)
     left.caption(t("resched.before"))

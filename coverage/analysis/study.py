@@ -42,6 +42,7 @@ class Study:
     lang: str = "fi"
     today: dt.date = field(default_factory=dt.date.today)
     week: dt.date | None = None
+    scenarios: Any = None  # a coverage.planning.scenarios.Comparison for the report's scenario page
 
     @classmethod
     def from_parts(
@@ -58,7 +59,8 @@ class Study:
     ) -> Study:
         """Assemble from results computed elsewhere (the app's cache); the missing parts are computed lazily.
 
-        ``options`` are the other fields (``include_planned``, ``plan``, ``lang``, ``today``, ``week``).
+        ``options`` are the other fields (``include_planned``, ``plan``, ``lang``, ``today``, ``week``,
+        ``scenarios``).
         """
         data = cls(project=project, result=result, **options)
         data.lang = check_language(data.lang)

@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 from ..analysis.study import prepare
+from ..core import i18n
 from ..core.errors import KatveError
 from ..core.i18n import LANGUAGES
 from ..core.model import Project, Settings
@@ -27,6 +28,7 @@ from ..io.importers import read_candidates
 from ..outputs.export import FORMATS, export
 from ..outputs.tables import TABLES
 from ..planning import plan as planning_plan
+from ..planning.scenarios import compare_scenarios
 from .options import (
     add_source_options,
     add_travel_options,
@@ -79,7 +81,31 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="FILE",
         help="candidate sites for --new (default: the project's, else generated)",
     )
+    p.add_argument(
+        "--scenarios",
+        metavar="A,B,C",
+        help="report: the kept scenarios to compare (default: the first three the project keeps; 'none')",
+    )
     return p
+
+
+def _comparison(args: argparse.Namespace, project: Project, settings: Settings, lang: str) -> Any:
+    """Compare the scenarios for the report (None without any, or with ``--scenarios none``)."""
+    wanted = (args.scenarios or "").strip()
+    if args.format != "report" or wanted.lower() == "none" or not project.scenarios:
+        if wanted and wanted.lower() != "none" and not project.scenarios:
+            raise KatveError("--scenarios: the project keeps no scenarios (plan ... --save-scenario NAME)")
+        return None
+    kept = {s.name.casefold(): s.name for s in project.scenarios}
+    names = None
+    if wanted:
+        names = []
+        for n in (x.strip() for x in wanted.split(",") if x.strip()):
+            if n.casefold() not in kept:
+                raise KatveError(f"--scenarios: no scenario named {n!r} (kept: {', '.join(kept.values())})")
+            names.append(kept[n.casefold()])
+    return compare_scenarios(project, names, settings, include_planned=args.include_planned,
+                             current_label=i18n.t("scen.now", lang))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     data = prepare(
         project, settings, at=at, include_planned=args.include_planned, plan=plan, lang=args.lang, today=today
     )
+    data.scenarios = _comparison(args, project, settings, data.lang)
     path = export(
         data,
         args.format,

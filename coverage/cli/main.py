@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import InputError, KatveError
-from . import analyze, export, fetch, history, importing, plan, restore, stats, validate, year
+from . import analyze, export, fetch, history, importing, plan, restore, scenarios, stats, validate, year
 from .options import EXIT_INPUT, EXIT_OK
 
 COMMANDS = {
@@ -21,6 +21,7 @@ COMMANDS = {
     "analyze": analyze,
     "plan": plan,
     "year": year,
+    "scenarios": scenarios,
     "export": export,
     "stats": stats,
     "fetch": fetch,

@@ -30,8 +30,9 @@ from ..core.schedule import WEEKDAYS
 from ..io.importers import read_candidates
 from ..planning.core import METHODS
 from ..planning.plan import OBJECTIVES, PlanResult, plan
+from ..planning.scenarios import from_plan
 from ..planning.sites import DEFAULT_SPACING_M
-from . import reschedule
+from . import reschedule, scenarios
 from .options import (
     add_source_options,
     add_travel_options,
@@ -110,6 +111,7 @@ def build(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print one JSON object (the contract in DESIGN.md)")
     reschedule.add_arguments(p)
+    scenarios.add_save_argument(p)
     return p
 
 
@@ -155,6 +157,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         lang = output_language(args, settings)
         print(format_text(result, name=project.municipality_name, lang=lang))
+    if args.save_scenario:
+        made = from_plan(result, args.save_scenario, project=project, author=scenarios._user(args))
+        print(scenarios.save_scenario(args, project, made), file=sys.stderr if args.json else sys.stdout)
     return 0
 
 

@@ -8,11 +8,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..core.errors import KatveError
 from ..core.i18n import Texts, fmt_number, weekday_name
 from ..core.schedule import WEEKDAYS
 from ..planning.reschedule import RescheduleResult, parse_days, reschedule
+from ..planning.scenarios import from_moves
+from . import scenarios
 from .options import (
     count_at_least_1,
     output_language,
@@ -48,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         print_json(result.to_json())
     else:
         print(format_text(result, name=project.municipality_name, lang=output_language(args, settings)))
+    if args.save_scenario:
+        made = from_moves(project, result, args.save_scenario, author=scenarios._user(args))
+        print(scenarios.save_scenario(args, project, made), file=sys.stderr if args.json else sys.stdout)
     return 0
 
 

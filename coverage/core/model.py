@@ -266,6 +266,7 @@ class Project:
     path: str | None = None
     version: str | None = None  # content hash at load time, used to detect concurrent saves
     warnings: list[Problem] = field(default_factory=list)  # non-fatal problems found when loading
+    scenarios: list[Any] = field(default_factory=list)  # named alternatives: coverage.core.scenario.Scenario
 
     def layer(self, name: str) -> pd.DataFrame:
         """Return a layer by its name in the project file."""
@@ -283,6 +284,7 @@ class Project:
             candidates=self.candidates.copy(),
             visits=self.visits.copy(),
             outreach=self.outreach.copy(),
+            scenarios=list(self.scenarios),
         )
 
     @property

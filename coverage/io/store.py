@@ -1,8 +1,9 @@
 """The project file: one GeoPackage holding the layers of the data model (QGIS can open it).
 
 Layers: ``places``, ``areas``, ``boundary``, ``candidates`` (EPSG:3067 points/polygons), ``visits`` and
-``outreach`` (attribute tables), ``katve_settings`` (key/value table) and ``katve_meta`` (name, format
-version).
+``outreach`` (attribute tables), ``katve_settings`` (key/value table), ``katve_scenarios`` (the named
+scenarios: name, note, created, author and the changes as JSON; :mod:`coverage.core.scenario`) and
+``katve_meta`` (name, format version).
 
 Saving is atomic: the project is written to a temporary file in the same folder, flushed to disk and renamed
 over the old file; the previous version is kept as ``<name>.backup.gpkg``. A crash mid-save leaves the last
@@ -42,6 +43,7 @@ from ..core.model import (
     conform,
     empty_layer,
 )
+from ..core.scenario import Scenario, ScenarioError
 from ..core.validation import normalise_layer, validate_layer
 from . import versions as _versions
 from .files import CONTENT_NAMES, sniff_content
@@ -54,6 +56,7 @@ except ImportError:  # pragma: no cover - Windows: saves are not locked against 
 FORMAT_VERSION = "1"
 SETTINGS_LAYER = "katve_settings"
 META_LAYER = "katve_meta"
+SCENARIOS_LAYER = "katve_scenarios"
 REQUIRED_LAYERS = ("places", "areas")
 MAX_PROJECT_BYTES = 200 * 1024 * 1024
 
@@ -117,6 +120,29 @@ def _read_settings(path: str, layers: set[str], problems: list[Problem]) -> Sett
     except (KatveError, TypeError, ValueError) as exc:
         problems.append(Problem(path, None, SETTINGS_LAYER, f"settings ignored: {exc}"))
         return Settings()
+
+
+def _read_scenarios(path: str, layers: set[str], problems: list[Problem]) -> list[Scenario]:
+    """Read the kept scenarios; one that cannot be read is left out with a warning (the others load)."""
+    if SCENARIOS_LAYER not in layers:
+        return []
+    table = pyogrio.read_dataframe(path, layer=SCENARIOS_LAYER)
+    out: list[Scenario] = []
+    for i, text in enumerate(table.get("changes", []), start=1):
+        try:
+            scenario = Scenario.from_json(str(text))
+        except ScenarioError as exc:
+            problems.append(
+                Problem(path, i, SCENARIOS_LAYER, f"scenario left out: {exc}", severity="warning")
+            )
+            continue
+        if any(s.name.casefold() == scenario.name.casefold() for s in out):
+            problems.append(Problem(path, i, SCENARIOS_LAYER,
+                                    f"scenario {scenario.name!r} is there twice; the first is kept",
+                                    severity="warning"))
+            continue
+        out.append(scenario)
+    return out
 
 
 def load(path: str | os.PathLike) -> Project:
@@ -193,6 +219,7 @@ def load(path: str | os.PathLike) -> Project:
 
     problems.extend(_check_references(data, spath))
     settings = _read_settings(spath, layers, problems)
+    scenarios = _read_scenarios(spath, layers, problems)
     name = p.stem
     if META_LAYER in layers:
         meta = pyogrio.read_dataframe(spath, layer=META_LAYER)
@@ -212,6 +239,7 @@ def load(path: str | os.PathLike) -> Project:
         path=spath,
         version=version,
         warnings=[pr for pr in problems if pr.severity != "error"],
+        scenarios=scenarios,
     )
 
 
@@ -260,6 +288,23 @@ def _write_layers(project: Project, target: str) -> None:
         ),
         target,
         layer=SETTINGS_LAYER,
+        driver="GPKG",
+    )
+    scenarios = list(project.scenarios)
+    pyogrio.write_dataframe(
+        pd.DataFrame(
+            {
+                "name": [sc.name for sc in scenarios],
+                "note": [sc.note for sc in scenarios],
+                "created": [sc.created for sc in scenarios],
+                "author": [sc.author for sc in scenarios],
+                "changes": [sc.to_json() for sc in scenarios],
+            },
+            columns=["name", "note", "created", "author", "changes"],
+            dtype=object,
+        ),
+        target,
+        layer=SCENARIOS_LAYER,
         driver="GPKG",
     )
     pyogrio.write_dataframe(

@@ -29,7 +29,7 @@ from ..core.i18n import t
 
 DEFAULT_KEPT = 50
 HISTORY_FILE = "history.jsonl"
-COMPARED_LAYERS = ("places", "areas", "candidates", "boundary", "visits", "outreach")
+COMPARED_LAYERS = ("places", "areas", "candidates", "boundary", "visits", "outreach", "katve_scenarios")
 _KEYED = ("places", "areas", "candidates")  # rows compared by id; the others by content only
 SETTINGS_LAYER = "katve_settings"
 

@@ -7,6 +7,8 @@ Pages, in order (a page is left out when it would be empty):
    sessions of nearby places.
 3. The week: children within reach per weekday x time of day (heat map) and every place's opening hours.
 4. Proposals (with a plan): the proposed sites, the key figures before and after, and the map with them.
+   Scenarios (with ``data.scenarios``): the kept scenarios beside the present, small maps, year strips
+   (:mod:`coverage.outputs.report_scenarios`).
 5. Visitor statistics (when the project has visits, via :mod:`coverage.analysis.stats`).
 
 The last page ends with the method and the data sources; every page has the municipality, the date, the
@@ -31,7 +33,7 @@ from ..analysis.villages import changed_villages
 from ..core import i18n
 from ..core.i18n import fmt_number, fmt_range, fmt_share, has, weekday_name
 from ..core.schedule import WEEKDAYS
-from . import printgrid
+from . import printgrid, report_scenarios
 from .document import COLORS, credits, describe_settings, fmt_date, header, text, threshold_text
 from .printmap import draw_map, extent_in, flow, legend_handles, new_figure, style, text_width, wrap_text
 from .tables import place_table
@@ -61,6 +63,8 @@ def meeting_report(data: Study, out: Any) -> int:
         _method(doc)
         if data.plan is not None:
             _proposal_page(doc)
+        if report_scenarios.has_page(data):
+            report_scenarios.scenario_page(doc)
         _visits_page(doc)
         doc.footers()
         meta = {

@@ -44,6 +44,42 @@ def draw_year(strip_ax: Any, grid_ax: Any | None, result: YearResult, lang: str 
     strip_ax.set_title(t("year.strip.title", lang, year=result.year), fontsize=9.5, loc="left")
 
 
+def draw_strips(ax: Any, years: list[YearResult], labels: list[str], lang: str = "fi") -> None:
+    """Draw one year strip per row on ``ax`` (a scenario comparison): same colours and crosses as the strip.
+
+    Rows may have different week counts only if their years differ; they are drawn to the longest.
+    """
+    from matplotlib.colors import ListedColormap
+
+    n = max((len(y.weeks) for y in years), default=0)
+    share = np.full((len(years), n), np.nan)
+    closed = np.zeros((len(years), n), dtype=bool)
+    for i, y in enumerate(years):
+        total = y.children_total or 1.0
+        share[i, : len(y.weeks)] = y.weeks["children_covered"].to_numpy(float) / total
+        closed[i, : len(y.weeks)] = y.weeks["places_open"].to_numpy(int) == 0
+    ax.imshow(share, cmap=CMAP, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    ax.imshow(np.where(closed, 1.0, np.nan), cmap=ListedColormap([CLOSED]), vmin=0, vmax=1, aspect="auto",
+              interpolation="nearest")
+    for i, k in zip(*np.nonzero(closed), strict=True):
+        ax.text(k, i, "×", ha="center", va="center", fontsize=6, color="#555555")
+    ax.set_yticks(range(len(labels)), labels, fontsize=7.5)
+    _week_axis(ax, n, top=True)
+    ax.set_yticks(np.arange(len(labels) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", axis="y", color="white", linewidth=1.5)
+
+
+def strips_figure(years: list[YearResult], labels: list[str], lang: str = "fi", *, width: float = 9.0) -> Any:
+    """Draw a stand-alone figure of :func:`draw_strips` (one row per scenario) for the app."""
+    from .printmap import new_figure
+
+    height = 0.55 + 0.32 * len(years)
+    fig = new_figure((width, height))
+    ax = fig.add_axes((0.22, 0.08, 0.76, 1 - 0.45 / height - 0.08))
+    draw_strips(ax, years, labels, lang)
+    return fig
+
+
 def _week_axis(ax: Any, n: int, *, top: bool) -> None:
     ticks = [k for k in range(n) if (k + 1) % 4 == 1 or k == n - 1]
     ax.set_xticks(ticks, [str(k + 1) for k in ticks], fontsize=7)
