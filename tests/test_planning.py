@@ -713,6 +713,15 @@ def test_next_to_a_closed_place_the_proposal_adds_a_session_there():
     assert again.summary["children_covered"] == result.after["children_covered"] == 52
     # without a moment the place is counted: the site next to it is left out
     assert plan(project, k=1, candidates=cands).new_sites["id"].tolist() == ["hall"]
+    # kept as a named scenario, the session is an hours change of that place, not a new place
+    from coverage.core.scenario import apply_scenario
+    from coverage.planning.scenarios import from_plan
+
+    kept = from_plan(result, "Lauantai", project=project)
+    assert kept.add == () and kept.hours == {"p1": ("Sep-May Mo-Fr 09:00-11:00; PH off",
+                                                    "Sep-May Mo-Fr 09:00-11:00, Sep-May Sa 10:00-12:00; PH off")}
+    assert apply_scenario(project, kept).project.places["opening_hours"].tolist() == (
+        scenario.places["opening_hours"].tolist())
 
 
 def test_add_session_rule_keeps_the_rest():
