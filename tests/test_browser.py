@@ -61,10 +61,11 @@ def require_browser() -> None:
 
 
 @contextlib.contextmanager
-def running_app(tmp_path_factory):
-    """`streamlit run app.py` (:func:`appserver.start_app`) with an empty projects folder; yields the base
-    URL once /_stcore/health answers ok, stops the server after. Fails the test if it does not start."""
-    projects = tmp_path_factory.mktemp("projects")
+def running_app(tmp_path_factory, projects=None):
+    """`streamlit run app.py` (:func:`appserver.start_app`) with an empty projects folder (or ``projects``);
+    yields the base URL once /_stcore/health answers ok, stops the server after. Fails the test if it does
+    not start."""
+    projects = projects or tmp_path_factory.mktemp("projects")
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     try:
         proc, url = start_app(projects, log)

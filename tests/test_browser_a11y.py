@@ -32,13 +32,33 @@ PAGES = [
     "aineisto",
 ]
 MAP_PAGES = {"kartta", "kohtaamispaikat"}  # Suunnittelu draws its map once a plan is computed
+# Suunnittelu again on a project keeping scenarios: the comparison table, the year strips, the forms
+SCENARIO_PAGE = "suunnittelu?project=file:skenaariot.gpkg"
+
+
+def _scenario_project(folder: Path) -> None:
+    from coverage.core.model import Settings
+    from coverage.core.scenario import with_scenario
+    from coverage.io import store
+    from coverage.io.datasets import load_dataset
+    from coverage.planning import scenarios
+    from coverage.planning.plan import plan
+    from coverage.planning.reschedule import reschedule
+
+    project = load_dataset("vihti")
+    walk = Settings(mode="walk", threshold_minutes=20)
+    project = with_scenario(project, scenarios.from_plan(plan(project, walk, k=2), "Kaksi uutta"))
+    project = with_scenario(project, scenarios.from_moves(project, reschedule(project, walk, k=1), "Siirto"))
+    store.save(project, folder / "skenaariot.gpkg", keep=0)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     require_browser()
     _require(AXE.is_file(), "axe-core not fetched: run `make static/axe/axe.min.js`")
-    with running_app(tmp_path_factory) as url:
+    projects = tmp_path_factory.mktemp("projects")
+    _scenario_project(projects)
+    with running_app(tmp_path_factory, projects) as url:
         with urllib.request.urlopen(f"{url}{leaflet.APP_LEAFLET_JS}", timeout=10) as r:
             assert r.status == 200, "Leaflet is not served from static/"
         yield url
@@ -80,7 +100,7 @@ def _report(found: dict[str, list[dict]]) -> str:
 def test_every_page_and_the_map_frame_pass_axe(server, tmp_path):
     found: dict[str, list[dict]] = {}
     with chromium_page() as pg:
-        for name in PAGES:
+        for name in [*PAGES, SCENARIO_PAGE]:
             print(f"axe: {name}", flush=True)
             _open(pg, f"{server}/{name}")
             found[name] = run_axe(pg)
@@ -91,6 +111,8 @@ def test_every_page_and_the_map_frame_pass_axe(server, tmp_path):
                 frame = pg.locator(MAP_IFRAME).first.element_handle().content_frame()
                 assert frame is not None, f"{name}: no map frame"
                 found[f"{name} (map frame)"] = run_axe(frame)
+            if name == SCENARIO_PAGE:  # the comparison was there to be checked
+                assert pg.get_by_text("Vertailu (vuosi").count() == 1, "no scenario comparison on the page"
     summary = {where: sum(v["count"] for v in vs) for where, vs in found.items()}
     if os.environ.get("KATVE_AXE_REPORT"):
         Path(os.environ["KATVE_AXE_REPORT"]).write_text(

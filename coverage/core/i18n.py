@@ -1458,11 +1458,11 @@ _section({
     "suunnittelu.running": {"fi": "Lasketaan ehdotusta…", "sv": "Förslaget beräknas…",
                             "en": "Computing the proposal…"},
     "suunnittelu.unreachable": {
-        "fi": "Tavoitetta {target} ei saavuteta näillä ehdokkailla: kaikki {n} ehdokasta avaamalla osuus olisi "
+        "fi": "Tavoitetta {target} ei saavuteta näillä ehdokkailla: {n|ainoan ehdokkaan|kaikki {n} ehdokasta} avaamalla osuus olisi "
               "{best} (nyt {now}). Laske tavoitetta, väljennä rajaa tai lisää ehdokkaita.",
-        "sv": "Målet {target} nås inte med dessa kandidater: med alla {n} kandidater öppna vore andelen {best} "
+        "sv": "Målet {target} nås inte med dessa kandidater: {n|med den enda kandidaten öppen|med alla {n} kandidater öppna} vore andelen {best} "
               "(nu {now}). Sänk målet, vidga gränsen eller lägg till kandidater.",
-        "en": "The target {target} cannot be reached with these candidates: opening all {n} of them would give "
+        "en": "The target {target} cannot be reached with these candidates: opening {n|the only one|all {n} of them} would give "
               "{best} (now {now}). Lower the target, widen the limit or add candidates."},
     "suunnittelu.error": {"fi": "Suunnittelu ei onnistunut: {message}", "sv": "Planeringen misslyckades: {message}",
                           "en": "Planning failed: {message}"},
