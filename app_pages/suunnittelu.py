@@ -480,7 +480,8 @@ if plan is not None:
             )
             ss[ACCEPT_MEMORY] = (ids, list(chosen))
             st.button(
-                t("suunnittelu.accept_button"),
+                t("plan17.accept_button_sessions" if session_rows(sites).any()
+                  else "suunnittelu.accept_button"),
                 key="plan_accept",
                 icon=":material/add_location_alt:",
                 disabled=not chosen,

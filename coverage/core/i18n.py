@@ -2053,6 +2053,9 @@ _section({
         "en": "Nothing to propose: {n|the only candidate site is|all {n} candidate sites are} under {m} metres from "
               "an existing or planned place. A new place is never proposed next to another; add candidates "
               "elsewhere or use the generated grid."},
+    "plan17.accept_button_sessions": {"fi": "Lisää valitut paikat ja vuorot",
+                                      "sv": "Lägg till de valda platserna och träffarna",
+                                      "en": "Add the chosen places and sessions"},
     "plan17.accept_session_help": {
         "fi": "”Lisää vuoro” -ehdotus ei lisää uutta paikkaa: vuoro lisätään sen nykyisen paikan aukioloaikoihin, "
               "ja paikan muut aukioloajat pysyvät ennallaan.",
