@@ -129,3 +129,21 @@ def test_accepting_a_move_keeps_the_rest_of_the_rule(rule, a, b, hours, want):
 def test_a_rule_that_cannot_be_edited_safely_is_refused():
     with pytest.raises(PlanningError):
         moved_rule("Mo 09:00-11:00,17:00-19:00", "Mo", "Tu", "09:00-11:00", week=WEEK)
+
+
+@pytest.mark.parametrize(("rule", "code"), [
+    ("Mo 09:00-11:00,17:00-19:00", "several_times"),
+    ("We 09:00-11:00", "not_found"),
+])
+def test_a_refused_edit_is_said_in_the_users_language(rule, code):
+    from app_pages.common.messages import user_sentence
+    from coverage.core.errors import HoursEditError
+    from coverage.core.i18n import set_language
+
+    with pytest.raises(HoursEditError) as caught:
+        moved_rule(rule, "Mo", "Tu", "09:00-11:00", week=WEEK)
+    assert caught.value.code == code and caught.value.rule == rule
+    set_language("fi")
+    said = user_sentence(caught.value)
+    assert said is not None and f"”{rule}”" in said and "Kohtaamispaikat-sivulla" in said
+    assert "edit" not in said and "cannot" not in said

@@ -28,8 +28,10 @@ from typing import Any
 
 import streamlit as st
 
-from coverage.core.errors import KatveError, Problem
+from coverage.core import i18n
+from coverage.core.errors import HoursEditError, KatveError, Problem
 from coverage.core.i18n import t
+from coverage.core.scenario import ScenarioError
 
 
 def guarded(func: Callable[[], Any]) -> Any:
@@ -52,7 +54,23 @@ def show_problems(problems: Iterable[Problem], *, header: str = "", limit: int =
     st.error((header + "\n\n" if header else "") + "\n".join(lines))
 
 
+def user_sentence(exc: BaseException) -> str | None:
+    """The user's sentence for an error that names its case (``code``), in the current language; else None.
+
+    Known: :class:`~coverage.core.errors.HoursEditError` (an opening-hours rule Katve will not rewrite) and
+    :class:`~coverage.core.scenario.ScenarioError`. Plain text: the caller escapes it for markdown.
+    """
+    if isinstance(exc, HoursEditError) and i18n.has(f"hours_edit.{exc.code}"):
+        return t(f"hours_edit.{exc.code}", rule=exc.rule, session=exc.session)
+    if isinstance(exc, ScenarioError) and i18n.has(f"scen.err.{exc.code}"):
+        return t(f"scen.err.{exc.code}", **{k: str(v) for k, v in exc.params.items()})
+    return None
+
+
 def _first_lines(exc: BaseException, limit: int = 8) -> str:
+    said = user_sentence(exc)
+    if said is not None:
+        return said
     lines = str(exc).splitlines() or [type(exc).__name__]
     extra = len(lines) - limit
     text = "; ".join(lines[:limit])

@@ -22,6 +22,7 @@ from coverage.planning.reschedule import RescheduleResult, apply_moves, reschedu
 
 from . import auth
 from .cache import _settings, travel_model
+from .messages import _first_lines, _md
 from .state import View, current_project, set_project
 
 K_OPTIONS = "resched_options"  # {"k": int, "days": [codes]} kept across pages
@@ -153,7 +154,7 @@ def _accept(moves: pd.DataFrame, week: Any) -> None:
     try:
         set_project(apply_moves(current_project(), moves, week))
     except errors.KatveError as exc:
-        st.session_state["resched_error"] = str(exc)
+        st.session_state["resched_error"] = _md(_first_lines(exc))
         return
     st.session_state.pop(K_ASKED, None)
     st.session_state["resched_done"] = ", ".join(moves["name"].astype(str))

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from coverage.core import i18n
+from coverage.core.errors import KatveError
 from coverage.core.i18n import t
 from coverage.core.model import Project
 from coverage.core.scenario import (
@@ -41,10 +42,9 @@ K_COMPARE = "scen_compare"  # the scenarios chosen for the comparison, kept acro
 NEW = "__new__"
 
 
-def error_text(exc: ScenarioError) -> str:
-    """The user's sentence for a scenario problem."""
-    key = f"scen.err.{exc.code}"
-    return t(key, **{k: messages._md(str(v)) for k, v in exc.params.items()}) if i18n.has(key) else str(exc)
+def error_text(exc: KatveError) -> str:
+    """The user's sentence for a problem of keeping a scenario (markdown-safe)."""
+    return messages._md(messages._first_lines(exc))
 
 
 def _author() -> str:
@@ -91,7 +91,7 @@ def save_box(view: View, make: Any, *, key: str, what: str) -> None:
     if sent:
         try:
             scenario = make(name if into == NEW else into, _author())
-        except ScenarioError as exc:
+        except KatveError as exc:  # a name, or hours Katve will not rewrite by itself
             flash("error", error_text(exc), near="scen_save")
         else:
             _keep(scenario, into)

@@ -92,6 +92,19 @@ class PlanningError(KatveError):
     """A planning problem cannot be set up or solved as asked."""
 
 
+class HoursEditError(PlanningError):
+    """An opening_hours rule Katve will not rewrite by itself (a move or an added session).
+
+    ``rule`` is the rule as written; ``session`` the session concerned (``"Tu 10:00-12:00"``); ``code``
+    says why for a translated sentence: ``several_times`` (the day has several times), ``not_found`` (no
+    such session), ``changes_others`` (the edit would change other sessions).
+    """
+
+    def __init__(self, message: str, *, rule: str, session: str, code: str):
+        super().__init__(message)
+        self.rule, self.session, self.code = rule, session, code
+
+
 class UnreachableTargetError(PlanningError):
     """The children-covered target cannot be reached even with every candidate site opened.
 

@@ -41,7 +41,7 @@ import scipy.sparse as sp
 
 from ..analysis.reach import _demand, _in_crs, _num, _status_mask, _xy
 from ..analysis.week import _monday, _reach_matrix, _week_table
-from ..core.errors import PlanningError
+from ..core.errors import HoursEditError, PlanningError
 from ..core.model import Project, Settings
 from ..core.schedule import WEEKDAYS
 from ..travel.base import TravelModel
@@ -464,11 +464,13 @@ def move_rule(rule: str, from_day: str, to_day: str, hours: str) -> str:
             continue
         times = re.findall(r"\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}", part)
         if len(times) != 1:
-            raise PlanningError(
-                f"the opening hours {rule!r} have several times on {from_day}: edit them by hand")
+            raise HoursEditError(
+                f"the opening hours {rule!r} have several times on {from_day}: edit them by hand",
+                rule=rule, session=f"{from_day} {hours}", code="several_times")
         parts[i] = part[:m.start(1)] + _compact([d for d in days if d != f] + [t_]) + part[m.end(1):]
         return ";".join(parts)
-    raise PlanningError(f"cannot find the {from_day} {hours} session in the opening hours {rule!r}")
+    raise HoursEditError(f"cannot find the {from_day} {hours} session in the opening hours {rule!r}",
+                         rule=rule, session=f"{from_day} {hours}", code="not_found")
 
 
 def moved_rule(rule: str, from_day: str, to_day: str, hours: str, week: Any = None) -> str:
@@ -486,8 +488,9 @@ def moved_rule(rule: str, from_day: str, to_day: str, hours: str, week: Any = No
                   for d, a, b in zip(old["day"], old["start"], old["end"], strict=True))
     have = sorted(zip(got["day"], got["start"], got["end"], strict=True))
     if [tuple(map(float, w)) for w in want] != [tuple(map(float, h)) for h in have]:
-        raise PlanningError(
-            f"moving {from_day} {hours} in {rule!r} would change other sessions: edit by hand")
+        raise HoursEditError(
+            f"moving {from_day} {hours} in {rule!r} would change other sessions: edit by hand",
+            rule=rule, session=f"{from_day} {hours}", code="changes_others")
     return new
 
 
@@ -551,9 +554,9 @@ def add_session_rule(rule: str, session: str, week: Any = None) -> str:
                 return new
         except Exception:  # noqa: BLE001 - an edit the parser refuses is just not the one
             continue
-    raise PlanningError(
+    raise HoursEditError(
         f"cannot add the session {session} to the opening hours {rule!r} without changing other sessions: "
-        "edit them by hand")
+        "edit them by hand", rule=rule, session=session, code="changes_others")
 
 
 def apply_moves(project: Project, moves: pd.DataFrame, week: Any = None) -> Project:
