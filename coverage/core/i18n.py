@@ -2029,3 +2029,9 @@ _section({
         "en": "The map cannot be shown: the Leaflet map library is missing (folder `static/leaflet/`). Start the app with `make run`, which fetches it, or fetch it with `make static/leaflet/leaflet.js` and reload the page. The map's facts are also in the page's tables.",
     },
 })
+
+# --- issue 17 part 6: the meeting report (branch report17) ---
+_section({
+    "export.legend.place_planned_counted": {"fi": "Suunniteltu paikka, mukana laskennassa",
+                                            "sv": "Planerad plats, medräknad", "en": "Planned place, counted"},
+})
