@@ -29,10 +29,19 @@ from ..analysis.demand import describe_demand
 from ..analysis.study import Study
 from ..analysis.villages import changed_villages
 from ..core import i18n
-from ..core.i18n import fmt_number, fmt_range, fmt_share, has, weekday_name
+from ..core.i18n import fmt_number, fmt_range, fmt_share, has, label, weekday_name
 from ..core.schedule import WEEKDAYS
 from . import printgrid
-from .document import COLORS, credits, describe_settings, fmt_date, header, text, threshold_text
+from .document import (
+    COLORS,
+    credits,
+    describe_settings,
+    fmt_date,
+    header,
+    text,
+    threshold_text,
+    travel_model,
+)
 from .printmap import draw_map, extent_in, flow, legend_handles, new_figure, style, text_width, wrap_text
 from .tables import place_table
 
@@ -819,15 +828,23 @@ def _method(doc: _Document) -> None:
         text(
             "report.method_text_grid" if grid else "report.method_text",
             lang,
-            demand=describe_demand(data.result.areas, lang),
+            demand=describe_demand(data.result.areas, lang, estimated=not grid),  # grid: its own sentence
             limit=threshold_text(data.settings, lang),
-            travel=describe_settings(data.result, lang).split(" (", 1)[-1].rstrip(")"),
+            travel=_travel(data, lang),
             at=at,
             project=str(project),
         ),
         size=8.5,
         color="#333333",
     )
+
+
+def _travel(data: Study, lang: str) -> str:
+    """How one travels and how it is measured, e.g. ``kävellen (lastenvaunut; linnuntie × 1,3, 4 km/h)``."""
+    mode, model = label("mode", data.settings.mode, lang), travel_model(data.result, lang)
+    if mode.endswith(")"):
+        return f"{mode[:-1]}; {model})"
+    return f"{mode} ({model})"
 
 
 def _clock(value: Any, lang: str) -> str:
