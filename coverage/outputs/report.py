@@ -29,6 +29,7 @@ from ..analysis.demand import describe_demand
 from ..analysis.study import Study
 from ..analysis.villages import changed_villages
 from ..core import i18n
+from ..core.hours import describe_hours
 from ..core.i18n import fmt_number, fmt_range, fmt_share, has, label, weekday_name
 from ..core.schedule import WEEKDAYS
 from . import printgrid
@@ -42,7 +43,18 @@ from .document import (
     threshold_text,
     travel_model,
 )
-from .printmap import draw_map, extent_in, flow, legend_handles, new_figure, style, text_width, wrap_text
+from .printmap import (
+    draw_map,
+    extent_in,
+    flow,
+    is_planned,
+    legend_handles,
+    new_figure,
+    planned_name,
+    style,
+    text_width,
+    wrap_text,
+)
 from .tables import place_table
 
 A4_PORTRAIT = (8.27, 11.69)
@@ -527,16 +539,17 @@ def _week_page(doc: _Document) -> None:
     doc.y -= 0.03
     doc.heading(text("report.schedule", lang), size=11)
     table = place_table(data)
+    planned = is_planned(table)
     rows = [
         [
             str(k),
-            str(r["name"]),
+            planned_name(str(r["name"]), "planned" if plan else "place", lang),
             str(r.get("organiser") or ""),
-            str(r["opening_hours"]),
+            describe_hours(str(r["opening_hours"] or ""), lang),
             fmt_number(r["hours_per_week"], 1, lang=lang),
             fmt_number(r["children_within"], 0, lang=lang),
         ]
-        for k, (_, r) in enumerate(table.iterrows(), start=1)
+        for k, ((_, r), plan) in enumerate(zip(table.iterrows(), planned, strict=True), start=1)
     ]
     doc.table(
         [
