@@ -5,19 +5,27 @@ Pages, in order (a page is left out when it would be empty):
 1. Title, travel settings, four key figures, findings in plain sentences and the map.
 2. Blind spots: the uncovered villages/areas ranked by children, the blind-spot polygons, and the overlapping
    sessions of nearby places.
-3. The week: children within reach per weekday x time of day (heat map) and every place's opening hours.
-4. Proposals (with a plan): the proposed sites, the key figures before and after, and the map with them.
-5. Visitor statistics (when the project has visits, via :mod:`coverage.analysis.stats`).
+3. The week: children within reach per weekday x time of day (heat map) and every place's opening hours in
+   plain language (planned places tagged).
+4. The year: its gaps in words and the week x weekday strip; then the method and the data sources.
+5. Proposals (with a plan): the proposed sites, the key figures before and after, and the map with them.
+6. Visitor statistics (when the project has visits, via :mod:`coverage.analysis.stats`).
 
-The last page ends with the method and the data sources; every page has the municipality, the date, the
-page number and the attribution in its footer. Drawn with matplotlib (``PdfPages``) in DejaVu Sans with
-TrueType fonts, so the text is selectable and extractable (the tests read it back with pypdf).
+A section that would start a page runs on instead when the page before it is nearly empty, and a short
+section is pulled up to the page before when it fits: no page is less than a fifth full when that can be
+helped (:class:`_Document`). Table cells wrap (nothing is cut) and chart legends sit below their charts.
+
+Every page has the municipality, the date, the page number and the attribution in its footer. Drawn with
+matplotlib (``PdfPages``) in DejaVu Sans with TrueType fonts, so the text is selectable and extractable
+(the tests read it back with pypdf).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,15 +82,7 @@ def meeting_report(data: Study, out: Any) -> int:
     from matplotlib.backends.backend_pdf import PdfPages
 
     with style():
-        doc = _Document(data)
-        _front_page(doc)
-        _blind_spot_page(doc)
-        _week_page(doc)
-        _year_section(doc)
-        _method(doc)
-        if data.plan is not None:
-            _proposal_page(doc)
-        _visits_page(doc)
+        doc = _Document.lay_out(data, _sections)
         doc.footers()
         meta = {
             "Title": f"{text('title', data.lang)} – {data.name}",
@@ -95,24 +95,120 @@ def meeting_report(data: Study, out: Any) -> int:
         return len(doc.pages)
 
 
+def _sections(doc: _Document) -> None:
+    """Write the report's sections in order (a page's section begins with :meth:`_Document.section_break`)."""
+    _front_page(doc)
+    _blind_spot_page(doc)
+    _week_page(doc)
+    _year_section(doc)
+    _method(doc)
+    if doc.data.plan is not None:
+        _proposal_page(doc)
+    _visits_page(doc)
+
+
 # --- a tiny page-layout engine ------------------------------------------------------------------------------
+
+MIN_FILL = 0.2
+"""No page of a report is less full than this (share of the page's text height), when it can be helped."""
+
+
+@dataclass
+class _Layout:
+    """The decisions of a layout pass, read by the next: soft breaks not taken, page bottoms raised."""
+
+    joined: set[int] = field(default_factory=set)  # ordinals of section breaks to run on without a new page
+    floors: dict[int, float] = field(default_factory=dict)  # page index -> lowest cursor allowed on it
 
 
 class _Document:
-    """Pages of text, tables and figures laid out top-down with a cursor ``y`` (0..1 in the page axes)."""
+    """Pages of text, tables and figures laid out top-down with a cursor ``y`` (0..1 in the page axes).
 
-    def __init__(self, data: Study):
+    A section that starts a new page calls :meth:`section_break`, a *soft* break: it is not taken while the
+    page is less than :data:`MIN_FILL` full (the overflow of a short tail shares its page with the next
+    section). :meth:`lay_out` lays the document out again when a page still ends up that empty: a short
+    section is pulled up to the previous page when it fits there, else the previous page ends earlier so
+    that more of it flows over.
+    """
+
+    def __init__(self, data: Study, layout: _Layout | None = None):
         self.data = data
         self.lang = data.lang
+        self.layout = layout or _Layout()
         self.pages: list[Any] = []
+        self.starts: list[int | None] = []  # per page: the ordinal of the section break that began it
+        self.lowest: list[float] = []  # per page: the lowest the cursor went
+        self.breaks = 0
         self.ax: Any = None
-        self.y = 0.0
+        self._y = 0.0
         self.new_page()
+
+    @classmethod
+    def lay_out(cls, data: Study, build: Callable[[_Document], None], *, passes: int = 5) -> _Document:
+        """Build the document with ``build`` until no page is less than :data:`MIN_FILL` full (or no remedy).
+
+        Of the passes, the one with the fewest such pages (then the fewest pages) is returned.
+        """
+        layout = _Layout()
+        best: _Document | None = None
+        for _ in range(passes):
+            doc = cls(data, layout)
+            build(doc)
+            if best is None or (len(doc.sparse_pages()), len(doc.pages)) < (
+                len(best.sparse_pages()),
+                len(best.pages),
+            ):
+                best = doc
+            remedy = doc.remedy()
+            if remedy is None:
+                break
+            layout = remedy
+        assert best is not None
+        return best
 
     # one typographic point in page-axes units (vertical)
     @property
     def pt(self) -> float:
         return 1.0 / (A4_PORTRAIT[1] * _MARGIN[3] * 72.0)
+
+    @property
+    def y(self) -> float:
+        return self._y
+
+    @y.setter
+    def y(self, value: float) -> None:
+        self._y = value
+        self.lowest[-1] = min(self.lowest[-1], value)
+
+    @property
+    def bottom(self) -> float:
+        """The lowest the cursor may go on this page (0 unless a layout pass raised it)."""
+        return self.layout.floors.get(len(self.pages) - 1, 0.0)
+
+    def fill(self, page: int) -> float:
+        """How full page ``page`` is: the share of its text height above the lowest cursor."""
+        return 1.0 - max(0.0, self.lowest[page])
+
+    def sparse_pages(self) -> list[int]:
+        """Pages after the first that are less than :data:`MIN_FILL` full."""
+        return [k for k in range(1, len(self.pages)) if self.fill(k) < MIN_FILL]
+
+    def remedy(self) -> _Layout | None:
+        """Return the layout of the next pass for the first sparse page (``None``: none, or no remedy)."""
+        sparse = self.sparse_pages()
+        if not sparse:
+            return None
+        k = sparse[0]
+        short = self.fill(k)
+        joined, floors = set(self.layout.joined), dict(self.layout.floors)
+        start = self.starts[k]
+        if start is not None and self.lowest[k - 1] - self.layout.floors.get(k - 1, 0.0) >= short + 0.03:
+            joined.add(start)  # the short section fits under the previous one: run on
+        elif self.fill(k - 1) - (MIN_FILL - short) >= MIN_FILL:
+            floors[k - 1] = max(floors.get(k - 1, 0.0), MIN_FILL - short + 0.01)  # more flows over
+        else:
+            return None
+        return _Layout(joined, floors)
 
     def new_page(self) -> None:
         fig = new_figure(A4_PORTRAIT)
@@ -122,27 +218,37 @@ class _Document:
         ax.set_ylim(0, 1)
         ax.set_autoscale_on(False)
         self.pages.append(fig)
+        self.starts.append(None)
+        self.lowest.append(1.0)
         self.ax = ax
         self.y = 1.0
 
+    def section_break(self) -> None:
+        """Start the next section on a new page, unless this page is nearly empty or the layout runs on."""
+        ordinal = self.breaks
+        self.breaks += 1
+        if self.y > 0.999:
+            return
+        if ordinal in self.layout.joined or self.fill(len(self.pages) - 1) < MIN_FILL:
+            self.y -= 0.03
+            return
+        self.new_page()
+        self.starts[-1] = ordinal
+
     def need(self, height: float) -> None:
         """Start a new page unless ``height`` fits below the cursor."""
-        if self.y - height < 0.0 and self.y < 0.999:
+        if self.y - height < self.bottom and self.y < 0.999:
             self.new_page()
 
-    def heading(self, string: str, *, size: float = 13.0) -> None:
+    def heading(self, string: str, *, size: float = 13.0) -> Any:
+        """Write a heading (kept with at least a few lines below it); return its text artist."""
         self.need(size * 5 * self.pt)
+        top = self.y - 0.3 * size * self.pt
         self.y = (
-            flow(
-                self.ax,
-                self.y - 0.3 * size * self.pt,
-                string,
-                fontsize=size,
-                weight="bold",
-                color=COLORS["accent"],
-            )
+            flow(self.ax, top, string, fontsize=size, weight="bold", color=COLORS["accent"])
             - 0.4 * size * self.pt
         )
+        return self.ax.texts[-1]
 
     def paragraph(self, string: str, *, size: float = 9.5, color: str = "#1a1a1a", x: float = 0.0) -> None:
         lines = max(1, math.ceil(len(string) / 100))
@@ -163,25 +269,35 @@ class _Document:
         size: float = 8.5,
         total: int | None = None,
     ) -> None:
-        """Draw a table: ``columns`` are (header, width as page fraction, "left"|"right"); long cells get "…".
+        """Draw a table: ``columns`` are (header, width as page fraction, "left"|"right").
 
-        Rows that do not fit continue on the next page under a repeated header. ``total`` (more rows than
-        given) adds a "... and N more" line.
+        A cell too long for its column is wrapped onto more lines (a word longer than the column is broken)
+        and its row grows; nothing is cut and no text leaves its cell. Rows that do not fit continue on the
+        next page under a repeated header. ``total`` (more rows than given) adds a "... and N more" line.
         """
         row_h = size * 1.55 * self.pt
         if not rows:
             self.paragraph(text("report.none", self.lang), size=size, color="#555555")
             return
+        cells = [
+            [_cell_lines(self.ax, str(value), width - _PAD, size) for (_h, width, _a), value in
+             zip(columns, row, strict=True)]
+            for row in rows
+        ]  # fmt: skip
+        heights = [_lines_height(max(len(c) for c in row), row_h) for row in cells]
+        heads = [_header_lines(self.ax, h, w - 0.6 * _PAD, size) for h, w, _a in columns]  # still inside
+        head_h = _lines_height(max(len(lines) for lines, _size in heads), row_h)
         k = 0
         while k < len(rows):
-            self.need(3 * row_h)
-            self._table_header(columns, size, row_h)
-            while k < len(rows) and self.y - row_h >= 0.0:
+            self.need(head_h + heights[k] + row_h)
+            self._table_header(columns, heads, head_h)
+            while k < len(rows) and self.y - heights[k] >= self.bottom:
                 if k % 2 == 1:
                     self.ax.add_patch(
-                        _rect(0.0, self.y - row_h, sum(w for _h, w, _a in columns), row_h, color="#f0f4f7")
-                    )
-                self._table_row(columns, rows[k], size, row_h)
+                        _rect(0.0, self.y - heights[k], sum(w for _h, w, _a in columns), heights[k],
+                              color="#f0f4f7")
+                    )  # fmt: skip
+                self._table_row(columns, cells[k], size, heights[k])
                 k += 1
             if k < len(rows):
                 self.new_page()
@@ -191,75 +307,113 @@ class _Document:
             )
         self.y -= 0.6 * row_h
 
-    def _table_header(self, columns: list[tuple[str, float, str]], size: float, row_h: float) -> None:
+    def _table_header(
+        self, columns: list[tuple[str, float, str]], heads: list[tuple[list[str], float]], height: float
+    ) -> None:
         x = 0.0
-        lines = max(_fit_lines(self.ax, h, w - _PAD, size, "bold") for h, w, _a in columns)
-        height = row_h * (1 + 0.85 * (lines - 1))
         self.ax.add_patch(
             _rect(0.0, self.y - height, sum(w for _h, w, _a in columns), height, color="#2f5d62")
         )
-        for head, width, align in columns:
-            wrapped, hsize = wrap_text(self.ax, head, width - _PAD, size, weight="bold"), size
-            while (
-                hsize > 6
-                and max(text_width(self.ax, h, hsize, weight="bold") for h in wrapped.split("\n"))
-                > width - _PAD
-            ):
-                hsize -= 0.5  # a single long word: shrink rather than spill into the next column
+        for (_head, width, align), (lines, hsize) in zip(columns, heads, strict=True):
             tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
             self.ax.text(
                 tx,
                 self.y - height / 2,
-                wrapped,
+                "\n".join(lines),
                 fontsize=hsize,
                 weight="bold",
                 color="white",
                 ha=align,
                 va="center",
-                linespacing=1.05,
+                linespacing=_LINESPACING,
             )
             x += width
         self.y -= height
 
     def _table_row(
-        self, columns: list[tuple[str, float, str]], row: list[str], size: float, row_h: float
+        self, columns: list[tuple[str, float, str]], cells: list[list[str]], size: float, height: float
     ) -> None:
         x = 0.0
-        for (_head, width, align), value in zip(columns, row, strict=True):
-            shown = _ellipsize(self.ax, str(value), width - _PAD, size)
+        for (_head, width, align), lines in zip(columns, cells, strict=True):
             tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
-            self.ax.text(tx, self.y - row_h / 2, shown, fontsize=size, ha=align, va="center")
+            self.ax.text(
+                tx,
+                self.y - height / 2,
+                "\n".join(lines),
+                fontsize=size,
+                ha=align,
+                va="center",
+                linespacing=_LINESPACING,
+            )
             x += width
-        self.y -= row_h
+        self.y -= height
 
-    def figure_axes(self, height: float, *, width: float = 1.0, left: float = 0.0) -> Any:
-        """Add an axes of ``height`` (page-axes units) at the cursor and move the cursor below it."""
-        self.need(height)
+    def figure_axes(self, height: float, *, width: float = 1.0, left: float = 0.0, below: float = 0.0) -> Any:
+        """Add an axes of ``height`` (page-axes units) at the cursor and move the cursor below it.
+
+        ``below`` is room kept free under the axes on the same page (tick labels, a legend).
+        """
+        self.need(height + below)
         fig = self.pages[-1]
         x0, y0, w, h = _MARGIN
         ax = fig.add_axes((x0 + left * w, y0 + (self.y - height) * h, width * w, height * h))
         self.y -= height
         return ax
 
-    def map_with_legend(self, data: Study, *, room: float) -> None:
+    def legend_below(
+        self, chart: Any, handles: list | None = None, *, ncol: int = 3, size: float = 7.5
+    ) -> Any:
+        """Put the legend of ``chart`` (an axes on this page) under it, tick labels and all; return it.
+
+        The legend is drawn on the page, below everything of the chart, so it never covers the chart or the
+        heading above it; the cursor moves below the legend.
+        """
+        renderer = self.ax.figure.canvas.get_renderer()
+        box = chart.get_tightbbox(renderer).transformed(self.ax.transData.inverted())
+        if handles is None:
+            handles, _labels = chart.get_legend_handles_labels()
+        self.y = min(self.y, box.y0) - 0.008
+        legend = self._legend(handles, x=max(box.x0, 0.0), y=self.y, ncol=ncol, size=size)
+        self.y = extent_in(self.ax, legend).y0 - 0.01
+        return legend
+
+    def map_with_legend(self, data: Study) -> None:
         """Draw the map of ``data`` with its compact legend below it, filling the rest of the page.
 
-        The map reaches down to ``room`` above the page bottom (it is at least 0.3 high); the legend takes
-        that room. The page is then full.
+        The legend is measured first: the map takes what is left of the page above it (at least 0.3 high,
+        else it starts a new page). The page is then full.
         """
-        draw_map(self.figure_axes(max(self.y - room, 0.3)), data)
-        self.ax.legend(
-            handles=legend_handles(data, compact=True),
+        handles = legend_handles(data, compact=True)
+        trial = self._legend(handles, x=0.0, y=1.0, ncol=3, size=7.5)
+        room = extent_in(self.ax, trial).height + 0.035  # the legend, its gap and the map's scale bar
+        trial.remove()
+        self.need(0.3 + room)
+        chart = self.figure_axes(self.y - room)
+        draw_map(chart, data)
+        self.legend_below(chart, handles)
+        self.y = 0.0
+
+    def _legend(self, handles: list, *, x: float, y: float, ncol: int, size: float) -> Any:
+        """Draw a legend on the page with its top left corner at (``x``, ``y``) (page-axes units)."""
+        from matplotlib.legend import Legend
+
+        legend = Legend(
+            self.ax,
+            handles,
+            [h.get_label() for h in handles],
             loc="upper left",
-            bbox_to_anchor=(0.0, self.y - 0.005),
-            ncol=3,
+            bbox_to_anchor=(x, y),
+            bbox_transform=self.ax.transData,
+            ncol=ncol,
             frameon=False,
-            fontsize=7.5,
+            fontsize=size,
             handlelength=1.5,
             columnspacing=1.2,
             borderaxespad=0.0,
+            borderpad=0.0,
         )
-        self.y = 0.0
+        self.ax.add_artist(legend)
+        return legend
 
     def footers(self) -> None:
         total = len(self.pages)
@@ -279,27 +433,49 @@ class _Document:
             )
 
 
+_LINESPACING = 1.05
+
+
+def _lines_height(lines: int, row_h: float) -> float:
+    """Height of a table row (or header) of ``lines`` lines of text (``row_h``: of one line)."""
+    return row_h * (1 + 0.9 * (lines - 1) + (0.2 if lines > 1 else 0.0))
+
+
 def _rect(x: float, y: float, w: float, h: float, *, color: str) -> Any:
     from matplotlib.patches import Rectangle
 
     return Rectangle((x, y), w, h, facecolor=color, edgecolor="none", zorder=0)
 
 
-def _ellipsize(ax: Any, string: str, width: float, size: float) -> str:
-    if text_width(ax, string, size) <= width:
-        return string
-    lo, hi = 0, len(string)
-    while lo < hi:  # longest prefix that fits with the ellipsis
-        mid = (lo + hi + 1) // 2
-        if text_width(ax, string[:mid].rstrip() + "…", size) <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return string[:lo].rstrip() + "…"
+def _header_lines(ax: Any, head: str, width: float, size: float) -> tuple[list[str], float]:
+    """Wrap a column header into ``width``: a long word shrinks the header (to 6 pt), then is broken."""
+    hsize = size
+    while True:
+        lines = wrap_text(ax, head, width, hsize, weight="bold").split("\n")
+        if hsize <= 6 or max(text_width(ax, h, hsize, weight="bold") for h in lines) <= width:
+            break
+        hsize -= 0.5  # a single long word: shrink rather than spill into the next column
+    return _cell_lines(ax, head, width, hsize, weight="bold"), hsize
 
 
-def _fit_lines(ax: Any, string: str, width: float, size: float, weight: str = "normal") -> int:
-    return wrap_text(ax, string, width, size, weight=weight).count("\n") + 1
+def _cell_lines(ax: Any, string: str, width: float, size: float, *, weight: str = "normal") -> list[str]:
+    """Break ``string`` into lines at most ``width`` wide: at spaces, inside a word too long for a line."""
+    if text_width(ax, string, size, weight=weight) <= width:
+        return [string]
+    lines = []
+    for line in wrap_text(ax, string, width, size, weight=weight).split("\n"):
+        while len(line) > 1 and text_width(ax, line, size, weight=weight) > width:
+            lo, hi = 1, len(line) - 1
+            while lo < hi:  # the longest head that fits
+                mid = (lo + hi + 1) // 2
+                if text_width(ax, line[:mid], size, weight=weight) <= width:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            lines.append(line[:lo])
+            line = line[lo:]
+        lines.append(line)
+    return lines
 
 
 # --- pages --------------------------------------------------------------------------------------------------
@@ -352,7 +528,7 @@ def _front_page(doc: _Document) -> None:
     doc.bullets(_findings(data))
     doc.y -= 0.01
     doc.heading(text("report.map", lang), size=11)
-    doc.map_with_legend(data, room=0.085)
+    doc.map_with_legend(data)
 
 
 def _findings(data: Study) -> list[str]:
@@ -411,7 +587,7 @@ def _findings(data: Study) -> list[str]:
 def _blind_spot_page(doc: _Document) -> None:
     """Write the page of blind spots: the villages ranked, the blind-spot polygons, the overlaps."""
     data, lang = doc.data, doc.lang
-    doc.new_page()
+    doc.section_break()
     doc.heading(text("report.blind_villages", lang))
     villages = data.result.villages()
     blind = villages[villages["children_uncovered"] > 0]
@@ -519,7 +695,7 @@ def _overlap_table(doc: _Document) -> None:
 
 def _week_page(doc: _Document) -> None:
     data, lang = doc.data, doc.lang
-    doc.new_page()
+    doc.section_break()
     doc.heading(text("report.matrix", lang))
     matrix = data.matrix
     week = matrix.attrs.get("week")
@@ -554,11 +730,11 @@ def _week_page(doc: _Document) -> None:
     doc.table(
         [
             (header("rank", lang), 0.04, "right"),
-            (header("name", lang), 0.27, "left"),
+            (header("name", lang), 0.25, "left"),
             (header("organiser", lang), 0.17, "left"),
             (header("opening_hours", lang), 0.3, "left"),
-            (header("hours_per_week", lang), 0.11, "right"),
-            (header("children_within", lang), 0.11, "right"),
+            (header("hours_per_week", lang), 0.12, "right"),
+            (header("children_within", lang), 0.12, "right"),
         ],
         rows,
         size=7.5,
@@ -629,7 +805,7 @@ def _heatmap(ax: Any, matrix: pd.DataFrame, data: Study) -> None:
 def _proposal_page(doc: _Document) -> None:
     data, lang = doc.data, doc.lang
     plan = data.plan
-    doc.new_page()
+    doc.section_break()
     doc.heading(text("report.proposals", lang))
     objective = str(getattr(plan, "objective", "") or "")
     key = f"export.report.objective.{objective}"
@@ -702,7 +878,7 @@ def _proposal_page(doc: _Document) -> None:
     doc.y -= 0.01
     after_data = data.after
     doc.heading(text("report.after_map", lang), size=11)
-    doc.map_with_legend(after_data, room=0.07)
+    doc.map_with_legend(after_data)
 
 
 def _session(row: pd.Series, lang: str) -> str:
@@ -742,14 +918,10 @@ def _visits_page(doc: _Document) -> None:
     visits = data.project.visits
     if visits is None or not len(visits):
         return
-    try:
-        pass  # katve-move: import removed
-    except ImportError:  # pragma: no cover - the stats module is part of the package
-        return
     figures = data.visit_stats
     if not figures.has_visits:
         return
-    doc.new_page()
+    doc.section_break()
     doc.heading(text("report.visits", lang))
     t = figures.totals
     first, last = t.get("first_date"), t.get("last_date")
@@ -795,9 +967,9 @@ def _visits_page(doc: _Document) -> None:
         per_month = months.groupby("month")[["children", "adults"]].sum().sort_index()
         doc.y -= 0.01
         doc.heading(text("report.visits_per_month", lang), size=11)
-        ax = doc.figure_axes(0.25, width=0.92, left=0.06)
+        ax = doc.figure_axes(0.25, width=0.92, left=0.06, below=0.07)
         _month_bars(ax, per_month, lang)
-        doc.y -= 0.04
+        doc.legend_below(ax, ncol=2)
 
 
 def _month_bars(ax: Any, per_month: pd.DataFrame, lang: str) -> None:
@@ -813,9 +985,6 @@ def _month_bars(ax: Any, per_month: pd.DataFrame, lang: str) -> None:
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: fmt_number(v, 0, lang=lang)))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(
-        fontsize=7.5, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, borderaxespad=0.2
-    )
 
 
 def _method(doc: _Document) -> None:
