@@ -304,3 +304,15 @@ def test_method_of_the_report_has_no_repeated_sentence(planned_fi):
     assert len(sentences) == len(set(sentences)) >= 5
     assert method.count("enintään 20 min") == 1
     assert "kävellen (lastenvaunut; linnuntie × 1,3, 4 km/h)" in method
+
+
+def test_an_absurdly_long_cell_is_shown_on_a_few_lines_not_across_pages():
+    """A 3000-letter name (the hostile-text fixture's) wraps to at most a few lines, ending in "…"."""
+    long = "Hyvin pitkä nimi " + "ä" * 3000 + " loppu"
+    with style():
+        doc = report._Document(_fake())
+        doc.table([("Nimi", 0.3, "left"), ("Lapsia", 0.7, "right")], [[long, "1"], ["Lyhyt", "2"]])
+        cell = next(t.get_text() for t in doc.ax.texts if t.get_text().startswith("Hyvin"))
+    assert len(doc.pages) == 1 and doc.fill(0) < 0.5
+    assert cell.startswith("Hyvin pitkä nimi\nää") and cell.endswith("ä…")
+    assert cell.count("\n") + 1 == report._MAX_CELL_LINES

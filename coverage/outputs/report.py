@@ -69,6 +69,7 @@ A4_PORTRAIT = (8.27, 11.69)
 _MARGIN = (0.08, 0.06, 0.84, 0.885)  # page axes: left, bottom, width, height (figure fraction)
 _MAX_TABLE_ROWS = 25
 _PAD = 0.018  # horizontal room left free in each table cell (page fraction)
+_MAX_CELL_LINES = 8  # a table cell shows at most this many lines
 
 
 def meeting_report(data: Study, out: Any) -> int:
@@ -291,7 +292,9 @@ class _Document:
         while k < len(rows):
             self.need(head_h + heights[k] + row_h)
             self._table_header(columns, heads, head_h)
-            while k < len(rows) and self.y - heights[k] >= self.bottom:
+            fresh = True  # a row goes on a fresh page even if it is taller than the page
+            while k < len(rows) and (self.y - heights[k] >= self.bottom or fresh):
+                fresh = False
                 if k % 2 == 1:
                     self.ax.add_patch(
                         _rect(0.0, self.y - heights[k], sum(w for _h, w, _a in columns), heights[k],
@@ -458,24 +461,40 @@ def _header_lines(ax: Any, head: str, width: float, size: float) -> tuple[list[s
     return _cell_lines(ax, head, width, hsize, weight="bold"), hsize
 
 
-def _cell_lines(ax: Any, string: str, width: float, size: float, *, weight: str = "normal") -> list[str]:
-    """Break ``string`` into lines at most ``width`` wide: at spaces, inside a word too long for a line."""
+def _cell_lines(
+    ax: Any, string: str, width: float, size: float, *, weight: str = "normal", most: int = _MAX_CELL_LINES
+) -> list[str]:
+    """Break ``string`` into lines at most ``width`` wide: at spaces, inside a word too long for a line.
+
+    Only text beyond ``most`` lines (never a real name; a row must fit on a page) is cut, with "…".
+    """
     if text_width(ax, string, size, weight=weight) <= width:
         return [string]
-    lines = []
-    for line in wrap_text(ax, string, width, size, weight=weight).split("\n"):
-        while len(line) > 1 and text_width(ax, line, size, weight=weight) > width:
-            lo, hi = 1, len(line) - 1
-            while lo < hi:  # the longest head that fits
-                mid = (lo + hi + 1) // 2
-                if text_width(ax, line[:mid], size, weight=weight) <= width:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            lines.append(line[:lo])
-            line = line[lo:]
+    room = most * (int(width / text_width(ax, "l", size, weight=weight)) + 1)  # the most characters shown
+    cut = len(string) > room
+    lines: list[str] = []
+    for line in wrap_text(ax, string[:room], width, size, weight=weight).split("\n"):
+        while len(line) > 1 and text_width(ax, line, size, weight=weight) > width and len(lines) <= most:
+            lines.append(line[: _longest_fit(ax, line, width, size, weight)])
+            line = line[len(lines[-1]) :]
         lines.append(line)
+    if cut or len(lines) > most:
+        lines = lines[:most]
+        last = lines[-1].rstrip()
+        lines[-1] = last[: _longest_fit(ax, last + "…", width, size, weight, tail="…")].rstrip() + "…"
     return lines
+
+
+def _longest_fit(ax: Any, line: str, width: float, size: float, weight: str, *, tail: str = "") -> int:
+    """Return the length of the longest head of ``line`` fitting ``width`` (with ``tail``); at least 1."""
+    lo, hi = 1, max(len(line) - len(tail), 1)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if text_width(ax, line[:mid] + tail, size, weight=weight) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 # --- pages --------------------------------------------------------------------------------------------------
