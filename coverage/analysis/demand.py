@@ -66,8 +66,11 @@ def demand_year(areas: pd.DataFrame) -> int | None:
     return int(years.mode().iloc[0]) if len(years) else None
 
 
-def describe_demand(areas: Any, lang: str | None = None) -> str:
-    """Say what the demand is: cells (and their year) or areas, and whether children are estimated."""
+def describe_demand(areas: Any, lang: str | None = None, *, estimated: bool = True) -> str:
+    """Say what the demand is: cells (and their year) or areas, and whether children are estimated.
+
+    ``estimated=False`` leaves the estimate out (a text that explains how children are estimated).
+    """
     km = grid_cell_km(areas)
     n = len(areas)
     year = demand_year(areas)
@@ -76,7 +79,8 @@ def describe_demand(areas: Any, lang: str | None = None) -> str:
         text = t(key, lang, n=n, km=_km(km, lang), year=year)
     else:
         text = t("demand.one_area", lang) if n == 1 else t("demand.areas", lang, n=n)
-    if "children_estimated" in areas and areas["children_estimated"].fillna(False).astype(bool).any():
+    flags = areas["children_estimated"] if "children_estimated" in areas else None
+    if estimated and flags is not None and flags.fillna(False).astype(bool).any():
         text += "; " + t("demand.estimated", lang)
     return text
 

@@ -865,26 +865,27 @@ _section({
         "en": "Populated cells whose nearest place is beyond the threshold, per village (empty forest and lake "
               "cells are not blind spots)."},
     "export.report.method_text_grid": {
-        "fi": "Kysyntä: {demand}. Ruutu on saavutettavissa, kun lähin mukana laskettava kohtaamispaikka on "
-              "enintään {limit} päässä ({travel}) ruudun keskipisteestä. Mukana lasketaan toiminnassa olevat "
-              "paikat{at}. Katvealueet ovat asuttuja ruutuja kynnyksen ulkopuolella, kylittäin. Väestö: "
-              "Eurostat, väestölaskenta 2021, 1 km ruudut (© Tilastokeskus); lapset 0–6 v. arvioitu ruudun "
-              "0–14-vuotiaista kunnan 0–6-vuotiaiden todellisen määrän mukaan (Tilastokeskus, 31.12.2020); "
-              "kuntarajat ja kylät: Maanmittauslaitos, Tilastokeskus (CC BY 4.0). Kohtaamispaikkojen tiedot: "
-              "{project}.",
-        "sv": "Efterfrågan: {demand}. En ruta är inom räckhåll när närmaste medräknade mötesplats ligger högst "
-              "{limit} bort ({travel}) från rutans mittpunkt. Platser i bruk räknas{at}. Blinda fläckar är "
-              "bebodda rutor bortom gränsen, per by. Befolkning: Eurostat, folkräkningen 2021, 1 km rutor "
-              "(© Statistikcentralen); barn 0–6 år uppskattade från rutans 0–14-åringar enligt kommunens "
-              "faktiska antal 0–6-åringar (Statistikcentralen, 31.12.2020); kommungränser och byar: "
-              "Lantmäteriverket, Statistikcentralen (CC BY 4.0). Uppgifter om mötesplatserna: {project}.",
-        "en": "Demand: {demand}. A cell is within reach when its nearest counted meeting place is at most "
-              "{limit} away ({travel}) from the cell's centre. Existing places count{at}. Blind spots are the "
-              "populated cells beyond the threshold, per village. Population: Eurostat, Census 2021, 1 km grid "
-              "(© Statistics Finland); children 0–6 estimated from the cell's 0–14-year-olds by the "
-              "municipality's real number of 0–6-year-olds (Statistics Finland, 31 Dec 2020); boundaries and "
-              "villages: National Land Survey of Finland, Statistics Finland (CC BY 4.0). Meeting-place data: "
-              "{project}."},
+        "fi": "Kysyntä: {demand} (Eurostatin väestöruudut, Tilastokeskus). Lapset 0–6 v. on arvioitu ruudun "
+              "0–14-vuotiaista kunnan 0–6-vuotiaiden todellisen määrän mukaan (Tilastokeskus, 31.12.2020). "
+              "Ruutu on saavutettavissa, kun lähin mukana laskettava kohtaamispaikka on enintään {limit} päässä "
+              "sen keskipisteestä {travel}. Mukana lasketaan toiminnassa olevat paikat{at}. Katvealueet ovat "
+              "asuttuja ruutuja kynnyksen ulkopuolella, kylittäin. Kuntarajat ja kylät: Maanmittauslaitos ja "
+              "Tilastokeskus; kohtaamispaikkojen tiedot: {project}. Lähteiden tekijänoikeudet ja lisenssit "
+              "ovat jokaisen sivun alareunassa.",
+        "sv": "Efterfrågan: {demand} (Eurostats befolkningsrutor, Statistikcentralen). Barn 0–6 år är "
+              "uppskattade från rutans 0–14-åringar enligt kommunens faktiska antal 0–6-åringar "
+              "(Statistikcentralen, 31.12.2020). En ruta är inom räckhåll när närmaste medräknade mötesplats "
+              "ligger högst {limit} från dess mittpunkt {travel}. Platser i bruk räknas{at}. Blinda fläckar är "
+              "bebodda rutor bortom gränsen, per by. Kommungränser och byar: Lantmäteriverket och "
+              "Statistikcentralen; uppgifter om mötesplatserna: {project}. Källornas upphovsrätt och licenser "
+              "står längst ned på varje sida.",
+        "en": "Demand: {demand} (Eurostat population grid, Statistics Finland). Children 0–6 are estimated from "
+              "the cell's 0–14-year-olds by the municipality's real number of 0–6-year-olds (Statistics Finland, "
+              "31 Dec 2020). A cell is within reach when its nearest counted meeting place is at most {limit} "
+              "from its centre {travel}. Existing places count{at}. Blind spots are the populated cells beyond "
+              "the threshold, per village. Boundaries and villages: National Land Survey of Finland and "
+              "Statistics Finland; meeting-place data: {project}. The sources' copyright and licences are at "
+              "the foot of every page."},
     "export.report.finding_estimated": {
         "fi": "Lapsimäärät ovat osin arvioita (osuus alueen väestöstä).",
         "sv": "Barnantalen är delvis uppskattningar (andel av områdets befolkning).",
@@ -944,20 +945,21 @@ _section({
                                         "({children} children, {adults} adults)."},
     "export.report.method": {"fi": "Menetelmä ja lähteet", "sv": "Metod och källor", "en": "Method and sources"},
     "export.report.method_text": {
-        "fi": "Alue on saavutettavissa, kun lähin mukana laskettava kohtaamispaikka on enintään {limit} päässä "
-              "({travel}). Mukana lasketaan toiminnassa olevat paikat{at}. Alueen lapset lasketaan sen "
-              "keskipisteestä. Katvealueet ovat kunnan osia kaikkien paikkojen saavutettavuusalueiden "
-              "ulkopuolella. Väestö ja lapset 0–6 v.: Tilastokeskus; kuntarajat: Maanmittauslaitos "
-              "(CC BY 4.0). Kohtaamispaikkojen tiedot: {project}.",
-        "sv": "Ett område är inom räckhåll när närmaste medräknade mötesplats ligger högst {limit} bort "
-              "({travel}). Platser i bruk räknas{at}. Områdets barn räknas från dess mittpunkt. Blinda fläckar "
-              "är delar av kommunen utanför alla platsers räckvidd. Befolkning och barn 0–6 år: Statistikcentralen; "
-              "kommungränser: Lantmäteriverket (CC BY 4.0). Uppgifter om mötesplatserna: {project}.",
-        "en": "An area is within reach when its nearest counted meeting place is at most {limit} away "
-              "({travel}). Existing places count{at}. An area's children are counted at its centre point. "
-              "Blind spots are the parts of the municipality outside every place's reach. Population and "
-              "children 0–6: Statistics Finland; boundaries: National Land Survey of Finland (CC BY 4.0). "
-              "Meeting-place data: {project}."},
+        "fi": "Kysyntä: {demand}. Alue on saavutettavissa, kun lähin mukana laskettava kohtaamispaikka on "
+              "enintään {limit} päässä sen keskipisteestä {travel}. Mukana lasketaan toiminnassa olevat "
+              "paikat{at}. Katvealueet ovat kunnan osia kaikkien paikkojen saavutettavuusalueiden ulkopuolella. "
+              "Väestö ja lapset 0–6 v.: Tilastokeskus; kuntarajat: Maanmittauslaitos; kohtaamispaikkojen "
+              "tiedot: {project}. Lähteiden tekijänoikeudet ja lisenssit ovat jokaisen sivun alareunassa.",
+        "sv": "Efterfrågan: {demand}. Ett område är inom räckhåll när närmaste medräknade mötesplats ligger "
+              "högst {limit} från dess mittpunkt {travel}. Platser i bruk räknas{at}. Blinda fläckar är delar "
+              "av kommunen utanför alla platsers räckvidd. Befolkning och barn 0–6 år: Statistikcentralen; "
+              "kommungränser: Lantmäteriverket; uppgifter om mötesplatserna: {project}. Källornas upphovsrätt "
+              "och licenser står längst ned på varje sida.",
+        "en": "Demand: {demand}. An area is within reach when its nearest counted meeting place is at most "
+              "{limit} from its centre {travel}. Existing places count{at}. Blind spots are the parts of the "
+              "municipality outside every place's reach. Population and children 0–6: Statistics Finland; "
+              "boundaries: National Land Survey of Finland; meeting-place data: {project}. The sources' "
+              "copyright and licences are at the foot of every page."},
     "export.report.page": {"fi": "Sivu {n}/{total}", "sv": "Sida {n}/{total}", "en": "Page {n}/{total}"},
     "export.report.more_rows": {"fi": "… ja {n} muuta", "sv": "… och {n} till", "en": "… and {n} more"},
     "export.report.none": {"fi": "Ei yhtään.", "sv": "Inga.", "en": "None."},
@@ -2167,4 +2169,10 @@ _section({
     "cli.scenarios.cols.4": {"fi": "katvekyliä", "sv": "skuggbyar", "en": "blind villages"},
     "cli.scenarios.cols.5": {"fi": "päällekkäisiä", "sv": "överlapp", "en": "overlaps"},
     "cli.scenarios.cols.6": {"fi": "viikot kiinni", "sv": "veckor stängt", "en": "weeks closed"},
+})
+
+# --- issue 17 part 6: the meeting report (branch report17) ---
+_section({
+    "export.legend.place_planned_counted": {"fi": "Suunniteltu paikka, mukana laskennassa",
+                                            "sv": "Planerad plats, medräknad", "en": "Planned place, counted"},
 })

@@ -63,21 +63,26 @@ def describe_settings(
         mode=mode,
         value=threshold_text(s, lang, unit=False),
     )
-    model = result.model or {}
-    name = str(model.get("model", ""))
-    if name == "road_network" and s.network:  # the file and how speeds are set (issue 18)
-        line += f" ({model_description(s, lang)})"
-    else:
-        speed = float(model.get("speed_kmh") or s.speed_kmh)
-        circuity = fmt_number(model.get("circuity", s.circuity), 2, lang=lang).rstrip("0").rstrip(",.")
-        key = name if has(f"export.model.{name}") else "other"
-        speed_text = fmt_number(speed, _digits(speed), lang=lang)
-        line += f" ({text(f'model.{key}', lang, circuity=circuity, speed=speed_text, model=name)})"
+    line += f" ({travel_model(result, lang)})"
     if result.at is not None:
         line += "; " + text("at", lang, when=weekday_time(result.at, lang))
     if include_planned:
         line += "; " + text("planned_counted", lang)
     return line
+
+
+def travel_model(result: CoverageResult, lang: str = "fi") -> str:
+    """Say how travel is measured, e.g. ``linnuntie × 1,3, 50 km/h`` (as :func:`describe_settings` does)."""
+    s = result.settings
+    model = result.model or {}
+    name = str(model.get("model", ""))
+    if name == "road_network" and s.network:  # the file and how speeds are set (issue 18)
+        return model_description(s, lang)
+    speed = float(model.get("speed_kmh") or s.speed_kmh)
+    circuity = fmt_number(model.get("circuity", s.circuity), 2, lang=lang).rstrip("0").rstrip(",.")
+    key = name if has(f"export.model.{name}") else "other"
+    speed_text = fmt_number(speed, _digits(speed), lang=lang)
+    return text(f"model.{key}", lang, circuity=circuity, speed=speed_text, model=name)
 
 
 def threshold_text(settings: Settings, lang: str = "fi", *, unit: bool = True) -> str:

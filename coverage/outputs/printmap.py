@@ -60,6 +60,9 @@ RC = {
     "text.usetex": False,
 }
 
+PLANNED_MARKER = "D"
+"""Planned places are diamonds (running places are circles), counted or not."""
+
 _MANY_POLYGONS = 60
 """More polygon areas than this are a grid: drawn without outlines and without labels."""
 
@@ -291,9 +294,12 @@ def _place_handles(data: Study, *, compact: bool) -> list:
         colour = ORGANISER_COLORS[otype]
         handles.append(_marker(marker="o", mfc=colour, mec="black", mew=1.0, ms=8, label=label))
     kinds = _place_kinds(places)
+    if (kinds == "planned_counted").any():  # a scenario: counted, but not (yet) real
+        handles.append(_marker(marker=PLANNED_MARKER, mfc="#bdbdbd", mec="black", mew=1.0, ms=8,
+                               label=text("legend.place_planned_counted", lang)))  # fmt: skip
     if (kinds == "planned").any():
-        handles.append(_marker(marker="o", mfc="white", mec="#333333", mew=1.2, ms=8,
-                               label=text("legend.place_planned", lang), dashes=(2, 1)))  # fmt: skip
+        handles.append(_marker(marker=PLANNED_MARKER, mfc="white", mec="#333333", mew=1.2, ms=8,
+                               label=text("legend.place_planned", lang)))  # fmt: skip
     if (kinds == "not_counted").any():
         handles.append(_marker(marker="o", mfc="white", mec="#999999", mew=1.2, ms=8,
                                label=text("legend.place_not_counted", lang)))  # fmt: skip
@@ -350,7 +356,7 @@ def _size_legend(panel: Any, data: Study, top: float) -> float:
 
 def _place_list(panel: Any, data: Study, numbers: list[tuple[int, str, str]], top: float) -> None:
     """List the numbered places (and the lettered proposals) under the legend, in two columns if long."""
-    entries = [(str(num), name, False) for num, name, _kind in numbers]
+    entries = [(str(num), planned_name(name, kind, data.lang), False) for num, name, kind in numbers]
     if data.plan is not None and len(data.proposals):
         entries.append(("", text("report.proposals", data.lang), True))
         entries += [(str(r.label), str(r.name), False) for r in data.proposals.itertuples(index=False)]
@@ -496,17 +502,18 @@ def _draw_places(
         [ORGANISER_COLORS.get(str(o), ORGANISER_COLORS["other"]) for o in _column(places, "organiser_type")],
         dtype=object,
     )
-    for key in ("not_counted", "planned", "place"):
+    for key in ("not_counted", "planned", "planned_counted", "place"):
         mask = kinds == key
         if not mask.any():
             continue
-        if key == "place":
+        marker = PLANNED_MARKER if key.startswith("planned") else "o"
+        if key in ("place", "planned_counted"):
             ax.scatter(xy[mask, 0], xy[mask, 1], s=60, c=list(fill[mask]), edgecolors="black", linewidths=1.0,
-                       zorder=7)  # fmt: skip
+                       marker=marker, zorder=7)  # fmt: skip
         else:
             ax.scatter(xy[mask, 0], xy[mask, 1], s=60, facecolor="white",
                        edgecolors="#333333" if key == "planned" else "#999999", linewidths=1.2,
-                       linestyles="--" if key == "planned" else "-", zorder=7)  # fmt: skip
+                       marker=marker, zorder=7)  # fmt: skip
     return numbers, xy
 
 
@@ -853,9 +860,28 @@ def _column(df: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _place_kinds(places: pd.DataFrame) -> np.ndarray:
+    """Classify places: ``place`` (counted), ``planned_counted`` (scenario), ``planned``, ``not_counted``."""
     counted = places["counted"].to_numpy(bool)
-    planned = places["status"].astype(str).str.strip().str.lower().to_numpy() == "planned"
-    return np.where(counted, "place", np.where(planned, "planned", "not_counted"))
+    planned = is_planned(places)
+    return np.where(
+        counted,
+        np.where(planned, "planned_counted", "place"),
+        np.where(planned, "planned", "not_counted"),
+    )
+
+
+def is_planned(places: pd.DataFrame) -> np.ndarray:
+    """Whether each place is planned (status ``planned``), not yet running; counted or not."""
+    if "status" not in places:
+        return np.zeros(len(places), dtype=bool)
+    return places["status"].astype(str).str.strip().str.lower().to_numpy() == "planned"
+
+
+def planned_name(name: str, kind: str, lang: str) -> str:
+    """Return the place's name, with ``(suunniteltu)`` after it when it is planned (``kind`` of the map)."""
+    if kind.startswith("planned"):
+        return f"{name} ({i18n.label('status', 'planned', lang)})"
+    return name
 
 
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:

@@ -5,21 +5,26 @@ Pages, in order (a page is left out when it would be empty):
 1. Title, travel settings, four key figures, findings in plain sentences and the map.
 2. Blind spots: the uncovered villages/areas ranked by children, the blind-spot polygons, and the overlapping
    sessions of nearby places.
-3. The week: children within reach per weekday x time of day (heat map) and every place's opening hours.
-4. Proposals (with a plan): the proposed sites, the key figures before and after, and the map with them.
+3. The week: children within reach per weekday x time of day (heat map) and every place's opening hours in
+   plain language (planned places tagged).
+4. The year: its gaps in words and the week x weekday strip; then the method and the data sources.
+5. Proposals (with a plan): the proposed sites, the key figures before and after, and the map with them.
    Scenarios (with ``data.scenarios``): the kept scenarios beside the present, small maps, year strips
    (:mod:`coverage.outputs.report_scenarios`).
-5. Visitor statistics (when the project has visits, via :mod:`coverage.analysis.stats`).
+6. Visitor statistics (when the project has visits, via :mod:`coverage.analysis.stats`).
 
-The last page ends with the method and the data sources; every page has the municipality, the date, the
-page number and the attribution in its footer. Drawn with matplotlib (``PdfPages``) in DejaVu Sans with
-TrueType fonts, so the text is selectable and extractable (the tests read it back with pypdf).
+A section that would start a page runs on instead when the page before it is nearly empty, and a short
+section is pulled up to the page before when it fits: no page is less than a fifth full when that can be
+helped (:class:`_Document`). Table cells wrap (nothing is cut) and chart legends sit below their charts.
+
+Every page has the municipality, the date, the page number and the attribution in its footer. Drawn with
+matplotlib (``PdfPages``) in DejaVu Sans with TrueType fonts, so the text is selectable and extractable
+(the tests read it back with pypdf).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +36,30 @@ from ..analysis.demand import describe_demand
 from ..analysis.study import Study
 from ..analysis.villages import changed_villages
 from ..core import i18n
-from ..core.i18n import fmt_number, fmt_range, fmt_share, has, weekday_name
+from ..core.hours import describe_hours
+from ..core.i18n import fmt_number, fmt_range, fmt_share, has, label, weekday_name
 from ..core.schedule import WEEKDAYS
 from . import printgrid, report_scenarios
-from .document import COLORS, credits, describe_settings, fmt_date, header, text, threshold_text
-from .printmap import draw_map, extent_in, flow, legend_handles, new_figure, style, text_width, wrap_text
+from .document import (
+    COLORS,
+    describe_settings,
+    fmt_date,
+    header,
+    text,
+    threshold_text,
+    travel_model,
+)
+from .printmap import (
+    extent_in,
+    flow,
+    is_planned,
+    planned_name,
+    style,
+)
+from .reportlayout import _MAX_CELL_LINES, _PAD, A4_PORTRAIT, MIN_FILL, _Document, _rect  # noqa: F401 - tests read some
 from .tables import place_table
 
-A4_PORTRAIT = (8.27, 11.69)
-_MARGIN = (0.08, 0.06, 0.84, 0.885)  # page axes: left, bottom, width, height (figure fraction)
 _MAX_TABLE_ROWS = 25
-_PAD = 0.018  # horizontal room left free in each table cell (page fraction)
 
 
 def meeting_report(data: Study, out: Any) -> int:
@@ -55,17 +73,7 @@ def meeting_report(data: Study, out: Any) -> int:
     from matplotlib.backends.backend_pdf import PdfPages
 
     with style():
-        doc = _Document(data)
-        _front_page(doc)
-        _blind_spot_page(doc)
-        _week_page(doc)
-        _year_section(doc)
-        _method(doc)
-        if data.plan is not None:
-            _proposal_page(doc)
-        if report_scenarios.has_page(data):
-            report_scenarios.scenario_page(doc)
-        _visits_page(doc)
+        doc = _Document.lay_out(data, _sections)
         doc.footers()
         meta = {
             "Title": f"{text('title', data.lang)} – {data.name}",
@@ -78,211 +86,18 @@ def meeting_report(data: Study, out: Any) -> int:
         return len(doc.pages)
 
 
-# --- a tiny page-layout engine ------------------------------------------------------------------------------
-
-
-class _Document:
-    """Pages of text, tables and figures laid out top-down with a cursor ``y`` (0..1 in the page axes)."""
-
-    def __init__(self, data: Study):
-        self.data = data
-        self.lang = data.lang
-        self.pages: list[Any] = []
-        self.ax: Any = None
-        self.y = 0.0
-        self.new_page()
-
-    # one typographic point in page-axes units (vertical)
-    @property
-    def pt(self) -> float:
-        return 1.0 / (A4_PORTRAIT[1] * _MARGIN[3] * 72.0)
-
-    def new_page(self) -> None:
-        fig = new_figure(A4_PORTRAIT)
-        ax = fig.add_axes(_MARGIN)
-        ax.set_axis_off()
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
-        ax.set_autoscale_on(False)
-        self.pages.append(fig)
-        self.ax = ax
-        self.y = 1.0
-
-    def need(self, height: float) -> None:
-        """Start a new page unless ``height`` fits below the cursor."""
-        if self.y - height < 0.0 and self.y < 0.999:
-            self.new_page()
-
-    def heading(self, string: str, *, size: float = 13.0) -> None:
-        self.need(size * 5 * self.pt)
-        self.y = (
-            flow(
-                self.ax,
-                self.y - 0.3 * size * self.pt,
-                string,
-                fontsize=size,
-                weight="bold",
-                color=COLORS["accent"],
-            )
-            - 0.4 * size * self.pt
-        )
-
-    def paragraph(self, string: str, *, size: float = 9.5, color: str = "#1a1a1a", x: float = 0.0) -> None:
-        lines = max(1, math.ceil(len(string) / 100))
-        self.need(lines * size * 1.4 * self.pt)
-        self.y = flow(self.ax, self.y, string, fontsize=size, color=color, x=x, gap=0.5 * size * self.pt)
-
-    def bullets(self, items: list[str], *, size: float = 9.5) -> None:
-        for item in items:
-            self.need(2 * size * 1.4 * self.pt)
-            self.ax.text(0.0, self.y, "•", fontsize=size, va="top")
-            self.y = flow(self.ax, self.y, item, fontsize=size, x=0.025, gap=0.45 * size * self.pt)
-
-    def table(
-        self,
-        columns: list[tuple[str, float, str]],
-        rows: list[list[str]],
-        *,
-        size: float = 8.5,
-        total: int | None = None,
-    ) -> None:
-        """Draw a table: ``columns`` are (header, width as page fraction, "left"|"right"); long cells get "…".
-
-        Rows that do not fit continue on the next page under a repeated header. ``total`` (more rows than
-        given) adds a "... and N more" line.
-        """
-        row_h = size * 1.55 * self.pt
-        if not rows:
-            self.paragraph(text("report.none", self.lang), size=size, color="#555555")
-            return
-        k = 0
-        while k < len(rows):
-            self.need(3 * row_h)
-            self._table_header(columns, size, row_h)
-            while k < len(rows) and self.y - row_h >= 0.0:
-                if k % 2 == 1:
-                    self.ax.add_patch(
-                        _rect(0.0, self.y - row_h, sum(w for _h, w, _a in columns), row_h, color="#f0f4f7")
-                    )
-                self._table_row(columns, rows[k], size, row_h)
-                k += 1
-            if k < len(rows):
-                self.new_page()
-        if total is not None and total > len(rows):
-            self.paragraph(
-                text("report.more_rows", self.lang, n=total - len(rows)), size=size, color="#555555"
-            )
-        self.y -= 0.6 * row_h
-
-    def _table_header(self, columns: list[tuple[str, float, str]], size: float, row_h: float) -> None:
-        x = 0.0
-        lines = max(_fit_lines(self.ax, h, w - _PAD, size, "bold") for h, w, _a in columns)
-        height = row_h * (1 + 0.85 * (lines - 1))
-        self.ax.add_patch(
-            _rect(0.0, self.y - height, sum(w for _h, w, _a in columns), height, color="#2f5d62")
-        )
-        for head, width, align in columns:
-            wrapped, hsize = wrap_text(self.ax, head, width - _PAD, size, weight="bold"), size
-            while (
-                hsize > 6
-                and max(text_width(self.ax, h, hsize, weight="bold") for h in wrapped.split("\n"))
-                > width - _PAD
-            ):
-                hsize -= 0.5  # a single long word: shrink rather than spill into the next column
-            tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
-            self.ax.text(
-                tx,
-                self.y - height / 2,
-                wrapped,
-                fontsize=hsize,
-                weight="bold",
-                color="white",
-                ha=align,
-                va="center",
-                linespacing=1.05,
-            )
-            x += width
-        self.y -= height
-
-    def _table_row(
-        self, columns: list[tuple[str, float, str]], row: list[str], size: float, row_h: float
-    ) -> None:
-        x = 0.0
-        for (_head, width, align), value in zip(columns, row, strict=True):
-            shown = _ellipsize(self.ax, str(value), width - _PAD, size)
-            tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
-            self.ax.text(tx, self.y - row_h / 2, shown, fontsize=size, ha=align, va="center")
-            x += width
-        self.y -= row_h
-
-    def figure_axes(self, height: float, *, width: float = 1.0, left: float = 0.0) -> Any:
-        """Add an axes of ``height`` (page-axes units) at the cursor and move the cursor below it."""
-        self.need(height)
-        fig = self.pages[-1]
-        x0, y0, w, h = _MARGIN
-        ax = fig.add_axes((x0 + left * w, y0 + (self.y - height) * h, width * w, height * h))
-        self.y -= height
-        return ax
-
-    def map_with_legend(self, data: Study, *, room: float) -> None:
-        """Draw the map of ``data`` with its compact legend below it, filling the rest of the page.
-
-        The map reaches down to ``room`` above the page bottom (it is at least 0.3 high); the legend takes
-        that room. The page is then full.
-        """
-        draw_map(self.figure_axes(max(self.y - room, 0.3)), data)
-        self.ax.legend(
-            handles=legend_handles(data, compact=True),
-            loc="upper left",
-            bbox_to_anchor=(0.0, self.y - 0.005),
-            ncol=3,
-            frameon=False,
-            fontsize=7.5,
-            handlelength=1.5,
-            columnspacing=1.2,
-            borderaxespad=0.0,
-        )
-        self.y = 0.0
-
-    def footers(self) -> None:
-        total = len(self.pages)
-        stamp = f"{self.data.name} · {fmt_date(self.data.today, self.lang)}"
-        for n, fig in enumerate(self.pages, start=1):
-            credit = credits(self.data.result.areas, self.lang).replace(" · ", "\n")
-            fig.text(0.08, 0.03, f"{stamp} · {credit}", fontsize=7, color="#555555", va="center",
-                     linespacing=1.4)  # fmt: skip
-            fig.text(
-                0.92,
-                0.03,
-                text("report.page", self.lang, n=n, total=total),
-                fontsize=7,
-                color="#555555",
-                va="center",
-                ha="right",
-            )
-
-
-def _rect(x: float, y: float, w: float, h: float, *, color: str) -> Any:
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((x, y), w, h, facecolor=color, edgecolor="none", zorder=0)
-
-
-def _ellipsize(ax: Any, string: str, width: float, size: float) -> str:
-    if text_width(ax, string, size) <= width:
-        return string
-    lo, hi = 0, len(string)
-    while lo < hi:  # longest prefix that fits with the ellipsis
-        mid = (lo + hi + 1) // 2
-        if text_width(ax, string[:mid].rstrip() + "…", size) <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return string[:lo].rstrip() + "…"
-
-
-def _fit_lines(ax: Any, string: str, width: float, size: float, weight: str = "normal") -> int:
-    return wrap_text(ax, string, width, size, weight=weight).count("\n") + 1
+def _sections(doc: _Document) -> None:
+    """Write the report's sections in order (a page's section begins with :meth:`_Document.section_break`)."""
+    _front_page(doc)
+    _blind_spot_page(doc)
+    _week_page(doc)
+    _year_section(doc)
+    _method(doc)
+    if doc.data.plan is not None:
+        _proposal_page(doc)
+    if report_scenarios.has_page(doc.data):
+        report_scenarios.scenario_page(doc)
+    _visits_page(doc)
 
 
 # --- pages --------------------------------------------------------------------------------------------------
@@ -335,7 +150,7 @@ def _front_page(doc: _Document) -> None:
     doc.bullets(_findings(data))
     doc.y -= 0.01
     doc.heading(text("report.map", lang), size=11)
-    doc.map_with_legend(data, room=0.085)
+    doc.map_with_legend(data)
 
 
 def _findings(data: Study) -> list[str]:
@@ -394,7 +209,7 @@ def _findings(data: Study) -> list[str]:
 def _blind_spot_page(doc: _Document) -> None:
     """Write the page of blind spots: the villages ranked, the blind-spot polygons, the overlaps."""
     data, lang = doc.data, doc.lang
-    doc.new_page()
+    doc.section_break()
     doc.heading(text("report.blind_villages", lang))
     villages = data.result.villages()
     blind = villages[villages["children_uncovered"] > 0]
@@ -502,7 +317,7 @@ def _overlap_table(doc: _Document) -> None:
 
 def _week_page(doc: _Document) -> None:
     data, lang = doc.data, doc.lang
-    doc.new_page()
+    doc.section_break()
     doc.heading(text("report.matrix", lang))
     matrix = data.matrix
     week = matrix.attrs.get("week")
@@ -522,25 +337,26 @@ def _week_page(doc: _Document) -> None:
     doc.y -= 0.03
     doc.heading(text("report.schedule", lang), size=11)
     table = place_table(data)
+    planned = is_planned(table)
     rows = [
         [
             str(k),
-            str(r["name"]),
+            planned_name(str(r["name"]), "planned" if plan else "place", lang),
             str(r.get("organiser") or ""),
-            str(r["opening_hours"]),
+            describe_hours(str(r["opening_hours"] or ""), lang),
             fmt_number(r["hours_per_week"], 1, lang=lang),
             fmt_number(r["children_within"], 0, lang=lang),
         ]
-        for k, (_, r) in enumerate(table.iterrows(), start=1)
+        for k, ((_, r), plan) in enumerate(zip(table.iterrows(), planned, strict=True), start=1)
     ]
     doc.table(
         [
             (header("rank", lang), 0.04, "right"),
-            (header("name", lang), 0.27, "left"),
+            (header("name", lang), 0.25, "left"),
             (header("organiser", lang), 0.17, "left"),
             (header("opening_hours", lang), 0.3, "left"),
-            (header("hours_per_week", lang), 0.11, "right"),
-            (header("children_within", lang), 0.11, "right"),
+            (header("hours_per_week", lang), 0.12, "right"),
+            (header("children_within", lang), 0.12, "right"),
         ],
         rows,
         size=7.5,
@@ -611,7 +427,7 @@ def _heatmap(ax: Any, matrix: pd.DataFrame, data: Study) -> None:
 def _proposal_page(doc: _Document) -> None:
     data, lang = doc.data, doc.lang
     plan = data.plan
-    doc.new_page()
+    doc.section_break()
     doc.heading(text("report.proposals", lang))
     objective = str(getattr(plan, "objective", "") or "")
     key = f"export.report.objective.{objective}"
@@ -684,7 +500,7 @@ def _proposal_page(doc: _Document) -> None:
     doc.y -= 0.01
     after_data = data.after
     doc.heading(text("report.after_map", lang), size=11)
-    doc.map_with_legend(after_data, room=0.07)
+    doc.map_with_legend(after_data)
 
 
 def _session(row: pd.Series, lang: str) -> str:
@@ -724,14 +540,10 @@ def _visits_page(doc: _Document) -> None:
     visits = data.project.visits
     if visits is None or not len(visits):
         return
-    try:
-        pass  # katve-move: import removed
-    except ImportError:  # pragma: no cover - the stats module is part of the package
-        return
     figures = data.visit_stats
     if not figures.has_visits:
         return
-    doc.new_page()
+    doc.section_break()
     doc.heading(text("report.visits", lang))
     t = figures.totals
     first, last = t.get("first_date"), t.get("last_date")
@@ -777,9 +589,9 @@ def _visits_page(doc: _Document) -> None:
         per_month = months.groupby("month")[["children", "adults"]].sum().sort_index()
         doc.y -= 0.01
         doc.heading(text("report.visits_per_month", lang), size=11)
-        ax = doc.figure_axes(0.25, width=0.92, left=0.06)
+        ax = doc.figure_axes(0.25, width=0.92, left=0.06, below=0.07)
         _month_bars(ax, per_month, lang)
-        doc.y -= 0.04
+        doc.legend_below(ax, ncol=2)
 
 
 def _month_bars(ax: Any, per_month: pd.DataFrame, lang: str) -> None:
@@ -795,9 +607,6 @@ def _month_bars(ax: Any, per_month: pd.DataFrame, lang: str) -> None:
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: fmt_number(v, 0, lang=lang)))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(
-        fontsize=7.5, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, borderaxespad=0.2
-    )
 
 
 def _method(doc: _Document) -> None:
@@ -823,15 +632,23 @@ def _method(doc: _Document) -> None:
         text(
             "report.method_text_grid" if grid else "report.method_text",
             lang,
-            demand=describe_demand(data.result.areas, lang),
+            demand=describe_demand(data.result.areas, lang, estimated=not grid),  # grid: its own sentence
             limit=threshold_text(data.settings, lang),
-            travel=describe_settings(data.result, lang).split(" (", 1)[-1].rstrip(")"),
+            travel=_travel(data, lang),
             at=at,
             project=str(project),
         ),
         size=8.5,
         color="#333333",
     )
+
+
+def _travel(data: Study, lang: str) -> str:
+    """How one travels and how it is measured, e.g. ``kävellen (lastenvaunut; linnuntie × 1,3, 4 km/h)``."""
+    mode, model = label("mode", data.settings.mode, lang), travel_model(data.result, lang)
+    if mode.endswith(")"):
+        return f"{mode[:-1]}; {model})"
+    return f"{mode} ({model})"
 
 
 def _clock(value: Any, lang: str) -> str:

@@ -113,7 +113,7 @@ def scenario_page(doc: Any) -> None:
     cmp = data.scenarios
     cols = cmp.columns
     estimated = bool(np.asarray(data.result.areas.get("children_estimated", [False]), dtype=bool).any())
-    doc.new_page()
+    doc.section_break()
     doc.heading(i18n.t("report.scen.title", lang, year=cmp.year))
     doc.paragraph(i18n.t("report.scen.intro", lang, n=len(cols) - 1), size=9, color="#444444")
     label_w = 0.28
