@@ -232,36 +232,23 @@ class _Document:
             _rect(0.0, self.y - height, sum(w for _h, w, _a in columns), height, color="#2f5d62")
         )
         for (_head, width, align), (lines, hsize) in zip(columns, heads, strict=True):
-            tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
-            self.ax.text(
-                tx,
-                self.y - height / 2,
-                "\n".join(lines),
-                fontsize=hsize,
-                weight="bold",
-                color="white",
-                ha=align,
-                va="center",
-                linespacing=_LINESPACING,
-            )
+            self._cell(x, width, align, lines, height, fontsize=hsize, weight="bold", color="white")
             x += width
         self.y -= height
+
+    def _cell(self, x: float, width: float, align: str, lines: list[str], height: float,
+              **style: Any) -> None:
+        """Write one table cell's lines, vertically centred in a row of ``height`` below the cursor."""
+        tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
+        self.ax.text(tx, self.y - height / 2, "\n".join(lines), ha=align, va="center",
+                     linespacing=_LINESPACING, **style)
 
     def _table_row(
         self, columns: list[tuple[str, float, str]], cells: list[list[str]], size: float, height: float
     ) -> None:
         x = 0.0
         for (_head, width, align), lines in zip(columns, cells, strict=True):
-            tx = x + _PAD / 3 if align == "left" else x + width - _PAD / 3
-            self.ax.text(
-                tx,
-                self.y - height / 2,
-                "\n".join(lines),
-                fontsize=size,
-                ha=align,
-                va="center",
-                linespacing=_LINESPACING,
-            )
+            self._cell(x, width, align, lines, height, fontsize=size)
             x += width
         self.y -= height
 
