@@ -39,6 +39,7 @@ def test_scenarios_are_kept_compared_saved_and_accepted(app, projects_dir):
     keep(app, "plan", "Kaksi uutta")
     no_errors(app)
     assert any("Skenaario ”Kaksi uutta” tallennettu" in s.value for s in app.success)
+    assert app.text_input(key="scen_name_plan").value == ""  # the name is cleared once kept
     # one session move, kept as another
     app.number_input(key="resched_k").set_value(1)
     app.button(key="resched_run").click().run()
@@ -46,11 +47,11 @@ def test_scenarios_are_kept_compared_saved_and_accepted(app, projects_dir):
     # the same name again is refused in Finnish, nothing replaced
     keep(app, "moves", "siirto")
     assert any("on jo olemassa" in e.value for e in app.error)
+    assert app.text_input(key="scen_name_moves").value == "siirto"  # kept to be corrected
     # by hand: the Nummela family café closed
     project = app.session_state["project"]
     app.multiselect(key="scen_hand_close").set_value(["V02"])
-    app.text_input(key="scen_hand_name").input("Ilman V02")
-    app.button(key="FormSubmitter:scen_by_hand-Tallenna skenaario").click().run()
+    keep(app, "hand", "Ilman V02")
     project = app.session_state["project"]
     assert [s.name for s in project.scenarios] == ["Kaksi uutta", "Siirto", "Ilman V02"]
     assert len(project.places) == 7  # keeping scenarios does not touch the places

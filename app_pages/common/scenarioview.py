@@ -53,7 +53,7 @@ def _author() -> str:
     return str(user.identity or "") if user is not None else ""
 
 
-def _keep(scenario: Scenario, into: str) -> None:
+def _keep(scenario: Scenario, into: str, near: str) -> bool:
     """Put ``scenario`` into the working copy: as a new one, or merged into the kept scenario ``into``."""
     project = current_project()
     try:
@@ -64,14 +64,29 @@ def _keep(scenario: Scenario, into: str) -> None:
             base = next(s for s in project.scenarios if s.name == into)
             updated = with_scenario(project, merged(base, scenario), replace=True)
             name = base.name
-    except ScenarioError as exc:
-        flash("error", error_text(exc), near="scen_save")
-        return
+    except KatveError as exc:
+        flash("error", error_text(exc), near=near)
+        return False
     set_project(updated)
     chosen = st.session_state.setdefault(K_COMPARE, [])
     if name not in chosen and len(chosen) < sc.MAX_COMPARED:  # the one just kept joins the comparison
         chosen.append(name)
-    flash("success", t("scen.saved", name=messages._md(name)), near="scen_save")
+    flash("success", t("scen.saved", name=messages._md(name)), near=near)
+    return True
+
+
+def _submit(key: str, make: Any) -> None:
+    """Callback of a save form: make the scenario, keep it, clear the name (the message goes by the form)."""
+    ss = st.session_state
+    into, name = ss.get(f"scen_into_{key}", NEW), ss.get(f"scen_name_{key}", "")
+    near = f"scen_save_{key}"
+    try:
+        scenario = make(name if into == NEW else into)
+    except KatveError as exc:  # a name, or hours Katve will not rewrite by itself
+        flash("error", error_text(exc), near=near)
+        return
+    if _keep(scenario, into, near):
+        ss[f"scen_name_{key}"] = ""
 
 
 def save_box(view: View, make: Any, *, key: str, what: str) -> None:
@@ -79,23 +94,20 @@ def save_box(view: View, make: Any, *, key: str, what: str) -> None:
     if not auth.can_edit():
         return
     project = view.project
+    author = _author()
     with st.form(f"scen_save_{key}", border=True):
         st.markdown(f"**{t('scen.save_title', what=what)}**")
         cols = st.columns([3, 3])
         choices = [NEW, *[s.name for s in project.scenarios]]
-        into = cols[0].selectbox(t("scen.save_into"), choices, key=f"scen_into_{key}",
-                                 format_func=lambda c: t("scen.save_new") if c == NEW else c)
-        name = cols[1].text_input(t("scen.name"), max_chars=MAX_NAME, key=f"scen_name_{key}",
-                                  help=t("scen.name_help"))
-        sent = st.form_submit_button(t("scen.save_button"), icon=":material/bookmark_add:")
-    if sent:
-        try:
-            scenario = make(name if into == NEW else into, _author())
-        except KatveError as exc:  # a name, or hours Katve will not rewrite by itself
-            flash("error", error_text(exc), near="scen_save")
-        else:
-            _keep(scenario, into)
-        st.rerun()
+        if st.session_state.get(f"scen_into_{key}") not in choices:
+            st.session_state[f"scen_into_{key}"] = NEW
+        cols[0].selectbox(t("scen.save_into"), choices, key=f"scen_into_{key}",
+                          format_func=lambda c: t("scen.save_new") if c == NEW else c)
+        cols[1].text_input(t("scen.name"), max_chars=MAX_NAME, key=f"scen_name_{key}",
+                           help=t("scen.name_help"))
+        st.form_submit_button(t("scen.save_button"), icon=":material/bookmark_add:", on_click=_submit,
+                              args=(key, lambda name: make(name, author)))
+        show_flash(near=f"scen_save_{key}")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -173,24 +185,25 @@ def _by_hand_box(view: View) -> None:
     places = project.places
     if not len(places) or not auth.can_edit():
         return
+    ss = st.session_state
     status = places["status"].astype(str)
     label = dict(zip(places["id"].astype(str), places["name"].astype(str), strict=True))
+    author = _author()
+
+    def make(name: str) -> Scenario:
+        return sc.by_hand(current_project(), name, planned=ss.get("scen_hand_planned") or [],
+                          close=ss.get("scen_hand_close") or [], author=author)
+
     with st.expander(t("scen.by_hand")):
-        with st.form("scen_by_hand"):
-            planned = st.multiselect(t("scen.by_hand.planned"), list(places["id"][status == "planned"]),
-                                     format_func=lambda i: label.get(str(i), str(i)), key="scen_hand_planned")
-            close = st.multiselect(t("scen.by_hand.close"), list(places["id"][status != "candidate"]),
-                                   format_func=lambda i: label.get(str(i), str(i)), key="scen_hand_close")
-            name = st.text_input(t("scen.name"), max_chars=MAX_NAME, key="scen_hand_name",
-                                 help=t("scen.name_help"))
-            sent = st.form_submit_button(t("scen.save_button"), icon=":material/bookmark_add:")
-        if sent:
-            try:
-                made = sc.by_hand(current_project(), name, planned=planned, close=close, author=_author())
-                _keep(made, NEW)
-            except ScenarioError as exc:
-                flash("error", error_text(exc), near="scen_save")
-            st.rerun()
+        with st.form("scen_save_hand"):
+            st.multiselect(t("scen.by_hand.planned"), list(places["id"][status == "planned"]),
+                           format_func=lambda i: label.get(str(i), str(i)), key="scen_hand_planned")
+            st.multiselect(t("scen.by_hand.close"), list(places["id"][status != "candidate"]),
+                           format_func=lambda i: label.get(str(i), str(i)), key="scen_hand_close")
+            st.text_input(t("scen.name"), max_chars=MAX_NAME, key="scen_name_hand", help=t("scen.name_help"))
+            st.form_submit_button(t("scen.save_button"), icon=":material/bookmark_add:", on_click=_submit,
+                                  args=("hand", make))
+            show_flash(near="scen_save_hand")
 
 
 def show_scenarios(view: View) -> None:
@@ -198,7 +211,6 @@ def show_scenarios(view: View) -> None:
     ss = st.session_state
     project = view.project
     st.write(t("scen.intro"))
-    show_flash(near="scen_save")
     _by_hand_box(view)
     kept = project.scenarios
     if not kept:
