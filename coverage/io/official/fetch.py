@@ -528,24 +528,36 @@ def _download(
             return b"".join(chunks)
     except urllib.error.HTTPError as exc:
         raise FetchError(f"{host} answered {exc.code} {exc.reason} for {url}") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, (socket.timeout, TimeoutError)):
-            raise FetchError(_timeout_message(host, timeout)) from None
-        raise FetchError(
-            f"cannot reach {host} ({_reason(reason)}): check the internet connection, or read files you have "
-            "downloaded earlier"
+    except OSError as exc:  # URLError, a time-out, a broken connection
+        raise connection_failure(
+            exc, host, _timeout_message(host, timeout),
+            unreachable="check the internet connection, or read files you have downloaded earlier",
+            failed="try again later",
         ) from None
-    except TimeoutError:
-        raise FetchError(_timeout_message(host, timeout)) from None
-    except (ConnectionError, OSError) as exc:
-        raise FetchError(f"the connection to {host} failed ({_reason(exc)}); try again later") from None
     except ValueError as exc:  # malformed URL (a bad --base-url)
         raise FetchError(f"cannot use the address {url!r}: {exc}") from None
 
 
 def _timeout_message(host: str, timeout: float) -> str:
     return f"{host} did not answer within {timeout:g} s; try again later or give a longer --timeout"
+
+
+def connection_failure(
+    exc: OSError, host: str, timed_out: str, *, unreachable: str, failed: str
+) -> FetchError:
+    """Say why ``host`` could not be read (``exc``: a URLError, a time-out or a broken connection).
+
+    ``timed_out`` is the sentence for a time-out; ``unreachable`` and ``failed`` end the sentences for a
+    host that cannot be reached and a connection that broke (what the user can do, what stays as it was).
+    Shared by every download of :mod:`coverage.io.official` (HTTP errors are each caller's own).
+    """
+    if isinstance(exc, urllib.error.URLError):
+        if isinstance(exc.reason, (socket.timeout, TimeoutError)):
+            return FetchError(timed_out)
+        return FetchError(f"cannot reach {host} ({_reason(exc.reason)}): {unreachable}")
+    if isinstance(exc, TimeoutError):
+        return FetchError(timed_out)
+    return FetchError(f"the connection to {host} failed ({_reason(exc)}); {failed}")
 
 
 def _reason(reason: object) -> str:

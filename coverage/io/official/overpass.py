@@ -43,7 +43,6 @@ import hashlib
 import json
 import math
 import os
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -55,7 +54,15 @@ from pathlib import Path
 from typing import Any
 
 from ...core.errors import FetchError, KatveError
-from .fetch import CHUNK, USER_AGENT, ProgressCallback, _write_atomic, default_cache_dir
+from .fetch import (
+    CHUNK,
+    USER_AGENT,
+    ProgressCallback,
+    _host,
+    _write_atomic,
+    connection_failure,
+    default_cache_dir,
+)
 
 OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 """The main public Overpass instance (FOSSGIS); ``--overpass-url`` names a mirror or a test server."""
@@ -355,20 +362,11 @@ def _post(
                 progress(f"wait {wait:.0f}s", 0, None)
             sleep(wait)
             waited += wait
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (socket.timeout, TimeoutError)):
-                raise FetchError(_timeout_message(host, timeout)) from None
-            raise FetchError(
-                f"cannot reach {host} ({_reason(reason)}): no road network without a connection; the "
-                "straight-line model stays"
-            ) from None
-        except TimeoutError:
-            raise FetchError(_timeout_message(host, timeout)) from None
-        except (ConnectionError, OSError) as exc:
-            raise FetchError(
-                f"the connection to {host} failed ({_reason(exc)}); the straight-line model stays: try again "
-                "later"
+        except OSError as exc:  # URLError, a time-out, a broken connection
+            raise connection_failure(
+                exc, host, _timeout_message(host, timeout),
+                unreachable="no road network without a connection; the straight-line model stays",
+                failed="the straight-line model stays: try again later",
             ) from None
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
@@ -445,11 +443,3 @@ def _timeout_message(host: str, timeout: float) -> str:
     )
 
 
-def _reason(reason: object) -> str:
-    if isinstance(reason, OSError) and reason.strerror:
-        return reason.strerror
-    return " ".join(str(reason).split()) or type(reason).__name__
-
-
-def _host(url: str) -> str:
-    return urllib.parse.urlsplit(url).netloc or url
