@@ -19,8 +19,9 @@ from coverage.core.i18n import t
 from coverage.core.model import Project
 from coverage.core.schedule import WEEKDAYS
 from coverage.planning.reschedule import RescheduleResult, apply_moves, reschedule
+from coverage.planning.scenarios import from_moves
 
-from . import auth
+from . import auth, scenarioview
 from .cache import _settings, travel_model
 from .messages import _first_lines, _md
 from .state import View, current_project, set_project
@@ -98,10 +99,6 @@ def show_reschedule(view: View) -> None:
     }), hide_index=True, width="stretch", key="resched_moves")
     st.caption(t("resched.sum", before=i18n.fmt_number(res.before, 0), after=i18n.fmt_number(res.after, 0),
                  gain=i18n.fmt_number(res.after - res.before, 0)))
-    from coverage.planning.scenarios import from_moves
-
-    from . import scenarioview
-
     scenarioview.save_box(view, lambda name, author: from_moves(view.project, res, name, author=author),
                           key="moves", what=t("scen.what.moves"))
     st.markdown(f"**{t('resched.matrix')}**")

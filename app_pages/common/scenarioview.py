@@ -26,6 +26,7 @@ from coverage.core.scenario import (
     Scenario,
     ScenarioError,
     apply_scenario,
+    find_scenario,
     merged,
     with_scenario,
     without_scenario,
@@ -37,6 +38,7 @@ from coverage.planning import scenarios as sc
 from . import auth, messages
 from .cache import _settings, travel_model
 from .state import View, current_project, flash, set_project, show_flash
+from .yearview import K_YEAR
 
 K_COMPARE = "scen_compare"  # the scenarios chosen for the comparison, kept across pages
 NEW = "__new__"
@@ -61,7 +63,7 @@ def _keep(scenario: Scenario, into: str, near: str) -> bool:
             updated = with_scenario(project, scenario)
             name = scenario.name
         else:
-            base = next(s for s in project.scenarios if s.name == into)
+            base = find_scenario(project, into)
             updated = with_scenario(project, merged(base, scenario), replace=True)
             name = base.name
     except KatveError as exc:
@@ -131,15 +133,24 @@ def _strips_png(_cmp: sc.Comparison, token: str, settings_key: str, names: tuple
     return png.getvalue()
 
 
+def _chosen(view: View) -> list[str]:
+    """The kept scenarios chosen for the comparison (default: the first three)."""
+    kept = [s.name for s in view.project.scenarios]
+    return [n for n in st.session_state.get(K_COMPARE, kept[: sc.MAX_COMPARED]) if n in kept]
+
+
+def _year(view: View) -> int:
+    """The year of the comparison: the one chosen on Katvealueet, else that of the reference week."""
+    return int(st.session_state.get(K_YEAR) or view.week.isocalendar()[0])
+
+
 def report_comparison(view: View, lang: str) -> Any:
     """A zero-argument callable giving the comparison for the report (the scenarios chosen on Suunnittelu).
 
     The names and the view are read now (in the page run), the comparison when the report is made;
     ``None`` comes back when the project keeps no scenarios.
     """
-    kept = [s.name for s in view.project.scenarios]
-    chosen = [n for n in st.session_state.get(K_COMPARE, kept[: sc.MAX_COMPARED]) if n in kept]
-    year = int(st.session_state.get("kat_year") or view.week.isocalendar()[0])
+    chosen, year = _chosen(view), _year(view)
     args = (view.project, view.token, view.settings_key, tuple(chosen), view.include_planned, year, lang)
     return lambda: _comparison(*args) if chosen else None
 
@@ -156,8 +167,9 @@ def _accept(name: str) -> None:
     if not auth.can_edit():
         return
     project = current_project()
-    scenario = next((s for s in project.scenarios if s.name == name), None)
-    if scenario is None:
+    try:
+        scenario = find_scenario(project, name)
+    except ScenarioError:  # removed meanwhile (another tab): nothing to accept
         return
     done = apply_scenario(project, scenario)
     set_project(done.project)
@@ -224,11 +236,10 @@ def show_scenarios(view: View) -> None:
     }), hide_index=True, width="stretch", key="scen_list_table")
     show_flash(near="scen_list")
     names = [s.name for s in kept]
-    chosen = [n for n in ss.get(K_COMPARE, names[: sc.MAX_COMPARED]) if n in names]
-    ss["scen_pick"] = chosen  # widget state goes while another page runs; the choice is kept in K_COMPARE
+    ss["scen_pick"] = _chosen(view)  # widget state goes while another page runs; the choice is in K_COMPARE
     picked = st.multiselect(t("scen.compare_pick", n=sc.MAX_COMPARED), names, key="scen_pick",
                             max_selections=sc.MAX_COMPARED, on_change=_picked)
-    year = int(ss.get("kat_year") or view.week.isocalendar()[0])
+    year = _year(view)
     estimated = bool(project.areas.get("children_estimated", pd.Series([False])).astype(bool).any())
     if picked:
         args = (view.token, view.settings_key, tuple(picked), view.include_planned, year, view.lang)

@@ -24,6 +24,7 @@ from ..core import i18n
 from ..core.errors import KatveError
 from ..core.i18n import LANGUAGES
 from ..core.model import Project, Settings
+from ..core.scenario import ScenarioError, find_scenario
 from ..io.importers import read_candidates
 from ..outputs.export import FORMATS, export
 from ..outputs.tables import TABLES
@@ -96,14 +97,12 @@ def _comparison(args: argparse.Namespace, project: Project, settings: Settings, 
         if wanted and wanted.lower() != "none" and not project.scenarios:
             raise KatveError("--scenarios: the project keeps no scenarios (plan ... --save-scenario NAME)")
         return None
-    kept = {s.name.casefold(): s.name for s in project.scenarios}
     names = None
     if wanted:
-        names = []
-        for n in (x.strip() for x in wanted.split(",") if x.strip()):
-            if n.casefold() not in kept:
-                raise KatveError(f"--scenarios: no scenario named {n!r} (kept: {', '.join(kept.values())})")
-            names.append(kept[n.casefold()])
+        try:
+            names = [find_scenario(project, n.strip()).name for n in wanted.split(",") if n.strip()]
+        except ScenarioError as exc:
+            raise KatveError(f"--scenarios: {exc}") from None
     return compare_scenarios(project, names, settings, include_planned=args.include_planned,
                              current_label=i18n.t("scen.now", lang))
 

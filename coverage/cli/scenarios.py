@@ -23,7 +23,7 @@ from pathlib import Path
 from ..core.errors import KatveError
 from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_share
 from ..core.model import Project
-from ..core.scenario import Scenario, apply_scenario, with_scenario, without_scenario
+from ..core.scenario import Scenario, apply_scenario, find_scenario, with_scenario, without_scenario
 from ..io import store
 from ..planning.scenarios import compare_scenarios
 from .options import (
@@ -81,14 +81,6 @@ def _user(args: argparse.Namespace) -> str:
         return ""
 
 
-def _named(project: Project, name: str) -> Scenario:
-    for s in project.scenarios:
-        if s.name == name or s.name.casefold() == name.casefold():
-            return s
-    kept = ", ".join(s.name for s in project.scenarios) or "-"
-    raise KatveError(f"no scenario named {name!r} in {Path(str(project.path)).name} (kept: {kept})")
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m coverage scenarios``; return the exit code."""
     path = Path(args.project)
@@ -98,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     lang = output_language(args, project.settings)
     tx = Texts("cli.scenarios", lang)
     if args.accept or args.remove:
-        scenario = _named(project, args.accept or args.remove)
+        scenario = find_scenario(project, args.accept or args.remove)
         if args.remove:
             store.save(without_scenario(project, scenario.name), user=_user(args))
             print(tx["removed"].format(name=scenario.name))
@@ -117,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args, project)
     names = [n.strip() for n in args.compare.split(",") if n.strip()] if args.compare else None
     if names is not None:
-        names = [_named(project, n).name for n in names]
+        names = [find_scenario(project, n).name for n in names]
     with recorded_warnings() as caught:
         cmp = compare_scenarios(project, names, settings, include_planned=args.include_planned,
                                 year=args.year, current_label=tx["now"])

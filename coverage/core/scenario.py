@@ -144,6 +144,21 @@ def now_text() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
+def find_scenario(project: Project, name: str) -> Scenario:
+    """Return the scenario ``name`` kept in ``project`` (the same name ignoring case also matches).
+
+    Raises :class:`ScenarioError` (``unknown``) naming the scenarios kept.
+    """
+    for s in project.scenarios:
+        if s.name == name:
+            return s
+    for s in project.scenarios:
+        if s.name.casefold() == name.casefold():
+            return s
+    kept = ", ".join(s.name for s in project.scenarios) or "-"
+    raise ScenarioError(f"no scenario named {name!r} (kept: {kept})", "unknown", name=name)
+
+
 def with_scenario(project: Project, scenario: Scenario, *, replace: bool = False) -> Project:
     """Return a copy of ``project`` with ``scenario`` kept in it (by name; ``replace`` overwrites)."""
     names = [s.name.casefold() for s in project.scenarios]
@@ -227,10 +242,10 @@ def apply_scenario(project: Project, scenario: Scenario, *, status: str = "plann
             continue
         places.loc[hit, hours_col] = after
         out.rescheduled.append(str(places.loc[hit, "name"].iloc[0]))
-    gone = ids.isin(list(scenario.close)).to_numpy() if len(ids) else []
-    out.closed = [str(n) for n in places.loc[gone, "name"]] if len(ids) else []
+    gone = ids.isin(list(scenario.close)).to_numpy(bool)
+    out.closed = [str(n) for n in places.loc[gone, "name"]]
     out.skipped += [(c, "missing") for c in scenario.close if c not in set(ids)]
-    places = places.loc[~pd.Series(gone, index=places.index, dtype=bool)] if len(ids) else places
+    places = places.loc[~gone]
     fresh = _not_yet_there(scenario, places)
     out.skipped += [(str(a["name"]), "already") for a in scenario.add if a not in fresh]
     if fresh:
