@@ -16,7 +16,6 @@ import numpy as np
 from ..analysis.study import Study
 from ..core import i18n
 from ..core.i18n import fmt_number, fmt_share
-from ..core.scenario import scenario_places
 from ..core.schedule import WEEKDAYS
 from .printmap import draw_map
 from .yearstrip import draw_strips
@@ -98,7 +97,7 @@ def blind_lines(cmp: Any, lang: str) -> list[str]:
 
 def _world_study(data: Study, column: Any) -> Study:
     """Build a study of one column for its small map: its places, the scenario's new ones drawn as planned."""
-    world = scenario_places(data.project, column.scenario)
+    world = column.world
     if column.scenario is not None and column.scenario.add and len(world.places):
         world = dataclasses.replace(world, places=world.places.copy())
         added = ~world.places["id"].astype(str).isin(set(data.project.places["id"].astype(str)))

@@ -117,6 +117,7 @@ class Figures:
     lowest_week: str
     lowest_share: float
     result: CoverageResult = field(repr=False)
+    world: Project = field(repr=False)  # the places of this column (coverage.core.scenario.scenario_places)
     year: YearResult = field(repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -182,6 +183,7 @@ def figures(project: Project, scenario: Scenario | None, settings: Settings, *, 
         overlaps=int(n_pairs), weeks_closed=[(numbers[a], numbers[b]) for a, b in runs(closed)],
         lowest_week=str(yr.weeks["week"].iat[low]) if len(yr.weeks) else "",
         lowest_share=float(share[low]) if len(share) else float("nan"), result=result, year=yr,
+        world=world,
     )
 
 
