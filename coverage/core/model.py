@@ -17,6 +17,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -295,3 +298,37 @@ class Project:
         if len(self.boundary) and "name" in self.boundary:
             return " + ".join(str(n) for n in self.boundary["name"] if str(n))
         return ""
+
+
+def next_ids(existing: Iterable[Any], n: int, *, prefix: str = "P") -> list[str]:
+    """Return ``n`` new ids after the project's own: the most used prefix, its digits, from its maximum on.
+
+    Examples
+    --------
+    >>> next_ids(["V01", "V02", "V07"], 2), next_ids(["1", "2"], 1), next_ids([], 2, prefix="P")
+    (['V08', 'V09'], ['3'], ['P01', 'P02'])
+    """
+    ids = [str(i).strip() for i in existing if str(i).strip()]
+    counts: Counter[str] = Counter()
+    width: dict[str, int] = {}
+    top: dict[str, int] = {}
+    for value in ids:
+        m = re.fullmatch(r"(.*?)(\d+)", value)
+        if m:
+            counts[m[1]] += 1
+            width[m[1]] = max(width.get(m[1], 0), len(m[2]))
+            top[m[1]] = max(top.get(m[1], 0), int(m[2]))
+    if counts:
+        prefix = counts.most_common(1)[0][0]
+        digits, number = width[prefix] if prefix else 1, top[prefix] + 1
+    else:
+        digits, number = 2, 1
+    taken = set(ids)
+    out: list[str] = []
+    while len(out) < n:
+        candidate = f"{prefix}{number:0{digits}d}"
+        if candidate not in taken:
+            out.append(candidate)
+            taken.add(candidate)
+        number += 1
+    return out

@@ -32,11 +32,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely.geometry import Point
 
 from .errors import KatveError
-from .model import CRS, PLACE_FIELDS, Project, conform
+from .model import CRS, PLACE_FIELDS, Project, conform, next_ids
 
 SCENARIO_FORMAT = 1
 """Version of the JSON form of a scenario (:meth:`Scenario.to_dict`)."""
@@ -192,13 +193,9 @@ def _places_crs(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _added_rows(scenario: Scenario, status: str, ids_in_use: set[str]) -> gpd.GeoDataFrame:
+    """Return the added places as rows of the list, ids in the list's own style (``V08``, ``V09`` ...)."""
     rows = []
-    for a in scenario.add:
-        new_id, n = a["id"], 1
-        while new_id in ids_in_use:
-            n += 1
-            new_id = f"{a['id']}-{n}"
-        ids_in_use.add(new_id)
+    for a, new_id in zip(scenario.add, next_ids(ids_in_use, len(scenario.add)), strict=True):
         rows.append({**{k: v for k, v in a.items() if k not in ("x", "y")}, "id": new_id, "status": status,
                      "source": a.get("source") or f"katve scenario {scenario.name}"})
     frame = gpd.GeoDataFrame(
@@ -209,17 +206,17 @@ def _added_rows(scenario: Scenario, status: str, ids_in_use: set[str]) -> gpd.Ge
     return conform(frame, PLACE_FIELDS)
 
 
-def _not_yet_there(scenario: Scenario, places: gpd.GeoDataFrame) -> list[dict]:
-    """Return the added places not in the list yet (the same name within 1 m is the same place)."""
-    if not len(places):
-        return list(scenario.add)
-    names = places["name"].astype(str).to_numpy(object)
-    out = []
+def _in_list(scenario: Scenario, places: gpd.GeoDataFrame) -> list[str | None]:
+    """Return per added place the id of its twin in the list (same name within 1 m), or None."""
+    names = places["name"].astype(str).to_numpy(object) if len(places) else []
+    out: list[str | None] = []
     for a in scenario.add:
-        same = names == str(a["name"])
-        there = same.any() and float(places.geometry[same].distance(Point(a["x"], a["y"])).min()) <= 1.0
-        if not there:
-            out.append(a)
+        same = np.asarray(names == str(a["name"]), dtype=bool) if len(places) else np.zeros(0, bool)
+        if not same.any():
+            out.append(None)
+            continue
+        d = places.geometry[same].distance(Point(a["x"], a["y"]))
+        out.append(str(places.loc[d.idxmin(), "id"]) if float(d.min()) <= 1.0 else None)
     return out
 
 
@@ -246,11 +243,15 @@ def apply_scenario(project: Project, scenario: Scenario, *, status: str = "plann
     out.closed = [str(n) for n in places.loc[gone, "name"]]
     out.skipped += [(c, "missing") for c in scenario.close if c not in set(ids)]
     places = places.loc[~gone]
-    fresh = _not_yet_there(scenario, places)
-    out.skipped += [(str(a["name"]), "already") for a in scenario.add if a not in fresh]
+    there = _in_list(scenario, places)
+    fresh = [a for a, pid in zip(scenario.add, there, strict=True) if pid is None]
+    out.skipped += [(str(a["name"]), "already") for a, pid in zip(scenario.add, there, strict=True) if pid]
     if fresh:
         scenario = dataclasses.replace(scenario, add=tuple(fresh))
-        added = _added_rows(scenario, status, set(places["id"].astype(str)) if len(places) else set())
+        # never an id the list had (a closed place's), nor one its visits or outreach still name
+        used = {*ids, *(str(v) for layer in (project.visits, project.outreach) if "place_id" in layer
+                        for v in layer["place_id"])}
+        added = _added_rows(scenario, status, used)
         base = conform(places, PLACE_FIELDS) if len(places) else None
         merged = added if base is None else pd.concat([base, added], ignore_index=True)
         places = gpd.GeoDataFrame(merged, geometry="geometry", crs=CRS)
@@ -268,8 +269,10 @@ def scenario_places(project: Project, scenario: Scenario | None) -> Project:
     if scenario is None:
         return project
     world = apply_scenario(project, scenario, status="existing").project
-    if scenario.count and len(world.places):
-        opened = world.places["id"].astype(str).isin(list(scenario.count)).to_numpy()
+    # planned places it counts, and its added places already in the list (accepted earlier), are open in it
+    counted = [*scenario.count, *(pid for pid in _in_list(scenario, world.places) if pid)]
+    if counted and len(world.places):
+        opened = world.places["id"].astype(str).isin(counted).to_numpy()
         world.places.loc[opened, "status"] = "existing"
     return world
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +41,7 @@ import pandas as pd
 from ..core.errors import InputError, Problem
 from ..core.i18n import label, t
 from ..core.messages import excel_row, localise
-from ..core.model import SPATIAL_LAYERS, TABLE_LAYERS, Project, conform
+from ..core.model import SPATIAL_LAYERS, TABLE_LAYERS, Project, conform, next_ids
 from .importers import detect_layer, read_layer_lenient, understand_columns
 
 IMPORT_LAYERS = ("places", "areas", "candidates", "visits")
@@ -165,43 +164,6 @@ class ImportPreview:  # noqa: PLR0902 - a record
 def _defuse(value: Any) -> Any:
     """Keep a spreadsheet from running a cell as a formula (``=...``, ``+...``, ``@...``)."""
     return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "@") else value
-
-
-# --- ids -------------------------------------------------------------------------------------------------
-
-
-def next_ids(existing: Iterable[Any], n: int, *, prefix: str = "P") -> list[str]:
-    """Return ``n`` new ids after the project's own: the most used prefix, its digits, from its maximum on.
-
-    Examples
-    --------
-    >>> next_ids(["V01", "V02", "V07"], 2), next_ids(["1", "2"], 1), next_ids([], 2, prefix="P")
-    (['V08', 'V09'], ['3'], ['P01', 'P02'])
-    """
-    ids = [str(i).strip() for i in existing if str(i).strip()]
-    counts: Counter[str] = Counter()
-    width: dict[str, int] = {}
-    top: dict[str, int] = {}
-    for value in ids:
-        m = re.fullmatch(r"(.*?)(\d+)", value)
-        if m:
-            counts[m[1]] += 1
-            width[m[1]] = max(width.get(m[1], 0), len(m[2]))
-            top[m[1]] = max(top.get(m[1], 0), int(m[2]))
-    if counts:
-        prefix = counts.most_common(1)[0][0]
-        digits, number = width[prefix] if prefix else 1, top[prefix] + 1
-    else:
-        digits, number = 2, 1
-    taken = set(ids)
-    out: list[str] = []
-    while len(out) < n:
-        candidate = f"{prefix}{number:0{digits}d}"
-        if candidate not in taken:
-            out.append(candidate)
-            taken.add(candidate)
-        number += 1
-    return out
 
 
 def _assign_ids(
