@@ -56,5 +56,10 @@ def test_mistakes_exit_2_with_a_sentence(project, capsys):
     err = capsys.readouterr().err
     assert "no scenario named 'ei ole'" in err and "Traceback" not in err
     assert main(["plan", "--project", str(project), "--new", "1", "--save-scenario", "A"]) == 0
+    capsys.readouterr()
     assert main(["plan", "--project", str(project), "--new", "1", "--save-scenario", "a"]) == 2
-    assert "exists already" in capsys.readouterr().err
+    out = capsys.readouterr()
+    assert "exists already" in out.err and out.out == ""  # refused before planning, nothing printed
+    assert main(["plan", "--project", str(project), "--reschedule", "1", "--save-scenario", " "]) == 2
+    out = capsys.readouterr()
+    assert "give the scenario a name" in out.err and out.out == ""

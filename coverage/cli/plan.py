@@ -122,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if args.objective != "set_cover" and args.new is None:
         raise KatveError(f"give the number of new sites with --new K for --objective {args.objective}")
     project = project_from_args(args)
+    scenarios.check_save(args, project)  # before the computing, not after it
     settings = settings_from_args(args, project)
     at = at_from_args(args)
     candidates = None

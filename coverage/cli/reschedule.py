@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         raise KatveError("--reschedule moves existing sessions: leave out --new and --at")
     days = parse_days(args.days)
     project = project_from_args(args)
+    scenarios.check_save(args, project)  # before the computing, not after it
     settings = settings_from_args(args, project)
     method = {"auto": "auto", "exact": "exact", "greedy": "greedy"}[args.method]
     with recorded_warnings() as caught:

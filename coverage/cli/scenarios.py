@@ -23,7 +23,14 @@ from pathlib import Path
 from ..core.errors import KatveError
 from ..core.i18n import LANGUAGES, Texts, fmt_number, fmt_share
 from ..core.model import Project
-from ..core.scenario import Scenario, apply_scenario, find_scenario, with_scenario, without_scenario
+from ..core.scenario import (
+    Scenario,
+    apply_scenario,
+    check_name,
+    find_scenario,
+    with_scenario,
+    without_scenario,
+)
 from ..io import store
 from ..planning.scenarios import compare_scenarios
 from .options import (
@@ -62,10 +69,18 @@ def add_save_argument(p: argparse.ArgumentParser) -> None:
                    help="keep the proposal in --project as a named scenario (see the scenarios command)")
 
 
-def save_scenario(args: argparse.Namespace, project: Project, scenario: Scenario) -> str:
-    """Keep ``scenario`` in ``--project`` and save it; return the sentence that says so."""
+def check_save(args: argparse.Namespace, project: Project) -> None:
+    """Refuse ``--save-scenario`` before any computing: no ``--project``, no name, or a name kept already."""
+    if getattr(args, "save_scenario", None) is None:
+        return
     if not getattr(args, "project", None):
         raise KatveError("--save-scenario needs --project FILE.gpkg: the scenario is kept in the project")
+    with_scenario(project, Scenario(check_name(args.save_scenario)))  # raises for a name kept already
+
+
+def save_scenario(args: argparse.Namespace, project: Project, scenario: Scenario) -> str:
+    """Keep ``scenario`` in ``--project`` and save it; return the sentence that says so."""
+    check_save(args, project)
     updated = with_scenario(project, scenario)
     store.save(updated, user=_user(args))
     return Texts("cli.scenarios", output_language(args, project.settings))["saved"].format(
